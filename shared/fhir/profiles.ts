@@ -1,0 +1,73 @@
+/**
+ * Every profile URL, NamingSystem, CodeSystem and extension URL we send or read, written once
+ * (architecture §9.1). Source: spec §1.3, §4, §5, §6, §7.
+ */
+export const WORKFLOW_VERSION = '1.6';
+
+const GEM_SD = 'https://gematik.de/fhir/erp/StructureDefinition';
+const GEM_CS = 'https://gematik.de/fhir/erp/CodeSystem';
+const GEM_NS = 'https://gematik.de/fhir/erp/NamingSystem';
+const EPA_SD = 'https://gematik.de/fhir/epa-medication/StructureDefinition';
+
+export const gemProfile = (name: string, version: string = WORKFLOW_VERSION): string => `${GEM_SD}/${name}|${version}`;
+
+export const Profiles = {
+  task: `${GEM_SD}/GEM_ERP_PR_Task`,
+  medicationDispense: `${GEM_SD}/GEM_ERP_PR_MedicationDispense`,
+  medication: `${GEM_SD}/GEM_ERP_PR_Medication`,
+  dispenseInput: `${GEM_SD}/GEM_ERP_PR_PAR_DispenseOperation_Input`,
+  closeInput: `${GEM_SD}/GEM_ERP_PR_PAR_CloseOperation_Input`,
+  receiptBundle: `${GEM_SD}/GEM_ERP_PR_Bundle`,
+  composition: `${GEM_SD}/GEM_ERP_PR_Composition`,
+  device: `${GEM_SD}/GEM_ERP_PR_Device`,
+  digest: `${GEM_SD}/GEM_ERP_PR_Digest`,
+  binary: `${GEM_SD}/GEM_ERP_PR_Binary`,
+  acceptBundle: `${GEM_SD}/GEM_ERP_PR_Bundle_OP_Accept`,
+  kbvBundle: 'https://fhir.kbv.de/StructureDefinition/KBV_PR_ERP_Bundle',
+} as const;
+
+export const NamingSystems = {
+  prescriptionId: `${GEM_NS}/GEM_ERP_NS_PrescriptionId`,
+  accessCode: `${GEM_NS}/GEM_ERP_NS_AccessCode`,
+  secret: `${GEM_NS}/GEM_ERP_NS_Secret`,
+  kvnr: 'http://fhir.de/sid/gkv/kvid-10',
+  /** pre-1.5 PKV KVNR system, still seen in old KBV bundles */
+  kvnrPkvLegacy: 'http://fhir.de/sid/pkv/kvid-10',
+  telematikId: 'https://gematik.de/fhir/sid/telematik-id',
+  kbvPruefnummer: 'https://fhir.kbv.de/NamingSystem/KBV_NS_FOR_Pruefnummer',
+} as const;
+
+export const CodeSystems = {
+  flowType: `${GEM_CS}/GEM_ERP_CS_FlowType`,
+  organizationType: `${GEM_CS}/GEM_ERP_CS_OrganizationType`,
+  documentType: `${GEM_CS}/GEM_ERP_CS_DocumentType`,
+  pzn: 'http://fhir.de/CodeSystem/ifa/pzn',
+  atc: 'http://fhir.de/CodeSystem/bfarm/atc',
+  ask: 'http://fhir.de/CodeSystem/ask',
+  darreichungsform: 'https://fhir.kbv.de/CodeSystem/KBV_CS_SFHIR_KBV_DARREICHUNGSFORM',
+  drugCategory: 'https://gematik.de/fhir/epa-medication/CodeSystem/epa-drug-category-cs',
+  snomed: 'http://snomed.info/sct',
+  ucum: 'http://unitsofmeasure.org',
+} as const;
+
+export const Extensions = {
+  prescriptionType: `${GEM_SD}/GEM_ERP_EX_PrescriptionType`,
+  acceptDate: `${GEM_SD}/GEM_ERP_EX_AcceptDate`,
+  expiryDate: `${GEM_SD}/GEM_ERP_EX_ExpiryDate`,
+  lastMedicationDispense: `${GEM_SD}/GEM_ERP_EX_LastMedicationDispense`,
+  beneficiary: `${GEM_SD}/GEM_ERP_EX_Beneficiary`,
+  renderedDosageInstruction:
+    'http://hl7.org/fhir/5.0/StructureDefinition/extension-MedicationDispense.renderedDosageInstruction',
+  generatedDosageInstructionsMeta: 'http://ig.fhir.de/igs/medication/StructureDefinition/GeneratedDosageInstructionsMeta',
+  drugCategory: `${EPA_SD}/drug-category-extension`,
+  isVaccine: `${EPA_SD}/medication-id-vaccine-extension`,
+  normSize: 'http://fhir.de/StructureDefinition/normgroesse',
+  medicationType: `${EPA_SD}/epa-medication-type-extension`,
+  totalQuantity: `${EPA_SD}/medication-total-quantity-formulation-extension`,
+  packagingSize: `${EPA_SD}/medication-packaging-size-extension`,
+  packaging: `${EPA_SD}/medication-formulation-packaging-extension`,
+  manufacturingInstructions: `${EPA_SD}/medication-manufacturing-instructions-extension`,
+} as const;
+
+/** Dosage text algorithm the Fachdienst knows (spec §6.3). */
+export const DOSAGE_ALGORITHM_VERSION = '1.0.1';
