@@ -35,7 +35,23 @@ const idNames: Record<IdKind, string> = {
 
 function idError(id: IdKind, reason: IdError['reason'], detail: string): IdError {
   const what = reason === 'format' ? 'hat ein ungültiges Format' : 'hat eine falsche Prüfziffer';
-  return { id, reason, message: `${idNames[id]} ${what}: ${detail}` };
+  return { id, reason, message: detail === '' ? `${idNames[id]} ${what}.` : `${idNames[id]} ${what}: ${detail}` };
+}
+
+/**
+ * A short, harmless excerpt of untrusted input for a message (A_22078: scanned content is hostile until
+ * validated). Keeps only characters that can occur in our identifiers, masks long hex runs (they may be an
+ * AccessCode or Secret, which never go into messages or logs) and cuts after `max` characters.
+ */
+export function safeExcerpt(input: string, max = 24): string {
+  // Cut first (bounded work on huge input); a hex run starting inside the shown part stays ≥ 16 long.
+  const masked = input.slice(0, max + 64).replace(/[0-9a-fA-F]{16,}/g, '…');
+  const chars = Array.from(masked);
+  const shown = chars
+    .slice(0, max)
+    .map((c) => (/^[A-Za-z0-9 .\-_:/$?=…]$/.test(c) ? c : '·'))
+    .join('');
+  return chars.length > max || input.length > max + 64 ? `${shown}…` : shown;
 }
 
 /** Flow types a pharmacy deals with (spec §1.2); 162 (DiGA) and 165 (BtM) exist but are not ours. */
@@ -58,9 +74,10 @@ export function prescriptionIdCheckDigits(flowType: string, sequence: bigint): s
 
 export function parsePrescriptionId(input: string): Result<PrescriptionId, IdError> {
   const m = prescriptionIdPattern.exec(input);
-  if (!m) return err(idError('PrescriptionId', 'format', input.slice(0, 40)));
+  if (!m) return err(idError('PrescriptionId', 'format', safeExcerpt(input)));
   const digits = input.replace(/\./g, '');
   // Validate: the whole 17-digit number mod 97 must be 1 (spec §1.3).
+  // The input matched the strict pattern above, so echoing it is safe.
   if (BigInt(digits) % 97n !== 1n) return err(idError('PrescriptionId', 'checksum', input));
   return ok(input as PrescriptionId);
 }
@@ -75,6 +92,11 @@ export function makePrescriptionId(flowType: FlowType, sequence: bigint): Prescr
 
 export function flowTypeOf(id: PrescriptionId): string {
   return id.slice(0, 3);
+}
+
+/** Whether a pharmacy may $accept prescriptions of this flow type (spec §1.2, §3.2, A_19166-02). */
+export function isPharmacyFlowType(flowType: string): boolean {
+  return (pharmacyFlowTypes as readonly string[]).includes(flowType);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,17 +115,20 @@ export function kvnrCheckDigit(letter: string, eightDigits: string): number {
   return sum % 10;
 }
 
+// A KVNR identifies a person: messages never repeat it, because they may end up in logs (architecture §7).
+const kvnrFormatHint = 'ein Großbuchstabe und 9 Ziffern erwartet';
+
 export function parseKvnr(input: string): Result<Kvnr, IdError> {
-  if (!/^[A-Z][0-9]{9}$/.test(input)) return err(idError('Kvnr', 'format', input.slice(0, 20)));
+  if (!/^[A-Z][0-9]{9}$/.test(input)) return err(idError('Kvnr', 'format', kvnrFormatHint));
   if (kvnrCheckDigit(input[0]!, input.slice(1, 9)) !== Number(input[9])) {
-    return err(idError('Kvnr', 'checksum', input));
+    return err(idError('Kvnr', 'checksum', ''));
   }
   return ok(input as Kvnr);
 }
 
 /** Accepts the format only — for comparing a received KVNR whose check digit may be wrong (fixtures README). */
 export function parseKvnrFormat(input: string): Result<Kvnr, IdError> {
-  if (!/^[A-Z][0-9]{9}$/.test(input)) return err(idError('Kvnr', 'format', input.slice(0, 20)));
+  if (!/^[A-Z][0-9]{9}$/.test(input)) return err(idError('Kvnr', 'format', kvnrFormatHint));
   return ok(input as Kvnr);
 }
 
@@ -118,7 +143,7 @@ export function pznCheckDigit(sevenDigits: string): number {
 }
 
 export function parsePzn(input: string): Result<Pzn, IdError> {
-  if (!/^[0-9]{8}$/.test(input)) return err(idError('Pzn', 'format', input.slice(0, 20)));
+  if (!/^[0-9]{8}$/.test(input)) return err(idError('Pzn', 'format', safeExcerpt(input)));
   const check = pznCheckDigit(input.slice(0, 7));
   if (check === 10 || check !== Number(input[7])) return err(idError('Pzn', 'checksum', input));
   return ok(input as Pzn);
@@ -126,7 +151,7 @@ export function parsePzn(input: string): Result<Pzn, IdError> {
 
 /** Format only (8 digits): received data whose check digit is wrong is a finding, not a parse failure. */
 export function parsePznFormat(input: string): Result<Pzn, IdError> {
-  if (!/^[0-9]{8}$/.test(input)) return err(idError('Pzn', 'format', input.slice(0, 20)));
+  if (!/^[0-9]{8}$/.test(input)) return err(idError('Pzn', 'format', safeExcerpt(input)));
   return ok(input as Pzn);
 }
 
@@ -136,7 +161,7 @@ export function parsePznFormat(input: string): Result<Pzn, IdError> {
 
 export function parseTelematikId(input: string): Result<TelematikId, IdError> {
   // Printable ASCII without spaces, a digit then '-' first, at most 128 characters.
-  if (!/^[0-9]-[\x21-\x7e]{1,126}$/.test(input)) return err(idError('TelematikId', 'format', input.slice(0, 40)));
+  if (!/^[0-9]-[\x21-\x7e]{1,126}$/.test(input)) return err(idError('TelematikId', 'format', safeExcerpt(input, 40)));
   return ok(input as TelematikId);
 }
 

@@ -23,6 +23,12 @@ export const Profiles = {
   digest: `${GEM_SD}/GEM_ERP_PR_Digest`,
   binary: `${GEM_SD}/GEM_ERP_PR_Binary`,
   acceptBundle: `${GEM_SD}/GEM_ERP_PR_Bundle_OP_Accept`,
+  /** DiGA dispense (flow 162) — not allowed for drug workflows (spec §3.4, A_26002) */
+  medicationDispenseDiga: `${GEM_SD}/GEM_ERP_PR_MedicationDispense_DiGA`,
+  /** contained component of a Rezeptur, identified by PZN (spec §6.4) */
+  epaMedicationPznIngredient: `${EPA_SD}/epa-medication-pzn-ingredient`,
+  /** contained component of a Kombipackung (spec §6.4) */
+  epaMedicationPharmaceuticalProduct: `${EPA_SD}/epa-medication-pharmaceutical-product`,
   kbvBundle: 'https://fhir.kbv.de/StructureDefinition/KBV_PR_ERP_Bundle',
 } as const;
 
@@ -67,7 +73,29 @@ export const Extensions = {
   packagingSize: `${EPA_SD}/medication-packaging-size-extension`,
   packaging: `${EPA_SD}/medication-formulation-packaging-extension`,
   manufacturingInstructions: `${EPA_SD}/medication-manufacturing-instructions-extension`,
+  /** free-text amount of a Rezeptur component such as "ad 100,0 g" (max. 20 characters, spec §6.4) */
+  ingredientAmount: `${EPA_SD}/medication-ingredient-amount-extension`,
+  dataAbsentReason: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
 } as const;
+
+/** Names of the parameters and parts of the $dispense / $close input (spec §5). */
+export const DispenseParameterNames = {
+  rxDispensation: 'rxDispensation',
+  medicationDispense: 'medicationDispense',
+  medication: 'medication',
+} as const;
+
+/** SNOMED CT codes of epa-medication-type-extension (spec §6.4). */
+export const MedicationTypes = {
+  extemporaneousPreparation: { code: '1208954007', display: 'Extemporaneous preparation (product)' },
+  medicinalProductPackage: { code: '781405001', display: 'Medicinal product package (product)' },
+  pharmaceuticalProduct: { code: '373873005', display: 'Pharmaceutical / biologic product (product)' },
+} as const;
+
+/** UCUM code for "number of packs" in MedicationDispense.quantity (spec §5, §6.2). */
+export const PACKAGE_UNIT_CODE = '{Package}';
 
 /** Dosage text algorithm the Fachdienst knows (spec §6.3). */
 export const DOSAGE_ALGORITHM_VERSION = '1.0.1';
+/** Language of the rendered dosage text the Fachdienst knows (spec §6.3). */
+export const DOSAGE_LANGUAGE = 'de-DE';

@@ -1,0 +1,39 @@
+/**
+ * How the Fachdienst client reaches a backend (architecture §2): a request with a path relative to the
+ * configured base URL. Direct HTTP today (embedded or external simulator); the VAU channel of the real
+ * Fachdienst (spec §10.1) will be another implementation of the same interface.
+ */
+export type HttpMethod = 'GET' | 'POST';
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** relative to the base URL, e.g. `Task/160.000.000.000.001.54/$accept` — never an absolute URL */
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** header names in lower case */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Transport {
+  /** Resolves with any HTTP answer (also 4xx/5xx); rejects with a TransportError when none arrived. */
+  send(request: TransportRequest): Promise<TransportResponse>;
+}
+
+/** No answer arrived: the request may or may not have reached the Fachdienst. */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'network',
+    /** technical cause for support (e.g. ECONNREFUSED); never carries the URL's query (secrets) */
+    readonly technical: string,
+  ) {
+    super(kind === 'timeout' ? 'Zeitüberschreitung' : 'Netzwerkfehler');
+    this.name = 'TransportError';
+  }
+}

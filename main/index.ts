@@ -1,0 +1,58 @@
+// Composition root of the Electron app (architecture §2): builds the core services, registers one IPC handler
+// per channel through the shared dispatcher, forwards events, opens the one window.
+// Everything but this file and main/app/ runs in plain Node, where it is tested (stack notes).
+import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { channels, EVENT_CHANNEL } from '../shared/ipc/contract';
+import { parseAppArgs } from './app/args';
+import { createMainWindow, defaultWindowPaths } from './app/window';
+import { createCore, type Core } from './core';
+import { createDispatcher, isTrustedSenderUrl } from './ipc/handle';
+
+const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function start(): Promise<void> {
+  const args = parseAppArgs(process.argv.slice(1));
+  const dataDir = args.dataDir ?? app.getPath('userData');
+  const core: Core = await createCore({ dataDir, fachdienstUrl: args.fachdienstUrl });
+  const dispatcher = createDispatcher(core.handlers);
+  const paths = defaultWindowPaths(outDir);
+  const fileRoot = pathToFileURL(paths.rendererIndex).toString();
+
+  for (const channel of channels) {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => {
+      // Checklist #17: answer only our own page, never another frame or origin.
+      const senderUrl = event.senderFrame?.url ?? '';
+      return dispatcher.dispatch(channel, payload, {
+        trusted: isTrustedSenderUrl(senderUrl, { fileRoot }),
+        description: senderUrl,
+      });
+    });
+  }
+
+  const win = await createMainWindow(paths);
+  const unsubscribe = core.events.subscribe((event) => {
+    if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
+  });
+
+  app.on('window-all-closed', () => {
+    unsubscribe();
+    void core.close().finally(() => app.quit());
+  });
+}
+
+// A second instance would open the same SQLite store twice.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.enableSandbox();
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('eRx Counter failed to start:', error instanceof Error ? error.message : error);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,273 @@
+/**
+ * Turns what the E-Rezept-Fachdienst answers on failure into an AppError (architecture §9.6): a German
+ * message that names the failing system, says what it means for this prescription and what to do next
+ * (spec §9.3, A_23814–A_23818), the technical detail for support, and the retry class of spec §8 (A_25460).
+ *
+ * Inner errors are an OperationOutcome with one issue: `details.text` = the FD message, optional
+ * `diagnostics` (spec §8). The texts we react to are the FD 1.22 texts quoted in spec §3.1.
+ */
+import type { AppError, RetryClass } from '../ipc/contract';
+
+export type FachdienstOperation = 'accept' | 'dispense' | 'close' | 'reject' | 'abort' | 'getBySecret' | 'getByAc';
+
+export interface OutcomeIssue {
+  severity?: string;
+  code?: string;
+  text?: string;
+  diagnostics?: string;
+}
+
+const FD = 'E-Rezept-Fachdienst';
+
+/** Reads the issues of an OperationOutcome (JSON); anything else gives no issues. */
+export function readOperationOutcome(body: unknown): OutcomeIssue[] {
+  if (!isRecord(body) || body['resourceType'] !== 'OperationOutcome' || !Array.isArray(body['issue'])) return [];
+  const issues: OutcomeIssue[] = [];
+  for (const raw of body['issue'] as unknown[]) {
+    if (!isRecord(raw)) continue;
+    const details = isRecord(raw['details']) ? raw['details'] : undefined;
+    issues.push({
+      severity: stringOrUndefined(raw['severity']),
+      code: stringOrUndefined(raw['code']),
+      text: stringOrUndefined(details?.['text']),
+      diagnostics: stringOrUndefined(raw['diagnostics']),
+    });
+  }
+  return issues;
+}
+
+/**
+ * Retry classes (spec §8, api-erp statuscodes referenced by A_25460): 408/500/503/504/507/509/512 with
+ * exponential backoff; 429 at most hourly; 502/506 only with client failover (we have none) and every
+ * other 4xx/5xx: never.
+ */
+export function retryClassForStatus(status: number): RetryClass {
+  if ([408, 500, 503, 504, 507, 509, 512].includes(status)) return 'backoff';
+  if (status === 429) return 'hourly';
+  return 'never';
+}
+
+/** The error for a non-2xx answer of the Fachdienst. */
+export function fachdienstErrorFromResponse(
+  operation: FachdienstOperation,
+  status: number,
+  body: unknown,
+  at: Date,
+): AppError {
+  const issues = readOperationOutcome(body);
+  const fdText = issues.map((i) => i.text).find((t): t is string => !!t);
+  const { code, message } = describe(operation, status, fdText ?? '', issues);
+  const findings =
+    status === 400 && issues.length > 0
+      ? issues.map((i) => ({
+          severity: 'error' as const,
+          code: `fachdienst-${i.code ?? 'invalid'}`,
+          message: redactSecrets([i.text, i.diagnostics].filter(Boolean).join(': ') || 'Ungültige Anfrage'),
+        }))
+      : undefined;
+  return {
+    code,
+    message,
+    detail: technicalDetail(operation, status, issues, at),
+    retry: retryClassForStatus(status),
+    httpStatus: status,
+    system: 'fachdienst',
+    at: at.toISOString(),
+    ...(findings ? { findings } : {}),
+  };
+}
+
+/**
+ * The error when no answer arrived (network failure or timeout). For $accept and $close the outcome is
+ * unknown — the Fachdienst may have done it — so the caller must reconcile (GET ?ac / GET ?secret, spec §3.3,
+ * §3.6) before trying again; the other operations are safe to repeat ($dispense replaces the whole list, A_26482).
+ */
+export function fachdienstUnreachableError(
+  operation: FachdienstOperation,
+  cause: 'timeout' | 'network',
+  at: Date,
+  technical?: string,
+): AppError {
+  const what =
+    cause === 'timeout'
+      ? `Der ${FD} hat nicht rechtzeitig geantwortet.`
+      : `Der ${FD} ist nicht erreichbar (Netzwerk- oder Verbindungsfehler).`;
+  const unknownOutcome = operation === 'accept' || operation === 'close';
+  const next = unknownOutcome
+    ? operation === 'accept'
+      ? ' Ob das Rezept abgerufen wurde, ist unklar. Bitte den Code erneut scannen – die App gleicht den Stand mit dem Fachdienst ab.'
+      : ' Ob das Rezept abgeschlossen wurde, ist unklar. Bitte erneut „Abschließen“ wählen – die App gleicht den Stand mit dem Fachdienst ab.'
+    : ' Bitte die Verbindung prüfen und später erneut versuchen.';
+  return {
+    code: cause,
+    message: what + next,
+    detail: redactSecrets(
+      [`${operationLabel[operation]}: ${cause === 'timeout' ? 'Zeitüberschreitung' : 'keine Verbindung'}`, technical, at.toISOString()]
+        .filter(Boolean)
+        .join(' · '),
+    ),
+    retry: unknownOutcome ? 'reconcile' : 'backoff',
+    system: 'network',
+    at: at.toISOString(),
+  };
+}
+
+/** True when a 409 on $accept says the caller already owns the Task (spec §3.2: 2nd info string). */
+export function isAcceptedByCaller(error: AppError): boolean {
+  return error.httpStatus === 409 && (error.detail ?? '').includes('processed by requesting institution');
+}
+
+// ------------------------------------------------------------------------------------------------
+
+const operationLabel: Record<FachdienstOperation, string> = {
+  accept: '$accept',
+  dispense: '$dispense',
+  close: '$close',
+  reject: '$reject',
+  abort: '$abort',
+  getBySecret: 'GET Task?secret',
+  getByAc: 'GET Task?ac',
+};
+
+const doing: Record<FachdienstOperation, string> = {
+  accept: 'Abrufen des Rezepts',
+  dispense: 'Übermitteln der Abgabedaten',
+  close: 'Abschließen des Rezepts',
+  reject: 'Zurückgeben des Rezepts',
+  abort: 'Löschen des Rezepts',
+  getBySecret: 'Abrufen der Quittung',
+  getByAc: 'erneuten Abrufen des Rezepts',
+};
+
+function describe(
+  operation: FachdienstOperation,
+  status: number,
+  fdText: string,
+  issues: OutcomeIssue[],
+): { code: string; message: string } {
+  const quoted = fdText ? ` Meldung des Fachdienstes: „${redactSecrets(fdText)}“.` : '';
+  const allText = issues.map((i) => `${i.text ?? ''} ${i.diagnostics ?? ''}`).join(' ');
+  switch (status) {
+    case 400:
+      return {
+        code: 'validation',
+        message:
+          operation === 'dispense' || operation === 'close'
+            ? `Der ${FD} hat die Abgabedaten abgelehnt.${quoted} Bitte die Angaben prüfen, korrigieren und erneut senden.`
+            : `Der ${FD} hat die Anfrage beim ${doing[operation]} als fehlerhaft abgelehnt.${quoted} Bitte den Support informieren.`,
+      };
+    case 401:
+      return {
+        code: 'fachdienst',
+        message: `Die Anmeldung am ${FD} ist abgelaufen oder ungültig. Bitte erneut versuchen; besteht der Fehler weiter, die Anmeldung der Apotheke (SMC-B) prüfen lassen.`,
+      };
+    case 403:
+      return { code: 'fachdienst', message: describeForbidden(operation, fdText, allText, quoted) };
+    case 404:
+      return {
+        code: 'not-found',
+        message: `Der ${FD} kennt dieses Rezept nicht (Rezept-ID unbekannt oder ungültig). Bitte den Code erneut scannen; besteht der Fehler weiter, den Patienten an die verordnende Praxis verweisen.`,
+      };
+    case 409:
+      if (operation === 'accept') {
+        return /processed by requesting institution/i.test(allText)
+          ? {
+              code: 'conflict',
+              message: `Das Rezept wurde laut ${FD} bereits von dieser Apotheke abgerufen. Die App versucht, es über „Verordnung erneut abrufen“ wiederherzustellen.`,
+            }
+          : {
+              code: 'conflict',
+              message: `Das Rezept wird bereits von einer Apotheke bearbeitet oder wurde schon beliefert (${FD}: Status passt nicht). Es kann hier nicht abgerufen werden. Bitte den Patienten fragen, ob es bereits in einer anderen Apotheke eingelöst wurde.`,
+            };
+      }
+      return {
+        code: 'conflict',
+        message: `Der ${FD} meldet einen Konflikt beim ${doing[operation]}.${quoted} Bitte den Rezeptstatus prüfen.`,
+      };
+    case 410:
+      return {
+        code: 'state',
+        message: `Das Rezept wurde gelöscht (vom Patienten oder von der Praxis) und kann nicht mehr beliefert werden (${FD}). Bitte den Patienten informieren.`,
+      };
+    case 412:
+      return {
+        code: 'state',
+        message: `Das Rezept ist beim ${FD} nicht (mehr) dieser Apotheke zugeordnet oder nicht in Bearbeitung.${quoted} Es kann hier nicht erneut abgerufen werden.`,
+      };
+    case 423:
+      return {
+        code: 'fachdienst',
+        message: `Der ${FD} hat diese Apotheke für den Rest des Tages gesperrt.${quoted} Bitte den Support informieren.`,
+      };
+    case 429:
+      return {
+        code: 'fachdienst',
+        message: `Der ${FD} nimmt von dieser Apotheke gerade zu viele Anfragen an (HTTP 429). Das ${doing[operation]} wurde nicht ausgeführt. Bitte frühestens in einer Stunde erneut versuchen.`,
+      };
+    case 408:
+      return {
+        code: 'timeout',
+        message: `Der ${FD} hat die Anfrage wegen Zeitüberschreitung abgebrochen (HTTP 408). Das ${doing[operation]} wurde nicht ausgeführt. Bitte in Kürze erneut versuchen.`,
+      };
+    default:
+      if (status >= 500) {
+        return {
+          code: 'fachdienst',
+          message: `Der ${FD} ist gerade gestört (HTTP ${status}). Das ${doing[operation]} wurde nicht ausgeführt. Bitte später erneut versuchen; Rezepte auf Papier (Muster 16) können weiter beliefert werden.`,
+        };
+      }
+      return {
+        code: 'fachdienst',
+        message: `Der ${FD} hat das ${doing[operation]} abgelehnt (HTTP ${status}).${quoted} Bitte den Support informieren.`,
+      };
+  }
+}
+
+/** 403 has many causes (spec §3.1); the FD text tells them apart. */
+function describeForbidden(operation: FachdienstOperation, fdText: string, allText: string, quoted: string): string {
+  if (/professionOID/i.test(allText)) {
+    return `Der ${FD} erlaubt diese Aktion für die angemeldete Institution nicht (Rolle).${quoted} Bitte die Anmeldung der Apotheke (SMC-B) prüfen lassen.`;
+  }
+  if (operation === 'accept') {
+    if (/ist ab .* einlösbar/i.test(fdText)) {
+      return `Das Rezept ist noch nicht einlösbar (Teilverordnung einer Mehrfachverordnung). ${FD}: „${fdText}“ Bitte den Patienten bitten, zum angegebenen Datum wiederzukommen.`;
+    }
+    if (/einlösbar/i.test(fdText)) {
+      return `Das Rezept ist abgelaufen und darf nicht mehr beliefert werden. ${FD}: „${fdText}“ Bitte den Patienten an die verordnende Praxis verweisen.`;
+    }
+    return `Der ${FD} verweigert das Abrufen: Der Zugangscode (AccessCode) passt nicht zu diesem Rezept.${quoted} Bitte den Code erneut scannen oder den Patienten nach dem aktuellen Ausdruck bzw. der App fragen.`;
+  }
+  if (/Dispensierinformationen/i.test(fdText)) {
+    return `Der ${FD} hat keine Abgabedaten zu diesem Rezept. Bitte die Abgabe vollständig senden und danach erneut abschließen.`;
+  }
+  if (/status|in.progress/i.test(fdText)) {
+    return `Das Rezept ist beim ${FD} nicht (mehr) in Bearbeitung durch diese Apotheke.${quoted} Es wurde vermutlich bereits abgeschlossen, zurückgegeben oder gelöscht. Bitte den Rezeptstatus prüfen.`;
+  }
+  if (/secret/i.test(allText) || operation === 'dispense' || operation === 'close' || operation === 'getBySecret') {
+    return `Der ${FD} erkennt die Berechtigung (Secret) dieser Apotheke für das Rezept nicht an.${quoted} Möglicherweise wurde es zurückgegeben oder in einer anderen Apotheke weiterbearbeitet. Bitte den Rezeptstatus prüfen.`;
+  }
+  return `Der ${FD} hat das ${doing[operation]} verweigert.${quoted} Bitte den Rezeptstatus prüfen.`;
+}
+
+function technicalDetail(operation: FachdienstOperation, status: number, issues: OutcomeIssue[], at: Date): string {
+  const parts = [`${operationLabel[operation]} → HTTP ${status}`];
+  for (const issue of issues) {
+    const text = [issue.code, issue.text, issue.diagnostics].filter(Boolean).join(': ');
+    if (text) parts.push(text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
+  }
+  parts.push(at.toISOString());
+  return redactSecrets(parts.join(' · '));
+}
+
+/** Secrets and AccessCodes are 64 hex characters (spec §1.3); none may reach a message or a log. */
+export function redactSecrets(text: string): string {
+  return text.replace(/\b[0-9a-fA-F]{64}\b/g, '[entfernt]');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * Starts browser mode (`node out/node/web.mjs`) as its own process with a fresh data directory and reads
+ * the lines it prints (`app: …`, `simulator: …`, `token: …` — the scripts' output contract, issue 2 item 2).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../../fixtures';
+
+export interface BrowserModeOptions {
+  /** reuse a data directory (e.g. to test a restart); default: a fresh temporary one, removed on stop */
+  dataDir?: string;
+  /** an external simulator/Fachdienst; default: the embedded simulator */
+  fachdienstUrl?: string;
+  /** how long to wait for the `app:` line */
+  startTimeoutMs?: number;
+}
+
+export interface BrowserModeHandle {
+  appUrl: string;
+  /** the embedded simulator's URL (absent with --fachdienst) */
+  simulatorUrl?: string;
+  /** the E-Rezept-Tokens of the seeded demo prescriptions */
+  seededTokens: string[];
+  dataDir: string;
+  /** everything the process printed so far (stdout + stderr) */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<BrowserModeHandle> {
+  const ownsDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'erx-e2e-'));
+  const args = [join(repoRoot, 'out/node/web.mjs'), '--port', '0', '--data', dataDir];
+  if (options.fachdienstUrl) args.push('--fachdienst', options.fachdienstUrl);
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  let output = '';
+  const lines: string[] = [];
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString('utf8');
+    lines.splice(0, lines.length, ...output.split('\n'));
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+
+  const appUrl = await waitForLine(child, () => lines.find((l) => l.startsWith('app: ')), options.startTimeoutMs ?? 20_000, () => output);
+  const value = (prefix: string) => lines.find((l) => l.startsWith(prefix))?.slice(prefix.length).trim();
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  // web.ts prints the `simulator:` and `token:` lines before the `app:` line, which is its readiness signal.
+  return {
+    appUrl: appUrl.slice('app: '.length).trim(),
+    simulatorUrl: value('simulator: '),
+    seededTokens: lines.filter((l) => l.startsWith('token: ')).map((l) => l.slice('token: '.length).trim()),
+    dataDir,
+    output: () => output,
+    stop,
+  };
+}
+
+function waitForLine(
+  child: ChildProcess,
+  find: () => string | undefined,
+  timeoutMs: number,
+  output: () => string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const poll = setInterval(() => {
+      const line = find();
+      if (line) {
+        clearInterval(poll);
+        resolve(line);
+      } else if (child.exitCode !== null || Date.now() > deadline) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        reject(new Error(`browser mode did not start (exit ${child.exitCode}):\n${output()}`));
+      }
+    }, 25);
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Page object for the counter screen: scan field, prescription view, dispense form, receipt
+ * (test ids: docs/qa-contract.md). Locators by test id, role or label only (architecture §9.10).
+ */
+import type { Locator, Page } from '@playwright/test';
+
+export class CounterPage {
+  readonly scanInput: Locator;
+  readonly prescriptionView: Locator;
+  readonly dispenseForm: Locator;
+  readonly receipt: Locator;
+  readonly trainingBanner: Locator;
+  readonly staffSwitch: Locator;
+  readonly alert: Locator;
+
+  constructor(readonly page: Page) {
+    this.scanInput = page.getByTestId('scan-input');
+    this.prescriptionView = page.getByTestId('prescription-view');
+    this.dispenseForm = page.getByTestId('dispense-form');
+    this.receipt = page.getByTestId('receipt');
+    this.trainingBanner = page.getByTestId('training-banner');
+    this.staffSwitch = page.getByTestId('staff-switch');
+    this.alert = page.getByRole('alert');
+  }
+
+  async open(appUrl: string): Promise<void> {
+    await this.page.goto(appUrl);
+    await this.scanInput.waitFor();
+  }
+
+  /** Types like a keyboard-wedge scanner: fast key events ending in Enter. */
+  async scan(text: string): Promise<void> {
+    await this.scanInput.focus();
+    await this.page.keyboard.type(text, { delay: 0 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  async chooseStaff(kuerzel: string): Promise<void> {
+    await this.staffSwitch.selectOption(kuerzel);
+  }
+
+  entry(index: number): Locator {
+    return this.page.getByTestId(`dispense-entry-${index}`);
+  }
+
+  entryField(index: number, field: 'pzn' | 'name' | 'packs' | 'batch' | 'expiry' | 'handed-over' | 'dosage'): Locator {
+    return this.page.getByTestId(`dispense-entry-${index}-${field}`);
+  }
+
+  async submitDispense(): Promise<void> {
+    await this.page.getByTestId('submit-dispense').click();
+  }
+
+  async closeCase(): Promise<void> {
+    await this.page.getByTestId('close-case').click();
+  }
+}
