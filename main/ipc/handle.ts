@@ -68,7 +68,7 @@ export function createDispatcher(handlers: HandlerTable, options: DispatcherOpti
       const findings = findingsFromIssues(parsed.error.issues);
       return fail({
         code: 'validation',
-        message: `Die Anfrage enthält ungültige Angaben: ${findings.map(describeFinding).join('; ')}`,
+        message: summarize(findings),
         // Field paths and issue codes only — the offending values may be secrets (AccessCode, Secret).
         detail: `Invalid request for ${channel}: ${parsed.error.issues.map((i) => `${pathOf(i) || '(root)'} [${i.code}]`).join(', ')}`,
         findings,
@@ -104,27 +104,37 @@ export function createDispatcher(handlers: HandlerTable, options: DispatcherOpti
 
 const pathOf = (issue: z.core.$ZodIssue): string => issue.path.map(String).join('.');
 
+const germanTypeNames: Record<string, string> = {
+  string: 'Text',
+  number: 'Zahl',
+  int: 'ganze Zahl',
+  boolean: 'Ja/Nein',
+  object: 'Objekt',
+  array: 'Liste',
+};
+
+/** A standalone German sentence per issue: forms show it next to the field (setError), lists show it with the path. */
 function germanIssueMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return `fehlt oder hat den falschen Typ (erwartet: ${issue.expected})`;
+      return `Angabe fehlt oder hat den falschen Typ (erwartet: ${germanTypeNames[issue.expected] ?? issue.expected}).`;
     case 'too_big':
-      return `ist zu groß oder zu lang (höchstens ${String(issue.maximum)})`;
+      return `Angabe ist zu groß oder zu lang (höchstens ${String(issue.maximum)}).`;
     case 'too_small':
-      return `ist zu klein, zu kurz oder leer (mindestens ${String(issue.minimum)})`;
+      return `Angabe ist zu klein, zu kurz oder leer (mindestens ${String(issue.minimum)}).`;
     case 'invalid_format':
-      return 'hat ein ungültiges Format';
+      return 'Angabe hat ein ungültiges Format.';
     case 'invalid_value':
-      return 'hat einen nicht erlaubten Wert';
+      return 'Angabe hat einen nicht erlaubten Wert.';
     case 'unrecognized_keys':
-      return `enthält unbekannte Felder (${issue.keys.join(', ')})`;
+      return `Unbekannte Felder: ${issue.keys.join(', ')}.`;
     case 'invalid_union':
-      return 'passt zu keiner erlaubten Form';
+      return 'Angabe passt zu keiner erlaubten Form.';
     case 'custom':
-      // Our own refinements (shared/erezept/identifiers) write German messages that never echo the value.
+      // Our own refinements (shared/erezept/identifiers) write German sentences that never echo a secret.
       return issue.message;
     default:
-      return 'ist ungültig';
+      return 'Angabe ist ungültig.';
   }
 }
 
@@ -137,7 +147,14 @@ function findingsFromIssues(issues: readonly z.core.$ZodIssue[]): Finding[] {
   }));
 }
 
-const describeFinding = (f: Finding): string => (f.path ? `${f.path} ${f.message}` : `Anfrage ${f.message}`);
+const SUMMARY_LIMIT = 5;
+
+/** The pharmacist's one-line summary: the first few findings with their field, then a count. */
+function summarize(findings: readonly Finding[]): string {
+  const listed = findings.slice(0, SUMMARY_LIMIT).map((f) => (f.path ? `${f.path}: ${f.message}` : f.message));
+  const more = findings.length - listed.length;
+  return `Die Anfrage enthält ungültige Angaben — ${listed.join(' ')}${more > 0 ? ` (und ${more} weitere)` : ''}`;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Logging unexpected failures without secrets
@@ -166,8 +183,9 @@ export function redact(text: string): string {
 
 /**
  * Electron sender check (Electron security checklist #17): accept only frames whose URL is our renderer —
- * a file:// URL inside the built renderer folder, or a page of the dev server's origin. Pure; main/app passes
- * `event.senderFrame.url`.
+ * a file:// URL of the built page (`fileRoot` = the index.html path or file URL) or inside the built renderer
+ * folder (`fileRoot` = that folder), or a page of the dev server's origin. Query and fragment do not matter
+ * (the router may use the hash). Pure; main/index.ts passes `event.senderFrame.url`.
  */
 export function isTrustedSenderUrl(url: string, allowed: { fileRoot?: string; devServerUrl?: string }): boolean {
   let sender: URL;
@@ -192,6 +210,8 @@ export function isTrustedSenderUrl(url: string, allowed: { fileRoot?: string; de
     if (rootPath === undefined || senderPath === undefined || rootPath === '') return false;
     // The URL parser already resolved `..`; an encoded slash could smuggle one back in after decoding.
     if (/(^|\/)\.\.?(\/|$)/.test(senderPath) || senderPath.includes('\\') || senderPath.includes('\0')) return false;
+    // A root naming the page itself (…/index.html) trusts exactly that file; a folder trusts what lies below it.
+    if (/\.html?$/i.test(rootPath)) return senderPath === rootPath;
     return senderPath.startsWith(`${rootPath}/`);
   }
   return false;

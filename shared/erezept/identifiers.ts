@@ -35,7 +35,11 @@ const idNames: Record<IdKind, string> = {
 
 function idError(id: IdKind, reason: IdError['reason'], detail: string): IdError {
   const what = reason === 'format' ? 'hat ein ungültiges Format' : 'hat eine falsche Prüfziffer';
-  return { id, reason, message: detail === '' ? `${idNames[id]} ${what}.` : `${idNames[id]} ${what}: ${detail}` };
+  return {
+    id,
+    reason,
+    message: detail === '' ? `${idNames[id]} ${what}.` : `${idNames[id]} ${what}: ${detail}`,
+  };
 }
 
 /**
@@ -161,7 +165,9 @@ export function parsePznFormat(input: string): Result<Pzn, IdError> {
 
 export function parseTelematikId(input: string): Result<TelematikId, IdError> {
   // Printable ASCII without spaces, a digit then '-' first, at most 128 characters.
-  if (!/^[0-9]-[\x21-\x7e]{1,126}$/.test(input)) return err(idError('TelematikId', 'format', safeExcerpt(input, 40)));
+  if (!/^[0-9]-[\x21-\x7e]{1,126}$/.test(input)) {
+    return err(idError('TelematikId', 'format', safeExcerpt(input, 40)));
+  }
   return ok(input as TelematikId);
 }
 
@@ -174,12 +180,16 @@ export const isPharmacyTelematikId = (id: TelematikId): boolean => id.startsWith
 const hex64 = /^[0-9a-f]{64}$/;
 
 export function parseAccessCode(input: string): Result<AccessCode, IdError> {
-  return hex64.test(input) ? ok(input as AccessCode) : err(idError('AccessCode', 'format', '64 Hex-Zeichen erwartet'));
+  return hex64.test(input)
+    ? ok(input as AccessCode)
+    : err(idError('AccessCode', 'format', '64 Hex-Zeichen erwartet'));
 }
 
 export function parseSecret(input: string): Result<Secret, IdError> {
   // The value itself is never echoed into a message: secrets stay out of logs.
-  return hex64.test(input) ? ok(input as Secret) : err(idError('Secret', 'format', '64 Hex-Zeichen erwartet'));
+  return hex64.test(input)
+    ? ok(input as Secret)
+    : err(idError('Secret', 'format', '64 Hex-Zeichen erwartet'));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -64,9 +64,15 @@ const acceptInfix = '/$accept?';
 // Only JSON whitespace counts as surrounding whitespace. NBSP, zero-width and full-width characters are not
 // whitespace here (String.prototype.trim would remove some of them silently).
 const surroundingWhitespace = /^[ \t\r\n]+|[ \t\r\n]+$/g;
-// C0 controls except TAB/LF/CR, DEL and C1 controls.
-const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const anyControlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 controls, DEL and C1 controls; TAB, LF and CR only count when `inToken` (they may surround or sit inside JSON). */
+function hasControlCharacter(text: string, inToken: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const whitespace = c === 0x09 || c === 0x0a || c === 0x0d;
+    if ((c < 0x20 && (inToken || !whitespace)) || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
 
 const expectedToken = 'Task/<Rezept-ID>/$accept?ac=<AccessCode>';
 
@@ -81,9 +87,14 @@ function tokenError(reason: TokenErrorReason, message: string): TokenError {
  */
 export function parseErezeptCode(input: string): Result<ErezeptToken[], TokenError> {
   if (input.length > maxErezeptCodeLength) {
-    return err(tokenError('too-long', `Der Code ist zu lang für einen E-Rezept-Code (mehr als ${maxErezeptCodeLength} Zeichen).`));
+    return err(
+      tokenError(
+        'too-long',
+        `Der Code ist zu lang für einen E-Rezept-Code (mehr als ${maxErezeptCodeLength} Zeichen).`,
+      ),
+    );
   }
-  if (controlCharacter.test(input)) {
+  if (hasControlCharacter(input, false)) {
     return err(tokenError('control-characters', 'Der Code enthält Steuerzeichen und wird nicht verwendet.'));
   }
   const text = input.replace(surroundingWhitespace, '');
@@ -134,7 +145,9 @@ function parseJsonCode(text: string): Result<ErezeptToken[], TokenError> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return err(badShape());
   const keys = Object.keys(value);
   if (keys.length !== 1 || keys[0] !== 'urls') {
-    return err(tokenError('bad-shape', 'Der E-Rezept-Code enthält andere Felder als „urls“ und wird nicht verwendet.'));
+    return err(
+      tokenError('bad-shape', 'Der E-Rezept-Code enthält andere Felder als „urls“ und wird nicht verwendet.'),
+    );
   }
   const urls: unknown = (value as { urls: unknown }).urls;
   if (!Array.isArray(urls) || !urls.every((u): u is string => typeof u === 'string')) return err(badShape());
@@ -152,8 +165,13 @@ function parseJsonCode(text: string): Result<ErezeptToken[], TokenError> {
   const tokens: ErezeptToken[] = [];
   for (const [index, url] of urls.entries()) {
     // JSON escapes (\u0000, \n) can smuggle in what the raw-text check could not see.
-    const parsed = anyControlCharacter.test(url)
-      ? err(tokenError('control-characters', 'Das E-Rezept-Token enthält Steuerzeichen und wird nicht verwendet.'))
+    const parsed = hasControlCharacter(url, true)
+      ? err(
+          tokenError(
+            'control-characters',
+            'Das E-Rezept-Token enthält Steuerzeichen und wird nicht verwendet.',
+          ),
+        )
       : parseToken(url);
     if (!parsed.ok) {
       const where = urls.length > 1 ? `Verordnung ${index + 1} von ${urls.length}: ` : '';
@@ -161,7 +179,10 @@ function parseJsonCode(text: string): Result<ErezeptToken[], TokenError> {
     }
     if (tokens.some((t) => t.prescriptionId === parsed.data.prescriptionId)) {
       return err(
-        tokenError('duplicate-token', `Der E-Rezept-Code enthält die Verordnung ${parsed.data.prescriptionId} mehrfach.`),
+        tokenError(
+          'duplicate-token',
+          `Der E-Rezept-Code enthält die Verordnung ${parsed.data.prescriptionId} mehrfach.`,
+        ),
       );
     }
     tokens.push(parsed.data);
@@ -232,7 +253,8 @@ function parseToken(raw: string): Result<ErezeptToken, TokenError> {
     return err(badToken('Das E-Rezept-Token enthält einen manipulierten Pfad und wird nicht verwendet.'));
   }
   const id = parsePrescriptionId(idText);
-  if (!id.ok) return err(tokenError('bad-prescription-id', `Ungültige Rezept-ID im E-Rezept-Token. ${id.error.message}`));
+  if (!id.ok)
+    return err(tokenError('bad-prescription-id', `Ungültiges E-Rezept-Token – ${id.error.message}`));
 
   if (!query.startsWith('ac=')) {
     return err(badToken(`Das E-Rezept-Token hat unerwartete Parameter (erwartet: ${expectedToken}).`));
@@ -243,12 +265,17 @@ function parseToken(raw: string): Result<ErezeptToken, TokenError> {
   if (!ac.ok) {
     // The value itself is never echoed: an AccessCode is a secret (architecture §9.4).
     return err(
-      tokenError('bad-access-code', 'Der AccessCode im E-Rezept-Token ist ungültig (64 Hex-Zeichen in Kleinbuchstaben erwartet).'),
+      tokenError(
+        'bad-access-code',
+        'Der AccessCode im E-Rezept-Token ist ungültig (64 Hex-Zeichen in Kleinbuchstaben erwartet).',
+      ),
     );
   }
   if (rest !== '') {
     if (requestSyntax.test(rest)) {
-      return err(badToken('Das E-Rezept-Token hat zusätzliche Parameter oder einen Anhang und wird nicht verwendet.'));
+      return err(
+        badToken('Das E-Rezept-Token hat zusätzliche Parameter oder einen Anhang und wird nicht verwendet.'),
+      );
     }
     return err(trailingGarbage(rest, 'dem E-Rezept-Token'));
   }
@@ -270,5 +297,8 @@ function badToken(message: string): TokenError {
 }
 
 function trailingGarbage(rest: string, after: string): TokenError {
-  return tokenError('trailing-garbage', `Nach ${after} folgen unerwartete Zeichen („${safeExcerpt(rest, 12)}“); der Code wird nicht verwendet.`);
+  return tokenError(
+    'trailing-garbage',
+    `Nach ${after} folgen unerwartete Zeichen („${safeExcerpt(rest, 12)}“); der Code wird nicht verwendet.`,
+  );
 }

@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { channels, type Channel } from '../../shared/ipc/contract';
+import type { HandlerTable } from '../ipc/types';
+import { EventHub } from '../services/events';
+import { runBrowserMode, type BrowserModeCore, type BrowserModeDeps } from './web-main';
+
+let base: string;
+let rendererDir: string;
+
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'erx-web-'));
+  rendererDir = join(base, 'renderer');
+  mkdirSync(rendererDir, { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), '<html><head></head><body></body></html>');
+});
+afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+
+function fakeCore(overrides: Partial<BrowserModeCore> = {}): BrowserModeCore {
+  const handlers: Partial<Record<Channel, () => Promise<unknown>>> = {};
+  for (const channel of channels) handlers[channel] = async () => ({ channel });
+  return {
+    handlers: handlers as HandlerTable,
+    events: new EventHub(),
+    backend: { kind: 'embedded', url: 'http://127.0.0.1:40000/' },
+    seededTokens: ['Task/160.000.000.000.001.05/$accept?ac=' + 'a'.repeat(64), 'Task/160.000.000.000.002.02/$accept?ac=' + 'b'.repeat(64)],
+    close: vi.fn(async () => undefined),
+    ...overrides,
+  };
+}
+
+function harness(core: BrowserModeCore = fakeCore()) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const exits: number[] = [];
+  let signalHandler: ((signal: string) => void) | undefined;
+  const createCore = vi.fn(async () => core);
+  const deps: BrowserModeDeps = {
+    createCore,
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    exit: (code) => exits.push(code),
+    onShutdownSignal: (handler) => {
+      signalHandler = handler;
+    },
+    env: { homeDir: base, cwd: base },
+  };
+  return { deps, out, err, exits, createCore, core, signal: (s: string) => signalHandler?.(s) };
+}
+
+describe('runBrowserMode', () => {
+  it('prints exactly the app, simulator and token lines and serves the app', async () => {
+    const h = harness();
+    const running = await runBrowserMode(['--port', '0', '--renderer', rendererDir, '--data', 'd'], h.deps);
+    expect(running).toBeDefined();
+    if (!running) return;
+    try {
+      expect(h.createCore).toHaveBeenCalledWith({ dataDir: join(base, 'd'), fachdienstUrl: undefined });
+      expect(h.out).toEqual([
+        `app: http://127.0.0.1:${running.bridge.port}/`,
+        'simulator: http://127.0.0.1:40000',
+        ...h.core.seededTokens.map((t) => `token: ${t}`),
+      ]);
+      const page = await fetch(`http://127.0.0.1:${running.bridge.port}/`);
+      expect(await page.text()).toContain(running.bridge.key);
+      expect(h.exits).toEqual([]);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('prints only the app line with an external simulator', async () => {
+    const h = harness(fakeCore({ backend: { kind: 'simulator', url: 'http://127.0.0.1:9000' }, seededTokens: [] }));
+    const running = await runBrowserMode(['--port', '0', '--renderer', rendererDir, '--fachdienst', 'http://127.0.0.1:9000'], h.deps);
+    try {
+      expect(h.createCore).toHaveBeenCalledWith(expect.objectContaining({ fachdienstUrl: 'http://127.0.0.1:9000' }));
+      expect(h.out).toEqual([`app: http://127.0.0.1:${running?.bridge.port}/`]);
+    } finally {
+      await running?.close();
+    }
+  });
+
+  it('exits 2 on bad arguments without starting anything', async () => {
+    const h = harness();
+    expect(await runBrowserMode(['--port', 'many'], h.deps)).toBeUndefined();
+    expect(h.exits).toEqual([2]);
+    expect(h.err.join('\n')).toContain('--port');
+    expect(h.out).toEqual([]);
+    expect(h.createCore).not.toHaveBeenCalled();
+  });
+
+  it('exits 1 with a clear message when the port is taken, closing the core again', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const h = harness();
+      expect(await runBrowserMode(['--port', String(port), '--renderer', rendererDir], h.deps)).toBeUndefined();
+      expect(h.exits).toEqual([1]);
+      expect(h.err.join('\n')).toContain(`Port ${port}`);
+      expect(h.err.join('\n')).toContain('belegt');
+      expect(h.out).toEqual([]);
+      expect(h.core.close).toHaveBeenCalledTimes(1);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits 1 when there is no built renderer', async () => {
+    const h = harness();
+    await runBrowserMode(['--port', '0', '--renderer', join(base, 'missing')], h.deps);
+    expect(h.exits).toEqual([1]);
+    expect(h.err.join('\n')).toContain('npm run build');
+    expect(h.createCore).not.toHaveBeenCalled();
+  });
+
+  it('closes bridge and core on SIGTERM and exits 0', async () => {
+    const h = harness();
+    const running = await runBrowserMode(['--port', '0', '--renderer', rendererDir], h.deps);
+    expect(running).toBeDefined();
+    h.signal('SIGTERM');
+    await vi.waitFor(() => expect(h.exits).toEqual([0]));
+    expect(h.core.close).toHaveBeenCalledTimes(1);
+    await expect(fetch(`http://127.0.0.1:${running?.bridge.port}/`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import { AppFailure } from '../errors';
+import { FachdienstClient } from './client';
+import { FixedTokenProvider, jsonResponse, ScriptedTransport } from './testing';
+import { TransportError, type TransportResponse } from './transport';
+
+const id = '160.000.000.000.001.54' as PrescriptionId;
+const ac = 'a'.repeat(64) as AccessCode;
+const secret = 'b'.repeat(64) as Secret;
+const now = () => new Date('2026-10-05T08:00:00Z');
+const parameters = { resourceType: 'Parameters', parameter: [] };
+
+function setup(answer: (index: number) => TransportResponse | Promise<TransportResponse>) {
+  const transport = new ScriptedTransport((_r, i) => answer(i));
+  const tokens = new FixedTokenProvider();
+  return { transport, tokens, client: new FachdienstClient({ transport, tokens, now }) };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof AppFailure) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('FachdienstClient', () => {
+  it('$accept: POST Task/<id>/$accept?ac=, asks for JSON, sends the bearer token, returns the bundle', async () => {
+    const { client, transport } = setup(() => jsonResponse(200, { resourceType: 'Bundle', type: 'collection' }));
+    const bundle = await client.accept(id, ac);
+    expect(bundle).toEqual({ resourceType: 'Bundle', type: 'collection' });
+    const req = transport.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe('Task/160.000.000.000.001.54/$accept');
+    expect(req.query).toEqual({ ac });
+    expect(req.headers?.['Accept']).toBe('application/fhir+json');
+    expect(req.headers?.['Authorization']).toBe('Bearer token-1');
+    expect(req.body).toBeUndefined();
+  });
+
+  it('$dispense sends the Parameters as FHIR JSON in UTF-8 with the secret in the query', async () => {
+    const { client, transport } = setup(() => jsonResponse(204));
+    await client.dispense(id, secret, parameters);
+    const req = transport.requests[0]!;
+    expect(req.path).toBe('Task/160.000.000.000.001.54/$dispense');
+    expect(req.query).toEqual({ secret });
+    expect(req.headers?.['Content-Type']).toBe('application/fhir+json; charset=UTF-8');
+    expect(JSON.parse(req.body ?? '')).toEqual(parameters);
+  });
+
+  it('$close without parameters sends no body and no Content-Type', async () => {
+    const { client, transport } = setup(() => jsonResponse(200, { resourceType: 'Bundle', type: 'document' }));
+    await expect(client.close(id, secret)).resolves.toEqual({ resourceType: 'Bundle', type: 'document' });
+    expect(transport.requests[0]?.body).toBeUndefined();
+    expect(transport.requests[0]?.headers?.['Content-Type']).toBeUndefined();
+  });
+
+  it('GET by secret and by AccessCode use the Task path with the right query', async () => {
+    const { client, transport } = setup(() => jsonResponse(200, { resourceType: 'Bundle' }));
+    await client.getBySecret(id, secret);
+    await client.getByAccessCode(id, ac);
+    expect(transport.requests.map((r) => [r.method, r.path, r.query])).toEqual([
+      ['GET', 'Task/160.000.000.000.001.54', { secret }],
+      ['GET', 'Task/160.000.000.000.001.54', { ac }],
+    ]);
+  });
+
+  it('maps an OperationOutcome answer to a typed error', async () => {
+    const { client } = setup(() =>
+      jsonResponse(409, {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'conflict', details: { text: 'Task has invalid status completed' } }],
+      }),
+    );
+    const f = await failureOf(client.accept(id, ac));
+    expect(f.appError.httpStatus).toBe(409);
+    expect(f.appError.code).toBe('conflict');
+    expect(f.appError.detail).toContain('Task has invalid status completed');
+  });
+
+  it('retries once with a fresh token after 401', async () => {
+    const { client, transport, tokens } = setup((i) => (i === 0 ? jsonResponse(401) : jsonResponse(204)));
+    await client.dispense(id, secret, parameters);
+    expect(tokens.invalidations).toBe(1);
+    expect(transport.requests.map((r) => r.headers?.['Authorization'])).toEqual(['Bearer token-1', 'Bearer token-2']);
+  });
+
+  it('a timeout on $accept becomes a network error that must be reconciled', async () => {
+    const { client } = setup(() => Promise.reject(new TransportError('timeout', 'nach 10 ms abgebrochen')));
+    const f = await failureOf(client.accept(id, ac));
+    expect(f.appError.system).toBe('network');
+    expect(f.appError.code).toBe('timeout');
+    expect(f.appError.retry).toBe('reconcile');
+  });
+
+  it('an answer in XML instead of JSON after $close leaves the outcome unknown', async () => {
+    const { client } = setup(() => ({ status: 200, headers: { 'content-type': 'application/fhir+xml' }, body: '<Bundle/>' }));
+    const f = await failureOf(client.close(id, secret));
+    expect(f.appError.retry).toBe('reconcile');
+  });
+
+  it('a failing token request means nothing was sent', async () => {
+    const transport = new ScriptedTransport(() => jsonResponse(204));
+    const client = new FachdienstClient({
+      transport,
+      tokens: { getToken: () => Promise.reject(new TransportError('network', 'ECONNREFUSED')), invalidate: () => undefined },
+      now,
+    });
+    const f = await failureOf(client.dispense(id, secret, parameters));
+    expect(transport.requests).toHaveLength(0);
+    expect(f.appError.retry).toBe('backoff');
+    expect(f.appError.system).toBe('network');
+  });
+});

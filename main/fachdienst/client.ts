@@ -1,0 +1,165 @@
+/**
+ * The pharmacy-facing operations of the E-Rezept-Fachdienst (spec §3) over a Transport. Every request asks
+ * for JSON (the real Fachdienst answers institutions in XML unless asked, spec §3) and every failure
+ * becomes an AppFailure with a typed AppError (spec §8, architecture §9.6).
+ */
+import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import type { FhirResourceJson } from '../../shared/fhir/xml';
+import {
+  fachdienstErrorFromResponse,
+  fachdienstUnreachableError,
+  redactSecrets,
+  type FachdienstOperation,
+} from '../../shared/fhir/operation-outcome';
+import { AppFailure, failure } from '../errors';
+import type { AccessTokenProvider } from './access-token';
+import { TransportError, type Transport, type TransportResponse } from './transport';
+
+export const FHIR_JSON = 'application/fhir+json';
+const FHIR_JSON_UTF8 = 'application/fhir+json; charset=UTF-8';
+
+/** The operations the workflow needs; FachdienstClient implements them, tests fake them. */
+export interface FachdienstApi {
+  /** POST Task/<id>/$accept?ac= → the accept Bundle (Task with Secret + QES Binary), spec §3.2 */
+  accept(id: PrescriptionId, accessCode: AccessCode): Promise<unknown>;
+  /** POST Task/<id>/$dispense?secret= with the complete list → 204, spec §3.4 */
+  dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson): Promise<void>;
+  /** POST Task/<id>/$close?secret= (body optional) → the receipt Bundle, spec §3.5 */
+  close(id: PrescriptionId, secret: Secret, parameters?: FhirResourceJson): Promise<unknown>;
+  /** GET Task/<id>?secret= → Task (+ receipt when completed), spec §3.6 */
+  getBySecret(id: PrescriptionId, secret: Secret): Promise<unknown>;
+  /** GET Task/<id>?ac= → Task with Secret + QES (secret recovery, UC 4.17), spec §3.3 */
+  getByAccessCode(id: PrescriptionId, accessCode: AccessCode): Promise<unknown>;
+}
+
+export interface FachdienstClientOptions {
+  transport: Transport;
+  tokens: AccessTokenProvider;
+  now: () => Date;
+  /** `<product>/<version>` for the User-Agent header (A_20015-01) */
+  userAgent?: string;
+}
+
+interface Call {
+  operation: FachdienstOperation;
+  method: 'GET' | 'POST';
+  path: string;
+  query: Record<string, string>;
+  body?: FhirResourceJson;
+}
+
+export class FachdienstClient implements FachdienstApi {
+  constructor(private readonly options: FachdienstClientOptions) {}
+
+  async accept(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
+    const response = await this.call({ operation: 'accept', method: 'POST', path: `${taskPath(id)}/$accept`, query: { ac: accessCode } });
+    return this.json('accept', response);
+  }
+
+  async dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson): Promise<void> {
+    await this.call({ operation: 'dispense', method: 'POST', path: `${taskPath(id)}/$dispense`, query: { secret }, body: parameters });
+  }
+
+  async close(id: PrescriptionId, secret: Secret, parameters?: FhirResourceJson): Promise<unknown> {
+    const response = await this.call({ operation: 'close', method: 'POST', path: `${taskPath(id)}/$close`, query: { secret }, body: parameters });
+    return this.json('close', response);
+  }
+
+  async getBySecret(id: PrescriptionId, secret: Secret): Promise<unknown> {
+    const response = await this.call({ operation: 'getBySecret', method: 'GET', path: taskPath(id), query: { secret } });
+    return this.json('getBySecret', response);
+  }
+
+  async getByAccessCode(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
+    const response = await this.call({ operation: 'getByAc', method: 'GET', path: taskPath(id), query: { ac: accessCode } });
+    return this.json('getByAc', response);
+  }
+
+  private async call(call: Call): Promise<TransportResponse> {
+    let response = await this.send(call, await this.token(call.operation));
+    if (response.status === 401) {
+      // The token may have expired early (e.g. the simulator restarted with new keys). The Fachdienst checks
+      // authentication before anything else, so nothing was done and one retry with a fresh token is safe.
+      this.options.tokens.invalidate();
+      response = await this.send(call, await this.token(call.operation));
+    }
+    if (response.status < 200 || response.status >= 300) {
+      throw new AppFailure(fachdienstErrorFromResponse(call.operation, response.status, parseBody(response), this.options.now()));
+    }
+    return response;
+  }
+
+  private async send(call: Call, token: string): Promise<TransportResponse> {
+    const headers: Record<string, string> = {
+      Accept: FHIR_JSON,
+      Authorization: `Bearer ${token}`,
+      'User-Agent': this.options.userAgent ?? 'eRxCounter/0.1.0',
+    };
+    if (call.body) headers['Content-Type'] = FHIR_JSON_UTF8;
+    try {
+      return await this.options.transport.send({
+        method: call.method,
+        path: call.path,
+        query: call.query,
+        headers,
+        body: call.body ? JSON.stringify(call.body) : undefined,
+      });
+    } catch (e) {
+      if (e instanceof TransportError) {
+        throw new AppFailure(fachdienstUnreachableError(call.operation, e.kind, this.options.now(), e.technical));
+      }
+      throw e;
+    }
+  }
+
+  private async token(operation: FachdienstOperation): Promise<string> {
+    try {
+      return await this.options.tokens.getToken();
+    } catch (e) {
+      // Nothing was sent to the Fachdienst yet, so the operation can simply be repeated.
+      const technical = e instanceof TransportError ? `${e.kind}: ${e.technical}` : e instanceof Error ? e.message : 'unbekannt';
+      throw failure(
+        e instanceof TransportError ? e.kind : 'fachdienst',
+        'Die Anmeldung am E-Rezept-Fachdienst ist fehlgeschlagen, es wurde nichts gesendet. Bitte die Verbindung prüfen und später erneut versuchen.',
+        {
+          detail: redactSecrets(`Access-Token für ${operation}: ${technical}`),
+          retry: 'backoff',
+          system: e instanceof TransportError ? 'network' : 'fachdienst',
+          at: this.options.now(),
+        },
+      );
+    }
+  }
+
+  /** A 2xx answer must carry FHIR JSON; otherwise what happened is unknown (e.g. an XML answer). */
+  private json(operation: FachdienstOperation, response: TransportResponse): unknown {
+    const parsed = parseBody(response);
+    if (typeof parsed === 'object' && parsed !== null) return parsed;
+    const unknownOutcome = operation === 'accept' || operation === 'close';
+    throw failure(
+      'fachdienst',
+      unknownOutcome
+        ? 'Die Antwort des E-Rezept-Fachdienstes war nicht lesbar; ob der Vorgang ausgeführt wurde, ist unklar. Bitte erneut versuchen – die App gleicht den Stand ab.'
+        : 'Die Antwort des E-Rezept-Fachdienstes war nicht lesbar. Bitte erneut versuchen; besteht der Fehler weiter, den Support informieren.',
+      {
+        detail: `HTTP ${response.status}, Content-Type ${response.headers['content-type'] ?? '–'}, ${response.body.length} Zeichen`,
+        retry: unknownOutcome ? 'reconcile' : 'never',
+        httpStatus: response.status,
+        system: 'fachdienst',
+        at: this.options.now(),
+      },
+    );
+  }
+}
+
+/** The PrescriptionID is a validated branded value; encode it anyway so no path can be smuggled in. */
+const taskPath = (id: PrescriptionId): string => `Task/${encodeURIComponent(id)}`;
+
+function parseBody(response: TransportResponse): unknown {
+  if (response.body.length === 0) return undefined;
+  try {
+    return JSON.parse(response.body) as unknown;
+  } catch {
+    return response.body;
+  }
+}

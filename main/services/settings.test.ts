@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppFailure } from '../errors';
+import { IdentityCipher } from '../store/cipher';
+import { openStore, type Store } from '../store/store';
+import { DEFAULT_PHARMACY, SettingsService } from './settings';
+
+let store: Store;
+let settings: SettingsService;
+const clock = { now: () => new Date('2026-10-05T08:00:00Z') };
+
+beforeEach(() => {
+  store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32) });
+  settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:5000/' }, appVersion: '0.1.0', clock });
+});
+afterEach(() => store.close());
+
+describe('SettingsService', () => {
+  it('reports training mode, the demo pharmacy and the default staff list', () => {
+    const info = settings.getAppInfo();
+    expect(info).toMatchObject({ backend: 'embedded', training: true, fachdienstUrl: 'http://127.0.0.1:5000/', staff: null, pharmacy: DEFAULT_PHARMACY });
+    expect(info.staffList.map((s) => s.kuerzel)).toEqual(['AB', 'CD']);
+  });
+
+  it('selects a staff member by Kürzel (any case), persists it, and signs off with an empty one', () => {
+    expect(settings.setStaff('cd').staff).toEqual({ kuerzel: 'CD', name: 'Can Demir' });
+    const reopened = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'x' }, appVersion: '0.1.0', clock });
+    expect(reopened.currentStaff()?.kuerzel).toBe('CD');
+    expect(settings.setStaff('').staff).toBeNull();
+  });
+
+  it('refuses an unknown Kürzel and requires a staff member for changes', () => {
+    expect(() => settings.setStaff('ZZ')).toThrow(AppFailure);
+    try {
+      settings.requireStaff();
+      expect.unreachable();
+    } catch (e) {
+      expect((e as AppFailure).appError.code).toBe('staff-required');
+    }
+  });
+
+  it('uses the pharmacy identity and staff list from the settings when present', () => {
+    store.settings.set('pharmacy', { telematikId: '3-01.2.2023001.16.101', name: 'Löwen-Apotheke' });
+    store.settings.set('staffList', [{ kuerzel: 'XY', name: 'Xaver Y' }]);
+    expect(settings.getAppInfo()).toMatchObject({ pharmacy: { name: 'Löwen-Apotheke' }, staffList: [{ kuerzel: 'XY' }] });
+  });
+});

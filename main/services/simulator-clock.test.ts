@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { jsonResponse, ScriptedTransport } from '../fachdienst/testing';
+import { SimulatorClock } from './simulator-clock';
+
+const base = () => new Date('2026-10-05T08:00:00.000Z');
+
+describe('SimulatorClock', () => {
+  it('follows a simulator clock that was set ahead', async () => {
+    const transport = new ScriptedTransport(() => jsonResponse(200, { now: '2027-01-05T08:00:00.000Z' }));
+    const clock = new SimulatorClock(base, transport);
+    expect(clock.now().toISOString()).toBe('2026-10-05T08:00:00.000Z');
+    await clock.sync();
+    expect(transport.requests[0]?.path).toBe('_sim/clock');
+    expect(clock.now().toISOString()).toBe('2027-01-05T08:00:00.000Z');
+  });
+
+  it('ignores latency-sized differences and keeps the last offset when the simulator cannot answer', async () => {
+    let answer = jsonResponse(200, { now: '2026-10-05T08:00:00.400Z' });
+    const clock = new SimulatorClock(base, new ScriptedTransport(() => answer));
+    await clock.sync();
+    expect(clock.now().toISOString()).toBe('2026-10-05T08:00:00.000Z');
+    answer = jsonResponse(200, { now: '2026-10-06T08:00:00.000Z' });
+    await clock.sync();
+    answer = jsonResponse(503);
+    await clock.sync();
+    expect(clock.now().toISOString()).toBe('2026-10-06T08:00:00.000Z');
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Fakes for the workflow's unit tests (architecture §9.5: no module mocks): an in-memory Fachdienst that
+ * follows the Task state machine of spec §4, simple codecs, a settable clock.
+ */
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { Finding } from '../../shared/erezept/findings';
+import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import type { PrescriptionView } from '../../shared/erezept/prescription';
+import { parseErezeptCode } from '../../shared/erezept/token';
+import { fachdienstErrorFromResponse, fachdienstUnreachableError, type FachdienstOperation } from '../../shared/fhir/operation-outcome';
+import { err, ok } from '../../shared/ipc/result';
+import type { FhirResourceJson } from '../../shared/fhir/xml';
+import { AppFailure } from '../errors';
+import type { FachdienstApi } from '../fachdienst/client';
+import type { Clock } from './clock';
+import type { AcceptedTask, WorkflowCodecs } from './codecs';
+
+export class FakeClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+export function prescriptionView(overrides: Partial<PrescriptionView> = {}): PrescriptionView {
+  return {
+    kbvVersion: '1.3',
+    prescriptionId: '160.000.000.000.001.54',
+    authoredOn: '2026-10-01',
+    patient: { name: 'Erika Mustermann', kvnr: 'X110411675', birthDate: '1964-08-12' },
+    coverage: { kind: 'GKV', code: 'GKV', payorName: 'Test-BKK' },
+    practitioner: { name: 'Dr. Hans Topp' },
+    organization: { name: 'Praxis Topp' },
+    request: { quantity: 2, autIdemExcluded: false, noctu: false },
+    medication: { kind: 'pzn', pzn: '06313728', name: 'Sumatriptan-1a Pharma 100 mg Tabletten', normSize: 'N1', form: 'TAB', amount: '20 St', category: '00', vaccine: false },
+    findings: [],
+    ...overrides,
+  };
+}
+
+type Status = 'ready' | 'in-progress' | 'completed' | 'cancelled';
+
+interface FakeTask {
+  id: PrescriptionId;
+  accessCode: AccessCode;
+  status: Status;
+  secret?: Secret;
+  dispensed?: unknown;
+  kvnr: string;
+  expiryDate: string;
+}
+
+export interface Call {
+  op: FachdienstOperation;
+  id: string;
+  body?: FhirResourceJson;
+}
+
+const outcome = (text: string, secondText?: string) => ({
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code: 'processing', details: { text } }, ...(secondText ? [{ severity: 'error', code: 'processing', details: { text: secondText } }] : [])],
+});
+
+/**
+ * A Fachdienst in memory. `failures` lets a test make the next call of an operation fail with an HTTP status
+ * or with no answer at all; `hooks` run before an operation (e.g. to look into the store at that moment).
+ */
+export class FakeFachdienst implements FachdienstApi {
+  readonly tasks = new Map<string, FakeTask>();
+  readonly calls: Call[] = [];
+  readonly failures: Partial<Record<FachdienstOperation, Array<number | 'timeout' | 'network' | 'after-timeout'>>> = {};
+  readonly hooks: Partial<Record<FachdienstOperation, () => void>> = {};
+  private secrets = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  addTask(id: string, accessCode: string, options: { kvnr?: string; expiryDate?: string; status?: Status } = {}): void {
+    this.tasks.set(id, {
+      id: id as PrescriptionId,
+      accessCode: accessCode as AccessCode,
+      status: options.status ?? 'ready',
+      kvnr: options.kvnr ?? 'X110411675',
+      expiryDate: options.expiryDate ?? '2026-12-31',
+    });
+  }
+
+  async accept(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
+    return this.run('accept', id, undefined, (task) => {
+      if (task.accessCode !== accessCode) return this.fail('accept', 403, 'AccessCode mismatch');
+      if (task.status === 'in-progress' && task.secret) {
+        return this.fail('accept', 409, 'Task has invalid status in-progress', 'Task is processed by requesting institution');
+      }
+      if (task.status !== 'ready') return this.fail('accept', 409, `Task has invalid status ${task.status}`);
+      task.status = 'in-progress';
+      task.secret = String(++this.secrets).padStart(64, '0') as Secret;
+      return this.acceptBundle(task, true);
+    });
+  }
+
+  async dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson): Promise<void> {
+    await this.run('dispense', id, parameters, (task) => {
+      if (task.secret !== secret) return this.fail('dispense', 403, 'Secret mismatch');
+      if (task.status !== 'in-progress') return this.fail('dispense', 403, 'Task not in-progress.');
+      task.dispensed = parameters;
+      return undefined;
+    });
+  }
+
+  async close(id: PrescriptionId, secret: Secret, parameters?: FhirResourceJson): Promise<unknown> {
+    return this.run('close', id, parameters, (task) => {
+      if (task.status !== 'in-progress') return this.fail('close', 403, `Task has to be in progress, but is: ${task.status}`);
+      if (task.secret !== secret) return this.fail('close', 403, 'Secret mismatch');
+      if (!parameters && !task.dispensed) {
+        return this.fail('close', 403, 'Abschluss des Workflows konnte nicht durchgeführt werden. Dispensierinformationen wurden nicht bereitgestellt.');
+      }
+      task.status = 'completed';
+      return this.receipt(task);
+    });
+  }
+
+  async getBySecret(id: PrescriptionId, secret: Secret): Promise<unknown> {
+    return this.run('getBySecret', id, undefined, (task) => {
+      if (task.secret !== secret) return this.fail('getBySecret', 403, 'Secret mismatch');
+      const entries: unknown[] = [{ resource: { resourceType: 'Task', id, status: task.status } }];
+      if (task.status === 'completed') entries.push({ resource: this.receipt(task) });
+      return { resourceType: 'Bundle', type: 'collection', entry: entries };
+    });
+  }
+
+  async getByAccessCode(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
+    return this.run('getByAc', id, undefined, (task) => {
+      if (task.accessCode !== accessCode) return this.fail('getByAc', 403, 'AccessCode mismatch');
+      if (task.status !== 'in-progress' && task.status !== 'completed') return this.fail('getByAc', 412, 'Task not in progress');
+      return this.acceptBundle(task, false);
+    });
+  }
+
+  private async run<T>(op: FachdienstOperation, id: string, body: FhirResourceJson | undefined, action: (task: FakeTask) => T): Promise<T> {
+    this.calls.push({ op, id, body });
+    this.hooks[op]?.();
+    const failure = this.failures[op]?.shift();
+    if (failure === 'timeout' || failure === 'network') throw new AppFailure(fachdienstUnreachableError(op, failure, this.clock.now()));
+    if (typeof failure === 'number') this.fail(op, failure, 'Injected failure');
+    const task = this.tasks.get(id);
+    if (!task) this.fail(op, 404, 'Task not found');
+    const result = action(task!);
+    // The Fachdienst did it, but the answer never arrived.
+    if (failure === 'after-timeout') throw new AppFailure(fachdienstUnreachableError(op, 'timeout', this.clock.now()));
+    return result;
+  }
+
+  private fail(op: FachdienstOperation, status: number, text: string, secondText?: string): never {
+    throw new AppFailure(fachdienstErrorFromResponse(op, status, outcome(text, secondText), this.clock.now()));
+  }
+
+  private acceptBundle(task: FakeTask, withAccessCode: boolean) {
+    return {
+      fake: 'accept',
+      task: {
+        prescriptionId: task.id,
+        status: task.status,
+        flowType: task.id.slice(0, 3),
+        kvnr: task.kvnr,
+        accessCode: withAccessCode ? task.accessCode : undefined,
+        secret: task.secret,
+        acceptDate: '2026-10-29',
+        expiryDate: task.expiryDate,
+      },
+      qes: [1, 2, 3],
+    };
+  }
+
+  private receipt(task: FakeTask) {
+    return { resourceType: 'Bundle', id: `receipt-${task.id}`, type: 'document', fakeReceipt: true };
+  }
+}
+
+export interface FakeCodecOptions {
+  /** findings the Fachdienst pre-flight reports */
+  findings?: Finding[];
+  /** findings the pharmacy pre-flight reports (default: only the Einlösefrist rule, A_23800) */
+  pharmacyFindings?: Finding[];
+  /** the prescription read from the QES, or an error message */
+  prescription?: PrescriptionView | string;
+}
+
+export function fakeCodecs(options: FakeCodecOptions = {}): WorkflowCodecs & { options: FakeCodecOptions } {
+  return {
+    options,
+    parseCode: parseErezeptCode,
+    readAcceptBundle: (bundle) => {
+      const b = bundle as { fake?: string; task?: Omit<AcceptedTask, 'qes'>; qes?: number[] };
+      return b.fake === 'accept' && b.task ? ok({ ...b.task, qes: new Uint8Array(b.qes ?? []) }) : err('kein Accept-Bundle');
+    },
+    readPrescription: () => {
+      const p = options.prescription ?? prescriptionView();
+      return typeof p === 'string' ? err({ code: 'unsupported-version', message: p }) : ok({ view: p, xml: '<Bundle/>' });
+    },
+    readReceipt: (bundle) => {
+      const b = bundle as { id?: string; fakeReceipt?: boolean };
+      return b.fakeReceipt
+        ? ok({ bundleId: b.id ?? '', completedAt: '2026-10-05T10:00:00.000Z', pharmacyTelematikId: '3-SMC-B-Testkarte-883110000095957', signaturePresent: true })
+        : err('keine Quittung');
+    },
+    readTaskBundle: (bundle) => {
+      const entries = (bundle as { entry?: Array<{ resource?: Record<string, unknown> }> }).entry ?? [];
+      const task = entries.find((e) => e.resource?.['resourceType'] === 'Task')?.resource;
+      const receipt = entries.find((e) => e.resource?.['resourceType'] === 'Bundle')?.resource;
+      return task ? ok({ taskStatus: String(task['status']), ...(receipt ? { receipt } : {}) }) : err('kein Task');
+    },
+    buildParameters: (operation, entries: DispenseEntry[], ctx) =>
+      ok({ resourceType: 'Parameters', operation, prescriptionId: ctx.prescriptionId, count: entries.length }),
+    fachdienstChecks: () => options.findings ?? [],
+    pharmacyChecks: (entries, ctx) =>
+      options.pharmacyFindings ??
+      entries.flatMap((e, i) =>
+        ctx.expiryDate && e.whenHandedOver > ctx.expiryDate
+          ? [{ severity: 'error' as const, code: 'PH_AFTER_EXPIRY_DATE', message: 'Einlösefrist abgelaufen', path: `entries.${i}.whenHandedOver` }]
+          : [],
+      ),
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * The simulator as a Hono app: the pharmacy-facing Fachdienst endpoints (spec §3) plus the control API
+ * (`/_sim/…`). Testable in-process with `app.request()`; server.ts serves it on 127.0.0.1.
+ *
+ * Pipeline of every Fachdienst request, in the FD's order (VauRequestHandler, spec §3 "Common"):
+ * body size (400) → BOM (400, A_28427) → handler lookup (405) → access token (401) → role (403, "endpoint is
+ * forbidden for professionOID …") → response format (406) → [injected fault] → the operation, serialised per
+ * Task → response in the negotiated format (errors as OperationOutcome, spec §8).
+ */
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
+import { flowTypeOf, parsePrescriptionId } from '../../shared/erezept/identifiers';
+import { bearerToken, PHARMACY_OIDS, ProfessionOids, type AccessClaims, type TokenService } from './auth';
+import type { SimClock } from './clock';
+import { controlApp } from './control';
+import { FaultInjector, sleep, type FaultRule, type FaultTarget } from './faults';
+import {
+  BOM_TEXT,
+  CONTENT_TYPES,
+  defaultFormat,
+  hasBom,
+  MAX_BODY_BYTES,
+  negotiateFormat,
+  serialize,
+  type FhirFormat,
+} from './format';
+import { cryptoIds, type IdSource } from './ids';
+import { FachdienstError, operationOutcome } from './operation-outcome';
+import { abortTask } from './operations/abort';
+import { acceptTask } from './operations/accept';
+import { closeTask } from './operations/close';
+import type { OperationRequest, OperationResult, SimulatorState } from './operations/context';
+import { dispenseTask } from './operations/dispense';
+import { getTask, listTasks } from './operations/get-task';
+import { listMedicationDispenses } from './operations/medication-dispense';
+import { rejectTask } from './operations/reject';
+import type { TestPki } from './pki';
+import type { TaskRepository } from './repository';
+import { TaskLocks } from './task-locks';
+
+export interface SimulatorAppDeps {
+  repository: TaskRepository;
+  clock: SimClock;
+  tokens: TokenService;
+  pki: TestPki;
+  catalog: ArticleCatalog;
+  ids?: IdSource;
+  /** random source of the prescription generator's fictional data */
+  random?: () => number;
+  faults?: FaultInjector;
+  /** the listening port once known: the control API then requires exactly this port in Host */
+  port?: () => number | undefined;
+  /** one line per request (method, path without query, status) — never secrets, which travel in the query */
+  log?: (line: string) => void;
+}
+
+type Handler = (state: SimulatorState, request: OperationRequest) => Promise<OperationResult>;
+
+interface FhirRoute {
+  handler: Handler;
+  /** who may call it (A_19166-02, A_24279, A_19230-01, …; FD ErpProcessingContext) */
+  allowed: (oid: string, taskId: string | undefined) => boolean;
+  fault: (request: OperationRequest) => FaultTarget;
+  /** serialise per Task (read-modify-write) */
+  locked: boolean;
+}
+
+const oneOf =
+  (...oids: string[]) =>
+  (oid: string): boolean =>
+    oids.includes(oid);
+
+/** $accept: allowed roles depend on the flow type in the id; a malformed id gives 403 here (spec §3). */
+function mayAccept(oid: string, taskId: string | undefined): boolean {
+  if (taskId === undefined || !parsePrescriptionId(taskId).ok) return false;
+  const flowType = flowTypeOf(taskId as Parameters<typeof flowTypeOf>[0]);
+  if (flowType === '162') return oid === ProfessionOids.costBearer;
+  return ['160', '166', '169', '200', '209'].includes(flowType) && PHARMACY_OIDS.includes(oid);
+}
+
+const pharmacyOrCostBearer = oneOf(...PHARMACY_OIDS, ProfessionOids.costBearer);
+
+const TASK_OPERATIONS: Record<string, FhirRoute> = {
+  $accept: { handler: acceptTask, allowed: mayAccept, fault: () => 'accept', locked: true },
+  $dispense: { handler: dispenseTask, allowed: oneOf(...PHARMACY_OIDS), fault: () => 'dispense', locked: true },
+  $close: { handler: closeTask, allowed: pharmacyOrCostBearer, fault: () => 'close', locked: true },
+  $reject: { handler: rejectTask, allowed: pharmacyOrCostBearer, fault: () => 'reject', locked: true },
+  $abort: {
+    handler: abortTask,
+    allowed: oneOf(
+      ProfessionOids.insurant,
+      ProfessionOids.doctorPractice,
+      ProfessionOids.dentistPractice,
+      ProfessionOids.psychotherapistPractice,
+      ProfessionOids.hospital,
+      ...PHARMACY_OIDS,
+    ),
+    fault: () => 'abort',
+    locked: true,
+  },
+};
+
+const GET_TASK: FhirRoute = {
+  handler: getTask,
+  allowed: oneOf(ProfessionOids.insurant, ...PHARMACY_OIDS, ProfessionOids.costBearer),
+  fault: (request) => (request.query('secret') !== undefined ? 'getBySecret' : 'getByAc'),
+  locked: true,
+};
+const LIST_TASKS: FhirRoute = {
+  handler: listTasks,
+  allowed: oneOf(ProfessionOids.insurant, ...PHARMACY_OIDS),
+  fault: () => 'other',
+  locked: false,
+};
+const LIST_MEDICATION_DISPENSES: FhirRoute = {
+  handler: listMedicationDispenses,
+  // A_19405-02: insurants only — pharmacies cannot read back what they submitted (spec §3.10)
+  allowed: oneOf(ProfessionOids.insurant),
+  fault: () => 'other',
+  locked: false,
+};
+
+const NO_HANDLER = 'no matching handler found.';
+
+export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
+  const state: SimulatorState = {
+    repository: deps.repository,
+    clock: deps.clock,
+    ids: deps.ids ?? cryptoIds,
+    pki: deps.pki,
+  };
+  const faults = deps.faults ?? new FaultInjector();
+  const locks = new TaskLocks();
+  const log = deps.log ?? ((): void => undefined);
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    log(`${c.req.method} ${c.req.path} → ${c.res.status}`);
+  });
+
+  app.route(
+    '/_sim',
+    controlApp({
+      state,
+      tokens: deps.tokens,
+      catalog: deps.catalog,
+      faults,
+      random: deps.random ?? Math.random,
+      port: deps.port ?? ((): undefined => undefined),
+    }),
+  );
+
+  const serve = (c: Context, route: FhirRoute | undefined, taskId: string | undefined): Promise<Response> =>
+    handleFhirRequest(c, route, taskId, { state, tokens: deps.tokens, faults, locks });
+
+  app.all('/Task', (c) => serve(c, c.req.method === 'GET' ? LIST_TASKS : undefined, undefined));
+  app.all('/Task/:id', (c) => serve(c, c.req.method === 'GET' ? GET_TASK : undefined, c.req.param('id')));
+  app.all('/Task/:id/:operation', (c) => {
+    const route = c.req.method === 'POST' ? TASK_OPERATIONS[c.req.param('operation')] : undefined;
+    return serve(c, route, c.req.param('id'));
+  });
+  app.all('/MedicationDispense', (c) =>
+    serve(c, c.req.method === 'GET' ? LIST_MEDICATION_DISPENSES : undefined, undefined),
+  );
+  // Everything else: the FD has no handler for it (A_19030: 405).
+  app.all('*', (c) => serve(c, undefined, undefined));
+
+  app.onError((error, c) => {
+    console.error(`[simulator] ${c.req.method} ${c.req.path} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return fhirError(new FachdienstError(500, 'Internal server error.'), bestEffortFormat(c, undefined));
+  });
+
+  return app;
+}
+
+interface PipelineDeps {
+  state: SimulatorState;
+  tokens: TokenService;
+  faults: FaultInjector;
+  locks: TaskLocks;
+}
+
+async function handleFhirRequest(
+  c: Context,
+  route: FhirRoute | undefined,
+  taskId: string | undefined,
+  deps: PipelineDeps,
+): Promise<Response> {
+  let format: FhirFormat = bestEffortFormat(c, undefined);
+  try {
+    const body = await readBody(c);
+    if (!route) throw new FachdienstError(405, NO_HANDLER);
+    const caller: AccessClaims = await deps.tokens.verify(bearerToken(c.req.header('authorization')), deps.state.clock.now());
+    format = bestEffortFormat(c, caller.professionOID);
+    if (!route.allowed(caller.professionOID, taskId)) {
+      throw new FachdienstError(403, `endpoint is forbidden for professionOID ${caller.professionOID}`);
+    }
+    format = negotiateFormat(c.req.query('_format'), c.req.header('accept'), caller.professionOID);
+
+    const request: OperationRequest = {
+      taskId: taskId ?? '',
+      caller,
+      query: (name) => c.req.query(name),
+      header: (name) => c.req.header(name),
+      body,
+      contentType: c.req.header('content-type'),
+      baseUrl: new URL(c.req.url).origin,
+    };
+    const fault = deps.faults.take(route.fault(request));
+    if (fault?.phase === 'before-commit') {
+      const faulted = await applyFault(c, fault, format);
+      if (faulted) return faulted;
+    }
+    const run = (): Promise<OperationResult> => route.handler(deps.state, request);
+    let outcome: Response;
+    try {
+      const result = route.locked && taskId !== undefined ? await deps.locks.run(taskId, run) : await run();
+      outcome = fhirResult(result, format);
+    } catch (error) {
+      if (!(error instanceof FachdienstError)) throw error;
+      outcome = fhirError(error, format);
+    }
+    if (fault?.phase === 'after-commit') {
+      const faulted = await applyFault(c, fault, format);
+      if (faulted) return faulted;
+    }
+    return outcome;
+  } catch (error) {
+    if (error instanceof FachdienstError) return fhirError(error, format);
+    throw error;
+  }
+}
+
+/** The format for a response before (or without) a successful negotiation: never throws. */
+function bestEffortFormat(c: Context, professionOID: string | undefined): FhirFormat {
+  try {
+    return negotiateFormat(c.req.query('_format'), c.req.header('accept'), professionOID);
+  } catch {
+    return defaultFormat(professionOID);
+  }
+}
+
+async function readBody(c: Context): Promise<Uint8Array> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
+  if (hasBom(bytes)) throw new FachdienstError(400, BOM_TEXT);
+  return bytes;
+}
+
+const tooLarge = (): FachdienstError => new FachdienstError(400, 'Request too large: the limit is 1 MB.');
+
+function fhirResult(result: OperationResult, format: FhirFormat): Response {
+  if (!result.resource) return new Response(null, { status: result.status, headers: result.headers });
+  return new Response(serialize(result.resource, format), {
+    status: result.status,
+    headers: { 'Content-Type': CONTENT_TYPES[format], ...result.headers },
+  });
+}
+
+function fhirError(error: FachdienstError, format: FhirFormat): Response {
+  return new Response(serialize(operationOutcome(error.status, error.issues), format), {
+    status: error.status,
+    headers: { 'Content-Type': CONTENT_TYPES[format], ...error.options.headers },
+  });
+}
+
+/** The injected answer, or undefined when the rule only delays. */
+async function applyFault(c: Context, fault: FaultRule, format: FhirFormat): Promise<Response | undefined> {
+  if (fault.delayMs > 0) await sleep(fault.delayMs);
+  if (fault.drop) return dropConnection(c);
+  if (fault.status === undefined) return undefined;
+  const text = fault.status === 500 ? 'Internal server error.' : `Simulierter Fehler (HTTP ${fault.status}).`;
+  return fhirError(new FachdienstError(fault.status, text), format);
+}
+
+interface NodeBindings {
+  incoming?: { socket?: { destroy(): void } };
+}
+
+/** Cuts the TCP connection without an answer (a lost response). In-process (app.request) there is no socket. */
+function dropConnection(c: Context): Response {
+  const env = c.env as NodeBindings | undefined;
+  env?.incoming?.socket?.destroy();
+  return new Response(null, { status: 503, headers: { 'X-Simulator-Fault': 'dropped' } });
+}

@@ -1,0 +1,100 @@
+/**
+ * The simulator's stand-in for the IDP's ACCESS_TOKEN (spec §1.1, §10.1): a JWT signed with an ES256 key
+ * generated at first start (kept in `<dataDir>/jwt-key.json` when there is a data directory), carrying the
+ * claims the Fachdienst reads — `professionOID`, `idNummer` (Telematik-ID for institutions, KVNR for
+ * insurants), `sub`, `iat`, `exp`. Every Fachdienst request's token is verified (signature and expiry against
+ * the simulator clock); failures give 401 with the FD's texts (VauRequestHandler: "JWT expired", …).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { FachdienstError } from './operation-outcome';
+
+export const ProfessionOids = {
+  insurant: '1.2.276.0.76.4.49',
+  doctorPractice: '1.2.276.0.76.4.50',
+  dentistPractice: '1.2.276.0.76.4.51',
+  psychotherapistPractice: '1.2.276.0.76.4.52',
+  hospital: '1.2.276.0.76.4.53',
+  publicPharmacy: '1.2.276.0.76.4.54',
+  hospitalPharmacy: '1.2.276.0.76.4.55',
+  costBearer: '1.2.276.0.76.4.59',
+} as const;
+
+export const PHARMACY_OIDS: readonly string[] = [ProfessionOids.publicPharmacy, ProfessionOids.hospitalPharmacy];
+
+export interface AccessClaims {
+  professionOID: string;
+  idNummer: string;
+}
+
+export interface TokenService {
+  issue(claims: AccessClaims, now: Date, lifetimeSeconds: number): Promise<string>;
+  /** the verified claims; throws a 401 FachdienstError otherwise */
+  verify(token: string, now: Date): Promise<AccessClaims>;
+}
+
+const ALG = 'ES256';
+const KEY_FILE = 'jwt-key.json';
+/** WWW-Authenticate on every 401, as the FD sends it (VauRequestHandler::wwwAuthenticateErrorInvalidToken). */
+export const WWW_AUTHENTICATE = "Bearer realm='prescriptionserver.telematik', error='invalACCESS_TOKEN'";
+
+export async function loadOrCreateTokenService(dataDir: string | undefined): Promise<TokenService> {
+  const file = dataDir === undefined ? undefined : join(dataDir, KEY_FILE);
+  let privateJwk: JWK;
+  if (file !== undefined && existsSync(file)) {
+    privateJwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  } else {
+    const pair = await generateKeyPair(ALG, { extractable: true });
+    privateJwk = await exportJWK(pair.privateKey);
+    if (file !== undefined && dataDir !== undefined) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
+    }
+  }
+  const { d: _d, ...publicJwk } = privateJwk;
+  const privateKey = await importJWK(privateJwk, ALG);
+  const publicKey = await importJWK(publicJwk, ALG);
+  return {
+    async issue(claims, now, lifetimeSeconds) {
+      const iat = Math.floor(now.getTime() / 1000);
+      return new SignJWT({ professionOID: claims.professionOID, idNummer: claims.idNummer })
+        .setProtectedHeader({ alg: ALG, typ: 'at+JWT' })
+        .setSubject(randomUUID())
+        .setIssuer('eRx-Counter-Fachdienst-Simulator')
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + lifetimeSeconds)
+        .sign(privateKey);
+    },
+    async verify(token, now) {
+      try {
+        const { payload } = await jwtVerify(token, publicKey, { algorithms: [ALG], currentDate: now });
+        const { professionOID, idNummer, sub } = payload as Record<string, unknown>;
+        if (typeof professionOID !== 'string' || typeof idNummer !== 'string' || typeof sub !== 'string') {
+          throw unauthorized('JWT misses required claims');
+        }
+        return { professionOID, idNummer };
+      } catch (error) {
+        if (error instanceof FachdienstError) throw error;
+        if (error instanceof errors.JWTExpired) throw unauthorized('JWT expired');
+        if (error instanceof errors.JWSSignatureVerificationFailed) throw unauthorized('JWT has invalid signature');
+        if (error instanceof errors.JWTClaimValidationFailed) throw unauthorized('JWT misses required claims');
+        throw unauthorized('JWT has invalid format');
+      }
+    },
+  };
+}
+
+export function unauthorized(text: string): FachdienstError {
+  return new FachdienstError(401, text, { headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } });
+}
+
+/** The bearer token of an `Authorization` header, or a 401. */
+export function bearerToken(header: string | undefined): string {
+  // Without VAU there is no outer layer to answer 400 (FD VauRequestHandler); a missing token is a 401 here.
+  if (header === undefined || header.trim() === '') throw unauthorized('Authorization header is missing');
+  const m = /^Bearer +(\S+)$/i.exec(header.trim());
+  if (!m) throw unauthorized('invalid Authorization Bearer header field');
+  return m[1]!;
+}

@@ -1,0 +1,522 @@
+/**
+ * Builds the doctor's prescription: a KBV_PR_ERP_Bundle as FHIR JSON (serialised to XML with
+ * shared/fhir/xml.ts before it is signed). Structure, extension URLs and code systems mirror the KBV 1.3
+ * end-to-end examples (../shared/fixtures/gematik/e2e-examples-2025-10/…_VerordnungArzt.xml); from
+ * 2026-07-01 the ERP profiles are written with `|1.4` (spec §0: kbv.ita.erp 1.4 from that day). There is no
+ * public KBV 1.4 example, so 1.4 bundles keep the 1.3 structure — the simulator's own reader never depends
+ * on a 1.4-only element.
+ *
+ * Everything personal is fictional: names from a short list, KVNRs with a valid check digit (spec §1.3),
+ * practice data invented. Medications for PZN/Wirkstoff come from the article catalogue.
+ */
+import type { ArticleCatalog, Article } from '../../shared/erezept/catalog/article-catalog';
+import { kvnrCheckDigit, type FlowType } from '../../shared/erezept/identifiers';
+import { CodeSystems, NamingSystems, Profiles } from '../../shared/fhir/profiles';
+import type { FhirResourceJson } from '../../shared/fhir/xml';
+
+export type MedicationKind = 'pzn' | 'freitext' | 'wirkstoff' | 'rezeptur';
+export const medicationKinds: readonly MedicationKind[] = ['pzn', 'freitext', 'wirkstoff', 'rezeptur'];
+
+export interface MvoPart {
+  /** this part's number (Nummerierung numerator) */
+  part: number;
+  /** number of parts (denominator) */
+  of: number;
+  /** first redemption day, YYYY-MM-DD */
+  start: string;
+  /** last redemption day, YYYY-MM-DD (optional in KBV) */
+  end?: string;
+  /** MVO-ID, `urn:uuid:…` — the same for all parts of one series */
+  id: string;
+}
+
+export interface PrescriptionInput {
+  prescriptionId: string;
+  flowType: FlowType;
+  kvnr: string;
+  medication: MedicationKind;
+  /** YYYY-MM-DD */
+  authoredOn: string;
+  /** the signing instant (Bundle.timestamp, Composition.date) */
+  issuedAt: Date;
+  mvo?: MvoPart;
+  catalog: ArticleCatalog;
+  /** random source for the fictional data; injectable for tests */
+  random: () => number;
+  uuid: () => string;
+}
+
+export interface GeneratedPrescription {
+  bundle: FhirResourceJson;
+  kbvVersion: '1.3' | '1.4';
+  /** what the medication is called, for logs and the control API's caller */
+  medicationName: string;
+  patientName: string;
+}
+
+const KBV_SD = 'https://fhir.kbv.de/StructureDefinition';
+const KBV_CS = 'https://fhir.kbv.de/CodeSystem';
+const KBV_NS = 'https://fhir.kbv.de/NamingSystem';
+const FULL_URL_BASE = 'http://pvs.praxis.local/fhir';
+/** KBV 1.4 is valid for prescriptions signed from this day (spec §0). */
+export const KBV_1_4_FROM = '2026-07-01';
+/** The FOR profiles (Patient, Practitioner, Organization, Coverage) keep their own version. */
+const FOR_VERSION = '1.2';
+
+export function kbvVersionFor(authoredOn: string): '1.3' | '1.4' {
+  return authoredOn >= KBV_1_4_FROM ? '1.4' : '1.3';
+}
+
+export const isPkvFlow = (flowType: FlowType): boolean => flowType === '200' || flowType === '209';
+
+// ---------------------------------------------------------------------------------------------
+// Fictional people and places
+// ---------------------------------------------------------------------------------------------
+
+const GIVEN_NAMES = ['Ludger', 'Erika', 'Heinz', 'Anneliese', 'Jonas', 'Mira', 'Friedhelm', 'Greta', 'Yusuf', 'Lena'];
+const FAMILY_NAMES = ['Königsstein', 'Musterfrau', 'Quellenberg', 'Sonnleitner', 'Weidenbach', 'Rabenhorst', 'Lindqvist', 'Aydın', 'Brückner', 'Tannhäuser'];
+const STREETS = ['Musterstr.', 'Blumenweg', 'Am Feldrain', 'Lindenallee', 'Hafenstraße'];
+const CITIES: readonly [string, string][] = [
+  ['Berlin', '10623'],
+  ['Esens', '26427'],
+  ['Leipzig', '04109'],
+  ['Köln', '50667'],
+];
+const GKV_PAYORS: readonly [string, string][] = [
+  ['104212059', 'AOK Rheinland/Hamburg'],
+  ['109719018', 'AOK Nordost'],
+];
+const PKV_PAYORS: readonly [string, string][] = [['168140346', 'Allianz Private Krankenversicherung']];
+const DOSAGES = ['1-0-1-0', '1-0-0-0', '0-0-1-0', '1-1-1-0', '½-0-½-0'];
+
+/** Rezepturen for the compounding case (fictional but plausible, modelled on the KBV example). */
+const REZEPTUREN: readonly { name: string; form: string; amount: string; unit: string; ingredients: { name: string; value?: number; unit?: string; amountText?: string }[] }[] = [
+  {
+    name: 'Salicylsäure-Lösung 5 %',
+    form: 'Lösung',
+    amount: '100',
+    unit: 'ml',
+    ingredients: [
+      { name: 'Salicylsäure', value: 5, unit: 'g' },
+      { name: '2-Propanol 70 %', amountText: 'Ad 100 g' },
+    ],
+  },
+  {
+    name: 'Triamcinolonacetonid-Creme 0,1 %',
+    form: 'Creme',
+    amount: '50',
+    unit: 'g',
+    ingredients: [
+      { name: 'Triamcinolonacetonid', value: 0.05, unit: 'g' },
+      { name: 'Basiscreme DAC', amountText: 'Ad 50 g' },
+    ],
+  },
+];
+
+const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
+
+/** A KVNR with a valid check digit (spec §1.3). */
+export function randomKvnr(random: () => number): string {
+  const letter = String.fromCharCode(65 + Math.floor(random() * 26));
+  let digits = '';
+  for (let i = 0; i < 8; i++) digits += String(Math.floor(random() * 10));
+  return `${letter}${digits}${kvnrCheckDigit(letter, digits)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundle
+// ---------------------------------------------------------------------------------------------
+
+export function generatePrescription(input: PrescriptionInput): GeneratedPrescription {
+  const version = kbvVersionFor(input.authoredOn);
+  const erp = (name: string): string => `${KBV_SD}/${name}|${version}`;
+  const forProfile = (name: string): string => `${KBV_SD}/${name}|${FOR_VERSION}`;
+  const ids = {
+    bundle: input.uuid(),
+    composition: input.uuid(),
+    request: input.uuid(),
+    medication: input.uuid(),
+    patient: input.uuid(),
+    practitioner: input.uuid(),
+    organization: input.uuid(),
+    coverage: input.uuid(),
+  };
+  const ref = (type: string, id: string): string => `${type}/${id}`;
+  const pkv = isPkvFlow(input.flowType);
+  const timestamp = input.issuedAt.toISOString();
+  const given = pick(GIVEN_NAMES, input.random);
+  const family = pick(FAMILY_NAMES, input.random);
+  const medication = buildMedication(input, erp, ids.medication);
+
+  const composition: FhirResourceJson = {
+    resourceType: 'Composition',
+    id: ids.composition,
+    meta: { profile: [erp('KBV_PR_ERP_Composition')] },
+    extension: [
+      {
+        url: `${KBV_SD}/KBV_EX_FOR_Legal_basis`,
+        valueCoding: { system: `${KBV_CS}/KBV_CS_SFHIR_KBV_STATUSKENNZEICHEN`, code: '00' },
+      },
+      ...(pkv
+        ? [{ url: `${KBV_SD}/KBV_EX_FOR_PKV_Tariff`, valueCoding: { system: `${KBV_CS}/KBV_CS_SFHIR_KBV_PKV_TARIFF`, code: '01' } }]
+        : []),
+    ],
+    status: 'final',
+    type: { coding: [{ system: `${KBV_CS}/KBV_CS_SFHIR_KBV_FORMULAR_ART`, code: 'e16A' }] },
+    subject: { reference: ref('Patient', ids.patient) },
+    date: timestamp,
+    author: [
+      { reference: ref('Practitioner', ids.practitioner), type: 'Practitioner' },
+      { type: 'Device', identifier: { system: NamingSystems.kbvPruefnummer, value: 'Y/400/2607/36/999' } },
+    ],
+    title: 'elektronische Arzneimittelverordnung',
+    custodian: { reference: ref('Organization', ids.organization) },
+    section: [
+      {
+        code: { coding: [{ system: `${KBV_CS}/KBV_CS_ERP_Section_Type`, code: 'Prescription' }] },
+        entry: [{ reference: ref('MedicationRequest', ids.request) }],
+      },
+      {
+        code: { coding: [{ system: `${KBV_CS}/KBV_CS_ERP_Section_Type`, code: 'Coverage' }] },
+        entry: [{ reference: ref('Coverage', ids.coverage) }],
+      },
+    ],
+  };
+
+  const noctu = input.random() < 0.15;
+  const autIdem = input.medication === 'pzn' ? input.random() < 0.8 : true;
+  const medicationRequest: FhirResourceJson = {
+    resourceType: 'MedicationRequest',
+    id: ids.request,
+    meta: { profile: [erp('KBV_PR_ERP_Prescription')] },
+    extension: [
+      ...(pkv
+        ? []
+        : [
+            {
+              url: `${KBV_SD}/KBV_EX_FOR_StatusCoPayment`,
+              valueCoding: { system: `${KBV_CS}/KBV_CS_FOR_StatusCoPayment`, code: '0' },
+            },
+          ]),
+      // Noctu: emergency service fee (Notdienstgebühr)
+      { url: `${KBV_SD}/KBV_EX_ERP_EmergencyServicesFee`, valueBoolean: noctu },
+      { url: `${KBV_SD}/KBV_EX_FOR_SER`, valueBoolean: false },
+      multiplePrescriptionExtension(input.mvo),
+    ],
+    status: 'active',
+    intent: 'order',
+    medicationReference: { reference: ref('Medication', ids.medication) },
+    subject: { reference: ref('Patient', ids.patient) },
+    authoredOn: input.authoredOn,
+    requester: { reference: ref('Practitioner', ids.practitioner) },
+    insurance: [{ reference: ref('Coverage', ids.coverage) }],
+    dosageInstruction: [
+      {
+        extension: [{ url: `${KBV_SD}/KBV_EX_ERP_DosageFlag`, valueBoolean: true }],
+        text: pick(DOSAGES, input.random),
+      },
+    ],
+    dispenseRequest: { quantity: { value: 1, unit: 'Packung' } },
+    // aut idem: allowedBoolean false = the doctor excluded substitution
+    substitution: { allowedBoolean: autIdem },
+  };
+
+  const [city, postalCode] = pick(CITIES, input.random);
+  const patient: FhirResourceJson = {
+    resourceType: 'Patient',
+    id: ids.patient,
+    meta: { profile: [forProfile('KBV_PR_FOR_Patient')] },
+    identifier: [
+      {
+        type: { coding: [{ system: 'http://fhir.de/CodeSystem/identifier-type-de-basis', code: 'KVZ10' }] },
+        system: NamingSystems.kvnr,
+        value: input.kvnr,
+      },
+    ],
+    name: [
+      {
+        use: 'official',
+        family,
+        _family: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-name', valueString: family }] },
+        given: [given],
+      },
+    ],
+    birthDate: `19${40 + Math.floor(input.random() * 60)}-0${1 + Math.floor(input.random() * 9)}-1${Math.floor(input.random() * 9)}`,
+    address: [address(pick(STREETS, input.random), String(1 + Math.floor(input.random() * 40)), city, postalCode)],
+  };
+
+  const practitioner: FhirResourceJson = {
+    resourceType: 'Practitioner',
+    id: ids.practitioner,
+    meta: { profile: [forProfile('KBV_PR_FOR_Practitioner')] },
+    identifier: [
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'LANR' }] },
+        system: `${KBV_NS}/KBV_NS_Base_ANR`,
+        value: '838382202',
+      },
+    ],
+    name: [
+      {
+        use: 'official',
+        family: 'Ulator',
+        _family: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-name', valueString: 'Ulator' }] },
+        given: ['Sim'],
+        prefix: ['Dr. med.'],
+        _prefix: [{ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier', valueCode: 'AC' }] }],
+      },
+    ],
+    qualification: [
+      { code: { coding: [{ system: `${KBV_CS}/KBV_CS_FOR_Qualification_Type`, code: '00' }] } },
+      {
+        code: {
+          coding: [{ system: `${KBV_CS}/KBV_CS_FOR_Berufsbezeichnung`, code: 'Berufsbezeichnung' }],
+          text: 'Hausarzt',
+        },
+      },
+    ],
+  };
+
+  const organization: FhirResourceJson = {
+    resourceType: 'Organization',
+    id: ids.organization,
+    meta: { profile: [forProfile('KBV_PR_FOR_Organization')] },
+    identifier: [
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'BSNR' }] },
+        system: `${KBV_NS}/KBV_NS_Base_BSNR`,
+        value: '031234567',
+      },
+    ],
+    name: 'Hausarztpraxis Dr. Ulator (Simulator)',
+    telecom: [{ system: 'phone', value: '0301234567' }],
+    address: [address('Musterstr.', '2', 'Berlin', '10623')],
+  };
+
+  const [payorIk, payorName] = pick(pkv ? PKV_PAYORS : GKV_PAYORS, input.random);
+  const coverage: FhirResourceJson = {
+    resourceType: 'Coverage',
+    id: ids.coverage,
+    meta: { profile: [forProfile('KBV_PR_FOR_Coverage')] },
+    extension: [
+      extensionCoding('http://fhir.de/StructureDefinition/gkv/besondere-personengruppe', `${KBV_CS}/KBV_CS_SFHIR_KBV_PERSONENGRUPPE`, '00'),
+      extensionCoding('http://fhir.de/StructureDefinition/gkv/dmp-kennzeichen', `${KBV_CS}/KBV_CS_SFHIR_KBV_DMP`, '00'),
+      ...(pkv ? [] : [extensionCoding('http://fhir.de/StructureDefinition/gkv/wop', `${KBV_CS}/KBV_CS_SFHIR_ITA_WOP`, '03')]),
+      extensionCoding('http://fhir.de/StructureDefinition/gkv/versichertenart', `${KBV_CS}/KBV_CS_SFHIR_KBV_VERSICHERTENSTATUS`, '1'),
+    ],
+    status: 'active',
+    type: { coding: [{ system: 'http://fhir.de/CodeSystem/versicherungsart-de-basis', code: pkv ? 'PKV' : 'GKV' }] },
+    beneficiary: { reference: ref('Patient', ids.patient) },
+    payor: [{ identifier: { system: 'http://fhir.de/sid/arge-ik/iknr', value: payorIk }, display: payorName }],
+  };
+
+  const entry = (resource: FhirResourceJson): { fullUrl: string; resource: FhirResourceJson } => ({
+    fullUrl: `${FULL_URL_BASE}/${resource.resourceType}/${String(resource['id'])}`,
+    resource,
+  });
+  const bundle: FhirResourceJson = {
+    resourceType: 'Bundle',
+    id: ids.bundle,
+    meta: { lastUpdated: timestamp, profile: [erp('KBV_PR_ERP_Bundle')] },
+    identifier: { system: NamingSystems.prescriptionId, value: input.prescriptionId },
+    type: 'document',
+    timestamp,
+    entry: [composition, medicationRequest, medication.resource, patient, practitioner, organization, coverage].map(entry),
+  };
+  return { bundle, kbvVersion: version, medicationName: medication.name, patientName: `${given} ${family}` };
+}
+
+function multiplePrescriptionExtension(mvo: MvoPart | undefined): Record<string, unknown> {
+  const url = `${KBV_SD}/KBV_EX_ERP_Multiple_Prescription`;
+  if (!mvo) return { url, extension: [{ url: 'Kennzeichen', valueBoolean: false }] };
+  return {
+    url,
+    extension: [
+      { url: 'Kennzeichen', valueBoolean: true },
+      { url: 'Nummerierung', valueRatio: { numerator: { value: mvo.part }, denominator: { value: mvo.of } } },
+      { url: 'Zeitraum', valuePeriod: { start: mvo.start, ...(mvo.end ? { end: mvo.end } : {}) } },
+      { url: 'ID', valueIdentifier: { system: 'urn:ietf:rfc:3986', value: mvo.id } },
+    ],
+  };
+}
+
+function extensionCoding(url: string, system: string, code: string): Record<string, unknown> {
+  return { url, valueCoding: { system, code } };
+}
+
+function address(street: string, houseNumber: string, city: string, postalCode: string): Record<string, unknown> {
+  return {
+    type: 'both',
+    line: [`${street} ${houseNumber}`],
+    _line: [
+      {
+        extension: [
+          { url: 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber', valueString: houseNumber },
+          { url: 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName', valueString: street },
+        ],
+      },
+    ],
+    city,
+    postalCode,
+    country: 'D',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Medication (KBV_PR_ERP_Medication_PZN / _FreeText / _Ingredient / _Compounding)
+// ---------------------------------------------------------------------------------------------
+
+function buildMedication(
+  input: PrescriptionInput,
+  erp: (name: string) => string,
+  id: string,
+): { resource: FhirResourceJson; name: string } {
+  const medicationType = (code: string): Record<string, unknown> => ({
+    coding: [{ system: `${KBV_CS}/KBV_CS_ERP_Medication_Type`, code }],
+  });
+  const category = (code: string): Record<string, unknown> =>
+    extensionCoding(`${KBV_SD}/KBV_EX_ERP_Medication_Category`, `${KBV_CS}/KBV_CS_ERP_Medication_Category`, code);
+  const vaccine = (value: boolean): Record<string, unknown> => ({ url: `${KBV_SD}/KBV_EX_ERP_Medication_Vaccine`, valueBoolean: value });
+  const baseType = (code: string, display: string): Record<string, unknown> => ({
+    url: `${KBV_SD}/KBV_EX_Base_Medication_Type`,
+    valueCodeableConcept: {
+      coding: [{ system: CodeSystems.snomed, version: 'http://snomed.info/sct/11000274103/version/20240515', code, display }],
+    },
+  });
+  const packagingSize = (amount: string, unit: string): Record<string, unknown> => ({
+    numerator: {
+      extension: [{ url: `${KBV_SD}/KBV_EX_ERP_Medication_PackagingSize`, valueString: amount }],
+      unit,
+    },
+    denominator: { value: 1 },
+  });
+  // T-Rezept (166) prescribes AMVV §3a drugs: category 02 (spec §6.4 drug-category codes)
+  const categoryCode = (article?: Article): string => (input.flowType === '166' ? '02' : (article?.category ?? '00'));
+
+  switch (input.medication) {
+    case 'pzn': {
+      const article = pickArticle(input);
+      const [amount, unit] = splitPackSize(article.packSize);
+      return {
+        name: article.name,
+        resource: {
+          resourceType: 'Medication',
+          id,
+          meta: { profile: [erp('KBV_PR_ERP_Medication_PZN')] },
+          extension: [
+            category(categoryCode(article)),
+            baseType('763158003', 'Medicinal product (product)'),
+            vaccine(article.vaccine),
+            ...(article.normSize ? [{ url: 'http://fhir.de/StructureDefinition/normgroesse', valueCode: article.normSize }] : []),
+          ],
+          code: { coding: [{ system: CodeSystems.pzn, code: article.pzn }], text: article.name },
+          form: { coding: [{ system: CodeSystems.darreichungsform, code: article.form }] },
+          amount: packagingSize(amount, unit),
+        },
+      };
+    }
+    case 'freitext': {
+      const article = pickArticle(input);
+      const text = `${article.name}${article.normSize ? ` ${article.normSize}` : ''}`;
+      return {
+        name: text,
+        resource: {
+          resourceType: 'Medication',
+          id,
+          meta: { profile: [erp('KBV_PR_ERP_Medication_FreeText')] },
+          extension: [category(categoryCode(article)), vaccine(false)],
+          code: { ...medicationType('freitext'), text },
+        },
+      };
+    }
+    case 'wirkstoff': {
+      const article = pickArticle(input, (a) => a.ingredients.length > 0);
+      const [amount, unit] = splitPackSize(article.packSize);
+      const name = article.ingredients.map((i) => `${i.name} ${formatNumber(i.strengthValue)} ${i.strengthUnit}`).join(' + ');
+      return {
+        name,
+        resource: {
+          resourceType: 'Medication',
+          id,
+          meta: { profile: [erp('KBV_PR_ERP_Medication_Ingredient')] },
+          extension: [
+            category(categoryCode(article)),
+            vaccine(false),
+            ...(article.normSize ? [{ url: 'http://fhir.de/StructureDefinition/normgroesse', valueCode: article.normSize }] : []),
+          ],
+          code: medicationType('wirkstoff'),
+          form: { text: formText(article.form) },
+          amount: packagingSize(amount, unit),
+          ingredient: article.ingredients.map((ingredient) => ({
+            itemCodeableConcept: {
+              ...(ingredient.atc ? { coding: [{ system: CodeSystems.atc, code: ingredient.atc }] } : {}),
+              text: ingredient.name,
+            },
+            strength: {
+              numerator: { value: ingredient.strengthValue, unit: ingredient.strengthUnit },
+              denominator: { value: 1 },
+            },
+          })),
+        },
+      };
+    }
+    case 'rezeptur': {
+      const recipe = pick(REZEPTUREN, input.random);
+      return {
+        name: recipe.name,
+        resource: {
+          resourceType: 'Medication',
+          id,
+          meta: { profile: [erp('KBV_PR_ERP_Medication_Compounding')] },
+          extension: [
+            category(input.flowType === '166' ? '02' : '00'),
+            baseType('1208954007', 'Extemporaneous preparation (product)'),
+            vaccine(false),
+          ],
+          code: { ...medicationType('rezeptur'), text: recipe.name },
+          form: { text: recipe.form },
+          amount: packagingSize(recipe.amount, recipe.unit),
+          ingredient: recipe.ingredients.map((ingredient) => ({
+            itemCodeableConcept: { text: ingredient.name },
+            strength:
+              ingredient.amountText !== undefined
+                ? { extension: [{ url: `${KBV_SD}/KBV_EX_ERP_Medication_Ingredient_Amount`, valueString: ingredient.amountText }] }
+                : { numerator: { value: ingredient.value, unit: ingredient.unit }, denominator: { value: 1 } },
+          })),
+        },
+      };
+    }
+  }
+}
+
+function pickArticle(input: PrescriptionInput, filter: (a: Article) => boolean = () => true): Article {
+  const all = input.catalog.all();
+  // T-Rezept: prefer AMVV §3a articles if the catalogue has any
+  const preferred = input.flowType === '166' ? all.filter((a) => a.category === '02' && filter(a)) : [];
+  const candidates = preferred.length > 0 ? preferred : all.filter(filter);
+  if (candidates.length === 0) throw new Error('Der Artikelkatalog ist leer.');
+  return pick(candidates, input.random);
+}
+
+/** "20 St" → ["20", "St"]; anything else keeps the whole text as amount. */
+function splitPackSize(packSize: string): [string, string] {
+  const m = /^\s*([0-9]+(?:[.,][0-9]+)?)\s*(.*)$/.exec(packSize);
+  return m ? [m[1]!.replace(',', '.'), m[2]!.trim() || 'St'] : [packSize, 'St'];
+}
+
+const FORM_TEXTS: Record<string, string> = {
+  TAB: 'Tabletten',
+  FTA: 'Filmtabletten',
+  KAP: 'Kapseln',
+  SAL: 'Salbe',
+  CRE: 'Creme',
+  TRO: 'Tropfen',
+  SAF: 'Saft',
+  IHP: 'Inhalationspulver',
+  SUE: 'Suspension zum Einnehmen',
+  FER: 'Fertigspritzen',
+};
+
+const formText = (code: string): string => FORM_TEXTS[code] ?? code;
+
+const formatNumber = (n: number): string => String(n).replace('.', ',');

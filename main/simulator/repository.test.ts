@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
+import type { TaskRecord } from './task-record';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function task(id: string, status: TaskRecord['status'] = 'ready'): TaskRecord {
+  return {
+    id,
+    flowType: '160',
+    status,
+    accessCode: 'a'.repeat(64),
+    secret: null,
+    owner: null,
+    kvnr: 'X110411675',
+    authoredOn: '2026-10-05T08:00:00.000Z',
+    lastModified: '2026-10-05T08:00:00.000Z',
+    lastStatusChange: '2026-10-05T08:00:00.000Z',
+    acceptDate: '2026-11-02',
+    expiryDate: '2027-01-05',
+    mvo: null,
+    prescription: null,
+    lastMedicationDispense: null,
+    dispenses: [],
+    receipt: null,
+  };
+}
+
+function sqliteFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-repo-'));
+  dirs.push(dir);
+  return join(dir, 'simulator.db');
+}
+
+describe.each([
+  ['memory', (): TaskRepository => new MemoryTaskRepository()],
+  ['sqlite', (): TaskRepository => new SqliteTaskRepository(sqliteFile())],
+])('%s repository', (_name, make) => {
+  it('stores copies: a change counts only after put()', () => {
+    const repo = make();
+    repo.put(task('160.000.000.000.001.54'));
+    const loaded = repo.get('160.000.000.000.001.54')!;
+    loaded.status = 'in-progress';
+    expect(repo.get('160.000.000.000.001.54')!.status).toBe('ready');
+    repo.put(loaded);
+    expect(repo.get('160.000.000.000.001.54')!.status).toBe('in-progress');
+    expect(repo.get('160.000.000.000.002.51')).toBeUndefined();
+    repo.close();
+  });
+
+  it('lists in creation order and hands out increasing sequence numbers that survive reset', () => {
+    const repo = make();
+    repo.put(task('b'));
+    repo.put(task('a'));
+    repo.put(task('b', 'completed'));
+    expect(repo.list().map((t) => `${t.id}:${t.status}`)).toEqual(['b:completed', 'a:ready']);
+    expect(repo.nextSequence()).toBe(1n);
+    expect(repo.nextSequence()).toBe(2n);
+    repo.setSetting('clock.offsetMs', '5');
+    repo.reset();
+    expect(repo.list()).toEqual([]);
+    expect(repo.getSetting('clock.offsetMs')).toBeUndefined();
+    expect(repo.nextSequence()).toBe(3n);
+    repo.close();
+  });
+});
+
+it('SQLite keeps tasks, sequence and settings across a reopen', () => {
+  const file = sqliteFile();
+  const first = new SqliteTaskRepository(file);
+  first.put(task('160.000.000.000.001.54', 'in-progress'));
+  first.nextSequence();
+  first.setSetting('clock.offsetMs', '42');
+  first.close();
+  const second = new SqliteTaskRepository(file);
+  expect(second.get('160.000.000.000.001.54')?.status).toBe('in-progress');
+  expect(second.nextSequence()).toBe(2n);
+  expect(second.getSetting('clock.offsetMs')).toBe('42');
+  second.close();
+});

@@ -1,0 +1,88 @@
+/**
+ * Starts the simulator as an HTTP server on 127.0.0.1 only (architecture §6): the app's embedded default
+ * backend, the trainers' stage, QA's test double. With `dataDir` its state (SQLite), test PKI and JWT key live
+ * there and survive restarts; without, everything is in memory.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
+import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
+import { createSimulatorApp } from './app';
+import { loadOrCreateTokenService } from './auth';
+import { createClock } from './clock';
+import { loadOrCreateTestPki } from './pki';
+import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
+
+export interface SimulatorHandle {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  /** 0 or undefined = a free port */
+  port?: number;
+  /** state in SQLite + PKI + JWT key there, survives restarts; absent = memory */
+  dataDir?: string;
+  /** base time source (the `/_sim/clock` offset applies on top) */
+  now?: () => Date;
+  /** article catalogue for generated prescriptions (default: the demo catalogue) */
+  catalog?: ArticleCatalog;
+  /** one line per request, without query strings (secrets travel there) */
+  log?: (line: string) => void;
+}
+
+export const HOST = '127.0.0.1';
+
+export async function startSimulatorServer(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const base = options.now ?? ((): Date => new Date());
+  let repository: TaskRepository;
+  if (options.dataDir !== undefined) {
+    mkdirSync(options.dataDir, { recursive: true });
+    repository = new SqliteTaskRepository(join(options.dataDir, 'simulator.db'));
+  } else {
+    repository = new MemoryTaskRepository();
+  }
+  try {
+    const clock = createClock(base, repository);
+    const [pki, tokens] = await Promise.all([
+      loadOrCreateTestPki(options.dataDir, base()),
+      loadOrCreateTokenService(options.dataDir),
+    ]);
+    let port: number | undefined;
+    const app = createSimulatorApp({
+      repository,
+      clock,
+      tokens,
+      pki,
+      catalog: options.catalog ?? demoCatalog,
+      port: () => port,
+      log: options.log,
+    });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));
+      s.once('error', reject);
+    });
+    port = (server.address() as AddressInfo).port;
+    let closed: Promise<void> | undefined;
+    return {
+      url: `http://${HOST}:${port}`,
+      port,
+      close: () => {
+        closed ??= new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive connections would hold close() open; the simulator owns them all.
+          const closeAll = (server as { closeAllConnections?: () => void }).closeAllConnections;
+          closeAll?.call(server);
+        }).finally(() => repository.close());
+        return closed;
+      },
+    };
+  } catch (error) {
+    repository.close();
+    throw error;
+  }
+}

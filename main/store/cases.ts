@@ -1,0 +1,219 @@
+/**
+ * Local cases (architecture §7): one per PrescriptionID. The Secret and AccessCode are stored the moment
+ * $accept answers (A_19169-01, spec §3.2: losing the Secret blocks the prescription); the QES and the
+ * prescription read from it, patient name and KVNR go through the Cipher.
+ */
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import { prescriptionViewSchema, type PrescriptionView } from '../../shared/erezept/prescription';
+import type { CaseStatus } from '../../shared/ipc/contract';
+import type { Cipher } from './cipher';
+import type { KvnrHasher } from './kvnr-key';
+
+export interface CaseRecord {
+  prescriptionId: PrescriptionId;
+  flowType: string;
+  status: CaseStatus;
+  /** instant of the successful $accept */
+  acceptedAt: string;
+  /** Kürzel of the staff member who accepted */
+  acceptedBy: string;
+  /** Belieferungsfrist / Einlösefrist, German dates YYYY-MM-DD (A_23797) */
+  acceptDate?: string;
+  expiryDate?: string;
+  lastDispenseAt?: string;
+  closedAt?: string;
+  updatedAt: string;
+  patientName?: string;
+  kvnr?: string;
+  medicationLabel?: string;
+  accessCode?: AccessCode;
+  secret?: Secret;
+  /** the PKCS#7 (CAdES) Binary from $accept */
+  qes?: Uint8Array;
+  prescription?: PrescriptionView;
+  prescriptionXml?: string;
+  prescriptionError?: string;
+}
+
+export interface CaseQuery {
+  /** free text: patient name, medication, PrescriptionID; a KVNR matches exactly through its HMAC */
+  text?: string;
+  statuses?: readonly CaseStatus[];
+  limit?: number;
+}
+
+interface CaseRow {
+  prescription_id: string;
+  flow_type: string;
+  status: string;
+  accepted_at: string;
+  accepted_by: string;
+  accept_date: string | null;
+  expiry_date: string | null;
+  last_dispense_at: string | null;
+  closed_at: string | null;
+  updated_at: string;
+  kvnr_hmac: string | null;
+  summary_enc: string | null;
+  access_code_enc: string | null;
+  secret_enc: string | null;
+  qes_enc: string | null;
+  prescription_enc: string | null;
+  prescription_xml_enc: string | null;
+  prescription_error: string | null;
+}
+
+const summarySchema = z.object({
+  patientName: z.string().optional(),
+  kvnr: z.string().optional(),
+  medicationLabel: z.string().optional(),
+});
+
+const KVNR_PATTERN = /^[A-Z][0-9]{9}$/;
+
+export class CaseRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: Cipher,
+    private readonly hashKvnr: KvnrHasher,
+  ) {}
+
+  /** Inserts or replaces the whole case (used at $accept and recovery). */
+  save(record: CaseRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO cases (prescription_id, flow_type, status, accepted_at, accepted_by, accept_date, expiry_date,
+           last_dispense_at, closed_at, updated_at, kvnr_hmac, summary_enc, access_code_enc, secret_enc, qes_enc,
+           prescription_enc, prescription_xml_enc, prescription_error)
+         VALUES (@prescription_id, @flow_type, @status, @accepted_at, @accepted_by, @accept_date, @expiry_date,
+           @last_dispense_at, @closed_at, @updated_at, @kvnr_hmac, @summary_enc, @access_code_enc, @secret_enc, @qes_enc,
+           @prescription_enc, @prescription_xml_enc, @prescription_error)
+         ON CONFLICT (prescription_id) DO UPDATE SET
+           flow_type = excluded.flow_type, status = excluded.status, accepted_at = excluded.accepted_at,
+           accepted_by = excluded.accepted_by, accept_date = excluded.accept_date, expiry_date = excluded.expiry_date,
+           last_dispense_at = excluded.last_dispense_at, closed_at = excluded.closed_at, updated_at = excluded.updated_at,
+           kvnr_hmac = excluded.kvnr_hmac, summary_enc = excluded.summary_enc, access_code_enc = excluded.access_code_enc,
+           secret_enc = excluded.secret_enc, qes_enc = excluded.qes_enc, prescription_enc = excluded.prescription_enc,
+           prescription_xml_enc = excluded.prescription_xml_enc, prescription_error = excluded.prescription_error`,
+      )
+      .run(this.toRow(record));
+  }
+
+  get(id: PrescriptionId): CaseRecord | undefined {
+    const row = this.db.prepare<[string], CaseRow>('SELECT * FROM cases WHERE prescription_id = ?').get(id);
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Newest first. Personal fields are encrypted, so text search decrypts the candidates in memory. */
+  list(query: CaseQuery = {}): CaseRecord[] {
+    const clauses: string[] = [];
+    const params: string[] = [];
+    if (query.statuses && query.statuses.length > 0) {
+      clauses.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+      params.push(...query.statuses);
+    }
+    const text = query.text?.trim() ?? '';
+    if (KVNR_PATTERN.test(text.toUpperCase())) {
+      clauses.push('kvnr_hmac = ?');
+      params.push(this.hashKvnr(text));
+    }
+    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare<string[], CaseRow>(`SELECT * FROM cases ${where} ORDER BY accepted_at DESC, prescription_id`)
+      .all(...params);
+    let records = rows.map((r) => this.fromRow(r, { withPayload: false }));
+    if (text && !KVNR_PATTERN.test(text.toUpperCase())) {
+      const needle = text.toLocaleLowerCase('de');
+      records = records.filter((r) =>
+        [r.prescriptionId, r.patientName, r.medicationLabel].some((v) => v?.toLocaleLowerCase('de').includes(needle)),
+      );
+    }
+    return query.limit ? records.slice(0, query.limit) : records;
+  }
+
+  updateStatus(
+    id: PrescriptionId,
+    change: { status: CaseStatus; updatedAt: string; lastDispenseAt?: string; closedAt?: string },
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE cases SET status = ?, updated_at = ?,
+           last_dispense_at = COALESCE(?, last_dispense_at), closed_at = COALESCE(?, closed_at)
+         WHERE prescription_id = ?`,
+      )
+      .run(change.status, change.updatedAt, change.lastDispenseAt ?? null, change.closedAt ?? null, id);
+  }
+
+  /**
+   * After $reject/$abort the pharmacy deletes token, Secret and prescription data (A_19251, A_19245);
+   * the case row stays with its status for the audit trail.
+   */
+  erasePersonalData(id: PrescriptionId, status: CaseStatus, updatedAt: string): void {
+    this.db
+      .prepare(
+        `UPDATE cases SET status = ?, updated_at = ?, kvnr_hmac = NULL, summary_enc = NULL, access_code_enc = NULL,
+           secret_enc = NULL, qes_enc = NULL, prescription_enc = NULL, prescription_xml_enc = NULL
+         WHERE prescription_id = ?`,
+      )
+      .run(status, updatedAt, id);
+    this.db.prepare('DELETE FROM drafts WHERE prescription_id = ?').run(id);
+  }
+
+  private toRow(r: CaseRecord): CaseRow {
+    const enc = (value: string | undefined): string | null => (value === undefined ? null : this.cipher.encrypt(value));
+    const summary = { patientName: r.patientName, kvnr: r.kvnr, medicationLabel: r.medicationLabel };
+    return {
+      prescription_id: r.prescriptionId,
+      flow_type: r.flowType,
+      status: r.status,
+      accepted_at: r.acceptedAt,
+      accepted_by: r.acceptedBy,
+      accept_date: r.acceptDate ?? null,
+      expiry_date: r.expiryDate ?? null,
+      last_dispense_at: r.lastDispenseAt ?? null,
+      closed_at: r.closedAt ?? null,
+      updated_at: r.updatedAt,
+      kvnr_hmac: r.kvnr ? this.hashKvnr(r.kvnr) : null,
+      summary_enc: enc(JSON.stringify(summary)),
+      access_code_enc: enc(r.accessCode),
+      secret_enc: enc(r.secret),
+      qes_enc: enc(r.qes ? Buffer.from(r.qes).toString('base64') : undefined),
+      prescription_enc: enc(r.prescription ? JSON.stringify(r.prescription) : undefined),
+      prescription_xml_enc: enc(r.prescriptionXml),
+      prescription_error: r.prescriptionError ?? null,
+    };
+  }
+
+  private fromRow(row: CaseRow, options: { withPayload: boolean } = { withPayload: true }): CaseRecord {
+    const dec = (value: string | null): string | undefined => (value === null ? undefined : this.cipher.decrypt(value));
+    const summaryJson = dec(row.summary_enc);
+    const summary = summaryJson ? summarySchema.parse(JSON.parse(summaryJson)) : {};
+    const record: CaseRecord = {
+      prescriptionId: row.prescription_id as PrescriptionId,
+      flowType: row.flow_type,
+      status: row.status as CaseStatus,
+      acceptedAt: row.accepted_at,
+      acceptedBy: row.accepted_by,
+      acceptDate: row.accept_date ?? undefined,
+      expiryDate: row.expiry_date ?? undefined,
+      lastDispenseAt: row.last_dispense_at ?? undefined,
+      closedAt: row.closed_at ?? undefined,
+      updatedAt: row.updated_at,
+      prescriptionError: row.prescription_error ?? undefined,
+      ...summary,
+    };
+    if (!options.withPayload) return record;
+    const prescriptionJson = dec(row.prescription_enc);
+    const qes = dec(row.qes_enc);
+    return {
+      ...record,
+      accessCode: dec(row.access_code_enc) as AccessCode | undefined,
+      secret: dec(row.secret_enc) as Secret | undefined,
+      qes: qes === undefined ? undefined : new Uint8Array(Buffer.from(qes, 'base64')),
+      prescription: prescriptionJson ? prescriptionViewSchema.parse(JSON.parse(prescriptionJson)) : undefined,
+      prescriptionXml: dec(row.prescription_xml_enc),
+    };
+  }
+}

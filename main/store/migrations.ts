@@ -1,0 +1,130 @@
+/**
+ * Explicit, numbered schema migrations (architecture §7). A migration is never edited once released;
+ * changes come as a new number. Columns holding personal data or credentials hold Cipher output
+ * (suffix `_enc`); ids, status, flow type and dates stay plain for lists.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'cases, drafts, submissions, receipts, audit, settings',
+    sql: `
+      CREATE TABLE cases (
+        prescription_id     TEXT PRIMARY KEY,
+        flow_type           TEXT NOT NULL,
+        status              TEXT NOT NULL,
+        accepted_at         TEXT NOT NULL,
+        accepted_by         TEXT NOT NULL,
+        accept_date         TEXT,
+        expiry_date         TEXT,
+        last_dispense_at    TEXT,
+        closed_at           TEXT,
+        updated_at          TEXT NOT NULL,
+        kvnr_hmac           TEXT,
+        summary_enc         TEXT,
+        access_code_enc     TEXT,
+        secret_enc          TEXT,
+        qes_enc             TEXT,
+        prescription_enc    TEXT,
+        prescription_xml_enc TEXT,
+        prescription_error  TEXT
+      );
+      CREATE INDEX cases_status ON cases (status, accepted_at);
+      CREATE INDEX cases_kvnr ON cases (kvnr_hmac);
+
+      CREATE TABLE drafts (
+        prescription_id TEXT PRIMARY KEY REFERENCES cases (prescription_id) ON DELETE CASCADE,
+        entries_enc     TEXT NOT NULL,
+        saved_at        TEXT NOT NULL,
+        staff           TEXT NOT NULL
+      );
+
+      CREATE TABLE submissions (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        prescription_id TEXT NOT NULL REFERENCES cases (prescription_id) ON DELETE CASCADE,
+        operation       TEXT NOT NULL CHECK (operation IN ('dispense', 'close')),
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'failed')),
+        staff           TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        completed_at    TEXT,
+        entries_enc     TEXT NOT NULL,
+        with_body       INTEGER NOT NULL DEFAULT 1,
+        http_status     INTEGER,
+        error_message   TEXT
+      );
+      CREATE INDEX submissions_case ON submissions (prescription_id, id);
+
+      CREATE TABLE receipts (
+        prescription_id      TEXT PRIMARY KEY REFERENCES cases (prescription_id) ON DELETE CASCADE,
+        bundle_id            TEXT NOT NULL,
+        completed_at         TEXT NOT NULL,
+        pharmacy_telematik_id TEXT NOT NULL,
+        signature_present    INTEGER NOT NULL,
+        received_at          TEXT NOT NULL,
+        staff                TEXT NOT NULL,
+        bundle_enc           TEXT NOT NULL
+      );
+
+      CREATE TABLE audit (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        at              TEXT NOT NULL,
+        staff           TEXT NOT NULL,
+        operation       TEXT NOT NULL,
+        prescription_id TEXT,
+        result          TEXT NOT NULL,
+        http_status     INTEGER
+      );
+      CREATE INDEX audit_case ON audit (prescription_id, id);
+
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export class SchemaTooNewError extends Error {
+  constructor(readonly found: number, readonly known: number) {
+    super(`Die Datenbank stammt von einer neueren Programmversion (Schema ${found}, bekannt bis ${known}).`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** Applies every migration not yet recorded, each in its own transaction; running it again changes nothing. */
+export function migrate(db: Database, now: () => Date, list: readonly Migration[] = migrations): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(
+    db
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+      .all()
+      .map((r) => r.version),
+  );
+  const known = Math.max(0, ...list.map((m) => m.version));
+  const newest = Math.max(0, ...applied);
+  // A database written by a newer app must not be "repaired" by an older one.
+  if (newest > known) throw new SchemaTooNewError(newest, known);
+
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const done: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, now().toISOString());
+    })();
+    done.push(migration.version);
+  }
+  return done;
+}

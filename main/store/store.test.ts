@@ -1,0 +1,126 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import { IdentityCipher } from './cipher';
+import type { CaseRecord } from './cases';
+import { migrate, migrations, SchemaTooNewError } from './migrations';
+import { openStore, type Store } from './store';
+
+const ID = '160.000.000.000.001.54' as PrescriptionId;
+const now = () => new Date('2026-10-05T08:00:00Z');
+
+const sampleCase = (overrides: Partial<CaseRecord> = {}): CaseRecord => ({
+  prescriptionId: ID,
+  flowType: '160',
+  status: 'accepted',
+  acceptedAt: '2026-10-05T08:00:00.000Z',
+  acceptedBy: 'AB',
+  acceptDate: '2026-10-29',
+  expiryDate: '2026-12-31',
+  updatedAt: '2026-10-05T08:00:00.000Z',
+  patientName: 'Erika Mustermann',
+  kvnr: 'X110411675',
+  medicationLabel: 'Sumatriptan 100 mg',
+  accessCode: 'a'.repeat(64) as AccessCode,
+  secret: 'b'.repeat(64) as Secret,
+  qes: new Uint8Array([48, 130, 1, 2]),
+  ...overrides,
+});
+
+const entry: DispenseEntry = {
+  key: 'row-1',
+  medication: { kind: 'freitext', text: 'Ibuprofen 400', category: '00', vaccine: false },
+  packs: 1,
+  serials: [],
+  whenHandedOver: '2026-10-05',
+};
+
+let store: Store;
+beforeEach(() => {
+  store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 1), now });
+});
+afterEach(() => store.close());
+
+describe('migrations', () => {
+  it('are applied once; a second run changes nothing', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db, now)).toEqual(migrations.map((m) => m.version));
+    expect(migrate(db, now)).toEqual([]);
+    db.close();
+  });
+
+  it('refuse a database written by a newer version', () => {
+    const db = new Database(':memory:');
+    migrate(db, now);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)').run('future', 'x');
+    expect(() => migrate(db, now)).toThrow(SchemaTooNewError);
+    db.close();
+  });
+});
+
+describe('cases', () => {
+  it('round-trips a case with credentials and QES', () => {
+    store.cases.save(sampleCase());
+    const back = store.cases.get(ID);
+    expect(back).toMatchObject({ status: 'accepted', patientName: 'Erika Mustermann', kvnr: 'X110411675', secret: 'b'.repeat(64) });
+    expect(back?.qes).toEqual(new Uint8Array([48, 130, 1, 2]));
+  });
+
+  it('lists without decrypting credentials and searches by KVNR through its HMAC', () => {
+    store.cases.save(sampleCase());
+    const [listed] = store.cases.list({ text: 'x110411675' });
+    expect(listed?.prescriptionId).toBe(ID);
+    expect(listed?.secret).toBeUndefined();
+    expect(store.cases.list({ text: 'K220635158' })).toEqual([]);
+    expect(store.cases.list({ statuses: ['closed'] })).toEqual([]);
+  });
+
+  it('erases personal data after $reject/$abort but keeps the case row (A_19251)', () => {
+    store.cases.save(sampleCase());
+    store.drafts.save({ prescriptionId: ID, entries: [entry], savedAt: '2026-10-05T08:00:00.000Z', staff: 'AB' });
+    store.cases.erasePersonalData(ID, 'rejected', '2026-10-05T09:00:00.000Z');
+    const back = store.cases.get(ID);
+    expect(back?.status).toBe('rejected');
+    expect(back?.secret).toBeUndefined();
+    expect(back?.patientName).toBeUndefined();
+    expect(store.drafts.get(ID)).toBeUndefined();
+    expect(store.cases.list({ text: 'X110411675' })).toEqual([]);
+  });
+});
+
+describe('submissions', () => {
+  it('are created pending and completed once', () => {
+    store.cases.save(sampleCase());
+    const id = store.submissions.createPending({ prescriptionId: ID, operation: 'dispense', staff: 'AB', createdAt: '2026-10-05T08:01:00.000Z', entries: [entry] });
+    expect(store.submissions.pending().map((s) => s.id)).toEqual([id]);
+    store.submissions.complete(id, { state: 'confirmed', completedAt: '2026-10-05T08:01:01.000Z', httpStatus: 204 });
+    // a late second completion does not overwrite the first answer
+    store.submissions.complete(id, { state: 'failed', completedAt: '2026-10-05T08:02:00.000Z', httpStatus: 500 });
+    expect(store.submissions.latest(ID)).toMatchObject({ state: 'confirmed', httpStatus: 204, entries: [entry] });
+    expect(store.submissions.latest(ID, { operation: 'close' })).toBeUndefined();
+  });
+});
+
+describe('settings', () => {
+  it('keep plain and secret values', () => {
+    store.settings.set('a', { x: 1 });
+    store.settings.setSecret('b', ['token']);
+    expect(store.settings.get('a')).toEqual({ x: 1 });
+    expect(store.settings.getSecret('b')).toEqual(['token']);
+    expect(store.settings.get('missing')).toBeUndefined();
+  });
+});
+
+describe('transaction', () => {
+  it('rolls back everything when one write fails', () => {
+    store.cases.save(sampleCase());
+    expect(() =>
+      store.transaction(() => {
+        store.cases.updateStatus(ID, { status: 'closed', updatedAt: '2026-10-05T09:00:00.000Z' });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.cases.get(ID)?.status).toBe('accepted');
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Every dispense list sent to the Fachdienst with its answer (architecture §7). The Fachdienst cannot give a
+ * pharmacy its dispense data back (spec §3.10), so a submission is written as `pending` BEFORE the call and
+ * completed with the answer; a `pending` row after a crash means the outcome is unknown and must be
+ * reconciled.
+ */
+import type { Database } from 'better-sqlite3';
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import type { Cipher } from './cipher';
+import { decodeEntries, encodeEntries } from './entries-codec';
+
+export type SubmissionOperation = 'dispense' | 'close';
+export type SubmissionState = 'pending' | 'confirmed' | 'failed';
+
+export interface SubmissionRecord {
+  id: number;
+  prescriptionId: PrescriptionId;
+  operation: SubmissionOperation;
+  state: SubmissionState;
+  staff: string;
+  createdAt: string;
+  completedAt?: string;
+  entries: DispenseEntry[];
+  /** false for a $close without body (the list of the last confirmed $dispense applies, spec §3.5) */
+  withBody: boolean;
+  httpStatus?: number;
+  errorMessage?: string;
+}
+
+interface SubmissionRow {
+  id: number;
+  prescription_id: string;
+  operation: string;
+  state: string;
+  staff: string;
+  created_at: string;
+  completed_at: string | null;
+  entries_enc: string;
+  with_body: number;
+  http_status: number | null;
+  error_message: string | null;
+}
+
+export class SubmissionRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: Cipher,
+  ) {}
+
+  createPending(input: {
+    prescriptionId: PrescriptionId;
+    operation: SubmissionOperation;
+    staff: string;
+    createdAt: string;
+    entries: readonly DispenseEntry[];
+    withBody?: boolean;
+  }): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO submissions (prescription_id, operation, state, staff, created_at, entries_enc, with_body)
+         VALUES (?, ?, 'pending', ?, ?, ?, ?)`,
+      )
+      .run(
+        input.prescriptionId,
+        input.operation,
+        input.staff,
+        input.createdAt,
+        encodeEntries(this.cipher, input.entries),
+        input.withBody === false ? 0 : 1,
+      );
+    return Number(result.lastInsertRowid);
+  }
+
+  complete(
+    id: number,
+    outcome: { state: 'confirmed' | 'failed'; completedAt: string; httpStatus?: number; errorMessage?: string },
+  ): void {
+    this.db
+      .prepare(`UPDATE submissions SET state = ?, completed_at = ?, http_status = ?, error_message = ? WHERE id = ? AND state = 'pending'`)
+      .run(outcome.state, outcome.completedAt, outcome.httpStatus ?? null, outcome.errorMessage ?? null, id);
+  }
+
+  /** Oldest first. */
+  listFor(prescriptionId: PrescriptionId): SubmissionRecord[] {
+    return this.db
+      .prepare<[string], SubmissionRow>('SELECT * FROM submissions WHERE prescription_id = ? ORDER BY id')
+      .all(prescriptionId)
+      .map((row) => this.fromRow(row));
+  }
+
+  latest(prescriptionId: PrescriptionId, filter: { operation?: SubmissionOperation; state?: SubmissionState } = {}): SubmissionRecord | undefined {
+    const row = this.db
+      .prepare<[{ id: string; operation: string | null; state: string | null }], SubmissionRow>(
+        `SELECT * FROM submissions WHERE prescription_id = @id AND (@operation IS NULL OR operation = @operation) AND (@state IS NULL OR state = @state)
+         ORDER BY id DESC LIMIT 1`,
+      )
+      .get({ id: prescriptionId, operation: filter.operation ?? null, state: filter.state ?? null });
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Every submission whose outcome is still unknown (e.g. after a crash during a call). */
+  pending(): SubmissionRecord[] {
+    return this.db
+      .prepare<[], SubmissionRow>(`SELECT * FROM submissions WHERE state = 'pending' ORDER BY id`)
+      .all()
+      .map((row) => this.fromRow(row));
+  }
+
+  private fromRow(row: SubmissionRow): SubmissionRecord {
+    return {
+      id: row.id,
+      prescriptionId: row.prescription_id as PrescriptionId,
+      operation: row.operation as SubmissionOperation,
+      state: row.state as SubmissionState,
+      staff: row.staff,
+      createdAt: row.created_at,
+      completedAt: row.completed_at ?? undefined,
+      entries: decodeEntries(this.cipher, row.entries_enc),
+      withBody: row.with_body === 1,
+      httpStatus: row.http_status ?? undefined,
+      errorMessage: row.error_message ?? undefined,
+    };
+  }
+}

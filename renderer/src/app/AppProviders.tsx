@@ -1,0 +1,40 @@
+/**
+ * Everything the app depends on, injected once: the bridge (window.erx or the HTTP bridge; a fake in tests),
+ * react-query, i18n, the article catalogue and the current-case "route".
+ */
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import type { i18n as I18n } from 'i18next';
+import { useState, type ReactNode } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
+import type { ErxBridge } from '../../../shared/ipc/contract';
+import { i18n as defaultI18n } from '../lib/i18n';
+import { BridgeProvider } from './bridge-context';
+import { CatalogProvider } from './catalog-context';
+import { CurrentCaseProvider } from './current-case';
+import { defaultCatalog } from './default-catalog';
+import { createQueryClient } from './query-client';
+
+interface Props {
+  children: ReactNode;
+  bridge?: ErxBridge;
+  queryClient?: QueryClient;
+  i18n?: I18n;
+  catalog?: ArticleCatalog;
+  initialCase?: string | null;
+}
+
+export function AppProviders({ children, bridge, queryClient, i18n = defaultI18n, catalog = defaultCatalog, initialCase }: Props) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  return (
+    <I18nextProvider i18n={i18n}>
+      <BridgeProvider bridge={bridge}>
+        <QueryClientProvider client={client}>
+          <CatalogProvider catalog={catalog}>
+            <CurrentCaseProvider initial={initialCase}>{children}</CurrentCaseProvider>
+          </CatalogProvider>
+        </QueryClientProvider>
+      </BridgeProvider>
+    </I18nextProvider>
+  );
+}

@@ -1,0 +1,25 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { ErxBridge } from '../../../../../shared/ipc/contract';
+import { invoke } from '../../../lib/invoke';
+
+export type CaseListFilter = 'all' | 'open' | 'to-close';
+
+export const caseKeys = {
+  all: ['cases'] as const,
+  lists: () => [...caseKeys.all, 'list'] as const,
+  list: (filter: CaseListFilter, query: string) => [...caseKeys.lists(), { filter, query }] as const,
+  details: () => [...caseKeys.all, 'detail'] as const,
+  detail: (prescriptionId: string) => [...caseKeys.details(), prescriptionId] as const,
+};
+
+export const caseDetailQueryOptions = (bridge: ErxBridge, prescriptionId: string) =>
+  queryOptions({
+    queryKey: caseKeys.detail(prescriptionId),
+    queryFn: () => invoke(bridge, 'getCase', { prescriptionId }),
+  });
+
+export const caseListQueryOptions = (bridge: ErxBridge, filter: CaseListFilter = 'all', query = '') =>
+  queryOptions({
+    queryKey: caseKeys.list(filter, query),
+    queryFn: () => invoke(bridge, 'listCases', { filter, query: query || undefined }),
+  });

@@ -1,0 +1,12 @@
+import { useTranslation } from 'react-i18next';
+import type { CaseStatus } from '../../../../../shared/ipc/contract';
+
+export function CaseStatusBadge({ status }: { status: CaseStatus }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`badge badge-status badge-${status}`} data-testid="case-status" data-status={status}>
+      <span className="visually-hidden">{t('case.status')}: </span>
+      {t(`case.statuses.${status}`)}
+    </span>
+  );
+}

@@ -1,0 +1,212 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Article, ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
+import type { Pzn } from '../../../../../shared/erezept/identifiers';
+import { emptyCatalogForTests } from '../../../test/catalog';
+import { createFakeBridge } from '../../../test/fake-bridge';
+import { appError, caseDetail, entry, ids, receipt } from '../../../test/fixtures';
+import { renderWithProviders } from '../../../test/render-app';
+
+const ibuprofen: Article = {
+  pzn: '04773414' as Pzn,
+  name: 'Ibudolor 400 mg Filmtabletten',
+  packSize: '20 St',
+  normSize: 'N1',
+  form: 'FTA',
+  ingredients: [{ name: 'Ibuprofen', strengthValue: 400, strengthUnit: 'mg' }],
+  category: '00',
+  vaccine: false,
+  securPharm: true,
+};
+
+const catalog: ArticleCatalog = { ...emptyCatalogForTests, byPzn: (pzn) => (pzn === ibuprofen.pzn ? ibuprofen : undefined) };
+
+async function openCase(detail = caseDetail()) {
+  const fake = createFakeBridge({ cases: [detail] });
+  const rendered = renderWithProviders({ bridge: fake.bridge, catalog, initialCase: detail.prescriptionId });
+  const form = await screen.findByTestId('dispense-form');
+  return { ...rendered, fake, form };
+}
+
+const field = (index: number, name: string) => screen.getByTestId(`dispense-entry-${index}-${name}`);
+
+/** Date inputs: set the value the way a date picker does (user-event types into them unreliably). */
+const setDate = (input: HTMLElement, value: string) => fireEvent.change(input, { target: { value } });
+
+describe('dispense form', () => {
+  it('is prefilled from the case draft', async () => {
+    await openCase();
+    expect(field(0, 'pzn')).toHaveValue('06313728');
+    expect(field(0, 'name')).toHaveValue('Sumatriptan-1a Pharma 100 mg Tabletten');
+    expect(field(0, 'packs')).toHaveValue(1);
+    expect(field(0, 'handed-over')).toHaveValue('2026-10-05');
+    expect(field(0, 'substituted')).not.toBeChecked();
+    expect(screen.getByLabelText('Charge')).toBe(field(0, 'batch'));
+  });
+
+  it('adds and removes entries; the last one cannot be removed', async () => {
+    const { user } = await openCase();
+    expect(field(0, 'remove')).toBeDisabled();
+
+    await user.click(screen.getByTestId('add-entry'));
+    expect(screen.getByTestId('dispense-entry-1')).toBeVisible();
+    expect(field(1, 'pzn')).toHaveValue('');
+    expect(field(1, 'pzn')).toHaveFocus();
+
+    await user.click(field(1, 'remove'));
+    expect(screen.queryByTestId('dispense-entry-1')).not.toBeInTheDocument();
+    expect(field(0, 'pzn')).toHaveValue('06313728');
+  });
+
+  it('submits the COMPLETE list and confirms with the time (A_26482)', async () => {
+    const { user, fake } = await openCase();
+    await user.type(field(0, 'batch'), 'B2026-11');
+    setDate(field(0, 'expiry'), '2028-03-31');
+    await user.click(screen.getByTestId('add-entry'));
+    await user.type(field(1, 'pzn'), '04773414');
+    await user.clear(field(1, 'packs'));
+    await user.type(field(1, 'packs'), '2');
+    await user.type(field(1, 'batch'), 'X77');
+    setDate(field(1, 'expiry'), '2027-12-31');
+    await user.type(field(1, 'dosage'), '1-0-0-0');
+
+    await user.click(screen.getByTestId('submit-dispense'));
+
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+    const [request] = fake.calls.submitDispense.mock.calls[0]!;
+    expect(request.prescriptionId).toBe(ids.first);
+    const entries = request.entries as ReturnType<typeof entry>[];
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({
+      key: 'entry-1',
+      medication: { kind: 'pzn', pzn: '06313728', name: 'Sumatriptan-1a Pharma 100 mg Tabletten' },
+      packs: 1,
+      batch: { lot: 'B2026-11', expiry: '2028-03-31' },
+      whenHandedOver: '2026-10-05',
+    });
+    expect(entries[0]!.dosageText).toBeUndefined();
+    expect(entries[1]).toMatchObject({
+      medication: { kind: 'pzn', pzn: '04773414', name: 'Ibudolor 400 mg Filmtabletten', packSize: '20 St' },
+      packs: 2,
+      batch: { lot: 'X77', expiry: '2027-12-31' },
+      dosageText: '1-0-0-0',
+      substituted: true,
+    });
+    // 08:30 UTC is 10:30 in Berlin (CEST) — the pharmacist's clock, whatever zone the machine runs in
+    expect(await screen.findByTestId('dispense-confirmation')).toHaveTextContent('Abgabe übermittelt um 10:30');
+    expect(screen.getByTestId('case-status')).toHaveTextContent('Abgabe übermittelt');
+  });
+
+  it('submits with Ctrl+Enter', async () => {
+    const { user, fake } = await openCase();
+    field(0, 'packs').focus();
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+  });
+
+  it('never sends on a plain Enter in a field', async () => {
+    const { user, fake } = await openCase();
+    await user.type(field(0, 'batch'), 'B1{Enter}');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+  });
+
+  it('shows validation errors at the fields and sends nothing', async () => {
+    const { user, fake } = await openCase();
+    await user.clear(field(0, 'name'));
+    await user.type(field(0, 'batch'), 'B1');
+
+    await user.click(screen.getByTestId('submit-dispense'));
+
+    expect(await screen.findByTestId('dispense-entry-0-name-error')).toHaveTextContent('Pflichtfeld');
+    expect(screen.getByTestId('dispense-entry-0-expiry-error')).toBeVisible();
+    expect(field(0, 'name')).toHaveAttribute('aria-invalid', 'true');
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+  });
+
+  it("puts the Fachdienst's findings at their fields and in the alert", async () => {
+    const { user, fake } = await openCase();
+    fake.calls.submitDispense.mockResolvedValueOnce({
+      ok: false,
+      error: appError({
+        code: 'validation',
+        message: 'Die Abgabe wurde nicht übermittelt: Angaben fehlen.',
+        httpStatus: 400,
+        findings: [
+          { severity: 'error', code: 'batch-required', message: 'Charge fehlt (securPharm-Packung)', path: 'entries.0.batch.lot' },
+          { severity: 'error', code: 'handed-over', message: 'Abgabedatum liegt in der Zukunft', path: 'rxDispensation[0].medicationDispense.whenHandedOver' },
+        ],
+      }),
+    } as never);
+
+    await user.click(screen.getByTestId('submit-dispense'));
+
+    const alert = await screen.findByTestId('dispense-error');
+    expect(alert).toHaveAttribute('role', 'alert');
+    expect(alert).toHaveTextContent('Die Abgabe wurde nicht übermittelt');
+    expect(alert).toHaveTextContent('Charge fehlt (securPharm-Packung)');
+    expect(screen.getByTestId('dispense-entry-0-batch-error')).toHaveTextContent('Charge fehlt (securPharm-Packung)');
+    expect(screen.getByTestId('dispense-entry-0-handed-over-error')).toHaveTextContent('Abgabedatum liegt in der Zukunft');
+    expect(screen.queryByTestId('dispense-confirmation')).not.toBeInTheDocument();
+  });
+
+  it('looks a typed PZN up in the article catalogue', async () => {
+    const { user } = await openCase();
+    await user.clear(field(0, 'pzn'));
+    await user.type(field(0, 'pzn'), '04773414');
+    expect(field(0, 'name')).toHaveValue('Ibudolor 400 mg Filmtabletten');
+    expect(screen.getByText('Aus dem Artikelstamm übernommen: Ibudolor 400 mg Filmtabletten')).toBeVisible();
+    // A_28417: dispensed PZN ≠ prescribed PZN
+    expect(field(0, 'substituted')).toBeChecked();
+  });
+
+  it('warns about a PZN with a wrong check digit', async () => {
+    const { user } = await openCase();
+    await user.clear(field(0, 'pzn'));
+    await user.type(field(0, 'pzn'), '04773415');
+    expect(screen.getByText(/PZN-Prüfziffer stimmt nicht/)).toBeVisible();
+  });
+
+  it('closes the case, shows the receipt and locks the form', async () => {
+    const { user, fake } = await openCase();
+    await user.click(screen.getByTestId('close-case'));
+
+    const shown = await screen.findByTestId('receipt');
+    expect(fake.calls.closeCase).toHaveBeenCalledWith(expect.objectContaining({ prescriptionId: ids.first }));
+    expect(shown).toHaveTextContent('Quittung erhalten');
+    expect(within(shown).getByTestId('receipt-prescription-id')).toHaveTextContent(ids.first);
+    expect(within(shown).getByTestId('receipt-completed-at')).toHaveTextContent('05.10.2026, 11:15');
+    expect(within(shown).getByTestId('receipt-telematik-id')).toHaveTextContent('3-SMC-B-Testkarte-883110000095957');
+    expect(within(shown).getByTestId('receipt-signature')).toHaveTextContent('Signatur vorhanden');
+    expect(within(shown).getByTestId('receipt-staff')).toHaveTextContent('AB');
+    expect(field(0, 'pzn')).toBeDisabled();
+    expect(screen.getByTestId('add-entry')).toBeDisabled();
+    expect(screen.getByTestId('submit-dispense')).toBeDisabled();
+    expect(screen.getByTestId('close-case')).toBeDisabled();
+    expect(screen.getByTestId('dispense-locked')).toBeVisible();
+  });
+
+  it('closes with Alt+A', async () => {
+    const { user, fake } = await openCase();
+    await user.keyboard('{Alt>}a{/Alt}');
+    await waitFor(() => expect(fake.calls.closeCase).toHaveBeenCalledTimes(1));
+    expect(await screen.findByTestId('receipt')).toBeVisible();
+  });
+
+  it('shows a closed case read-only with its receipt', async () => {
+    await openCase(caseDetail({ status: 'closed', receipt: receipt(ids.first) }));
+    expect(screen.getByTestId('receipt')).toBeVisible();
+    expect(field(0, 'batch')).toBeDisabled();
+    expect(screen.getByTestId('close-case')).toBeDisabled();
+  });
+
+  it('autosaves the draft shortly after a change', async () => {
+    const { user, fake } = await openCase();
+    await user.type(field(0, 'batch'), 'B7');
+    setDate(field(0, 'expiry'), '2028-01-31');
+    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalled(), { timeout: 3000 });
+    const [request] = fake.calls.saveDraft.mock.calls.at(-1)!;
+    expect(request.entries).toEqual([expect.objectContaining({ batch: { lot: 'B7', expiry: '2028-01-31' } })]);
+    expect(await screen.findByTestId('draft-status')).toHaveTextContent('Entwurf gespeichert um 10:30');
+  });
+});

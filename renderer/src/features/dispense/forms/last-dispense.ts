@@ -1,0 +1,16 @@
+import type { CaseDetail } from '../../../../../shared/ipc/contract';
+
+/** When the Fachdienst last confirmed a $dispense of this case (lastMedicationDispense, spec §5), if ever. */
+export function lastConfirmedDispenseAt(detail: CaseDetail): string | undefined {
+  if (detail.lastDispenseAt) return detail.lastDispenseAt;
+  const confirmed = detail.submissions
+    .filter((s) => s.operation === 'dispense' && s.state === 'confirmed' && s.completedAt)
+    .map((s) => s.completedAt!)
+    .sort();
+  return confirmed.at(-1);
+}
+
+/** A closed (or handed back, or deleted) case is read-only (spec §9.3: a closed case is shown read-only). */
+export function isLocked(detail: CaseDetail): boolean {
+  return detail.receipt !== null || ['closed', 'rejected', 'aborted'].includes(detail.status);
+}

@@ -1,0 +1,124 @@
+/**
+ * Test data for component tests: plain objects in the shapes of the IPC contract (what main would send).
+ * Ids carry valid check digits (spec §1.3).
+ */
+import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
+import type { PrescriptionView } from '../../../shared/erezept/prescription';
+import type { AppError, AppInfo, CaseDetail, ReceiptSummary } from '../../../shared/ipc/contract';
+
+export const ids = {
+  first: '160.000.000.000.123.76',
+  second: '160.000.000.000.001.54',
+  tRezept: '166.000.000.000.001.27',
+} as const;
+
+export const staffList = [
+  { kuerzel: 'AB', name: 'Anna Berger' },
+  { kuerzel: 'MK', name: 'Maria Keller' },
+];
+
+export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
+  return {
+    version: '0.1.0',
+    backend: 'embedded',
+    training: true,
+    fachdienstUrl: 'http://127.0.0.1:40123',
+    pharmacy: { telematikId: '3-SMC-B-Testkarte-883110000095957', name: 'Löwen-Apotheke am Markt' },
+    staff: staffList[0]!,
+    staffList,
+    ...overrides,
+  };
+}
+
+export function prescription(overrides: Partial<PrescriptionView> = {}): PrescriptionView {
+  return {
+    kbvVersion: '1.3',
+    prescriptionId: ids.first,
+    authoredOn: '2026-10-01',
+    patient: { name: 'Ludger Königsstein', birthDate: '1935-06-22', kvnr: 'X110411675' },
+    coverage: { kind: 'GKV', code: 'GKV', payorName: 'AOK Rheinland/Hamburg', iknr: '104212059', status: '1' },
+    practitioner: { name: 'Dr. med. Hans Topp-Glücklich', qualification: 'Hausarzt', lanr: '838382202' },
+    organization: { name: 'Hausarztpraxis Dr. Topp-Glücklich', bsnr: '031234567', phone: '0301234567' },
+    request: { quantity: 1, dosageText: '1-0-1-0', dosageFlag: true, autIdemExcluded: false, noctu: false, coPayment: '0' },
+    medication: {
+      kind: 'pzn',
+      pzn: '06313728',
+      name: 'Sumatriptan-1a Pharma 100 mg Tabletten',
+      normSize: 'N1',
+      form: 'TAB',
+      amount: '20 St',
+      vaccine: false,
+    },
+    findings: [],
+    ...overrides,
+  };
+}
+
+export function entry(overrides: Partial<DispenseEntry> = {}): DispenseEntry {
+  return {
+    key: 'entry-1',
+    medication: {
+      kind: 'pzn',
+      pzn: '06313728',
+      name: 'Sumatriptan-1a Pharma 100 mg Tabletten',
+      normSize: 'N1',
+      form: 'TAB',
+      packSize: '20 St',
+      ingredients: [],
+      category: '00',
+      vaccine: false,
+    },
+    packs: 1,
+    serials: [],
+    whenHandedOver: '2026-10-05',
+    substituted: false,
+    ...overrides,
+  };
+}
+
+export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
+  const view = overrides.prescription === undefined ? prescription() : overrides.prescription;
+  const id = overrides.prescriptionId ?? view?.prescriptionId ?? ids.first;
+  return {
+    prescriptionId: id,
+    flowType: id.slice(0, 3),
+    status: 'accepted',
+    patientName: view?.patient.name,
+    kvnr: view?.patient.kvnr,
+    medicationLabel: 'Sumatriptan-1a Pharma 100 mg Tabletten',
+    acceptDate: '2026-10-29',
+    expiryDate: '2027-01-01',
+    acceptedAt: '2026-10-05T08:00:00.000Z',
+    prescription: view,
+    draft: [entry()],
+    submissions: [],
+    receipt: null,
+    ...overrides,
+  };
+}
+
+export function receipt(prescriptionId: string, overrides: Partial<ReceiptSummary> = {}): ReceiptSummary {
+  return {
+    prescriptionId,
+    bundleId: 'f8c2298f-7c00-4a68-af29-8a2862d55d43',
+    completedAt: '2026-10-05T09:15:00.000Z',
+    pharmacyTelematikId: '3-SMC-B-Testkarte-883110000095957',
+    signaturePresent: true,
+    receivedAt: '2026-10-05T09:15:01.000Z',
+    staff: 'AB',
+    ...overrides,
+  };
+}
+
+export function appError(overrides: Partial<AppError> = {}): AppError {
+  return {
+    code: 'fachdienst',
+    message: 'Der E-Rezept-Fachdienst hat das Rezept abgelehnt: Es wurde bereits von einer anderen Apotheke angenommen.',
+    detail: 'Task has invalid status in-progress',
+    retry: 'never',
+    httpStatus: 409,
+    system: 'fachdienst',
+    at: '2026-10-05T08:01:00.000Z',
+    ...overrides,
+  };
+}
