@@ -25,6 +25,9 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
+    // the counter's world: German UI, German date inputs, Berlin time (A_27660)
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

@@ -60,10 +60,11 @@ describe('runBrowserMode', () => {
     if (!running) return;
     try {
       expect(h.createCore).toHaveBeenCalledWith({ dataDir: join(base, 'd'), fachdienstUrl: undefined });
+      // the app line comes last: it is the readiness signal QA scripts wait for
       expect(h.out).toEqual([
-        `app: http://127.0.0.1:${running.bridge.port}/`,
         'simulator: http://127.0.0.1:40000',
         ...h.core.seededTokens.map((t) => `token: ${t}`),
+        `app: http://127.0.0.1:${running.bridge.port}/`,
       ]);
       const page = await fetch(`http://127.0.0.1:${running.bridge.port}/`);
       expect(await page.text()).toContain(running.bridge.key);

@@ -3,9 +3,9 @@
  * bridge. Everything the process provides (core factory, output, exit, signals) is injected, so the sequence
  * is tested without spawning a process; main/web.ts wires in the real ones.
  *
- * stdout is a contract with QA scripts: exactly `app: <url>`, then — with the embedded simulator —
- * `simulator: <url>` and one `token: <E-Rezept-Token>` line per seeded prescription. Everything else goes to
- * stderr.
+ * stdout is a contract with QA scripts: with the embedded simulator `simulator: <url>` and one
+ * `token: <E-Rezept-Token>` line per seeded prescription, then `app: <url>` — last, so that it doubles as the
+ * readiness signal (everything is printed once it appears). Everything else goes to stderr.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -100,11 +100,11 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
     return undefined;
   }
 
-  deps.stdout(`app: ${bridge.url}`);
   if (core.backend.kind === 'embedded') {
     deps.stdout(`simulator: ${core.backend.url.replace(/\/+$/, '')}`);
     for (const token of core.seededTokens) deps.stdout(`token: ${token}`);
   }
+  deps.stdout(`app: ${bridge.url}`);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

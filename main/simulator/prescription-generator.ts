@@ -11,7 +11,7 @@
  */
 import type { ArticleCatalog, Article } from '../../shared/erezept/catalog/article-catalog';
 import { kvnrCheckDigit, type FlowType } from '../../shared/erezept/identifiers';
-import { CodeSystems, NamingSystems, Profiles } from '../../shared/fhir/profiles';
+import { CodeSystems, NamingSystems } from '../../shared/fhir/profiles';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
 
 export type MedicationKind = 'pzn' | 'freitext' | 'wirkstoff' | 'rezeptur';

@@ -52,21 +52,23 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       loadOrCreateTestPki(options.dataDir, base()),
       loadOrCreateTokenService(options.dataDir),
     ]);
-    let port: number | undefined;
+    // Known only once the server listens; the control API's Host check reads it per request.
+    const listening: { port?: number } = {};
     const app = createSimulatorApp({
       repository,
       clock,
       tokens,
       pki,
       catalog: options.catalog ?? demoCatalog,
-      port: () => port,
+      port: () => listening.port,
       log: options.log,
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));
       s.once('error', reject);
     });
-    port = (server.address() as AddressInfo).port;
+    const port = (server.address() as AddressInfo).port;
+    listening.port = port;
     let closed: Promise<void> | undefined;
     return {
       url: `http://${HOST}:${port}`,

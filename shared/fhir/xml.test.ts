@@ -69,7 +69,36 @@ describe('fhirXmlToJson / fhirJsonToXml', () => {
     expect(result.ok).toBe(false);
   });
 
-  // Known gap of the wrapper: the `fhir` library (xml-js over sax) returns a partial resource for XML that
-  // ends early, e.g. `<Bundle><id value="x"/>`, instead of failing on the unclosed root element.
-  it.todo('reports truncated XML (unclosed root element) as an error');
+  it('reports truncated XML (unclosed root element) instead of returning a partial resource', () => {
+    const full = readFixture('gematik/e2e-examples-2025-10/PZN-Verordnung/PZN-Verordnung_1/PZN_Nr1_VerordnungArzt.xml');
+    const truncated = full.slice(0, full.lastIndexOf('<entry>'));
+    const result = fhirXmlToJson(truncated);
+    expect(result.ok).toBe(false);
+    expect(fhirXmlToJson('<Bundle xmlns="http://hl7.org/fhir"><id value="x"/>').ok).toBe(false);
+  });
+
+  it('refuses a DOCTYPE (FHIR forbids DTDs)', () => {
+    const xml = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><Patient xmlns="http://hl7.org/fhir"><id value="a"/></Patient>';
+    expect(fhirXmlToJson(xml).ok).toBe(false);
+  });
+
+  it('reads a primitive that carries only an extension (data-absent-reason on a decimal)', () => {
+    const xml =
+      '<Medication xmlns="http://hl7.org/fhir"><id value="a"/><ingredient><itemCodeableConcept><text value="X"/></itemCodeableConcept>' +
+      '<strength><numerator><value><extension url="http://hl7.org/fhir/StructureDefinition/data-absent-reason">' +
+      '<valueCode value="unknown"/></extension></value><unit value="mg"/></numerator></strength></ingredient></Medication>';
+    const json = toJson(xml);
+    const numerator = (json['ingredient'] as { strength: { numerator: Record<string, unknown> } }[])[0]!.strength.numerator;
+    expect(numerator).toEqual({
+      _value: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] },
+      unit: 'mg',
+    });
+    // and back again
+    expect(toJson(fhirJsonToXml(json))).toEqual(json);
+  });
+
+  it('reads the 1.6 example Medication without strength numerator (XML form)', () => {
+    const json = JSON.parse(readFixture('gematik/workflow-1.6/Medication-Medication-Without-Strength-Numerator.json')) as FhirResourceJson;
+    expect(toJson(fhirJsonToXml(json))).toEqual(json);
+  });
 });
