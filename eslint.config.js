@@ -9,7 +9,7 @@ import globals from 'globals';
 const noElectron = { name: 'electron', message: 'Only main/index.ts, main/app/ and main/preload/ may import electron.' };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/**'] },
+  { ignores: ['out/**', '.tmp/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

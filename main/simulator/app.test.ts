@@ -96,6 +96,7 @@ describe('access token (spec §1.1, §10.1)', () => {
 describe('paths and methods (A_19030)', () => {
   it.each([
     ['PUT', '/Task/160.000.000.000.001.54'],
+    ['HEAD', '/Task/160.000.000.000.001.54'],
     ['DELETE', '/Task/160.000.000.000.001.54'],
     ['POST', '/Task/160.000.000.000.001.54'],
     ['GET', '/Task/160.000.000.000.001.54/$accept'],
@@ -106,6 +107,7 @@ describe('paths and methods (A_19030)', () => {
   ])('%s %s → 405 before authentication', async (method, path) => {
     const response = await sim.app.request(path, { method, headers: { accept: 'application/fhir+json' } });
     expect(response.status).toBe(405);
+    if (method === 'HEAD') return; // no body on HEAD
     expect((await response.json()) as unknown).toEqual({
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'error', code: 'not-supported', details: { text: 'no matching handler found.' } }],

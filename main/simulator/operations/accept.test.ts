@@ -119,10 +119,12 @@ describe('$accept success (spec §3.2, A_19169-01)', () => {
 });
 
 describe('$accept check order (spec §3.1 matrix)', () => {
-  it('404 for an unknown but well-formed PrescriptionID', async () => {
-    const response = await accept(created.accessCode, { taskId: '160.000.000.000.123.76' });
-    expect(response.status).toBe(404);
-    expect(await outcomeTexts(response)).toEqual(['Task not found for prescription id']);
+  it('404 for an unknown but well-formed PrescriptionID — with a right or wrong AccessCode', async () => {
+    for (const ac of [created.accessCode, '9'.repeat(64)]) {
+      const response = await accept(ac, { taskId: '160.000.000.000.123.76' });
+      expect(response.status).toBe(404);
+      expect(await outcomeTexts(response)).toEqual(['Task not found for prescription id']);
+    }
   });
 
   it.each([

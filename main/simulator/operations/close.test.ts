@@ -164,7 +164,9 @@ describe('$close success (spec §3.5, §7)', () => {
 
 describe('$close check order (spec §3.1: 404 → 410 → 403 status → 403 secret → body / stored dispense)', () => {
   it('404 for an unknown or malformed id', async () => {
-    expect((await post('$close', undefined, { taskId: '160.000.000.000.123.76' })).status).toBe(404);
+    const unknown = await post('$close', undefined, { taskId: '160.000.000.000.123.76' });
+    expect(unknown.status).toBe(404);
+    expect(await outcomeTexts(unknown)).toEqual(['Task not found for prescription id']);
     expect((await post('$close', undefined, { taskId: '160.000.000.000.000.01' })).status).toBe(404);
   });
 
@@ -210,5 +212,29 @@ describe('$close check order (spec §3.1: 404 → 410 → 403 status → 403 sec
     expect(response.status).toBe(400);
     expect(await outcomeTexts(response)).toEqual(['Prescription ID in MedicationDispense does not match the one in the task']);
     expect(sim.repository.get(created.taskId)!.status).toBe('in-progress');
+  });
+});
+
+describe('requests on one Task run one after the other (no lost update)', () => {
+  it('a $dispense sent while $close is signing waits and then sees the completed Task', async () => {
+    const closing = post('$close', dispenseParameters('close', context(), [{ pzn: '06313728', name: 'Abgeschlossen' }]));
+    const racing = post('$dispense', dispenseParameters('dispense', context(), [{ pzn: '14186244', name: 'Zu spät' }]));
+    const [closed, dispensed] = await Promise.all([closing, racing]);
+    expect(closed.status).toBe(200);
+    expect(dispensed.status).toBe(403);
+    expect(await outcomeTexts(dispensed)).toEqual(['Task not in-progress.']);
+    const task = sim.repository.get(created.taskId)!;
+    expect(task.status).toBe('completed');
+    expect(task.dispenses.map((d) => (d.medication?.['code'] as { text: string }).text)).toEqual(['Abgeschlossen']);
+  });
+
+  it('of several concurrent $accept calls exactly one wins', async () => {
+    const fresh = await sim.createPrescription({ flowType: '160' });
+    const results = await Promise.all(
+      ['3-a', '3-b', '3-c', '3-d'].map(async (telematikId) =>
+        sim.fhir('POST', `/Task/${fresh.taskId}/$accept?ac=${fresh.accessCode}`, await sim.pharmacyToken(telematikId)),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
   });
 });

@@ -135,11 +135,22 @@ describe('GET /Task/{id}?ac= — secret recovery (spec §3.3)', () => {
     expect(response.status).toBe(200);
   });
 
-  it('412 when another pharmacy holds the Task (A_24176-01)', async () => {
-    await sim.accept(created, PHARMACY_B);
+  it('412 when another pharmacy holds the Task, in-progress or completed (A_24176-01)', async () => {
+    const secret = await sim.accept(created, PHARMACY_B);
     const response = await get(`?ac=${created.accessCode}`);
     expect(response.status).toBe(412);
     expect(await outcomeTexts(response)).toEqual(["Task.owner doesn't match idNumberClaim in ACCESS_TOKEN"]);
+    const body = JSON.stringify(
+      dispenseParameters('close', { prescriptionId: created.taskId, kvnr: created.kvnr, telematikId: PHARMACY_B, whenHandedOver: '2026-10-05' }),
+    );
+    const closed = await sim.fhir('POST', `/Task/${created.taskId}/$close?secret=${secret}`, await sim.pharmacyToken(PHARMACY_B), {
+      body,
+      contentType: 'application/fhir+json',
+    });
+    expect(closed.status).toBe(200);
+    const completed = await get(`?ac=${created.accessCode}`);
+    expect(completed.status).toBe(412);
+    expect(await outcomeTexts(completed)).toEqual(["Task.owner doesn't match idNumberClaim in ACCESS_TOKEN"]);
   });
 
   it.each<[TaskStatus]>([['draft'], ['ready']])('412 for a %s Task (A_24178-02)', async (status) => {
@@ -155,12 +166,16 @@ describe('GET /Task/{id}?ac= — secret recovery (spec §3.3)', () => {
     expect(wrong.status).toBe(403);
     expect(wrong.headers.get('VAU-Error-Code')).toBe('brute_force');
     expect(await outcomeTexts(wrong)).toEqual(['AccessCode mismatch']);
-    expect((await get(`?ac=${created.accessCode}`, PHARMACY_A, '160.000.000.000.123.76')).status).toBe(404);
+    const unknown = await get(`?ac=${created.accessCode}`, PHARMACY_A, '160.000.000.000.123.76');
+    expect(unknown.status).toBe(404);
+    expect(await outcomeTexts(unknown)).toEqual(['Task not found in DB']);
     const neither = await get('');
     expect(neither.status).toBe(403);
     expect(await outcomeTexts(neither)).toEqual(['Neither AccessCode(ac) nor secret provided as URI-Parameter.']);
     forceStatus('cancelled');
-    expect((await get(`?ac=${created.accessCode}`)).status).toBe(410);
+    const gone = await get(`?ac=${created.accessCode}`);
+    expect(gone.status).toBe(410);
+    expect(await outcomeTexts(gone)).toEqual(['Task has already been deleted']);
   });
 });
 
