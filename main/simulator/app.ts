@@ -10,7 +10,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
-import { flowTypeOf, parsePrescriptionId } from '../../shared/erezept/identifiers';
+import { flowTypeOf, isPharmacyFlowType, parsePrescriptionId } from '../../shared/erezept/identifiers';
 import { bearerToken, PHARMACY_OIDS, ProfessionOids, type AccessClaims, type TokenService } from './auth';
 import type { SimClock } from './clock';
 import { controlApp } from './control';
@@ -73,10 +73,11 @@ const oneOf =
 
 /** $accept: allowed roles depend on the flow type in the id; a malformed id gives 403 here (spec §3). */
 function mayAccept(oid: string, taskId: string | undefined): boolean {
-  if (taskId === undefined || !parsePrescriptionId(taskId).ok) return false;
-  const flowType = flowTypeOf(taskId as Parameters<typeof flowTypeOf>[0]);
+  const parsed = taskId === undefined ? undefined : parsePrescriptionId(taskId);
+  if (!parsed?.ok) return false;
+  const flowType = flowTypeOf(parsed.data);
   if (flowType === '162') return oid === ProfessionOids.costBearer;
-  return ['160', '166', '169', '200', '209'].includes(flowType) && PHARMACY_OIDS.includes(oid);
+  return isPharmacyFlowType(flowType) && PHARMACY_OIDS.includes(oid);
 }
 
 const pharmacyOrCostBearer = oneOf(...PHARMACY_OIDS, ProfessionOids.costBearer);

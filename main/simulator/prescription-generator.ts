@@ -491,8 +491,11 @@ function buildMedication(
 
 function pickArticle(input: PrescriptionInput, filter: (a: Article) => boolean = () => true): Article {
   const all = input.catalog.all();
-  // T-Rezept: prefer AMVV §3a articles if the catalogue has any
-  const preferred = input.flowType === '166' ? all.filter((a) => a.category === '02' && filter(a)) : [];
+  // T-Rezept (166) prescribes AMVV §3a articles (category 02); every other flow type must not — a §3a drug
+  // on a Muster-16 prescription is exactly what the pharmacy's own checks flag (spec §9.3, A_27841).
+  // Narcotics (01, BtM) are not part of the E-Rezept yet (flow 165, spec §1.2).
+  const tRezept = input.flowType === '166';
+  const preferred = all.filter((a) => (tRezept ? a.category === '02' : a.category === '00') && filter(a));
   const candidates = preferred.length > 0 ? preferred : all.filter(filter);
   if (candidates.length === 0) throw new Error('Der Artikelkatalog ist leer.');
   return pick(candidates, input.random);
