@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../test/fixtures';
 import {
   contentSecurityPolicy,
   denyAllPermissions,
@@ -40,6 +43,12 @@ describe('Electron security guards', () => {
     let granted: boolean | undefined;
     denyAllPermissions({}, 'media', (g) => (granted = g));
     expect(granted).toBe(false);
+  });
+
+  it('is the CSP the renderer page actually carries', () => {
+    const html = readFileSync(join(repoRoot, 'renderer/index.html'), 'utf8');
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
+    expect(meta?.[1]?.replace(/\s+/g, ' ').trim()).toBe(contentSecurityPolicy);
   });
 
   it('has a CSP without unsafe-eval and with locked-down sources', () => {

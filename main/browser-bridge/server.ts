@@ -23,6 +23,7 @@ import {
   isUsableBridgeKey,
   newBridgeKey,
 } from './guards';
+import { contentSecurityPolicy } from '../app/security';
 import { readJsonBody } from './read-body';
 import { contentTypeOf, injectBridgeKey, readStaticFile, resolveStaticPath, wantsPage } from './static-files';
 
@@ -53,17 +54,11 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
  * Mirrors the renderer's meta CSP (architecture §9.2). Sent as a header because a header also covers
  * responses that are not the page, and `frame-ancestors` only works as a header.
  */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/**
+ * The page's CSP as a header: the same policy renderer/index.html carries as a meta tag (one source,
+ * main/app/security.ts), plus `frame-ancestors`, which only works as a header.
+ */
+export const PAGE_CSP = `${contentSecurityPolicy}; frame-ancestors 'none'`;
 
 const BRIDGE_CALLER = { trusted: true, description: 'browser bridge (loopback, key checked)' } as const;
 
