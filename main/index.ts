@@ -15,7 +15,13 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 async function start(): Promise<void> {
   const args = parseAppArgs(process.argv.slice(1));
   const dataDir = args.dataDir ?? app.getPath('userData');
-  const core: Core = await createCore({ dataDir, fachdienstUrl: args.fachdienstUrl });
+  const core: Core = await createCore({
+    dataDir,
+    fachdienstUrl: args.fachdienstUrl,
+    // better-sqlite3 built against Electron's ABI by scripts/start-electron.mjs (stack notes); the Node build
+    // in node_modules keeps serving the tests.
+    sqliteNativeBinding: process.env.ERX_SQLITE_NATIVE_BINDING || undefined,
+  });
   const dispatcher = createDispatcher(core.handlers);
   const paths = defaultWindowPaths(outDir);
   const fileRoot = pathToFileURL(paths.rendererIndex).toString();
