@@ -24,6 +24,9 @@ import { IdentityCipher } from './store/cipher';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore, type Store } from './store/store';
 
+/** Reading calls (inbox, case view) re-read the simulator clock at most this often (training mode). */
+const READING_CLOCK_SYNC_MS = 1000;
+
 export interface CoreOptions {
   dataDir: string;
   /** external Fachdienst/simulator base URL; absent = start the embedded simulator */
@@ -83,6 +86,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ids: randomIds,
       codecs: defaultCodecs,
       syncClock: () => clock.sync(),
+      syncClockForReading: () => clock.syncIfOlderThan(READING_CLOCK_SYNC_MS),
     });
 
     const seed = options.seedDemoPrescriptions ?? backend.kind === 'embedded';

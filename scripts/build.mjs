@@ -20,6 +20,7 @@ if (only === 'all') {
 const nodeEntries = {
   web: 'main/entries/web.ts',
   simulator: 'main/entries/simulator.ts',
+  bench: 'main/entries/bench.ts',
 };
 
 mkdirSync(join(root, 'out/node'), { recursive: true });

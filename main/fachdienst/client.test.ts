@@ -51,6 +51,24 @@ describe('FachdienstClient', () => {
     expect(JSON.parse(req.body ?? '')).toEqual(parameters);
   });
 
+  it('$reject and $abort: POST without body, the secret in the query; a 403 becomes an AppFailure', async () => {
+    const { client, transport } = setup((i) =>
+      i < 2
+        ? jsonResponse(204)
+        : jsonResponse(403, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', details: { text: 'Task not in status in progress, is: completed' } }] }),
+    );
+    await client.reject(id, secret);
+    await client.abort(id, secret);
+    expect(transport.requests.map((r) => [r.method, r.path, r.query, r.body])).toEqual([
+      ['POST', 'Task/160.000.000.000.001.54/$reject', { secret }, undefined],
+      ['POST', 'Task/160.000.000.000.001.54/$abort', { secret }, undefined],
+    ]);
+    const failed = await failureOf(client.reject(id, secret));
+    expect(failed.appError).toMatchObject({ httpStatus: 403, system: 'fachdienst' });
+    expect(failed.appError.message).toContain('Zurückgeben des Rezepts');
+    expect(failed.appError.detail).not.toContain(secret);
+  });
+
   it('$close without parameters sends no body and no Content-Type', async () => {
     const { client, transport } = setup(() => jsonResponse(200, { resourceType: 'Bundle', type: 'document' }));
     await expect(client.close(id, secret)).resolves.toEqual({ resourceType: 'Bundle', type: 'document' });

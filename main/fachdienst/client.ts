@@ -30,6 +30,10 @@ export interface FachdienstApi {
   getBySecret(id: PrescriptionId, secret: Secret): Promise<unknown>;
   /** GET Task/<id>?ac= → Task with Secret + QES (secret recovery, UC 4.17), spec §3.3 */
   getByAccessCode(id: PrescriptionId, accessCode: AccessCode): Promise<unknown>;
+  /** POST Task/<id>/$reject?secret= → 204; the Task is ready again for other pharmacies, spec §3.7 */
+  reject(id: PrescriptionId, secret: Secret): Promise<void>;
+  /** POST Task/<id>/$abort?secret= → 204; the Task is cancelled (deleted), spec §3.8 */
+  abort(id: PrescriptionId, secret: Secret): Promise<void>;
 }
 
 export interface FachdienstClientOptions {
@@ -73,6 +77,14 @@ export class FachdienstClient implements FachdienstApi {
   async getByAccessCode(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
     const response = await this.call({ operation: 'getByAc', method: 'GET', path: taskPath(id), query: { ac: accessCode } });
     return this.json('getByAc', response);
+  }
+
+  async reject(id: PrescriptionId, secret: Secret): Promise<void> {
+    await this.call({ operation: 'reject', method: 'POST', path: `${taskPath(id)}/$reject`, query: { secret } });
+  }
+
+  async abort(id: PrescriptionId, secret: Secret): Promise<void> {
+    await this.call({ operation: 'abort', method: 'POST', path: `${taskPath(id)}/$abort`, query: { secret } });
   }
 
   private async call(call: Call): Promise<TransportResponse> {

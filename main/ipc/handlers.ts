@@ -21,5 +21,11 @@ export function createHandlers({ settings, workflow }: Services): HandlerTable {
     'erx:saveDraft': (req) => workflow.saveDraft(req.prescriptionId, req.entries),
     'erx:submitDispense': (req) => workflow.submitDispense(req.prescriptionId, req.entries),
     'erx:closeCase': (req) => workflow.closeCase(req.prescriptionId, req.entries),
+    // `confirmed: true` is enforced by the contract schema (A_19241/A_19242).
+    'erx:rejectCase': (req) => workflow.rejectCase(req.prescriptionId),
+    'erx:abortCase': (req) => workflow.abortCase(req.prescriptionId),
+    'erx:refetchReceipt': (req) => workflow.refetchReceipt(req.prescriptionId),
+    'erx:recoverSecret': (req) => workflow.recoverSecret(req.prescriptionId),
+    'erx:previewPatientView': (req) => workflow.previewPatientView(req.prescriptionId, req.entries),
   };
 }

@@ -35,6 +35,15 @@ export interface ReceiptInfo {
   signaturePresent: boolean;
 }
 
+/** What GET Task/<id>?secret= tells about the Task (spec §3.6). */
+export interface TaskState {
+  taskStatus: string;
+  /** when the Fachdienst last stored a dispense list (Task.extension lastMedicationDispense, A_24285-01) */
+  lastMedicationDispense?: string;
+  /** the receipt Bundle, only for a completed Task */
+  receipt?: Record<string, unknown>;
+}
+
 export interface DispenseBuildContext {
   prescriptionId: PrescriptionId;
   kvnr: string;
@@ -48,7 +57,7 @@ export interface WorkflowCodecs {
   readPrescription(qes: Uint8Array): Result<{ view: PrescriptionView; xml: string }, { code: string; message: string }>;
   readReceipt(bundle: unknown): Result<ReceiptInfo, string>;
   /** GET Task/<id>?secret= (spec §3.6): the Task status and, once completed, the receipt */
-  readTaskBundle(bundle: unknown): Result<{ taskStatus: string; receipt?: Record<string, unknown> }, string>;
+  readTaskBundle(bundle: unknown): Result<TaskState, string>;
   buildParameters(operation: 'dispense' | 'close', entries: DispenseEntry[], ctx: DispenseBuildContext): Result<FhirResourceJson, Finding[]>;
   /** exactly what the Fachdienst would reject (shared/fhir/checks fachdienstChecks) */
   fachdienstChecks(operation: 'dispense' | 'close', parameters: FhirResourceJson, ctx: DispenseBuildContext & { now: Date }): Finding[];

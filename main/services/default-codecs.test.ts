@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Extensions, NamingSystems } from '../../shared/fhir/profiles';
 import { readFixture } from '../../test/fixtures';
 import { defaultCodecs } from './default-codecs';
 
@@ -19,6 +20,18 @@ describe('defaultCodecs', () => {
     const read = defaultCodecs.readReceipt(fixture('Bundle-dffbfd6a-5712-4798-bdc8-07201eb77ab8.json'));
     expect(read.ok).toBe(true);
     if (read.ok) expect(read.data.pharmacyTelematikId).toMatch(/^3-/);
+  });
+
+  it('reads status and lastMedicationDispense from GET ?secret (needed to reconcile a lost $dispense answer)', () => {
+    const task = {
+      resourceType: 'Task',
+      id: '160.000.000.000.001.54',
+      status: 'in-progress',
+      identifier: [{ system: NamingSystems.prescriptionId, value: '160.000.000.000.001.54' }],
+      extension: [{ url: Extensions.lastMedicationDispense, valueInstant: '2026-10-05T08:00:01.000Z' }],
+    };
+    const read = defaultCodecs.readTaskBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: task }] });
+    expect(read).toEqual({ ok: true, data: { taskStatus: 'in-progress', lastMedicationDispense: '2026-10-05T08:00:01.000Z' } });
   });
 
   it('runs the pharmacy rules with the demo catalogue: an expired Einlösefrist blocks (A_23800)', () => {

@@ -28,7 +28,13 @@ export const defaultCodecs: WorkflowCodecs = {
   },
   readTaskBundle: (bundle) => {
     const read = readTaskBundle(bundle);
-    return read.ok ? ok({ taskStatus: read.data.task.status, ...(read.data.receipt ? { receipt: read.data.receipt } : {}) }) : read;
+    if (!read.ok) return read;
+    const { task, receipt } = read.data;
+    return ok({
+      taskStatus: task.status,
+      ...(task.lastMedicationDispense ? { lastMedicationDispense: task.lastMedicationDispense } : {}),
+      ...(receipt ? { receipt } : {}),
+    });
   },
   buildParameters: (operation, entries, ctx) =>
     operation === 'dispense' ? buildDispenseParameters(entries, ctx) : buildCloseParameters(entries, ctx),

@@ -25,4 +25,17 @@ describe('SimulatorClock', () => {
     await clock.sync();
     expect(clock.now().toISOString()).toBe('2026-10-06T08:00:00.000Z');
   });
+
+  it('syncs for reading at most once per interval, sharing one request between concurrent callers', async () => {
+    let now = new Date('2026-10-05T08:00:00.000Z');
+    const transport = new ScriptedTransport(() => jsonResponse(200, { now: '2026-10-06T08:00:00.000Z' }));
+    const clock = new SimulatorClock(() => now, transport);
+    await Promise.all([clock.syncIfOlderThan(1000), clock.syncIfOlderThan(1000)]);
+    expect(transport.requests).toHaveLength(1);
+    await clock.syncIfOlderThan(1000);
+    expect(transport.requests).toHaveLength(1);
+    now = new Date('2026-10-05T08:00:02.000Z');
+    await clock.syncIfOlderThan(1000);
+    expect(transport.requests).toHaveLength(2);
+  });
 });

@@ -15,6 +15,8 @@ const IGNORE_BELOW_MS = 1000;
 
 export class SimulatorClock implements Clock {
   private offsetMs = 0;
+  private lastSyncMs = Number.NEGATIVE_INFINITY;
+  private inflight: Promise<void> | undefined;
 
   constructor(
     private readonly base: () => Date,
@@ -25,8 +27,27 @@ export class SimulatorClock implements Clock {
     return new Date(this.base().getTime() + this.offsetMs);
   }
 
+  /**
+   * For reading calls (inbox, case view with its deadline findings): syncs only when the last sync is older than
+   * `maxAgeMs`, and concurrent callers share one request — a list refresh must not fan out into clock requests.
+   */
+  async syncIfOlderThan(maxAgeMs: number): Promise<void> {
+    if (this.inflight) return this.inflight;
+    if (this.base().getTime() - this.lastSyncMs < maxAgeMs) return;
+    return this.sync();
+  }
+
   /** Best effort: when the simulator cannot be asked, the last known offset stays. */
   async sync(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    this.inflight = this.fetchOffset().finally(() => {
+      this.inflight = undefined;
+      this.lastSyncMs = this.base().getTime();
+    });
+    return this.inflight;
+  }
+
+  private async fetchOffset(): Promise<void> {
     try {
       const response = await this.transport.send({ method: 'GET', path: '_sim/clock', headers: { Accept: 'application/json' } });
       if (response.status !== 200) return;

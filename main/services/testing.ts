@@ -10,10 +10,16 @@ import { parseErezeptCode } from '../../shared/erezept/token';
 import { fachdienstErrorFromResponse, fachdienstUnreachableError, type FachdienstOperation } from '../../shared/fhir/operation-outcome';
 import { err, ok } from '../../shared/ipc/result';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
+import type { AppEvent } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
 import type { FachdienstApi } from '../fachdienst/client';
+import { IdentityCipher } from '../store/cipher';
+import { openStore, type Store } from '../store/store';
 import type { Clock } from './clock';
 import type { AcceptedTask, WorkflowCodecs } from './codecs';
+import { EventHub } from './events';
+import { SettingsService } from './settings';
+import { WorkflowService } from './workflow';
 
 export class FakeClock implements Clock {
   constructor(private current: Date) {}
@@ -49,6 +55,8 @@ interface FakeTask {
   status: Status;
   secret?: Secret;
   dispensed?: unknown;
+  /** Task.extension lastMedicationDispense (A_24285-01) */
+  lastMedicationDispense?: string;
   kvnr: string;
   expiryDate: string;
 }
@@ -105,6 +113,7 @@ export class FakeFachdienst implements FachdienstApi {
       if (task.secret !== secret) return this.fail('dispense', 403, 'Secret mismatch');
       if (task.status !== 'in-progress') return this.fail('dispense', 403, 'Task not in-progress.');
       task.dispensed = parameters;
+      task.lastMedicationDispense = this.clock.now().toISOString();
       return undefined;
     });
   }
@@ -116,6 +125,10 @@ export class FakeFachdienst implements FachdienstApi {
       if (!parameters && !task.dispensed) {
         return this.fail('close', 403, 'Abschluss des Workflows konnte nicht durchgeführt werden. Dispensierinformationen wurden nicht bereitgestellt.');
       }
+      if (parameters) {
+        task.dispensed = parameters;
+        task.lastMedicationDispense = this.clock.now().toISOString();
+      }
       task.status = 'completed';
       return this.receipt(task);
     });
@@ -124,7 +137,9 @@ export class FakeFachdienst implements FachdienstApi {
   async getBySecret(id: PrescriptionId, secret: Secret): Promise<unknown> {
     return this.run('getBySecret', id, undefined, (task) => {
       if (task.secret !== secret) return this.fail('getBySecret', 403, 'Secret mismatch');
-      const entries: unknown[] = [{ resource: { resourceType: 'Task', id, status: task.status } }];
+      const entries: unknown[] = [
+        { resource: { resourceType: 'Task', id, status: task.status, lastMedicationDispense: task.lastMedicationDispense } },
+      ];
       if (task.status === 'completed') entries.push({ resource: this.receipt(task) });
       return { resourceType: 'Bundle', type: 'collection', entry: entries };
     });
@@ -135,6 +150,32 @@ export class FakeFachdienst implements FachdienstApi {
       if (task.accessCode !== accessCode) return this.fail('getByAc', 403, 'AccessCode mismatch');
       if (task.status !== 'in-progress' && task.status !== 'completed') return this.fail('getByAc', 412, 'Task not in progress');
       return this.acceptBundle(task, false);
+    });
+  }
+
+  async reject(id: PrescriptionId, secret: Secret): Promise<void> {
+    await this.run('reject', id, undefined, (task) => {
+      if (task.status === 'cancelled') return this.fail('reject', 410, 'Task has already been deleted');
+      if (task.status !== 'in-progress') return this.fail('reject', 403, `Task not in status in progress, is: ${task.status}`);
+      if (task.secret !== secret) return this.fail('reject', 403, 'No or invalid secret');
+      task.status = 'ready';
+      task.secret = undefined;
+      task.dispensed = undefined;
+      task.lastMedicationDispense = undefined;
+      return undefined;
+    });
+  }
+
+  async abort(id: PrescriptionId, secret: Secret): Promise<void> {
+    await this.run('abort', id, undefined, (task) => {
+      if (task.status === 'cancelled') return this.fail('abort', 410, 'Task has already been deleted');
+      if (task.status !== 'in-progress') return this.fail('abort', 403, `Task must be in progress for user pharmacy, is: ${task.status}`);
+      if (task.secret !== secret) return this.fail('abort', 403, 'No or invalid secret provided for user pharmacy');
+      task.status = 'cancelled';
+      task.secret = undefined;
+      task.dispensed = undefined;
+      task.lastMedicationDispense = undefined;
+      return undefined;
     });
   }
 
@@ -209,7 +250,10 @@ export function fakeCodecs(options: FakeCodecOptions = {}): WorkflowCodecs & { o
       const entries = (bundle as { entry?: Array<{ resource?: Record<string, unknown> }> }).entry ?? [];
       const task = entries.find((e) => e.resource?.['resourceType'] === 'Task')?.resource;
       const receipt = entries.find((e) => e.resource?.['resourceType'] === 'Bundle')?.resource;
-      return task ? ok({ taskStatus: String(task['status']), ...(receipt ? { receipt } : {}) }) : err('kein Task');
+      const last = task?.['lastMedicationDispense'];
+      return task
+        ? ok({ taskStatus: String(task['status']), ...(typeof last === 'string' ? { lastMedicationDispense: last } : {}), ...(receipt ? { receipt } : {}) })
+        : err('kein Task');
     },
     buildParameters: (operation, entries: DispenseEntry[], ctx) =>
       ok({ resourceType: 'Parameters', operation, prescriptionId: ctx.prescriptionId, count: entries.length }),
@@ -222,4 +266,30 @@ export function fakeCodecs(options: FakeCodecOptions = {}): WorkflowCodecs & { o
           : [],
       ),
   };
+}
+
+export interface WorkflowHarness {
+  store: Store;
+  clock: FakeClock;
+  fd: FakeFachdienst;
+  codecs: ReturnType<typeof fakeCodecs>;
+  settings: SettingsService;
+  events: AppEvent[];
+  workflow: WorkflowService;
+}
+
+/** A workflow on an in-memory store, the fake Fachdienst and fake codecs, with staff member AB signed in. */
+export function createWorkflowHarness(start = '2026-10-05T08:00:00Z'): WorkflowHarness {
+  const clock = new FakeClock(new Date(start));
+  const store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 7), now: () => clock.now() });
+  const fd = new FakeFachdienst(clock);
+  const codecs = fakeCodecs();
+  const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/' }, appVersion: '1.2.3', clock });
+  settings.setStaff('ab');
+  const hub = new EventHub();
+  const events: AppEvent[] = [];
+  hub.subscribe((e) => events.push(e));
+  let n = 0;
+  const workflow = new WorkflowService({ store, fachdienst: fd, settings, events: hub, clock, ids: { next: () => `row-${++n}` }, codecs });
+  return { store, clock, fd, codecs, settings, events, workflow };
 }

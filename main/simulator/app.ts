@@ -25,7 +25,7 @@ import {
   serialize,
   type FhirFormat,
 } from './format';
-import { cryptoIds, type IdSource } from './ids';
+import type { IdSource } from './ids';
 import { FachdienstError, operationOutcome } from './operation-outcome';
 import { abortTask } from './operations/abort';
 import { acceptTask } from './operations/accept';
@@ -34,9 +34,12 @@ import type { OperationRequest, OperationResult, SimulatorState } from './operat
 import { dispenseTask } from './operations/dispense';
 import { getTask, listTasks } from './operations/get-task';
 import { listMedicationDispenses } from './operations/medication-dispense';
+import { getMetadata } from './operations/metadata';
 import { rejectTask } from './operations/reject';
 import type { TestPki } from './pki';
+import { cryptoSources, seededSources } from './random-sources';
 import type { TaskRepository } from './repository';
+import { parseScenarios, sampleScenarios, type Scenario } from './scenarios';
 import { TaskLocks } from './task-locks';
 
 export interface SimulatorAppDeps {
@@ -48,6 +51,10 @@ export interface SimulatorAppDeps {
   ids?: IdSource;
   /** random source of the prescription generator's fictional data */
   random?: () => number;
+  /** deterministic runs: ids and fictional data from this seed (overrides `ids` and `random`), random-sources.ts */
+  seed?: number;
+  /** what `/_sim/scenarios` offers (default: the built-in samples); checked here, a bad one throws */
+  scenarios?: readonly Scenario[];
   faults?: FaultInjector;
   /** the listening port once known: the control API then requires exactly this port in Host */
   port?: () => number | undefined;
@@ -122,13 +129,23 @@ const LIST_MEDICATION_DISPENSES: FhirRoute = {
   locked: false,
 };
 
+const METADATA: FhirRoute = {
+  handler: getMetadata,
+  // FD MetaDataHandler is an unconstrained handler: every authenticated role may read it.
+  allowed: () => true,
+  fault: () => 'other',
+  locked: false,
+};
+
 const NO_HANDLER = 'no matching handler found.';
 
 export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
+  const sources = deps.seed !== undefined ? seededSources(deps.seed) : cryptoSources(deps.random, deps.ids);
+  const scenarios = parseScenarios(deps.scenarios ?? sampleScenarios);
   const state: SimulatorState = {
     repository: deps.repository,
     clock: deps.clock,
-    ids: deps.ids ?? cryptoIds,
+    ids: sources.ids,
     pki: deps.pki,
   };
   const faults = deps.faults ?? new FaultInjector();
@@ -148,7 +165,8 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
       tokens: deps.tokens,
       catalog: deps.catalog,
       faults,
-      random: deps.random ?? Math.random,
+      sources,
+      scenarios,
       port: deps.port ?? ((): undefined => undefined),
     }),
   );
@@ -162,6 +180,7 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
     const route = c.req.method === 'POST' ? TASK_OPERATIONS[c.req.param('operation')] : undefined;
     return serve(c, route, c.req.param('id'));
   });
+  app.all('/metadata', (c) => serve(c, c.req.method === 'GET' ? METADATA : undefined, undefined));
   app.all('/MedicationDispense', (c) =>
     serve(c, c.req.method === 'GET' ? LIST_MEDICATION_DISPENSES : undefined, undefined),
   );

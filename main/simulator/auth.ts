@@ -36,6 +36,8 @@ export interface TokenService {
 }
 
 const ALG = 'ES256';
+/** Verified tokens remembered (signature checked once); the cache is simply emptied when full. */
+const VERIFIED_CACHE_SIZE = 10_000;
 const KEY_FILE = 'jwt-key.json';
 /** WWW-Authenticate on every 401, as the FD sends it (VauRequestHandler::wwwAuthenticateErrorInvalidToken). */
 export const WWW_AUTHENTICATE = "Bearer realm='prescriptionserver.telematik', error='invalACCESS_TOKEN'";
@@ -56,6 +58,8 @@ export async function loadOrCreateTokenService(dataDir: string | undefined): Pro
   const { d: _d, ...publicJwk } = privateJwk;
   const privateKey = await importJWK(privateJwk, ALG);
   const publicKey = await importJWK(publicJwk, ALG);
+  // A pharmacy sends the same token with every request: its signature is checked once, its expiry every time.
+  const verified = new Map<string, { claims: AccessClaims; exp: number }>();
   return {
     async issue(claims, now, lifetimeSeconds) {
       const iat = Math.floor(now.getTime() / 1000);
@@ -68,13 +72,24 @@ export async function loadOrCreateTokenService(dataDir: string | undefined): Pro
         .sign(privateKey);
     },
     async verify(token, now) {
+      const known = verified.get(token);
+      if (known) {
+        // jose's rule: expired once now ≥ exp
+        if (now.getTime() / 1000 >= known.exp) throw unauthorized('JWT expired');
+        return known.claims;
+      }
       try {
         const { payload } = await jwtVerify(token, publicKey, { algorithms: [ALG], currentDate: now });
         const { professionOID, idNummer, sub } = payload as Record<string, unknown>;
         if (typeof professionOID !== 'string' || typeof idNummer !== 'string' || typeof sub !== 'string') {
           throw unauthorized('JWT misses required claims');
         }
-        return { professionOID, idNummer };
+        const claims = { professionOID, idNummer };
+        if (typeof payload.exp === 'number') {
+          if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+          verified.set(token, { claims, exp: payload.exp });
+        }
+        return claims;
       } catch (error) {
         if (error instanceof FachdienstError) throw error;
         if (error instanceof errors.JWTExpired) throw unauthorized('JWT expired');

@@ -28,7 +28,28 @@ describe('parseArgs', () => {
     expect(parseArgs(['--port=0', '--data=/tmp/sim', '--log'])).toEqual({ port: 0, dataDir: '/tmp/sim', log: true });
   });
 
-  it.each([[[]], [['--port']], [['--port', 'abc']], [['--port', '70000']], [['--port', '1', '--data']], [['--verbose']]])(
+  it('reads --seed and --fixed-time (deterministic runs)', () => {
+    expect(parseArgs(['--port', '0', '--seed', '42', '--fixed-time', '2026-10-05T09:00:00+02:00'])).toEqual({
+      port: 0,
+      dataDir: undefined,
+      log: false,
+      seed: 42,
+      fixedTime: new Date('2026-10-05T07:00:00Z'),
+    });
+  });
+
+  it.each([
+    [[]],
+    [['--port']],
+    [['--port', 'abc']],
+    [['--port', '70000']],
+    [['--port', '1', '--data']],
+    [['--verbose']],
+    [['--port', '1', '--seed', '-1']],
+    [['--port', '1', '--seed', '4294967296']],
+    [['--port', '1', '--fixed-time', '2026-10-05']],
+    [['--port', '1', '--fixed-time']],
+  ])(
     'refuses %j',
     (argv) => {
       expect(parseArgs(argv)).toHaveProperty('error');

@@ -3,6 +3,8 @@
  * test sets through `/_sim/clock` (e.g. "three months later" to see an expired prescription, spec §4).
  * The offset is kept in the repository's settings, so it survives a restart with a data directory.
  */
+import { ControlError } from './control-error';
+
 export interface SimClock {
   now(): Date;
   /** make now() return this instant (the offset is kept, time keeps running) */
@@ -20,16 +22,19 @@ export interface OffsetStore {
 const OFFSET_KEY = 'clock.offsetMs';
 
 export function createClock(base: () => Date, store: OffsetStore): SimClock {
-  const readOffset = (): number => {
-    const raw = store.getSetting(OFFSET_KEY);
-    const n = raw === undefined ? 0 : Number(raw);
-    return Number.isFinite(n) ? n : 0;
+  // Read once and kept in memory: now() runs several times per request. Whoever empties the store
+  // (reset, scenario load) calls reset() as well.
+  const stored = store.getSetting(OFFSET_KEY);
+  let offset = stored === undefined ? 0 : Number(stored);
+  if (!Number.isFinite(offset)) offset = 0;
+  const writeOffset = (ms: number): void => {
+    offset = ms;
+    store.setSetting(OFFSET_KEY, ms === 0 ? undefined : String(ms));
   };
-  const writeOffset = (ms: number): void => store.setSetting(OFFSET_KEY, ms === 0 ? undefined : String(ms));
   return {
-    now: () => new Date(base().getTime() + readOffset()),
+    now: () => new Date(base().getTime() + offset),
     set: (instant) => writeOffset(instant.getTime() - base().getTime()),
-    advance: (ms) => writeOffset(readOffset() + ms),
+    advance: (ms) => writeOffset(offset + ms),
     reset: () => writeOffset(0),
   };
 }
@@ -50,4 +55,27 @@ export function parseDuration(text: string): number | undefined {
   const ms =
     num(w) * 7 * 86_400_000 + num(d) * 86_400_000 + num(h) * 3_600_000 + num(min) * 60_000 + num(s) * 1000;
   return minus ? -ms : ms;
+}
+
+/** A change of the simulated time as `/_sim/clock` and scenarios express it. */
+export type ClockChange = { set: string } | { advance: string } | { reset: true };
+
+/**
+ * Applies a clock change; a malformed instant or duration is a ControlError (400). `set` needs a full
+ * ISO 8601 instant (date and time, with offset or Z), so a trainer's "2026-10-05" is not silently UTC midnight.
+ */
+export function applyClockChange(clock: SimClock, change: ClockChange): void {
+  if ('set' in change) {
+    const instant = new Date(change.set);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(change.set) || Number.isNaN(instant.getTime())) {
+      throw new ControlError(400, 'set: Zeitpunkt im ISO-8601-Format erwartet, z. B. 2026-10-05T09:00:00+02:00');
+    }
+    clock.set(instant);
+  } else if ('advance' in change) {
+    const ms = parseDuration(change.advance);
+    if (ms === undefined) throw new ControlError(400, 'advance: ISO-8601-Dauer in W/D/H/M/S erwartet, z. B. P1D oder PT2H');
+    clock.advance(ms);
+  } else {
+    clock.reset();
+  }
 }

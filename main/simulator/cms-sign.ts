@@ -3,12 +3,17 @@
  * a CAdES-BES signature: content-type, signing-time, message-digest and signing-certificate-v2.
  * Used for the generated prescriptions (the QES inside the $accept Binary, spec §3.2) and for receipts
  * (`Bundle.signature.data`, spec §7).
+ *
+ * Signing encodes the DER directly (der.ts) and signs with Node's native ECDSA: it runs on every $close, and
+ * building the structure through pkijs cost more than the rest of the operation. Reading (parseCms, for tests
+ * and checks) uses pkijs.
  */
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject, sign } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { cryptoEngine, toArrayBuffer } from './crypto-engine';
-import { parseCertificate, type SigningIdentity } from './pki';
+import { octetString, oid, retag, sequence, setOf, smallInteger, Tags, tlv, utcTime } from './der';
+import type { SigningIdentity } from './pki';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -33,50 +38,65 @@ export async function signCms(
   signingTime: Date,
 ): Promise<CmsSignature> {
   const messageDigest = sha256(content);
-  const certificate = signer.certificate;
-  const attributes = [
-    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
-    new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-    new pkijs.Attribute({
-      type: OID.messageDigest,
-      values: [new asn1js.OctetString({ valueHex: toArrayBuffer(messageDigest) })],
-    }),
-    // SigningCertificateV2 { certs: [ ESSCertIDv2 { certHash } ] } with the default hash algorithm SHA-256.
-    new pkijs.Attribute({
-      type: OID.signingCertificateV2,
-      values: [
-        new asn1js.Sequence({
-          value: [
-            new asn1js.Sequence({
-              value: [
-                new asn1js.Sequence({
-                  value: [new asn1js.OctetString({ valueHex: toArrayBuffer(sha256(signer.certificateDer)) })],
-                }),
-              ],
-            }),
-          ],
-        }),
-      ],
-    }),
-  ];
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({
-      eContentType: OID.data,
-      eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }),
-    }),
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
-      }),
-    ],
-    certificates: [certificate, ...extraCertificates.map(parseCertificate)],
-  });
-  await signedData.sign(signer.privateKey, 0, 'SHA-256', undefined, cryptoEngine);
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  return { der: new Uint8Array(contentInfo.toSchema().toBER(false)), messageDigest };
+  const constant = signerConstants(signer);
+  const attributes = setOf(
+    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.signingTime, utcTime(signingTime)),
+    attribute(OID.messageDigest, octetString(messageDigest)),
+    constant.signingCertificateV2,
+  );
+  // The signature covers the DER of the signed attributes as a SET (RFC 5652 5.4); ECDSA-Sig-Value in DER.
+  const signature = sign('sha256', attributes, { key: constant.privateKey, dsaEncoding: 'der' });
+  const signerInfo = sequence(
+    smallInteger(1),
+    constant.issuerAndSerialNumber,
+    SHA256_ALGORITHM,
+    retag(attributes, Tags.context0),
+    ECDSA_SHA256_ALGORITHM,
+    octetString(signature),
+  );
+  const signedData = sequence(
+    smallInteger(1),
+    setOf(SHA256_ALGORITHM),
+    sequence(oid(OID.data), tlv(Tags.context0, octetString(content))),
+    tlv(Tags.context0, signer.certificateDer, ...extraCertificates),
+    setOf(signerInfo),
+  );
+  const contentInfo = sequence(oid(OID.signedData), tlv(Tags.context0, signedData));
+  return { der: new Uint8Array(contentInfo.buffer, contentInfo.byteOffset, contentInfo.byteLength), messageDigest };
+}
+
+/** SHA-256 without parameters (RFC 5754 §2: generated without), ecdsa-with-SHA256 (RFC 5758 §3.2). */
+const SHA256_ALGORITHM = sequence(oid('2.16.840.1.101.3.4.2.1'));
+const ECDSA_SHA256_ALGORITHM = sequence(oid('1.2.840.10045.4.3.2'));
+
+const attribute = (type: string, value: Uint8Array): Buffer => sequence(oid(type), setOf(value));
+
+interface SignerConstants {
+  privateKey: KeyObject;
+  issuerAndSerialNumber: Buffer;
+  signingCertificateV2: Buffer;
+}
+
+/** What stays the same for every signature of one signer, computed once. */
+const constantsBySigner = new WeakMap<SigningIdentity, SignerConstants>();
+
+function signerConstants(signer: SigningIdentity): SignerConstants {
+  let constants = constantsBySigner.get(signer);
+  if (!constants) {
+    const certificate = signer.certificate;
+    constants = {
+      privateKey: KeyObject.from(signer.privateKey),
+      issuerAndSerialNumber: sequence(
+        new Uint8Array(certificate.issuer.toSchema().toBER(false)),
+        new Uint8Array(certificate.serialNumber.toBER(false)),
+      ),
+      // SigningCertificateV2 { certs: [ ESSCertIDv2 { certHash } ] }, hash algorithm the default SHA-256
+      signingCertificateV2: attribute(OID.signingCertificateV2, sequence(sequence(sequence(octetString(sha256(signer.certificateDer)))))),
+    };
+    constantsBySigner.set(signer, constants);
+  }
+  return constants;
 }
 
 export interface ParsedCms {

@@ -5,6 +5,9 @@
  * Only for this machine: the Host header must name a loopback address (and the listening port once known),
  * which defeats DNS rebinding; a request with a foreign Origin (a web page's cross-site POST) is refused.
  * The app's browser bridge never forwards these paths.
+ *
+ * Scenarios (scenarios/format.ts): `GET /_sim/scenarios` lists them, `POST /_sim/scenarios/{name}` resets the
+ * simulator and loads one.
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -12,24 +15,32 @@ import { z } from 'zod';
 import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
 import { parseKvnrFormat, parseTelematikId } from '../../shared/erezept/identifiers';
 import { ProfessionOids, type TokenService } from './auth';
-import { parseDuration } from './clock';
+import { applyClockChange } from './clock';
+import { ControlError, parseOrRefuse } from './control-error';
 import { faultRequestSchema, type FaultInjector } from './faults';
 import type { SimulatorState } from './operations/context';
-import { createPrescriptions, prescriptionRequestSchema } from './prescriptions';
+import { createFromBody, parsePrescriptionBody } from './prescription-request';
+import { prescriptionResponse } from './prescriptions';
+import type { RandomSources } from './random-sources';
+import { loadScenario, scenarioSummary, type ParsedScenario } from './scenarios';
 
 export interface ControlDeps {
   state: SimulatorState;
   tokens: TokenService;
   catalog: ArticleCatalog;
   faults: FaultInjector;
-  random: () => number;
+  /** random data and ids; re-seeded on reset and scenario load when deterministic */
+  sources: RandomSources;
+  /** what `/_sim/scenarios` offers (checked) */
+  scenarios: readonly ParsedScenario[];
   /** the listening port once known; then Host must carry exactly this port */
   port: () => number | undefined;
 }
 
 /** Default lifetime of issued access tokens; the client renews after a 401 (spec §10.1: the IDP's are shorter). */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 3600;
-const MAX_BODY = 64 * 1024;
+/** Large enough for a KBV bundle of up to 1 MB (the Fachdienst's limit) as a JSON string. */
+const MAX_BODY = 2 * 1024 * 1024;
 
 const tokenRequestSchema = z
   .object({
@@ -54,15 +65,6 @@ const clockRequestSchema = z.union([
   z.object({ advance: z.string() }).strict(),
   z.object({ reset: z.literal(true) }).strict(),
 ]);
-
-class ControlError extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 405,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function controlApp(deps: ControlDeps): Hono {
   const app = new Hono();
@@ -91,47 +93,35 @@ export function controlApp(deps: ControlDeps): Hono {
   });
 
   app.post('/prescriptions', async (c) => {
-    const request = parse(prescriptionRequestSchema, await jsonBody(c));
-    const created = await createPrescriptions({ state: deps.state, catalog: deps.catalog, random: deps.random }, request);
-    const first = created[0]!;
-    return c.json(
-      {
-        taskId: first.taskId,
-        accessCode: first.accessCode,
-        kvnr: first.kvnr,
-        token: first.token,
-        // What the patient's printout carries: one DataMatrix with up to 3 tokens (spec §2, A_19553-01).
-        dataMatrix: JSON.stringify({ urls: created.map((p) => p.token) }),
-        ...(created.length > 1 ? { prescriptions: created } : {}),
-      },
-      201,
-    );
+    const body = parsePrescriptionBody(await jsonBody(c));
+    const created = await createFromBody({ state: deps.state, catalog: deps.catalog, random: deps.sources.random }, body);
+    return c.json(prescriptionResponse(created), 201);
   });
 
   app.post('/reset', async (c) => {
     await jsonBody(c);
     deps.state.repository.reset();
+    deps.state.clock.reset();
     deps.faults.clear();
+    deps.sources.reseed('reset');
     return c.json({ ok: true });
+  });
+
+  app.get('/scenarios', (c) => c.json({ scenarios: deps.scenarios.map(scenarioSummary) }));
+  app.post('/scenarios/:name', async (c) => {
+    parse(z.object({}).strict(), await jsonBody(c));
+    const scenario = deps.scenarios.find((s) => s.name === c.req.param('name'));
+    if (!scenario) throw new ControlError(404, `unbekanntes Szenario „${c.req.param('name')}“`);
+    const loaded = await loadScenario(
+      { state: deps.state, catalog: deps.catalog, faults: deps.faults, sources: deps.sources },
+      scenario,
+    );
+    return c.json(loaded);
   });
 
   app.get('/clock', (c) => c.json(clockState(deps)));
   app.post('/clock', async (c) => {
-    const request = parse(clockRequestSchema, await jsonBody(c));
-    const clock = deps.state.clock;
-    if ('set' in request) {
-      const instant = new Date(request.set);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(request.set) || Number.isNaN(instant.getTime())) {
-        throw new ControlError(400, 'set: Zeitpunkt im ISO-8601-Format erwartet, z. B. 2026-10-05T09:00:00+02:00');
-      }
-      clock.set(instant);
-    } else if ('advance' in request) {
-      const ms = parseDuration(request.advance);
-      if (ms === undefined) throw new ControlError(400, 'advance: ISO-8601-Dauer in W/D/H/M/S erwartet, z. B. P1D oder PT2H');
-      clock.advance(ms);
-    } else {
-      clock.reset();
-    }
+    applyClockChange(deps.state.clock, parse(clockRequestSchema, await jsonBody(c)));
     return c.json(clockState(deps));
   });
 
@@ -147,8 +137,8 @@ export function controlApp(deps: ControlDeps): Hono {
   });
 
   app.all('*', (c) => {
-    const known = ['/_sim/health', '/_sim/token', '/_sim/prescriptions', '/_sim/reset', '/_sim/clock', '/_sim/faults'];
-    return known.includes(c.req.path)
+    const known = ['/_sim/health', '/_sim/token', '/_sim/prescriptions', '/_sim/reset', '/_sim/clock', '/_sim/faults', '/_sim/scenarios'];
+    return known.includes(c.req.path) || /^\/_sim\/scenarios\/[^/]+$/.test(c.req.path)
       ? c.json({ error: `Methode ${c.req.method} wird hier nicht unterstützt` }, 405)
       : c.json({ error: 'unbekannter Endpunkt der Steuer-API' }, 404);
   });
@@ -200,11 +190,5 @@ async function jsonBody(c: Context): Promise<unknown> {
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    throw new ControlError(400, `${where}${issue?.message ?? 'ungültige Anfrage'}`);
-  }
-  return result.data;
+  return parseOrRefuse(schema, value);
 }

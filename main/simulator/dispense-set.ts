@@ -5,7 +5,8 @@
  *   in request order (FD MedicationDispenseId);
  * - each Medication gets a fresh UUID, the dispense's medicationReference becomes `urn:uuid:<uuid>` (A_26527);
  * - supportingInformation → the Task (A_27052).
- * The shape was already checked by fachdienstChecks; reading the pairs reuses its reader.
+ * The shape was already checked by fachdienstChecks; reading the pairs reuses its reader. The Parameters were
+ * parsed from this request's body and belong to it alone, so the resources are taken over without copying.
  */
 import { readRxDispensations } from '../../shared/fhir/checks/rx-dispensations';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
@@ -18,13 +19,13 @@ export function dispenseSetFromParameters(
 ): StoredDispense[] {
   const { dispensations } = readRxDispensations(parameters);
   return dispensations.map((pair, index) => {
-    const medicationDispense = structuredClone(pair.medicationDispense) as FhirResourceJson;
+    const medicationDispense = pair.medicationDispense as FhirResourceJson;
     medicationDispense['id'] = index === 0 ? prescriptionId : `${prescriptionId}-${index}`;
     medicationDispense['supportingInformation'] = [{ reference: `Task/${prescriptionId}` }];
     let medication: FhirResourceJson | null = null;
     if (pair.medication) {
       const medicationId = uuid();
-      medication = { ...(structuredClone(pair.medication) as FhirResourceJson), id: medicationId };
+      medication = { ...(pair.medication as FhirResourceJson), id: medicationId };
       medicationDispense['medicationReference'] = { reference: `urn:uuid:${medicationId}` };
     }
     return { medicationDispense, medication };

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
 import { addDays, addMonths, berlinDate, isIsoDate } from '../../shared/erezept/dates';
-import { makePrescriptionId, parseKvnrFormat, type FlowType } from '../../shared/erezept/identifiers';
+import { makePrescriptionId, parseKvnrFormat, type FlowType, type PrescriptionId } from '../../shared/erezept/identifiers';
 import { fhirJsonToXml } from '../../shared/fhir/xml';
 import { signCms } from './cms-sign';
 import type { SimulatorState } from './operations/context';
@@ -60,6 +60,27 @@ export interface CreatedPrescription {
   token: string;
 }
 
+/** The control API's answer for created prescriptions (docs/simulator.md). */
+export interface PrescriptionResponse extends CreatedPrescription {
+  /** what the patient's printout carries: one DataMatrix with up to 3 tokens (spec §2, A_19553-01) */
+  dataMatrix: string;
+  /** all of them, when more than one was created */
+  prescriptions?: CreatedPrescription[];
+}
+
+export function prescriptionResponse(created: readonly CreatedPrescription[]): PrescriptionResponse {
+  const first = created[0];
+  if (!first) throw new Error('no prescription created');
+  return {
+    taskId: first.taskId,
+    accessCode: first.accessCode,
+    kvnr: first.kvnr,
+    token: first.token,
+    dataMatrix: JSON.stringify({ urls: created.map((p) => p.token) }),
+    ...(created.length > 1 ? { prescriptions: [...created] } : {}),
+  };
+}
+
 export interface PrescriptionDeps {
   state: SimulatorState;
   catalog: ArticleCatalog;
@@ -80,7 +101,7 @@ export async function createPrescriptions(deps: PrescriptionDeps, request: Presc
 
   for (let i = 0; i < request.count; i++) {
     const flowType = request.flowType as FlowType;
-    const prescriptionId = makePrescriptionId(flowType, state.repository.nextSequence());
+    const prescriptionId = nextFreePrescriptionId(state, flowType);
     // Several parts of one MVO series: consecutive numbers, each redeemable a quarter after the previous one.
     const mvoStart = request.mvo ? addMonths(request.mvo.start, 3 * i) : undefined;
     const mvoEnd = request.mvo?.end !== undefined && mvoStart !== undefined && request.mvo.end >= mvoStart ? request.mvo.end : undefined;
@@ -100,38 +121,84 @@ export async function createPrescriptions(deps: PrescriptionDeps, request: Presc
       random: deps.random,
       uuid: () => state.ids.uuid(),
     });
-    const xml = fhirJsonToXml(generated.bundle);
-    const cms = await signCms(new TextEncoder().encode(xml), state.pki.qes, [state.pki.caCertificateDer], issuedAt);
-    const { acceptDate, expiryDate } = redemptionDates(flowType, authoredOn, mvo);
-    const accessCode = state.ids.accessCode();
-    const instant = now.toISOString();
-    const task: TaskRecord = {
-      id: prescriptionId,
-      flowType,
-      status: 'ready',
-      accessCode,
-      secret: null,
-      owner: null,
-      kvnr,
-      authoredOn: issuedAt.toISOString(),
-      lastModified: instant,
-      lastStatusChange: instant,
-      acceptDate,
-      expiryDate,
-      mvo: mvo ? { id: mvo.id, start: mvo.start } : null,
-      prescription: {
-        binaryId: state.ids.uuid(),
-        cms: Buffer.from(cms.der).toString('base64'),
-        messageDigest: Buffer.from(cms.messageDigest).toString('base64'),
-      },
-      lastMedicationDispense: null,
-      dispenses: [],
-      receipt: null,
-    };
-    state.repository.put(task);
-    created.push({ taskId: prescriptionId, accessCode, kvnr, token: `Task/${prescriptionId}/$accept?ac=${accessCode}` });
+    created.push(
+      await storeSignedPrescription(state, {
+        prescriptionId,
+        flowType,
+        kvnr,
+        kbvXml: fhirJsonToXml(generated.bundle),
+        signingDay: authoredOn,
+        issuedAt,
+        mvo: mvo ? { id: mvo.id, start: mvo.start, end: mvo.end } : undefined,
+      }),
+    );
   }
   return created;
+}
+
+/**
+ * The next PrescriptionID of the persisted sequence that no Task carries yet — an imported gematik example
+ * may already hold a number the sequence reaches later.
+ */
+export function nextFreePrescriptionId(state: SimulatorState, flowType: FlowType): PrescriptionId {
+  for (;;) {
+    const id = makePrescriptionId(flowType, state.repository.nextSequence());
+    if (!state.repository.get(id)) return id;
+  }
+}
+
+export interface SignedPrescriptionInput {
+  prescriptionId: string;
+  flowType: FlowType;
+  kvnr: string;
+  /** the KBV bundle exactly as it gets signed */
+  kbvXml: string;
+  /** YYYY-MM-DD (German date) the redemption dates derive from */
+  signingDay: string;
+  /** signing instant (CMS signing-time) = Task.authoredOn */
+  issuedAt: Date;
+  mvo: { id: string; start: string; end?: string } | undefined;
+}
+
+/**
+ * What $create + $activate leave behind (spec §4): the bundle enveloped in a CMS signature of the test "QES"
+ * (spec §3.2), a ready Task with a fresh AccessCode and the redemption dates of its flow type (spec §1.2).
+ */
+export async function storeSignedPrescription(state: SimulatorState, input: SignedPrescriptionInput): Promise<CreatedPrescription> {
+  const cms = await signCms(new TextEncoder().encode(input.kbvXml), state.pki.qes, [state.pki.caCertificateDer], input.issuedAt);
+  const { acceptDate, expiryDate } = redemptionDates(input.flowType, input.signingDay, input.mvo);
+  const accessCode = state.ids.accessCode();
+  const instant = state.clock.now().toISOString();
+  const task: TaskRecord = {
+    id: input.prescriptionId,
+    flowType: input.flowType,
+    status: 'ready',
+    accessCode,
+    secret: null,
+    owner: null,
+    kvnr: input.kvnr,
+    authoredOn: input.issuedAt.toISOString(),
+    lastModified: instant,
+    lastStatusChange: instant,
+    acceptDate,
+    expiryDate,
+    mvo: input.mvo ? { id: input.mvo.id, start: input.mvo.start } : null,
+    prescription: {
+      binaryId: state.ids.uuid(),
+      cms: Buffer.from(cms.der).toString('base64'),
+      messageDigest: Buffer.from(cms.messageDigest).toString('base64'),
+    },
+    lastMedicationDispense: null,
+    dispenses: [],
+    receipt: null,
+  };
+  state.repository.put(task);
+  return {
+    taskId: input.prescriptionId,
+    accessCode,
+    kvnr: input.kvnr,
+    token: `Task/${input.prescriptionId}/$accept?ac=${accessCode}`,
+  };
 }
 
 /**

@@ -28,47 +28,76 @@ export interface ReceiptInput {
   baseUrl: string;
 }
 
+/** Every value that differs between two receipts. */
+interface ReceiptValues {
+  receiptId: string;
+  prescriptionId: string;
+  baseUrl: string;
+  completed: string;
+  inProgressAt: string;
+  beneficiary: string;
+  compositionId: string;
+  deviceId: string;
+  digestId: string;
+  digest: string;
+}
+
 /** The receipt without signature: what gets serialised to XML and signed. */
 export function unsignedReceipt(input: ReceiptInput, ids: IdSource): FhirResourceJson {
-  const completed = input.completedAt.toISOString();
-  const compositionId = ids.uuid();
-  const deviceId = ids.uuid();
-  const digestId = ids.uuid();
+  return receiptResource(receiptValues(input, ids));
+}
+
+function receiptValues(input: ReceiptInput, ids: IdSource): ReceiptValues {
+  return {
+    receiptId: input.receiptId,
+    prescriptionId: input.prescriptionId,
+    baseUrl: input.baseUrl,
+    completed: input.completedAt.toISOString(),
+    inProgressAt: input.inProgressAt,
+    beneficiary: input.beneficiary,
+    compositionId: ids.uuid(),
+    deviceId: ids.uuid(),
+    digestId: ids.uuid(),
+    digest: input.prescriptionDigest,
+  };
+}
+
+function receiptResource(v: ReceiptValues): FhirResourceJson {
   return {
     resourceType: 'Bundle',
-    id: input.receiptId,
+    id: v.receiptId,
     meta: { profile: [gemProfile('GEM_ERP_PR_Bundle')] },
-    identifier: { system: NamingSystems.prescriptionId, value: input.prescriptionId },
+    identifier: { system: NamingSystems.prescriptionId, value: v.prescriptionId },
     type: 'document',
-    timestamp: completed,
-    link: [{ relation: 'self', url: `${input.baseUrl}/Task/${input.prescriptionId}/$close/` }],
+    timestamp: v.completed,
+    link: [{ relation: 'self', url: `${v.baseUrl}/Task/${v.prescriptionId}/$close/` }],
     entry: [
       {
-        fullUrl: `urn:uuid:${compositionId}`,
+        fullUrl: `urn:uuid:${v.compositionId}`,
         resource: {
           resourceType: 'Composition',
-          id: compositionId,
+          id: v.compositionId,
           meta: { profile: [gemProfile('GEM_ERP_PR_Composition')] },
           extension: [
             {
               url: Extensions.beneficiary,
-              valueIdentifier: { system: NamingSystems.telematikId, value: input.beneficiary },
+              valueIdentifier: { system: NamingSystems.telematikId, value: v.beneficiary },
             },
           ],
           status: 'final',
           type: { coding: [{ system: CodeSystems.documentType, code: '3', display: 'Receipt' }] },
-          date: completed,
-          author: [{ reference: `urn:uuid:${deviceId}` }],
+          date: v.completed,
+          author: [{ reference: `urn:uuid:${v.deviceId}` }],
           title: 'Quittung',
-          event: [{ period: { start: input.inProgressAt, end: completed } }],
-          section: [{ entry: [{ reference: `urn:uuid:${digestId}` }] }],
+          event: [{ period: { start: v.inProgressAt, end: v.completed } }],
+          section: [{ entry: [{ reference: `urn:uuid:${v.digestId}` }] }],
         },
       },
       {
-        fullUrl: `urn:uuid:${deviceId}`,
+        fullUrl: `urn:uuid:${v.deviceId}`,
         resource: {
           resourceType: 'Device',
-          id: deviceId,
+          id: v.deviceId,
           meta: { profile: [gemProfile('GEM_ERP_PR_Device')] },
           status: 'active',
           serialNumber: SIMULATOR_VERSION,
@@ -78,23 +107,86 @@ export function unsignedReceipt(input: ReceiptInput, ids: IdSource): FhirResourc
         },
       },
       {
-        fullUrl: `urn:uuid:${digestId}`,
+        fullUrl: `urn:uuid:${v.digestId}`,
         resource: {
           resourceType: 'Binary',
-          id: digestId,
+          id: v.digestId,
           meta: { profile: [gemProfile('GEM_ERP_PR_Digest')] },
           contentType: 'application/octet-stream',
-          data: input.prescriptionDigest,
+          data: v.digest,
         },
       },
     ],
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The signed XML. Serialising through the FHIR library costs about a millisecond per receipt — more than
+// everything else $close does. Every receipt has the same structure and only the values above differ, so the
+// library serialises it once with placeholder values, and each receipt fills in its values. That is byte for
+// byte what the library writes (receipt.test.ts compares), as long as no value needs XML escaping; a value
+// that would (outside the characters below) sends the receipt through the library as a whole.
+// ---------------------------------------------------------------------------------------------
+
+const VERBATIM = /^[A-Za-z0-9.:/_+=-]*$/;
+const valueKeys = [
+  'receiptId',
+  'prescriptionId',
+  'baseUrl',
+  'completed',
+  'inProgressAt',
+  'beneficiary',
+  'compositionId',
+  'deviceId',
+  'digestId',
+  'digest',
+] as const satisfies readonly (keyof ReceiptValues)[];
+
+interface XmlTemplate {
+  /** the library's XML split at the placeholders: text, value, text, value, …, text */
+  texts: string[];
+  slots: (keyof ReceiptValues)[];
+}
+
+let template: XmlTemplate | undefined;
+
+function receiptTemplate(): XmlTemplate {
+  if (template) return template;
+  const placeholders = Object.fromEntries(valueKeys.map((key, i) => [key, `QQSLOT${i}QQ`])) as unknown as ReceiptValues;
+  const xml = fhirJsonToXml(receiptResource(placeholders));
+  const texts: string[] = [];
+  const slots: (keyof ReceiptValues)[] = [];
+  let last = 0;
+  for (const m of xml.matchAll(/QQSLOT(\d+)QQ/g)) {
+    texts.push(xml.slice(last, m.index));
+    slots.push(valueKeys[Number(m[1])]!);
+    last = m.index + m[0].length;
+  }
+  texts.push(xml.slice(last));
+  template = { texts, slots };
+  return template;
+}
+
+/** The receipt bundle (without signature) as FHIR XML, exactly as fhirJsonToXml writes it. */
+function receiptXml(values: ReceiptValues): string {
+  if (!valueKeys.every((key) => VERBATIM.test(values[key]))) return fhirJsonToXml(receiptResource(values));
+  const { texts, slots } = receiptTemplate();
+  let xml = texts[0]!;
+  for (let i = 0; i < slots.length; i++) xml += values[slots[i]!] + texts[i + 1]!;
+  return xml;
+}
+
+/** For tests: the XML a receipt is signed over, by the fast path. */
+export function receiptXmlForTest(input: ReceiptInput, ids: IdSource): { xml: string; unsigned: FhirResourceJson } {
+  const values = receiptValues(input, ids);
+  return { xml: receiptXml(values), unsigned: receiptResource(values) };
+}
+
 /** Builds and signs the receipt. */
 export async function createReceipt(input: ReceiptInput, ids: IdSource, pki: TestPki): Promise<FhirResourceJson> {
-  const receipt = unsignedReceipt(input, ids);
-  const xml = fhirJsonToXml(receipt);
+  const values = receiptValues(input, ids);
+  const receipt = receiptResource(values);
+  const xml = receiptXml(values);
   const cms = await signCms(new TextEncoder().encode(xml), pki.fdSig, [pki.caCertificateDer], input.completedAt);
   const device = (receipt['entry'] as { fullUrl: string; resource: FhirResourceJson }[])[1]!;
   return {

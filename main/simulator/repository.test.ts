@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
 import type { TaskRecord } from './task-record';
@@ -67,6 +68,40 @@ describe.each([
     expect(repo.nextSequence()).toBe(3n);
     repo.close();
   });
+
+  it('lists the Tasks of one insurant (the insurant reads, spec §3.10) in creation order', () => {
+    const repo = make();
+    repo.put({ ...task('c'), kvnr: 'K220635158' });
+    repo.put(task('a'));
+    repo.put({ ...task('b'), kvnr: 'K220635158' });
+    repo.put({ ...task('c', 'completed'), kvnr: 'K220635158' });
+    expect(repo.listForKvnr('K220635158').map((t) => `${t.id}:${t.status}`)).toEqual(['c:completed', 'b:ready']);
+    expect(repo.listForKvnr('X110411675').map((t) => t.id)).toEqual(['a']);
+    expect(repo.listForKvnr('A123456780')).toEqual([]);
+    repo.close();
+  });
+});
+
+it('SQLite writes the signed prescription once, beside the Task, and still reads rows that carry it inline', () => {
+  const file = sqliteFile();
+  const repo = new SqliteTaskRepository(file);
+  const prescription = { binaryId: 'bin-1', cms: 'Q01TLURBVEE='.repeat(1000), messageDigest: 'ZGlnZXN0' };
+  repo.put({ ...task('160.000.000.000.001.54'), prescription });
+  repo.put({ ...repo.get('160.000.000.000.001.54')!, status: 'in-progress' });
+  expect(repo.get('160.000.000.000.001.54')).toMatchObject({ status: 'in-progress', prescription });
+  repo.close();
+  const raw = new Database(file);
+  const row = raw.prepare<[], { data: string }>('SELECT data FROM tasks').get()!;
+  expect(row.data).not.toContain('Q01TLURBVEE=');
+  expect(raw.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM prescriptions').get()!.n).toBe(1);
+  // a row as an older simulator wrote it: the CMS inside the Task JSON
+  const old = { ...task('160.000.000.000.002.51'), prescription: { binaryId: 'bin-old', cms: 'T0xE', messageDigest: 'ZA==' } };
+  raw.prepare("INSERT INTO tasks (id, seq, status, kvnr, data) VALUES (?, 99, 'ready', 'X110411675', ?)").run(old.id, JSON.stringify(old));
+  raw.close();
+  const reopened = new SqliteTaskRepository(file);
+  expect(reopened.get(old.id)?.prescription?.cms).toBe('T0xE');
+  expect(reopened.list().map((t) => t.prescription?.cms.length)).toEqual([prescription.cms.length, 4]);
+  reopened.close();
 });
 
 it('SQLite keeps tasks, sequence and settings across a reopen', () => {

@@ -14,6 +14,7 @@ import { loadOrCreateTokenService } from './auth';
 import { createClock } from './clock';
 import { loadOrCreateTestPki } from './pki';
 import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
+import type { Scenario } from './scenarios';
 
 export interface SimulatorHandle {
   /** http://127.0.0.1:<port> */
@@ -33,6 +34,13 @@ export interface SimulatorOptions {
   catalog?: ArticleCatalog;
   /** one line per request, without query strings (secrets travel there) */
   log?: (line: string) => void;
+  /**
+   * Deterministic runs: PrescriptionIDs (from an empty data dir), AccessCodes, Secrets, KVNRs, names and UUIDs
+   * come from this seed instead of a CSPRNG (random-sources.ts). Test and training only.
+   */
+  seed?: number;
+  /** what `/_sim/scenarios` offers (default: the built-in samples) */
+  scenarios?: readonly Scenario[];
 }
 
 export const HOST = '127.0.0.1';
@@ -62,6 +70,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       catalog: options.catalog ?? demoCatalog,
       port: () => listening.port,
       log: options.log,
+      seed: options.seed,
+      scenarios: options.scenarios,
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));

@@ -10,6 +10,7 @@ import { loadOrCreateTokenService, ProfessionOids, type TokenService } from './a
 import { createClock, type SimClock } from './clock';
 import { loadOrCreateTestPki, type TestPki } from './pki';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
+import type { Scenario } from './scenarios';
 
 export const PHARMACY_A = '3-SMC-B-Testkarte-883110000095957';
 export const PHARMACY_B = '3-01.2.2023001.16.101';
@@ -27,6 +28,8 @@ export interface TestSimulator {
   pharmacyToken(telematikId?: string): Promise<string>;
   insurantToken(kvnr: string): Promise<string>;
   createPrescription(body?: Record<string, unknown>): Promise<CreatedResponse>;
+  /** a control API call (`/_sim` + path) with a loopback Host; JSON in and out */
+  control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }>;
   /** a FHIR request with a bearer token; JSON unless `accept` says otherwise */
   fhir(method: string, path: string, token: string, init?: FhirInit): Promise<Response>;
   /** $accept by pharmacy A (or the given one): returns the Secret */
@@ -52,7 +55,16 @@ export interface CreatedResponse {
 let sharedPki: Promise<TestPki> | undefined;
 let sharedTokens: Promise<TokenService> | undefined;
 
-export async function createTestSimulator(start = new Date('2026-10-05T08:00:00Z')): Promise<TestSimulator> {
+export interface TestSimulatorOptions {
+  /** deterministic ids (SimulatorOptions.seed); without, the kit's fixed fictional-data generator is used */
+  seed?: number;
+  scenarios?: readonly Scenario[];
+}
+
+export async function createTestSimulator(
+  start = new Date('2026-10-05T08:00:00Z'),
+  options: TestSimulatorOptions = {},
+): Promise<TestSimulator> {
   // Key generation is the slow part; tests share one PKI and one JWT key per worker.
   sharedPki ??= loadOrCreateTestPki(undefined, start);
   sharedTokens ??= loadOrCreateTokenService(undefined);
@@ -66,7 +78,16 @@ export async function createTestSimulator(start = new Date('2026-10-05T08:00:00Z
     seed = (seed * 16807) % 2147483647;
     return (seed - 1) / 2147483646;
   };
-  const app = createSimulatorApp({ repository, clock, tokens, pki, catalog: demoCatalog, random });
+  const app = createSimulatorApp({
+    repository,
+    clock,
+    tokens,
+    pki,
+    catalog: demoCatalog,
+    random,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+  });
 
   const token = (professionOID: string, idNummer: string): Promise<string> =>
     tokens.issue({ professionOID, idNummer }, clock.now(), 3600);
@@ -101,6 +122,14 @@ export async function createTestSimulator(start = new Date('2026-10-05T08:00:00Z
       });
       if (response.status !== 201) throw new Error(`prescriptions → ${response.status}: ${await response.text()}`);
       return (await response.json()) as CreatedResponse;
+    },
+    async control(method, path, body) {
+      const response = await app.request(`/_sim${path}`, {
+        method,
+        headers: { ...LOOPBACK, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     },
     fhir,
     async accept(created, telematikId = PHARMACY_A) {

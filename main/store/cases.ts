@@ -25,6 +25,15 @@ export interface CaseRecord {
   lastDispenseAt?: string;
   closedAt?: string;
   updatedAt: string;
+  /** when the Fachdienst last confirmed a submission ($dispense 204, $close 200) */
+  lastConfirmedAt?: string;
+  /** the latest whenHandedOver of the list the Fachdienst last confirmed (German date; spec §9.4 deadline) */
+  lastHandoverDate?: string;
+  /** the draft differs from the list the Fachdienst last confirmed (or nothing was confirmed yet) */
+  unsentChanges?: boolean;
+  /** $reject/$abort: when and by whom (A_19251 keeps times and staff) */
+  endedAt?: string;
+  endedBy?: string;
   patientName?: string;
   kvnr?: string;
   medicationLabel?: string;
@@ -55,6 +64,11 @@ interface CaseRow {
   last_dispense_at: string | null;
   closed_at: string | null;
   updated_at: string;
+  last_confirmed_at: string | null;
+  last_handover_date: string | null;
+  unsent_changes: number;
+  ended_at: string | null;
+  ended_by: string | null;
   kvnr_hmac: string | null;
   summary_enc: string | null;
   access_code_enc: string | null;
@@ -85,15 +99,19 @@ export class CaseRepository {
     this.db
       .prepare(
         `INSERT INTO cases (prescription_id, flow_type, status, accepted_at, accepted_by, accept_date, expiry_date,
-           last_dispense_at, closed_at, updated_at, kvnr_hmac, summary_enc, access_code_enc, secret_enc, qes_enc,
-           prescription_enc, prescription_xml_enc, prescription_error)
+           last_dispense_at, closed_at, updated_at, last_confirmed_at, last_handover_date, unsent_changes, ended_at,
+           ended_by, kvnr_hmac, summary_enc, access_code_enc, secret_enc, qes_enc, prescription_enc,
+           prescription_xml_enc, prescription_error)
          VALUES (@prescription_id, @flow_type, @status, @accepted_at, @accepted_by, @accept_date, @expiry_date,
-           @last_dispense_at, @closed_at, @updated_at, @kvnr_hmac, @summary_enc, @access_code_enc, @secret_enc, @qes_enc,
+           @last_dispense_at, @closed_at, @updated_at, @last_confirmed_at, @last_handover_date, @unsent_changes,
+           @ended_at, @ended_by, @kvnr_hmac, @summary_enc, @access_code_enc, @secret_enc, @qes_enc,
            @prescription_enc, @prescription_xml_enc, @prescription_error)
          ON CONFLICT (prescription_id) DO UPDATE SET
            flow_type = excluded.flow_type, status = excluded.status, accepted_at = excluded.accepted_at,
            accepted_by = excluded.accepted_by, accept_date = excluded.accept_date, expiry_date = excluded.expiry_date,
            last_dispense_at = excluded.last_dispense_at, closed_at = excluded.closed_at, updated_at = excluded.updated_at,
+           last_confirmed_at = excluded.last_confirmed_at, last_handover_date = excluded.last_handover_date,
+           unsent_changes = excluded.unsent_changes, ended_at = excluded.ended_at, ended_by = excluded.ended_by,
            kvnr_hmac = excluded.kvnr_hmac, summary_enc = excluded.summary_enc, access_code_enc = excluded.access_code_enc,
            secret_enc = excluded.secret_enc, qes_enc = excluded.qes_enc, prescription_enc = excluded.prescription_enc,
            prescription_xml_enc = excluded.prescription_xml_enc, prescription_error = excluded.prescription_error`,
@@ -133,31 +151,73 @@ export class CaseRepository {
     return query.limit ? records.slice(0, query.limit) : records;
   }
 
+  /** Fields absent in `change` keep their value; `unsentChanges` is written when given. */
   updateStatus(
     id: PrescriptionId,
-    change: { status: CaseStatus; updatedAt: string; lastDispenseAt?: string; closedAt?: string },
+    change: {
+      status: CaseStatus;
+      updatedAt: string;
+      lastDispenseAt?: string;
+      closedAt?: string;
+      lastConfirmedAt?: string;
+      lastHandoverDate?: string;
+      unsentChanges?: boolean;
+    },
   ): void {
     this.db
       .prepare(
         `UPDATE cases SET status = ?, updated_at = ?,
-           last_dispense_at = COALESCE(?, last_dispense_at), closed_at = COALESCE(?, closed_at)
+           last_dispense_at = COALESCE(?, last_dispense_at), closed_at = COALESCE(?, closed_at),
+           last_confirmed_at = COALESCE(?, last_confirmed_at), last_handover_date = COALESCE(?, last_handover_date),
+           unsent_changes = COALESCE(?, unsent_changes)
          WHERE prescription_id = ?`,
       )
-      .run(change.status, change.updatedAt, change.lastDispenseAt ?? null, change.closedAt ?? null, id);
+      .run(
+        change.status,
+        change.updatedAt,
+        change.lastDispenseAt ?? null,
+        change.closedAt ?? null,
+        change.lastConfirmedAt ?? null,
+        change.lastHandoverDate ?? null,
+        change.unsentChanges === undefined ? null : change.unsentChanges ? 1 : 0,
+        id,
+      );
+  }
+
+  /** Whether the saved draft differs from the list the Fachdienst last confirmed (the inbox shows it). */
+  setUnsentChanges(id: PrescriptionId, unsent: boolean): void {
+    this.db.prepare('UPDATE cases SET unsent_changes = ? WHERE prescription_id = ?').run(unsent ? 1 : 0, id);
+  }
+
+  /**
+   * Stores a recovered Secret (GET ?ac, spec §3.3) without touching status, times or the dispense history;
+   * the QES is replaced only when given (it is the same document the Fachdienst holds).
+   */
+  restoreSecret(id: PrescriptionId, secret: Secret, updatedAt: string, qes?: Uint8Array): void {
+    const enc = this.cipher.encrypt(secret);
+    if (qes) {
+      this.db
+        .prepare('UPDATE cases SET secret_enc = ?, qes_enc = ?, updated_at = ? WHERE prescription_id = ?')
+        .run(enc, this.cipher.encrypt(Buffer.from(qes).toString('base64')), updatedAt, id);
+    } else {
+      this.db.prepare('UPDATE cases SET secret_enc = ?, updated_at = ? WHERE prescription_id = ?').run(enc, updatedAt, id);
+    }
   }
 
   /**
    * After $reject/$abort the pharmacy deletes token, Secret and prescription data (A_19251, A_19245);
-   * the case row stays with its status for the audit trail.
+   * the case row stays with PrescriptionID, status, times and staff for the audit trail. The draft goes;
+   * the submitted lists are emptied by SubmissionRepository.eraseEntries in the same transaction.
    */
-  erasePersonalData(id: PrescriptionId, status: CaseStatus, updatedAt: string): void {
+  erasePersonalData(id: PrescriptionId, status: CaseStatus, updatedAt: string, endedBy?: string): void {
     this.db
       .prepare(
-        `UPDATE cases SET status = ?, updated_at = ?, kvnr_hmac = NULL, summary_enc = NULL, access_code_enc = NULL,
+        `UPDATE cases SET status = ?, updated_at = ?, ended_at = ?, ended_by = COALESCE(?, ended_by), unsent_changes = 0,
+           kvnr_hmac = NULL, summary_enc = NULL, access_code_enc = NULL,
            secret_enc = NULL, qes_enc = NULL, prescription_enc = NULL, prescription_xml_enc = NULL
          WHERE prescription_id = ?`,
       )
-      .run(status, updatedAt, id);
+      .run(status, updatedAt, updatedAt, endedBy ?? null, id);
     this.db.prepare('DELETE FROM drafts WHERE prescription_id = ?').run(id);
   }
 
@@ -175,6 +235,11 @@ export class CaseRepository {
       last_dispense_at: r.lastDispenseAt ?? null,
       closed_at: r.closedAt ?? null,
       updated_at: r.updatedAt,
+      last_confirmed_at: r.lastConfirmedAt ?? null,
+      last_handover_date: r.lastHandoverDate ?? null,
+      unsent_changes: r.unsentChanges ? 1 : 0,
+      ended_at: r.endedAt ?? null,
+      ended_by: r.endedBy ?? null,
       kvnr_hmac: r.kvnr ? this.hashKvnr(r.kvnr) : null,
       summary_enc: enc(JSON.stringify(summary)),
       access_code_enc: enc(r.accessCode),
@@ -201,6 +266,11 @@ export class CaseRepository {
       lastDispenseAt: row.last_dispense_at ?? undefined,
       closedAt: row.closed_at ?? undefined,
       updatedAt: row.updated_at,
+      lastConfirmedAt: row.last_confirmed_at ?? undefined,
+      lastHandoverDate: row.last_handover_date ?? undefined,
+      unsentChanges: row.unsent_changes === 1,
+      endedAt: row.ended_at ?? undefined,
+      endedBy: row.ended_by ?? undefined,
       prescriptionError: row.prescription_error ?? undefined,
       ...summary,
     };

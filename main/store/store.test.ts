@@ -50,6 +50,19 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('upgrade a version-1 database: existing cases keep their data and get the new progress columns', () => {
+    const db = new Database(':memory:');
+    migrate(db, now, migrations.slice(0, 1));
+    db.prepare(
+      `INSERT INTO cases (prescription_id, flow_type, status, accepted_at, accepted_by, updated_at, last_dispense_at)
+       VALUES (?, '160', 'dispensed', '2026-10-05T08:00:00.000Z', 'AB', '2026-10-05T08:00:00.000Z', '2026-10-05T09:00:00.000Z')`,
+    ).run(ID);
+    expect(migrate(db, now)).toEqual([2]);
+    const row = db.prepare('SELECT * FROM cases WHERE prescription_id = ?').get(ID) as Record<string, unknown>;
+    expect(row).toMatchObject({ status: 'dispensed', last_dispense_at: '2026-10-05T09:00:00.000Z', unsent_changes: 0, last_handover_date: null, ended_by: null });
+    db.close();
+  });
+
   it('refuse a database written by a newer version', () => {
     const db = new Database(':memory:');
     migrate(db, now);

@@ -99,6 +99,27 @@ export class SubmissionRepository {
     return row ? this.fromRow(row) : undefined;
   }
 
+  /**
+   * The list the Fachdienst holds for this acceptance as far as we know: the newest confirmed $dispense or
+   * $close with body created at or after `since` (submissions of an earlier, rejected acceptance do not count).
+   */
+  lastConfirmedList(prescriptionId: PrescriptionId, since: string): SubmissionRecord | undefined {
+    const row = this.db
+      .prepare<[string, string], SubmissionRow>(
+        `SELECT * FROM submissions WHERE prescription_id = ? AND state = 'confirmed' AND with_body = 1 AND created_at >= ?
+         ORDER BY id DESC LIMIT 1`,
+      )
+      .get(prescriptionId, since);
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** After $reject/$abort (A_19251): the dispensed lists are personal data; times, staff and answers stay. */
+  eraseEntries(prescriptionId: PrescriptionId): void {
+    this.db
+      .prepare('UPDATE submissions SET entries_enc = ? WHERE prescription_id = ?')
+      .run(encodeEntries(this.cipher, []), prescriptionId);
+  }
+
   /** Every submission whose outcome is still unknown (e.g. after a crash during a call). */
   pending(): SubmissionRecord[] {
     return this.db

@@ -4,4 +4,7 @@ import { afterEach } from 'vitest';
 
 afterEach(() => {
   cleanup();
+  // Local drafts and the language choice must not leak from one test into the next.
+  localStorage.clear();
+  document.documentElement.lang = 'de';
 });

@@ -118,6 +118,16 @@ describe('fachdienstErrorFromResponse', () => {
     expect(e.message).toContain('nicht (mehr) in Bearbeitung');
   });
 
+  it('403 on $reject/$abort names the action that was refused (issue 5 item 8)', () => {
+    const rejected = fachdienstErrorFromResponse('reject', 403, outcome('Task not in status in progress, is: completed', 'forbidden'), at);
+    expect(rejected.message).toContain('Das Zurückgeben des Rezepts wurde vom E-Rezept-Fachdienst abgelehnt.');
+    expect(rejected.message).toContain('nicht (mehr) in Bearbeitung');
+    const aborted = fachdienstErrorFromResponse('abort', 403, outcome('No or invalid secret provided for user pharmacy', 'forbidden'), at);
+    expect(aborted.message).toContain('Das Löschen des Rezepts wurde vom E-Rezept-Fachdienst abgelehnt.');
+    expect(aborted.message).toContain('Secret');
+    expect(aborted.detail).toContain('$abort → HTTP 403');
+  });
+
   it('403 on $dispense with a wrong secret', () => {
     const e = fachdienstErrorFromResponse('dispense', 403, outcome('Secret mismatch', 'forbidden'), at);
     expect(e.message).toContain('Secret');

@@ -240,11 +240,13 @@ function describeForbidden(operation: FachdienstOperation, fdText: string, allTe
   if (/Dispensierinformationen/i.test(fdText)) {
     return `Der ${FD} hat keine Abgabedaten zu diesem Rezept. Bitte die Abgabe vollständig senden und danach erneut abschließen.`;
   }
+  // Item 8 of issue 5: say which action failed, so "Zurückgeben"/"Löschen" errors are not read as dispense errors.
+  const refused = `Das ${capitalize(doing[operation])} wurde vom ${FD} abgelehnt.`;
   if (/status|in.progress/i.test(fdText)) {
-    return `Das Rezept ist beim ${FD} nicht (mehr) in Bearbeitung durch diese Apotheke.${quoted} Es wurde vermutlich bereits abgeschlossen, zurückgegeben oder gelöscht. Bitte den Rezeptstatus prüfen.`;
+    return `${refused} Das Rezept ist dort nicht (mehr) in Bearbeitung durch diese Apotheke.${quoted} Es wurde vermutlich bereits abgeschlossen, zurückgegeben oder gelöscht. Bitte den Rezeptstatus prüfen.`;
   }
-  if (/secret/i.test(allText) || operation === 'dispense' || operation === 'close' || operation === 'getBySecret') {
-    return `Der ${FD} erkennt die Berechtigung (Secret) dieser Apotheke für das Rezept nicht an.${quoted} Möglicherweise wurde es zurückgegeben oder in einer anderen Apotheke weiterbearbeitet. Bitte den Rezeptstatus prüfen.`;
+  if (/secret/i.test(allText) || ['dispense', 'close', 'getBySecret', 'reject', 'abort'].includes(operation)) {
+    return `${refused} Er erkennt die Berechtigung (Secret) dieser Apotheke für das Rezept nicht an.${quoted} Möglicherweise wurde es zurückgegeben oder in einer anderen Apotheke weiterbearbeitet. Bitte den Rezeptstatus prüfen.`;
   }
   return `Der ${FD} hat das ${doing[operation]} verweigert.${quoted} Bitte den Rezeptstatus prüfen.`;
 }
@@ -263,6 +265,8 @@ function technicalDetail(operation: FachdienstOperation, status: number, issues:
 export function redactSecrets(text: string): string {
   return text.replace(/\b[0-9a-fA-F]{64}\b/g, '[entfernt]');
 }
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

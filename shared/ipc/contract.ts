@@ -55,36 +55,77 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
-/** Local case states (issue 5 item 2). */
+/**
+ * Local case states (issue 5 item 2): accepted = „in Abgabe“, dispensed = „Abgabe übermittelt“ (a $dispense was
+ * confirmed), closed = „abgeschlossen“, rejected = „zurückgegeben“ ($reject), aborted = „gelöscht“ ($abort).
+ */
 export const caseStatusSchema = z.enum(['accepted', 'dispensed', 'closed', 'rejected', 'aborted']);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
+
+/**
+ * Where a case stands against its closing deadline (spec §9.4): `open` = before the deadline day,
+ * `due-today` = the deadline is today (German date), `overdue` = the deadline day is over.
+ */
+export const closeDeadlineStateSchema = z.enum(['open', 'due-today', 'overdue']);
+export type CloseDeadlineState = z.infer<typeof closeDeadlineStateSchema>;
 
 export const caseSummarySchema = z.object({
   prescriptionId: z.string(),
   flowType: z.string(),
   status: caseStatusSchema,
+  /** absent after $reject/$abort (A_19251: personal data erased) */
   patientName: z.string().optional(),
   kvnr: z.string().optional(),
   medicationLabel: z.string().optional(),
+  /** Belieferungsfrist / Einlösefrist, German dates YYYY-MM-DD (A_23797) */
   acceptDate: z.string().optional(),
   expiryDate: z.string().optional(),
   acceptedAt: z.string(),
+  /** Kürzel of the staff member who accepted */
+  acceptedBy: z.string().optional(),
+  /** when the Fachdienst last stored a dispense list of this case ($dispense, or $close with a body) */
   lastDispenseAt: z.string().optional(),
   closedAt: z.string().optional(),
+  /** $reject/$abort: when and by whom (kept after the personal data is erased, A_19251) */
+  endedAt: z.string().optional(),
+  endedBy: z.string().optional(),
+  /**
+   * Only for cases sent but not closed (status `dispensed`): the German date (YYYY-MM-DD) by whose end the
+   * case must be closed — the next working day (Mon–Fri, German national holidays excluded) after the last
+   * handover date of the confirmed list (spec §9.4).
+   */
+  closeDeadline: z.string().optional(),
+  closeDeadlineState: closeDeadlineStateSchema.optional(),
+  /** when the Fachdienst last confirmed a submission ($dispense 204 or $close 200) */
+  lastConfirmedAt: z.string().optional(),
+  /** the saved draft differs from the list the Fachdienst last confirmed (or nothing was confirmed yet); false for locked cases */
+  hasUnsentChanges: z.boolean(),
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
 export const submissionStateSchema = z.enum(['pending', 'confirmed', 'failed']);
 
+/**
+ * One submission = one version of the dispense list (issue 5 item 5): who sent which complete list when, and what
+ * the Fachdienst answered. `pending` = sent, answer not (yet) known (reconciled with GET ?secret).
+ */
 export const submissionSchema = z.object({
   id: z.number().int(),
+  /** 1, 2, 3 … in the order the submissions of this case were made */
+  version: z.number().int().positive(),
   operation: z.enum(['dispense', 'close']),
   state: submissionStateSchema,
+  /** Kürzel of the staff member who sent it */
   staff: z.string(),
   createdAt: z.string(),
   completedAt: z.string().optional(),
+  /** the complete list sent; empty after $reject/$abort (A_19251) */
   entries: z.array(dispenseEntrySchema),
+  /** false for a $close without body (the Fachdienst kept the list of the last confirmed $dispense, spec §3.5) */
+  withBody: z.boolean(),
+  /** the Fachdienst's HTTP status (204 $dispense, 200 $close, or the error status) */
   httpStatus: z.number().int().optional(),
+  /** the German error message when the submission failed */
   errorMessage: z.string().optional(),
 });
 export type Submission = z.infer<typeof submissionSchema>;
@@ -103,14 +144,74 @@ export const receiptSummarySchema = z.object({
 export type ReceiptSummary = z.infer<typeof receiptSummarySchema>;
 
 export const caseDetailSchema = caseSummarySchema.extend({
+  /** the prescription as read from the QES, with the reader's findings (e.g. a wrong check digit) */
   prescription: prescriptionViewSchema.nullable(),
   /** why the prescription could not be shown (e.g. "KBV-Version nicht unterstützt") */
   prescriptionError: z.string().optional(),
+  /** the autosaved list being edited */
   draft: z.array(dispenseEntrySchema).nullable(),
+  /** every version sent, oldest first */
   submissions: z.array(submissionSchema),
+  /** the list the Fachdienst last confirmed ($dispense or $close with body); null if none */
+  confirmedEntries: z.array(dispenseEntrySchema).nullable(),
+  /** closed, rejected or aborted: nothing can be edited or sent any more (spec §3.12, A_23801) */
+  readOnly: z.boolean(),
+  /**
+   * The case is open but no Secret is stored: nothing can be sent until it is recovered with
+   * `erx:recoverSecret` (GET ?ac, spec §3.3) or by scanning the code again.
+   */
+  secretMissing: z.boolean(),
+  /** a submission's answer was lost; the next submit/close reconciles first (GET ?secret, spec §3.6) */
+  outcomeUnknown: z.boolean(),
+  /**
+   * Deadline findings for an open case, by the German date of the app's clock (the simulator's in training):
+   * warning `DEADLINE_ACCEPT_DATE_PASSED` after acceptDate (A_23798, A_23799), error `DEADLINE_EXPIRED` after
+   * expiryDate (A_23800: must not be supplied). Empty for read-only cases.
+   */
+  deadlineFindings: z.array(findingSchema),
   receipt: receiptSummarySchema.nullable(),
 });
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
+
+/**
+ * The answer of `erx:submitDispense`: the case plus what happened to this list.
+ * - `sent`: $dispense was sent and confirmed;
+ * - `unchanged`: the list equals the one the Fachdienst last confirmed — nothing was sent, because every
+ *   $dispense notifies the patient (issue 5 item 5);
+ * - `reconciled`: an earlier submission of exactly this list had lost its answer; GET ?secret showed the
+ *   Fachdienst stored it, so it was confirmed without sending it again.
+ */
+export const submitOutcomeSchema = caseDetailSchema.extend({
+  outcome: z.enum(['sent', 'unchanged', 'reconciled']),
+  /** German, for the pharmacist, when outcome ≠ sent */
+  notice: z.string().optional(),
+});
+export type SubmitOutcome = z.infer<typeof submitOutcomeSchema>;
+
+/** One item as the patient will see it in the E-Rezept app (issue 5 item 5: preview, built locally). */
+export const patientViewItemSchema = z.object({
+  /** the entry's key in the dispense list */
+  key: z.string(),
+  /** medication name, e.g. "Sumatriptan-1a Pharma 100 mg Tabletten" or the Freitext */
+  medication: z.string(),
+  pzn: z.string().optional(),
+  packSize: z.string().optional(),
+  packs: z.number().int(),
+  /** Charge (batch) and its expiry date (YYYY-MM-DD) */
+  batch: z.string().optional(),
+  batchExpiry: z.string().optional(),
+  whenHandedOver: z.string(),
+  /** dosage as the patient sees it: the pharmacist's text, else the prescribed one */
+  dosage: z.string().optional(),
+  dosageSource: z.enum(['dispense', 'prescription']).optional(),
+  substituted: z.boolean(),
+});
+export const patientViewSchema = z.object({
+  prescriptionId: z.string(),
+  pharmacyName: z.string(),
+  items: z.array(patientViewItemSchema),
+});
+export type PatientView = z.infer<typeof patientViewSchema>;
 
 export const scanOutcomeSchema = z.discriminatedUnion('ok', [
   z.object({
@@ -126,6 +227,16 @@ export type ScanOutcome = z.infer<typeof scanOutcomeSchema>;
 
 const byPrescription = z.object({ prescriptionId: prescriptionIdSchema });
 
+/**
+ * Filters of the inbox: all; open = in Abgabe or übermittelt; to-close = „noch abzuschließen“ (sent, not
+ * closed); closed; ended = zurückgegeben or gelöscht.
+ */
+export const caseFilterSchema = z.enum(['all', 'open', 'to-close', 'closed', 'ended']);
+export type CaseFilter = z.infer<typeof caseFilterSchema>;
+
+/** $reject/$abort need the pharmacist's explicit confirmation (A_19241/A_19242, spec §9.3). */
+const confirmedByPrescription = byPrescription.extend({ confirmed: z.literal(true) });
+
 // ------------------------------------------------------------------------------------------------
 // Channels
 // ------------------------------------------------------------------------------------------------
@@ -138,24 +249,60 @@ export const contract = {
     request: z.object({ text: z.string().max(4096) }),
     response: z.object({ results: z.array(scanOutcomeSchema) }),
   },
+  /**
+   * The inbox, newest first. `query` finds a case by patient name, KVNR (exact) or PrescriptionID (also a part
+   * of it); cases after $reject/$abort are found only by PrescriptionID (A_19251).
+   */
   'erx:listCases': {
-    request: z.object({ query: z.string().max(100).optional(), filter: z.enum(['all', 'open', 'to-close']).optional() }),
+    request: z.object({ query: z.string().max(100).optional(), filter: caseFilterSchema.optional() }),
     response: z.array(caseSummarySchema),
   },
+  /** One case with prescription, draft, all versions sent, confirmed list, receipt and findings. */
   'erx:getCase': { request: byPrescription, response: caseDetailSchema },
   'erx:saveDraft': {
     request: byPrescription.extend({ entries: z.array(dispenseEntrySchema).max(100) }),
     response: z.object({ savedAt: z.string() }),
   },
-  /** $dispense with the complete list (A_26482: the Fachdienst replaces what it had) */
+  /**
+   * $dispense with the complete list (A_26482: the Fachdienst replaces what it had). A list equal to the last
+   * confirmed one is not sent again (`outcome: 'unchanged'`); a lost earlier answer is reconciled first.
+   */
   'erx:submitDispense': {
     request: byPrescription.extend({ entries: z.array(dispenseEntrySchema).min(1).max(100) }),
-    response: caseDetailSchema,
+    response: submitOutcomeSchema,
   },
-  /** $close; with the given list, or without a body when the last confirmed $dispense holds it */
+  /**
+   * $close; with the given list (or the draft), or without a body when the last confirmed $dispense holds
+   * exactly that list (spec §3.5). Stores the receipt and locks the list (readOnly).
+   */
   'erx:closeCase': {
     request: byPrescription.extend({ entries: z.array(dispenseEntrySchema).min(1).max(100).optional() }),
     response: caseDetailSchema,
+  },
+  /**
+   * „Rezept zurückgeben“: $reject (spec §3.7). Only after the Fachdienst confirmed it, token, AccessCode,
+   * Secret, QES and personal data are erased locally (A_19251); PrescriptionID, status, times and staff stay.
+   */
+  'erx:rejectCase': { request: confirmedByPrescription, response: caseDetailSchema },
+  /**
+   * „Rezept löschen“ on the patient's request: $abort (spec §3.8). Afterwards the same local erasure as for
+   * $reject (A_19245); the Fachdienst answers 410 to any later call.
+   */
+  'erx:abortCase': { request: confirmedByPrescription, response: caseDetailSchema },
+  /** „Quittung erneut abrufen“: GET Task?secret (spec §3.6) for a closed case; stores and returns it. */
+  'erx:refetchReceipt': { request: byPrescription, response: caseDetailSchema },
+  /**
+   * „Verordnung erneut abrufen“ for a case whose Secret is missing (`secretMissing`): GET Task?ac with the
+   * stored AccessCode (spec §3.3, UC 4.17); stores the Secret (and the prescription if it was missing).
+   */
+  'erx:recoverSecret': { request: byPrescription, response: caseDetailSchema },
+  /**
+   * What the patient will see in the E-Rezept app for this list — built locally, nothing is sent. Without
+   * `entries` the saved draft (or the last confirmed list) is shown.
+   */
+  'erx:previewPatientView': {
+    request: byPrescription.extend({ entries: z.array(dispenseEntrySchema).max(100).optional() }),
+    response: patientViewSchema,
   },
 } as const;
 

@@ -106,8 +106,8 @@ export async function listTasks(state: SimulatorState, request: OperationRequest
     throw new FachdienstError(403, 'Missing or invalid PNW query parameter and X-PoPP-Token header');
   }
   const tasks = state.repository
-    .list()
-    .filter((task) => task.kvnr === request.caller.idNummer && task.status !== 'draft')
+    .listForKvnr(request.caller.idNummer)
+    .filter((task) => task.status !== 'draft')
     .sort((a, b) => a.authoredOn.localeCompare(b.authoredOn));
   return {
     status: 200,

@@ -10,8 +10,8 @@ export async function listMedicationDispenses(state: SimulatorState, request: Op
   const identifier = request.query('identifier');
   const wantedId = identifier === undefined ? undefined : identifier.replace(`${NamingSystems.prescriptionId}|`, '');
   const tasks = state.repository
-    .list()
-    .filter((task) => task.kvnr === request.caller.idNummer && (wantedId === undefined || task.id === wantedId));
+    .listForKvnr(request.caller.idNummer)
+    .filter((task) => wantedId === undefined || task.id === wantedId);
   const entry: Record<string, unknown>[] = [];
   let total = 0;
   for (const task of tasks) {

@@ -8,6 +8,7 @@ import { useState, type ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
 import type { ErxBridge } from '../../../shared/ipc/contract';
+import { ScannerSettingsProvider, type ScannerSettings } from '../features/scan/scanner-settings';
 import { i18n as defaultI18n } from '../lib/i18n';
 import { BridgeProvider } from './bridge-context';
 import { CatalogProvider } from './catalog-context';
@@ -22,16 +23,20 @@ interface Props {
   i18n?: I18n;
   catalog?: ArticleCatalog;
   initialCase?: string | null;
+  /** how scans are told from typing; tests pass their own clock */
+  scanner?: ScannerSettings;
 }
 
-export function AppProviders({ children, bridge, queryClient, i18n = defaultI18n, catalog = defaultCatalog, initialCase }: Props) {
+export function AppProviders({ children, bridge, queryClient, i18n = defaultI18n, catalog = defaultCatalog, initialCase, scanner }: Props) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   return (
     <I18nextProvider i18n={i18n}>
       <BridgeProvider bridge={bridge}>
         <QueryClientProvider client={client}>
           <CatalogProvider catalog={catalog}>
-            <CurrentCaseProvider initial={initialCase}>{children}</CurrentCaseProvider>
+            <ScannerSettingsProvider settings={scanner}>
+              <CurrentCaseProvider initial={initialCase}>{children}</CurrentCaseProvider>
+            </ScannerSettingsProvider>
           </CatalogProvider>
         </QueryClientProvider>
       </BridgeProvider>

@@ -24,5 +24,33 @@ export function createI18n(language: Language = 'de'): I18n {
   return instance;
 }
 
+/** Where the pharmacist's language choice is kept between starts (issue 5 item 9: German default, English switchable). */
+export const LANGUAGE_STORAGE_KEY = 'erx.language';
+
+const isLanguage = (value: unknown): value is Language => (supportedLanguages as readonly unknown[]).includes(value);
+
+/** The stored choice, or German; a storage that cannot be read (private mode, tests) means German. */
+export function readStoredLanguage(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): Language {
+  try {
+    const stored = storage?.getItem(LANGUAGE_STORAGE_KEY);
+    return isLanguage(stored) ? stored : 'de';
+  } catch {
+    return 'de';
+  }
+}
+
+/** Switches the language and remembers it; the page's `lang` follows for screen readers. */
+export async function switchLanguage(instance: I18n, language: Language, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): Promise<void> {
+  await instance.changeLanguage(language);
+  try {
+    storage?.setItem(LANGUAGE_STORAGE_KEY, language);
+  } catch {
+    // not remembered: the choice still holds until the app is closed
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
+}
+
+export { isLanguage };
+
 /** The app's instance; tests may create their own with createI18n(). */
-export const i18n = createI18n();
+export const i18n = createI18n(readStoredLanguage());

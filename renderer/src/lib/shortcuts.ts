@@ -4,20 +4,43 @@
  * position differs between layouts.
  */
 import { useEffect, useRef } from 'react';
+import { isOutsideOpenModal } from '../components/Modal';
 
 export type ShortcutMatcher = (e: KeyboardEvent) => boolean;
 
 const plainAlt = (e: KeyboardEvent) => e.altKey && !e.ctrlKey && !e.metaKey;
+const altLetter = (letter: string) => (e: KeyboardEvent) =>
+  plainAlt(e) && (e.code === `Key${letter.toUpperCase()}` || e.key.toLowerCase() === letter);
 
 export const shortcuts = {
   /** focus the staff switch (Kürzel) */
-  staff: (e: KeyboardEvent) => plainAlt(e) && (e.code === 'KeyM' || e.key.toLowerCase() === 'm'),
+  staff: altLetter('m'),
+  /** focus the scan field */
+  focusScan: altLetter('s'),
+  /** show the inbox (Vorgänge) and focus its search */
+  inbox: altLetter('v'),
+  /** add an entry to the dispense list (neue Position) */
+  addEntry: altLetter('n'),
+  /** duplicate the focused entry (kopieren) */
+  duplicateEntry: altLetter('k'),
+  /** remove the focused entry */
+  removeEntry: (e: KeyboardEvent) => plainAlt(e) && e.key === 'Delete',
+  /** preview what the patient will see */
+  patientPreview: altLetter('b'),
+  /** hand the prescription back ($reject, „Rezept zurückgeben“) */
+  rejectCase: altLetter('r'),
+  /** delete the prescription ($abort, „Rezept löschen“) */
+  abortCase: altLetter('l'),
+  /** print the receipt */
+  printReceipt: altLetter('p'),
+  /** fetch the receipt again */
+  refetchReceipt: altLetter('q'),
   /** submit the dispense list: Alt+Ü or Ctrl+Enter */
   submitDispense: (e: KeyboardEvent) =>
     (plainAlt(e) && (e.key.toLowerCase() === 'ü' || e.code === 'BracketLeft')) ||
     ((e.ctrlKey || e.metaKey) && !e.altKey && e.key === 'Enter'),
   /** close the case ($close) */
-  closeCase: (e: KeyboardEvent) => plainAlt(e) && (e.code === 'KeyA' || e.key.toLowerCase() === 'a'),
+  closeCase: altLetter('a'),
 } satisfies Record<string, ShortcutMatcher>;
 
 /** Runs `handler` on every keydown anywhere in the window that `matches`; the latest handler is used. */
@@ -29,7 +52,8 @@ export function useShortcut(matches: ShortcutMatcher, handler: () => void, enabl
   useEffect(() => {
     if (!enabled) return;
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.repeat || !matches(e)) return;
+      // Nothing happens behind an open dialog: its own keys (Esc, Tab) are all that count then.
+      if (e.repeat || !matches(e) || isOutsideOpenModal(e)) return;
       e.preventDefault();
       handlerRef.current();
     };

@@ -4,7 +4,8 @@
  * requests and replace single answers with mockResolvedValueOnce.
  */
 import { vi } from 'vitest';
-import type { AppEvent, AppInfo, CaseDetail, ErxBridge, ScanOutcome } from '../../../shared/ipc/contract';
+import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
+import type { AppEvent, AppInfo, CaseDetail, CaseFilter, ErxBridge, PatientView, ScanOutcome, Submission } from '../../../shared/ipc/contract';
 import { appInfo as makeAppInfo, receipt } from './fixtures';
 
 export interface FakeBridgeOptions {
@@ -15,6 +16,16 @@ export interface FakeBridgeOptions {
   /** the Fachdienst's time for $dispense/$close answers */
   now?: string;
 }
+
+const filterStatuses: Record<CaseFilter, readonly CaseDetail['status'][] | undefined> = {
+  all: undefined,
+  open: ['accepted', 'dispensed'],
+  'to-close': ['dispensed'],
+  closed: ['closed'],
+  ended: ['rejected', 'aborted'],
+};
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export function createFakeBridge(options: FakeBridgeOptions = {}) {
   let info = options.appInfo ?? makeAppInfo();
@@ -34,6 +45,42 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     return next;
   };
 
+  const addSubmission = (id: string, operation: Submission['operation'], entries: DispenseEntry[]): Submission[] => {
+    const current = cases.get(id)!;
+    const version = current.submissions.length + 1;
+    const sent: Submission = {
+      id: version,
+      version,
+      operation,
+      state: 'confirmed',
+      staff: info.staff?.kuerzel ?? '',
+      createdAt: now,
+      completedAt: now,
+      entries,
+      withBody: true,
+      httpStatus: operation === 'dispense' ? 204 : 200,
+    };
+    return [...current.submissions, sent];
+  };
+
+  /** $reject/$abort: only id, status, times and staff stay (A_19251). */
+  const end = (id: string, status: 'rejected' | 'aborted') =>
+    update(id, {
+      status,
+      readOnly: true,
+      endedAt: now,
+      endedBy: info.staff?.kuerzel,
+      patientName: undefined,
+      kvnr: undefined,
+      medicationLabel: undefined,
+      prescription: null,
+      draft: null,
+      confirmedEntries: null,
+      submissions: cases.get(id)!.submissions.map((s) => ({ ...s, entries: [] })),
+      hasUnsentChanges: false,
+      deadlineFindings: [],
+    });
+
   const bridge = {
     getAppInfo: vi.fn(async () => ({ ok: true as const, data: info })),
     setStaff: vi.fn(async ({ kuerzel }: { kuerzel: string }) => {
@@ -48,33 +95,102 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
           [...cases.values()].map((c): ScanOutcome => ({ ok: true, prescriptionId: c.prescriptionId, outcome: 'accepted', case: c })),
       },
     })),
-    listCases: vi.fn(async () => ({ ok: true as const, data: [...cases.values()] })),
+    listCases: vi.fn(async ({ query, filter }: { query?: string; filter?: CaseFilter }) => {
+      const statuses = filterStatuses[filter ?? 'all'];
+      const q = query?.trim().toLowerCase() ?? '';
+      const found = [...cases.values()].filter(
+        (c) =>
+          (!statuses || statuses.includes(c.status)) &&
+          (q === '' ||
+            c.prescriptionId.includes(q) ||
+            c.patientName?.toLowerCase().includes(q) === true ||
+            c.kvnr?.toLowerCase() === q),
+      );
+      return { ok: true as const, data: found };
+    }),
     getCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => {
       const found = cases.get(prescriptionId);
       return found ? { ok: true as const, data: found } : notFound(prescriptionId);
     }),
-    saveDraft: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries: unknown }) => {
+    saveDraft: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries: DispenseEntry[] }) => {
       if (!cases.has(prescriptionId)) return notFound(prescriptionId);
-      update(prescriptionId, { draft: entries as CaseDetail['draft'] });
+      update(prescriptionId, { draft: entries });
       return { ok: true as const, data: { savedAt: now } };
     }),
-    submitDispense: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries: unknown }) => {
-      if (!cases.has(prescriptionId)) return notFound(prescriptionId);
+    submitDispense: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries: DispenseEntry[] }) => {
+      const current = cases.get(prescriptionId);
+      if (!current) return notFound(prescriptionId);
+      if (current.confirmedEntries && sameJson(current.confirmedEntries, entries)) {
+        return {
+          ok: true as const,
+          data: { ...current, outcome: 'unchanged' as const, notice: 'Die Liste entspricht der zuletzt bestätigten; nichts gesendet.' },
+        };
+      }
       const data = update(prescriptionId, {
         status: 'dispensed',
         lastDispenseAt: now,
-        draft: entries as CaseDetail['draft'],
+        lastConfirmedAt: now,
+        closeDeadline: '2026-10-06',
+        closeDeadlineState: 'open',
+        draft: entries,
+        confirmedEntries: entries,
+        hasUnsentChanges: false,
+        submissions: addSubmission(prescriptionId, 'dispense', entries),
       });
-      return { ok: true as const, data };
+      return { ok: true as const, data: { ...data, outcome: 'sent' as const } };
     }),
-    closeCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => {
-      if (!cases.has(prescriptionId)) return notFound(prescriptionId);
+    closeCase: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries?: DispenseEntry[] }) => {
+      const current = cases.get(prescriptionId);
+      if (!current) return notFound(prescriptionId);
+      const list = entries ?? current.draft ?? [];
       const data = update(prescriptionId, {
         status: 'closed',
         closedAt: now,
+        readOnly: true,
+        confirmedEntries: list,
+        hasUnsentChanges: false,
+        closeDeadline: undefined,
+        closeDeadlineState: undefined,
+        submissions: addSubmission(prescriptionId, 'close', list),
         receipt: receipt(prescriptionId, { staff: info.staff?.kuerzel ?? '' }),
       });
       return { ok: true as const, data };
+    }),
+    rejectCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string; confirmed: true }) =>
+      cases.has(prescriptionId) ? { ok: true as const, data: end(prescriptionId, 'rejected') } : notFound(prescriptionId),
+    ),
+    abortCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string; confirmed: true }) =>
+      cases.has(prescriptionId) ? { ok: true as const, data: end(prescriptionId, 'aborted') } : notFound(prescriptionId),
+    ),
+    refetchReceipt: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => {
+      const current = cases.get(prescriptionId);
+      if (!current?.receipt) return notFound(prescriptionId);
+      return { ok: true as const, data: update(prescriptionId, { receipt: { ...current.receipt, receivedAt: now } }) };
+    }),
+    recoverSecret: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) =>
+      cases.has(prescriptionId) ? { ok: true as const, data: update(prescriptionId, { secretMissing: false }) } : notFound(prescriptionId),
+    ),
+    previewPatientView: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries?: DispenseEntry[] }) => {
+      const current = cases.get(prescriptionId);
+      if (!current) return notFound(prescriptionId);
+      const list = entries ?? current.draft ?? [];
+      const view: PatientView = {
+        prescriptionId,
+        pharmacyName: info.pharmacy.name,
+        items: list.map((e) => ({
+          key: e.key,
+          medication: e.medication.kind === 'freitext' ? e.medication.text : (e.medication.name ?? ''),
+          pzn: 'pzn' in e.medication ? e.medication.pzn : undefined,
+          packs: e.packs,
+          batch: e.batch?.lot,
+          batchExpiry: e.batch?.expiry,
+          whenHandedOver: e.whenHandedOver,
+          dosage: e.dosageText ?? current.prescription?.request.dosageText,
+          dosageSource: e.dosageText ? ('dispense' as const) : ('prescription' as const),
+          substituted: e.substituted ?? false,
+        })),
+      };
+      return { ok: true as const, data: view };
     }),
     onEvent: vi.fn((listener: (event: AppEvent) => void) => {
       listeners.add(listener);

@@ -4,7 +4,7 @@
  */
 import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
 import type { PrescriptionView } from '../../../shared/erezept/prescription';
-import type { AppError, AppInfo, CaseDetail, ReceiptSummary } from '../../../shared/ipc/contract';
+import type { AppError, AppInfo, CaseDetail, ReceiptSummary, Submission } from '../../../shared/ipc/contract';
 
 export const ids = {
   first: '160.000.000.000.123.76',
@@ -89,9 +89,15 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
     acceptDate: '2026-10-29',
     expiryDate: '2027-01-01',
     acceptedAt: '2026-10-05T08:00:00.000Z',
+    hasUnsentChanges: true,
     prescription: view,
     draft: [entry()],
     submissions: [],
+    confirmedEntries: null,
+    readOnly: false,
+    secretMissing: false,
+    outcomeUnknown: false,
+    deadlineFindings: [],
     receipt: null,
     ...overrides,
   };
@@ -121,4 +127,37 @@ export function appError(overrides: Partial<AppError> = {}): AppError {
     at: '2026-10-05T08:01:00.000Z',
     ...overrides,
   };
+}
+
+export function submission(overrides: Partial<Submission> = {}): Submission {
+  return {
+    id: 1,
+    version: 1,
+    operation: 'dispense',
+    state: 'confirmed',
+    staff: 'AB',
+    createdAt: '2026-10-05T08:20:00.000Z',
+    completedAt: '2026-10-05T08:20:01.000Z',
+    entries: [entry()],
+    withBody: true,
+    httpStatus: 204,
+    ...overrides,
+  };
+}
+
+/** A case whose list the Fachdienst confirmed once (version 1). */
+export function dispensedCase(overrides: Partial<CaseDetail> = {}): CaseDetail {
+  const confirmed = [entry({ batch: { lot: 'B1', expiry: '2028-03-31' } })];
+  return caseDetail({
+    status: 'dispensed',
+    lastDispenseAt: '2026-10-05T08:20:01.000Z',
+    lastConfirmedAt: '2026-10-05T08:20:01.000Z',
+    closeDeadline: '2026-10-06',
+    closeDeadlineState: 'open',
+    hasUnsentChanges: false,
+    draft: confirmed,
+    confirmedEntries: confirmed,
+    submissions: [submission({ entries: confirmed })],
+    ...overrides,
+  });
 }

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
 import type { ErxBridge } from '../../../shared/ipc/contract';
+import type { ScannerSettings } from '../features/scan/scanner-settings';
 import { App } from '../app/App';
 import { AppProviders } from '../app/AppProviders';
 import { createQueryClient } from '../app/query-client';
@@ -14,14 +15,27 @@ interface Options {
   initialCase?: string;
   /** what to render inside the providers; default the whole app */
   ui?: ReactNode;
+  /** key timing as the scan detector sees it; default: a person typing (never a scan) */
+  scanner?: ScannerSettings;
 }
 
+/** A clock that moves `stepMs` on every reading: the scan detector reads it once per key. */
+export function steppingClock(stepMs: number): () => number {
+  let now = 0;
+  return () => (now += stepMs);
+}
+
+/** Keys arrive like a keyboard-wedge scanner's (5 ms apart). */
+export const scannerTiming = (): ScannerSettings => ({ now: steppingClock(5) });
+/** Keys arrive like a person's typing (150 ms apart). */
+export const humanTiming = (): ScannerSettings => ({ now: steppingClock(150) });
+
 /** Renders the app (or a part of it) with a fake bridge, a fresh query cache and German text. */
-export function renderWithProviders({ bridge, catalog, initialCase, ui }: Options) {
+export function renderWithProviders({ bridge, catalog, initialCase, ui, scanner }: Options) {
   const user = userEvent.setup();
   const queryClient = createQueryClient();
   const result = render(
-    <AppProviders bridge={bridge} queryClient={queryClient} i18n={createI18n('de')} catalog={catalog} initialCase={initialCase}>
+    <AppProviders bridge={bridge} queryClient={queryClient} i18n={createI18n('de')} catalog={catalog} initialCase={initialCase} scanner={scanner ?? humanTiming()}>
       {ui ?? <App />}
     </AppProviders>,
   );

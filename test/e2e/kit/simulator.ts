@@ -20,6 +20,22 @@ export interface PrescriptionRequest {
   count?: number;
 }
 
+export interface StoredDispense {
+  packs: number;
+  lot?: string;
+  pzn?: string;
+  whenHandedOver?: string;
+}
+
+export interface FaultRequest {
+  operation: 'accept' | 'dispense' | 'close' | 'reject' | 'abort' | 'getByAc' | 'getBySecret' | 'any';
+  count?: number;
+  status?: number;
+  phase?: 'before-commit' | 'after-commit';
+  drop?: boolean;
+  delayMs?: number;
+}
+
 export class SimulatorHandle {
   constructor(readonly url: string) {}
 
@@ -53,7 +69,44 @@ export class SimulatorHandle {
     return response.json();
   }
 
+  /**
+   * What the Fachdienst stored for a prescription, read as the patient's app reads it (spec §3.10): one item per
+   * MedicationDispense with its pack count and the batch of its Medication.
+   */
+  async storedDispenses(prescriptionId: string, kvnr: string): Promise<StoredDispense[]> {
+    const bundle = (await this.insurantGet(
+      `MedicationDispense?identifier=https://gematik.de/fhir/erp/NamingSystem/GEM_ERP_NS_PrescriptionId|${prescriptionId}`,
+      kvnr,
+    )) as { entry?: { resource: Record<string, unknown> }[] };
+    const resources = (bundle.entry ?? []).map((e) => e.resource);
+    const medications = new Map(resources.filter((r) => r.resourceType === 'Medication').map((m) => [String(m.id), m]));
+    return resources
+      .filter((r) => r.resourceType === 'MedicationDispense')
+      .map((md) => {
+        const reference = String((md.medicationReference as { reference?: string } | undefined)?.reference ?? '');
+        const medication = medications.get(reference.replace(/^urn:uuid:/, ''));
+        const batch = medication?.batch as { lotNumber?: string } | undefined;
+        const code = medication?.code as { coding?: { code?: string }[] } | undefined;
+        return {
+          packs: Number((md.quantity as { value?: number } | undefined)?.value),
+          lot: batch?.lotNumber,
+          pzn: code?.coding?.[0]?.code,
+          whenHandedOver: md.whenHandedOver as string | undefined,
+        };
+      });
+  }
+
   async reset(): Promise<void> {
     await this.post('/_sim/reset', {}, 200);
+  }
+
+  /** Moves the simulator's clock (which is also the app's "now" in training): `{ advance: 'P120D' }`, `{ set: … }`. */
+  async clock(change: { advance: string } | { set: string } | { reset: true }): Promise<{ now: string }> {
+    return this.post('/_sim/clock', change, 200);
+  }
+
+  /** The next `count` calls of `operation` fail (docs/simulator.md, „Faults“). */
+  async fault(fault: FaultRequest): Promise<void> {
+    await this.post('/_sim/faults', fault, 201);
   }
 }

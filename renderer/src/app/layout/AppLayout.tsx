@@ -1,24 +1,48 @@
 /**
  * The window's frame: training banner (whenever the backend is not the real TI, architecture §2), header
- * with pharmacy and staff switch, then the work area — scan first, then the case (focus order = work order).
+ * with navigation, language and staff switch, then the work area — scan first, then the open case or the
+ * inbox (focus order = work order). Wedge scans are caught here, on every screen (issue 5 item 1).
  */
+import { useCallback, useState } from 'react';
 import type { AppInfo } from '../../../../shared/ipc/contract';
 import { StaffHint } from '../../features/app-info/components/StaffHint';
 import { CurrentCase } from '../../features/cases/components/CurrentCase';
+import { ScanProvider, useScan } from '../../features/scan/scan-context';
 import { ScanPanel } from '../../features/scan/components/ScanPanel';
+import { useWedgeScanner } from '../../features/scan/use-wedge-scanner';
+import { shortcuts, useShortcut } from '../../lib/shortcuts';
+import { useCurrentCase } from '../current-case';
 import { AppHeader } from './AppHeader';
 import { TrainingBanner } from './TrainingBanner';
 
+/** Feeds every wedge scan, wherever the focus is, into the one scan router. */
+function WedgeScanner() {
+  const { submitScan } = useScan();
+  useWedgeScanner(submitScan);
+  return null;
+}
+
 export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
+  const { showInbox } = useCurrentCase();
+  const [focusInboxSearch, setFocusInboxSearch] = useState(false);
+  const openInbox = useCallback(() => {
+    showInbox();
+    setFocusInboxSearch(true);
+  }, [showInbox]);
+  const searchFocused = useCallback(() => setFocusInboxSearch(false), []);
+  useShortcut(shortcuts.inbox, openInbox);
   return (
     <div className="app" data-testid="app-ready" data-training={appInfo.training}>
       {appInfo.training ? <TrainingBanner /> : null}
-      <AppHeader appInfo={appInfo} />
-      <main className="app-main">
-        {appInfo.staff === null ? <StaffHint /> : null}
-        <ScanPanel />
-        <CurrentCase />
-      </main>
+      <AppHeader appInfo={appInfo} onInbox={openInbox} />
+      <ScanProvider>
+        <WedgeScanner />
+        <main className="app-main">
+          {appInfo.staff === null ? <StaffHint /> : null}
+          <ScanPanel />
+          <CurrentCase focusInboxSearch={focusInboxSearch} onInboxSearchFocused={searchFocused} />
+        </main>
+      </ScanProvider>
     </div>
   );
 }

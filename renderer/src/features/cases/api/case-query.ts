@@ -1,8 +1,8 @@
-import { queryOptions } from '@tanstack/react-query';
-import type { ErxBridge } from '../../../../../shared/ipc/contract';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { CaseFilter, ErxBridge } from '../../../../../shared/ipc/contract';
 import { invoke } from '../../../lib/invoke';
 
-export type CaseListFilter = 'all' | 'open' | 'to-close';
+export type CaseListFilter = CaseFilter;
 
 export const caseKeys = {
   all: ['cases'] as const,
@@ -21,5 +21,9 @@ export const caseDetailQueryOptions = (bridge: ErxBridge, prescriptionId: string
 export const caseListQueryOptions = (bridge: ErxBridge, filter: CaseListFilter = 'all', query = '') =>
   queryOptions({
     queryKey: caseKeys.list(filter, query),
-    queryFn: () => invoke(bridge, 'listCases', { filter, query: query || undefined }),
+    queryFn: () => invoke(bridge, 'listCases', { filter, query: query.trim() || undefined }),
+    // While a new search runs, the previous rows stay on screen instead of flashing empty.
+    placeholderData: keepPreviousData,
+    // Status, deadlines and last $dispense change through main's events, which invalidate the list.
+    staleTime: 5_000,
   });

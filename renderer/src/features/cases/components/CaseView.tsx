@@ -1,23 +1,36 @@
 /**
- * One case on screen: the prescription, the dispense editor and, once closed, the receipt. The case comes
- * from react-query (getCase); the form appears only when the data exists, so its defaultValues are real.
+ * One case on screen: head (back to the inbox, status, return/delete), notices, the receipt once closed,
+ * the prescription beside the dispense editor, and the versions sent. The case comes from react-query
+ * (getCase); the form appears only when the data exists, so its defaultValues are real. After $reject/$abort
+ * only PrescriptionID, status, times and staff remain (A_19251) — that is all this view then shows.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../../../app/bridge-context';
+import { useCurrentCase } from '../../../app/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
-import { useCurrentStaff } from '../../app-info/api/use-app-info';
+import { useAppInfo } from '../../app-info/api/use-app-info';
 import { Receipt } from '../../dispense/components/Receipt';
+import { VersionList } from '../../dispense/components/VersionList';
 import { DispenseForm } from '../../dispense/forms/DispenseForm';
 import { PrescriptionView } from '../../prescription/components/PrescriptionView';
 import { caseDetailQueryOptions } from '../api/case-query';
+import { CaseActions } from './CaseActions';
+import { CaseEndedNotice, OutcomeUnknownNotice, SecretRecovery } from './CaseNotices';
 import { CaseStatusBadge } from './CaseStatusBadge';
 
 export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   const { t } = useTranslation();
-  const staff = useCurrentStaff();
+  const appInfo = useAppInfo().data;
+  const staff = appInfo?.staff?.kuerzel ?? null;
+  const { showInbox } = useCurrentCase();
   const query = useQuery(caseDetailQueryOptions(useBridge(), prescriptionId));
+  const back = (
+    <button type="button" className="button-secondary button-small" data-testid="back-to-inbox" aria-keyshortcuts="Alt+V" onClick={showInbox}>
+      {t('case.back')} <kbd>Alt+V</kbd>
+    </button>
+  );
   if (query.isPending) {
     return (
       <p role="status" className="muted" data-testid="case-loading">
@@ -25,15 +38,36 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
       </p>
     );
   }
-  if (query.isError) return <ErrorAlert error={appErrorOf(query.error)} testId="case-error" />;
+  if (query.isError) {
+    return (
+      <div className="case-view">
+        <div className="case-head">{back}</div>
+        <ErrorAlert error={appErrorOf(query.error)} testId="case-error" />
+      </div>
+    );
+  }
   const detail = query.data;
+  const ended = detail.status === 'rejected' || detail.status === 'aborted';
   return (
-    <article className="case-view" data-testid="case-view" data-prescription-id={prescriptionId}>
-      <CaseStatusBadge status={detail.status} />
-      {detail.receipt ? <Receipt receipt={detail.receipt} /> : null}
-      <PrescriptionView caseDetail={detail} />
-      {/* keyed by case: another case gets a fresh form with its own defaultValues */}
-      <DispenseForm key={prescriptionId} caseDetail={detail} staff={staff?.kuerzel ?? null} />
+    <article className="case-view" data-testid="case-view" data-prescription-id={prescriptionId} aria-label={t('case.label', { prescriptionId })}>
+      <div className="case-head no-print">
+        {back}
+        <span className="case-title mono">{prescriptionId}</span>
+        <CaseStatusBadge status={detail.status} />
+        {!detail.readOnly ? <CaseActions caseDetail={detail} staff={staff} /> : null}
+      </div>
+      {ended ? <CaseEndedNotice caseDetail={detail} /> : null}
+      {detail.secretMissing && !detail.readOnly ? <SecretRecovery caseDetail={detail} staff={staff} /> : null}
+      {detail.outcomeUnknown && !detail.readOnly ? <OutcomeUnknownNotice /> : null}
+      {detail.receipt ? <Receipt receipt={detail.receipt} pharmacyName={appInfo?.pharmacy.name ?? ''} canRefetch={staff !== null} /> : null}
+      {!ended ? (
+        <div className="case-columns">
+          <PrescriptionView caseDetail={detail} />
+          {/* keyed by case: another case gets a fresh form with its own defaultValues */}
+          <DispenseForm key={prescriptionId} caseDetail={detail} staff={staff} telematikId={appInfo?.pharmacy.telematikId ?? ''} />
+        </div>
+      ) : null}
+      <VersionList submissions={detail.submissions} />
     </article>
   );
 }

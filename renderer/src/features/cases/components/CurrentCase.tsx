@@ -1,16 +1,25 @@
 import { useTranslation } from 'react-i18next';
 import { useCurrentCase } from '../../../app/current-case';
+import { InboxView } from '../../inbox/components/InboxView';
 import { CaseView } from './CaseView';
 
-/** The case the pharmacist is working on, or a prompt to scan one. */
-export function CurrentCase() {
+interface Props {
+  focusInboxSearch?: boolean;
+  onInboxSearchFocused?(): void;
+}
+
+/** The case the pharmacist is working on, or — when none is open — a prompt to scan and the inbox. */
+export function CurrentCase({ focusInboxSearch, onInboxSearchFocused }: Props) {
   const { t } = useTranslation();
   const { prescriptionId } = useCurrentCase();
   if (!prescriptionId) {
     return (
-      <p className="empty-state" data-testid="no-case">
-        {t('case.none')}
-      </p>
+      <>
+        <p className="empty-state" data-testid="no-case">
+          {t('case.none')}
+        </p>
+        <InboxView focusSearch={focusInboxSearch} onSearchFocused={onInboxSearchFocused} />
+      </>
     );
   }
   return <CaseView prescriptionId={prescriptionId} />;

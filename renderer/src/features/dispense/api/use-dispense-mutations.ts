@@ -2,30 +2,29 @@
  * Mutations of the dispense editor. $dispense and $close answer with the updated case, which replaces the
  * cached detail; lists are invalidated because status and dates changed.
  */
-import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DispenseEntry } from '../../../../../shared/erezept/dispense-entry';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { useBridge } from '../../../app/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { caseKeys } from '../../cases/api/case-query';
+import { storeCaseDetail } from '../../cases/api/use-case-mutations';
 
 interface ListRequest {
   prescriptionId: string;
   entries: DispenseEntry[];
 }
 
-function storeCase(queryClient: QueryClient, detail: CaseDetail): Promise<void> {
-  queryClient.setQueryData(caseKeys.detail(detail.prescriptionId), detail);
-  return queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
-}
-
-/** $dispense with the COMPLETE list — the Fachdienst replaces what it had (A_26482). */
+/**
+ * $dispense with the COMPLETE list — the Fachdienst replaces what it had (A_26482). Main does not send a list
+ * equal to the last confirmed one (outcome `unchanged`) and reconciles a lost answer first (`reconciled`).
+ */
 export function useSubmitDispense() {
   const bridge = useBridge();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (req: ListRequest) => invoke(bridge, 'submitDispense', req),
-    onSuccess: (detail) => storeCase(queryClient, detail),
+    onSuccess: ({ outcome: _outcome, notice: _notice, ...detail }) => storeCaseDetail(queryClient, detail),
   });
 }
 
@@ -35,7 +34,7 @@ export function useCloseCase() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (req: ListRequest) => invoke(bridge, 'closeCase', req),
-    onSuccess: (detail) => storeCase(queryClient, detail),
+    onSuccess: (detail) => storeCaseDetail(queryClient, detail),
   });
 }
 
@@ -49,5 +48,13 @@ export function useSaveDraft() {
       queryClient.setQueryData<CaseDetail>(caseKeys.detail(req.prescriptionId), (old) =>
         old ? { ...old, draft: req.entries } : old,
       ),
+  });
+}
+
+/** What the patient will see in the E-Rezept app for this list — built by main, nothing is sent. */
+export function usePatientPreview() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationFn: (req: { prescriptionId: string; entries?: DispenseEntry[] }) => invoke(bridge, 'previewPatientView', req),
   });
 }

@@ -1,66 +1,67 @@
 /**
- * One dispensed item (one MedicationDispense, A_22071-02): article, packs of one batch (spec §5), batch and
- * expiry from the securPharm code (A_21105-02), hand-over date, a dosage only when the pharmacist changed
- * it (A_27036-01), and the substitution flag (A_28417).
+ * One dispensed item (one MedicationDispense, A_22071-02): the medication of its kind, packs of one batch
+ * (spec §5), batch and expiry from the securPharm code (A_21105-02), the pack serials, hand-over and prepared
+ * dates, a dosage only when the pharmacist changed it (A_27036-01), and the substitution flag (A_28417).
  */
-import { useTranslation } from 'react-i18next';
 import { useFormContext, useWatch } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
 import type { DispenseFormInput } from './dispense-form-schema';
+import type { EntryChange } from './entry-diff';
+import { blankMedication, selectableKinds, type MedicationKind } from './entry-editing';
+import { FindingText } from './FindingText';
 import { FormField } from './FormField';
-import { useArticleLookup, type LookupState } from './use-article-lookup';
+import { MedicationFields } from './MedicationFields';
+import type { PlacedFinding } from './preflight';
+import { SerialList } from './SerialList';
 
 interface Props {
   index: number;
   canRemove: boolean;
   onRemove(): void;
+  onDuplicate(): void;
   prescribedPzn: string | undefined;
+  /** findings about the entry as a whole (not about one field) */
+  findings: PlacedFinding[];
+  /** what changed since the last confirmed submission; undefined when nothing was confirmed yet */
+  change?: EntryChange;
+  locked: boolean;
 }
 
-function LookupHint({ state }: { state: LookupState }) {
+export function DispenseEntryFields({ index, canRemove, onRemove, onDuplicate, prescribedPzn, findings, change, locked }: Props) {
   const { t } = useTranslation();
-  switch (state.kind) {
-    case 'found':
-      return <>{t('dispense.catalogFound', { name: state.article.name })}</>;
-    case 'missing':
-      return <>{t('dispense.catalogMissing')}</>;
-    case 'checksum':
-      return <span className="text-warning">{t('dispense.pznChecksum')}</span>;
-    case 'idle':
-      return null;
-  }
-}
-
-export function DispenseEntryFields({ index, canRemove, onRemove, prescribedPzn }: Props) {
-  const { t } = useTranslation();
-  const { control } = useFormContext<DispenseFormInput>();
-  const kind = useWatch({ control, name: `entries.${index}.medication.kind` });
-  const { state, lookUp } = useArticleLookup(index, prescribedPzn);
+  const { control, setValue, getValues } = useFormContext<DispenseFormInput>();
+  const medication = useWatch({ control, name: `entries.${index}.medication` });
+  const kind = medication.kind;
   const prefix = `dispense-entry-${index}`;
-  const hasPzn = kind === 'pzn' || kind === 'kombipackung';
   const n = index + 1;
+  const kinds: readonly MedicationKind[] = kind === 'kombipackung' ? [...selectableKinds, 'kombipackung'] : selectableKinds;
+
+  const switchKind = (next: MedicationKind) => {
+    setValue(`entries.${index}.medication`, blankMedication(next, getValues(`entries.${index}.medication`)), { shouldDirty: true });
+  };
+
   return (
-    <fieldset className="dispense-entry" data-testid={prefix}>
+    <fieldset className="dispense-entry" data-testid={prefix} data-entry-index={index} data-change={change?.kind}>
       <legend>
         {t('dispense.entry', { n })} <span className="badge">{t(`dispense.kinds.${kind}`)}</span>
+        {change && change.kind !== 'unchanged' ? (
+          <span className={`badge badge-change badge-${change.kind}`} data-testid={`${prefix}-change`}>
+            {t(`dispense.changes.${change.kind}`)}
+          </span>
+        ) : null}
       </legend>
       <div className="entry-grid">
-        {hasPzn ? (
-          <FormField
-            name={`entries.${index}.medication.pzn`}
-            label={t('dispense.pzn')}
-            testId={`${prefix}-pzn`}
-            className="field-pzn"
-            inputProps={{ inputMode: 'numeric', autoComplete: 'off', maxLength: 8 }}
-            options={{ onChange: (e: { target: { value: string } }) => lookUp(e.target.value) }}
-            hint={state.kind === 'idle' ? undefined : <LookupHint state={state} />}
-          />
-        ) : null}
-        <FormField
-          name={kind === 'freitext' ? `entries.${index}.medication.text` : `entries.${index}.medication.name`}
-          label={kind === 'freitext' ? t('dispense.text') : t('dispense.name')}
-          testId={`${prefix}-name`}
-          className="field-name"
-        />
+        <div className="field">
+          <label htmlFor={`${prefix}-kind`}>{t('dispense.kind')}</label>
+          <select id={`${prefix}-kind`} data-testid={`${prefix}-kind`} value={kind} onChange={(e) => switchKind(e.target.value as MedicationKind)}>
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {t(`dispense.kinds.${k}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <MedicationFields index={index} prefix={prefix} medication={medication} prescribedPzn={prescribedPzn} />
         <FormField
           name={`entries.${index}.packs`}
           label={t('dispense.packs')}
@@ -70,10 +71,11 @@ export function DispenseEntryFields({ index, canRemove, onRemove, prescribedPzn 
           inputProps={{ min: 1, max: 999, step: 1 }}
           options={{ valueAsNumber: true }}
         />
-        <FormField name={`entries.${index}.batch.lot`} label={t('dispense.batchLot')} testId={`${prefix}-batch`} inputProps={{ maxLength: 20 }} />
+        <FormField name={`entries.${index}.batch.lot`} label={t('dispense.batchLot')} testId={`${prefix}-batch`} inputProps={{ maxLength: 20, autoComplete: 'off' }} />
         <FormField name={`entries.${index}.batch.expiry`} label={t('dispense.batchExpiry')} testId={`${prefix}-expiry`} type="date" />
         <FormField name={`entries.${index}.whenHandedOver`} label={t('dispense.handedOver')} testId={`${prefix}-handed-over`} type="date" />
-        <FormField name={`entries.${index}.dosageText`} label={t('dispense.dosage')} testId={`${prefix}-dosage`} className="field-wide" />
+        <FormField name={`entries.${index}.whenPrepared`} label={t('dispense.prepared')} testId={`${prefix}-prepared`} type="date" />
+        <FormField name={`entries.${index}.dosageText`} label={t('dispense.dosage')} testId={`${prefix}-dosage`} className="field-dosage" />
         <FormField
           name={`entries.${index}.substituted`}
           label={t('dispense.substituted')}
@@ -81,10 +83,25 @@ export function DispenseEntryFields({ index, canRemove, onRemove, prescribedPzn 
           type="checkbox"
           className="field-wide"
         />
+        <SerialList index={index} prefix={prefix} locked={locked} />
       </div>
-      <button type="button" className="button-secondary" data-testid={`${prefix}-remove`} onClick={onRemove} disabled={!canRemove}>
-        {t('dispense.remove', { n })}
-      </button>
+      {findings.length > 0 ? (
+        <ul className="entry-findings" data-testid={`${prefix}-findings`}>
+          {findings.map((f, i) => (
+            <li key={i}>
+              <FindingText finding={f} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="entry-actions">
+        <button type="button" className="button-secondary button-small" data-testid={`${prefix}-duplicate`} onClick={onDuplicate}>
+          {t('dispense.duplicate', { n })}
+        </button>
+        <button type="button" className="button-secondary button-small" data-testid={`${prefix}-remove`} onClick={onRemove} disabled={!canRemove}>
+          {t('dispense.remove', { n })}
+        </button>
+      </div>
     </fieldset>
   );
 }

@@ -155,7 +155,7 @@ describe('dispense form', () => {
     await user.clear(field(0, 'pzn'));
     await user.type(field(0, 'pzn'), '04773414');
     expect(field(0, 'name')).toHaveValue('Ibudolor 400 mg Filmtabletten');
-    expect(screen.getByText('Aus dem Artikelstamm übernommen: Ibudolor 400 mg Filmtabletten')).toBeVisible();
+    expect(screen.getByTestId('dispense-entry-0-article')).toHaveTextContent('Aus dem Artikelstamm übernommen: Ibudolor 400 mg Filmtabletten (20 St · N1 · FTA)');
     // A_28417: dispensed PZN ≠ prescribed PZN
     expect(field(0, 'substituted')).toBeChecked();
   });
@@ -194,7 +194,7 @@ describe('dispense form', () => {
   });
 
   it('shows a closed case read-only with its receipt', async () => {
-    await openCase(caseDetail({ status: 'closed', receipt: receipt(ids.first) }));
+    await openCase(caseDetail({ status: 'closed', readOnly: true, receipt: receipt(ids.first) }));
     expect(screen.getByTestId('receipt')).toBeVisible();
     expect(field(0, 'batch')).toBeDisabled();
     expect(screen.getByTestId('close-case')).toBeDisabled();

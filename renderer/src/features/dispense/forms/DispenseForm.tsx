@@ -1,53 +1,107 @@
 /**
- * The dispense editor (issue 5 item 4): the COMPLETE list of dispensed items as a field array. Every
- * submission sends the whole list, because the Fachdienst replaces what it had (A_26482, A_26481).
+ * The dispense editor (issue 5 items 4, 5): the COMPLETE list of dispensed items as a field array. Every
+ * submission sends the whole list, because the Fachdienst replaces what it had (A_26482, A_26481); the editor
+ * stays editable after a $dispense and shows what changed since the list the Fachdienst last confirmed.
+ * Pre-flight findings of both rule sets appear at their fields while editing; pack scans land here.
  * The form is rendered only once the case is loaded and takes the draft as its defaultValues.
  */
-import { useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { FormProvider, useFieldArray, useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import { berlinDate } from '../../../../../shared/erezept/dates';
+import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
+import { hasErrors } from '../../../../../shared/erezept/findings';
+import type { PackCode } from '../../../../../shared/erezept/pack-code';
 import type { AppError, CaseDetail } from '../../../../../shared/ipc/contract';
+import { useArticleCatalog } from '../../../app/catalog-context';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
-import { useCloseCase, useSubmitDispense } from '../api/use-dispense-mutations';
+import { isExpired } from '../../prescription/components/DeadlineNotice';
+import { useScan } from '../../scan/scan-context';
+import { useCloseCase, usePatientPreview, useSubmitDispense } from '../api/use-dispense-mutations';
+import { ChangeList } from '../components/ChangeList';
+import { PatientPreview } from '../components/PatientPreview';
 import { DispenseEntryFields } from './DispenseEntryFields';
 import { dispenseResolver } from './dispense-resolver';
-import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
+import { normalizeFormValues, type DispenseFormInput, type DispenseFormOutput } from './dispense-form-schema';
+import { diffEntries, sameList } from './entry-diff';
+import { applyPackScan, duplicateEntry, entryIndexOf, type PackScanOutcome } from './entry-editing';
+import { FieldFindingsProvider } from './findings-context';
+import { FindingText } from './FindingText';
 import { fieldOfFindingPath } from './finding-paths';
-import { blankEntry, initialEntries } from './initial-entries';
-import { isLocked, lastConfirmedDispenseAt } from './last-dispense';
+import { blankEntry, initialEntries, newEntryKey } from './initial-entries';
+import { lastConfirmedDispenseAt } from './last-dispense';
+import { readLocalDraft } from './local-draft';
+import { groupFindings, preflightFindings, type PreflightContext } from './preflight';
+import { DraftStatus, FormActions } from './FormActions';
 import { useDraftAutosave } from './use-draft-autosave';
 
 interface Props {
   caseDetail: CaseDetail;
   /** the Kürzel the actions are done as; null = nobody chosen, so nothing may be sent */
   staff: string | null;
+  /** the pharmacy's Telematik-ID (performer of every MedicationDispense) */
+  telematikId: string;
 }
 
-export function DispenseForm({ caseDetail, staff }: Props) {
+type Notice = { kind: 'unchanged'; text: string } | { kind: 'blocked'; count: number } | null;
+
+export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   const { t } = useTranslation();
+  const catalog = useArticleCatalog();
   const { prescriptionId } = caseDetail;
+  const locked = caseDetail.readOnly;
   const [today] = useState(() => berlinDate(new Date()));
+  // An incomplete list kept locally is newer than the saved draft (local-draft.ts).
+  const [restored] = useState(() => (locked ? undefined : readLocalDraft(prescriptionId)));
   const form = useForm<DispenseFormInput, unknown, DispenseFormOutput>({
-    defaultValues: { entries: initialEntries(caseDetail, today) },
+    defaultValues: { entries: restored?.entries ?? initialEntries(caseDetail, today) },
     resolver: dispenseResolver(t),
   });
-  const { control, handleSubmit, setError, reset, watch, formState } = form;
-  const { fields, append, remove } = useFieldArray({ control, name: 'entries' });
+  const { control, handleSubmit, setError, reset, watch, getValues, setValue, setFocus } = form;
+  const { fields, append, remove, insert } = useFieldArray({ control, name: 'entries' });
   const submitDispense = useSubmitDispense();
   const closeCase = useCloseCase();
+  const preview = usePatientPreview();
   const [failure, setFailure] = useState<AppError | null>(null);
+  const [notice, setNotice] = useState<Notice>(null);
 
-  const locked = isLocked(caseDetail);
-  const canAct = !locked && staff !== null && !submitDispense.isPending && !closeCase.isPending;
+  const expired = isExpired(caseDetail);
+  const busy = submitDispense.isPending || closeCase.isPending;
+  const canSend = !locked && staff !== null && !busy && !caseDetail.secretMissing && !expired;
   // No autosave while $dispense/$close runs: a late draft must not race the submission (disabling clears the timer).
-  const saveDraft = useDraftAutosave(prescriptionId, watch, canAct);
+  const { saveDraft, keptLocallyAt } = useDraftAutosave(prescriptionId, watch, !locked && staff !== null && !busy);
   const prescribed = caseDetail.prescription?.medication;
   const prescribedPzn = prescribed?.kind === 'pzn' ? prescribed.pzn : undefined;
 
+  // ---- live pre-flight and the changes since the last confirmed list ---------------------------------------
+  const watched = useWatch({ control }) as DispenseFormInput;
+  const values = useDeferredValue(watched);
+  const preflightContext = useMemo<PreflightContext>(
+    () => ({
+      prescriptionId,
+      kvnr: caseDetail.kvnr ?? caseDetail.prescription?.patient.kvnr,
+      telematikId,
+      prescription: caseDetail.prescription,
+      flowType: caseDetail.flowType,
+      acceptDate: caseDetail.acceptDate,
+      expiryDate: caseDetail.expiryDate,
+      today,
+      now: new Date(),
+      catalog,
+    }),
+    [prescriptionId, caseDetail.kvnr, caseDetail.prescription, caseDetail.flowType, caseDetail.acceptDate, caseDetail.expiryDate, telematikId, today, catalog],
+  );
+  const findings = useMemo(() => (locked || !values.entries ? [] : preflightFindings(values, preflightContext)), [locked, values, preflightContext]);
+  const grouped = useMemo(() => groupFindings(findings), [findings]);
+  const confirmed = caseDetail.confirmedEntries;
+  const changes = useMemo(() => (confirmed && values.entries ? diffEntries(confirmed, values.entries) : undefined), [confirmed, values]);
+  const changeByKey = new Map(changes?.map((c) => [c.key, c]));
+  const unsent = changes?.some((c) => c.kind !== 'unchanged') ?? false;
+
+  // ---- sending ------------------------------------------------------------------------------------------------
   const showFailure = (e: unknown) => {
     const appError = appErrorOf(e);
     setFailure(appError);
@@ -57,116 +111,213 @@ export function DispenseForm({ caseDetail, staff }: Props) {
     }
   };
 
-  const submit = handleSubmit((values) => {
+  /** Errors of the pre-flight stop the call before anything is sent; the focus goes to the first one. */
+  const blockedByFindings = (input: DispenseFormOutput): boolean => {
+    const errors = preflightFindings(input, { ...preflightContext, now: new Date() }).filter((f) => f.severity === 'error');
+    if (!hasErrors(errors)) return false;
+    setNotice({ kind: 'blocked', count: errors.length });
+    const first = errors.find((f) => f.field);
+    if (first?.field) setFocus(first.field);
+    return true;
+  };
+
+  const submit = handleSubmit((input) => {
     setFailure(null);
+    setNotice(null);
+    if (blockedByFindings(input)) return;
+    // A list equal to the confirmed one would only notify the patient again (issue 5 item 5). After a lost
+    // answer main reconciles instead, so then it is sent to main.
+    if (confirmed && !caseDetail.outcomeUnknown && sameList(confirmed, input.entries)) {
+      setNotice({ kind: 'unchanged', text: t('dispense.unchanged') });
+      return;
+    }
     submitDispense.mutate(
-      { prescriptionId, entries: values.entries },
-      // The submitted list is the new baseline: later edits show as "not yet submitted".
-      { onSuccess: () => reset(values), onError: showFailure },
+      { prescriptionId, entries: input.entries },
+      {
+        onSuccess: (answer) => {
+          if (answer.outcome !== 'sent') setNotice({ kind: 'unchanged', text: answer.notice ?? t(`dispense.outcomes.${answer.outcome}`) });
+          reset(input);
+        },
+        onError: showFailure,
+      },
     );
   });
-  const close = handleSubmit((values) => {
+  const close = handleSubmit((input) => {
     setFailure(null);
-    closeCase.mutate({ prescriptionId, entries: values.entries }, { onSuccess: () => reset(values), onError: showFailure });
+    setNotice(null);
+    if (blockedByFindings(input)) return;
+    closeCase.mutate({ prescriptionId, entries: input.entries }, { onSuccess: () => reset(input), onError: showFailure });
   });
+  const openPreview = () => {
+    const parsed = dispenseListSchema.safeParse(normalizeFormValues(getValues()).entries);
+    preview.mutate({ prescriptionId, entries: parsed.success ? parsed.data : undefined });
+  };
 
-  useShortcut(shortcuts.submitDispense, () => void submit(), canAct);
-  useShortcut(shortcuts.closeCase, () => void close(), canAct);
+  // ---- entries ------------------------------------------------------------------------------------------------
+  const duplicate = (index: number) => {
+    const entry = getValues(`entries.${index}`);
+    insert(index + 1, duplicateEntry(entry, newEntryKey()));
+  };
+  const focusedEntry = () => entryIndexOf(document.activeElement);
+
+  useShortcut(shortcuts.submitDispense, () => void submit(), canSend);
+  useShortcut(shortcuts.closeCase, () => void close(), canSend);
+  useShortcut(shortcuts.addEntry, () => append(blankEntry(today)), !locked);
+  useShortcut(shortcuts.duplicateEntry, () => {
+    const index = focusedEntry();
+    if (index !== undefined) duplicate(index);
+  }, !locked);
+  useShortcut(shortcuts.removeEntry, () => {
+    const index = focusedEntry();
+    if (index !== undefined && fields.length > 1) remove(index);
+  }, !locked);
+  useShortcut(shortcuts.patientPreview, openPreview, !locked);
+
+  // ---- pack scans (issue 5 item 4) ---------------------------------------------------------------------------
+  const applyPack = (code: PackCode): PackScanOutcome => {
+    const entries = getValues('entries');
+    const result = applyPackScan(entries, {
+      code,
+      focusedIndex: focusedEntry(),
+      article: code.pzn ? catalog.byPzn(code.pzn) : undefined,
+      prescribedPzn,
+      today,
+      newKey: newEntryKey,
+    });
+    const { outcome } = result;
+    if (outcome.kind === 'added') append(result.entries[outcome.index]!, { shouldFocus: false });
+    else if (outcome.kind === 'filled' || outcome.kind === 'counted') {
+      setValue(`entries.${outcome.index}`, result.entries[outcome.index]!, { shouldDirty: true, shouldValidate: form.formState.isSubmitted });
+    }
+    return outcome;
+  };
+  const packTarget = useRef(applyPack);
+  useEffect(() => {
+    packTarget.current = applyPack;
+  });
+  const { registerPackTarget } = useScan();
+  const stablePackTarget = useCallback((code: PackCode) => packTarget.current(code), []);
+  useEffect(() => (locked ? undefined : registerPackTarget(stablePackTarget)), [locked, registerPackTarget, stablePackTarget]);
 
   const confirmedAt = lastConfirmedDispenseAt(caseDetail);
-  const arrayError = formState.errors.entries?.root?.message ?? formState.errors.entries?.message;
+  const arrayError = form.formState.errors.entries?.root?.message ?? form.formState.errors.entries?.message;
 
   return (
     <FormProvider {...form}>
-      <form
-        className="dispense-form"
-        data-testid="dispense-form"
-        aria-labelledby="dispense-title"
-        noValidate
-        // Enter in a field must never send anything to the Fachdienst: only the buttons and shortcuts do.
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <h2 id="dispense-title">{t('dispense.title')}</h2>
-        {locked ? (
-          <p className="hint hint-info" data-testid="dispense-locked">
-            {t('dispense.locked')}
-          </p>
-        ) : null}
-        {!locked && staff === null ? (
-          <p className="hint hint-warning" data-testid="dispense-needs-staff">
-            {t('dispense.needsStaff')}
-          </p>
-        ) : null}
-        <fieldset className="dispense-entries" disabled={locked}>
-          <legend className="visually-hidden">{t('dispense.title')}</legend>
-          {fields.map((field, index) => (
-            <DispenseEntryFields
-              key={field.id}
-              index={index}
-              canRemove={fields.length > 1}
-              onRemove={() => remove(index)}
-              prescribedPzn={prescribedPzn}
-            />
-          ))}
-          {arrayError ? (
-            <p className="field-error" role="alert" data-testid="dispense-entries-error">
-              {arrayError}
+      <FieldFindingsProvider value={grouped.byField}>
+        <form
+          className="dispense-form"
+          data-testid="dispense-form"
+          aria-labelledby="dispense-title"
+          noValidate
+          // Enter in a field must never send anything to the Fachdienst: only the buttons and shortcuts do.
+          onSubmit={(e) => e.preventDefault()}
+        >
+          <div className="form-head">
+            <h2 id="dispense-title">{t('dispense.title')}</h2>
+            {!locked ? <DraftStatus savedAt={saveDraft.data?.savedAt} failed={saveDraft.isError} keptLocallyAt={keptLocallyAt} /> : null}
+          </div>
+          {locked ? (
+            <p className="hint hint-info" data-testid="dispense-locked">
+              {t(caseDetail.status === 'closed' ? 'dispense.locked' : 'dispense.lockedEnded')}
             </p>
           ) : null}
-          <button type="button" className="button-secondary" data-testid="add-entry" onClick={() => append(blankEntry(today))}>
-            {t('dispense.add')}
-          </button>
-        </fieldset>
-        {failure ? <ErrorAlert error={failure} testId="dispense-error" /> : null}
-        <div className="form-actions">
-          <button
-            type="button"
-            className="button-primary"
-            data-testid="submit-dispense"
-            aria-keyshortcuts="Alt+Ü Control+Enter"
-            title={t('dispense.submitShortcut')}
-            disabled={!canAct}
-            onClick={() => void submit()}
-          >
-            {t('dispense.submit')} <kbd>{t('dispense.submitShortcut')}</kbd>
-          </button>
-          <button
-            type="button"
-            className="button-primary"
-            data-testid="close-case"
-            aria-keyshortcuts="Alt+A"
-            title={t('dispense.closeShortcut')}
-            disabled={!canAct}
-            onClick={() => void close()}
-          >
-            {t('dispense.close')} <kbd>{t('dispense.closeShortcut')}</kbd>
-          </button>
-          <div className="form-status" role="status">
-            {submitDispense.isPending ? t('dispense.submitting') : null}
-            {closeCase.isPending ? t('dispense.closing') : null}
-            {saveDraft.isError ? (
-              <span className="text-warning" data-testid="draft-status">
-                {t('dispense.draftFailed')}
-              </span>
-            ) : saveDraft.data ? (
-              <span className="muted" data-testid="draft-status">
-                {t('dispense.draftSaved', { time: formatTime(saveDraft.data.savedAt) })}
-              </span>
+          {!locked && staff === null ? (
+            <p className="hint hint-warning" data-testid="dispense-needs-staff">
+              {t('dispense.needsStaff')}
+            </p>
+          ) : null}
+          {!locked && expired ? (
+            <p className="hint hint-error" data-testid="dispense-expired">
+              {t('dispense.expired')}
+            </p>
+          ) : null}
+          {restored ? (
+            <p className="hint hint-info" role="status" data-testid="draft-restored">
+              {t('dispense.draftRestored')}
+            </p>
+          ) : null}
+          {grouped.general.length > 0 ? (
+            <ul className="preflight-general" data-testid="preflight-findings">
+              {grouped.general.map((f, i) => (
+                <li key={i} data-testid={`preflight-finding-${i}`}>
+                  <FindingText finding={f} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <fieldset className="dispense-entries" disabled={locked}>
+            <legend className="visually-hidden">{t('dispense.title')}</legend>
+            {fields.map((field, index) => (
+              <DispenseEntryFields
+                key={field.id}
+                index={index}
+                canRemove={fields.length > 1}
+                onRemove={() => remove(index)}
+                onDuplicate={() => duplicate(index)}
+                prescribedPzn={prescribedPzn}
+                findings={grouped.byEntry.get(index) ?? []}
+                change={changeByKey.get(values.entries?.[index]?.key ?? '')}
+                locked={locked}
+              />
+            ))}
+            {arrayError ? (
+              <p className="field-error" role="alert" data-testid="dispense-entries-error">
+                {arrayError}
+              </p>
             ) : null}
-          </div>
-        </div>
-        {confirmedAt && !locked ? (
-          <p className="confirmation" role="status" data-testid="dispense-confirmation">
-            {t('dispense.confirmation', { time: formatTime(confirmedAt) })}
-            {formState.isDirty ? (
-              <span className="text-warning" data-testid="dispense-unsent-changes">
-                {' – '}
-                {t('dispense.unsent')}
-              </span>
-            ) : null}
-          </p>
-        ) : null}
-      </form>
+            <button
+              type="button"
+              className="button-secondary"
+              data-testid="add-entry"
+              aria-keyshortcuts="Alt+N"
+              onClick={() => append(blankEntry(today))}
+            >
+              {t('dispense.add')} <kbd>Alt+N</kbd>
+            </button>
+          </fieldset>
+          {changes && !locked ? (
+            <section className="changes" aria-labelledby="changes-title" data-testid="dispense-changes" data-unsent={unsent}>
+              <h3 id="changes-title">{t('dispense.changesTitle')}</h3>
+              <ChangeList changes={changes} testId="dispense-diff" />
+            </section>
+          ) : null}
+          {failure ? <ErrorAlert error={failure} testId="dispense-error" /> : null}
+          {notice?.kind === 'blocked' ? (
+            <p className="hint hint-error" role="alert" data-testid="dispense-blocked">
+              {t('dispense.blocked', { count: notice.count })}
+            </p>
+          ) : null}
+          {notice?.kind === 'unchanged' ? (
+            <p className="hint hint-info" role="status" data-testid="dispense-unchanged">
+              {notice.text}
+            </p>
+          ) : null}
+          {preview.isError ? <ErrorAlert error={appErrorOf(preview.error)} testId="patient-preview-error" /> : null}
+          <FormActions
+            canSend={canSend}
+            canPreview={!locked}
+            onSubmit={() => void submit()}
+            onClose={() => void close()}
+            onPreview={openPreview}
+            submitting={submitDispense.isPending}
+            closing={closeCase.isPending}
+            previewing={preview.isPending}
+          />
+          {confirmedAt && !locked ? (
+            <p className="confirmation" role="status" data-testid="dispense-confirmation">
+              {t('dispense.confirmation', { time: formatTime(confirmedAt) })}
+              {unsent ? (
+                <span className="text-warning" data-testid="dispense-unsent-changes">
+                  {' – '}
+                  {t('dispense.unsent')}
+                </span>
+              ) : null}
+            </p>
+          ) : null}
+        </form>
+        {preview.data && preview.variables ? <PatientPreview view={preview.data} onClose={() => preview.reset()} /> : null}
+      </FieldFindingsProvider>
     </FormProvider>
   );
 }

@@ -1,11 +1,13 @@
 /**
- * One labelled input of the dispense form with its error message (every field labelled, errors announced
- * through aria-describedby). Reads the form from context, so the entry layout stays declarative.
+ * One labelled input of the dispense form with its validation message and its live pre-flight findings
+ * (every field labelled; errors and findings announced through aria-describedby). Reads the form from
+ * context, so the entry layout stays declarative.
  */
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
-import { get, useFormContext, useFormState, type RegisterOptions } from 'react-hook-form';
+import { get, useFormContext, useFormState, type Path, type RegisterOptions } from 'react-hook-form';
 import type { DispenseFormInput } from './dispense-form-schema';
-import type { Path } from 'react-hook-form';
+import { useFieldFindings } from './findings-context';
+import { FindingText } from './FindingText';
 
 interface Props {
   name: Path<DispenseFormInput>;
@@ -24,15 +26,19 @@ export function FormField({ name, label, testId, type = 'text', options, inputPr
   const { register } = useFormContext<DispenseFormInput>();
   const { errors } = useFormState<DispenseFormInput>({ name });
   const error = get(errors, name) as { message?: string } | undefined;
-  const describedBy = [error ? `${id}-error` : undefined, hint ? `${id}-hint` : undefined].filter(Boolean).join(' ');
+  const findings = useFieldFindings(name);
+  const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : undefined;
+  const describedBy = [error ? `${id}-error` : undefined, findings.length > 0 ? `${id}-findings` : undefined, hint ? `${id}-hint` : undefined]
+    .filter(Boolean)
+    .join(' ');
   return (
-    <div className={['field', type === 'checkbox' ? 'field-checkbox' : '', className ?? ''].join(' ').trim()}>
+    <div className={['field', type === 'checkbox' ? 'field-checkbox' : '', className ?? ''].join(' ').trim()} data-finding={worst}>
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
         type={type}
         data-testid={testId}
-        aria-invalid={error ? true : undefined}
+        aria-invalid={error || worst === 'error' ? true : undefined}
         aria-describedby={describedBy || undefined}
         {...inputProps}
         {...register(name, options)}
@@ -46,6 +52,15 @@ export function FormField({ name, label, testId, type = 'text', options, inputPr
         <p id={`${id}-error`} className="field-error" data-testid={`${testId}-error`}>
           {error.message}
         </p>
+      ) : null}
+      {findings.length > 0 ? (
+        <div id={`${id}-findings`} className="field-findings" data-testid={`${testId}-finding`}>
+          {findings.map((f, i) => (
+            <p key={i}>
+              <FindingText finding={f} />
+            </p>
+          ))}
+        </div>
       ) : null}
     </div>
   );

@@ -12,16 +12,33 @@ export type DispenseFormInput = z.input<typeof dispenseFormSchema>;
 export type DispenseFormOutput = z.output<typeof dispenseFormSchema>;
 export type DispenseEntryInput = DispenseFormInput['entries'][number];
 
-const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const isBlank = (v: unknown): boolean =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && Number.isNaN(v));
+
+/** A copy without the listed keys whose value is blank (an empty input, or NaN from an empty number input). */
+function withoutBlank<T extends object>(value: T, keys: readonly string[]): T {
+  const copy = { ...value } as Record<string, unknown>;
+  for (const key of keys) if (key in copy && isBlank(copy[key])) delete copy[key];
+  return copy as T;
+}
+
+const optionalMedicationKeys = ['normSize', 'form', 'packSize', 'amount', 'instructions', 'packaging'];
+const optionalIngredientKeys = ['strengthValue', 'strengthUnit', 'atc'];
+const optionalComponentKeys = ['pzn', 'amount', 'batch'];
 
 /** "" → undefined for optional text; no batch at all when both batch fields are empty. */
 function normalizeEntry(entry: DispenseEntryInput): DispenseEntryInput {
   const batch = entry.batch;
-  const medication = { ...entry.medication };
-  for (const key of ['normSize', 'form', 'packSize', 'amount'] as const) {
-    if (key in medication && isBlank((medication as Record<string, unknown>)[key])) {
-      delete (medication as Record<string, unknown>)[key];
-    }
+  const medication = withoutBlank(entry.medication, optionalMedicationKeys);
+  if (medication.kind === 'wirkstoff' && medication.name !== undefined && isBlank(medication.name)) delete medication.name;
+  if ((medication.kind === 'wirkstoff' || medication.kind === 'pzn') && medication.ingredients) {
+    medication.ingredients = medication.ingredients.map((i) => withoutBlank(i, optionalIngredientKeys));
+  }
+  if (medication.kind === 'kombipackung') {
+    medication.components = medication.components.map((c) => withoutBlank(c, optionalIngredientKeys));
+  }
+  if (medication.kind === 'rezeptur') {
+    medication.components = medication.components.map((c) => withoutBlank(c, optionalComponentKeys));
   }
   return {
     ...entry,

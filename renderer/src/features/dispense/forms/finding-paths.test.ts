@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldOfFindingPath } from './finding-paths';
+import { entryOfFindingPath, fieldOfFindingPath } from './finding-paths';
 
 describe('fieldOfFindingPath', () => {
   it('keeps editor paths that name a form field', () => {
@@ -22,5 +22,18 @@ describe('fieldOfFindingPath', () => {
     expect(fieldOfFindingPath('entries.0.serials.3')).toBeUndefined();
     expect(fieldOfFindingPath('Bundle.entry[0].resource.subject')).toBeUndefined();
     expect(fieldOfFindingPath('rxDispensation[0].medicationDispense.performer')).toBeUndefined();
+  });
+});
+
+describe('Parameters paths of fachdienstChecks', () => {
+  it('maps parameter[i] to entry i and the element to its field', () => {
+    expect(fieldOfFindingPath('parameter[1].part[0].resource.whenHandedOver')).toBe('entries.1.whenHandedOver');
+    expect(fieldOfFindingPath('parameter[0].part[0].resource.whenPrepared')).toBe('entries.0.whenPrepared');
+    expect(fieldOfFindingPath('parameter[0].part[1].resource.batch.lotNumber')).toBe('entries.0.batch.lot');
+    expect(fieldOfFindingPath('parameter[0].part[0].resource.meta.profile')).toBeUndefined();
+    expect(entryOfFindingPath('parameter[2].part[0].resource.meta.profile')).toBe(2);
+    expect(entryOfFindingPath('entries.3.batch')).toBe(3);
+    expect(entryOfFindingPath('entries')).toBeUndefined();
+    expect(entryOfFindingPath('meta.profile')).toBeUndefined();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Maps a finding's path onto a field of the dispense form, so the message appears where the mistake is
- * (architecture §5: server-side findings → setError). Findings use editor paths (`entries.0.batch.lot`)
- * or FHIR-ish paths into the $dispense Parameters (`rxDispensation[0].medication.batch.lotNumber`).
+ * (architecture §5: server-side findings → setError). Findings use editor paths (`entries.0.batch.lot`),
+ * FHIR-ish paths into the $dispense Parameters (`rxDispensation[0].medication.batch.lotNumber`) or the
+ * Parameters paths of fachdienstChecks (`parameter[0].part[0].resource.whenHandedOver`); the i-th
+ * rxDispensation is the i-th entry, because the builder keeps the list's order.
  */
 export type EntryField =
   | 'medication.pzn'
@@ -11,6 +13,7 @@ export type EntryField =
   | 'batch.lot'
   | 'batch.expiry'
   | 'whenHandedOver'
+  | 'whenPrepared'
   | 'dosageText'
   | 'substituted';
 
@@ -24,6 +27,7 @@ const editorFields: readonly string[] = [
   'batch.lot',
   'batch.expiry',
   'whenHandedOver',
+  'whenPrepared',
   'dosageText',
   'substituted',
 ];
@@ -33,6 +37,7 @@ const fhirElements: readonly [RegExp, EntryField][] = [
   [/lotNumber/i, 'batch.lot'],
   [/expirationDate/i, 'batch.expiry'],
   [/whenHandedOver/i, 'whenHandedOver'],
+  [/whenPrepared/i, 'whenPrepared'],
   [/quantity/i, 'packs'],
   [/dosage/i, 'dosageText'],
   [/substitution|wasSubstituted/i, 'substituted'],
@@ -47,11 +52,18 @@ export function fieldOfFindingPath(path: string | undefined): EntryFieldPath | u
     const [, index, field] = editor;
     return editorFields.includes(field!) ? (`entries.${Number(index)}.${field as EntryField}` as const) : undefined;
   }
-  const fhir = /rxDispensation\[(\d+)\](.*)$/.exec(path);
+  const fhir = /(?:rxDispensation|^parameter)\[(\d+)\](.*)$/.exec(path);
   if (fhir) {
     const [, index, tail] = fhir;
     const match = fhirElements.find(([pattern]) => pattern.test(tail!));
     return match ? (`entries.${Number(index)}.${match[1]}` as const) : undefined;
   }
   return undefined;
+}
+
+/** The entry a finding is about (editor or Parameters path), or undefined for list-level findings. */
+export function entryOfFindingPath(path: string | undefined): number | undefined {
+  if (!path) return undefined;
+  const m = /^entries\.(\d+)(?:\.|$)/.exec(path) ?? /(?:rxDispensation|^parameter)\[(\d+)\]/.exec(path);
+  return m ? Number(m[1]) : undefined;
 }

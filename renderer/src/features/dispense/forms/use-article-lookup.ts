@@ -1,11 +1,11 @@
 /**
  * Typing a PZN fills the article's details from the catalogue (A_27033-01: substance, strength and trade
- * name for finished products) and sets the substitution flag against the prescribed PZN (A_28417).
+ * name for finished products) and sets the substitution flag against the prescribed PZN (A_28417). The hint
+ * under the field is derived from the current PZN, so it is right after a pack scan, too.
  */
-import { useState } from 'react';
-import { useFormContext } from 'react-hook-form';
+import { useFormContext, useWatch } from 'react-hook-form';
+import type { Article, ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
 import { parsePzn } from '../../../../../shared/erezept/identifiers';
-import type { Article } from '../../../../../shared/erezept/catalog/article-catalog';
 import { useArticleCatalog } from '../../../app/catalog-context';
 import type { DispenseFormInput } from './dispense-form-schema';
 
@@ -15,30 +15,29 @@ export type LookupState =
   | { kind: 'missing' }
   | { kind: 'checksum' };
 
+export function lookupState(raw: string | undefined, catalog: ArticleCatalog): LookupState {
+  const pzn = raw?.trim() ?? '';
+  if (!/^\d{8}$/.test(pzn)) return { kind: 'idle' };
+  if (!parsePzn(pzn).ok) return { kind: 'checksum' };
+  const article = catalog.byPzn(pzn);
+  return article ? { kind: 'found', article } : { kind: 'missing' };
+}
+
 export function useArticleLookup(index: number, prescribedPzn: string | undefined) {
   const catalog = useArticleCatalog();
-  const { setValue } = useFormContext<DispenseFormInput>();
-  const [state, setState] = useState<LookupState>({ kind: 'idle' });
+  const { setValue, control } = useFormContext<DispenseFormInput>();
+  const medication = useWatch({ control, name: `entries.${index}.medication` });
+  const state = lookupState(medication && 'pzn' in medication ? medication.pzn : undefined, catalog);
 
   const lookUp = (raw: string) => {
-    const pzn = raw.trim();
-    if (!/^\d{8}$/.test(pzn)) {
-      setState({ kind: 'idle' });
-      return;
-    }
+    const next = lookupState(raw, catalog);
+    if (next.kind === 'idle' || next.kind === 'checksum') return;
     if (prescribedPzn) {
       // Only the editor knows both PZNs; the pharmacist can still correct the flag.
-      setValue(`entries.${index}.substituted`, pzn !== prescribedPzn, { shouldDirty: true });
+      setValue(`entries.${index}.substituted`, raw.trim() !== prescribedPzn, { shouldDirty: true });
     }
-    if (!parsePzn(pzn).ok) {
-      setState({ kind: 'checksum' });
-      return;
-    }
-    const article = catalog.byPzn(pzn);
-    if (!article) {
-      setState({ kind: 'missing' });
-      return;
-    }
+    if (next.kind !== 'found') return;
+    const { article } = next;
     const fill = { shouldDirty: true, shouldValidate: false } as const;
     const base = `entries.${index}.medication` as const;
     setValue(`${base}.name`, article.name, fill);
@@ -48,7 +47,6 @@ export function useArticleLookup(index: number, prescribedPzn: string | undefine
     setValue(`${base}.ingredients`, article.ingredients, fill);
     setValue(`${base}.category`, article.category, fill);
     setValue(`${base}.vaccine`, article.vaccine, fill);
-    setState({ kind: 'found', article });
   };
 
   return { state, lookUp };

@@ -1,12 +1,14 @@
 /**
- * Autosaves the dispense list as a local draft (architecture §7) ~800 ms after the last change. Only a
- * list that passes the shared schema is saved — the saveDraft channel validates entries like $dispense.
+ * Autosaves the dispense list as a draft (architecture §7) ~800 ms after the last change. A list that passes
+ * the shared schema goes to main (`saveDraft`, which validates entries like $dispense); an incomplete one is
+ * kept locally until it is complete (local-draft.ts), so a restart loses nothing.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { UseFormWatch } from 'react-hook-form';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
 import { useSaveDraft } from '../api/use-dispense-mutations';
-import { normalizeFormValues, type DispenseFormInput } from './dispense-form-schema';
+import { normalizeFormValues, type DispenseFormInput, type DispenseEntryInput } from './dispense-form-schema';
+import { clearLocalDraft, writeLocalDraft } from './local-draft';
 
 export const draftDelayMs = 800;
 
@@ -14,6 +16,8 @@ export function useDraftAutosave(prescriptionId: string, watch: UseFormWatch<Dis
   const saveDraft = useSaveDraft();
   const { mutate } = saveDraft;
   const lastSaved = useRef<string | null>(null);
+  /** when the last incomplete list was kept locally */
+  const [keptLocallyAt, setKeptLocallyAt] = useState<string | null>(null);
 
   useEffect(() => {
     if (!enabled) return;
@@ -23,11 +27,20 @@ export function useDraftAutosave(prescriptionId: string, watch: UseFormWatch<Dis
       timer = setTimeout(() => {
         if (!values.entries) return;
         const parsed = dispenseListSchema.safeParse(normalizeFormValues(values as DispenseFormInput).entries);
-        if (!parsed.success) return;
+        if (!parsed.success) {
+          const at = new Date().toISOString();
+          if (writeLocalDraft(prescriptionId, values.entries as DispenseEntryInput[], at)) setKeptLocallyAt(at);
+          return;
+        }
+        setKeptLocallyAt(null);
         const serialized = JSON.stringify(parsed.data);
-        if (serialized === lastSaved.current) return;
+        if (serialized === lastSaved.current) {
+          // main already holds exactly this list: an older incomplete local copy is obsolete
+          clearLocalDraft(prescriptionId);
+          return;
+        }
         lastSaved.current = serialized;
-        mutate({ prescriptionId, entries: parsed.data });
+        mutate({ prescriptionId, entries: parsed.data }, { onSuccess: () => clearLocalDraft(prescriptionId) });
       }, draftDelayMs);
     });
     return () => {
@@ -36,5 +49,5 @@ export function useDraftAutosave(prescriptionId: string, watch: UseFormWatch<Dis
     };
   }, [prescriptionId, watch, enabled, mutate]);
 
-  return saveDraft;
+  return { saveDraft, keptLocallyAt };
 }

@@ -5,6 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { CoverageSection } from './CoverageSection';
+import { DeadlineNotice } from './DeadlineNotice';
 import { FindingsList } from './FindingsList';
 import { MedicationSection } from './MedicationSection';
 import { PatientSection } from './PatientSection';
@@ -19,6 +20,7 @@ export function PrescriptionView({ caseDetail }: { caseDetail: CaseDetail }) {
     <section className="prescription-view" aria-labelledby="prescription-title" data-testid="prescription-view">
       <h2 id="prescription-title">{t('prescription.title')}</h2>
       <PrescriptionSummary caseDetail={caseDetail} />
+      {!caseDetail.readOnly ? <DeadlineNotice caseDetail={caseDetail} /> : null}
       {prescriptionError || !prescription ? (
         <div role="alert" className="alert alert-error" data-testid="prescription-error">
           <p className="alert-message">

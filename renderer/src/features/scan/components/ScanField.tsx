@@ -5,6 +5,8 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { shortcuts, useShortcut } from '../../../lib/shortcuts';
+import { SCAN_FIELD_ATTRIBUTE } from '../use-wedge-scanner';
 
 interface Props {
   /** returns false when the scan was not taken (the text then stays for another Enter) */
@@ -22,6 +24,7 @@ export function ScanField({ onScan, busy }: Props) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
+  useShortcut(shortcuts.focusScan, () => inputRef.current?.focus());
 
   useEffect(() => {
     const redirect = (e: KeyboardEvent) => {
@@ -49,6 +52,8 @@ export function ScanField({ onScan, busy }: Props) {
         id={id}
         ref={inputRef}
         data-testid="scan-input"
+        {...{ [SCAN_FIELD_ATTRIBUTE]: '' }}
+        aria-keyshortcuts="Alt+S"
         className="scan-input"
         type="text"
         value={text}

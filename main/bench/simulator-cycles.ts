@@ -1,0 +1,167 @@
+/**
+ * Benchmark "simulator-cycles" (issue 4 item 11): complete pharmacy cycles against the simulator —
+ * `$accept` → `$dispense` with 3 entries → `$close` (without body, closing with the stored $dispense data, as the
+ * app does when nothing changed since, spec §3.5) — by N concurrent clients, persistence on (SQLite in a fresh
+ * temporary data dir), the simulator in this process on 127.0.0.1 (loopback only).
+ *
+ * Prescriptions, access tokens and request bodies are made up front through the control API and are not timed.
+ * Each client is its own pharmacy (Telematik-ID) and works its share of the prescriptions one cycle after the
+ * other (cycle-clients.ts, in a worker thread); the run ends after `maxIterations` cycles or `maxSeconds`,
+ * whichever comes first.
+ *
+ * Figures: cycles per second (sustained, see stats.ts) with the target ≥ 500, and the latency of each operation
+ * (request sent → whole answer received) with the target p99 < 25 ms (issue 4, on the 2-core reference machine).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { berlinDate } from '../../shared/erezept/dates';
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import { buildDispenseParameters } from '../../shared/fhir/dispense/build';
+import { startSimulatorServer } from '../simulator/server';
+import { runCycleClients, type CycleClientsInput, type CycleClientsOutput, type CycleWork } from './cycle-clients';
+import { BenchClient, type BenchResponse } from './http-client';
+import { latencyFigure, throughputFigure } from './stats';
+import type { BenchOptions, Benchmark, Figure } from './types';
+import type { WorkerRequest } from './worker';
+
+const PHARMACY_OID = '1.2.276.0.76.4.54';
+const CYCLE_TARGET_PER_SECOND = 500;
+const LATENCY_TARGET_MS = 25;
+
+interface Prescription {
+  taskId: string;
+  accessCode: string;
+  kvnr: string;
+}
+
+/** Three items handed over together (e.g. a substitution split), built with the app's own builders. */
+const ITEMS: readonly { pzn: string; name: string }[] = [
+  { pzn: '06313728', name: 'Sumatriptan-1a Pharma 100 mg Tabletten' },
+  { pzn: '14186244', name: 'Ibuprofen AL 400 mg Filmtabletten' },
+  { pzn: '05454378', name: 'Metformin Atid 500 mg Filmtabletten' },
+];
+
+const telematikIdOf = (client: number): string => `3-SMC-B-Bench-${String(client + 1).padStart(2, '0')}`;
+
+function dispenseBody(p: Prescription, telematikId: string, today: string): string {
+  const entries: DispenseEntry[] = ITEMS.map((item, index) => ({
+    key: `item-${index + 1}`,
+    medication: { kind: 'pzn', pzn: item.pzn, name: item.name, ingredients: [], category: '00', vaccine: false },
+    packs: 1,
+    batch: { lot: `CH${index + 1}2345`, expiry: '2028-12-31' },
+    serials: [],
+    whenHandedOver: today,
+  }));
+  const built = buildDispenseParameters(entries, { prescriptionId: p.taskId as PrescriptionId, kvnr: p.kvnr, telematikId });
+  if (!built.ok) throw new Error(`dispense body: ${built.error.map((f) => f.message).join('; ')}`);
+  return JSON.stringify(built.data);
+}
+
+function expectStatus(operation: string, response: BenchResponse, status: number): void {
+  if (response.status !== status) throw new Error(`${operation}: HTTP ${response.status} statt ${status}: ${response.body.slice(0, 300)}`);
+}
+
+async function createPrescriptions(client: BenchClient, total: number, log: (line: string) => void): Promise<Prescription[]> {
+  const created: Prescription[] = [];
+  const requests = Math.ceil(total / 3);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests) {
+      next++;
+      const response = await client.send(
+        'POST',
+        '/_sim/prescriptions',
+        { 'content-type': 'application/json' },
+        JSON.stringify({ flowType: '160', count: Math.min(3, total) }),
+      );
+      expectStatus('POST /_sim/prescriptions', response, 201);
+      const answer = JSON.parse(response.body) as { prescriptions?: Prescription[] } & Prescription;
+      created.push(...(answer.prescriptions ?? [answer]));
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 4 }, worker));
+  log(`  ${created.length} Rezepte angelegt in ${((performance.now() - started) / 1000).toFixed(1)} s (nicht gemessen)`);
+  return created.slice(0, total);
+}
+
+async function tokensFor(client: BenchClient, clients: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < clients; i++) {
+    const body = JSON.stringify({ professionOID: PHARMACY_OID, telematikId: telematikIdOf(i) });
+    const response = await client.send('POST', '/_sim/token', { 'content-type': 'application/json' }, body);
+    expectStatus('POST /_sim/token', response, 200);
+    tokens.push((JSON.parse(response.body) as { access_token: string }).access_token);
+  }
+  return tokens;
+}
+
+/** The clients in a worker thread of the bench entry, or here when there is none (tests). */
+function runClients(input: CycleClientsInput, workerEntry: URL | undefined): Promise<CycleClientsOutput> {
+  if (!workerEntry) return runCycleClients(input);
+  return new Promise((resolve, reject) => {
+    const request: WorkerRequest = { role: 'cycle-clients', input };
+    const worker = new Worker(workerEntry, { workerData: request });
+    worker.once('message', (message: { ok: true; output: CycleClientsOutput } | { ok: false; error: string }) => {
+      if (message.ok) resolve(message.output);
+      else reject(new Error(message.error));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`Client-Thread endete mit Code ${code}`));
+    });
+  });
+}
+
+export const simulatorCycles: Benchmark = {
+  name: 'simulator-cycles',
+  description: '$accept → $dispense (3 Positionen) → $close gegen den Simulator, parallele Clients, SQLite-Persistenz',
+  async run(options: BenchOptions): Promise<Figure[]> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'erx-bench-'));
+    const simulator = await startSimulatorServer({ port: 0, dataDir });
+    const control = new BenchClient(simulator.url, 4);
+    try {
+      const prescriptions = await createPrescriptions(control, options.maxIterations, options.log);
+      const tokens = await tokensFor(control, options.clients);
+      const clock = await control.send('GET', '/_sim/clock', {});
+      const today = berlinDate(new Date((JSON.parse(clock.body) as { now: string }).now));
+      const work: CycleWork[] = prescriptions.map((p, index) => ({
+        taskId: p.taskId,
+        accessCode: p.accessCode,
+        client: index % options.clients,
+        dispenseBody: dispenseBody(p, telematikIdOf(index % options.clients), today),
+      }));
+
+      const output = await runClients(
+        { baseUrl: simulator.url, tokens, work, deadline: Date.now() + options.maxSeconds * 1000 },
+        options.workerEntry,
+      );
+      const seconds = (Math.max(output.started, ...output.completions) - output.started) / 1000;
+      options.log(
+        `  ${output.completions.length} Zyklen in ${seconds.toFixed(1)} s = ${(output.completions.length / seconds).toFixed(0)} Zyklen/s im Mittel, ` +
+          `${options.clients} Clients${options.workerEntry ? ' (eigener Thread)' : ''}`,
+      );
+
+      const latencyTarget = { stat: 'p99', op: '<', value: LATENCY_TARGET_MS } as const;
+      return [
+        throughputFigure('simulator.cycles', 'cycles/s', output.started, output.completions, {
+          stat: 'p50',
+          op: '>=',
+          value: CYCLE_TARGET_PER_SECOND,
+        }),
+        latencyFigure('simulator.accept.latency', output.latencies.accept, latencyTarget),
+        latencyFigure('simulator.dispense.latency', output.latencies.dispense, latencyTarget),
+        latencyFigure('simulator.close.latency', output.latencies.close, latencyTarget),
+      ];
+    } finally {
+      control.close();
+      await simulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};

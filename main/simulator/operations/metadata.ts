@@ -1,0 +1,63 @@
+/**
+ * GET /metadata — the CapabilityStatement (FD MetaDataHandler: any authenticated role, no Task). It names what
+ * this simulator serves to pharmacies and insurants: the Task reads and operations of spec §3 and the insurant's
+ * MedicationDispense search (§3.10), with the workflow 1.6 profiles. Not offered: $create/$activate,
+ * Communication, ChargeItem, Consent, AuditEvent, Subscription (docs/simulator.md "Deviations").
+ */
+import { gemProfile } from '../../../shared/fhir/profiles';
+import type { FhirResourceJson } from '../../../shared/fhir/xml';
+import { SIMULATOR_VERSION } from '../receipt';
+import type { OperationRequest, OperationResult, SimulatorState } from './context';
+
+/** Release date of the FD version the simulator imitates (1.22.0, spec §0). */
+export const SIMULATOR_RELEASE_DATE = '2026-08-06';
+
+const OPERATION_DEFINITION = 'https://gematik.de/fhir/erp/OperationDefinition';
+
+export function capabilityStatement(): FhirResourceJson {
+  const operation = (name: string, definition: string): Record<string, string> => ({
+    name,
+    definition: `${OPERATION_DEFINITION}/${definition}`,
+  });
+  return {
+    resourceType: 'CapabilityStatement',
+    name: 'Gem_erxCapabilityStatement',
+    title: 'E-Rezept Workflow CapabilityStatement',
+    status: 'draft',
+    date: SIMULATOR_RELEASE_DATE,
+    kind: 'instance',
+    software: { name: 'eRx Counter Fachdienst-Simulator', version: SIMULATOR_VERSION, releaseDate: SIMULATOR_RELEASE_DATE },
+    implementation: { description: 'E-Rezept-Fachdienst-Simulator – nur für Test und Schulung, keine Verbindung zur TI' },
+    fhirVersion: '4.0.1',
+    format: ['xml', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        resource: [
+          {
+            type: 'Task',
+            profile: gemProfile('GEM_ERP_PR_Task'),
+            interaction: [{ code: 'read' }, { code: 'search-type' }],
+            operation: [
+              operation('accept', 'AcceptOperationDefinition'),
+              operation('reject', 'RejectOperationDefinition'),
+              operation('dispense', 'DispenseOperationDefinition'),
+              operation('close', 'CloseOperationDefinition'),
+              operation('abort', 'AbortOperationDefinition'),
+            ],
+          },
+          {
+            type: 'MedicationDispense',
+            profile: gemProfile('GEM_ERP_PR_MedicationDispense'),
+            interaction: [{ code: 'search-type' }],
+            searchParam: [{ name: 'identifier', type: 'token' }],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export async function getMetadata(_state: SimulatorState, _request: OperationRequest): Promise<OperationResult> {
+  return { status: 200, resource: capabilityStatement() };
+}

@@ -1,0 +1,97 @@
+/**
+ * Loads a scenario (format.ts): reset → re-seed the random sources (deterministic runs) → clock → prescriptions
+ * (and their prior $accept by another pharmacy) → faults. Answers what a trainer or a test needs next: the
+ * prescriptions with their E-Rezept tokens and DataMatrix content, the simulated "now" and the German steps.
+ */
+import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
+import { ProfessionOids } from '../auth';
+import { applyClockChange } from '../clock';
+import { ControlError } from '../control-error';
+import type { FaultInjector, FaultRule } from '../faults';
+import { FachdienstError } from '../operation-outcome';
+import { acceptTask } from '../operations/accept';
+import type { SimulatorState } from '../operations/context';
+import { createFromBody } from '../prescription-request';
+import { prescriptionResponse, type CreatedPrescription, type PrescriptionResponse } from '../prescriptions';
+import type { RandomSources } from '../random-sources';
+import type { ParsedScenario } from './format';
+
+export interface ScenarioDeps {
+  state: SimulatorState;
+  catalog: ArticleCatalog;
+  faults: FaultInjector;
+  sources: RandomSources;
+}
+
+export interface LoadedPrescription extends PrescriptionResponse {
+  label?: string;
+  /** the pharmacy that already holds it */
+  acceptedBy?: string;
+}
+
+export interface LoadedScenario {
+  name: string;
+  title: string;
+  description: string;
+  /** the simulated time right after loading */
+  now: string;
+  prescriptions: LoadedPrescription[];
+  faults: FaultRule[];
+  steps: string[];
+}
+
+/** The summary `GET /_sim/scenarios` lists. */
+export const scenarioSummary = (s: ParsedScenario): { name: string; title: string; description: string } => ({
+  name: s.name,
+  title: s.title,
+  description: s.description,
+});
+
+export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario): Promise<LoadedScenario> {
+  const { state } = deps;
+  state.repository.reset();
+  state.clock.reset();
+  deps.faults.clear();
+  deps.sources.reseed(`scenario:${scenario.name}`);
+  if (scenario.clock) applyClockChange(state.clock, scenario.clock);
+
+  const prescriptions: LoadedPrescription[] = [];
+  for (const [index, entry] of scenario.prescriptions.entries()) {
+    const created = await createFromBody({ state, catalog: deps.catalog, random: deps.sources.random }, entry.body);
+    if (entry.acceptedBy !== undefined) {
+      for (const prescription of created) await acceptElsewhere(state, prescription, entry.acceptedBy, index);
+    }
+    prescriptions.push({
+      ...prescriptionResponse(created),
+      ...(entry.label !== undefined ? { label: entry.label } : {}),
+      ...(entry.acceptedBy !== undefined ? { acceptedBy: entry.acceptedBy } : {}),
+    });
+  }
+  for (const fault of scenario.faults) deps.faults.add(fault);
+
+  return {
+    ...scenarioSummary(scenario),
+    now: state.clock.now().toISOString(),
+    prescriptions,
+    faults: deps.faults.list(),
+    steps: [...scenario.steps],
+  };
+}
+
+/** The real $accept, by another pharmacy: the Task is then in-progress with that owner (spec §3.2). */
+async function acceptElsewhere(state: SimulatorState, prescription: CreatedPrescription, telematikId: string, index: number): Promise<void> {
+  try {
+    await acceptTask(state, {
+      taskId: prescription.taskId,
+      caller: { professionOID: ProfessionOids.publicPharmacy, idNummer: telematikId },
+      query: (name) => (name === 'ac' ? prescription.accessCode : undefined),
+      header: () => undefined,
+      body: new Uint8Array(),
+      contentType: undefined,
+      baseUrl: 'http://127.0.0.1',
+    });
+  } catch (error) {
+    if (!(error instanceof FachdienstError)) throw error;
+    throw new ControlError(400, `prescriptions.${index}.acceptedBy: $accept nicht möglich (${error.status} ${error.message})`);
+  }
+}

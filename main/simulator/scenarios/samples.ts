@@ -1,0 +1,41 @@
+/**
+ * The simulator's built-in sample scenarios (format: ./format.ts). The training deck (issue 7) adds its own
+ * through `SimulatorOptions.scenarios`; these two show the format and serve as smoke tests.
+ */
+import type { Scenario } from './format';
+
+export const standardGkvPzn: Scenario = {
+  format: 1,
+  name: 'standard-gkv-pzn',
+  title: 'Standard: GKV-Rezept über ein Fertigarzneimittel (PZN)',
+  description:
+    'Ein gesetzlich versicherter Patient legt ein E-Rezept über ein Fertigarzneimittel vor. Der ganze Weg am HV-Tisch: ' +
+    'abrufen, Abgabe erfassen, bereitstellen, abschließen, Quittung.',
+  prescriptions: [{ label: 'Rezept A', flowType: '160', medication: 'pzn' }],
+  steps: [
+    'Zeigen Sie den E-Rezept-Code von „Rezept A“ am Bildschirm oder als Ausdruck und scannen Sie ihn am HV-Tisch.',
+    'Rufen Sie das Rezept ab: die App holt die Verordnung vom E-Rezept-Fachdienst und zeigt Patient, Arzneimittel, Belieferungs- und Einlösefrist.',
+    'Erfassen Sie die Abgabe: Packung scannen oder PZN eingeben, Charge und Verfalldatum prüfen.',
+    'Stellen Sie die Abgabedaten bereit – ab jetzt sieht der Patient in seiner App, dass abgegeben wurde.',
+    'Schließen Sie die Abgabe ab. Die Quittung des Fachdienstes erscheint; das Rezept ist erledigt und nicht mehr änderbar.',
+  ],
+};
+
+export const fachdienst503: Scenario = {
+  format: 1,
+  name: 'fachdienst-503',
+  title: 'Fachdienst nicht erreichbar (HTTP 503)',
+  description:
+    'Der E-Rezept-Fachdienst antwortet auf die ersten beiden Abrufversuche mit „503 Service Unavailable“. Die Teilnehmenden ' +
+    'lesen die Fehlermeldung, wissen, dass nichts verloren ist, und holen das Rezept mit einem neuen Versuch ab.',
+  prescriptions: [{ label: 'Rezept A', flowType: '160', medication: 'pzn' }],
+  faults: [{ operation: 'accept', count: 2, status: 503, phase: 'before-commit' }],
+  steps: [
+    'Scannen Sie den E-Rezept-Code von „Rezept A“.',
+    'Der Abruf scheitert: die App meldet, dass der E-Rezept-Fachdienst gerade nicht erreichbar ist (HTTP 503). Das Rezept liegt unverändert beim Fachdienst.',
+    'Versuchen Sie es erneut – auch der zweite Versuch scheitert. Besprechen Sie, was Sie dem Patienten sagen und dass Papierrezepte weiter bedient werden.',
+    'Der dritte Versuch gelingt: das Rezept ist abgerufen. Geben Sie ab und schließen Sie ab wie gewohnt.',
+  ],
+};
+
+export const sampleScenarios: readonly Scenario[] = [standardGkvPzn, fachdienst503];

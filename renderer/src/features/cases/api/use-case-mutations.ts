@@ -1,0 +1,55 @@
+/**
+ * Case-level actions (issue 5 items 6, 7): $reject („Rezept zurückgeben“), $abort („Rezept löschen“), the
+ * receipt re-fetch (GET ?secret) and the Secret recovery (GET ?ac). Each answers with the updated case, which
+ * replaces the cached detail; the lists are invalidated because status and search fields changed.
+ */
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { CaseDetail } from '../../../../../shared/ipc/contract';
+import { useBridge } from '../../../app/bridge-context';
+import { invoke } from '../../../lib/invoke';
+import { caseKeys } from './case-query';
+
+export function storeCaseDetail(queryClient: QueryClient, detail: CaseDetail): Promise<void> {
+  queryClient.setQueryData(caseKeys.detail(detail.prescriptionId), detail);
+  return queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
+}
+
+/** $reject after the pharmacist confirmed it (A_19241); main erases the local data afterwards (A_19251). */
+export function useRejectCase() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (prescriptionId: string) => invoke(bridge, 'rejectCase', { prescriptionId, confirmed: true }),
+    onSuccess: (detail) => storeCaseDetail(queryClient, detail),
+  });
+}
+
+/** $abort on the patient's request, after the pharmacist confirmed it (A_19242, A_19245). */
+export function useAbortCase() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (prescriptionId: string) => invoke(bridge, 'abortCase', { prescriptionId, confirmed: true }),
+    onSuccess: (detail) => storeCaseDetail(queryClient, detail),
+  });
+}
+
+/** „Quittung erneut abrufen“ (spec §3.6, §9.4: possible up to 100 days after completion). */
+export function useRefetchReceipt() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (prescriptionId: string) => invoke(bridge, 'refetchReceipt', { prescriptionId }),
+    onSuccess: (detail) => storeCaseDetail(queryClient, detail),
+  });
+}
+
+/** Gets the Secret back with the stored AccessCode (GET ?ac, spec §3.3, UC 4.17). */
+export function useRecoverSecret() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (prescriptionId: string) => invoke(bridge, 'recoverSecret', { prescriptionId }),
+    onSuccess: (detail) => storeCaseDetail(queryClient, detail),
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * What the pharmacist must know about a case before working on it: it was handed back or deleted (only id,
+ * status, times and staff remain, A_19251), its Secret is missing (recover it, spec §3.3), or the answer to a
+ * submission was lost (the next submission reconciles first, spec §3.6).
+ */
+import { useTranslation } from 'react-i18next';
+import type { CaseDetail } from '../../../../../shared/ipc/contract';
+import { ErrorAlert } from '../../../components/ErrorAlert';
+import { formatDateTime } from '../../../lib/format';
+import { appErrorOf } from '../../../lib/invoke';
+import { useRecoverSecret } from '../api/use-case-mutations';
+
+export function CaseEndedNotice({ caseDetail }: { caseDetail: CaseDetail }) {
+  const { t } = useTranslation();
+  const status = caseDetail.status === 'aborted' ? 'aborted' : 'rejected';
+  return (
+    <section className="hint hint-info case-ended" data-testid="case-ended" data-status={status}>
+      <p>
+        <strong>
+          {t(`caseEnded.${status}`, {
+            time: caseDetail.endedAt ? formatDateTime(caseDetail.endedAt) : '–',
+            staff: caseDetail.endedBy ?? '–',
+          })}
+        </strong>
+      </p>
+      <p>{t('caseEnded.erased')}</p>
+    </section>
+  );
+}
+
+export function SecretRecovery({ caseDetail, staff }: { caseDetail: CaseDetail; staff: string | null }) {
+  const { t } = useTranslation();
+  const recover = useRecoverSecret();
+  return (
+    <section className="hint hint-warning" data-testid="secret-missing" aria-live="polite">
+      <p>{t('secret.missing')}</p>
+      <button
+        type="button"
+        className="button-primary"
+        data-testid="secret-recover"
+        disabled={staff === null || recover.isPending}
+        onClick={() => recover.mutate(caseDetail.prescriptionId)}
+      >
+        {recover.isPending ? t('secret.recovering') : t('secret.recover')}
+      </button>
+      {recover.isError ? <ErrorAlert error={appErrorOf(recover.error)} testId="secret-recover-error" /> : null}
+    </section>
+  );
+}
+
+export function OutcomeUnknownNotice() {
+  const { t } = useTranslation();
+  return (
+    <p className="hint hint-warning" role="status" data-testid="outcome-unknown">
+      {t('dispense.outcomeUnknown')}
+    </p>
+  );
+}

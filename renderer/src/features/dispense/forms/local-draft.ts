@@ -1,0 +1,58 @@
+/**
+ * The local copy of a list that cannot be saved yet. `erx:saveDraft` accepts only lists that pass the shared
+ * schema (a half-typed batch does not), so an incomplete list is kept in the page's storage until it becomes
+ * valid and main has saved it — then the copy goes. Reopening the case restores the copy (issue 5 item 4:
+ * the draft survives a restart). It holds articles and batches, never patient data, and is removed after
+ * $reject/$abort with everything else (A_19251).
+ */
+import type { DispenseEntryInput } from './dispense-form-schema';
+
+const PREFIX = 'erx.unsavedDraft.';
+
+export interface LocalDraft {
+  entries: DispenseEntryInput[];
+  savedAt: string;
+}
+
+const storage = (): Storage | undefined => {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+};
+
+export function readLocalDraft(prescriptionId: string): LocalDraft | undefined {
+  try {
+    const raw = storage()?.getItem(PREFIX + prescriptionId);
+    if (!raw) return undefined;
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { entries, savedAt } = parsed as Record<string, unknown>;
+    if (!Array.isArray(entries) || entries.length === 0 || typeof savedAt !== 'string') return undefined;
+    // Only the shape the form needs to render; the resolver validates the rest before anything is sent.
+    const usable = entries.every(
+      (e: unknown) => typeof e === 'object' && e !== null && typeof (e as { key?: unknown }).key === 'string' && typeof (e as { medication?: { kind?: unknown } }).medication?.kind === 'string',
+    );
+    return usable ? { entries: entries as DispenseEntryInput[], savedAt } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLocalDraft(prescriptionId: string, entries: DispenseEntryInput[], savedAt: string): boolean {
+  try {
+    storage()?.setItem(PREFIX + prescriptionId, JSON.stringify({ entries, savedAt }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function clearLocalDraft(prescriptionId: string): void {
+  try {
+    storage()?.removeItem(PREFIX + prescriptionId);
+  } catch {
+    // nothing stored, nothing to remove
+  }
+}

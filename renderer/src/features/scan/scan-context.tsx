@@ -1,0 +1,108 @@
+/**
+ * One place every scan goes through, whether it came from the scan field or from a wedge scan anywhere
+ * (issue 5 item 1): text starting with `{` or `Task/` is an E-Rezept code → `scanCode` ($accept, or the local
+ * case on a re-scan, A_23801); anything else is a securPharm pack code → parsed here and handed to the dispense
+ * editor that is open (it registers itself as the pack target).
+ */
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { parsePackCode, type PackCode } from '../../../../shared/erezept/pack-code';
+import { classifyScan } from '../../../../shared/erezept/scan';
+import { useCurrentCase } from '../../app/current-case';
+import { useCurrentStaff } from '../app-info/api/use-app-info';
+import type { PackScanOutcome } from '../dispense/forms/entry-editing';
+import { useScanCode } from './api/use-scan-code';
+
+/** What the open editor did with a pack (or undefined when no editor takes packs right now). */
+export type PackTarget = (code: PackCode) => PackScanOutcome;
+
+/** What the last pack scan did; `caseId` = the case on screen then (the notice belongs to that screen only). */
+export type PackScanFeedback = { seq: number; caseId: string | null } & (
+  | { kind: 'applied'; code: PackCode; outcome: PackScanOutcome }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'no-target'; code: PackCode }
+);
+
+/** What happened to a submitted text: taken, refused for lack of a Kürzel (the text stays), or empty. */
+export type ScanSubmitResult = 'taken' | 'needs-staff' | 'empty';
+
+interface ScanContextValue {
+  submitScan(text: string): ScanSubmitResult;
+  /** the $accept mutation of the last E-Rezept scan */
+  erezept: ReturnType<typeof useScanCode>;
+  /** an E-Rezept scan was refused because no staff member is chosen */
+  needsStaff: boolean;
+  pack: PackScanFeedback | null;
+  /** the dispense editor offers itself for pack scans; returns the function that withdraws it */
+  registerPackTarget(target: PackTarget): () => void;
+}
+
+const ScanContext = createContext<ScanContextValue | null>(null);
+
+export function ScanProvider({ children }: { children: ReactNode }) {
+  const staff = useCurrentStaff();
+  const { openCase, prescriptionId: caseId } = useCurrentCase();
+  const erezept = useScanCode();
+  const { mutate: accept } = erezept;
+  const [needsStaff, setNeedsStaff] = useState(false);
+  const [pack, setPack] = useState<PackScanFeedback | null>(null);
+  const packTarget = useRef<PackTarget | null>(null);
+  const seq = useRef(0);
+
+  const registerPackTarget = useCallback((target: PackTarget) => {
+    packTarget.current = target;
+    return () => {
+      if (packTarget.current === target) packTarget.current = null;
+    };
+  }, []);
+
+  const submitScan = useCallback(
+    (text: string): ScanSubmitResult => {
+      const kind = classifyScan(text);
+      if (kind === 'empty') return 'empty';
+      if (kind === 'erezept') {
+        // $accept changes state at the Fachdienst: it is done as a named staff member or not at all (architecture §2).
+        if (!staff) {
+          setNeedsStaff(true);
+          return 'needs-staff';
+        }
+        setNeedsStaff(false);
+        setPack(null);
+        accept(text, {
+          onSuccess: ({ results }) => {
+            const first = results.find((r) => r.ok);
+            if (first) openCase(first.prescriptionId);
+          },
+        });
+        return 'taken';
+      }
+      const parsed = parsePackCode(text);
+      seq.current += 1;
+      const at = { seq: seq.current, caseId };
+      if (!parsed.ok) {
+        setPack({ ...at, kind: 'invalid', message: parsed.error.message });
+        return 'taken';
+      }
+      const target = packTarget.current;
+      setPack(
+        target
+          ? { ...at, kind: 'applied', code: parsed.data, outcome: target(parsed.data) }
+          : { ...at, kind: 'no-target', code: parsed.data },
+      );
+      return 'taken';
+    },
+    [staff, accept, openCase, caseId],
+  );
+
+  const value = useMemo(
+    // A pack notice belongs to the screen it was scanned on; another case or the inbox do not show it.
+    () => ({ submitScan, erezept, needsStaff: needsStaff && !staff, pack: pack?.caseId === caseId ? pack : null, registerPackTarget }),
+    [submitScan, erezept, needsStaff, staff, pack, caseId, registerPackTarget],
+  );
+  return <ScanContext.Provider value={value}>{children}</ScanContext.Provider>;
+}
+
+export function useScan(): ScanContextValue {
+  const value = useContext(ScanContext);
+  if (!value) throw new Error('useScan() outside <ScanProvider>');
+  return value;
+}

@@ -1,0 +1,60 @@
+/**
+ * Keyboard-wedge scans on every screen (issue 5 item 1, architecture §5): one window-level key listener in the
+ * capture phase feeds the detector. When a burst turns out to be a scan, its Enter is swallowed, the focused
+ * field gets back the value it had before the burst (the scanner's keys must not stay in a batch or PZN field),
+ * and the text goes to `onScan`. The scan field itself is left alone: it takes scans and manual entry through
+ * its own Enter, with the same routing.
+ */
+import { useEffect, useRef } from 'react';
+import { isModalOpen } from '../../components/Modal';
+import { restoreField, snapshotField, type FieldSnapshot } from './field-snapshot';
+import { createScanDetector, GROUP_SEPARATOR } from './scan-detector';
+import { useScannerSettings } from './scanner-settings';
+
+/** Marks the manual scan field: keys typed there are its own business. */
+export const SCAN_FIELD_ATTRIBUTE = 'data-scan-field';
+
+const inScanField = (target: EventTarget | null): boolean =>
+  target instanceof Element && target.closest(`[${SCAN_FIELD_ATTRIBUTE}]`) !== null;
+
+export function useWedgeScanner(onScan: (text: string) => void, enabled = true): void {
+  const settings = useScannerSettings();
+  const onScanRef = useRef(onScan);
+  useEffect(() => {
+    onScanRef.current = onScan;
+  });
+
+  useEffect(() => {
+    if (!enabled) return;
+    const detector = createScanDetector(settings.detector);
+    const now = settings.now ?? (() => performance.now());
+    let snapshot: FieldSnapshot | undefined;
+
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.isComposing) return;
+      // Behind an open dialog (e.g. „Rezept löschen?“) nothing is scanned into the case.
+      if (inScanField(e.target) || isModalOpen()) {
+        detector.reset();
+        snapshot = undefined;
+        return;
+      }
+      const verdict = detector.feed({ key: e.key, time: now(), ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
+      if (verdict.type === 'char') {
+        // keydown comes before the character lands: this is the field's value before the burst
+        if (verdict.startsBurst) snapshot = snapshotField(document.activeElement);
+        // Ctrl+] stands for the group separator here and must not trigger anything else
+        if (verdict.char === GROUP_SEPARATOR) e.preventDefault();
+        return;
+      }
+      if (verdict.type === 'scan') {
+        e.preventDefault();
+        e.stopPropagation();
+        if (snapshot) restoreField(snapshot);
+        snapshot = undefined;
+        onScanRef.current(verdict.text);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, [enabled, settings]);
+}

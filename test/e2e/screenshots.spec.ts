@@ -1,0 +1,119 @@
+/**
+ * Screenshots of the main screens for docs/screenshots/ (issue 5 item 11), at 1280×900: inbox, prescription
+ * with editor, versions and changes, receipt, confirmation dialog. They are written by the real app in browser
+ * mode against the simulator — training banner included, as a trainer would see it.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
+import { chromiumArgs } from '../../playwright.config';
+import { repoRoot } from '../fixtures';
+import { CounterPage } from './kit/counter-page';
+import { EditorPage } from './kit/editor-page';
+import { expect, test } from './kit/fixtures';
+import { InboxPage } from './kit/inbox-page';
+import { PrescriptionPage } from './kit/prescription-page';
+import { ReceiptPage } from './kit/receipt-page';
+import { packCode } from './kit/scanner';
+
+const outDir = join(repoRoot, 'docs', 'screenshots');
+
+// German date inputs (dd.mm.yyyy) need Chromium's UI language, not only the page locale.
+test.use({
+  viewport: { width: 1280, height: 900 },
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...chromiumArgs, '--lang=de-DE'],
+    env: { ...process.env, LANGUAGE: 'de_DE', LANG: 'de_DE.UTF-8' },
+  },
+});
+
+test('screenshots of the main screens', async ({ app, sim, page }) => {
+  test.setTimeout(90_000);
+  mkdirSync(outDir, { recursive: true });
+  const shot = (name: string) => page.screenshot({ path: join(outDir, `${name}.png`) });
+
+  const counter = new CounterPage(page);
+  const inbox = new InboxPage(page);
+  const prescription = new PrescriptionPage(page);
+  const editor = new EditorPage(page);
+  const receipt = new ReceiptPage(page);
+
+  // a few cases in different states for the inbox
+  const closed = await sim.createPrescription({ flowType: '160' });
+  const sent = await sim.createPrescription({ flowType: '200', medication: 'wirkstoff' });
+  const tRezept = await sim.createPrescription({ flowType: '166' });
+  const main = await sim.createPrescription({ flowType: '160' });
+
+  await counter.open(app.appUrl);
+  await counter.chooseStaff('AB');
+
+  for (const created of [closed, sent]) {
+    await counter.scan(created.dataMatrix);
+    await expect(prescription.prescriptionId).toHaveText(created.taskId);
+    await editor.field(0, 'batch').fill('B2026-41');
+    await editor.field(0, 'expiry').fill('2028-03-31');
+    if (created === sent) {
+      const article = demoCatalog.all().find((a) => a.securPharm && a.category === '00')!;
+      await editor.field(0, 'kind').selectOption('pzn');
+      await editor.field(0, 'pzn').fill(article.pzn);
+    }
+    await editor.submit();
+    await expect(editor.confirmation).toBeVisible();
+    if (created === closed) {
+      await editor.close();
+      await expect(receipt.root).toBeVisible();
+    }
+  }
+  await counter.scan(tRezept.dataMatrix);
+  await expect(prescription.tRezeptMarker).toBeVisible();
+
+  // 1. the prescription beside the editor, with a second entry from a pack scan
+  await counter.scan(main.dataMatrix);
+  await expect(prescription.prescriptionId).toHaveText(main.taskId);
+  const prescribedPzn = await editor.field(0, 'pzn').inputValue();
+  const other = demoCatalog.all().find((a) => a.securPharm && a.category === '00' && a.pzn !== prescribedPzn)!;
+  await editor.field(0, 'batch').fill('X4711');
+  await editor.field(0, 'expiry').fill('2028-09-30');
+  await editor.addEntry();
+  await editor.scanPack(packCode({ pzn: other.pzn, batch: 'LOT2026', expiry: '2029-01-31', serial: 'SN8812' }), { index: 1, field: 'pzn' });
+  await expect(editor.packScanResult).toBeVisible();
+  await page.getByTestId('app-name').click();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot('prescription-editor');
+
+  // 2. changes since the last confirmed submission, and the versions
+  await editor.submit();
+  await expect(editor.version(1)).toBeVisible();
+  await editor.field(1, 'packs').fill('2');
+  await editor.field(0, 'batch').fill('X4712');
+  await expect(editor.unsentChanges).toBeVisible();
+  await editor.submit();
+  await expect(editor.version(2)).toBeVisible();
+  await editor.field(0, 'dosage').fill('1-0-1');
+  await expect(editor.diff).toBeVisible();
+  const details = await editor.showVersion(2);
+  await expect(details).toBeVisible();
+  await editor.changes.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -12));
+  await shot('versions-diff');
+
+  // 3. the confirmation dialog of „Rezept zurückgeben“
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await prescription.rejectButton.click();
+  await expect(prescription.dialog('reject').root).toBeVisible();
+  await shot('confirm-dialog');
+  await page.keyboard.press('Escape');
+  await expect(prescription.dialog('reject').root).toHaveCount(0);
+
+  // 4. the receipt of the closed case
+  await inbox.show();
+  await inbox.open(closed.taskId);
+  await expect(receipt.root).toBeVisible();
+  await shot('receipt');
+
+  // 5. the inbox with cases in every state
+  await inbox.show();
+  await expect(inbox.rows()).toHaveCount(4);
+  await shot('inbox');
+});
