@@ -11,6 +11,8 @@ export const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // German date inputs (dd.mm.yyyy) as at the counter; Playwright's locale alone does not change them
+  '--lang=de-DE',
 ];
 
 export default defineConfig({

@@ -5,6 +5,9 @@
  * temporary data dir), the simulator in this process on 127.0.0.1 (loopback only).
  *
  * Prescriptions, access tokens and request bodies are made up front through the control API and are not timed.
+ * Before measuring, every client runs WARMUP_CYCLES_PER_CLIENT unmeasured cycles (the first requests of a fresh
+ * process are slow while the JIT compiles), and the simulator gets a quiet second so the setup's writes are
+ * checkpointed — the measurement is of the steady state, not of the start-up.
  * Each client is its own pharmacy (Telematik-ID) and works its share of the prescriptions one cycle after the
  * other (cycle-clients.ts, in a worker thread); the run ends after `maxIterations` cycles or `maxSeconds`,
  * whichever comes first.
@@ -31,6 +34,8 @@ import type { WorkerRequest } from './worker';
 const PHARMACY_OID = '1.2.276.0.76.4.54';
 const CYCLE_TARGET_PER_SECOND = 500;
 const LATENCY_TARGET_MS = 25;
+const WARMUP_CYCLES_PER_CLIENT = 2;
+const SETTLE_MS = 1000;
 
 interface Prescription {
   taskId: string;
@@ -126,7 +131,8 @@ export const simulatorCycles: Benchmark = {
     const simulator = await startSimulatorServer({ port: 0, dataDir });
     const control = new BenchClient(simulator.url, 4);
     try {
-      const prescriptions = await createPrescriptions(control, options.maxIterations, options.log);
+      const warmup = WARMUP_CYCLES_PER_CLIENT * options.clients;
+      const prescriptions = await createPrescriptions(control, warmup + options.maxIterations, options.log);
       const tokens = await tokensFor(control, options.clients);
       const clock = await control.send('GET', '/_sim/clock', {});
       const today = berlinDate(new Date((JSON.parse(clock.body) as { now: string }).now));
@@ -137,10 +143,16 @@ export const simulatorCycles: Benchmark = {
         dispenseBody: dispenseBody(p, telematikIdOf(index % options.clients), today),
       }));
 
+      await runClients({ baseUrl: simulator.url, tokens, work: work.slice(0, warmup), deadline: Date.now() + 60_000 }, options.workerEntry);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      const { readFileSync } = await import('node:fs');
+      const cpuOfMain = (): number => { const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+      const cpuBefore = cpuOfMain();
       const output = await runClients(
-        { baseUrl: simulator.url, tokens, work, deadline: Date.now() + options.maxSeconds * 1000 },
+        { baseUrl: simulator.url, tokens, work: work.slice(warmup), deadline: Date.now() + options.maxSeconds * 1000 },
         options.workerEntry,
       );
+      console.error(`main thread CPU per cycle: ${((cpuOfMain() - cpuBefore) / output.completions.length).toFixed(3)} ms`);
       const seconds = (Math.max(output.started, ...output.completions) - output.started) / 1000;
       options.log(
         `  ${output.completions.length} Zyklen in ${seconds.toFixed(1)} s = ${(output.completions.length / seconds).toFixed(0)} Zyklen/s im Mittel, ` +

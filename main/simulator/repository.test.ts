@@ -104,6 +104,32 @@ it('SQLite writes the signed prescription once, beside the Task, and still reads
   reopened.close();
 });
 
+it('SQLite stores dispense set and receipt beside the Task and reads them back after a reopen', () => {
+  const file = sqliteFile();
+  const repo = new SqliteTaskRepository(file);
+  const dispenses = [{ medicationDispense: { resourceType: 'MedicationDispense', id: 'a' }, medication: { resourceType: 'Medication', id: 'm' } }];
+  const receipt = { resourceType: 'Bundle', id: 'r' };
+  repo.put({ ...task('160.000.000.000.001.54', 'in-progress'), dispenses });
+  repo.put({ ...repo.get('160.000.000.000.001.54')!, status: 'completed', receipt });
+  repo.put({ ...task('160.000.000.000.002.51', 'in-progress'), dispenses });
+  repo.put({ ...repo.get('160.000.000.000.002.51')!, status: 'ready', dispenses: [] });
+  repo.close();
+  const reopened = new SqliteTaskRepository(file);
+  expect(reopened.get('160.000.000.000.001.54')).toMatchObject({ status: 'completed', dispenses, receipt });
+  expect(reopened.get('160.000.000.000.002.51')).toMatchObject({ status: 'ready', dispenses: [], receipt: null });
+  reopened.close();
+});
+
+it('SQLite hands out Tasks whose nested parts cannot be changed in place (operations replace them)', () => {
+  const repo = new SqliteTaskRepository(sqliteFile());
+  repo.put({ ...task('160.000.000.000.001.54'), dispenses: [{ medicationDispense: { resourceType: 'MedicationDispense' }, medication: null }] });
+  const loaded = repo.get('160.000.000.000.001.54')!;
+  loaded.status = 'in-progress'; // the top level is the caller's copy
+  expect(() => loaded.dispenses.push({ medicationDispense: { resourceType: 'MedicationDispense' }, medication: null })).toThrow(TypeError);
+  expect(repo.get('160.000.000.000.001.54')!.status).toBe('ready');
+  repo.close();
+});
+
 it('SQLite keeps tasks, sequence and settings across a reopen', () => {
   const file = sqliteFile();
   const first = new SqliteTaskRepository(file);

@@ -99,7 +99,9 @@ export async function createTestSimulator(
       ...init.headers,
     };
     if (init.contentType) headers['content-type'] = init.contentType;
-    return app.request(path, { method, headers, body: init.body });
+    // a copy on a plain ArrayBuffer: what BodyInit accepts under the DOM typings too
+    const body = typeof init.body === 'string' || init.body === undefined ? init.body : new Uint8Array(init.body);
+    return app.request(path, { method, headers, body });
   };
 
   const sim: TestSimulator = {

@@ -18,7 +18,8 @@ import { packCode } from './kit/scanner';
 
 const outDir = join(repoRoot, 'docs', 'screenshots');
 
-// German date inputs (dd.mm.yyyy) need Chromium's UI language, not only the page locale.
+// Date inputs render in Chromium's UI language, not the page locale: German (dd.mm.yyyy) only where Chromium has
+// its German locale data (Debian: chromium-l10n); without it they show the en-US format.
 test.use({
   viewport: { width: 1280, height: 900 },
   launchOptions: {
@@ -115,5 +116,6 @@ test('screenshots of the main screens', async ({ app, sim, page }) => {
   // 5. the inbox with cases in every state
   await inbox.show();
   await expect(inbox.rows()).toHaveCount(4);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot('inbox');
 });

@@ -62,4 +62,45 @@ describe('app shell', () => {
     renderWithProviders({ bridge: fake.bridge });
     expect(await screen.findByRole('alert')).toHaveTextContent('Die Einstellungen konnten nicht gelesen werden.');
   });
+
+  it('switches to English and remembers the choice', async () => {
+    const { user } = renderWithProviders({ bridge: createFakeBridge().bridge });
+    const select = await screen.findByTestId('language-switch');
+    expect(select).toHaveDisplayValue('Deutsch');
+    expect(screen.getByLabelText('Rezeptcode scannen')).toBe(screen.getByTestId('scan-input'));
+
+    await user.selectOptions(select, 'en');
+
+    expect(await screen.findByLabelText('Scan prescription code')).toBe(screen.getByTestId('scan-input'));
+    expect(screen.getByTestId('nav-inbox')).toHaveTextContent('Cases');
+    expect(localStorage.getItem('erx.language')).toBe('en');
+    expect(document.documentElement.lang).toBe('en');
+  });
+
+  it('shows every main shortcut on its control', async () => {
+    const { bridge } = createFakeBridge({ cases: [caseDetail()] });
+    renderWithProviders({ bridge, initialCase: ids.first });
+    await screen.findByTestId('dispense-form');
+    const shortcuts: [string, string][] = [
+      ['nav-inbox', 'Alt+V'],
+      ['scan-input', 'Alt+S'],
+      ['staff-switch', 'Alt+M'],
+      ['reject-case', 'Alt+R'],
+      ['abort-case', 'Alt+L'],
+      ['add-entry', 'Alt+N'],
+      ['submit-dispense', 'Alt+Ü Control+Enter'],
+      ['close-case', 'Alt+A'],
+      ['patient-preview-open', 'Alt+B'],
+    ];
+    for (const [testId, keys] of shortcuts) expect(screen.getByTestId(testId), testId).toHaveAttribute('aria-keyshortcuts', keys);
+    expect(screen.getByTestId('add-entry')).toHaveTextContent('Alt+N');
+  });
+
+  it('focuses the scan field with Alt+S from anywhere', async () => {
+    const { bridge } = createFakeBridge({ cases: [caseDetail()] });
+    const { user } = renderWithProviders({ bridge, initialCase: ids.first });
+    await user.click(await screen.findByTestId('dispense-entry-0-batch'));
+    await user.keyboard('{Alt>}s{/Alt}');
+    expect(screen.getByTestId('scan-input')).toHaveFocus();
+  });
 });

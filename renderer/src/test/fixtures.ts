@@ -54,20 +54,28 @@ export function prescription(overrides: Partial<PrescriptionView> = {}): Prescri
   };
 }
 
+type PznMedication = Extract<DispenseEntry['medication'], { kind: 'pzn' }>;
+
+/** The prescribed Sumatriptan as a dispensed finished product. */
+export function pznMedication(overrides: Partial<PznMedication> = {}): PznMedication {
+  return {
+    kind: 'pzn',
+    pzn: '06313728',
+    name: 'Sumatriptan-1a Pharma 100 mg Tabletten',
+    normSize: 'N1',
+    form: 'TAB',
+    packSize: '20 St',
+    ingredients: [],
+    category: '00',
+    vaccine: false,
+    ...overrides,
+  };
+}
+
 export function entry(overrides: Partial<DispenseEntry> = {}): DispenseEntry {
   return {
     key: 'entry-1',
-    medication: {
-      kind: 'pzn',
-      pzn: '06313728',
-      name: 'Sumatriptan-1a Pharma 100 mg Tabletten',
-      normSize: 'N1',
-      form: 'TAB',
-      packSize: '20 St',
-      ingredients: [],
-      category: '00',
-      vaccine: false,
-    },
+    medication: pznMedication(),
     packs: 1,
     serials: [],
     whenHandedOver: '2026-10-05',

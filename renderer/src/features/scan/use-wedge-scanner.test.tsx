@@ -5,7 +5,7 @@ import type { Pzn } from '../../../../shared/erezept/identifiers';
 import { ntinOf } from '../../../../shared/erezept/pack-code';
 import { emptyCatalogForTests } from '../../test/catalog';
 import { createFakeBridge } from '../../test/fake-bridge';
-import { caseDetail, entry, ids } from '../../test/fixtures';
+import { caseDetail, entry, ids, pznMedication } from '../../test/fixtures';
 import { humanTiming, renderWithProviders, scannerTiming } from '../../test/render-app';
 
 const ibuprofen: Article = {
@@ -54,10 +54,15 @@ describe('wedge scans in the dispense editor', () => {
   });
 
   it("leaves none of the scanner's characters in the focused field", async () => {
-    const detail = caseDetail({ draft: [entry({ medication: { ...entry().medication, pzn: ibuprofen.pzn }, batch: { lot: 'LOT77', expiry: '2028-06-30' }, serials: ['SN1'] })] });
-    const { user } = await openCase({ scanner: scannerTiming(), detail });
+    const detail = caseDetail({ draft: [entry({ medication: pznMedication({ pzn: ibuprofen.pzn }), batch: { lot: 'LOT77', expiry: '2028-06-30' }, serials: ['SN1'] })] });
+    // the pharmacist types (slowly), then the scanner fires (fast)
+    let step = 150;
+    let now = 0;
+    const { user } = await openCase({ scanner: { now: () => (now += step) }, detail });
     await user.click(field(0, 'dosage'));
     await user.type(field(0, 'dosage'), '1-0-1', { skipClick: true });
+    now += 1000; // the pharmacist pauses, then scans
+    step = 5;
 
     await user.keyboard(keys(pack('LOT77', 'SN2')));
 
@@ -112,6 +117,8 @@ describe('wedge scans elsewhere', () => {
     const dialog = screen.getByRole('dialog');
     await user.keyboard(keys(pack('LOT1', 'SN1')));
     expect(screen.queryByTestId('pack-scan-result')).not.toBeInTheDocument();
-    expect(within(dialog).getByTestId('reject-dialog-cancel')).toBeVisible();
+    // the scanner's Enter did not press the focused Cancel button either
+    expect(dialog).toBeInTheDocument();
+    expect(within(dialog).getByTestId('reject-dialog-cancel')).toHaveFocus();
   });
 });

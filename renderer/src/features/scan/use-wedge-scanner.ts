@@ -32,8 +32,7 @@ export function useWedgeScanner(onScan: (text: string) => void, enabled = true):
 
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.isComposing) return;
-      // Behind an open dialog (e.g. „Rezept löschen?“) nothing is scanned into the case.
-      if (inScanField(e.target) || isModalOpen()) {
+      if (inScanField(e.target)) {
         detector.reset();
         snapshot = undefined;
         return;
@@ -51,7 +50,9 @@ export function useWedgeScanner(onScan: (text: string) => void, enabled = true):
         e.stopPropagation();
         if (snapshot) restoreField(snapshot);
         snapshot = undefined;
-        onScanRef.current(verdict.text);
+        // While a dialog (e.g. „Rezept löschen?“) is open the scan is dropped: its Enter must not press the
+        // dialog's focused button, and nothing may change behind it.
+        if (!isModalOpen()) onScanRef.current(verdict.text);
       }
     };
     window.addEventListener('keydown', onKeyDown, true);

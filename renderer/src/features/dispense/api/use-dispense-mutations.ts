@@ -7,6 +7,7 @@ import type { DispenseEntry } from '../../../../../shared/erezept/dispense-entry
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { useBridge } from '../../../app/bridge-context';
 import { invoke } from '../../../lib/invoke';
+import { recordAppTime } from '../../app-info/api/app-clock';
 import { caseKeys } from '../../cases/api/case-query';
 import { storeCaseDetail } from '../../cases/api/use-case-mutations';
 
@@ -24,7 +25,10 @@ export function useSubmitDispense() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (req: ListRequest) => invoke(bridge, 'submitDispense', req),
-    onSuccess: ({ outcome: _outcome, notice: _notice, ...detail }) => storeCaseDetail(queryClient, detail),
+    onSuccess: ({ outcome, notice: _notice, ...detail }) => {
+      if (outcome === 'sent') recordAppTime(queryClient, detail.lastDispenseAt);
+      return storeCaseDetail(queryClient, detail);
+    },
   });
 }
 
@@ -44,10 +48,12 @@ export function useSaveDraft() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (req: ListRequest) => invoke(bridge, 'saveDraft', req),
-    onSuccess: (_saved, req) =>
+    onSuccess: (saved, req) => {
+      recordAppTime(queryClient, saved.savedAt);
       queryClient.setQueryData<CaseDetail>(caseKeys.detail(req.prescriptionId), (old) =>
         old ? { ...old, draft: req.entries } : old,
-      ),
+      );
+    },
   });
 }
 

@@ -4,7 +4,7 @@ import type { Article, ArticleCatalog } from '../../../../../shared/erezept/cata
 import type { Pzn } from '../../../../../shared/erezept/identifiers';
 import { emptyCatalogForTests } from '../../../test/catalog';
 import { createFakeBridge } from '../../../test/fake-bridge';
-import { appError, caseDetail, entry, ids, receipt } from '../../../test/fixtures';
+import { appError, caseDetail, dispensedCase, entry, ids, receipt } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
 
 const ibuprofen: Article = {
@@ -208,5 +208,154 @@ describe('dispense form', () => {
     const [request] = fake.calls.saveDraft.mock.calls.at(-1)!;
     expect(request.entries).toEqual([expect.objectContaining({ batch: { lot: 'B7', expiry: '2028-01-31' } })]);
     expect(await screen.findByTestId('draft-status')).toHaveTextContent('Entwurf gespeichert um 10:30');
+  });
+
+  it('duplicates an entry for a second batch: same article, fresh batch, one pack', async () => {
+    const { user, fake } = await openCase();
+    await user.type(field(0, 'batch'), 'B1');
+    setDate(field(0, 'expiry'), '2028-03-31');
+    await user.click(field(0, 'duplicate'));
+
+    expect(screen.getByTestId('dispense-entry-1')).toBeVisible();
+    expect(field(1, 'pzn')).toHaveValue('06313728');
+    expect(field(1, 'batch')).toHaveValue('');
+    await user.type(field(1, 'batch'), 'B2');
+    setDate(field(1, 'expiry'), '2028-04-30');
+    await user.click(screen.getByTestId('submit-dispense'));
+
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+    const entries = fake.calls.submitDispense.mock.calls[0]![0].entries;
+    expect(entries.map((e) => [e.medication.kind === 'pzn' ? e.medication.pzn : '', e.batch?.lot])).toEqual([
+      ['06313728', 'B1'],
+      ['06313728', 'B2'],
+    ]);
+    expect(entries[0]!.key).not.toBe(entries[1]!.key);
+  });
+
+  it('adds, duplicates and removes entries with Alt+N, Alt+K and Alt+Entf', async () => {
+    const { user } = await openCase();
+    await user.keyboard('{Alt>}n{/Alt}');
+    expect(field(1, 'pzn')).toHaveFocus();
+    await user.type(field(1, 'pzn'), '04773414');
+    await user.keyboard('{Alt>}k{/Alt}');
+    expect(field(2, 'pzn')).toHaveValue('04773414');
+    await user.click(field(0, 'batch'));
+    await user.keyboard('{Alt>}{Delete}{/Alt}');
+    expect(screen.queryByTestId('dispense-entry-2')).not.toBeInTheDocument();
+    expect(field(0, 'pzn')).toHaveValue('04773414');
+  });
+
+  it('switches an entry to Freitext, Wirkstoff or Rezeptur and sends that kind', async () => {
+    const { user, fake } = await openCase();
+    await user.selectOptions(field(0, 'kind'), 'rezeptur');
+    expect(screen.queryByTestId('dispense-entry-0-pzn')).not.toBeInTheDocument();
+    expect(field(0, 'name')).toHaveValue('Sumatriptan-1a Pharma 100 mg Tabletten');
+    await user.clear(field(0, 'name'));
+    await user.type(field(0, 'name'), 'Hydrophile Creme');
+    await user.type(field(0, 'component-0-name'), 'Triamcinolonacetonid');
+    await user.type(field(0, 'component-0-amount'), '0,1 g');
+    await user.click(field(0, 'component-add'));
+    await user.type(field(0, 'component-1-name'), 'Basiscreme DAC');
+
+    await user.click(screen.getByTestId('add-entry'));
+    await user.selectOptions(field(1, 'kind'), 'freitext');
+    await user.type(field(1, 'name'), 'Kamillenblüten 100 g');
+
+    await user.click(screen.getByTestId('submit-dispense'));
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+    const [rezeptur, freitext] = fake.calls.submitDispense.mock.calls[0]![0].entries;
+    expect(rezeptur!.medication).toMatchObject({
+      kind: 'rezeptur',
+      name: 'Hydrophile Creme',
+      components: [{ name: 'Triamcinolonacetonid', amount: '0,1 g' }, { name: 'Basiscreme DAC' }],
+    });
+    expect(freitext!.medication).toMatchObject({ kind: 'freitext', text: 'Kamillenblüten 100 g' });
+  });
+
+  it('shows pre-flight findings at their fields while editing and sends nothing while one is an error', async () => {
+    const securPharmCatalog: ArticleCatalog = {
+      ...emptyCatalogForTests,
+      byPzn: (pzn) => (pzn === ibuprofen.pzn ? ibuprofen : pzn === '06313728' ? { ...ibuprofen, pzn: '06313728' as Pzn, name: 'Sumatriptan' } : undefined),
+    };
+    const fake = createFakeBridge({ cases: [caseDetail()] });
+    const { user } = renderWithProviders({ bridge: fake.bridge, catalog: securPharmCatalog, initialCase: ids.first });
+    await screen.findByTestId('dispense-form');
+
+    // a securPharm pack without batch: the entry says so before anything is sent (A_21105-02)
+    expect(await screen.findByTestId('dispense-entry-0-findings')).toHaveTextContent('Fehler: securPharm-Packung');
+    // a handover date in the future (and after the Einlösefrist): at its field
+    setDate(field(0, 'handed-over'), '2099-01-01');
+    expect(await screen.findByTestId('dispense-entry-0-handed-over-finding')).toHaveTextContent('liegt in der Zukunft');
+
+    await user.click(screen.getByTestId('submit-dispense'));
+    expect(await screen.findByTestId('dispense-blocked')).toHaveTextContent('Nicht gesendet: 3 Fehler');
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+    expect(field(0, 'handed-over')).toHaveFocus();
+  });
+
+  it('shows what changed since the last confirmed list, entry by entry', async () => {
+    const { user } = await openCase(dispensedCase());
+    expect(screen.getByTestId('dispense-confirmation')).toHaveTextContent('Abgabe übermittelt um 10:20');
+    expect(screen.getByTestId('dispense-diff-none')).toHaveTextContent('Keine Änderungen');
+    expect(screen.queryByTestId('dispense-unsent-changes')).not.toBeInTheDocument();
+
+    await user.clear(field(0, 'batch'));
+    await user.type(field(0, 'batch'), 'B9');
+    await user.click(screen.getByTestId('add-entry'));
+    await user.type(field(1, 'pzn'), '04773414');
+
+    const diff = await screen.findByTestId('dispense-diff');
+    expect(diff).toHaveTextContent('Position 1 geändert');
+    expect(diff).toHaveTextContent('Charge: B1 → B9');
+    expect(diff).toHaveTextContent('Position 2 neu: Ibudolor 400 mg Filmtabletten');
+    expect(screen.getByTestId('dispense-entry-0-change')).toHaveTextContent('geändert');
+    expect(screen.getByTestId('dispense-entry-1-change')).toHaveTextContent('neu');
+    expect(screen.getByTestId('dispense-unsent-changes')).toBeVisible();
+  });
+
+  it('does not send a list equal to the last confirmed one (each $dispense notifies the patient)', async () => {
+    const { user, fake } = await openCase(dispensedCase());
+    await user.click(screen.getByTestId('submit-dispense'));
+    expect(await screen.findByTestId('dispense-unchanged')).toHaveTextContent('nicht erneut gesendet');
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+  });
+
+  it('sends it to main after a lost answer, which reconciles instead of refusing', async () => {
+    const detail = dispensedCase({ outcomeUnknown: true });
+    const { user, fake } = await openCase(detail);
+    fake.calls.submitDispense.mockResolvedValueOnce({
+      ok: true,
+      data: { ...detail, outcomeUnknown: false, outcome: 'reconciled', notice: 'Die frühere Übermittlung ist angekommen.' },
+    } as never);
+    await user.click(screen.getByTestId('submit-dispense'));
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+    expect(await screen.findByTestId('dispense-unchanged')).toHaveTextContent('Die frühere Übermittlung ist angekommen.');
+  });
+
+  it('previews what the patient will see, built by main from the current list', async () => {
+    const { user, fake } = await openCase();
+    await user.type(field(0, 'batch'), 'B7');
+    setDate(field(0, 'expiry'), '2028-01-31');
+    await user.click(screen.getByTestId('patient-preview-open'));
+    const preview = await screen.findByRole('dialog', { name: 'So sieht der Patient die Abgabe' });
+    expect(fake.calls.previewPatientView).toHaveBeenCalledWith({ prescriptionId: ids.first, entries: [expect.objectContaining({ batch: { lot: 'B7', expiry: '2028-01-31' } })] });
+    expect(within(preview).getByTestId('patient-preview-item-0')).toHaveTextContent('Sumatriptan-1a Pharma 100 mg Tabletten');
+    expect(within(preview).getByTestId('patient-preview-item-0')).toHaveTextContent('Charge B7, verwendbar bis 31.01.2028');
+    expect(within(preview).getByTestId('patient-preview-item-0')).toHaveTextContent('Dosierung: 1-0-1-0');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+  });
+
+  it('keeps an incomplete list locally and restores it when the case is opened again', async () => {
+    const first = await openCase();
+    await first.user.type(field(0, 'batch'), 'HALF');
+    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'local'), { timeout: 3000 });
+    expect(first.fake.calls.saveDraft).not.toHaveBeenCalled();
+    first.unmount();
+
+    await openCase();
+    expect(screen.getByTestId('draft-restored')).toBeVisible();
+    expect(field(0, 'batch')).toHaveValue('HALF');
   });
 });

@@ -5,38 +5,36 @@
  * Pre-flight findings of both rule sets appear at their fields while editing; pack scans land here.
  * The form is rendered only once the case is loaded and takes the draft as its defaultValues.
  */
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { FormProvider, useFieldArray, useForm, useWatch } from 'react-hook-form';
+import { useState } from 'react';
+import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { berlinDate } from '../../../../../shared/erezept/dates';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
 import { hasErrors } from '../../../../../shared/erezept/findings';
-import type { PackCode } from '../../../../../shared/erezept/pack-code';
 import type { AppError, CaseDetail } from '../../../../../shared/ipc/contract';
-import { useArticleCatalog } from '../../../app/catalog-context';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
+import { useAppToday } from '../../app-info/api/app-clock';
 import { isExpired } from '../../prescription/components/DeadlineNotice';
-import { useScan } from '../../scan/scan-context';
 import { useCloseCase, usePatientPreview, useSubmitDispense } from '../api/use-dispense-mutations';
 import { ChangeList } from '../components/ChangeList';
 import { PatientPreview } from '../components/PatientPreview';
 import { DispenseEntryFields } from './DispenseEntryFields';
 import { dispenseResolver } from './dispense-resolver';
 import { normalizeFormValues, type DispenseFormInput, type DispenseFormOutput } from './dispense-form-schema';
-import { diffEntries, sameList } from './entry-diff';
-import { applyPackScan, duplicateEntry, entryIndexOf, type PackScanOutcome } from './entry-editing';
+import { sameList } from './entry-diff';
+import { duplicateEntry, entryIndexOf } from './entry-editing';
 import { FieldFindingsProvider } from './findings-context';
 import { FindingText } from './FindingText';
 import { fieldOfFindingPath } from './finding-paths';
+import { DraftStatus, FormActions } from './FormActions';
 import { blankEntry, initialEntries, newEntryKey } from './initial-entries';
 import { lastConfirmedDispenseAt } from './last-dispense';
 import { readLocalDraft } from './local-draft';
-import { groupFindings, preflightFindings, type PreflightContext } from './preflight';
-import { DraftStatus, FormActions } from './FormActions';
 import { useDraftAutosave } from './use-draft-autosave';
+import { useLiveChecks } from './use-live-checks';
+import { usePackScanTarget } from './use-pack-scan-target';
 
 interface Props {
   caseDetail: CaseDetail;
@@ -50,17 +48,18 @@ type Notice = { kind: 'unchanged'; text: string } | { kind: 'blocked'; count: nu
 
 export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   const { t } = useTranslation();
-  const catalog = useArticleCatalog();
   const { prescriptionId } = caseDetail;
   const locked = caseDetail.readOnly;
-  const [today] = useState(() => berlinDate(new Date()));
+  // main's date (the simulator's in training): the hand-over date of new entries
+  const appToday = useAppToday();
+  const [today] = useState(appToday);
   // An incomplete list kept locally is newer than the saved draft (local-draft.ts).
   const [restored] = useState(() => (locked ? undefined : readLocalDraft(prescriptionId)));
   const form = useForm<DispenseFormInput, unknown, DispenseFormOutput>({
     defaultValues: { entries: restored?.entries ?? initialEntries(caseDetail, today) },
     resolver: dispenseResolver(t),
   });
-  const { control, handleSubmit, setError, reset, watch, getValues, setValue, setFocus } = form;
+  const { control, handleSubmit, setError, reset, watch, getValues, setFocus } = form;
   const { fields, append, remove, insert } = useFieldArray({ control, name: 'entries' });
   const submitDispense = useSubmitDispense();
   const closeCase = useCloseCase();
@@ -76,30 +75,8 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   const prescribed = caseDetail.prescription?.medication;
   const prescribedPzn = prescribed?.kind === 'pzn' ? prescribed.pzn : undefined;
 
-  // ---- live pre-flight and the changes since the last confirmed list ---------------------------------------
-  const watched = useWatch({ control }) as DispenseFormInput;
-  const values = useDeferredValue(watched);
-  const preflightContext = useMemo<PreflightContext>(
-    () => ({
-      prescriptionId,
-      kvnr: caseDetail.kvnr ?? caseDetail.prescription?.patient.kvnr,
-      telematikId,
-      prescription: caseDetail.prescription,
-      flowType: caseDetail.flowType,
-      acceptDate: caseDetail.acceptDate,
-      expiryDate: caseDetail.expiryDate,
-      today,
-      now: new Date(),
-      catalog,
-    }),
-    [prescriptionId, caseDetail.kvnr, caseDetail.prescription, caseDetail.flowType, caseDetail.acceptDate, caseDetail.expiryDate, telematikId, today, catalog],
-  );
-  const findings = useMemo(() => (locked || !values.entries ? [] : preflightFindings(values, preflightContext)), [locked, values, preflightContext]);
-  const grouped = useMemo(() => groupFindings(findings), [findings]);
+  const { values, grouped, changes, changeByKey, unsent, errorsOf } = useLiveChecks(control, caseDetail, telematikId);
   const confirmed = caseDetail.confirmedEntries;
-  const changes = useMemo(() => (confirmed && values.entries ? diffEntries(confirmed, values.entries) : undefined), [confirmed, values]);
-  const changeByKey = new Map(changes?.map((c) => [c.key, c]));
-  const unsent = changes?.some((c) => c.kind !== 'unchanged') ?? false;
 
   // ---- sending ------------------------------------------------------------------------------------------------
   const showFailure = (e: unknown) => {
@@ -113,7 +90,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
 
   /** Errors of the pre-flight stop the call before anything is sent; the focus goes to the first one. */
   const blockedByFindings = (input: DispenseFormOutput): boolean => {
-    const errors = preflightFindings(input, { ...preflightContext, now: new Date() }).filter((f) => f.severity === 'error');
+    const errors = errorsOf(input);
     if (!hasErrors(errors)) return false;
     setNotice({ kind: 'blocked', count: errors.length });
     const first = errors.find((f) => f.field);
@@ -173,31 +150,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   }, !locked);
   useShortcut(shortcuts.patientPreview, openPreview, !locked);
 
-  // ---- pack scans (issue 5 item 4) ---------------------------------------------------------------------------
-  const applyPack = (code: PackCode): PackScanOutcome => {
-    const entries = getValues('entries');
-    const result = applyPackScan(entries, {
-      code,
-      focusedIndex: focusedEntry(),
-      article: code.pzn ? catalog.byPzn(code.pzn) : undefined,
-      prescribedPzn,
-      today,
-      newKey: newEntryKey,
-    });
-    const { outcome } = result;
-    if (outcome.kind === 'added') append(result.entries[outcome.index]!, { shouldFocus: false });
-    else if (outcome.kind === 'filled' || outcome.kind === 'counted') {
-      setValue(`entries.${outcome.index}`, result.entries[outcome.index]!, { shouldDirty: true, shouldValidate: form.formState.isSubmitted });
-    }
-    return outcome;
-  };
-  const packTarget = useRef(applyPack);
-  useEffect(() => {
-    packTarget.current = applyPack;
-  });
-  const { registerPackTarget } = useScan();
-  const stablePackTarget = useCallback((code: PackCode) => packTarget.current(code), []);
-  useEffect(() => (locked ? undefined : registerPackTarget(stablePackTarget)), [locked, registerPackTarget, stablePackTarget]);
+  usePackScanTarget({ form, append, prescribedPzn, today, enabled: !locked });
 
   const confirmedAt = lastConfirmedDispenseAt(caseDetail);
   const arrayError = form.formState.errors.entries?.root?.message ?? form.formState.errors.entries?.message;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entry } from '../../../test/fixtures';
+import { entry, pznMedication } from '../../../test/fixtures';
 import { diffEntries, sameList } from './entry-diff';
 
 const confirmed = [
@@ -30,7 +30,7 @@ describe('diffEntries', () => {
   });
 
   it('reports added and removed entries by key', () => {
-    const edited = [confirmed[0]!, entry({ key: 'c', medication: { ...entry().medication, pzn: '04773414', name: 'Ibudolor' } })];
+    const edited = [confirmed[0]!, entry({ key: 'c', medication: pznMedication({ pzn: '04773414', name: 'Ibudolor' }) })];
     const changes = diffEntries(confirmed, edited);
     expect(changes).toEqual([
       expect.objectContaining({ kind: 'unchanged', key: 'a' }),
@@ -40,7 +40,7 @@ describe('diffEntries', () => {
   });
 
   it('counts another article with the same name as a change of the medication', () => {
-    const edited = [{ ...confirmed[0]!, medication: { ...entry().medication, pzn: '04773414' } }, confirmed[1]!];
+    const edited = [{ ...confirmed[0]!, medication: pznMedication({ pzn: '04773414' }) }, confirmed[1]!];
     expect(diffEntries(confirmed, edited)[0]).toMatchObject({ kind: 'changed', fields: [expect.objectContaining({ field: 'medication' })] });
   });
 

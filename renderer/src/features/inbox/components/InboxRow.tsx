@@ -12,10 +12,14 @@ export function InboxRow({ summary: c, onOpen }: { summary: CaseSummary; onOpen(
   return (
     <tr data-testid={`inbox-row-${id}`} data-status={c.status} className={ended ? 'row-ended' : undefined}>
       <td>
-        <button type="button" className="link-button mono" data-testid={`inbox-open-${id}`} onClick={onOpen}>
+        <button type="button" className="link-button mono nowrap" data-testid={`inbox-open-${id}`} onClick={onOpen}>
           {id}
         </button>
-        {isTRezept(c.flowType) ? <span className="badge badge-t"> {t('prescription.tRezept')}</span> : null}
+        {isTRezept(c.flowType) ? (
+          <span className="cell-sub">
+            <span className="badge badge-t">{t('prescription.tRezept')}</span>
+          </span>
+        ) : null}
       </td>
       <td>
         {c.patientName ? <span className="cell-main">{c.patientName}</span> : <span className="muted">{t('inbox.erased')}</span>}
@@ -35,14 +39,24 @@ export function InboxRow({ summary: c, onOpen }: { summary: CaseSummary; onOpen(
           </span>
         ) : null}
       </td>
-      <td>
-        {c.acceptDate ? <span className="cell-main">{t('inbox.acceptUntil', { date: formatDate(c.acceptDate) })}</span> : null}
-        {c.expiryDate ? <span className="cell-sub">{t('inbox.expiryUntil', { date: formatDate(c.expiryDate) })}</span> : null}
+      <td className="nowrap">
+        {c.acceptDate ? (
+          <span className="cell-main">
+            <span className="visually-hidden">{t('inbox.acceptUntil')} </span>
+            {formatDate(c.acceptDate)}
+          </span>
+        ) : null}
+        {c.expiryDate ? (
+          <span className="cell-sub">
+            <span className="visually-hidden">{t('inbox.expiryUntil')} </span>
+            {formatDate(c.expiryDate)}
+          </span>
+        ) : null}
       </td>
-      <td data-testid={`inbox-last-dispense-${id}`}>
+      <td className="nowrap" data-testid={`inbox-last-dispense-${id}`}>
         {c.lastDispenseAt ? formatDateTime(c.lastDispenseAt) : <span className="muted">–</span>}
       </td>
-      <td data-testid={`inbox-close-deadline-${id}`} data-state={c.closeDeadlineState}>
+      <td className="nowrap" data-testid={`inbox-close-deadline-${id}`} data-state={c.closeDeadlineState}>
         {c.closeDeadline ? (
           <>
             <span className="cell-main">{t('inbox.closeBy', { date: formatDate(c.closeDeadline) })}</span>

@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
+import { characterOf, GROUP_SEPARATOR } from '../scan-detector';
 import { SCAN_FIELD_ATTRIBUTE } from '../use-wedge-scanner';
 
 interface Props {
@@ -58,6 +59,12 @@ export function ScanField({ onScan, busy }: Props) {
         type="text"
         value={text}
         onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          // A wedge that cannot type ASCII 29 sends Ctrl+] for the group separator of a pack code.
+          if (characterOf({ key: e.key, time: 0, ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey }) !== GROUP_SEPARATOR) return;
+          e.preventDefault();
+          setText((current) => current + GROUP_SEPARATOR);
+        }}
         autoFocus
         autoComplete="off"
         spellCheck={false}

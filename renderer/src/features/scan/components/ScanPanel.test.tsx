@@ -1,5 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { Pzn } from '../../../../../shared/erezept/identifiers';
+import { ntinOf } from '../../../../../shared/erezept/pack-code';
 import { createFakeBridge } from '../../../test/fake-bridge';
 import { appError, appInfo, caseDetail, ids, prescription } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
@@ -110,5 +112,26 @@ describe('scan field', () => {
     expect(fake.calls.scanCode).not.toHaveBeenCalled();
     expect(screen.getByTestId('scan-needs-staff')).toHaveTextContent('Kürzel');
     expect(input).toHaveValue(token);
+  });
+});
+
+describe('pack codes in the scan field', () => {
+  it('routes a pack code typed into the scan field to the open editor, Ctrl+] as the group separator', async () => {
+    const fake = createFakeBridge({ cases: [caseDetail()] });
+    const { user } = renderWithProviders({ bridge: fake.bridge, initialCase: ids.first });
+    await screen.findByTestId('dispense-form');
+    const input = screen.getByTestId('scan-input');
+    await user.click(input);
+    // NTIN of the prescribed PZN 06313728, expiry 2028-06-30, batch LOT77, GS, serial SN1
+    await user.keyboard(`01${ntinOf('06313728' as Pzn)}17280630` + '10LOT77');
+    await user.keyboard('{Control>}]{/Control}');
+    await user.keyboard('21SN1{Enter}');
+
+    expect(fake.calls.scanCode).not.toHaveBeenCalled();
+    expect(input).toHaveValue('');
+    expect(screen.getByTestId('pack-scan-result')).toHaveAttribute('data-outcome', 'filled');
+    expect(screen.getByTestId('dispense-entry-0-batch')).toHaveValue('LOT77');
+    expect(screen.getByTestId('dispense-entry-0-expiry')).toHaveValue('2028-06-30');
+    expect(screen.getByTestId('dispense-entry-0-serials')).toHaveTextContent('SN1');
   });
 });

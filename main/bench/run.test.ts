@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, parseBenchArgs, runBenchmarks, summaryLine } from './run';
+import type { Benchmark } from './types';
+
+const dir = mkdtempSync(join(tmpdir(), 'erx-bench-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('parseBenchArgs', () => {
+  it('defaults to 2000 cycles, 60 s, 16 clients and bench/results.json', () => {
+    expect(parseBenchArgs([], '/repo')).toEqual({ iterations: 2000, seconds: 60, clients: 16, out: '/repo/bench/results.json' });
+  });
+  it.each([[['--only', 'nope']], [['--iterations', '0']], [['--seconds', '601']], [['--clients', 'x']], [['--fast']]])('refuses %j', (argv) => {
+    expect(parseBenchArgs(argv, '/repo')).toHaveProperty('error');
+  });
+});
+
+describe('runBenchmarks', () => {
+  it('runs every benchmark of the list in order and collects their figures with the machine', async () => {
+    const calls: string[] = [];
+    const fake = (name: string): Benchmark => ({
+      name,
+      description: name,
+      run: async (options) => {
+        calls.push(`${name}:${options.maxIterations}`);
+        return [{ name: `${name}.x`, unit: 'ms', samples: 1, p50: 1, p95: 1, p99: 1, target: null }];
+      },
+    });
+    const results = await runBenchmarks([fake('a'), fake('b')], { maxIterations: 7, maxSeconds: 1, clients: 1, log: () => undefined });
+    expect(calls).toEqual(['a:7', 'b:7']);
+    expect(results.figures.map((f) => f.name)).toEqual(['a.x', 'b.x']);
+    expect(results.machine.cpus).toBeGreaterThan(0);
+    expect(results.machine.node).toBe(process.version);
+    expect(summaryLine(results.figures[0]!)).toBe('a.x: p50 1 / p95 1 / p99 1 ms (1 Werte); kein Ziel');
+  });
+});
+
+describe('npm run bench (in-process, small)', () => {
+  it('measures real cycles against the simulator and writes results.json in the agreed shape', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(
+      ['--only', 'simulator-cycles', '--iterations', '12', '--seconds', '20', '--clients', '3', '--out', join(dir, 'results.json')],
+      { out: (t) => out.push(t), err: (t) => err.push(t) },
+      dir,
+    );
+    expect(code, err.join('\n')).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as {
+      machine: { cpus: number; node: string };
+      figures: { name: string; unit: string; samples: number; p50: number; p95: number; p99: number; target: unknown }[];
+    };
+    expect(JSON.parse(out.join('\n'))).toEqual(written);
+    expect(Object.keys(written)).toEqual(['machine', 'figures']);
+    expect(written.figures.map((f) => [f.name, f.unit])).toEqual([
+      ['simulator.cycles', 'cycles/s'],
+      ['simulator.accept.latency', 'ms'],
+      ['simulator.dispense.latency', 'ms'],
+      ['simulator.close.latency', 'ms'],
+    ]);
+    for (const figure of written.figures) {
+      expect(Object.keys(figure)).toEqual(['name', 'unit', 'samples', 'p50', 'p95', 'p99', 'target']);
+      expect(figure.p50).toBeGreaterThan(0);
+    }
+    expect(written.figures.slice(1).map((f) => f.samples)).toEqual([12, 12, 12]);
+    expect(err.some((line) => line.startsWith('simulator.close.latency: p50'))).toBe(true);
+  });
+
+  it('exits 2 with the usage for bad arguments', async () => {
+    const err: string[] = [];
+    expect(await main(['--clients', '0'], { out: () => undefined, err: (t) => err.push(t) }, dir)).toBe(2);
+    expect(err.join('\n')).toContain('Aufruf: bench');
+  });
+});
+
+describe('the bundled entry (as npm run bench runs it, clients in a worker thread)', () => {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const outDir = join(root, 'node_modules', '.cache', `erx-bench-test-${process.pid}`);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('runs, writes the results and exits 0', async () => {
+    mkdirSync(outDir, { recursive: true });
+    // Same options as scripts/build.mjs; the output sits under node_modules so `better-sqlite3` resolves.
+    await build({
+      absWorkingDir: root,
+      entryPoints: { bench: 'main/entries/bench.ts' },
+      outdir: outDir,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      external: ['better-sqlite3', 'electron'],
+      banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    const results = join(dir, 'bundled.json');
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(outDir, 'bench.mjs'), '--iterations', '10', '--seconds', '20', '--clients', '2', '--out', results],
+      { cwd: dir },
+    );
+    expect(stderr).toContain('(eigener Thread)');
+    const written = JSON.parse(readFileSync(results, 'utf8')) as { figures: { name: string; samples: number }[] };
+    expect(written.figures.find((f) => f.name === 'simulator.close.latency')?.samples).toBe(10);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * What the editor shows while the pharmacist edits (issue 5 items 4, 5): the live pre-flight findings of both
+ * rule sets (preflight.ts) and the changes since the list the Fachdienst last confirmed (entry-diff.ts). Both
+ * run on a deferred copy of the form values, so typing stays fast.
+ */
+import { useDeferredValue, useMemo } from 'react';
+import { useWatch, type Control } from 'react-hook-form';
+import type { CaseDetail } from '../../../../../shared/ipc/contract';
+import { useArticleCatalog } from '../../../app/catalog-context';
+import { noonOf, useAppToday } from '../../app-info/api/app-clock';
+import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
+import { diffEntries } from './entry-diff';
+import { groupFindings, preflightFindings, type PreflightContext } from './preflight';
+
+export function useLiveChecks(control: Control<DispenseFormInput, unknown, DispenseFormOutput>, caseDetail: CaseDetail, telematikId: string) {
+  const catalog = useArticleCatalog();
+  // main's date (the simulator's in training), so the pre-flight agrees with main's
+  const today = useAppToday();
+  const watched = useWatch({ control }) as DispenseFormInput;
+  const values = useDeferredValue(watched);
+  const locked = caseDetail.readOnly;
+
+  const context = useMemo<PreflightContext>(
+    () => ({
+      prescriptionId: caseDetail.prescriptionId,
+      kvnr: caseDetail.kvnr ?? caseDetail.prescription?.patient.kvnr,
+      telematikId,
+      prescription: caseDetail.prescription,
+      flowType: caseDetail.flowType,
+      acceptDate: caseDetail.acceptDate,
+      expiryDate: caseDetail.expiryDate,
+      today,
+      // the rules compare German dates only (e.g. handover not in the future)
+      now: noonOf(today),
+      catalog,
+    }),
+    [caseDetail.prescriptionId, caseDetail.kvnr, caseDetail.prescription, caseDetail.flowType, caseDetail.acceptDate, caseDetail.expiryDate, telematikId, today, catalog],
+  );
+  const findings = useMemo(() => (locked || !values.entries ? [] : preflightFindings(values, context)), [locked, values, context]);
+  const grouped = useMemo(() => groupFindings(findings), [findings]);
+  const confirmed = caseDetail.confirmedEntries;
+  const changes = useMemo(() => (confirmed && values.entries ? diffEntries(confirmed, values.entries) : undefined), [confirmed, values]);
+  const changeByKey = useMemo(() => new Map(changes?.map((c) => [c.key, c])), [changes]);
+  const unsent = changes?.some((c) => c.kind !== 'unchanged') ?? false;
+
+  /** The pre-flight errors of a list about to be sent (computed now, not deferred). */
+  const errorsOf = (entries: DispenseFormOutput) => preflightFindings(entries, context).filter((f) => f.severity === 'error');
+
+  return { values, grouped, changes, changeByKey, unsent, errorsOf };
+}

@@ -1,0 +1,54 @@
+/**
+ * Makes the open editor the target of pack scans (issue 5 item 4, scan-context.tsx): the scanned pack fills the
+ * focused entry, counts up an entry with the same PZN and batch, or becomes a new entry (entry-editing.ts).
+ * Registered only while the list can be edited.
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import type { UseFieldArrayAppend, UseFormReturn } from 'react-hook-form';
+import type { PackCode } from '../../../../../shared/erezept/pack-code';
+import { useArticleCatalog } from '../../../app/catalog-context';
+import { useScan } from '../../scan/scan-context';
+import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
+import { applyPackScan, entryIndexOf, type PackScanOutcome } from './entry-editing';
+import { newEntryKey } from './initial-entries';
+
+interface Options {
+  form: UseFormReturn<DispenseFormInput, unknown, DispenseFormOutput>;
+  append: UseFieldArrayAppend<DispenseFormInput, 'entries'>;
+  prescribedPzn?: string;
+  today: string;
+  enabled: boolean;
+}
+
+export function usePackScanTarget({ form, append, prescribedPzn, today, enabled }: Options): void {
+  const catalog = useArticleCatalog();
+  const { registerPackTarget } = useScan();
+
+  const apply = (code: PackCode): PackScanOutcome => {
+    const result = applyPackScan(form.getValues('entries'), {
+      code,
+      focusedIndex: entryIndexOf(document.activeElement),
+      article: code.pzn ? catalog.byPzn(code.pzn) : undefined,
+      prescribedPzn,
+      today,
+      newKey: newEntryKey,
+    });
+    const { outcome } = result;
+    if (outcome.kind === 'added') append(result.entries[outcome.index]!, { shouldFocus: false });
+    else if (outcome.kind === 'filled' || outcome.kind === 'counted') {
+      form.setValue(`entries.${outcome.index}`, result.entries[outcome.index]!, {
+        shouldDirty: true,
+        shouldValidate: form.formState.isSubmitted,
+      });
+    }
+    return outcome;
+  };
+
+  // The scan router keeps one stable function; it always calls the latest `apply`.
+  const latest = useRef(apply);
+  useEffect(() => {
+    latest.current = apply;
+  });
+  const target = useCallback((code: PackCode) => latest.current(code), []);
+  useEffect(() => (enabled ? registerPackTarget(target) : undefined), [enabled, registerPackTarget, target]);
+}
