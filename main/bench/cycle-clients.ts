@@ -20,9 +20,13 @@ export interface CycleClientsInput {
   baseUrl: string;
   /** one access token per client */
   tokens: string[];
+  /** cycles run first and not measured (JIT warm-up of both sides) */
+  warmup: CycleWork[];
+  /** pause between warm-up and measurement (lets the simulator checkpoint the setup's writes) */
+  settleMs: number;
   work: CycleWork[];
-  /** absolute ms: no new cycle starts after it */
-  deadline: number;
+  /** ms the measured cycles may take at most; no new cycle starts after that */
+  maxMs: number;
 }
 
 export interface CycleClientsOutput {
@@ -46,17 +50,47 @@ function expectStatus(operation: string, response: BenchResponse, status: number
 
 /** The Secret from the $accept bundle (spec §3.2). */
 function secretOf(acceptBody: string): string {
-  const bundle = JSON.parse(acceptBody) as { entry: { resource: { resourceType: string; identifier?: { system: string; value: string }[] } }[] };
+  const bundle = JSON.parse(acceptBody) as {
+    entry: { resource: { resourceType: string; identifier?: { system: string; value: string }[] } }[];
+  };
   const task = bundle.entry.find((e) => e.resource.resourceType === 'Task')?.resource;
   const secret = task?.identifier?.find((i) => i.system === NamingSystems.secret)?.value;
   if (!secret) throw new Error('$accept: kein Secret im Bundle');
   return secret;
 }
 
-export async function runCycleClients(input: CycleClientsInput): Promise<CycleClientsOutput> {
+/** `onMeasuring` is called when the measured phase begins (after warm-up and pause). */
+export async function runCycleClients(
+  input: CycleClientsInput,
+  onMeasuring: () => void = () => undefined,
+): Promise<CycleClientsOutput> {
   const client = new BenchClient(input.baseUrl, input.tokens.length);
-  const output: CycleClientsOutput = { latencies: { accept: [], dispense: [], close: [] }, completions: [], started: absoluteNow() };
-  const timed = async (operation: 'accept' | 'dispense' | 'close', call: () => Promise<BenchResponse>, status: number): Promise<BenchResponse> => {
+  try {
+    await runPhase(client, input.tokens, input.warmup, absoluteNow() + 60_000);
+    await new Promise((resolve) => setTimeout(resolve, input.settleMs));
+    onMeasuring();
+    return await runPhase(client, input.tokens, input.work, absoluteNow() + input.maxMs);
+  } finally {
+    client.close();
+  }
+}
+
+async function runPhase(
+  client: BenchClient,
+  tokens: string[],
+  work: CycleWork[],
+  deadline: number,
+): Promise<CycleClientsOutput> {
+  const output: CycleClientsOutput = {
+    latencies: { accept: [], dispense: [], close: [] },
+    completions: [],
+    started: absoluteNow(),
+  };
+  const timed = async (
+    operation: 'accept' | 'dispense' | 'close',
+    call: () => Promise<BenchResponse>,
+    status: number,
+  ): Promise<BenchResponse> => {
     const t0 = performance.now();
     const response = await call();
     output.latencies[operation].push(performance.now() - t0);
@@ -64,26 +98,34 @@ export async function runCycleClients(input: CycleClientsInput): Promise<CycleCl
     return response;
   };
   const runClient = async (index: number): Promise<void> => {
-    const headers = { authorization: `Bearer ${input.tokens[index]!}`, accept: FHIR_JSON };
-    for (const item of input.work) {
+    const headers = { authorization: `Bearer ${tokens[index]!}`, accept: FHIR_JSON };
+    for (const item of work) {
       if (item.client !== index) continue;
-      if (absoluteNow() >= input.deadline) return;
+      if (absoluteNow() >= deadline) return;
       const task = `/Task/${item.taskId}`;
-      const accepted = await timed('accept', () => client.send('POST', `${task}/$accept?ac=${item.accessCode}`, headers), 200);
+      const accepted = await timed(
+        'accept',
+        () => client.send('POST', `${task}/$accept?ac=${item.accessCode}`, headers),
+        200,
+      );
       const secret = secretOf(accepted.body);
       await timed(
         'dispense',
-        () => client.send('POST', `${task}/$dispense?secret=${secret}`, { ...headers, 'content-type': FHIR_JSON }, item.dispenseBody),
+        () =>
+          client.send(
+            'POST',
+            `${task}/$dispense?secret=${secret}`,
+            { ...headers, 'content-type': FHIR_JSON },
+            item.dispenseBody,
+          ),
         204,
       );
       await timed('close', () => client.send('POST', `${task}/$close?secret=${secret}`, headers), 200);
       output.completions.push(absoluteNow());
     }
   };
-  try {
-    await Promise.all(input.tokens.map((_, i) => runClient(i)));
-  } finally {
-    client.close();
-  }
+  await Promise.all(tokens.map((_, i) => runClient(i)));
+  const a = output.latencies.accept.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]).slice(0, 25);
+  console.error('slowest accepts (ms@index)', a.map(([v, i]) => `${v.toFixed(0)}@${i}`).join(' '));
   return output;
 }

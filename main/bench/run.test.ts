@@ -14,9 +14,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseBenchArgs', () => {
   it('defaults to 2000 cycles, 60 s, 16 clients and bench/results.json', () => {
-    expect(parseBenchArgs([], '/repo')).toEqual({ iterations: 2000, seconds: 60, clients: 16, out: '/repo/bench/results.json' });
+    expect(parseBenchArgs([], '/repo')).toEqual({
+      iterations: 2000,
+      seconds: 60,
+      clients: 16,
+      out: '/repo/bench/results.json',
+    });
   });
-  it.each([[['--only', 'nope']], [['--iterations', '0']], [['--seconds', '601']], [['--clients', 'x']], [['--fast']]])('refuses %j', (argv) => {
+  it.each([
+    [['--only', 'nope']],
+    [['--iterations', '0']],
+    [['--seconds', '601']],
+    [['--clients', 'x']],
+    [['--fast']],
+  ])('refuses %j', (argv) => {
     expect(parseBenchArgs(argv, '/repo')).toHaveProperty('error');
   });
 });
@@ -32,7 +43,12 @@ describe('runBenchmarks', () => {
         return [{ name: `${name}.x`, unit: 'ms', samples: 1, p50: 1, p95: 1, p99: 1, target: null }];
       },
     });
-    const results = await runBenchmarks([fake('a'), fake('b')], { maxIterations: 7, maxSeconds: 1, clients: 1, log: () => undefined });
+    const results = await runBenchmarks([fake('a'), fake('b')], {
+      maxIterations: 7,
+      maxSeconds: 1,
+      clients: 1,
+      log: () => undefined,
+    });
     expect(calls).toEqual(['a:7', 'b:7']);
     expect(results.figures.map((f) => f.name)).toEqual(['a.x', 'b.x']);
     expect(results.machine.cpus).toBeGreaterThan(0);
@@ -46,14 +62,33 @@ describe('npm run bench (in-process, small)', () => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(
-      ['--only', 'simulator-cycles', '--iterations', '12', '--seconds', '20', '--clients', '3', '--out', join(dir, 'results.json')],
+      [
+        '--only',
+        'simulator-cycles',
+        '--iterations',
+        '12',
+        '--seconds',
+        '20',
+        '--clients',
+        '3',
+        '--out',
+        join(dir, 'results.json'),
+      ],
       { out: (t) => out.push(t), err: (t) => err.push(t) },
       dir,
     );
     expect(code, err.join('\n')).toBe(0);
     const written = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as {
       machine: { cpus: number; node: string };
-      figures: { name: string; unit: string; samples: number; p50: number; p95: number; p99: number; target: unknown }[];
+      figures: {
+        name: string;
+        unit: string;
+        samples: number;
+        p50: number;
+        p95: number;
+        p99: number;
+        target: unknown;
+      }[];
     };
     expect(JSON.parse(out.join('\n'))).toEqual(written);
     expect(Object.keys(written)).toEqual(['machine', 'figures']);
@@ -96,17 +131,31 @@ describe('the bundled entry (as npm run bench runs it, clients in a worker threa
       target: 'node20',
       format: 'esm',
       external: ['better-sqlite3', 'electron'],
-      banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
+      },
       logLevel: 'silent',
     });
     const results = join(dir, 'bundled.json');
     const { stderr } = await promisify(execFile)(
       process.execPath,
-      [join(outDir, 'bench.mjs'), '--iterations', '10', '--seconds', '20', '--clients', '2', '--out', results],
+      [
+        join(outDir, 'bench.mjs'),
+        '--iterations',
+        '10',
+        '--seconds',
+        '20',
+        '--clients',
+        '2',
+        '--out',
+        results,
+      ],
       { cwd: dir },
     );
     expect(stderr).toContain('(eigener Thread)');
-    const written = JSON.parse(readFileSync(results, 'utf8')) as { figures: { name: string; samples: number }[] };
+    const written = JSON.parse(readFileSync(results, 'utf8')) as {
+      figures: { name: string; samples: number }[];
+    };
     expect(written.figures.find((f) => f.name === 'simulator.close.latency')?.samples).toBe(10);
   });
 });

@@ -34,17 +34,26 @@ export const BENCH_USAGE =
   'Aufruf: bench [--only <Name>] [--iterations <Anzahl, Standard 2000>] [--seconds <Sekunden, Standard 60>] [--clients <Anzahl, Standard 16>] [--out <Datei>]';
 
 export function parseBenchArgs(argv: readonly string[], cwd: string): BenchArgs | { error: string } {
-  const args: BenchArgs = { iterations: 2000, seconds: 60, clients: 16, out: resolve(cwd, 'bench', 'results.json') };
+  const args: BenchArgs = {
+    iterations: 2000,
+    seconds: 60,
+    clients: 16,
+    out: resolve(cwd, 'bench', 'results.json'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
     i++;
     const positive = (max: number): number | undefined =>
-      value !== undefined && /^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max ? Number(value) : undefined;
+      value !== undefined && /^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max
+        ? Number(value)
+        : undefined;
     switch (flag) {
       case '--only':
         if (value === undefined || !registered.some((b) => b.name === value)) {
-          return { error: `--only: unbekannter Benchmark „${value ?? ''}“ (bekannt: ${registered.map((b) => b.name).join(', ')})` };
+          return {
+            error: `--only: unbekannter Benchmark „${value ?? ''}“ (bekannt: ${registered.map((b) => b.name).join(', ')})`,
+          };
         }
         args.only = value;
         break;
@@ -78,7 +87,10 @@ export function parseBenchArgs(argv: readonly string[], cwd: string): BenchArgs 
 }
 
 /** Runs the benchmarks and returns the results (without writing them). */
-export async function runBenchmarks(list: readonly Benchmark[], options: BenchOptions): Promise<BenchResults> {
+export async function runBenchmarks(
+  list: readonly Benchmark[],
+  options: BenchOptions,
+): Promise<BenchResults> {
   const figures: Figure[] = [];
   for (const benchmark of list) {
     options.log(`bench: ${benchmark.name} – ${benchmark.description}`);
@@ -89,7 +101,9 @@ export async function runBenchmarks(list: readonly Benchmark[], options: BenchOp
 
 export function summaryLine(figure: Figure): string {
   const met = targetMet(figure);
-  const target = figure.target ? `Ziel ${figure.target.stat} ${figure.target.op} ${figure.target.value} ${figure.unit}` : 'kein Ziel';
+  const target = figure.target
+    ? `Ziel ${figure.target.stat} ${figure.target.op} ${figure.target.value} ${figure.unit}`
+    : 'kein Ziel';
   const verdict = met === undefined ? '' : met ? ' – erreicht' : ' – VERFEHLT';
   return `${figure.name}: p50 ${figure.p50} / p95 ${figure.p95} / p99 ${figure.p99} ${figure.unit} (${figure.samples} Werte); ${target}${verdict}`;
 }

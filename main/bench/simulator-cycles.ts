@@ -6,8 +6,8 @@
  *
  * Prescriptions, access tokens and request bodies are made up front through the control API and are not timed.
  * Before measuring, every client runs WARMUP_CYCLES_PER_CLIENT unmeasured cycles (the first requests of a fresh
- * process are slow while the JIT compiles), and the simulator gets a quiet second so the setup's writes are
- * checkpointed — the measurement is of the steady state, not of the start-up.
+ * process — server and client thread — are slow while the JIT compiles), and the simulator gets a quiet second
+ * so the setup's writes are checkpointed: the measurement is of the steady state, not of the start-up.
  * Each client is its own pharmacy (Telematik-ID) and works its share of the prescriptions one cycle after the
  * other (cycle-clients.ts, in a worker thread); the run ends after `maxIterations` cycles or `maxSeconds`,
  * whichever comes first.
@@ -25,11 +25,17 @@ import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import { buildDispenseParameters } from '../../shared/fhir/dispense/build';
 import { startSimulatorServer } from '../simulator/server';
-import { runCycleClients, type CycleClientsInput, type CycleClientsOutput, type CycleWork } from './cycle-clients';
+import {
+  runCycleClients,
+  type CycleClientsInput,
+  type CycleClientsOutput,
+  type CycleWork,
+} from './cycle-clients';
 import { BenchClient, type BenchResponse } from './http-client';
 import { latencyFigure, throughputFigure } from './stats';
+import { mainThreadCpuMs } from './thread-cpu';
 import type { BenchOptions, Benchmark, Figure } from './types';
-import type { WorkerRequest } from './worker';
+import type { WorkerMessage, WorkerRequest } from './worker';
 
 const PHARMACY_OID = '1.2.276.0.76.4.54';
 const CYCLE_TARGET_PER_SECOND = 500;
@@ -55,22 +61,38 @@ const telematikIdOf = (client: number): string => `3-SMC-B-Bench-${String(client
 function dispenseBody(p: Prescription, telematikId: string, today: string): string {
   const entries: DispenseEntry[] = ITEMS.map((item, index) => ({
     key: `item-${index + 1}`,
-    medication: { kind: 'pzn', pzn: item.pzn, name: item.name, ingredients: [], category: '00', vaccine: false },
+    medication: {
+      kind: 'pzn',
+      pzn: item.pzn,
+      name: item.name,
+      ingredients: [],
+      category: '00',
+      vaccine: false,
+    },
     packs: 1,
     batch: { lot: `CH${index + 1}2345`, expiry: '2028-12-31' },
     serials: [],
     whenHandedOver: today,
   }));
-  const built = buildDispenseParameters(entries, { prescriptionId: p.taskId as PrescriptionId, kvnr: p.kvnr, telematikId });
+  const built = buildDispenseParameters(entries, {
+    prescriptionId: p.taskId as PrescriptionId,
+    kvnr: p.kvnr,
+    telematikId,
+  });
   if (!built.ok) throw new Error(`dispense body: ${built.error.map((f) => f.message).join('; ')}`);
   return JSON.stringify(built.data);
 }
 
 function expectStatus(operation: string, response: BenchResponse, status: number): void {
-  if (response.status !== status) throw new Error(`${operation}: HTTP ${response.status} statt ${status}: ${response.body.slice(0, 300)}`);
+  if (response.status !== status)
+    throw new Error(`${operation}: HTTP ${response.status} statt ${status}: ${response.body.slice(0, 300)}`);
 }
 
-async function createPrescriptions(client: BenchClient, total: number, log: (line: string) => void): Promise<Prescription[]> {
+async function createPrescriptions(
+  client: BenchClient,
+  total: number,
+  log: (line: string) => void,
+): Promise<Prescription[]> {
   const created: Prescription[] = [];
   const requests = Math.ceil(total / 3);
   let next = 0;
@@ -90,7 +112,9 @@ async function createPrescriptions(client: BenchClient, total: number, log: (lin
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: 4 }, worker));
-  log(`  ${created.length} Rezepte angelegt in ${((performance.now() - started) / 1000).toFixed(1)} s (nicht gemessen)`);
+  log(
+    `  ${created.length} Rezepte angelegt in ${((performance.now() - started) / 1000).toFixed(1)} s (nicht gemessen)`,
+  );
   return created.slice(0, total);
 }
 
@@ -106,12 +130,17 @@ async function tokensFor(client: BenchClient, clients: number): Promise<string[]
 }
 
 /** The clients in a worker thread of the bench entry, or here when there is none (tests). */
-function runClients(input: CycleClientsInput, workerEntry: URL | undefined): Promise<CycleClientsOutput> {
-  if (!workerEntry) return runCycleClients(input);
+function runClients(
+  input: CycleClientsInput,
+  workerEntry: URL | undefined,
+  onMeasuring: () => void,
+): Promise<CycleClientsOutput> {
+  if (!workerEntry) return runCycleClients(input, onMeasuring);
   return new Promise((resolve, reject) => {
     const request: WorkerRequest = { role: 'cycle-clients', input };
     const worker = new Worker(workerEntry, { workerData: request });
-    worker.once('message', (message: { ok: true; output: CycleClientsOutput } | { ok: false; error: string }) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'measuring') return onMeasuring();
       if (message.ok) resolve(message.output);
       else reject(new Error(message.error));
       void worker.terminate();
@@ -125,7 +154,8 @@ function runClients(input: CycleClientsInput, workerEntry: URL | undefined): Pro
 
 export const simulatorCycles: Benchmark = {
   name: 'simulator-cycles',
-  description: '$accept → $dispense (3 Positionen) → $close gegen den Simulator, parallele Clients, SQLite-Persistenz',
+  description:
+    '$accept → $dispense (3 Positionen) → $close gegen den Simulator, parallele Clients, SQLite-Persistenz',
   async run(options: BenchOptions): Promise<Figure[]> {
     const dataDir = mkdtempSync(join(tmpdir(), 'erx-bench-'));
     const simulator = await startSimulatorServer({ port: 0, dataDir });
@@ -143,21 +173,38 @@ export const simulatorCycles: Benchmark = {
         dispenseBody: dispenseBody(p, telematikIdOf(index % options.clients), today),
       }));
 
-      await runClients({ baseUrl: simulator.url, tokens, work: work.slice(0, warmup), deadline: Date.now() + 60_000 }, options.workerEntry);
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const { readFileSync } = await import('node:fs');
-      const cpuOfMain = (): number => { const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
-      const cpuBefore = cpuOfMain();
+      let cpuBefore: number | undefined;
       const output = await runClients(
-        { baseUrl: simulator.url, tokens, work: work.slice(warmup), deadline: Date.now() + options.maxSeconds * 1000 },
+        {
+          baseUrl: simulator.url,
+          tokens,
+          warmup: work.slice(0, warmup),
+          settleMs: SETTLE_MS,
+          work: work.slice(warmup),
+          maxMs: options.maxSeconds * 1000,
+        },
         options.workerEntry,
+        () => {
+          cpuBefore = mainThreadCpuMs();
+        },
       );
-      console.error(`main thread CPU per cycle: ${((cpuOfMain() - cpuBefore) / output.completions.length).toFixed(3)} ms`);
+      const cpuAfter = mainThreadCpuMs();
       const seconds = (Math.max(output.started, ...output.completions) - output.started) / 1000;
       options.log(
         `  ${output.completions.length} Zyklen in ${seconds.toFixed(1)} s = ${(output.completions.length / seconds).toFixed(0)} Zyklen/s im Mittel, ` +
           `${options.clients} Clients${options.workerEntry ? ' (eigener Thread)' : ''}`,
       );
+      if (
+        options.workerEntry &&
+        cpuBefore !== undefined &&
+        cpuAfter !== undefined &&
+        output.completions.length > 0
+      ) {
+        // with the clients in their own thread, the main thread is the simulator
+        options.log(
+          `  Simulator-Thread: ${((cpuAfter - cpuBefore) / output.completions.length).toFixed(2)} ms CPU je Zyklus`,
+        );
+      }
 
       const latencyTarget = { stat: 'p99', op: '<', value: LATENCY_TARGET_MS } as const;
       return [

@@ -16,7 +16,15 @@ describe('latencyFigure', () => {
   it('sorts the samples and reports p50/p95/p99 in ms with the target', () => {
     const samples = [...Array.from({ length: 98 }, () => 5), 40, 100];
     const figure = latencyFigure('x.latency', samples.reverse(), { stat: 'p99', op: '<', value: 25 });
-    expect(figure).toEqual({ name: 'x.latency', unit: 'ms', samples: 100, p50: 5, p95: 5, p99: 40, target: { stat: 'p99', op: '<', value: 25 } });
+    expect(figure).toEqual({
+      name: 'x.latency',
+      unit: 'ms',
+      samples: 100,
+      p50: 5,
+      p95: 5,
+      p99: 40,
+      target: { stat: 'p99', op: '<', value: 25 },
+    });
     expect(targetMet(figure)).toBe(false);
     expect(targetMet({ ...figure, p99: 24.9 })).toBe(true);
     expect(targetMet({ ...figure, target: null })).toBeUndefined();
@@ -32,7 +40,11 @@ describe('throughputFigure', () => {
       for (let i = 0; i < n; i++) completions.push(1000 * second + (i * 1000) / n);
     }
     completions.push(10_000);
-    const figure = throughputFigure('cycles', 'cycles/s', 0, completions, { stat: 'p50', op: '>=', value: 500 });
+    const figure = throughputFigure('cycles', 'cycles/s', 0, completions, {
+      stat: 'p50',
+      op: '>=',
+      value: 500,
+    });
     expect(figure.samples).toBe(20); // 500 ms windows
     expect(figure.p50).toBe(600);
     expect(figure.p95).toBe(100);

@@ -262,7 +262,17 @@ function bestEffortFormat(c: Context, professionOID: string | undefined): FhirFo
   }
 }
 
+const NO_BODY = new Uint8Array();
+
 async function readBody(c: Context): Promise<Uint8Array> {
+  // Most calls ($accept, $close after $dispense, GETs) carry no body. Over HTTP/1.1 a body is always announced
+  // by Content-Length or Transfer-Encoding, so then no body stream needs to be set up. (In-process requests
+  // through app.request() have no Node request and are read as usual.)
+  const incoming = (c.env as NodeBindings | undefined)?.incoming;
+  if (incoming?.headers) {
+    const { 'content-length': length, 'transfer-encoding': encoding } = incoming.headers;
+    if ((length === undefined || length === '0') && encoding === undefined) return NO_BODY;
+  }
   const declared = Number(c.req.header('content-length') ?? '0');
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
   const bytes = new Uint8Array(await c.req.arrayBuffer());
@@ -298,7 +308,7 @@ async function applyFault(c: Context, fault: FaultRule, format: FhirFormat): Pro
 }
 
 interface NodeBindings {
-  incoming?: { socket?: { destroy(): void } };
+  incoming?: { socket?: { destroy(): void }; headers?: Record<string, string | string[] | undefined> };
 }
 
 /** Cuts the TCP connection without an answer (a lost response). In-process (app.request) there is no socket. */

@@ -40,9 +40,9 @@ export async function signCms(
   const messageDigest = sha256(content);
   const constant = signerConstants(signer);
   const attributes = setOf(
-    attribute(OID.contentType, oid(OID.data)),
-    attribute(OID.signingTime, utcTime(signingTime)),
-    attribute(OID.messageDigest, octetString(messageDigest)),
+    CONTENT_TYPE_DATA_ATTRIBUTE,
+    attribute(SIGNING_TIME_OID, utcTime(signingTime)),
+    attribute(MESSAGE_DIGEST_OID, octetString(messageDigest)),
     constant.signingCertificateV2,
   );
   // The signature covers the DER of the signed attributes as a SET (RFC 5652 5.4); ECDSA-Sig-Value in DER.
@@ -58,11 +58,11 @@ export async function signCms(
   const signedData = sequence(
     smallInteger(1),
     setOf(SHA256_ALGORITHM),
-    sequence(oid(OID.data), tlv(Tags.context0, octetString(content))),
+    sequence(DATA_OID, tlv(Tags.context0, octetString(content))),
     tlv(Tags.context0, signer.certificateDer, ...extraCertificates),
     setOf(signerInfo),
   );
-  const contentInfo = sequence(oid(OID.signedData), tlv(Tags.context0, signedData));
+  const contentInfo = sequence(SIGNED_DATA_OID, tlv(Tags.context0, signedData));
   return { der: new Uint8Array(contentInfo.buffer, contentInfo.byteOffset, contentInfo.byteLength), messageDigest };
 }
 
@@ -70,7 +70,14 @@ export async function signCms(
 const SHA256_ALGORITHM = sequence(oid('2.16.840.1.101.3.4.2.1'));
 const ECDSA_SHA256_ALGORITHM = sequence(oid('1.2.840.10045.4.3.2'));
 
-const attribute = (type: string, value: Uint8Array): Buffer => sequence(oid(type), setOf(value));
+const attribute = (type: string | Buffer, value: Uint8Array): Buffer => sequence(typeof type === 'string' ? oid(type) : type, setOf(value));
+
+// encoded once
+const DATA_OID = oid(OID.data);
+const SIGNED_DATA_OID = oid(OID.signedData);
+const SIGNING_TIME_OID = oid(OID.signingTime);
+const MESSAGE_DIGEST_OID = oid(OID.messageDigest);
+const CONTENT_TYPE_DATA_ATTRIBUTE = attribute(OID.contentType, DATA_OID);
 
 interface SignerConstants {
   privateKey: KeyObject;

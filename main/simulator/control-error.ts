@@ -15,12 +15,19 @@ export class ControlError extends Error {
 }
 
 /** The parsed value, or a ControlError (400) naming the first problem and where it is. */
-export function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown, where: readonly (string | number)[] = []): z.output<S> {
+export function parseOrRefuse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: readonly (string | number)[] = [],
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = [...where, ...(issue?.path ?? [])].map(String);
-    throw new ControlError(400, `${path.length > 0 ? `${path.join('.')}: ` : ''}${issue?.message ?? 'ungültige Anfrage'}`);
+    throw new ControlError(
+      400,
+      `${path.length > 0 ? `${path.join('.')}: ` : ''}${issue?.message ?? 'ungültige Anfrage'}`,
+    );
   }
   return result.data;
 }

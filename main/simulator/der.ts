@@ -23,7 +23,10 @@ function lengthBytes(length: number): Buffer {
 }
 
 export function tlv(tag: number, ...content: readonly Uint8Array[]): Buffer {
-  const body = content.length === 1 ? Buffer.from(content[0]!.buffer, content[0]!.byteOffset, content[0]!.byteLength) : Buffer.concat(content);
+  const body =
+    content.length === 1
+      ? Buffer.from(content[0]!.buffer, content[0]!.byteOffset, content[0]!.byteLength)
+      : Buffer.concat(content);
   return Buffer.concat([Buffer.from([tag]), lengthBytes(body.length), body]);
 }
 
@@ -39,7 +42,8 @@ export const octetString = (bytes: Uint8Array): Buffer => tlv(Tags.octetString, 
 
 export function oid(dotted: string): Buffer {
   const arcs = dotted.split('.').map(Number);
-  if (arcs.length < 2 || arcs.some((a) => !Number.isInteger(a) || a < 0)) throw new Error(`invalid OID ${dotted}`);
+  if (arcs.length < 2 || arcs.some((a) => !Number.isInteger(a) || a < 0))
+    throw new Error(`invalid OID ${dotted}`);
   const out: number[] = [];
   const push = (value: number): void => {
     const chunk = [value & 0x7f];

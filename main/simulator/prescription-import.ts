@@ -17,7 +17,13 @@
  */
 import { z } from 'zod';
 import { berlinDate } from '../../shared/erezept/dates';
-import { flowTypeOf, parseKvnrFormat, parsePrescriptionId, pharmacyFlowTypes, type FlowType } from '../../shared/erezept/identifiers';
+import {
+  flowTypeOf,
+  parseKvnrFormat,
+  parsePrescriptionId,
+  pharmacyFlowTypes,
+  type FlowType,
+} from '../../shared/erezept/identifiers';
 import { claimedKbvVersion, readPrescriptionJson } from '../../shared/fhir/kbv';
 import { NamingSystems } from '../../shared/fhir/profiles';
 import { fhirJsonToXml, fhirXmlToJson, type FhirResourceJson } from '../../shared/fhir/xml';
@@ -30,7 +36,10 @@ const MAX_BUNDLE_CHARS = 1024 * 1024;
 
 export const importRequestSchema = z
   .object({
-    kbvBundleXml: z.string().min(1, 'kbvBundleXml ist leer').max(MAX_BUNDLE_CHARS, 'kbvBundleXml ist größer als 1 MB'),
+    kbvBundleXml: z
+      .string()
+      .min(1, 'kbvBundleXml ist leer')
+      .max(MAX_BUNDLE_CHARS, 'kbvBundleXml ist größer als 1 MB'),
     flowType: z.enum(['160', '166', '169', '200', '209']).optional(),
   })
   .strict();
@@ -42,13 +51,21 @@ const KBV_WINDOWS: Record<string, { from?: string; until?: string }> = {
   '1.4': { from: '2026-07-01' },
 };
 
-export async function importPrescription(state: SimulatorState, request: ImportRequest): Promise<CreatedPrescription> {
+export async function importPrescription(
+  state: SimulatorState,
+  request: ImportRequest,
+): Promise<CreatedPrescription> {
   const parsed = fhirXmlToJson(request.kbvBundleXml);
-  if (!parsed.ok) throw new ControlError(400, `kbvBundleXml: kein lesbares FHIR-XML (${parsed.error.slice(0, 200)})`);
+  if (!parsed.ok)
+    throw new ControlError(400, `kbvBundleXml: kein lesbares FHIR-XML (${parsed.error.slice(0, 200)})`);
   const bundle = parsed.data;
 
   const claimed = claimedKbvVersion(bundle);
-  if (claimed === undefined) throw new ControlError(400, 'kbvBundleXml: kein KBV-Verordnungsdatensatz (Profil KBV_PR_ERP_Bundle fehlt)');
+  if (claimed === undefined)
+    throw new ControlError(
+      400,
+      'kbvBundleXml: kein KBV-Verordnungsdatensatz (Profil KBV_PR_ERP_Bundle fehlt)',
+    );
   const version = /^(\d+\.\d+)(\.\d+)?$/.exec(claimed)?.[1];
   const window = version === undefined ? undefined : KBV_WINDOWS[version];
   if (window === undefined) {
@@ -61,19 +78,31 @@ export async function importPrescription(state: SimulatorState, request: ImportR
   const view = readPrescriptionJson(bundle);
   if (!view.ok) throw new ControlError(400, `kbvBundleXml: ${view.error.message}`);
   const { authoredOn, prescriptionId: bundleId } = view.data;
-  if ((window.from !== undefined && authoredOn < window.from) || (window.until !== undefined && authoredOn > window.until)) {
-    throw new ControlError(400, `kbvBundleXml: KBV-Version ${claimed} ist für das Ausstellungsdatum ${authoredOn} nicht zulässig`);
+  if (
+    (window.from !== undefined && authoredOn < window.from) ||
+    (window.until !== undefined && authoredOn > window.until)
+  ) {
+    throw new ControlError(
+      400,
+      `kbvBundleXml: KBV-Version ${claimed} ist für das Ausstellungsdatum ${authoredOn} nicht zulässig`,
+    );
   }
   const kvnr = view.data.patient.kvnr;
   if (kvnr === undefined || !parseKvnrFormat(kvnr).ok) {
-    throw new ControlError(400, 'kbvBundleXml: die Verordnung enthält keine KVNR (Großbuchstabe + 9 Ziffern)');
+    throw new ControlError(
+      400,
+      'kbvBundleXml: die Verordnung enthält keine KVNR (Großbuchstabe + 9 Ziffern)',
+    );
   }
 
   const parsedId = parsePrescriptionId(bundleId);
   const idFlowType = parsedId.ok ? flowTypeOf(parsedId.data) : undefined;
   const flowType = (request.flowType ?? idFlowType) as FlowType | undefined;
   if (flowType === undefined || !pharmacyFlowTypes.includes(flowType)) {
-    throw new ControlError(400, 'flowType: die Rezept-ID der Verordnung nennt keinen Flowtype für Apotheken, bitte flowType angeben');
+    throw new ControlError(
+      400,
+      'flowType: die Rezept-ID der Verordnung nennt keinen Flowtype für Apotheken, bitte flowType angeben',
+    );
   }
   const keepId = parsedId.ok && idFlowType === flowType && state.repository.get(bundleId) === undefined;
   const prescriptionId = keepId ? bundleId : nextFreePrescriptionId(state, flowType);
@@ -87,14 +116,21 @@ export async function importPrescription(state: SimulatorState, request: ImportR
     kbvXml,
     signingDay: authoredOn,
     issuedAt: signingInstant(bundle, authoredOn),
-    mvo: mvo ? { id: mvo.id ?? '', start: mvo.start ?? authoredOn, ...(mvo.end !== undefined ? { end: mvo.end } : {}) } : undefined,
+    mvo: mvo
+      ? {
+          id: mvo.id ?? '',
+          start: mvo.start ?? authoredOn,
+          ...(mvo.end !== undefined ? { end: mvo.end } : {}),
+        }
+      : undefined,
   });
 }
 
 /** Bundle.timestamp when it lies on the signing day (German date), else that morning. */
 function signingInstant(bundle: FhirResourceJson, authoredOn: string): Date {
   const timestamp = typeof bundle['timestamp'] === 'string' ? new Date(bundle['timestamp']) : undefined;
-  if (timestamp && !Number.isNaN(timestamp.getTime()) && berlinDate(timestamp) === authoredOn) return timestamp;
+  if (timestamp && !Number.isNaN(timestamp.getTime()) && berlinDate(timestamp) === authoredOn)
+    return timestamp;
   return new Date(`${authoredOn}T08:00:00.000Z`);
 }
 

@@ -5,18 +5,33 @@
  */
 import { parseOrRefuse } from './control-error';
 import { importPrescription, importRequestSchema, type ImportRequest } from './prescription-import';
-import { createPrescriptions, prescriptionRequestSchema, type CreatedPrescription, type PrescriptionDeps, type PrescriptionRequest } from './prescriptions';
+import {
+  createPrescriptions,
+  prescriptionRequestSchema,
+  type CreatedPrescription,
+  type PrescriptionDeps,
+  type PrescriptionRequest,
+} from './prescriptions';
 
-export type PrescriptionBody = { kind: 'generate'; request: PrescriptionRequest } | { kind: 'import'; request: ImportRequest };
+export type PrescriptionBody =
+  { kind: 'generate'; request: PrescriptionRequest } | { kind: 'import'; request: ImportRequest };
 
 /** Parses a control body; a ControlError (400) names the first problem, prefixed with `where`. */
-export function parsePrescriptionBody(body: unknown, where: readonly (string | number)[] = []): PrescriptionBody {
+export function parsePrescriptionBody(
+  body: unknown,
+  where: readonly (string | number)[] = [],
+): PrescriptionBody {
   if (typeof body === 'object' && body !== null && 'kbvBundleXml' in body) {
     return { kind: 'import', request: parseOrRefuse(importRequestSchema, body, where) };
   }
   return { kind: 'generate', request: parseOrRefuse(prescriptionRequestSchema, body, where) };
 }
 
-export async function createFromBody(deps: PrescriptionDeps, body: PrescriptionBody): Promise<CreatedPrescription[]> {
-  return body.kind === 'import' ? [await importPrescription(deps.state, body.request)] : createPrescriptions(deps, body.request);
+export async function createFromBody(
+  deps: PrescriptionDeps,
+  body: PrescriptionBody,
+): Promise<CreatedPrescription[]> {
+  return body.kind === 'import'
+    ? [await importPrescription(deps.state, body.request)]
+    : createPrescriptions(deps, body.request);
 }

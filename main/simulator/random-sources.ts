@@ -30,7 +30,10 @@ export function seededSources(seed: number): RandomSources {
   const random = (): number => next();
   const hex = (bytes: number): string => {
     let out = '';
-    while (out.length < bytes * 2) out += Math.floor(next() * 0x1_0000_0000).toString(16).padStart(8, '0');
+    while (out.length < bytes * 2)
+      out += Math.floor(next() * 0x1_0000_0000)
+        .toString(16)
+        .padStart(8, '0');
     return out.slice(0, bytes * 2);
   };
   const ids: IdSource = {

@@ -18,7 +18,11 @@ describe('the receipt XML (what the FD.SIG signature covers, spec §7)', () => {
   it('is byte for byte what the FHIR library writes — for many receipts', () => {
     for (let i = 0; i < 50; i++) {
       const { xml, unsigned } = receiptXmlForTest(
-        input({ completedAt: new Date(Date.UTC(2026, 9, 5, 8, i, i)), receiptId: cryptoIds.uuid(), beneficiary: `3-0${i}.2.2023001.16.101` }),
+        input({
+          completedAt: new Date(Date.UTC(2026, 9, 5, 8, i, i)),
+          receiptId: cryptoIds.uuid(),
+          beneficiary: `3-0${i}.2.2023001.16.101`,
+        }),
         cryptoIds,
       );
       expect(xml).toBe(fhirJsonToXml(unsigned));

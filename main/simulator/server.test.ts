@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +85,37 @@ describe('startSimulatorServer', () => {
     expect((receipt['link'] as { url: string }[])[0]!.url).toBe(`${sim.url}/Task/${created.taskId}/$close/`);
     const signature = receipt['signature'] as { data: string };
     expect(await parseCms(new Uint8Array(Buffer.from(signature.data, 'base64'))).verify()).toBe(true);
+  });
+
+  it('reads a chunked body (Transfer-Encoding, no Content-Length) as well as an announced one', async () => {
+    const sim = await start({ port: 0 });
+    const token = await pharmacyToken(sim);
+    const created = await controlPost<Created>(sim, 'prescriptions', { flowType: '160' });
+    const auth = { authorization: `Bearer ${token}`, accept: 'application/fhir+json' };
+    const accepted = await fetch(`${sim.url}/Task/${created.taskId}/$accept?ac=${created.accessCode}`, { method: 'POST', headers: auth });
+    const secret = secretOf((await accepted.json()) as FhirResourceJson);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
+    const body = JSON.stringify(dispenseParameters('dispense', { prescriptionId: created.taskId, kvnr: created.kvnr, telematikId: PHARMACY, whenHandedOver: today }));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${sim.url}/Task/${created.taskId}/$dispense?secret=${secret}`,
+        { method: 'POST', headers: { ...auth, 'content-type': 'application/fhir+json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 100));
+      req.end(body.slice(100));
+    });
+    expect(status).toBe(204);
+    // and an empty body announced as such: a $close without body after the $dispense
+    const closed = await fetch(`${sim.url}/Task/${created.taskId}/$close?secret=${secret}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-length': '0' },
+    });
+    expect(closed.status).toBe(200);
   });
 
   it('keeps Tasks, the JWT key and the PKI across a restart with a data directory', async () => {

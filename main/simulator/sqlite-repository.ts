@@ -11,7 +11,8 @@
  *   enforces that), so an untouched part is still the very same object.
  * - Checkpoints are ours, not SQLite's automatic one in the middle of some request: when no commit came for a
  *   moment, and under sustained load every CHECKPOINT_AFTER_COMMITS commits, so the WAL stays bounded.
- * - Statements are prepared once.
+ * - Statements are prepared once; the database is opened in exclusive locking mode (no file locks per
+ *   transaction; a second process cannot open it while the simulator runs).
  * Rows written by earlier versions (everything inline in `tasks.data`) are still read.
  */
 import Database from 'better-sqlite3';
@@ -53,7 +54,9 @@ export class SqliteTaskRepository implements TaskRepository {
 
   constructor(file: string) {
     this.db = new Database(file);
-    if (process.env['EXCL']) this.db.pragma('locking_mode = EXCLUSIVE');
+    // The simulator is the only user of its database: holding the lock saves the file-lock calls of every
+    // transaction (and keeps a second simulator off the same data directory).
+    this.db.pragma('locking_mode = EXCLUSIVE');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('wal_autocheckpoint = 0');
@@ -80,7 +83,8 @@ export class SqliteTaskRepository implements TaskRepository {
     this.sql = prepareStatements(this.db);
     this.putTx = this.db.transaction((task: TaskRecord, previous: TaskRecord | undefined): void => {
       const { prescription, dispenses, receipt } = task;
-      if (prescription && prescription !== previous?.prescription) this.sql.putPrescription.run(prescription.binaryId, prescription.cms);
+      if (prescription && prescription !== previous?.prescription)
+        this.sql.putPrescription.run(prescription.binaryId, prescription.cms);
       if (dispenses !== previous?.dispenses) this.sql.putDispenses.run(task.id, JSON.stringify(dispenses));
       if (receipt !== previous?.receipt) this.sql.putReceipt.run(task.id, JSON.stringify(receipt));
       const row: TaskRecord = {
@@ -98,7 +102,8 @@ export class SqliteTaskRepository implements TaskRepository {
       return value;
     });
     this.idleCheckpoints = setInterval(() => {
-      if (this.commitsSinceCheckpoint > 0 && Date.now() - this.lastCommitAt >= CHECKPOINT_IDLE_MS) this.checkpoint();
+      if (this.commitsSinceCheckpoint > 0 && Date.now() - this.lastCommitAt >= CHECKPOINT_IDLE_MS)
+        this.checkpoint();
     }, CHECKPOINT_IDLE_MS);
     this.idleCheckpoints.unref();
   }
@@ -149,7 +154,9 @@ export class SqliteTaskRepository implements TaskRepository {
 
   reset(): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM tasks; DELETE FROM prescriptions; DELETE FROM dispense_sets; DELETE FROM receipts; DELETE FROM settings;');
+      this.db.exec(
+        'DELETE FROM tasks; DELETE FROM prescriptions; DELETE FROM dispense_sets; DELETE FROM receipts; DELETE FROM settings;',
+      );
     })();
     this.recent.clear();
     this.committed();
@@ -189,7 +196,9 @@ export class SqliteTaskRepository implements TaskRepository {
 
   private checkpoint(): void {
     if (!this.db.open) return;
+    const t = performance.now();
     this.db.pragma('wal_checkpoint(PASSIVE)');
+    console.error('checkpoint', (performance.now() - t).toFixed(1), 'ms after', this.commitsSinceCheckpoint);
     this.commitsSinceCheckpoint = 0;
   }
 }
@@ -205,8 +214,12 @@ function prepareStatements(db: Database.Database) {
     ),
     list: db.prepare<[], TaskRow>('SELECT data FROM tasks ORDER BY seq'),
     listForKvnr: db.prepare<[string], TaskRow>('SELECT data FROM tasks WHERE kvnr = ? ORDER BY seq'),
-    getPrescription: db.prepare<[string], { cms: string }>('SELECT cms FROM prescriptions WHERE binary_id = ?'),
-    putPrescription: db.prepare<[string, string]>('INSERT INTO prescriptions (binary_id, cms) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    getPrescription: db.prepare<[string], { cms: string }>(
+      'SELECT cms FROM prescriptions WHERE binary_id = ?',
+    ),
+    putPrescription: db.prepare<[string, string]>(
+      'INSERT INTO prescriptions (binary_id, cms) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    ),
     getDispenses: db.prepare<[string], DataRow>('SELECT data FROM dispense_sets WHERE task_id = ?'),
     putDispenses: db.prepare<[string, string]>(
       'INSERT INTO dispense_sets (task_id, data) VALUES (?, ?) ON CONFLICT(task_id) DO UPDATE SET data = excluded.data',
@@ -216,10 +229,14 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO receipts (task_id, data) VALUES (?, ?) ON CONFLICT(task_id) DO UPDATE SET data = excluded.data',
     ),
     readSequence: db.prepare<[], ValueRow>("SELECT value FROM meta WHERE key = 'sequence'"),
-    writeSequence: db.prepare<[string]>("INSERT INTO meta (key, value) VALUES ('sequence', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+    writeSequence: db.prepare<[string]>(
+      "INSERT INTO meta (key, value) VALUES ('sequence', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ),
     getSetting: db.prepare<[string], ValueRow>('SELECT value FROM settings WHERE key = ?'),
     deleteSetting: db.prepare<[string]>('DELETE FROM settings WHERE key = ?'),
-    putSetting: db.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    putSetting: db.prepare<[string, string]>(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
   };
 }
 

@@ -9,7 +9,7 @@ import { createSimulatorApp } from './app';
 import { loadOrCreateTokenService, ProfessionOids, type TokenService } from './auth';
 import { createClock, type SimClock } from './clock';
 import { loadOrCreateTestPki, type TestPki } from './pki';
-import { MemoryTaskRepository, type TaskRepository } from './repository';
+import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
 import type { Scenario } from './scenarios';
 
 export const PHARMACY_A = '3-SMC-B-Testkarte-883110000095957';
@@ -59,6 +59,8 @@ export interface TestSimulatorOptions {
   /** deterministic ids (SimulatorOptions.seed); without, the kit's fixed fictional-data generator is used */
   seed?: number;
   scenarios?: readonly Scenario[];
+  /** SQLite file for the state (the product's persistent mode); default: memory */
+  sqliteFile?: string;
 }
 
 export async function createTestSimulator(
@@ -70,7 +72,7 @@ export async function createTestSimulator(
   sharedTokens ??= loadOrCreateTokenService(undefined);
   const [pki, tokens] = await Promise.all([sharedPki, sharedTokens]);
   let base = start;
-  const repository = new MemoryTaskRepository();
+  const repository = options.sqliteFile !== undefined ? new SqliteTaskRepository(options.sqliteFile) : new MemoryTaskRepository();
   const clock = createClock(() => base, repository);
   let seed = 42;
   // deterministic fictional data

@@ -20,15 +20,31 @@ import { readRxDispensations } from '../../shared/fhir/checks';
 import { NamingSystems } from '../../shared/fhir/profiles';
 import { fhirXmlToJson, type FhirResourceJson } from '../../shared/fhir/xml';
 import { parseCms } from '../../main/simulator/cms-sign';
-import { createTestSimulator, outcomeTexts, secretOf, type TestSimulator } from '../../main/simulator/test-kit';
+import {
+  createTestSimulator,
+  outcomeTexts,
+  secretOf,
+  type TestSimulator,
+} from '../../main/simulator/test-kit';
 import { fixturesAvailable, listFixtures, readFixture } from '../fixtures';
 
 const FOLDER = 'gematik/e2e-examples-2025-10';
 
 /** The KVNRs with a wrong check digit the fixtures README lists ("Known defects"). */
 const README_DEFECTIVE_KVNRS = new Set([
-  'X123456789', 'X234567890', 'P987654321', 'H030170227', 'K220645120', 'K220645129', 'M310119800', 'M310119819',
-  'P123464113', 'P123464233', 'P123464315', 'P123464532', 'P223331975',
+  'X123456789',
+  'X234567890',
+  'P987654321',
+  'H030170227',
+  'K220645120',
+  'K220645129',
+  'M310119800',
+  'M310119819',
+  'P123464113',
+  'P123464233',
+  'P123464315',
+  'P123464532',
+  'P223331975',
 ]);
 
 interface Example {
@@ -56,12 +72,16 @@ function readExample(path: string, dispenseFiles: string[]): Example {
   const bundle = json(xml);
   const profile = ((bundle['meta'] as { profile: string[] }).profile[0] ?? '').split('|')[1] ?? '';
   const patient = resources(bundle).find((r) => r['resourceType'] === 'Patient')!;
-  const kvnr = (patient['identifier'] as { system: string; value: string }[]).find((i) => i.system.endsWith('/kvid-10'))!.value;
+  const kvnr = (patient['identifier'] as { system: string; value: string }[]).find((i) =>
+    i.system.endsWith('/kvid-10'),
+  )!.value;
   const request = resources(bundle).find((r) => r['resourceType'] === 'MedicationRequest')!;
-  const mvo = ((request['extension'] as Json[] | undefined) ?? []).find((e) => String(e['url']).endsWith('KBV_EX_ERP_Multiple_Prescription'));
-  const period = ((mvo?.['extension'] as Json[] | undefined) ?? []).find((e) => e['url'] === 'Zeitraum')?.['valuePeriod'] as
-    | { start?: string }
-    | undefined;
+  const mvo = ((request['extension'] as Json[] | undefined) ?? []).find((e) =>
+    String(e['url']).endsWith('KBV_EX_ERP_Multiple_Prescription'),
+  );
+  const period = ((mvo?.['extension'] as Json[] | undefined) ?? []).find((e) => e['url'] === 'Zeitraum')?.[
+    'valuePeriod'
+  ] as { start?: string } | undefined;
   return {
     path,
     xml,
@@ -78,7 +98,11 @@ function readExample(path: string, dispenseFiles: string[]): Example {
 function berlinMorning(date: string): Date {
   for (const offset of ['+01:00', '+02:00']) {
     const instant = new Date(`${date}T09:00:00${offset}`);
-    if (new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit' }).format(instant) === '09') return instant;
+    if (
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit' }).format(instant) ===
+      '09'
+    )
+      return instant;
   }
   throw new Error(`no 09:00 for ${date}`);
 }
@@ -97,12 +121,26 @@ function dispenseIds(parameters: FhirResourceJson): DispenseIds {
   const unique = (values: string[]): string[] => [...new Set(values)];
   return {
     prescriptionIds: unique(
-      mds.map((md) => (md['identifier'] as { system: string; value: string }[]).find((i) => i.system === NamingSystems.prescriptionId)!.value),
+      mds.map(
+        (md) =>
+          (md['identifier'] as { system: string; value: string }[]).find(
+            (i) => i.system === NamingSystems.prescriptionId,
+          )!.value,
+      ),
     ),
     kvnrs: unique(mds.map((md) => (md['subject'] as { identifier: { value: string } }).identifier.value)),
-    telematikIds: unique(mds.map((md) => (md['performer'] as { actor: { identifier: { value: string } } }[])[0]!.actor.identifier.value)),
-    maxHandover: mds.map((md) => String(md['whenHandedOver'])).sort().at(-1)!,
-    parametersProfileVersion: ((parameters['meta'] as { profile: string[] }).profile[0] ?? '').split('|')[1] ?? '',
+    telematikIds: unique(
+      mds.map(
+        (md) =>
+          (md['performer'] as { actor: { identifier: { value: string } } }[])[0]!.actor.identifier.value,
+      ),
+    ),
+    maxHandover: mds
+      .map((md) => String(md['whenHandedOver']))
+      .sort()
+      .at(-1)!,
+    parametersProfileVersion:
+      ((parameters['meta'] as { profile: string[] }).profile[0] ?? '').split('|')[1] ?? '',
   };
 }
 
@@ -119,18 +157,28 @@ beforeAll(async () => {
   sim = await createTestSimulator(new Date('2025-10-27T08:00:00Z'));
 });
 
-async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+async function control(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json }> {
   return sim.control(method, path, body);
 }
 
 /** An access token as a pharmacy with this Telematik-ID would get it (`POST /_sim/token`). */
 async function pharmacyToken(telematikId: string): Promise<string> {
-  const { status, json: answer } = await control('POST', '/token', { professionOID: '1.2.276.0.76.4.54', telematikId });
+  const { status, json: answer } = await control('POST', '/token', {
+    professionOID: '1.2.276.0.76.4.54',
+    telematikId,
+  });
   expect(status).toBe(200);
   return String(answer['access_token']);
 }
 
-async function importAndAccept(example: Example, telematikId: string): Promise<{ taskId: string; secret: string; acceptedAt: Date }> {
+async function importAndAccept(
+  example: Example,
+  telematikId: string,
+): Promise<{ taskId: string; secret: string; acceptedAt: Date }> {
   expect((await control('POST', '/reset')).status).toBe(200);
   sim.setBaseTime(berlinMorning(example.authoredOn));
   const imported = await control('POST', '/prescriptions', { kbvBundleXml: example.xml });
@@ -148,7 +196,11 @@ async function importAndAccept(example: Example, telematikId: string): Promise<{
     // a later part of a Mehrfachverordnung: not yet redeemable on the signing day (A_22635-02)
     expect(response.status).toBe(403);
     const [text] = await outcomeTexts(response);
-    expect(text).toMatch(new RegExp(`^Teilverordnung zur Mehrfachverordnung urn:uuid:[0-9a-f-]+ ist ab ${example.mvoStart.split('-').reverse().join('.')} einlösbar\\.$`));
+    expect(text).toMatch(
+      new RegExp(
+        `^Teilverordnung zur Mehrfachverordnung urn:uuid:[0-9a-f-]+ ist ab ${example.mvoStart.split('-').reverse().join('.')} einlösbar\\.$`,
+      ),
+    );
     acceptedAt = berlinMorning(example.mvoStart);
     sim.setBaseTime(acceptedAt);
     response = await accept();
@@ -157,7 +209,9 @@ async function importAndAccept(example: Example, telematikId: string): Promise<{
   const bundle = (await response.json()) as FhirResourceJson;
   // the Binary carries exactly the prescription as the practice signed it
   const binary = resources(bundle).find((r) => r['resourceType'] === 'Binary')!;
-  expect(new TextDecoder().decode(parseCms(new Uint8Array(Buffer.from(String(binary['data']), 'base64'))).content)).toBe(example.xml);
+  expect(
+    new TextDecoder().decode(parseCms(new Uint8Array(Buffer.from(String(binary['data']), 'base64'))).content),
+  ).toBe(example.xml);
   return { taskId, secret: secretOf(bundle), acceptedAt };
 }
 
@@ -165,7 +219,10 @@ describe.skipIf(!available)('e2e-examples-2025-10 against the simulator', () => 
   it('has 60 KBV 1.3 prescriptions and one 1.1.0, each with its $close input beside it', () => {
     expect(kbv13).toHaveLength(60);
     expect(others.map((e) => [e.kbvVersion, e.path])).toEqual([
-      ['1.1.0', `${FOLDER}/PKV/Rezeptur-parenterale_Zytostatika/Rezeptur-parenterale_Zytostatika_1/Rez_parenterale_Zytostatika_VerordnungArzt.xml`],
+      [
+        '1.1.0',
+        `${FOLDER}/PKV/Rezeptur-parenterale_Zytostatika/Rezeptur-parenterale_Zytostatika_1/Rez_parenterale_Zytostatika_VerordnungArzt.xml`,
+      ],
     ]);
     expect(examples.every((e) => e.dispensePath !== undefined)).toBe(true);
   });
@@ -178,13 +235,26 @@ describe.skipIf(!available)('e2e-examples-2025-10 against the simulator', () => 
       expect(ids.telematikIds).toHaveLength(1);
       const { taskId, secret, acceptedAt } = await importAndAccept(example, ids.telematikIds[0]!);
 
-      const matches = ids.prescriptionIds.length === 1 && ids.prescriptionIds[0] === taskId && ids.kvnrs.length === 1 && ids.kvnrs[0] === example.kvnr;
+      const matches =
+        ids.prescriptionIds.length === 1 &&
+        ids.prescriptionIds[0] === taskId &&
+        ids.kvnrs.length === 1 &&
+        ids.kvnrs[0] === example.kvnr;
       const handover = berlinMorning(ids.maxHandover);
-      sim.setBaseTime(handover > acceptedAt ? new Date(handover.getTime() + 3 * 3600_000) : new Date(acceptedAt.getTime() + 3600_000));
-      const close = await sim.fhir('POST', `/Task/${taskId}/$close?secret=${secret}`, await pharmacyToken(ids.telematikIds[0]!), {
-        body: readFixture(example.dispensePath!),
-        contentType: 'application/fhir+xml; charset=utf-8',
-      });
+      sim.setBaseTime(
+        handover > acceptedAt
+          ? new Date(handover.getTime() + 3 * 3600_000)
+          : new Date(acceptedAt.getTime() + 3600_000),
+      );
+      const close = await sim.fhir(
+        'POST',
+        `/Task/${taskId}/$close?secret=${secret}`,
+        await pharmacyToken(ids.telematikIds[0]!),
+        {
+          body: readFixture(example.dispensePath!),
+          contentType: 'application/fhir+xml; charset=utf-8',
+        },
+      );
       if (matches) {
         expect(close.status, await close.clone().text()).toBe(200);
         const receipt = (await close.json()) as FhirResourceJson;
@@ -210,10 +280,13 @@ describe.skipIf(!available)('e2e-examples-2025-10 against the simulator', () => 
     });
     expect(mismatching.length).toBeGreaterThan(0);
     expect(mismatching.length).toBeLessThan(kbv13.length);
-    expect(mismatching.map((e) => e.path)).toContain(`${FOLDER}/PZN-Verordnung/PZN-Verordnung_5/PZN_Nr5_VerordnungArzt.xml`);
+    expect(mismatching.map((e) => e.path)).toContain(
+      `${FOLDER}/PZN-Verordnung/PZN-Verordnung_5/PZN_Nr5_VerordnungArzt.xml`,
+    );
     for (const e of mismatching) {
       const ids = dispenseIds(json(readFixture(e.dispensePath!)));
-      for (const kvnr of ids.kvnrs.filter((k) => k !== e.kvnr)) expect(README_DEFECTIVE_KVNRS).toContain(kvnr);
+      for (const kvnr of ids.kvnrs.filter((k) => k !== e.kvnr))
+        expect(README_DEFECTIVE_KVNRS).toContain(kvnr);
     }
   });
 
@@ -241,6 +314,8 @@ describe.skipIf(!available)('e2e-examples-2025-10 against the simulator', () => 
       await pharmacyToken('3-07.2.1234560000.10.789'),
     );
     expect(response.status).toBe(403);
-    expect(await outcomeTexts(response)).toEqual([`Verordnung bis ${task.expiryDate.split('-').reverse().join('.')} einlösbar.`]);
+    expect(await outcomeTexts(response)).toEqual([
+      `Verordnung bis ${task.expiryDate.split('-').reverse().join('.')} einlösbar.`,
+    ]);
   });
 });

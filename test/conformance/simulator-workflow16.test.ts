@@ -15,19 +15,31 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readRxDispensations } from '../../shared/fhir/checks';
 import { NamingSystems } from '../../shared/fhir/profiles';
 import { fhirJsonToXml, type FhirResourceJson } from '../../shared/fhir/xml';
-import { createTestSimulator, outcomeTexts, PHARMACY_B, type CreatedResponse, type TestSimulator } from '../../main/simulator/test-kit';
+import {
+  createTestSimulator,
+  outcomeTexts,
+  PHARMACY_B,
+  type CreatedResponse,
+  type TestSimulator,
+} from '../../main/simulator/test-kit';
 import { fixturesAvailable, listFixtures, readFixture } from '../fixtures';
 
 const FOLDER = 'gematik/workflow-1.6';
 const available = fixturesAvailable();
 const pharmacyInputs = available
-  ? listFixtures(FOLDER, /^Parameters-Example(Dispense|Close)InputParameters.*\.json$/).filter((p) => !p.includes('DiGA'))
+  ? listFixtures(FOLDER, /^Parameters-Example(Dispense|Close)InputParameters.*\.json$/).filter(
+      (p) => !p.includes('DiGA'),
+    )
   : [];
 
 type Json = Record<string, unknown>;
 
 /** The same Parameters with every MedicationDispense carrying this Task's PrescriptionID, KVNR and our Telematik-ID. */
-function rewriteIds(parameters: FhirResourceJson, rx: CreatedResponse, telematikId: string): FhirResourceJson {
+function rewriteIds(
+  parameters: FhirResourceJson,
+  rx: CreatedResponse,
+  telematikId: string,
+): FhirResourceJson {
   const copy = structuredClone(parameters);
   for (const { medicationDispense } of readRxDispensations(copy).dispensations) {
     const md = medicationDispense as Json;
@@ -35,7 +47,8 @@ function rewriteIds(parameters: FhirResourceJson, rx: CreatedResponse, telematik
       if (identifier.system === NamingSystems.prescriptionId) identifier.value = rx.taskId;
     }
     (md['subject'] as { identifier: { value: string } }).identifier.value = rx.kvnr;
-    for (const performer of md['performer'] as { actor: { identifier: { value: string } } }[]) performer.actor.identifier.value = telematikId;
+    for (const performer of md['performer'] as { actor: { identifier: { value: string } } }[])
+      performer.actor.identifier.value = telematikId;
   }
   return copy;
 }
@@ -57,10 +70,15 @@ beforeEach(async () => {
 async function send(path: string, format: 'json' | 'xml'): Promise<Response> {
   const operation = isDispense(path) ? '$dispense' : '$close';
   const parameters = rewriteIds(example(path), rx, PHARMACY_B);
-  return sim.fhir('POST', `/Task/${rx.taskId}/${operation}?secret=${secret}`, await sim.pharmacyToken(PHARMACY_B), {
-    body: format === 'json' ? JSON.stringify(parameters) : fhirJsonToXml(parameters),
-    contentType: format === 'json' ? 'application/fhir+json' : 'application/fhir+xml; charset=utf-8',
-  });
+  return sim.fhir(
+    'POST',
+    `/Task/${rx.taskId}/${operation}?secret=${secret}`,
+    await sim.pharmacyToken(PHARMACY_B),
+    {
+      body: format === 'json' ? JSON.stringify(parameters) : fhirJsonToXml(parameters),
+      contentType: format === 'json' ? 'application/fhir+json' : 'application/fhir+xml; charset=utf-8',
+    },
+  );
 }
 
 describe.skipIf(!available)('workflow 1.6 $dispense / $close examples against the simulator', () => {
@@ -76,7 +94,11 @@ describe.skipIf(!available)('workflow 1.6 $dispense / $close examples against th
     ]);
   });
 
-  it.each(pharmacyInputs.flatMap((p) => (['json', 'xml'] as const).map((f) => [p.slice(FOLDER.length + 1), f, p] as const)))(
+  it.each(
+    pharmacyInputs.flatMap((p) =>
+      (['json', 'xml'] as const).map((f) => [p.slice(FOLDER.length + 1), f, p] as const),
+    ),
+  )(
     '%s (%s): accepted with the ids of the Task, stored with the Fachdienst’s ids',
     async (_name, format, path) => {
       const count = readRxDispensations(example(path)).dispensations.length;
@@ -95,7 +117,9 @@ describe.skipIf(!available)('workflow 1.6 $dispense / $close examples against th
       );
       for (const d of stored) {
         expect(d.medication?.['id']).toMatch(/^[0-9a-f-]{36}$/);
-        expect(d.medicationDispense['medicationReference']).toEqual({ reference: `urn:uuid:${String(d.medication?.['id'])}` });
+        expect(d.medicationDispense['medicationReference']).toEqual({
+          reference: `urn:uuid:${String(d.medication?.['id'])}`,
+        });
         expect(d.medicationDispense['supportingInformation']).toEqual([{ reference: `Task/${rx.taskId}` }]);
       }
     },
@@ -111,20 +135,36 @@ describe.skipIf(!available)('workflow 1.6 $dispense / $close examples against th
 
   it('unchanged ids are refused with 400: the examples’ own PrescriptionID is not this Task’s', async () => {
     const path = `${FOLDER}/Parameters-ExampleDispenseInputParameters.json`;
-    const response = await sim.fhir('POST', `/Task/${rx.taskId}/$dispense?secret=${secret}`, await sim.pharmacyToken(PHARMACY_B), {
-      body: readFixture(path),
-      contentType: 'application/fhir+json',
-    });
+    const response = await sim.fhir(
+      'POST',
+      `/Task/${rx.taskId}/$dispense?secret=${secret}`,
+      await sim.pharmacyToken(PHARMACY_B),
+      {
+        body: readFixture(path),
+        contentType: 'application/fhir+json',
+      },
+    );
     expect(response.status).toBe(400);
-    expect(await outcomeTexts(response)).toEqual(['Prescription ID in MedicationDispense does not match the one in the task']);
+    expect(await outcomeTexts(response)).toEqual([
+      'Prescription ID in MedicationDispense does not match the one in the task',
+    ]);
   });
 
   it('the DiGA $close input is no pharmacy input: 400 "Unzulässige Abgabeinformationen …"', async () => {
-    const diga = rewriteIds(example(`${FOLDER}/Parameters-ExampleCloseInputParametersDiGA.json`), rx, PHARMACY_B);
-    const response = await sim.fhir('POST', `/Task/${rx.taskId}/$close?secret=${secret}`, await sim.pharmacyToken(PHARMACY_B), {
-      body: JSON.stringify(diga),
-      contentType: 'application/fhir+json',
-    });
+    const diga = rewriteIds(
+      example(`${FOLDER}/Parameters-ExampleCloseInputParametersDiGA.json`),
+      rx,
+      PHARMACY_B,
+    );
+    const response = await sim.fhir(
+      'POST',
+      `/Task/${rx.taskId}/$close?secret=${secret}`,
+      await sim.pharmacyToken(PHARMACY_B),
+      {
+        body: JSON.stringify(diga),
+        contentType: 'application/fhir+json',
+      },
+    );
     expect(response.status).toBe(400);
     expect(await outcomeTexts(response)).toEqual([
       'Unzulässige Abgabeinformationen: Für diesen Workflow sind nur Abgabeinformationen für Arzneimittel zulässig.',

@@ -14,23 +14,39 @@ describe('GET /metadata (FD MetaDataHandler)', () => {
     const response = await sim.fhir('GET', '/metadata', await sim.pharmacyToken());
     expect(response.status).toBe(200);
     const statement = (await response.json()) as FhirResourceJson;
-    expect(statement).toMatchObject({ resourceType: 'CapabilityStatement', kind: 'instance', fhirVersion: '4.0.1', format: ['xml', 'json'] });
-    const resources = (statement['rest'] as { resource: { type: string; profile: string; operation?: { name: string; definition: string }[] }[] }[])[0]!
-      .resource;
+    expect(statement).toMatchObject({
+      resourceType: 'CapabilityStatement',
+      kind: 'instance',
+      fhirVersion: '4.0.1',
+      format: ['xml', 'json'],
+    });
+    const resources = (
+      statement['rest'] as {
+        resource: { type: string; profile: string; operation?: { name: string; definition: string }[] }[];
+      }[]
+    )[0]!.resource;
     const task = resources.find((r) => r.type === 'Task')!;
     expect(task.profile).toBe('https://gematik.de/fhir/erp/StructureDefinition/GEM_ERP_PR_Task|1.6');
     expect(task.operation!.map((o) => o.name)).toEqual(['accept', 'reject', 'dispense', 'close', 'abort']);
-    expect(task.operation![0]!.definition).toBe('https://gematik.de/fhir/erp/OperationDefinition/AcceptOperationDefinition');
-    expect(resources.find((r) => r.type === 'MedicationDispense')?.profile).toMatch(/GEM_ERP_PR_MedicationDispense\|1\.6$/);
+    expect(task.operation![0]!.definition).toBe(
+      'https://gematik.de/fhir/erp/OperationDefinition/AcceptOperationDefinition',
+    );
+    expect(resources.find((r) => r.type === 'MedicationDispense')?.profile).toMatch(
+      /GEM_ERP_PR_MedicationDispense\|1\.6$/,
+    );
   });
 
   it('is XML by default for institutions, JSON for insurants; every authenticated role may read it', async () => {
-    const xml = await sim.app.request('/metadata', { headers: { authorization: `Bearer ${await sim.token(ProfessionOids.doctorPractice, '1-2345')}` } });
+    const xml = await sim.app.request('/metadata', {
+      headers: { authorization: `Bearer ${await sim.token(ProfessionOids.doctorPractice, '1-2345')}` },
+    });
     expect(xml.status).toBe(200);
     expect(xml.headers.get('content-type')).toContain('application/fhir+xml');
     const parsed = fhirXmlToJson(await xml.text());
     expect(parsed.ok && parsed.data.resourceType).toBe('CapabilityStatement');
-    const json = await sim.app.request('/metadata', { headers: { authorization: `Bearer ${await sim.insurantToken('X110411675')}` } });
+    const json = await sim.app.request('/metadata', {
+      headers: { authorization: `Bearer ${await sim.insurantToken('X110411675')}` },
+    });
     expect(json.headers.get('content-type')).toContain('application/fhir+json');
   });
 

@@ -26,8 +26,14 @@ export function capabilityStatement(): FhirResourceJson {
     status: 'draft',
     date: SIMULATOR_RELEASE_DATE,
     kind: 'instance',
-    software: { name: 'eRx Counter Fachdienst-Simulator', version: SIMULATOR_VERSION, releaseDate: SIMULATOR_RELEASE_DATE },
-    implementation: { description: 'E-Rezept-Fachdienst-Simulator – nur für Test und Schulung, keine Verbindung zur TI' },
+    software: {
+      name: 'eRx Counter Fachdienst-Simulator',
+      version: SIMULATOR_VERSION,
+      releaseDate: SIMULATOR_RELEASE_DATE,
+    },
+    implementation: {
+      description: 'E-Rezept-Fachdienst-Simulator – nur für Test und Schulung, keine Verbindung zur TI',
+    },
     fhirVersion: '4.0.1',
     format: ['xml', 'json'],
     rest: [
@@ -58,6 +64,9 @@ export function capabilityStatement(): FhirResourceJson {
   };
 }
 
-export async function getMetadata(_state: SimulatorState, _request: OperationRequest): Promise<OperationResult> {
+export async function getMetadata(
+  _state: SimulatorState,
+  _request: OperationRequest,
+): Promise<OperationResult> {
   return { status: 200, resource: capabilityStatement() };
 }

@@ -66,7 +66,9 @@ const scenarioSchema = z
     name: z.string().max(64).regex(SCENARIO_NAME, 'name: Kleinbuchstaben, Ziffern und Bindestriche erwartet'),
     title: z.string().min(1).max(200),
     description: z.string().min(1).max(2000),
-    clock: z.union([z.object({ set: z.string() }).strict(), z.object({ advance: z.string() }).strict()]).optional(),
+    clock: z
+      .union([z.object({ set: z.string() }).strict(), z.object({ advance: z.string() }).strict()])
+      .optional(),
     prescriptions: z.array(z.record(z.string(), z.unknown())).max(50),
     faults: z.array(faultRequestSchema).max(20).optional(),
     steps: z.array(z.string().min(1).max(2000)).min(1).max(50),
@@ -105,7 +107,10 @@ export function parseScenario(value: unknown): ParsedScenario {
 function checkClock(clock: { set: string } | { advance: string }): void {
   if ('set' in clock) {
     if (!/^\d{4}-\d{2}-\d{2}T/.test(clock.set) || Number.isNaN(new Date(clock.set).getTime())) {
-      throw new ControlError(400, 'clock.set: Zeitpunkt im ISO-8601-Format erwartet, z. B. 2026-10-05T09:00:00+02:00');
+      throw new ControlError(
+        400,
+        'clock.set: Zeitpunkt im ISO-8601-Format erwartet, z. B. 2026-10-05T09:00:00+02:00',
+      );
     }
   } else if (parseDuration(clock.advance) === undefined) {
     throw new ControlError(400, 'clock.advance: ISO-8601-Dauer in W/D/H/M/S erwartet, z. B. P1D');

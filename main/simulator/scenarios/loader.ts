@@ -57,7 +57,10 @@ export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario)
 
   const prescriptions: LoadedPrescription[] = [];
   for (const [index, entry] of scenario.prescriptions.entries()) {
-    const created = await createFromBody({ state, catalog: deps.catalog, random: deps.sources.random }, entry.body);
+    const created = await createFromBody(
+      { state, catalog: deps.catalog, random: deps.sources.random },
+      entry.body,
+    );
     if (entry.acceptedBy !== undefined) {
       for (const prescription of created) await acceptElsewhere(state, prescription, entry.acceptedBy, index);
     }
@@ -79,7 +82,12 @@ export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario)
 }
 
 /** The real $accept, by another pharmacy: the Task is then in-progress with that owner (spec §3.2). */
-async function acceptElsewhere(state: SimulatorState, prescription: CreatedPrescription, telematikId: string, index: number): Promise<void> {
+async function acceptElsewhere(
+  state: SimulatorState,
+  prescription: CreatedPrescription,
+  telematikId: string,
+  index: number,
+): Promise<void> {
   try {
     await acceptTask(state, {
       taskId: prescription.taskId,
@@ -92,6 +100,9 @@ async function acceptElsewhere(state: SimulatorState, prescription: CreatedPresc
     });
   } catch (error) {
     if (!(error instanceof FachdienstError)) throw error;
-    throw new ControlError(400, `prescriptions.${index}.acceptedBy: $accept nicht möglich (${error.status} ${error.message})`);
+    throw new ControlError(
+      400,
+      `prescriptions.${index}.acceptedBy: $accept nicht möglich (${error.status} ${error.message})`,
+    );
   }
 }

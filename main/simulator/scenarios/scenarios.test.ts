@@ -13,7 +13,12 @@ const custom: Scenario = {
   clock: { set: '2027-02-01T09:00:00+01:00' },
   prescriptions: [
     { label: 'Abgelaufen', flowType: '160', authoredOn: '2026-10-01' },
-    { label: 'Vergeben', flowType: '200', medication: 'wirkstoff', acceptedBy: '3-SMC-B-Testkarte-883110000163973' },
+    {
+      label: 'Vergeben',
+      flowType: '200',
+      medication: 'wirkstoff',
+      acceptedBy: '3-SMC-B-Testkarte-883110000163973',
+    },
     { label: 'Stückelung', flowType: '160', count: 3 },
   ],
   faults: [{ operation: 'close', count: 1, status: 500 }],
@@ -37,7 +42,10 @@ describe('GET /_sim/scenarios', () => {
     expect(json['scenarios']).toEqual(
       sampleScenarios.map((s) => ({ name: s.name, title: s.title, description: s.description })),
     );
-    expect((json['scenarios'] as { name: string }[]).map((s) => s.name)).toEqual(['standard-gkv-pzn', 'fachdienst-503']);
+    expect((json['scenarios'] as { name: string }[]).map((s) => s.name)).toEqual([
+      'standard-gkv-pzn',
+      'fachdienst-503',
+    ]);
   });
 });
 
@@ -65,7 +73,15 @@ describe('POST /_sim/scenarios/{name}', () => {
     expect(scanned.ok && scanned.data.map((t) => t.prescriptionId)).toEqual([rezept!.taskId]);
     expect(sim.repository.get(old.taskId)).toBeUndefined();
     expect(sim.repository.list().map((t) => [t.id, t.status])).toEqual([[rezept!.taskId, 'ready']]);
-    expect((await sim.fhir('POST', `/Task/${rezept!.taskId}/$accept?ac=${rezept!.accessCode}`, await sim.pharmacyToken())).status).toBe(200);
+    expect(
+      (
+        await sim.fhir(
+          'POST',
+          `/Task/${rezept!.taskId}/$accept?ac=${rezept!.accessCode}`,
+          await sim.pharmacyToken(),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('fachdienst-503: the first two $accept answer 503, the third succeeds', async () => {
@@ -94,13 +110,24 @@ describe('POST /_sim/scenarios/{name}', () => {
     expect(expired!.label).toBe('Abgelaufen');
     const token = await sim.pharmacyToken();
 
-    const expiredAnswer = await sim.fhir('POST', `/Task/${expired!.taskId}/$accept?ac=${expired!.accessCode}`, token);
+    const expiredAnswer = await sim.fhir(
+      'POST',
+      `/Task/${expired!.taskId}/$accept?ac=${expired!.accessCode}`,
+      token,
+    );
     expect(expiredAnswer.status).toBe(403);
     expect(await outcomeTexts(expiredAnswer)).toEqual(['Verordnung bis 01.01.2027 einlösbar.']);
 
     expect(taken!.acceptedBy).toBe('3-SMC-B-Testkarte-883110000163973');
-    expect(sim.repository.get(taken!.taskId)).toMatchObject({ status: 'in-progress', owner: '3-SMC-B-Testkarte-883110000163973' });
-    const takenAnswer = await sim.fhir('POST', `/Task/${taken!.taskId}/$accept?ac=${taken!.accessCode}`, token);
+    expect(sim.repository.get(taken!.taskId)).toMatchObject({
+      status: 'in-progress',
+      owner: '3-SMC-B-Testkarte-883110000163973',
+    });
+    const takenAnswer = await sim.fhir(
+      'POST',
+      `/Task/${taken!.taskId}/$accept?ac=${taken!.accessCode}`,
+      token,
+    );
     expect(takenAnswer.status).toBe(409);
     expect(await outcomeTexts(takenAnswer)).toEqual(['Task has invalid status in-progress']);
 
@@ -132,13 +159,16 @@ describe('POST /_sim/scenarios/{name}', () => {
     const sim = await createTestSimulator(START, { scenarios: [broken] });
     const { status, json } = await sim.control('POST', '/scenarios/kaputt');
     expect(status).toBe(400);
-    expect(json['error']).toBe('prescriptions.0.acceptedBy: $accept nicht möglich (403 Verordnung bis 05.04.2026 einlösbar.)');
+    expect(json['error']).toBe(
+      'prescriptions.0.acceptedBy: $accept nicht möglich (403 Verordnung bis 05.04.2026 einlösbar.)',
+    );
   });
 });
 
 describe('parseScenario', () => {
   it('accepts the samples and the custom scenario', () => {
-    for (const scenario of [...sampleScenarios, custom]) expect(parseScenario(scenario).name).toBe(scenario.name);
+    for (const scenario of [...sampleScenarios, custom])
+      expect(parseScenario(scenario).name).toBe(scenario.name);
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -148,7 +178,11 @@ describe('parseScenario', () => {
     ['a bad clock', { clock: { set: '2026-10-05' } }, 'clock.set'],
     ['a month duration', { clock: { advance: 'P1M' } }, 'clock.advance'],
     ['a bad prescription', { prescriptions: [{ flowType: '162' }] }, 'prescriptions.0.flowType'],
-    ['a bad acceptedBy', { prescriptions: [{ flowType: '160', acceptedBy: 'Apotheke' }] }, 'prescriptions.0.acceptedBy'],
+    [
+      'a bad acceptedBy',
+      { prescriptions: [{ flowType: '160', acceptedBy: 'Apotheke' }] },
+      'prescriptions.0.acceptedBy',
+    ],
     ['a bad fault', { faults: [{ operation: 'fly' }] }, 'faults.0.operation'],
     ['an unknown key', { trainer: 'X' }, 'trainer'],
   ])('refuses %s', (_what, change, where) => {
@@ -156,7 +190,9 @@ describe('parseScenario', () => {
   });
 
   it('refuses a scenario set with a duplicate name when the simulator is created', async () => {
-    await expect(createTestSimulator(START, { scenarios: [custom, custom] })).rejects.toThrow('gibt es zweimal');
+    await expect(createTestSimulator(START, { scenarios: [custom, custom] })).rejects.toThrow(
+      'gibt es zweimal',
+    );
   });
 });
 
@@ -183,7 +219,11 @@ describe('deterministic runs (seed)', () => {
       const loaded = (await sim.control('POST', '/scenarios/standard-gkv-pzn')).json as unknown as Loaded;
       const task = sim.repository.get(loaded.prescriptions[0]!.taskId)!;
       const { parseCms } = await import('../cms-sign');
-      contents.push(new TextDecoder().decode(parseCms(new Uint8Array(Buffer.from(task.prescription!.cms, 'base64'))).content));
+      contents.push(
+        new TextDecoder().decode(
+          parseCms(new Uint8Array(Buffer.from(task.prescription!.cms, 'base64'))).content,
+        ),
+      );
     }
     expect(contents[0]).toBe(contents[1]);
   });

@@ -3,10 +3,12 @@
  * as a burst of key events far faster than any person and ends it with Enter; a person types slower and
  * unevenly. Pure: the caller passes each key with its time, so the rule is testable without a clock.
  *
- * Rule: a burst is a run of printable keys with no gap longer than `maxGapMs`. Enter ends it; the burst is a
- * scan when it has at least `minLength` characters and the mean gap (over all its keys and the Enter) is at
- * most `maxMeanGapMs`. The mean (not every single gap) decides, so that one delayed event on a busy machine
- * does not turn a scan into typing, while even the fastest typist (~100 ms per key) stays far above it.
+ * Rule, decided when Enter comes: the keys since the last real pause (> `maxPauseMs`) or control key are the
+ * candidates. Leading keys that are followed by a typing-speed gap (> `maxGapMs`) were typed by a person and
+ * are dropped. What remains is a scan when it has at least `minLength` characters and its mean gap (Enter
+ * included) is at most `maxMeanGapMs`. The mean — not every single gap — decides, so that a busy machine
+ * delaying a few events inside a scan does not cut it in two, while even the fastest typist (~100 ms per key)
+ * stays far above it.
  */
 
 export interface ScanDetectorOptions {
@@ -14,11 +16,13 @@ export interface ScanDetectorOptions {
   minLength: number;
   /** highest mean gap between the keys of a scan (ms) */
   maxMeanGapMs: number;
-  /** a longer pause ends the burst: what came before was typed (ms) */
+  /** a gap after a leading key longer than this marks that key as typed by a person (ms) */
   maxGapMs: number;
+  /** a pause longer than this separates bursts for good; shorter ones may be a delayed event (ms) */
+  maxPauseMs: number;
 }
 
-export const defaultScanDetectorOptions: ScanDetectorOptions = { minLength: 8, maxMeanGapMs: 35, maxGapMs: 80 };
+export const defaultScanDetectorOptions: ScanDetectorOptions = { minLength: 8, maxMeanGapMs: 35, maxGapMs: 80, maxPauseMs: 500 };
 
 /** The parts of a KeyboardEvent the detector reads. */
 export interface KeyStroke {
@@ -31,10 +35,10 @@ export interface KeyStroke {
 }
 
 export type KeyVerdict =
-  /** a character that may belong to a scan; `startsBurst` = the first one of a new burst */
-  | { type: 'char'; char: string; startsBurst: boolean }
-  /** the Enter that completes a scan: the caller takes the text and undoes what the keys typed */
-  | { type: 'scan'; text: string }
+  /** a character that may belong to a scan; `index` = its place among the current candidates (0 = first) */
+  | { type: 'char'; char: string; index: number }
+  /** the Enter that completes a scan: the text, and the index of its first character among the candidates */
+  | { type: 'scan'; text: string; startIndex: number }
   /** anything else: leave the event alone */
   | { type: 'pass' };
 
@@ -42,7 +46,10 @@ export type KeyVerdict =
 export const GROUP_SEPARATOR = '\u001d';
 
 /** Keys a scanner may send between characters without meaning anything (e.g. Shift for capitals). */
-const neutralKeys = new Set(['Shift', 'CapsLock', 'Unidentified', 'Dead']);
+const neutralKeys = new Set(['Shift', 'CapsLock', 'Control', 'Unidentified', 'Dead']);
+
+/** Far more than any code: a longer run is not a scan, and memory stays bounded. */
+const maxCandidates = 4096;
 
 /**
  * The character a key stands for, or undefined for control keys. Scanners that cannot send ASCII 29 as a
@@ -57,43 +64,50 @@ export function characterOf(k: KeyStroke): string | undefined {
 
 export interface ScanDetector {
   feed(k: KeyStroke): KeyVerdict;
-  /** forget the current burst (e.g. when focus moved to the scan field) */
+  /** forget the candidates (e.g. when focus moved to the scan field) */
   reset(): void;
 }
 
 export function createScanDetector(options: Partial<ScanDetectorOptions> = {}): ScanDetector {
-  const { minLength, maxMeanGapMs, maxGapMs } = { ...defaultScanDetectorOptions, ...options };
+  const { minLength, maxMeanGapMs, maxGapMs, maxPauseMs } = { ...defaultScanDetectorOptions, ...options };
   let chars: string[] = [];
-  let firstAt = 0;
-  let lastAt = 0;
+  let times: number[] = [];
 
   const reset = () => {
     chars = [];
+    times = [];
+  };
+
+  const decide = (enterAt: number): KeyVerdict => {
+    const n = chars.length;
+    if (n === 0 || enterAt - times[n - 1]! > maxPauseMs) return { type: 'pass' };
+    // A person's keys before the scan: each is followed by a typing-speed gap.
+    let start = 0;
+    while (start < n - 1 && times[start + 1]! - times[start]! > maxGapMs) start++;
+    const count = n - start;
+    const meanGap = (enterAt - times[start]!) / count;
+    return count >= minLength && meanGap <= maxMeanGapMs
+      ? { type: 'scan', text: chars.slice(start).join(''), startIndex: start }
+      : { type: 'pass' };
   };
 
   const feed = (k: KeyStroke): KeyVerdict => {
-    if (neutralKeys.has(k.key) || k.key === 'Control') return { type: 'pass' };
+    if (neutralKeys.has(k.key)) return { type: 'pass' };
     if (k.key === 'Enter' && !k.ctrlKey && !k.altKey && !k.metaKey) {
-      const count = chars.length;
-      const text = chars.join('');
-      const withinBurst = count > 0 && k.time - lastAt <= maxGapMs;
-      const meanGap = count > 0 ? (k.time - firstAt) / count : Infinity;
+      const verdict = decide(k.time);
       reset();
-      return withinBurst && count >= minLength && meanGap <= maxMeanGapMs ? { type: 'scan', text } : { type: 'pass' };
+      return verdict;
     }
     const char = characterOf(k);
     if (char === undefined) {
       reset();
       return { type: 'pass' };
     }
-    const startsBurst = chars.length === 0 || k.time - lastAt > maxGapMs;
-    if (startsBurst) {
-      chars = [];
-      firstAt = k.time;
-    }
+    const last = times.at(-1);
+    if (last !== undefined && (k.time - last > maxPauseMs || chars.length >= maxCandidates)) reset();
     chars.push(char);
-    lastAt = k.time;
-    return { type: 'char', char, startsBurst };
+    times.push(k.time);
+    return { type: 'char', char, index: chars.length - 1 };
   };
 
   return { feed, reset };

@@ -28,19 +28,21 @@ export function useWedgeScanner(onScan: (text: string) => void, enabled = true):
     if (!enabled) return;
     const detector = createScanDetector(settings.detector);
     const now = settings.now ?? (() => performance.now());
-    let snapshot: FieldSnapshot | undefined;
+    /** the focused field's value before each candidate key (index = the key's index) */
+    let snapshots: (FieldSnapshot | undefined)[] = [];
 
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.isComposing) return;
       if (inScanField(e.target)) {
         detector.reset();
-        snapshot = undefined;
+        snapshots = [];
         return;
       }
       const verdict = detector.feed({ key: e.key, time: now(), ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
       if (verdict.type === 'char') {
-        // keydown comes before the character lands: this is the field's value before the burst
-        if (verdict.startsBurst) snapshot = snapshotField(document.activeElement);
+        // keydown comes before the character lands: this is the field's value before this key
+        if (verdict.index === 0) snapshots = [];
+        snapshots[verdict.index] = snapshotField(document.activeElement);
         // Ctrl+] stands for the group separator here and must not trigger anything else
         if (verdict.char === GROUP_SEPARATOR) e.preventDefault();
         return;
@@ -48,8 +50,9 @@ export function useWedgeScanner(onScan: (text: string) => void, enabled = true):
       if (verdict.type === 'scan') {
         e.preventDefault();
         e.stopPropagation();
-        if (snapshot) restoreField(snapshot);
-        snapshot = undefined;
+        const before = snapshots[verdict.startIndex];
+        snapshots = [];
+        if (before) restoreField(before);
         // While a dialog (e.g. „Rezept löschen?“) is open the scan is dropped: its Enter must not press the
         // dialog's focused button, and nothing may change behind it.
         if (!isModalOpen()) onScanRef.current(verdict.text);
