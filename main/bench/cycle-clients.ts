@@ -125,7 +125,5 @@ async function runPhase(
     }
   };
   await Promise.all(tokens.map((_, i) => runClient(i)));
-  const a = output.latencies.accept.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]).slice(0, 25);
-  console.error('slowest accepts (ms@index)', a.map(([v, i]) => `${v.toFixed(0)}@${i}`).join(' '));
   return output;
 }

@@ -6,7 +6,7 @@
  *
  * Prescriptions, access tokens and request bodies are made up front through the control API and are not timed.
  * Before measuring, every client runs WARMUP_CYCLES_PER_CLIENT unmeasured cycles (the first requests of a fresh
- * process — server and client thread — are slow while the JIT compiles), and the simulator gets a quiet second
+ * process — server and client thread — are slow while the JIT compiles), and the simulator gets two quiet seconds
  * so the setup's writes are checkpointed: the measurement is of the steady state, not of the start-up.
  * Each client is its own pharmacy (Telematik-ID) and works its share of the prescriptions one cycle after the
  * other (cycle-clients.ts, in a worker thread); the run ends after `maxIterations` cycles or `maxSeconds`,
@@ -41,7 +41,7 @@ const PHARMACY_OID = '1.2.276.0.76.4.54';
 const CYCLE_TARGET_PER_SECOND = 500;
 const LATENCY_TARGET_MS = 25;
 const WARMUP_CYCLES_PER_CLIENT = 2;
-const SETTLE_MS = 1000;
+const SETTLE_MS = 2000;
 
 interface Prescription {
   taskId: string;

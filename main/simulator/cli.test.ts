@@ -69,6 +69,25 @@ describe('main', () => {
     await expect(fetch(`${handle!.url}/_sim/health`)).rejects.toThrow();
   });
 
+  it('--seed and --fixed-time: two runs hand out the same prescription, at the same simulated time', async () => {
+    const runs: { now: unknown; prescription: unknown }[] = [];
+    for (let i = 0; i < 2; i++) {
+      const io = fakeIo();
+      const handle = await main(['--port', '0', '--seed', '4711', '--fixed-time', '2026-10-05T09:00:00+02:00'], io);
+      const clock = (await (await fetch(`${handle!.url}/_sim/clock`)).json()) as { now: string };
+      const created = await fetch(`${handle!.url}/_sim/prescriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ flowType: '160' }),
+      });
+      runs.push({ now: clock.now, prescription: await created.json() });
+      io.signals.get('SIGTERM')!();
+      await expect.poll(() => io.exits).toEqual([0]);
+    }
+    expect(runs[0]!.now).toBe('2026-10-05T07:00:00.000Z');
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('bad arguments: a message on stderr and exit code 2, nothing started', async () => {
     const io = fakeIo();
     expect(await main(['--port', 'x'], io)).toBeUndefined();

@@ -60,8 +60,6 @@ export class SqliteTaskRepository implements TaskRepository {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('wal_autocheckpoint = 0');
-    // after a checkpoint the WAL file is cut back to this size (it would otherwise stay at its largest)
-    this.db.pragma('journal_size_limit = 16777216');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('mmap_size = 268435456');
     this.db.exec(`
@@ -102,8 +100,9 @@ export class SqliteTaskRepository implements TaskRepository {
       return value;
     });
     this.idleCheckpoints = setInterval(() => {
-      if (this.commitsSinceCheckpoint > 0 && Date.now() - this.lastCommitAt >= CHECKPOINT_IDLE_MS)
-        this.checkpoint();
+      if (this.commitsSinceCheckpoint > 0 && Date.now() - this.lastCommitAt >= CHECKPOINT_IDLE_MS) {
+        this.checkpoint('TRUNCATE');
+      }
     }, CHECKPOINT_IDLE_MS);
     this.idleCheckpoints.unref();
   }
@@ -191,14 +190,16 @@ export class SqliteTaskRepository implements TaskRepository {
 
   private committed(): void {
     this.lastCommitAt = Date.now();
-    if (++this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) this.checkpoint();
+    if (++this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) this.checkpoint('PASSIVE');
   }
 
-  private checkpoint(): void {
+  /**
+   * Idle: TRUNCATE also cuts the WAL file to zero, while nobody waits (otherwise the first write after the
+   * checkpoint would shrink it, in the middle of a request). Under load: PASSIVE, the WAL file is reused.
+   */
+  private checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
     if (!this.db.open) return;
-    const t = performance.now();
-    this.db.pragma('wal_checkpoint(PASSIVE)');
-    console.error('checkpoint', (performance.now() - t).toFixed(1), 'ms after', this.commitsSinceCheckpoint);
+    this.db.pragma(`wal_checkpoint(${mode})`);
     this.commitsSinceCheckpoint = 0;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Screenshots of the main screens for docs/screenshots/ (issue 5 item 11), at 1280×900: inbox, prescription
- * with editor, versions and changes, receipt, confirmation dialog. They are written by the real app in browser
- * mode against the simulator — training banner included, as a trainer would see it.
+ * with editor, the editor's changes since the confirmed list, versions with a comparison, receipt, confirmation
+ * dialog. They are written by the real app in browser mode against the simulator — training banner included, as
+ * a trainer would see it.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,12 @@ import { PrescriptionPage } from './kit/prescription-page';
 import { ReceiptPage } from './kit/receipt-page';
 import { packCode } from './kit/scanner';
 
-const outDir = join(repoRoot, 'docs', 'screenshots');
+// `npm test` must not rewrite tracked files: the pictures go to docs/screenshots/ only when asked
+// (ERX_UPDATE_SCREENSHOTS=1 npx playwright test test/e2e/screenshots.spec.ts), else to the test output folder.
+const outDir =
+  process.env.ERX_UPDATE_SCREENSHOTS === '1'
+    ? join(repoRoot, 'docs', 'screenshots')
+    : join(repoRoot, '.tmp', 'playwright-results', 'screenshots');
 
 // Date inputs render in Chromium's UI language, not the page locale: German (dd.mm.yyyy) only where Chromium has
 // its German locale data (Debian: chromium-l10n); without it they show the en-US format.
@@ -24,7 +30,7 @@ test.use({
   viewport: { width: 1280, height: 900 },
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...chromiumArgs, '--lang=de-DE'],
+    args: chromiumArgs,
     env: { ...process.env, LANGUAGE: 'de_DE', LANG: 'de_DE.UTF-8' },
   },
 });
@@ -97,6 +103,10 @@ test('screenshots of the main screens', async ({ app, sim, page }) => {
   await expect(details).toBeVisible();
   await editor.changes.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.evaluate(() => window.scrollBy(0, -12));
+  await shot('editor-changes');
+  // the versions and a version's comparison with the one before
+  await page.getByTestId('version-2-diff').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  await page.evaluate(() => window.scrollBy(0, 24));
   await shot('versions-diff');
 
   // 3. the confirmation dialog of „Rezept zurückgeben“
