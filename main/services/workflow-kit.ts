@@ -16,7 +16,7 @@ import type { SubmissionRecord } from '../store/submissions';
 import { caseDetail, isEditable } from './case-views';
 import type { Clock, IdSource } from './clock';
 import type { WorkflowCodecs } from './codecs';
-import { sameEntries } from './entries-equal';
+import { sameEntries } from '../../shared/erezept/dispense-list-equality';
 import type { EventHub } from './events';
 import type { SettingsService } from './settings';
 

@@ -29,7 +29,7 @@ import { endCase } from './case-ending';
 import { caseSummary, editableStatuses, heldStatuses } from './case-views';
 import type { DispenseBuildContext } from './codecs';
 import { reconcilePendingDispense } from './dispense-reconcile';
-import { sameEntries } from './entries-equal';
+import { sameEntries } from '../../shared/erezept/dispense-list-equality';
 import { initialDraft, medicationLabel } from './initial-draft';
 import { KeyedLock } from './keyed-lock';
 import { patientView } from './patient-view';

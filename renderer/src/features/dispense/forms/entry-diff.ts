@@ -6,6 +6,7 @@
 import { dispenseListSchema, type DispenseEntry } from '../../../../../shared/erezept/dispense-entry';
 import { normalizeFormValues, type DispenseEntryInput } from './dispense-form-schema';
 import { medicationName } from './entry-editing';
+import { sameEntries } from '../../../../../shared/erezept/dispense-list-equality';
 
 export type DiffField =
   | 'medication'
@@ -94,20 +95,6 @@ export function diffEntries(before: readonly Comparable[], after: readonly Compa
   return changes;
 }
 
-/** JSON with sorted keys and without undefined, so equal lists compare equal whatever their key order. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
-}
-
 /**
  * True when both lists are valid and carry exactly the same data in the same order — the rule main applies
  * before a $dispense (a list equal to the last confirmed one is not sent again, it would only notify the patient).
@@ -115,5 +102,5 @@ function canonical(value: unknown): unknown {
 export function sameList(before: readonly Comparable[], after: readonly Comparable[]): boolean {
   const a = dispenseListSchema.safeParse(normalizeFormValues({ entries: before.map((e) => e as DispenseEntryInput) }).entries);
   const b = dispenseListSchema.safeParse(normalizeFormValues({ entries: after.map((e) => e as DispenseEntryInput) }).entries);
-  return a.success && b.success && JSON.stringify(canonical(a.data)) === JSON.stringify(canonical(b.data));
+  return a.success && b.success && sameEntries(a.data, b.data);
 }

@@ -1,6 +1,12 @@
-import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+/**
+ * When are two dispense lists "the same"? Main refuses to resend a list equal to the last one the Fachdienst
+ * confirmed (each $dispense notifies the patient, spec §3.4), and the editor tells the pharmacist so before
+ * sending — both with this one rule: the same data in the same order, whatever the key order of the objects
+ * and whether absent fields are missing or undefined.
+ */
+import type { DispenseEntry } from './dispense-entry';
 
-/** JSON with sorted keys and without undefined, so that equal lists compare equal whatever their key order. */
+/** JSON with sorted keys and without undefined. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value === 'object' && value !== null) {
