@@ -55,14 +55,16 @@ export function fachdienstErrorFromResponse(
   at: Date,
 ): AppError {
   const issues = readOperationOutcome(body);
-  const fdText = issues.map((i) => i.text).find((t): t is string => !!t);
+  // The Fachdienst's own words are untrusted input: redacted and clipped once, before any message quotes them.
+  const rawText = issues.map((i) => i.text).find((t): t is string => !!t);
+  const fdText = rawText === undefined ? undefined : clip(redactSecrets(rawText), MAX_QUOTED_CHARS);
   const { code, message } = describe(operation, status, fdText ?? '', issues);
   const findings =
     status === 400 && issues.length > 0
       ? issues.map((i) => ({
           severity: 'error' as const,
           code: `fachdienst-${i.code ?? 'invalid'}`,
-          message: redactSecrets([i.text, i.diagnostics].filter(Boolean).join(': ') || 'Ungültige Anfrage'),
+          message: clip(redactSecrets([i.text, i.diagnostics].filter(Boolean).join(': ') || 'Ungültige Anfrage'), MAX_FINDING_CHARS),
         }))
       : undefined;
   return {
@@ -262,9 +264,18 @@ function technicalDetail(operation: FachdienstOperation, status: number, issues:
 }
 
 /** Secrets and AccessCodes are 64 hex characters (spec §1.3); none may reach a message or a log. */
+/**
+ * Masks anything that could be a Secret or AccessCode (64 hex characters, spec §1.3) — also when it touches
+ * other letters or digits, so a longer hex run or `x<secret>` does not slip through a word boundary.
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(/\b[0-9a-fA-F]{64}\b/g, '[entfernt]');
+  return text.replace(/[0-9a-fA-F]{64,}/g, '[entfernt]');
 }
+
+/** How much of the Fachdienst's text a message quotes, and how long a finding may be (a 5 MB body stays out). */
+const MAX_QUOTED_CHARS = 500;
+const MAX_FINDING_CHARS = 1000;
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 

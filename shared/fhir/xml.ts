@@ -96,7 +96,14 @@ function parseStrict(xml: string): Result<XmlNode, string> {
   return root ? ok(root) : err('Kein XML-Element gefunden');
 }
 
+/**
+ * Nothing we read is larger: a Fachdienst request is at most 1 MB (spec §3), a KBV bundle about 15 KB. The cap
+ * keeps a hostile or broken document from costing seconds of parsing.
+ */
+export const MAX_FHIR_XML_CHARS = 1_048_576;
+
 export function fhirXmlToJson(xml: string): Result<FhirResourceJson, string> {
+  if (xml.length > MAX_FHIR_XML_CHARS) return err(`FHIR-XML zu groß (mehr als ${MAX_FHIR_XML_CHARS} Zeichen)`);
   const tree = parseStrict(xml);
   if (!tree.ok) return tree;
   try {
