@@ -102,6 +102,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE cases ADD COLUMN ended_by TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'audit entries hash-chained',
+    // Each entry carries SHA-256 over the previous entry's hash and its own fields (issue 6 item 7), so an
+    // edited, deleted or inserted entry breaks the chain. Entries written before this migration have no hash
+    // and are reported as unchained by AuditRepository.verify().
+    sql: `
+      ALTER TABLE audit ADD COLUMN hash TEXT;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

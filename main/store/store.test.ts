@@ -57,7 +57,8 @@ describe('migrations', () => {
       `INSERT INTO cases (prescription_id, flow_type, status, accepted_at, accepted_by, updated_at, last_dispense_at)
        VALUES (?, '160', 'dispensed', '2026-10-05T08:00:00.000Z', 'AB', '2026-10-05T08:00:00.000Z', '2026-10-05T09:00:00.000Z')`,
     ).run(ID);
-    expect(migrate(db, now)).toEqual([2]);
+    // every later migration runs, in order
+    expect(migrate(db, now)).toEqual(migrations.slice(1).map((m) => m.version));
     const row = db.prepare('SELECT * FROM cases WHERE prescription_id = ?').get(ID) as Record<string, unknown>;
     expect(row).toMatchObject({ status: 'dispensed', last_dispense_at: '2026-10-05T09:00:00.000Z', unsent_changes: 0, last_handover_date: null, ended_by: null });
     db.close();
