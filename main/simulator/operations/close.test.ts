@@ -216,15 +216,17 @@ describe('$close check order (spec §3.1: 404 → 410 → 403 status → 403 sec
 });
 
 describe('requests on one Task run one after the other (no lost update)', () => {
-  it('a $dispense sent while $close is signing waits and then sees the completed Task', async () => {
+  it('a $dispense racing a $close never slips in between: either before it (and replaced) or refused after it', async () => {
+    // Which request reaches the Task lock first depends on scheduling; both orders must end consistent.
     const closing = post('$close', dispenseParameters('close', context(), [{ pzn: '06313728', name: 'Abgeschlossen' }]));
     const racing = post('$dispense', dispenseParameters('dispense', context(), [{ pzn: '14186244', name: 'Zu spät' }]));
     const [closed, dispensed] = await Promise.all([closing, racing]);
     expect(closed.status).toBe(200);
-    expect(dispensed.status).toBe(403);
-    expect(await outcomeTexts(dispensed)).toEqual(['Task not in-progress.']);
+    expect([204, 403]).toContain(dispensed.status);
+    if (dispensed.status === 403) expect(await outcomeTexts(dispensed)).toEqual(['Task not in-progress.']);
     const task = sim.repository.get(created.taskId)!;
     expect(task.status).toBe('completed');
+    // $close with a body replaces whatever came before it (A_26481); nothing comes after it.
     expect(task.dispenses.map((d) => (d.medication?.['code'] as { text: string }).text)).toEqual(['Abgeschlossen']);
   });
 
