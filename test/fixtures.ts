@@ -27,3 +27,20 @@ export function listFixtures(folder: string, pattern: RegExp): string[] {
   walk(folder);
   return out;
 }
+
+/** The KVNRs with a wrong check digit that ../shared/fixtures/README.md lists under "Known defects". */
+export const FIXTURE_DEFECTIVE_KVNRS: ReadonlySet<string> = new Set([
+  'X123456789',
+  'X234567890',
+  'P987654321',
+  'H030170227',
+  'K220645120',
+  'K220645129',
+  'M310119800',
+  'M310119819',
+  'P123464113',
+  'P123464233',
+  'P123464315',
+  'P123464532',
+  'P223331975',
+]);

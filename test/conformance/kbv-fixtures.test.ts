@@ -11,28 +11,12 @@ import { makePrescriptionId, type FlowType } from '../../shared/erezept/identifi
 import { prescriptionViewSchema, type PrescriptionView } from '../../shared/erezept/prescription';
 import { readPrescriptionXml } from '../../shared/fhir/kbv';
 import { fhirJsonToXml } from '../../shared/fhir/xml';
-import { listFixtures, readFixture } from '../fixtures';
+import { listFixtures, readFixture, FIXTURE_DEFECTIVE_KVNRS } from '../fixtures';
 
 const E2E = 'gematik/e2e-examples-2025-10';
 const prescriptions = listFixtures(E2E, /_VerordnungArzt\.xml$/);
 const OLD_ZYTOSTATIKA = `${E2E}/PKV/Rezeptur-parenterale_Zytostatika/Rezeptur-parenterale_Zytostatika_1/Rez_parenterale_Zytostatika_VerordnungArzt.xml`;
 
-// fixtures README: KVNRs with a wrong check digit somewhere in the examples.
-const badKvnrs = new Set([
-  'X123456789',
-  'X234567890',
-  'P987654321',
-  'H030170227',
-  'K220645120',
-  'K220645129',
-  'M310119800',
-  'M310119819',
-  'P123464113',
-  'P123464233',
-  'P123464315',
-  'P123464532',
-  'P223331975',
-]);
 
 /** The kind the file name promises: FT_ Freitext, PZN_, WS_ Wirkstoff, Rez_ Rezeptur (…_Freitext: as Freitext). */
 function expectedKind(path: string): PrescriptionView['medication']['kind'] {
@@ -94,7 +78,7 @@ describe('KBV prescriptions of e2e-examples-2025-10', () => {
 
     it('shows a wrong KVNR check digit as a finding, and nothing else', () => {
       const view = read(path);
-      const expected = badKvnrs.has(view.patient.kvnr ?? '') ? ['kvnr-checksum'] : [];
+      const expected = FIXTURE_DEFECTIVE_KVNRS.has(view.patient.kvnr ?? '') ? ['kvnr-checksum'] : [];
       // All PrescriptionIDs and PZNs of these examples have valid check digits (fixtures README).
       expect(view.findings.map((f) => f.code)).toEqual(expected);
     });
