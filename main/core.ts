@@ -10,22 +10,34 @@ import packageJson from '../package.json';
 import { SimulatorTokenProvider } from './fachdienst/access-token';
 import { FachdienstClient } from './fachdienst/client';
 import { HttpTransport } from './fachdienst/http-transport';
+import { ObservedTransport } from './fachdienst/observed-transport';
+import { RetryingFachdienst } from './fachdienst/retrying-fachdienst';
+import type { Transport } from './fachdienst/transport';
 import { createHandlers } from './ipc/handlers';
 import type { HandlerTable } from './ipc/types';
 import { randomIds } from './services/clock';
 import { defaultCodecs } from './services/default-codecs';
 import { ensureDemoPrescriptions } from './services/demo-prescriptions';
+import { ConnectionMonitor } from './services/connection-monitor';
 import { EventHub } from './services/events';
-import { SettingsService } from './services/settings';
+import { DEFAULT_NETWORK_SETTINGS, SettingsService, type NetworkSettings } from './services/settings';
 import { SimulatorClock } from './services/simulator-clock';
 import { WorkflowService } from './services/workflow';
 import { startSimulatorServer } from './simulator/server';
-import { IdentityCipher } from './store/cipher';
+import { openDataProtection, type SafeStorageLike } from './store/data-protection';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore, type Store } from './store/store';
 
 /** Reading calls (inbox, case view) re-read the simulator clock at most this often (training mode). */
 const READING_CLOCK_SYNC_MS = 1000;
+/** How often owed operations are checked for a 429 wait that has run out. */
+const DUE_CHECK_MS = 30_000;
+
+/** The connection probe: one cheap read (CapabilityStatement); a server error counts as no way through. */
+async function probeFachdienst(transport: Transport): Promise<void> {
+  const response = await transport.send({ method: 'GET', path: 'metadata', headers: { Accept: 'application/fhir+json' } });
+  if (response.status >= 500) throw new Error(`metadata: HTTP ${response.status}`);
+}
 
 export interface CoreOptions {
   dataDir: string;
@@ -35,7 +47,10 @@ export interface CoreOptions {
   now?: () => Date;
   /** default true for the embedded simulator, false for an external one */
   seedDemoPrescriptions?: boolean;
-  requestTimeoutMs?: number;
+  /** timeouts and retry policy from the command line (tests, demos: milliseconds); win over stored settings */
+  network?: Partial<NetworkSettings>;
+  /** Electron's safeStorage (main/index.ts); absent in browser mode = key file (issue 6 item 7) */
+  safeStorage?: SafeStorageLike;
   /** better-sqlite3 built for Electron's ABI (stack notes); absent = the Node build */
   sqliteNativeBinding?: string;
 }
@@ -44,6 +59,8 @@ export interface Core {
   handlers: HandlerTable;
   events: EventHub;
   backend: { kind: Extract<BackendKind, 'embedded' | 'simulator'>; url: string };
+  /** runs the operations owed to the Fachdienst (startup reconciliation, issue 6 item 1); resolves when done */
+  resumePendingOperations(): Promise<void>;
   /** tokens of the seeded demo prescriptions, printed by browser mode */
   seededTokens: string[];
   close(): Promise<void>;
@@ -59,13 +76,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   try {
     const backend = await startBackend(options, baseNow, cleanups);
-    const transport = new HttpTransport({ baseUrl: backend.url, fetch: options.fetch, timeoutMs: options.requestTimeoutMs });
+    // Settings live in the store, which needs the clock; until they exist the defaults and overrides apply.
+    let network = (): NetworkSettings => ({ ...DEFAULT_NETWORK_SETTINGS, ...options.network });
+    // The monitor needs the workflow (pending count), the workflow needs the transport: filled in below.
+    const observer: { monitor?: ConnectionMonitor } = {};
+    const http = new HttpTransport({ baseUrl: backend.url, fetch: options.fetch, timeoutMs: () => network().requestTimeoutMs });
+    // Every call's outcome feeds the connection indicator (issue 6 item 3).
+    const transport: Transport = new ObservedTransport(http, (outcome) => observer.monitor?.record(outcome));
     // Training mode (every backend so far is a simulator): the app follows the simulator's clock.
     const clock = new SimulatorClock(baseNow, transport);
     await clock.sync();
+    const protection = openDataProtection({ dataDir: options.dataDir, safeStorage: options.safeStorage });
     const store: Store = openStore({
       file: join(options.dataDir, 'erx.db'),
-      cipher: new IdentityCipher(),
+      cipher: protection.cipher,
       hmacKey: loadOrCreateKey(join(options.dataDir, 'store.key')),
       now: () => clock.now(),
       nativeBinding: options.sqliteNativeBinding,
@@ -73,10 +97,29 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cleanups.push(() => store.close());
 
     const events = new EventHub();
-    const settings = new SettingsService({ settings: store.settings, backend, appVersion: packageJson.version, clock });
+    const settings = new SettingsService({
+      settings: store.settings,
+      backend,
+      appVersion: packageJson.version,
+      clock,
+      dataProtection: protection.kind,
+      networkOverrides: options.network,
+    });
+    network = () => settings.network();
     // The IDP stand-in: the simulator issues the pharmacy's access token (spec §10.1 is future work).
     const tokens = new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() });
-    const fachdienst = new FachdienstClient({ transport, tokens, now: () => clock.now(), userAgent: `eRxCounter/${packageJson.version}` });
+    const client = new FachdienstClient({ transport, tokens, now: () => clock.now(), userAgent: `eRxCounter/${packageJson.version}` });
+    // Spec §8 / A_25460: backoff with jitter for $dispense and reads only; the UI shows it and may cancel.
+    const fachdienst = new RetryingFachdienst({
+      inner: client,
+      policy: () => {
+        const n = network();
+        return { maxAttempts: n.maxAttempts, baseMs: n.retryBaseMs, maxDelayMs: n.retryMaxDelayMs };
+      },
+      now: () => clock.now(),
+      onProgress: (progress) => events.emit({ type: 'retrying', progress }),
+      onEnded: (prescriptionId) => events.emit({ type: 'retry-ended', prescriptionId }),
+    });
     const workflow = new WorkflowService({
       store,
       fachdienst,
@@ -88,15 +131,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       syncClock: () => clock.sync(),
       syncClockForReading: () => clock.syncIfOlderThan(READING_CLOCK_SYNC_MS),
     });
+    const connection = new ConnectionMonitor({
+      now: () => clock.now(),
+      probe: () => probeFachdienst(transport),
+      probeIntervalMs: () => network().probeIntervalMs,
+      pendingCount: () => workflow.pendingCount(),
+      onChange: (status) => events.emit({ type: 'connection', status }),
+      // A_23815: what waited for the connection is completed as soon as it returns.
+      onRestored: () => void workflow.resumePendingOperations(),
+    });
+    observer.monitor = connection;
+    cleanups.push(() => connection.stop());
+    // 429 waits end by the clock, not by an event: look for due operations now and then.
+    const dueTimer = setInterval(() => {
+      if (connection.status().state !== 'offline' && workflow.pendingCount() > 0) void workflow.resumePendingOperations();
+    }, DUE_CHECK_MS);
+    dueTimer.unref();
+    cleanups.push(() => clearInterval(dueTimer));
 
     const seed = options.seedDemoPrescriptions ?? backend.kind === 'embedded';
     const seededTokens = seed ? await ensureDemoPrescriptions({ transport, fachdienst, settings: store.settings }) : [];
 
     return {
-      handlers: createHandlers({ settings, workflow }),
+      handlers: createHandlers({ settings, workflow, connection, fachdienst }),
       events,
       backend,
       seededTokens,
+      resumePendingOperations: async () => {
+        await workflow.resumePendingOperations();
+      },
       close: closeAll,
     };
   } catch (e) {

@@ -1,7 +1,7 @@
 // Composition root of the Electron app (architecture §2): builds the core services, registers one IPC handler
 // per channel through the shared dispatcher, forwards events, opens the one window.
 // Everything but this file and main/app/ runs in plain Node, where it is tested (stack notes).
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { channels, EVENT_CHANNEL } from '../shared/ipc/contract';
@@ -21,6 +21,8 @@ async function start(): Promise<void> {
     // better-sqlite3 built against Electron's ABI by scripts/start-electron.mjs (stack notes); the Node build
     // in node_modules keeps serving the tests.
     sqliteNativeBinding: process.env.ERX_SQLITE_NATIVE_BINDING || undefined,
+    // The OS keychain protects the data key when it is a real one (not basic_text), issue 6 item 7.
+    safeStorage,
   });
   const dispatcher = createDispatcher(core.handlers);
   const paths = defaultWindowPaths(outDir);
@@ -41,6 +43,9 @@ async function start(): Promise<void> {
   const unsubscribe = core.events.subscribe((event) => {
     if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
   });
+
+  // After a crash or restart: reconcile what the app still owes the Fachdienst (issue 6 item 1).
+  void core.resumePendingOperations();
 
   app.on('window-all-closed', () => {
     unsubscribe();

@@ -7,7 +7,7 @@ describe('parseWebArgs', () => {
   it('uses the documented defaults', () => {
     expect(parseWebArgs([], env)).toEqual({
       kind: 'run',
-      args: { port: 5180, dataDir: '/home/pta/.erx-counter/browser-mode', fachdienstUrl: undefined, rendererDir: '/opt/erx/out/renderer' },
+      args: { port: 5180, dataDir: '/home/pta/.erx-counter/browser-mode', fachdienstUrl: undefined, rendererDir: '/opt/erx/out/renderer', network: {} },
     });
   });
 
@@ -20,8 +20,16 @@ describe('parseWebArgs', () => {
   it('reads every option, in both spellings, relative folders against the working directory', () => {
     expect(parseWebArgs(['--port', '0', '--data=data/e2e', '--fachdienst', 'http://127.0.0.1:9000/'], env)).toEqual({
       kind: 'run',
-      args: { port: 0, dataDir: '/opt/erx/data/e2e', fachdienstUrl: 'http://127.0.0.1:9000', rendererDir: '/opt/erx/out/renderer' },
+      args: { port: 0, dataDir: '/opt/erx/data/e2e', fachdienstUrl: 'http://127.0.0.1:9000', rendererDir: '/opt/erx/out/renderer', network: {} },
     });
+  });
+
+  it('reads the network settings in milliseconds and refuses nonsense (issue 6 item 2)', () => {
+    const parsed = parseWebArgs(['--request-timeout-ms', '300', '--retry-base-ms=5', '--max-attempts', '3', '--probe-interval-ms', '50'], env);
+    expect(parsed.kind === 'run' && parsed.args.network).toEqual({ requestTimeoutMs: 300, retryBaseMs: 5, maxAttempts: 3, probeIntervalMs: 50 });
+    expect(parseWebArgs(['--max-attempts', '11'], env).kind).toBe('error');
+    expect(parseWebArgs(['--request-timeout-ms', '0'], env).kind).toBe('error');
+    expect(parseWebArgs(['--retry-base-ms', 'abc'], env).kind).toBe('error');
   });
 
   it('explains bad arguments', () => {

@@ -11,7 +11,19 @@ export interface WebArgs {
   dataDir: string;
   fachdienstUrl?: string;
   rendererDir: string;
+  /** timeouts and retry policy in milliseconds (tests, demos; issue 6 item 2) */
+  network: Partial<Record<NetworkOption, number>>;
 }
+
+/** Command-line names of the network settings (main/services/settings.ts NetworkSettings). */
+const networkOptions = {
+  '--request-timeout-ms': 'requestTimeoutMs',
+  '--retry-base-ms': 'retryBaseMs',
+  '--retry-max-delay-ms': 'retryMaxDelayMs',
+  '--max-attempts': 'maxAttempts',
+  '--probe-interval-ms': 'probeIntervalMs',
+} as const;
+export type NetworkOption = (typeof networkOptions)[keyof typeof networkOptions];
 
 export interface WebArgsEnvironment {
   homeDir: string;
@@ -28,6 +40,8 @@ export const WEB_USAGE = [
   '  --data DIR        Datenordner (Standard ~/.erx-counter/browser-mode) / data folder',
   '  --fachdienst URL  externer Simulator statt des eingebauten / external simulator instead of the embedded one',
   '  --renderer DIR    gebaute Oberfläche (Standard $ERX_RENDERER_DIR oder ./out/renderer) / built renderer',
+  '  --request-timeout-ms N, --retry-base-ms N, --retry-max-delay-ms N, --max-attempts N (1–10), --probe-interval-ms N',
+  '                    Zeitlimits und Wiederholungen (Tests, Vorführungen) / timeouts and retry policy',
 ].join('\n');
 
 /**
@@ -36,7 +50,7 @@ export const WEB_USAGE = [
  */
 export const defaultWebDataDir = (homeDir: string): string => join(homeDir, '.erx-counter', 'browser-mode');
 
-const valueOptions = new Set(['--port', '--data', '--fachdienst', '--renderer']);
+const valueOptions = new Set(['--port', '--data', '--fachdienst', '--renderer', ...Object.keys(networkOptions)]);
 
 /** `argv` without node and script, i.e. `process.argv.slice(2)`. Accepts `--opt value` and `--opt=value`. */
 export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): ParsedWebArgs {
@@ -89,7 +103,18 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
   const dataDirText = values.get('--data');
   const dataDir = dataDirText === undefined ? defaultWebDataDir(env.homeDir) : absolute(dataDirText);
 
-  return { kind: 'run', args: { port, dataDir, fachdienstUrl, rendererDir } };
+  const network: WebArgs['network'] = {};
+  for (const [option, key] of Object.entries(networkOptions)) {
+    const text = values.get(option);
+    if (text === undefined) continue;
+    const max = key === 'maxAttempts' ? 10 : 3_600_000;
+    if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > max) {
+      return error(`${option} erwartet eine ganze Zahl von 1 bis ${max} / expects an integer from 1 to ${max}: ${text}`);
+    }
+    network[key] = Number(text);
+  }
+
+  return { kind: 'run', args: { port, dataDir, fachdienstUrl, rendererDir, network } };
 }
 
 const error = (message: string): ParsedWebArgs => ({ kind: 'error', message });

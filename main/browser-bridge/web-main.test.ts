@@ -59,7 +59,7 @@ describe('runBrowserMode', () => {
     expect(running).toBeDefined();
     if (!running) return;
     try {
-      expect(h.createCore).toHaveBeenCalledWith({ dataDir: join(base, 'd'), fachdienstUrl: undefined });
+      expect(h.createCore).toHaveBeenCalledWith({ dataDir: join(base, 'd'), fachdienstUrl: undefined, network: {} });
       // the app line comes last: it is the readiness signal QA scripts wait for
       expect(h.out).toEqual([
         'simulator: http://127.0.0.1:40000',

@@ -14,7 +14,7 @@ import type { HandlerTable } from '../ipc/types';
 import { createDispatcher } from '../ipc/handle';
 import type { EventHub } from '../services/events';
 import { startBrowserBridge, type RunningBridge } from './server';
-import { parseWebArgs, WEB_USAGE, type WebArgsEnvironment } from './web-args';
+import { parseWebArgs, WEB_USAGE, type WebArgs, type WebArgsEnvironment } from './web-args';
 
 /** What browser mode needs from main/core.ts's `createCore`. */
 export interface BrowserModeCore {
@@ -23,11 +23,13 @@ export interface BrowserModeCore {
   backend: { kind: string; url: string };
   /** E-Rezept-Tokens the embedded simulator seeded for demos and QA */
   seededTokens: readonly string[];
+  /** startup reconciliation of operations owed to the Fachdienst (issue 6 item 1) */
+  resumePendingOperations?(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface BrowserModeDeps {
-  createCore(options: { dataDir: string; fachdienstUrl?: string }): Promise<BrowserModeCore>;
+  createCore(options: { dataDir: string; fachdienstUrl?: string; network?: WebArgs['network'] }): Promise<BrowserModeCore>;
   stdout(line: string): void;
   stderr(line: string): void;
   exit(code: number): void;
@@ -73,7 +75,7 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
   let core: BrowserModeCore;
   try {
     await mkdir(args.dataDir, { recursive: true });
-    core = await deps.createCore({ dataDir: args.dataDir, fachdienstUrl: args.fachdienstUrl });
+    core = await deps.createCore({ dataDir: args.dataDir, fachdienstUrl: args.fachdienstUrl, network: args.network });
   } catch (error) {
     deps.stderr(`Fehler / error: Start fehlgeschlagen / start failed: ${messageOf(error)}`);
     deps.exit(EXIT_FAILURE);
@@ -105,6 +107,9 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
     for (const token of core.seededTokens) deps.stdout(`token: ${token}`);
   }
   deps.stdout(`app: ${bridge.url}`);
+  // After a crash or restart: what the app still owes the Fachdienst is reconciled on its own; the page shows
+  // the progress through its pending-operations list (events), so the start does not wait for it.
+  void core.resumePendingOperations?.().catch((e: unknown) => deps.stderr(`Abgleich beim Start fehlgeschlagen / startup reconciliation failed: ${messageOf(e)}`));
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

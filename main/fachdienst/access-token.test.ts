@@ -12,6 +12,7 @@ describe('SimulatorTokenProvider', () => {
     expect(await provider.getToken()).toBe('tok-1');
     const req = transport.requests[0]!;
     expect(req.path).toBe('_sim/token');
+    expect(req.hop).toBe('idp'); // a failed sign-in is reported as the IDP hop, not the Fachdienst (A_23814)
     expect(JSON.parse(req.body ?? '')).toEqual({ professionOID: PHARMACY_PROFESSION_OID, telematikId: '3-SMC-B-Testkarte-883110000095957' });
 
     t += 200_000;

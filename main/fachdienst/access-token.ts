@@ -58,6 +58,8 @@ export class SimulatorTokenProvider implements AccessTokenProvider {
     const response = await this.options.transport.send({
       method: 'POST',
       path: '_sim/token',
+      // The IDP stand-in: the connection indicator names the sign-in as the failing hop (A_23814).
+      hop: 'idp',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ professionOID: PHARMACY_PROFESSION_OID, telematikId: this.options.telematikId }),
     });

@@ -47,6 +47,22 @@ describe('HttpTransport', () => {
     expect((error as TransportError).kind).toBe('timeout');
   });
 
+  it('reads a timeout setting on every call, so a changed setting applies to the next call', async () => {
+    const { fetch } = recordingFetch(
+      (call) =>
+        new Promise<Response>((_resolve, reject) => {
+          call.init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
+    let setting = 20;
+    const transport = new HttpTransport({ baseUrl: 'http://127.0.0.1:4711/', fetch, timeoutMs: () => setting });
+    const first = await transport.send({ method: 'GET', path: 'Task/x' }).catch((e: unknown) => e);
+    setting = 35;
+    const second = await transport.send({ method: 'GET', path: 'Task/x' }).catch((e: unknown) => e);
+    expect((first as TransportError).technical).toBe('nach 20 ms abgebrochen');
+    expect((second as TransportError).technical).toBe('nach 35 ms abgebrochen');
+  });
+
   it('reports a refused connection as a network error without the URL', async () => {
     const { fetch } = recordingFetch(async () => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });

@@ -4,8 +4,11 @@ export interface HttpTransportOptions {
   /** base URL of the Fachdienst or simulator, e.g. `http://127.0.0.1:4711/` */
   baseUrl: string;
   fetch?: typeof fetch;
-  /** every call is aborted after this time (default 15 s) */
-  timeoutMs?: number;
+  /**
+   * every call is aborted after this time (default 15 s); a function is read on every call, so a changed
+   * setting applies to the next call without rebuilding the transport (issue 6 item 2: timeouts are settings)
+   */
+  timeoutMs?: number | (() => number);
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
@@ -17,12 +20,13 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 export class HttpTransport implements Transport {
   private readonly base: URL;
   private readonly fetchFn: typeof fetch;
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: () => number;
 
   constructor(options: HttpTransportOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.fetchFn = options.fetch ?? fetch;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const timeout = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.timeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
   }
 
   get baseUrl(): string {
@@ -44,8 +48,9 @@ export class HttpTransport implements Transport {
 
   async send(request: TransportRequest): Promise<TransportResponse> {
     const url = this.resolve(request);
+    const timeoutMs = this.timeoutMs();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const response = await this.fetchFn(url, {
         method: request.method,
@@ -62,7 +67,7 @@ export class HttpTransport implements Transport {
       });
       return { status: response.status, headers, body };
     } catch (e) {
-      if (controller.signal.aborted) throw new TransportError('timeout', `nach ${this.timeoutMs} ms abgebrochen`);
+      if (controller.signal.aborted) throw new TransportError('timeout', `nach ${timeoutMs} ms abgebrochen`);
       throw new TransportError('network', describeCause(e));
     } finally {
       clearTimeout(timer);

@@ -5,6 +5,13 @@
  */
 export type HttpMethod = 'GET' | 'POST';
 
+/**
+ * Which system a request is meant for, so the connection indicator can name the failing hop (A_23814):
+ * `idp` = the sign-in (access token; the simulator's `/_sim/token` stands in for the central IDP),
+ * `fachdienst` = the E-Rezept-Fachdienst itself.
+ */
+export type TransportHop = 'idp' | 'fachdienst';
+
 export interface TransportRequest {
   method: HttpMethod;
   /** relative to the base URL, e.g. `Task/160.000.000.000.001.54/$accept` — never an absolute URL */
@@ -12,6 +19,8 @@ export interface TransportRequest {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string;
+  /** the system this request is meant for; `fachdienst` when absent */
+  hop?: TransportHop;
 }
 
 export interface TransportResponse {

@@ -13,6 +13,8 @@ const appInfo: AppInfo = {
   backend: 'embedded',
   training: true,
   fachdienstUrl: 'http://127.0.0.1:1',
+  dataProtection: 'key-file',
+  network: { requestTimeoutMs: 15_000, retryBaseMs: 1_000, maxAttempts: 10 },
   pharmacy: { telematikId: '3-SMC-B-Testkarte-883110000095957', name: 'Test-Apotheke' },
   staff: null,
   staffList: [],

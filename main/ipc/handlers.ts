@@ -2,6 +2,8 @@
  * The handler table (architecture §4, §9.3): one line per channel, each calling exactly one service method.
  * Sender check, schema parsing and Result wrapping happen in handle.ts around this table.
  */
+import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
 import type { HandlerTable } from './types';
@@ -9,9 +11,12 @@ import type { HandlerTable } from './types';
 export interface Services {
   settings: SettingsService;
   workflow: WorkflowService;
+  connection: Pick<ConnectionMonitor, 'status' | 'check'>;
+  /** the retrying Fachdienst client (spec §8): „Abbrechen“ stops its waiting retries */
+  fachdienst: { cancel(id: PrescriptionId): boolean };
 }
 
-export function createHandlers({ settings, workflow }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst }: Services): HandlerTable {
   return {
     'erx:getAppInfo': async () => settings.getAppInfo(),
     'erx:setStaff': async (req) => settings.setStaff(req.kuerzel),
@@ -27,5 +32,14 @@ export function createHandlers({ settings, workflow }: Services): HandlerTable {
     'erx:refetchReceipt': (req) => workflow.refetchReceipt(req.prescriptionId),
     'erx:recoverSecret': (req) => workflow.recoverSecret(req.prescriptionId),
     'erx:previewPatientView': (req) => workflow.previewPatientView(req.prescriptionId, req.entries),
+    'erx:getConnection': async () => connection.status(),
+    'erx:listPendingOperations': async () => workflow.listPendingOperations(),
+    // „Jetzt erneut versuchen“: ask the Fachdienst first, then run what is due (a 429 wait is never cut short).
+    'erx:resumePendingOperations': async () => {
+      await connection.check();
+      return workflow.resumePendingOperations();
+    },
+    'erx:cancelPendingOperation': async (req) => workflow.cancelPendingOperation(req.id),
+    'erx:cancelRetry': async (req) => ({ cancelled: fachdienst.cancel(req.prescriptionId) }),
   };
 }

@@ -50,11 +50,21 @@ export async function endCase(kit: WorkflowKit, id: PrescriptionId, kind: EndKin
         errorMessage: kind === 'reject' ? 'Rezept wurde zurückgegeben.' : 'Rezept wurde gelöscht.',
       });
     }
+    // Nothing may be sent for this prescription any more, and queued lists are personal data (A_19251).
+    for (const owed of store.pendingOperations.pendingFor(id)) {
+      store.pendingOperations.finish(owed.id, {
+        state: 'cancelled',
+        completedAt: now,
+        message: kind === 'reject' ? 'Verworfen: Das Rezept wurde zurückgegeben.' : 'Verworfen: Das Rezept wurde gelöscht.',
+      });
+    }
+    store.pendingOperations.eraseFor(id);
     store.cases.erasePersonalData(id, kind === 'reject' ? 'rejected' : 'aborted', now, staff.kuerzel);
     store.submissions.eraseEntries(id);
     kit.audit(kind, id, staff, 'ok', httpStatus);
   });
   kit.changed(id);
+  kit.pendingChanged();
   kit.deps.events.emit({ type: 'cases-changed' });
   return kit.detail(id);
 }

@@ -18,6 +18,8 @@ import { lastHandoverDate, type WorkflowKit } from './workflow-kit';
  */
 export const CLOCK_TOLERANCE_MS = 1000;
 
+const SUPERSEDED = 'Durch eine spätere Übermittlung ersetzt (der E-Rezept-Fachdienst speichert immer nur die vollständige letzte Liste).';
+
 export type ReconcileOutcome = 'arrived' | 'lost' | 'unknown';
 
 /** Did the attempt recorded at `attemptCreatedAt` reach the Fachdienst? */
@@ -63,13 +65,28 @@ export async function reconcilePendingDispense(
 
   const now = kit.nowIso();
   const arrived = (taskStatus === 'in-progress' || taskStatus === 'completed') && dispenseArrived(lastMedicationDispense, pending.createdAt);
+  const owed = store.pendingOperations;
   store.transaction(() => {
     for (const superseded of older) {
       store.submissions.complete(superseded.id, {
         state: 'failed',
         completedAt: now,
-        errorMessage: 'Durch eine spätere Übermittlung ersetzt (der E-Rezept-Fachdienst speichert immer nur die vollständige letzte Liste).',
+        errorMessage: SUPERSEDED,
       });
+      const op = owed.forSubmission(superseded.id);
+      if (op) owed.finish(op.id, { state: 'cancelled', completedAt: now, message: SUPERSEDED });
+    }
+    // The operation owed for this attempt: done when it arrived; when it did not, it stays owed (the list is
+    // sent again by whoever resumes it — the runner, or the pharmacist's next „Abgabe übermitteln“).
+    const op = owed.forSubmission(pending.id);
+    if (op && arrived) {
+      owed.finish(op.id, {
+        state: 'done',
+        completedAt: now,
+        message: 'Abgabedaten bestätigt: Sie waren beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen.',
+      });
+    } else if (op) {
+      owed.setWaiting(op.id, 'outcome-unknown');
     }
     if (arrived) {
       store.submissions.complete(pending.id, { state: 'confirmed', completedAt: now });
@@ -92,5 +109,6 @@ export async function reconcilePendingDispense(
   });
   kit.refreshUnsentChanges(id);
   kit.changed(id);
+  kit.pendingChanged();
   return { outcome: arrived ? 'arrived' : 'lost', submission: pending };
 }

@@ -30,7 +30,40 @@ export const DEFAULT_STAFF: StaffMember[] = [
   { kuerzel: 'CD', name: 'Can Demir' },
 ];
 
-const Keys = { pharmacy: 'pharmacy', staffList: 'staffList', currentStaff: 'currentStaff' } as const;
+const Keys = { pharmacy: 'pharmacy', staffList: 'staffList', currentStaff: 'currentStaff', network: 'network' } as const;
+
+/**
+ * Timeouts and retry policy (issue 6 item 2, spec §8, A_25460): every Fachdienst call is aborted after
+ * `requestTimeoutMs`; automatic retries wait `retryBaseMs`·2^(n−1) (with jitter, at most `retryMaxDelayMs`)
+ * for at most `maxAttempts` calls; while the Fachdienst is unreachable it is probed every `probeIntervalMs`.
+ * Tests and demos run with milliseconds.
+ */
+export interface NetworkSettings {
+  requestTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  maxAttempts: number;
+  probeIntervalMs: number;
+}
+
+export const DEFAULT_NETWORK_SETTINGS: NetworkSettings = {
+  requestTimeoutMs: 15_000,
+  retryBaseMs: 1_000,
+  retryMaxDelayMs: 60_000,
+  // A_25460 / api-erp status codes: „max 10“
+  maxAttempts: 10,
+  probeIntervalMs: 10_000,
+};
+
+const networkSettingsSchema = z
+  .object({
+    requestTimeoutMs: z.number().int().min(1).max(300_000),
+    retryBaseMs: z.number().int().min(1).max(600_000),
+    retryMaxDelayMs: z.number().int().min(1).max(3_600_000),
+    maxAttempts: z.number().int().min(1).max(10),
+    probeIntervalMs: z.number().int().min(10).max(3_600_000),
+  })
+  .partial();
 
 const pharmacySchema = z.object({ telematikId: z.string().min(3), name: z.string().min(1) });
 
@@ -39,6 +72,9 @@ export interface SettingsServiceOptions {
   backend: { kind: BackendKind; url: string };
   appVersion: string;
   clock: Clock;
+  dataProtection: AppInfo['dataProtection'];
+  /** overrides from the command line (tests, demos); win over stored settings */
+  networkOverrides?: Partial<NetworkSettings>;
 }
 
 export class SettingsService {
@@ -54,7 +90,15 @@ export class SettingsService {
       pharmacy: this.pharmacy(),
       staff: this.currentStaff(),
       staffList: this.staffList(),
+      dataProtection: this.options.dataProtection,
+      network: (({ requestTimeoutMs, retryBaseMs, maxAttempts }) => ({ requestTimeoutMs, retryBaseMs, maxAttempts }))(this.network()),
     };
+  }
+
+  /** Defaults, then what is stored (a settings screen may write it), then the command line's overrides. */
+  network(): NetworkSettings {
+    const stored = networkSettingsSchema.safeParse(this.options.settings.get(Keys.network));
+    return { ...DEFAULT_NETWORK_SETTINGS, ...(stored.success ? stored.data : {}), ...this.options.networkOverrides };
   }
 
   /** Selects the staff member by Kürzel (case-insensitive); an empty Kürzel signs the current one off. */

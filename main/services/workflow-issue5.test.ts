@@ -124,6 +124,7 @@ describe('lost $dispense answers are reconciled, not refused', () => {
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(f.appError.retry).toBe('reconcile');
     expect(f.appError.message).toContain('unklar');
+    expect(h.store.pendingOperations.pending()).toMatchObject([{ operation: 'dispense', reason: 'outcome-unknown' }]);
     const pending = await h.workflow.getCase(ID1);
     expect(pending.outcomeUnknown).toBe(true);
     expect(pending.submissions[0]?.state).toBe('pending');

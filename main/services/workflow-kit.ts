@@ -143,6 +143,31 @@ export class WorkflowKit {
   changed(id: PrescriptionId): void {
     this.deps.events.emit({ type: 'case-changed', prescriptionId: id });
   }
+
+  /** The list of operations owed to the Fachdienst changed (issue 6 item 3). */
+  pendingChanged(): void {
+    this.deps.events.emit({ type: 'pending-changed' });
+  }
+
+  /**
+   * Settles a pending operation (issue 6 item 1). A plain success leaves no row behind; anything the
+   * pharmacist should know about (a lost answer reconciled, a queued operation done or given up) stays in the
+   * list of recent operations with its German message.
+   */
+  settleOperation(opId: number, state: 'done' | 'failed' | 'cancelled', message?: string): void {
+    const owed = this.deps.store.pendingOperations;
+    if (message === undefined) {
+      owed.delete(opId);
+      return;
+    }
+    owed.finish(opId, { state, completedAt: this.nowIso(), message });
+    this.pendingChanged();
+  }
+
+  /** Who started an operation that is now completed on its own (audit rows name a person, architecture §2). */
+  staffOf(kuerzel: string): StaffMember {
+    return this.deps.settings.staffList().find((s) => s.kuerzel === kuerzel) ?? { kuerzel, name: kuerzel };
+  }
 }
 
 /** The latest handover date of a list (German dates compare as strings), for the closing deadline (spec §9.4). */

@@ -32,7 +32,7 @@ beforeEach(() => {
   fd.addTask(ID1, AC1);
   fd.addTask(ID2, AC2);
   codecs = fakeCodecs();
-  settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/' }, appVersion: '1.2.3', clock });
+  settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/' }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
   settings.setStaff('ab');
   const hub = new EventHub();
   events = [];
@@ -121,12 +121,26 @@ describe('scanCode', () => {
     expect(store.cases.get(ID1)?.status).toBe('accepted');
   });
 
-  it('a $accept that never reached the Fachdienst reports an error that allows reconciling', async () => {
+  it('a $accept that never reached the Fachdienst: GET ?ac answers 412, so one new $accept claims it (issue 6 item 1)', async () => {
     fd.failures.accept = ['timeout'];
     const { results } = await workflow.scanCode(token(ID1, AC1));
-    expect(results[0]).toMatchObject({ ok: false, error: { system: 'network', retry: 'reconcile' } });
-    expect(fd.calls.map((c) => c.op)).toEqual(['accept', 'getByAc']);
+    expect(results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
+    expect(fd.calls.map((c) => c.op)).toEqual(['accept', 'getByAc', 'accept']);
+    expect(store.cases.get(ID1)?.secret).toBeDefined();
+    const [op] = store.pendingOperations.listForDisplay();
+    expect(op).toMatchObject({ operation: 'accept', state: 'done', message: expect.stringContaining('wiederholt') });
+    // the AccessCode it needed is gone once the claim is settled
+    expect(op?.operation === 'accept' && op.accessCode).toBeFalsy();
+  });
+
+  it('a $accept whose answer and reconcile both get no answer stays owed with its AccessCode', async () => {
+    fd.failures.accept = ['timeout'];
+    fd.failures.getByAc = ['network'];
+    const { results } = await workflow.scanCode(token(ID1, AC1));
+    expect(results[0]).toMatchObject({ ok: false, error: { code: 'queued', system: 'network', retry: 'reconcile' } });
     expect(store.cases.get(ID1)).toBeUndefined();
+    const [op] = store.pendingOperations.pending();
+    expect(op).toMatchObject({ operation: 'accept', state: 'pending', reason: 'offline', accessCode: AC1 });
   });
 
   it('keeps the case when the prescription cannot be read, and says why', async () => {
@@ -266,15 +280,14 @@ describe('closeCase', () => {
     expect(fd.calls.filter((c) => c.op === 'close')).toHaveLength(1);
   });
 
-  it('a $close that did not go through is marked failed by the reconcile and can be repeated', async () => {
+  it('a $close that did not go through (GET ?secret: still in-progress) is sent once more right away', async () => {
     await acceptedCase();
     fd.failures.close = ['timeout'];
-    const f = await failureOf(workflow.closeCase(ID1));
-    expect(f.appError.retry).toBe('backoff');
-    expect(f.appError.message).toContain('nicht abgeschlossen');
-    expect(store.submissions.latest(ID1, { operation: 'close' })?.state).toBe('failed');
     const detail = await workflow.closeCase(ID1);
     expect(detail.status).toBe('closed');
+    expect(fd.calls.map((c) => c.op).slice(-3)).toEqual(['close', 'getBySecret', 'close']);
+    expect(detail.submissions.filter((s) => s.operation === 'close').map((s) => s.state)).toEqual(['failed', 'confirmed']);
+    expect(store.pendingOperations.listForDisplay()[0]).toMatchObject({ operation: 'close', state: 'done', message: expect.stringContaining('nachgeholt') });
   });
 });
 

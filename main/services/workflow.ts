@@ -4,13 +4,9 @@
  * channel; every state-changing call names the current staff member; failures are thrown as AppFailure with a
  * ready AppError. Operations on one prescription run one after another (KeyedLock).
  */
-import { berlinDate } from '../../shared/erezept/dates';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
-import { hasErrors, type Finding } from '../../shared/erezept/findings';
-import { flowTypeOf, parseSecret, type PrescriptionId, type Secret } from '../../shared/erezept/identifiers';
+import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { ErezeptToken, TokenError } from '../../shared/erezept/token';
-import { isAcceptedByCaller, redactSecrets } from '../../shared/fhir/operation-outcome';
-import type { FhirResourceJson } from '../../shared/fhir/xml';
 import type {
   AppError,
   CaseDetail,
@@ -18,6 +14,7 @@ import type {
   CaseStatus,
   CaseSummary,
   PatientView,
+  PendingOperation,
   ScanOutcome,
   StaffMember,
   SubmitOutcome,
@@ -26,16 +23,19 @@ import { AppFailure, failure } from '../errors';
 import type { CaseRecord } from '../store/cases';
 import type { SubmissionRecord } from '../store/submissions';
 import { endCase } from './case-ending';
+import { claimPrescription } from './claim';
+import { adoptOrphanSubmissions, isDue, resumeOperation, toPendingOperation } from './owed-runner';
+import { reconcileClose, sendClose } from './close-flow';
+import { sendDispense } from './dispense-flow';
+import { berlinTime } from './owed-operations';
 import { caseSummary, editableStatuses, heldStatuses } from './case-views';
-import type { DispenseBuildContext } from './codecs';
 import { reconcilePendingDispense } from './dispense-reconcile';
 import { sameEntries } from '../../shared/erezept/dispense-list-equality';
-import { initialDraft, medicationLabel } from './initial-draft';
 import { KeyedLock } from './keyed-lock';
 import { patientView } from './patient-view';
-import { receiptRecord, refetchReceipt } from './receipts';
+import { refetchReceipt } from './receipts';
 import { recoverSecret, restoreSecret } from './secret-recovery';
-import { lastHandoverDate, WorkflowKit, type WorkflowServiceDeps } from './workflow-kit';
+import { WorkflowKit, type WorkflowServiceDeps } from './workflow-kit';
 
 export type { WorkflowServiceDeps } from './workflow-kit';
 export type { CaseFilter } from '../../shared/ipc/contract';
@@ -92,112 +92,16 @@ export class WorkflowService {
         this.kit.audit('open-existing', id, staff, 'ok');
         return { ok: true, prescriptionId: id, outcome: 'existing', case: this.summary(this.kit.requireCase(id)) };
       }
-      let bundle: unknown;
-      try {
-        bundle = await this.deps.fachdienst.accept(id, token.accessCode);
-      } catch (e) {
-        // MVO part not yet valid, expired, deleted, another pharmacy's … (spec §3.2): the Fachdienst's 403/409/410
-        // becomes the AppError of shared/fhir/operation-outcome.ts, and nothing is stored.
-        const error = this.kit.appErrorOf(e);
-        const unknownOutcome = error.retry === 'reconcile';
-        this.kit.audit('accept', id, staff, unknownOutcome ? 'unknown' : 'failed', error.httpStatus);
-        // Our own earlier $accept went through but its answer was lost (409 "processed by requesting
-        // institution", or no answer at all): get Secret and QES back with GET ?ac (UC 4.17, spec §3.3).
-        if (isAcceptedByCaller(error) || unknownOutcome) {
-          const recovered = await this.recover(token, staff);
-          if (recovered) return recovered;
-        }
-        return { ok: false, prescriptionId: id, error };
+      // Scanned again while an earlier claim is still owed (lost answer, outage, 429): reconcile that one
+      // instead of a blind second $accept (issue 6 item 1) — except that a 429 wait is never cut short.
+      const owed = this.deps.store.pendingOperations.pendingFor(id, 'accept')[0];
+      if (owed && this.isDue(owed.notBefore)) {
+        return await claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff, resumeOperationId: owed.id });
       }
-      return this.storeAccepted(token, bundle, staff, 'accept');
+      if (owed) return { ok: false, prescriptionId: id, error: this.stillRateLimited(owed.notBefore) };
+      return await claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff });
     } catch (e) {
       return { ok: false, prescriptionId: id, error: this.kit.appErrorOf(e) };
-    }
-  }
-
-  private async recover(token: ErezeptToken, staff: StaffMember): Promise<ScanOutcome | undefined> {
-    let bundle: unknown;
-    try {
-      bundle = await this.deps.fachdienst.getByAccessCode(token.prescriptionId, token.accessCode);
-    } catch (e) {
-      this.kit.audit('recover', token.prescriptionId, staff, 'failed', this.kit.appErrorOf(e).httpStatus);
-      return undefined;
-    }
-    const outcome = this.storeAccepted(token, bundle, staff, 'recover');
-    return outcome.ok ? outcome : undefined;
-  }
-
-  /** Stores Secret, AccessCode and QES first (A_19169-01, spec §3.2), then reads the prescription. */
-  private storeAccepted(token: ErezeptToken, bundle: unknown, staff: StaffMember, operation: 'accept' | 'recover'): ScanOutcome {
-    const { store, codecs, clock } = this.deps;
-    const id = token.prescriptionId;
-    const now = clock.now();
-    const read = codecs.readAcceptBundle(bundle);
-    const secret = read.ok ? parseSecret(read.data.secret ?? '') : undefined;
-    if (!read.ok || !secret?.ok || (read.data.prescriptionId && read.data.prescriptionId !== id)) {
-      this.kit.audit(operation, id, staff, 'failed');
-      const why = !read.ok ? read.error : !secret?.ok ? 'Secret fehlt oder ist ungültig' : 'Rezept-ID der Antwort passt nicht';
-      return {
-        ok: false,
-        prescriptionId: id,
-        error: failure(
-          'fachdienst',
-          'Der E-Rezept-Fachdienst hat das Rezept dieser Apotheke zugeordnet, aber seine Antwort ist nicht verwendbar. Bitte den Code erneut scannen – die App ruft das Rezept dann erneut ab; besteht der Fehler weiter, den Support informieren.',
-          { detail: redactSecrets(`${operation}: ${why} · ${now.toISOString()}`), retry: 'reconcile', system: 'fachdienst', at: now },
-        ).appError,
-      };
-    }
-    const task = read.data;
-    const base: CaseRecord = {
-      prescriptionId: id,
-      flowType: task.flowType ?? flowTypeOf(id),
-      status: 'accepted',
-      acceptedAt: now.toISOString(),
-      acceptedBy: staff.kuerzel,
-      acceptDate: task.acceptDate,
-      expiryDate: task.expiryDate,
-      updatedAt: now.toISOString(),
-      kvnr: task.kvnr,
-      accessCode: token.accessCode,
-      secret: secret.data,
-      qes: task.qes,
-    };
-    // Before anything else can fail: without the Secret the prescription is blocked for everyone.
-    store.cases.save(base);
-
-    let record: CaseRecord;
-    let draft: DispenseEntry[] = [];
-    const prescription = this.readPrescription(task.qes);
-    if (prescription.ok) {
-      const { view, xml } = prescription.data;
-      record = {
-        ...base,
-        prescription: view,
-        prescriptionXml: xml,
-        patientName: view.patient.name,
-        kvnr: base.kvnr ?? view.patient.kvnr,
-        medicationLabel: medicationLabel(view),
-      };
-      draft = initialDraft(view, berlinDate(now), this.deps.ids.next());
-    } else {
-      record = { ...base, prescriptionError: prescription.error };
-    }
-    record.unsentChanges = draft.length > 0;
-    store.transaction(() => {
-      store.cases.save(record);
-      if (draft.length > 0) store.drafts.save({ prescriptionId: id, entries: draft, savedAt: now.toISOString(), staff: staff.kuerzel });
-      this.kit.audit(operation, id, staff, 'ok', 200);
-    });
-    this.kit.changed(id);
-    return { ok: true, prescriptionId: id, outcome: 'accepted', case: this.summary(record) };
-  }
-
-  private readPrescription(qes: Uint8Array): { ok: true; data: { view: NonNullable<CaseRecord['prescription']>; xml: string } } | { ok: false; error: string } {
-    try {
-      const r = this.deps.codecs.readPrescription(qes);
-      return r.ok ? r : { ok: false, error: r.error.message };
-    } catch (e) {
-      return { ok: false, error: `Verordnung nicht lesbar: ${e instanceof Error ? e.message : 'unbekannter Fehler'}` };
     }
   }
 
@@ -286,59 +190,8 @@ export class WorkflowService {
         };
       }
 
-      return { ...(await this.sendDispense(record, secret, entries, staff)), outcome: 'sent' as const };
+      return { ...(await sendDispense(this.kit, { record, secret, entries, staff })), outcome: 'sent' as const };
     });
-  }
-
-  private async sendDispense(record: CaseRecord, secret: Secret, entries: DispenseEntry[], staff: StaffMember): Promise<CaseDetail> {
-    const { store } = this.deps;
-    const id = record.prescriptionId;
-    const parameters = this.preflight('dispense', record, entries);
-    const createdAt = this.kit.nowIso();
-    // Written as pending BEFORE the call: the Fachdienst cannot give the list back (spec §3.10).
-    const submissionId = store.transaction(() => {
-      store.drafts.save({ prescriptionId: id, entries, savedAt: createdAt, staff: staff.kuerzel });
-      return store.submissions.createPending({ prescriptionId: id, operation: 'dispense', staff: staff.kuerzel, createdAt, entries });
-    });
-    try {
-      await this.deps.fachdienst.dispense(id, secret, parameters);
-    } catch (e) {
-      const error = this.kit.appErrorOf(e);
-      if (error.system !== 'network') throw this.failSubmission(id, submissionId, 'dispense', staff, e);
-      // No answer: the list may or may not be stored. Ask right away; if that fails too, the attempt stays
-      // pending and the next „Abgabe übermitteln“ or „Abschließen“ reconciles first.
-      this.kit.audit('dispense', id, staff, 'unknown');
-      const result = await reconcilePendingDispense(this.kit, this.kit.requireCase(id), secret, staff);
-      if (result.outcome === 'arrived') return this.kit.detail(id);
-      if (result.outcome === 'unknown') {
-        this.kit.changed(id);
-        throw failure(
-          error.code,
-          'Der E-Rezept-Fachdienst hat auf die Übermittlung nicht geantwortet; ob die Abgabedaten dort gespeichert wurden, ist unklar. Bitte später erneut „Abgabe übermitteln“ wählen – die App gleicht den Stand zuerst ab und sendet nur, wenn nötig.',
-          { detail: error.detail, retry: 'reconcile', system: 'network', at: this.kit.now() },
-        );
-      }
-      throw failure(
-        error.code,
-        'Der E-Rezept-Fachdienst hat auf die Übermittlung nicht geantwortet; die Abgabedaten sind dort nicht gespeichert. Bitte erneut „Abgabe übermitteln“ wählen.',
-        { detail: error.detail, retry: 'backoff', system: 'network', at: this.kit.now() },
-      );
-    }
-    const at = this.kit.nowIso();
-    store.transaction(() => {
-      store.submissions.complete(submissionId, { state: 'confirmed', completedAt: at, httpStatus: 204 });
-      store.cases.updateStatus(id, {
-        status: 'dispensed',
-        updatedAt: at,
-        lastDispenseAt: at,
-        lastConfirmedAt: at,
-        lastHandoverDate: lastHandoverDate(entries),
-        unsentChanges: false,
-      });
-      this.kit.audit('dispense', id, staff, 'ok', 204);
-    });
-    this.kit.changed(id);
-    return this.kit.detail(id);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -361,7 +214,7 @@ export class WorkflowService {
       // A $close whose answer never arrived: find out first whether it went through (spec §3.6).
       const pendingClose = store.submissions.latest(id, { operation: 'close', state: 'pending' });
       if (pendingClose) {
-        const state = await this.reconcileClose(record, secret, pendingClose, staff);
+        const state = await reconcileClose(this.kit, record, secret, pendingClose, staff);
         if (state === 'closed') return this.kit.detail(id);
         if (state === 'unknown') throw this.stillUnknown('close');
         record = this.kit.requireCase(id);
@@ -379,40 +232,7 @@ export class WorkflowService {
         throw failure('validation', 'Es gibt noch keine Abgabedaten zu diesem Rezept. Bitte zuerst die Abgabe erfassen.', { at: this.kit.now() });
       }
       const withBody = !(confirmed && confirmed.operation === 'dispense' && sameEntries(confirmed.entries, list));
-      const parameters = withBody ? this.preflight('close', record, list) : undefined;
-
-      const createdAt = this.kit.nowIso();
-      const submissionId = store.transaction(() => {
-        if (entries) store.drafts.save({ prescriptionId: id, entries, savedAt: createdAt, staff: staff.kuerzel });
-        return store.submissions.createPending({ prescriptionId: id, operation: 'close', staff: staff.kuerzel, createdAt, entries: list, withBody });
-      });
-      let receipt: unknown;
-      try {
-        receipt = await this.deps.fachdienst.close(id, secret, parameters);
-      } catch (e) {
-        const error = this.kit.appErrorOf(e);
-        if (error.retry === 'reconcile') {
-          const pending = store.submissions.latest(id, { operation: 'close', state: 'pending' });
-          const state = pending ? await this.reconcileClose(record, secret, pending, staff) : 'unknown';
-          if (state === 'closed') return this.kit.detail(id);
-          if (state === 'unknown') {
-            // Outcome unknown: the submission stays pending and the next attempt reconciles first.
-            this.kit.audit('close', id, staff, 'unknown', error.httpStatus);
-            this.kit.changed(id);
-            throw this.kit.failureOf(e);
-          }
-          // The Fachdienst says the Task is still open: this $close did not happen and may simply be repeated.
-          this.kit.changed(id);
-          throw failure(
-            error.code,
-            'Der E-Rezept-Fachdienst hat nicht rechtzeitig geantwortet; das Rezept ist dort nicht abgeschlossen. Bitte erneut „Abschließen“ wählen.',
-            { detail: error.detail, retry: 'backoff', system: error.system, at: this.kit.now() },
-          );
-        }
-        throw this.failSubmission(id, submissionId, 'close', staff, e);
-      }
-      this.finishClose(record, submissionId, receipt, staff, withBody, list);
-      return this.kit.detail(id);
+      return sendClose(this.kit, { record, secret, list, withBody, staff, draft: entries });
     });
   }
 
@@ -442,124 +262,70 @@ export class WorkflowService {
   }
 
   // ----------------------------------------------------------------------------------------------
-  // $close reconcile and completion
+  // Operations owed to the Fachdienst (issue 6 items 1–3, A_23815/A_23816)
   // ----------------------------------------------------------------------------------------------
 
-  private async reconcileClose(
-    record: CaseRecord,
-    secret: Secret,
-    submission: SubmissionRecord,
-    staff: StaffMember,
-  ): Promise<'closed' | 'open' | 'unknown'> {
-    const { store } = this.deps;
-    let bundle: unknown;
-    try {
-      bundle = await this.deps.fachdienst.getBySecret(record.prescriptionId, secret);
-    } catch (e) {
-      const error = this.kit.appErrorOf(e);
-      if (error.system === 'network') return 'unknown';
-      // The Fachdienst answered (e.g. 403/410): the pending $close is over; a new attempt reports the cause.
-      store.submissions.complete(submission.id, {
-        state: 'failed',
-        completedAt: this.kit.nowIso(),
-        httpStatus: error.httpStatus,
-        errorMessage: error.message,
-      });
-      this.kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', error.httpStatus);
-      return 'open';
-    }
-    const read = this.deps.codecs.readTaskBundle(bundle);
-    const found: { taskStatus?: string; receipt?: Record<string, unknown> } = read.ok ? read.data : {};
-    if (found.taskStatus === 'completed' && found.receipt) {
-      this.finishClose(record, submission.id, found.receipt, staff, submission.withBody, submission.entries);
-      this.kit.audit('reconcile-close', record.prescriptionId, staff, 'ok', 200);
-      return 'closed';
-    }
-    if (found.taskStatus === 'in-progress') {
-      store.submissions.complete(submission.id, {
-        state: 'failed',
-        completedAt: this.kit.nowIso(),
-        errorMessage: 'Nicht abgeschlossen: Der E-Rezept-Fachdienst führt das Rezept weiter als „in Bearbeitung“.',
-      });
-      this.kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', 200);
-      return 'open';
-    }
-    return 'unknown';
+  /** Pending ones first, then the most recent ones the app completed or gave up on its own. */
+  listPendingOperations(): PendingOperation[] {
+    return this.deps.store.pendingOperations.listForDisplay().map(toPendingOperation);
   }
 
-  private finishClose(
-    record: CaseRecord,
-    submissionId: number,
-    receiptBundle: unknown,
-    staff: StaffMember,
-    withBody: boolean,
-    list: readonly DispenseEntry[],
-  ): void {
-    const { store } = this.deps;
-    const now = this.kit.nowIso();
-    const receipt = receiptRecord(this.kit, record.prescriptionId, receiptBundle, staff);
-    store.transaction(() => {
-      store.receipts.save(receipt);
-      store.submissions.complete(submissionId, { state: 'confirmed', completedAt: now, httpStatus: 200 });
-      store.cases.updateStatus(record.prescriptionId, {
-        status: 'closed',
-        updatedAt: now,
-        closedAt: now,
-        lastConfirmedAt: now,
-        // $close with a body replaces the stored dispense data and sets lastMedicationDispense (A_26337).
-        lastDispenseAt: withBody ? now : undefined,
-        lastHandoverDate: lastHandoverDate(list),
-        unsentChanges: false,
-      });
-      this.kit.audit('close', record.prescriptionId, staff, 'ok', 200);
+  pendingCount(): number {
+    return this.deps.store.pendingOperations.countPending();
+  }
+
+  /**
+   * Runs every owed operation that is due (a 429 wait is never cut short), one prescription at a time under
+   * the same lock as the pharmacist's own actions. Concurrent calls share one run.
+   */
+  resumePendingOperations(): Promise<PendingOperation[]> {
+    this.resuming ??= this.runDue().finally(() => {
+      this.resuming = undefined;
     });
-    this.kit.changed(record.prescriptionId);
+    return this.resuming;
+  }
+
+  private resuming: Promise<PendingOperation[]> | undefined;
+
+  private async runDue(): Promise<PendingOperation[]> {
+    const adopted = adoptOrphanSubmissions(this.kit);
+    if (adopted > 0) this.kit.pendingChanged();
+    const due = this.deps.store.pendingOperations.pending().filter((op) => isDue(op, this.kit.now()));
+    if (due.length > 0) await this.deps.syncClock?.();
+    for (const op of due) {
+      await this.lock.run(op.prescriptionId, async () => {
+        // Re-read inside the lock: the pharmacist may have settled it meanwhile.
+        const current = this.deps.store.pendingOperations.get(op.id);
+        if (current?.state === 'pending' && isDue(current, this.kit.now())) await resumeOperation(this.kit, current);
+      });
+    }
+    return this.listPendingOperations();
+  }
+
+  /** „Verwerfen“: only a queued operation; one whose outcome is unknown must be reconciled first. */
+  cancelPendingOperation(id: number): PendingOperation {
+    const staff = this.deps.settings.requireStaff();
+    const op = this.deps.store.pendingOperations.get(id);
+    if (!op) {
+      throw failure('not-found', 'Diesen ausstehenden Vorgang gibt es nicht (mehr).', { at: this.kit.now() });
+    }
+    if (op.state !== 'pending') return toPendingOperation(op);
+    if (op.reason === 'outcome-unknown') {
+      throw failure(
+        'state',
+        'Dieser Vorgang kann nicht verworfen werden: Ob er beim E-Rezept-Fachdienst angekommen ist, ist noch unklar. Die App gleicht ihn ab, sobald der Fachdienst antwortet.',
+        { detail: `Vorgang ${id} (${op.operation}) mit unbekanntem Ausgang · ${this.kit.nowIso()}`, at: this.kit.now() },
+      );
+    }
+    this.kit.settleOperation(id, 'cancelled', `Verworfen von ${staff.kuerzel}. Die Abgabedaten bleiben als Entwurf erhalten.`);
+    this.kit.audit(`cancel-${op.operation}`, op.prescriptionId, staff, 'ok');
+    if (this.deps.store.cases.get(op.prescriptionId)) this.kit.changed(op.prescriptionId);
+    return toPendingOperation(this.deps.store.pendingOperations.get(id) ?? op);
   }
 
   // ----------------------------------------------------------------------------------------------
   // helpers
   // ----------------------------------------------------------------------------------------------
-
-  /**
-   * The pre-flight (architecture §3): the pharmacy's own rules on the list (editor paths), then the Parameters
-   * are built and checked exactly as the Fachdienst would. Any error stops the call — nothing is sent.
-   */
-  private preflight(operation: 'dispense' | 'close', record: CaseRecord, entries: DispenseEntry[]): FhirResourceJson {
-    const { codecs, settings } = this.deps;
-    const now = this.kit.now();
-    const pharmacyFindings = codecs.pharmacyChecks(entries, {
-      prescription: record.prescription ?? null,
-      flowType: record.flowType,
-      acceptDate: record.acceptDate,
-      expiryDate: record.expiryDate,
-      today: berlinDate(now),
-    });
-    if (hasErrors(pharmacyFindings)) throw this.validationFailure(pharmacyFindings, now);
-    if (!record.kvnr) {
-      throw failure('state', 'Zu diesem Rezept ist keine KVNR gespeichert; die Abgabedaten können nicht gebildet werden. Bitte den Support informieren.', { at: now });
-    }
-    const ctx: DispenseBuildContext = {
-      prescriptionId: record.prescriptionId,
-      kvnr: record.kvnr,
-      telematikId: settings.pharmacy().telematikId,
-      prescribed: record.prescription?.medication,
-    };
-    const built = codecs.buildParameters(operation, entries, ctx);
-    if (!built.ok) throw this.validationFailure(built.error, now);
-    const fachdienstFindings = codecs.fachdienstChecks(operation, built.data, { ...ctx, now });
-    if (hasErrors(fachdienstFindings)) throw this.validationFailure(fachdienstFindings, now);
-    return built.data;
-  }
-
-  private validationFailure(findings: Finding[], at: Date): AppFailure {
-    const errors = findings.filter((f) => f.severity === 'error');
-    const first = errors[0]?.message ?? 'Die Abgabedaten sind unvollständig.';
-    return failure(
-      'validation',
-      `Die Abgabedaten wurden nicht gesendet: ${first}${errors.length > 1 ? ` (und ${errors.length - 1} weitere Hinweise)` : ''} Bitte korrigieren und erneut senden.`,
-      { findings, at },
-    );
-  }
 
   /** The reconcile could not reach the Fachdienst: nothing is sent while the earlier outcome is unknown. */
   private stillUnknown(operation: 'dispense' | 'close'): AppFailure {
@@ -577,30 +343,26 @@ export class WorkflowService {
     );
   }
 
-  /** Completes a pending submission as failed and returns the failure to throw. */
-  private failSubmission(id: PrescriptionId, submissionId: number, operation: 'dispense' | 'close', staff: StaffMember, e: unknown): AppFailure {
-    const error = this.kit.appErrorOf(e);
-    const { store } = this.deps;
-    store.transaction(() => {
-      store.submissions.complete(submissionId, {
-        state: 'failed',
-        completedAt: this.kit.nowIso(),
-        httpStatus: error.httpStatus,
-        errorMessage: error.message,
-      });
-      this.kit.audit(operation, id, staff, error.retry === 'reconcile' ? 'unknown' : 'failed', error.httpStatus);
-    });
-    this.kit.refreshUnsentChanges(id);
-    this.kit.changed(id);
-    return this.kit.failureOf(e);
-  }
-
   private versionOf(submission: SubmissionRecord): number {
     return this.deps.store.submissions.listFor(submission.prescriptionId).findIndex((s) => s.id === submission.id) + 1;
   }
 
   private summary(record: CaseRecord): CaseSummary {
     return caseSummary(record, this.kit.today());
+  }
+
+  /** A queued operation's time has come (429: one hour, A_25460); the app's clock is the simulator's in training. */
+  private isDue(notBefore: string | undefined): boolean {
+    return notBefore === undefined || Date.parse(notBefore) <= this.kit.now().getTime();
+  }
+
+  private stillRateLimited(notBefore: string | undefined): AppError {
+    const at = notBefore ? new Date(notBefore) : this.kit.now();
+    return failure(
+      'queued',
+      `Der E-Rezept-Fachdienst hatte zu viele Anfragen gemeldet (HTTP 429). Dieses Rezept wird frühestens um ${berlinTime(at)} Uhr automatisch abgerufen; vorher fragt die App nicht erneut.`,
+      { retry: 'hourly', httpStatus: 429, system: 'fachdienst', at: this.kit.now() },
+    ).appError;
   }
 
   private tokenError(error: TokenError): AppError {

@@ -112,6 +112,34 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE audit ADD COLUMN hash TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'operations owed to the Fachdienst: lost answers, outage queue, 429 queue',
+    // Issue 6 items 1–3. A row is written BEFORE a call whose answer may get lost ($accept) and whenever an
+    // operation has to wait (offline, 429). No case row exists before $accept succeeds, so the AccessCode the
+    // reconciliation needs (GET ?ac) lives encrypted in payload_enc; for $dispense/$close it holds the list.
+    // Rows stay after completion (state done/failed/cancelled with a German message): the pharmacist sees
+    // what the app did on its own.
+    sql: `
+      CREATE TABLE pending_operations (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        prescription_id TEXT NOT NULL,
+        operation       TEXT NOT NULL CHECK (operation IN ('accept', 'dispense', 'close')),
+        reason          TEXT NOT NULL CHECK (reason IN ('outcome-unknown', 'offline', 'rate-limited')),
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'cancelled')),
+        staff           TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        not_before      TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        payload_enc     TEXT,
+        submission_id   INTEGER REFERENCES submissions (id),
+        completed_at    TEXT,
+        message         TEXT
+      );
+      CREATE INDEX pending_operations_state ON pending_operations (state, id);
+      CREATE INDEX pending_operations_case ON pending_operations (prescription_id, id);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -5,10 +5,12 @@
 import Database from 'better-sqlite3';
 import { AuditRepository } from './audit';
 import { CaseRepository } from './cases';
-import type { Cipher } from './cipher';
+import { recognisesCiphertext, type Cipher } from './cipher';
 import { DraftRepository } from './drafts';
 import { kvnrHasher } from './kvnr-key';
+import { encryptLegacyPlaintext } from './legacy-plaintext';
 import { migrate } from './migrations';
+import { PendingOperationRepository } from './pending-operations';
 import { ReceiptRepository } from './receipts';
 import { SettingsRepository } from './settings';
 import { SubmissionRepository } from './submissions';
@@ -30,6 +32,7 @@ export interface Store {
   readonly submissions: SubmissionRepository;
   readonly receipts: ReceiptRepository;
   readonly audit: AuditRepository;
+  readonly pendingOperations: PendingOperationRepository;
   readonly settings: SettingsRepository;
   /** runs fn in one SQLite transaction (all or nothing) */
   transaction<T>(fn: () => T): T;
@@ -46,6 +49,8 @@ export function openStore(options: StoreOptions): Store {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     migrate(db, options.now ?? (() => new Date()));
+    // Plaintext written by versions before the data key gets encrypted once (issue 6 item 7).
+    if (recognisesCiphertext(options.cipher)) encryptLegacyPlaintext(db, options.cipher);
   } catch (e) {
     db.close();
     throw e;
@@ -56,6 +61,7 @@ export function openStore(options: StoreOptions): Store {
     submissions: new SubmissionRepository(db, options.cipher),
     receipts: new ReceiptRepository(db, options.cipher),
     audit: new AuditRepository(db),
+    pendingOperations: new PendingOperationRepository(db, options.cipher),
     settings: new SettingsRepository(db, options.cipher),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),

@@ -52,6 +52,14 @@ export const appInfoSchema = z.object({
   pharmacy: z.object({ telematikId: z.string(), name: z.string() }),
   staff: staffMemberSchema.nullable(),
   staffList: z.array(staffMemberSchema),
+  /**
+   * How personal data and credentials are encrypted at rest (issue 6 item 7, architecture §7):
+   * `safe-storage` = the data key is protected by the operating system's keychain (Electron safeStorage, only
+   * when its backend is not `basic_text`); `key-file` = a key file readable only by this user account.
+   */
+  dataProtection: z.enum(['safe-storage', 'key-file']),
+  /** timeouts and retry policy in effect (spec §8, A_25460); tests run with milliseconds */
+  network: z.object({ requestTimeoutMs: z.number().int(), retryBaseMs: z.number().int(), maxAttempts: z.number().int() }),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -227,6 +235,71 @@ export type ScanOutcome = z.infer<typeof scanOutcomeSchema>;
 
 const byPrescription = z.object({ prescriptionId: prescriptionIdSchema });
 
+// ------------------------------------------------------------------------------------------------
+// Connection and pending operations (issue 6 items 2 and 3, A_23814–A_23816)
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * Where the way to the Fachdienst broke: `network` = no connection at all (LAN, router, TI access);
+ * `idp` = the sign-in (access token) failed; `fachdienst` = the Fachdienst answered, but with a server error.
+ */
+export const connectionHopSchema = z.enum(['network', 'idp', 'fachdienst']);
+export type ConnectionHop = z.infer<typeof connectionHopSchema>;
+
+export const connectionStatusSchema = z.object({
+  /** online = the last call got an answer; degraded = answers are server errors; offline = no answer at all */
+  state: z.enum(['unknown', 'online', 'degraded', 'offline']),
+  failedHop: connectionHopSchema.optional(),
+  /** German, for the pharmacist: what failed and what to do (A_23814) */
+  message: z.string().optional(),
+  /** technical detail for support (no secrets) */
+  detail: z.string().optional(),
+  /** since when the state holds */
+  since: z.string(),
+  lastCheckedAt: z.string().optional(),
+  /** how many operations wait for the Fachdienst (see erx:listPendingOperations) */
+  pendingCount: z.number().int().nonnegative(),
+});
+export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
+
+/**
+ * An operation the app still owes the Fachdienst, or one it completed on its own (issue 6 item 1):
+ * - `outcome-unknown`: sent, but the answer was lost (crash, timeout, cut connection) — reconciled with
+ *   GET ?ac / GET ?secret before anything is sent again;
+ * - `offline`: the Fachdienst was unreachable; done when the connection returns (A_23815);
+ * - `rate-limited`: the Fachdienst answered 429; tried again no sooner than `notBefore` (one hour, A_25460).
+ */
+export const pendingOperationSchema = z.object({
+  id: z.number().int(),
+  prescriptionId: z.string(),
+  operation: z.enum(['accept', 'dispense', 'close']),
+  reason: z.enum(['outcome-unknown', 'offline', 'rate-limited']),
+  state: z.enum(['pending', 'done', 'failed', 'cancelled']),
+  /** Kürzel of the staff member who started it */
+  staff: z.string(),
+  createdAt: z.string(),
+  /** not tried again before this instant (429: one hour later) */
+  notBefore: z.string().optional(),
+  attempts: z.number().int().nonnegative(),
+  completedAt: z.string().optional(),
+  /** German: what the app did about it („Abgabedaten nach Verbindungsabbruch bestätigt“) or why it failed */
+  message: z.string().optional(),
+});
+export type PendingOperation = z.infer<typeof pendingOperationSchema>;
+
+/** Live progress of an automatic retry (spec §8 backoff); the UI shows „wird erneut versucht“ and „Abbrechen“. */
+export const retryProgressSchema = z.object({
+  prescriptionId: z.string(),
+  operation: z.enum(['dispense', 'getBySecret', 'getByAc']),
+  /** the attempt that just failed (1 = the first call) */
+  attempt: z.number().int().positive(),
+  maxAttempts: z.number().int().positive(),
+  nextAttemptAt: z.string(),
+  /** German cause, e.g. „Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).“ */
+  cause: z.string(),
+});
+export type RetryProgress = z.infer<typeof retryProgressSchema>;
+
 /**
  * Filters of the inbox: all; open = in Abgabe or übermittelt; to-close = „noch abzuschließen“ (sent, not
  * closed); closed; ended = zurückgegeben or gelöscht.
@@ -304,6 +377,22 @@ export const contract = {
     request: byPrescription.extend({ entries: z.array(dispenseEntrySchema).max(100).optional() }),
     response: patientViewSchema,
   },
+  /** The connection indicator (issue 6 item 3): state, failing hop and what to do. */
+  'erx:getConnection': { request: z.object({}), response: connectionStatusSchema },
+  /**
+   * Operations owed to the Fachdienst (pending) and the last ones the app completed or gave up on its own
+   * (newest first), so the pharmacist sees what happened after a crash or an outage.
+   */
+  'erx:listPendingOperations': { request: z.object({}), response: z.array(pendingOperationSchema) },
+  /** „Jetzt erneut versuchen“: checks the connection and runs every pending operation that is due (429 ones wait their hour). */
+  'erx:resumePendingOperations': { request: z.object({}), response: z.array(pendingOperationSchema) },
+  /**
+   * Cancels a queued operation (offline / rate-limited) — not one whose outcome is unknown, which must be
+   * reconciled first. Nothing is erased: the draft stays.
+   */
+  'erx:cancelPendingOperation': { request: z.object({ id: z.number().int().positive() }), response: pendingOperationSchema },
+  /** „Abbrechen“ while „wird erneut versucht“: stops the automatic retries of this prescription's running call. */
+  'erx:cancelRetry': { request: byPrescription, response: z.object({ cancelled: z.boolean() }) },
 } as const;
 
 export type Contract = typeof contract;
@@ -341,6 +430,12 @@ export const EVENT_CHANNEL = 'erx:event';
 export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case-changed'), prescriptionId: z.string() }),
   z.object({ type: z.literal('cases-changed') }),
-  z.object({ type: z.literal('connection'), state: z.enum(['online', 'offline', 'unknown']) }),
+  z.object({ type: z.literal('connection'), status: connectionStatusSchema }),
+  /** an automatic retry is waiting (issue 6 item 2) */
+  z.object({ type: z.literal('retrying'), progress: retryProgressSchema }),
+  /** the retries of this prescription's call ended (success, failure or cancel) */
+  z.object({ type: z.literal('retry-ended'), prescriptionId: z.string() }),
+  /** the list of pending operations changed (queued, done, failed, cancelled) */
+  z.object({ type: z.literal('pending-changed') }),
 ]);
 export type AppEvent = z.infer<typeof appEventSchema>;

@@ -83,6 +83,8 @@ describe('app shell', () => {
     await screen.findByTestId('dispense-form');
     const shortcuts: [string, string][] = [
       ['nav-inbox', 'Alt+V'],
+      ['connection-indicator', 'Alt+W'],
+      ['app-settings-open', 'Alt+I'],
       ['scan-input', 'Alt+S'],
       ['staff-switch', 'Alt+M'],
       ['reject-case', 'Alt+R'],

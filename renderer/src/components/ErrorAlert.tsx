@@ -1,6 +1,7 @@
 /**
  * Shows an AppError the way spec §9.3 asks (A_23814–A_23818): an understandable German message naming the
- * failing system, the findings, and the technical details for support behind a disclosure, with a copy button.
+ * failing system (for a network error main's message names the hop that failed), the findings, and the technical
+ * details for support behind a disclosure, with a copy button. A 429 (retry `hourly`) adds that it waits its hour.
  */
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../shared/ipc/contract';
@@ -33,6 +34,12 @@ export function ErrorAlert({ error, context, testId = 'error-alert' }: Props) {
         {context ? <strong>{context}: </strong> : null}
         <span data-testid={`${testId}-message`}>{message}</span>
       </p>
+      {error.retry === 'hourly' ? (
+        // 429 (A_25460): never retried at the counter; main queued the operation — say so, and where to see it
+        <p className="alert-queued" data-testid={`${testId}-queued`}>
+          {t('error.queued')}
+        </p>
+      ) : null}
       {error.findings && error.findings.length > 0 ? (
         <ul className="alert-findings" aria-label={t('error.findings')}>
           {error.findings.map((f, i) => (

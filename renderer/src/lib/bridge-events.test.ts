@@ -1,9 +1,9 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
-import { appInfoKeys } from '../features/app-info/api/app-info-query';
 import { caseKeys } from '../features/cases/api/case-query';
+import { connectionKeys } from '../features/connection/api/connection-query';
 import { createFakeBridge } from '../test/fake-bridge';
-import { ids } from '../test/fixtures';
+import { connectionStatus, ids, offlineStatus, retryProgress } from '../test/fixtures';
 import { subscribeBridgeEvents } from './bridge-events';
 
 function seeded(): QueryClient {
@@ -11,30 +11,58 @@ function seeded(): QueryClient {
   client.setQueryData(caseKeys.detail(ids.first), { any: 'detail' });
   client.setQueryData(caseKeys.detail(ids.second), { any: 'other' });
   client.setQueryData(caseKeys.list('all', ''), []);
+  client.setQueryData(connectionKeys.status(), connectionStatus());
+  client.setQueryData(connectionKeys.pending(), []);
   return client;
 }
 
 const isStale = (client: QueryClient, key: readonly unknown[]) => client.getQueryState(key)?.isInvalidated ?? false;
 
 describe('bridge events', () => {
-  it('a changed case invalidates its detail and every list, nothing else', () => {
+  it('a changed case invalidates its detail, every list and the pending operations, nothing else', () => {
     const client = seeded();
     const fake = createFakeBridge();
     subscribeBridgeEvents(fake.bridge, client);
     fake.emit({ type: 'case-changed', prescriptionId: ids.first });
     expect(isStale(client, caseKeys.detail(ids.first))).toBe(true);
     expect(isStale(client, caseKeys.list('all', ''))).toBe(true);
+    expect(isStale(client, connectionKeys.pending())).toBe(true);
     expect(isStale(client, caseKeys.detail(ids.second))).toBe(false);
   });
 
-  it('cases-changed invalidates all cases; connection updates the connection state', () => {
+  it('cases-changed invalidates all cases; connection replaces the connection status', () => {
     const client = seeded();
     const fake = createFakeBridge();
     subscribeBridgeEvents(fake.bridge, client);
     fake.emit({ type: 'cases-changed' });
     expect(isStale(client, caseKeys.detail(ids.second))).toBe(true);
-    fake.emit({ type: 'connection', state: 'offline' });
-    expect(client.getQueryData(appInfoKeys.connection())).toBe('offline');
+    fake.emit({ type: 'connection', status: offlineStatus() });
+    expect(client.getQueryData(connectionKeys.status())).toEqual(offlineStatus());
+  });
+
+  it('pending-changed invalidates the pending operations and the status (its count)', () => {
+    const client = seeded();
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    fake.emit({ type: 'pending-changed' });
+    expect(isStale(client, connectionKeys.pending())).toBe(true);
+    expect(isStale(client, connectionKeys.status())).toBe(true);
+    expect(isStale(client, caseKeys.detail(ids.first))).toBe(false);
+  });
+
+  it('retrying records the progress by PrescriptionID; retry-ended removes only that one', () => {
+    const client = seeded();
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    fake.emit({ type: 'retrying', progress: retryProgress() });
+    fake.emit({ type: 'retrying', progress: retryProgress({ prescriptionId: ids.second, operation: 'getByAc' }) });
+    fake.emit({ type: 'retrying', progress: retryProgress({ attempt: 3 }) });
+    expect(client.getQueryData(connectionKeys.retries())).toEqual({
+      [ids.first]: retryProgress({ attempt: 3 }),
+      [ids.second]: retryProgress({ prescriptionId: ids.second, operation: 'getByAc' }),
+    });
+    fake.emit({ type: 'retry-ended', prescriptionId: ids.first });
+    expect(client.getQueryData(connectionKeys.retries())).toEqual({ [ids.second]: retryProgress({ prescriptionId: ids.second, operation: 'getByAc' }) });
   });
 
   it('ignores malformed events and stops listening when unsubscribed', () => {
@@ -42,7 +70,9 @@ describe('bridge events', () => {
     const fake = createFakeBridge();
     const unsubscribe = subscribeBridgeEvents(fake.bridge, client);
     fake.emit({ type: 'case-changed' } as never);
+    fake.emit({ type: 'connection', state: 'offline' } as never);
     expect(isStale(client, caseKeys.detail(ids.first))).toBe(false);
+    expect(client.getQueryData(connectionKeys.status())).toEqual(connectionStatus());
     unsubscribe();
     fake.emit({ type: 'cases-changed' });
     expect(isStale(client, caseKeys.detail(ids.first))).toBe(false);

@@ -3,23 +3,38 @@
  * react-query caches, so every screen shows the new state through its own queries.
  */
 import type { QueryClient } from '@tanstack/react-query';
-import { appEventSchema, type AppEvent, type ErxBridge } from '../../../shared/ipc/contract';
-import { appInfoKeys } from '../features/app-info/api/app-info-query';
+import { appEventSchema, type AppEvent, type ConnectionStatus, type ErxBridge } from '../../../shared/ipc/contract';
 import { caseKeys } from '../features/cases/api/case-query';
-
-export type ConnectionState = Extract<AppEvent, { type: 'connection' }>['state'];
+import { connectionKeys } from '../features/connection/api/connection-query';
+import { clearRetry, recordRetry } from '../features/connection/api/retry-progress';
 
 export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
   switch (event.type) {
     case 'case-changed':
       void queryClient.invalidateQueries({ queryKey: caseKeys.detail(event.prescriptionId) });
       void queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
+      // a case's operation may have been queued or completed with it
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
       return;
     case 'cases-changed':
+      // also sent by the browser bridge after a reconnect: anything may have been missed meanwhile
       void queryClient.invalidateQueries({ queryKey: caseKeys.all });
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.status() });
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
       return;
     case 'connection':
-      queryClient.setQueryData<ConnectionState>(appInfoKeys.connection(), event.state);
+      queryClient.setQueryData<ConnectionStatus>(connectionKeys.status(), event.status);
+      return;
+    case 'retrying':
+      recordRetry(queryClient, event.progress);
+      return;
+    case 'retry-ended':
+      clearRetry(queryClient, event.prescriptionId);
+      return;
+    case 'pending-changed':
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
+      // the indicator's count comes with the status
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.status() });
       return;
   }
 }

@@ -191,11 +191,13 @@ describe('event stream', () => {
 
     stream.push('{"type":"heartbeat"}\n{"type":"case-chan');
     stream.push('ged","prescriptionId":"160.000.000.000.001.05"}\nnot json\n{"type":"unknown"}\n');
+    // the connection event of an older main (a bare state) does not match the contract any more: dropped
     stream.push('{"type":"connection","state":"offline"}\n');
+    stream.push('{"type":"connection","status":{"state":"offline","since":"2026-10-05T08:25:00.000Z","pendingCount":1}}\n');
     await vi.waitFor(() => expect(received).toHaveLength(2));
     expect(received).toEqual([
       { type: 'case-changed', prescriptionId: '160.000.000.000.001.05' },
-      { type: 'connection', state: 'offline' },
+      { type: 'connection', status: { state: 'offline', since: '2026-10-05T08:25:00.000Z', pendingCount: 1 } },
     ]);
 
     unsubscribe();
@@ -237,7 +239,7 @@ describe('event stream', () => {
     await vi.waitFor(() => expect(calls).toHaveLength(4));
     // missed events are unknown: a synthetic cases-changed lets react-query refetch
     await vi.waitFor(() => expect(received).toEqual([{ type: 'cases-changed' }, { type: 'cases-changed' }]));
-    second.push('{"type":"connection","state":"online"}\n');
+    second.push('{"type":"pending-changed"}\n');
     await vi.waitFor(() => expect(received).toHaveLength(3));
     unsubscribe();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatTime } from './format';
+import { formatDate, formatDateTime, formatDuration, formatTime, formatTimeWithSeconds } from './format';
 
 describe('display formats (A_27660: German local time)', () => {
   it('shows instants in Berlin time in summer and winter, whatever zone the machine runs in', () => {
@@ -14,5 +14,16 @@ describe('display formats (A_27660: German local time)', () => {
 
   it('passes unreadable values through instead of showing "Invalid Date"', () => {
     expect(formatTime('gestern')).toBe('gestern');
+  });
+
+  it('shows seconds where a retry is seconds away', () => {
+    expect(formatTimeWithSeconds('2026-10-05T08:31:05Z')).toBe('10:31:05');
+    expect(formatTimeWithSeconds('bald')).toBe('bald');
+  });
+
+  it('shows durations in ms below a second, else in seconds with a German comma', () => {
+    expect(formatDuration(250)).toBe('250 ms');
+    expect(formatDuration(1500)).toBe('1,5 s');
+    expect(formatDuration(30_000)).toBe('30 s');
   });
 });

@@ -19,6 +19,10 @@ export const shortcuts = {
   focusScan: altLetter('s'),
   /** show the inbox (Vorgänge) and focus its search */
   inbox: altLetter('v'),
+  /** open or close the connection panel with the pending operations (W = Warteschlange; V is the inbox) */
+  pendingOperations: altLetter('w'),
+  /** open „Einstellungen & Info“ (data protection, network settings) */
+  settings: altLetter('i'),
   /** add an entry to the dispense list (neue Position) */
   addEntry: altLetter('n'),
   /** duplicate the focused entry (kopieren) */

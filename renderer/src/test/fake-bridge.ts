@@ -5,8 +5,19 @@
  */
 import { vi } from 'vitest';
 import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
-import type { AppEvent, AppInfo, CaseDetail, CaseFilter, ErxBridge, PatientView, ScanOutcome, Submission } from '../../../shared/ipc/contract';
-import { appInfo as makeAppInfo, receipt } from './fixtures';
+import type {
+  AppEvent,
+  AppInfo,
+  CaseDetail,
+  CaseFilter,
+  ConnectionStatus,
+  ErxBridge,
+  PatientView,
+  PendingOperation,
+  ScanOutcome,
+  Submission,
+} from '../../../shared/ipc/contract';
+import { appInfo as makeAppInfo, connectionStatus, receipt } from './fixtures';
 
 export interface FakeBridgeOptions {
   appInfo?: AppInfo;
@@ -15,6 +26,10 @@ export interface FakeBridgeOptions {
   scanResults?: ScanOutcome[];
   /** the Fachdienst's time for $dispense/$close answers */
   now?: string;
+  /** what getConnection answers (default: online, nothing pending) */
+  connection?: ConnectionStatus;
+  /** what listPendingOperations answers (default: none) */
+  pendingOperations?: PendingOperation[];
 }
 
 const filterStatuses: Record<CaseFilter, readonly CaseDetail['status'][] | undefined> = {
@@ -32,6 +47,8 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
   const now = options.now ?? '2026-10-05T08:30:00.000Z';
   const cases = new Map((options.cases ?? []).map((c) => [c.prescriptionId, c]));
   const listeners = new Set<(event: AppEvent) => void>();
+  let connection = options.connection ?? connectionStatus();
+  let pending = [...(options.pendingOperations ?? [])];
 
   const notFound = (id: string) => ({
     ok: false as const,
@@ -192,6 +209,22 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       };
       return { ok: true as const, data: view };
     }),
+    getConnection: vi.fn(async () => ({ ok: true as const, data: connection })),
+    listPendingOperations: vi.fn(async () => ({ ok: true as const, data: pending })),
+    /** „Jetzt erneut versuchen“: the fake reaches the Fachdienst again and completes every queued operation. */
+    resumePendingOperations: vi.fn(async () => {
+      pending = pending.map((op) => (op.state === 'pending' && op.reason !== 'rate-limited' ? { ...op, state: 'done' as const, completedAt: now } : op));
+      connection = { ...connection, state: 'online', failedHop: undefined, message: undefined, detail: undefined, pendingCount: 0 };
+      return { ok: true as const, data: pending };
+    }),
+    cancelPendingOperation: vi.fn(async ({ id }: { id: number }) => {
+      const found = pending.find((op) => op.id === id);
+      if (!found) return { ok: false as const, error: { code: 'not-found', message: `Kein ausstehender Vorgang ${id}.`, retry: 'never' as const, system: 'app' as const, at: now } };
+      const cancelled = { ...found, state: 'cancelled' as const, completedAt: now };
+      pending = pending.map((op) => (op.id === id ? cancelled : op));
+      return { ok: true as const, data: cancelled };
+    }),
+    cancelRetry: vi.fn(async (_req: { prescriptionId: string }) => ({ ok: true as const, data: { cancelled: true } })),
     onEvent: vi.fn((listener: (event: AppEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

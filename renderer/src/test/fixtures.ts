@@ -4,7 +4,16 @@
  */
 import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
 import type { PrescriptionView } from '../../../shared/erezept/prescription';
-import type { AppError, AppInfo, CaseDetail, ReceiptSummary, Submission } from '../../../shared/ipc/contract';
+import type {
+  AppError,
+  AppInfo,
+  CaseDetail,
+  ConnectionStatus,
+  PendingOperation,
+  ReceiptSummary,
+  RetryProgress,
+  Submission,
+} from '../../../shared/ipc/contract';
 
 export const ids = {
   first: '160.000.000.000.123.76',
@@ -26,6 +35,8 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     pharmacy: { telematikId: '3-SMC-B-Testkarte-883110000095957', name: 'Löwen-Apotheke am Markt' },
     staff: staffList[0]!,
     staffList,
+    dataProtection: 'key-file',
+    network: { requestTimeoutMs: 10_000, retryBaseMs: 500, maxAttempts: 10 },
     ...overrides,
   };
 }
@@ -168,4 +179,57 @@ export function dispensedCase(overrides: Partial<CaseDetail> = {}): CaseDetail {
     submissions: [submission({ entries: confirmed })],
     ...overrides,
   });
+}
+
+/** The connection as main reports it (issue 6 item 3); online by default. */
+export function connectionStatus(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus {
+  return {
+    state: 'online',
+    since: '2026-10-05T08:00:00.000Z',
+    lastCheckedAt: '2026-10-05T08:29:00.000Z',
+    pendingCount: 0,
+    ...overrides,
+  };
+}
+
+/** The Fachdienst unreachable: no answer at all, the network hop failed. */
+export function offlineStatus(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus {
+  return connectionStatus({
+    state: 'offline',
+    failedHop: 'network',
+    message:
+      'Keine Verbindung zum E-Rezept-Fachdienst: Das Netzwerk bzw. der TI-Zugang antwortet nicht. Bitte Netzwerkkabel, Router und Konnektor prüfen.',
+    detail: 'connect ECONNREFUSED 127.0.0.1:40123 (GET /Task)',
+    since: '2026-10-05T08:25:00.000Z',
+    pendingCount: 2,
+    ...overrides,
+  });
+}
+
+/** One operation owed to the Fachdienst (default: a $dispense waiting for the connection). */
+export function pendingOperation(overrides: Partial<PendingOperation> = {}): PendingOperation {
+  return {
+    id: 1,
+    prescriptionId: ids.first,
+    operation: 'dispense',
+    reason: 'offline',
+    state: 'pending',
+    staff: 'AB',
+    createdAt: '2026-10-05T08:26:00.000Z',
+    attempts: 1,
+    ...overrides,
+  };
+}
+
+/** A running automatic retry (spec §8 backoff): attempt 2 of 10 failed with 503. */
+export function retryProgress(overrides: Partial<RetryProgress> = {}): RetryProgress {
+  return {
+    prescriptionId: ids.first,
+    operation: 'dispense',
+    attempt: 2,
+    maxAttempts: 10,
+    nextAttemptAt: '2026-10-05T08:31:05.000Z',
+    cause: 'Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).',
+    ...overrides,
+  };
 }

@@ -1,11 +1,20 @@
+import type { Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../../shared/ipc/contract';
-import { ConnectionNotice } from '../../features/app-info/components/ConnectionNotice';
+import { AppSettingsButton } from '../../features/app-info/components/AppSettings';
 import { StaffSwitch } from '../../features/app-info/components/StaffSwitch';
+import { ConnectionIndicator } from '../../features/connection/components/ConnectionIndicator';
 import { useCurrentCase } from '../current-case';
 import { LanguageSwitch } from './LanguageSwitch';
 
-export function AppHeader({ appInfo, onInbox }: { appInfo: AppInfo; onInbox(): void }) {
+interface Props {
+  appInfo: AppInfo;
+  onInbox(): void;
+  /** the connection panel (pending operations): open?, toggle, its id, and the indicator to return focus to */
+  connectionPanel: { open: boolean; onToggle(): void; id: string; indicatorRef: Ref<HTMLButtonElement> };
+}
+
+export function AppHeader({ appInfo, onInbox, connectionPanel }: Props) {
   const { t } = useTranslation();
   const { prescriptionId } = useCurrentCase();
   return (
@@ -29,8 +38,14 @@ export function AppHeader({ appInfo, onInbox }: { appInfo: AppInfo; onInbox(): v
           {t('header.inbox')} <kbd>Alt+V</kbd>
         </button>
       </nav>
-      <ConnectionNotice />
+      <ConnectionIndicator
+        ref={connectionPanel.indicatorRef}
+        open={connectionPanel.open}
+        onToggle={connectionPanel.onToggle}
+        panelId={connectionPanel.id}
+      />
       <div className="header-end">
+        <AppSettingsButton appInfo={appInfo} />
         <LanguageSwitch />
         <StaffSwitch appInfo={appInfo} />
       </div>

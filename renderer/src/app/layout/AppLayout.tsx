@@ -1,12 +1,16 @@
 /**
  * The window's frame: training banner (whenever the backend is not the real TI, architecture §2), header
- * with navigation, language and staff switch, then the work area — scan first, then the open case or the
- * inbox (focus order = work order). Wedge scans are caught here, on every screen (issue 5 item 1).
+ * with navigation, connection indicator, settings, language and staff switch; under it the connection notice
+ * and — when opened (Alt+W) — the pending operations (issue 6 item 3); then the work area — scan first, then
+ * the open case or the inbox (focus order = work order). Wedge scans are caught here, on every screen (issue 5
+ * item 1).
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import type { AppInfo } from '../../../../shared/ipc/contract';
 import { StaffHint } from '../../features/app-info/components/StaffHint';
 import { CurrentCase } from '../../features/cases/components/CurrentCase';
+import { ConnectionNotice } from '../../features/connection/components/ConnectionNotice';
+import { PendingOperationsPanel } from '../../features/connection/components/PendingOperationsPanel';
 import { ScanProvider, useScan } from '../../features/scan/scan-context';
 import { ScanPanel } from '../../features/scan/components/ScanPanel';
 import { useWedgeScanner } from '../../features/scan/use-wedge-scanner';
@@ -31,10 +35,28 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
   }, [showInbox]);
   const searchFocused = useCallback(() => setFocusInboxSearch(false), []);
   useShortcut(shortcuts.inbox, openInbox);
+
+  const pendingPanelId = useId();
+  const indicatorRef = useRef<HTMLButtonElement>(null);
+  const [pendingOpen, setPendingOpen] = useState(false);
+  const closePending = useCallback((options: { returnFocus: boolean } = { returnFocus: true }) => {
+    setPendingOpen(false);
+    // keyboard work continues where the panel was opened (not when a case was opened from it)
+    if (options.returnFocus) indicatorRef.current?.focus();
+  }, []);
+  const togglePending = useCallback(() => (pendingOpen ? closePending() : setPendingOpen(true)), [pendingOpen, closePending]);
+  useShortcut(shortcuts.pendingOperations, togglePending);
+
   return (
     <div className="app" data-testid="app-ready" data-training={appInfo.training}>
       {appInfo.training ? <TrainingBanner /> : null}
-      <AppHeader appInfo={appInfo} onInbox={openInbox} />
+      <AppHeader
+        appInfo={appInfo}
+        onInbox={openInbox}
+        connectionPanel={{ open: pendingOpen, onToggle: togglePending, id: pendingPanelId, indicatorRef }}
+      />
+      <ConnectionNotice onShowPending={() => setPendingOpen(true)} />
+      {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}
       <ScanProvider>
         <WedgeScanner />
         <main className="app-main">

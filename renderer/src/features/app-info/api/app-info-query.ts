@@ -5,8 +5,6 @@ import { invoke } from '../../../lib/invoke';
 export const appInfoKeys = {
   all: ['app-info'] as const,
   info: () => [...appInfoKeys.all, 'info'] as const,
-  /** connection state pushed by main's events (architecture §4), never fetched */
-  connection: () => [...appInfoKeys.all, 'connection'] as const,
 };
 
 export const appInfoQueryOptions = (bridge: ErxBridge) =>

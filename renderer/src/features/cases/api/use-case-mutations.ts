@@ -7,6 +7,7 @@ import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-q
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { useBridge } from '../../../app/bridge-context';
 import { invoke } from '../../../lib/invoke';
+import { clearRetry } from '../../connection/api/retry-progress';
 import { caseKeys } from './case-query';
 
 export function storeCaseDetail(queryClient: QueryClient, detail: CaseDetail): Promise<void> {
@@ -41,6 +42,8 @@ export function useRefetchReceipt() {
   return useMutation({
     mutationFn: (prescriptionId: string) => invoke(bridge, 'refetchReceipt', { prescriptionId }),
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
+    // GET ?secret may have been retried: no „wird erneut versucht“ outlives the call
+    onSettled: (_data, _error, prescriptionId) => clearRetry(queryClient, prescriptionId),
   });
 }
 
@@ -51,5 +54,7 @@ export function useRecoverSecret() {
   return useMutation({
     mutationFn: (prescriptionId: string) => invoke(bridge, 'recoverSecret', { prescriptionId }),
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
+    // GET ?ac may have been retried: no „wird erneut versucht“ outlives the call
+    onSettled: (_data, _error, prescriptionId) => clearRetry(queryClient, prescriptionId),
   });
 }

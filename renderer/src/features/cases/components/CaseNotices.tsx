@@ -8,6 +8,7 @@ import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
+import { CaseRetryNotice } from '../../connection/components/RetryNotice';
 import { useRecoverSecret } from '../api/use-case-mutations';
 
 export function CaseEndedNotice({ caseDetail }: { caseDetail: CaseDetail }) {
@@ -43,6 +44,7 @@ export function SecretRecovery({ caseDetail, staff }: { caseDetail: CaseDetail; 
       >
         {recover.isPending ? t('secret.recovering') : t('secret.recover')}
       </button>
+      <CaseRetryNotice prescriptionId={caseDetail.prescriptionId} />
       {recover.isError ? <ErrorAlert error={appErrorOf(recover.error)} testId="secret-recover-error" /> : null}
     </section>
   );

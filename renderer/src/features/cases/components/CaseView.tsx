@@ -11,6 +11,7 @@ import { useCurrentCase } from '../../../app/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
 import { useAppInfo } from '../../app-info/api/use-app-info';
+import { CaseRetryNotice } from '../../connection/components/RetryNotice';
 import { Receipt } from '../../dispense/components/Receipt';
 import { VersionList } from '../../dispense/components/VersionList';
 import { DispenseForm } from '../../dispense/forms/DispenseForm';
@@ -33,9 +34,12 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   );
   if (query.isPending) {
     return (
-      <p role="status" className="muted" data-testid="case-loading">
-        {t('case.loading')}
-      </p>
+      <>
+        <p role="status" className="muted" data-testid="case-loading">
+          {t('case.loading')}
+        </p>
+        <CaseRetryNotice prescriptionId={prescriptionId} />
+      </>
     );
   }
   if (query.isError) {
@@ -43,6 +47,7 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
       <div className="case-view">
         <div className="case-head">{back}</div>
         <ErrorAlert error={appErrorOf(query.error)} testId="case-error" />
+        <CaseRetryNotice prescriptionId={prescriptionId} />
       </div>
     );
   }
@@ -57,6 +62,8 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
         {!detail.readOnly ? <CaseActions caseDetail={detail} staff={staff} /> : null}
       </div>
       {ended ? <CaseEndedNotice caseDetail={detail} /> : null}
+      {/* the editor and the Secret recovery show a running retry next to their buttons; without them, here */}
+      {ended ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
       {detail.secretMissing && !detail.readOnly ? <SecretRecovery caseDetail={detail} staff={staff} /> : null}
       {detail.outcomeUnknown && !detail.readOnly ? <OutcomeUnknownNotice /> : null}
       {detail.receipt ? <Receipt receipt={detail.receipt} pharmacyName={appInfo?.pharmacy.name ?? ''} canRefetch={staff !== null} /> : null}

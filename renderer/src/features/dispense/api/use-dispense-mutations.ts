@@ -9,6 +9,7 @@ import { useBridge } from '../../../app/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { recordAppTime } from '../../app-info/api/app-clock';
 import { caseKeys } from '../../cases/api/case-query';
+import { clearRetry } from '../../connection/api/retry-progress';
 import { storeCaseDetail } from '../../cases/api/use-case-mutations';
 
 interface ListRequest {
@@ -29,6 +30,8 @@ export function useSubmitDispense() {
       if (outcome === 'sent') recordAppTime(queryClient, detail.lastDispenseAt);
       return storeCaseDetail(queryClient, detail);
     },
+    // The call is over: no „wird erneut versucht“ may outlive it, even if its `retry-ended` got lost.
+    onSettled: (_data, _error, req) => clearRetry(queryClient, req.prescriptionId),
   });
 }
 
@@ -39,6 +42,7 @@ export function useCloseCase() {
   return useMutation({
     mutationFn: (req: ListRequest) => invoke(bridge, 'closeCase', req),
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
+    onSettled: (_data, _error, req) => clearRetry(queryClient, req.prescriptionId),
   });
 }
 

@@ -16,6 +16,7 @@ import { formatTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { useAppToday } from '../../app-info/api/app-clock';
+import { CaseRetryNotice } from '../../connection/components/RetryNotice';
 import { isExpired } from '../../prescription/components/DeadlineNotice';
 import { useCloseCase, usePatientPreview, useSubmitDispense } from '../api/use-dispense-mutations';
 import { ChangeList } from '../components/ChangeList';
@@ -247,6 +248,8 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
             </p>
           ) : null}
           {preview.isError ? <ErrorAlert error={appErrorOf(preview.error)} testId="patient-preview-error" /> : null}
+          {/* „wird erneut versucht“ next to the buttons that started the call; with a missing Secret only its recovery calls */}
+          {!caseDetail.secretMissing ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
           <FormActions
             canSend={canSend}
             canPreview={!locked}

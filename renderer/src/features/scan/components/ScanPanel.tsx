@@ -4,8 +4,10 @@
  * the last pack scan did in the dispense editor.
  */
 import { useTranslation } from 'react-i18next';
+import { useCurrentCase } from '../../../app/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
+import { OtherRetryNotices } from '../../connection/components/RetryNotice';
 import { useScan } from '../scan-context';
 import { PackScanNotice } from './PackScanNotice';
 import { ScanFeedback } from './ScanFeedback';
@@ -14,6 +16,7 @@ import { ScanField } from './ScanField';
 export function ScanPanel() {
   const { t } = useTranslation();
   const { submitScan, erezept, needsStaff, pack } = useScan();
+  const { prescriptionId: openCaseId } = useCurrentCase();
   return (
     <section className="scan-panel" aria-label={t('scan.region')}>
       <ScanField onScan={(text) => submitScan(text) !== 'needs-staff'} busy={erezept.isPending} />
@@ -22,6 +25,8 @@ export function ScanPanel() {
           {t('scan.submitting')}
         </p>
       ) : null}
+      {/* retries of calls for prescriptions not on screen, e.g. this scan's GET ?ac (the open case shows its own) */}
+      <OtherRetryNotices except={openCaseId} />
       {needsStaff ? (
         <p role="alert" className="hint hint-warning" data-testid="scan-needs-staff">
           {t('scan.needsStaff')}

@@ -1,0 +1,98 @@
+/**
+ * When the app repeats a failed Fachdienst call on its own, and how long it waits (spec §8; api-erp status
+ * codes, referenced normatively by A_25460; A_20884 exponential backoff). Pure: no clock, no timers.
+ *
+ * - 408, 500, 503, 504, 507, 509, 512: exponential backoff, at most 10 tries.
+ * - 429: no sooner than one hour — not at the counter; the workflow queues the operation.
+ * - 502/506 only with a client failover (we have none), every other 4xx/5xx: never.
+ */
+import type { FachdienstOperation } from '../../shared/fhir/operation-outcome';
+import type { AppError, RetryProgress } from '../../shared/ipc/contract';
+
+export interface RetryPolicy {
+  /** calls in total, the first one included */
+  maxAttempts: number;
+  /** the wait after the first failure, before jitter */
+  baseMs: number;
+  /** no wait is longer than this */
+  maxDelayMs: number;
+}
+
+/** A_25460 via the api-erp status code table: "max 10". */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseMs: 1000, maxDelayMs: 60_000 };
+
+/** 429: try again no sooner than one hour later (spec §8); the FD sends no Retry-After. */
+export const RATE_LIMIT_DELAY_MS = 3_600_000;
+
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 500, 503, 504, 507, 509, 512]);
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status);
+}
+
+/**
+ * Only $dispense (it replaces the whole list, A_26482, so a repeat cannot duplicate) and the two reads are
+ * repeated as they are. $accept and $close with an unknown outcome are reconciled first (GET ?ac / GET ?secret,
+ * spec §3.3, §3.6) and $reject/$abort need the user's confirmation (spec §9.3) — never automatic.
+ */
+const PLAIN_RETRY_OPERATIONS: ReadonlySet<FachdienstOperation> = new Set(['dispense', 'getBySecret', 'getByAc']);
+
+/** the operations RetryProgress can report (shared/ipc/contract.ts) */
+export type RetryableOperation = RetryProgress['operation'];
+
+export function isPlainRetryOperation(operation: FachdienstOperation): operation is RetryableOperation {
+  return PLAIN_RETRY_OPERATIONS.has(operation);
+}
+
+/**
+ * True when the failure may be repeated right away with backoff: an answer with a status of the list, or a
+ * timeout (the Fachdienst or the way there is slow, not gone). A `network` error without an answer
+ * (connection refused, no route) is not: while offline, ten tries only make the pharmacist wait — the
+ * connection monitor notices the outage and the outage queue completes the operation later (A_23815).
+ */
+export function shouldRetryAutomatically(operation: FachdienstOperation, error: AppError): boolean {
+  if (!isPlainRetryOperation(operation)) return false;
+  if (error.httpStatus !== undefined) return isRetryableStatus(error.httpStatus);
+  return error.code === 'timeout';
+}
+
+/**
+ * The wait after the n-th failed call (n ≥ 1), "equal jitter" (A_20884 asks for exponential backoff):
+ *
+ *   exp   = min(maxDelayMs, baseMs · 2^(n−1))
+ *   delay = exp/2 + random() · exp/2          → always within [exp/2, exp]
+ *
+ * Half of the wait is fixed, so the waits still grow; the random half spreads the pharmacies' retries after
+ * a Fachdienst outage so they do not all arrive in the same second.
+ */
+export function backoffDelayMs(failedAttempt: number, policy: RetryPolicy, random: () => number): number {
+  if (policy.baseMs <= 0 || policy.maxDelayMs <= 0) return 0;
+  // 2^52 is far beyond any cap; limiting the exponent keeps the product finite.
+  const exponent = Math.min(Math.max(Math.floor(failedAttempt), 1) - 1, 52);
+  const exp = Math.min(policy.maxDelayMs, policy.baseMs * 2 ** exponent);
+  const half = exp / 2;
+  const jitter = Math.min(Math.max(random(), 0), 1);
+  return Math.min(exp, Math.round(half + jitter * half));
+}
+
+/** A short German cause for „wird erneut versucht“ (RetryProgress.cause). */
+export function retryCause(error: AppError): string {
+  const fd = 'Der E-Rezept-Fachdienst';
+  switch (error.httpStatus) {
+    case undefined:
+      return error.code === 'timeout' ? `${fd} hat nicht rechtzeitig geantwortet.` : `${fd} ist nicht erreichbar.`;
+    case 408:
+      return `${fd} hat die Anfrage wegen Zeitüberschreitung abgebrochen (HTTP 408).`;
+    case 500:
+      return `${fd} meldet einen internen Fehler (HTTP 500).`;
+    case 503:
+      return `${fd} ist vorübergehend nicht verfügbar (HTTP 503).`;
+    case 504:
+      return `${fd} ist über das Netz gerade nicht rechtzeitig erreichbar (HTTP 504).`;
+    case 507:
+    case 509:
+      return `${fd} ist gerade überlastet (HTTP ${error.httpStatus}).`;
+    default:
+      return `${fd} ist gerade gestört (HTTP ${error.httpStatus}).`;
+  }
+}

@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import { fachdienstErrorFromResponse, fachdienstUnreachableError, type FachdienstOperation } from '../../shared/fhir/operation-outcome';
+import type { RetryProgress } from '../../shared/ipc/contract';
+import { AppFailure } from '../errors';
+import type { FachdienstApi } from './client';
+import { CANCELLED_PREFIX, RetryingFachdienst } from './retrying-fachdienst';
+import type { RetryPolicy } from './retry-policy';
+
+const ID = '160.000.000.000.001.54' as PrescriptionId;
+const SECRET = 'a'.repeat(64) as Secret;
+const AC = 'b'.repeat(64) as AccessCode;
+const at = new Date('2026-10-05T08:00:00Z');
+
+const http = (operation: FachdienstOperation, status: number) =>
+  new AppFailure(fachdienstErrorFromResponse(operation, status, undefined, at));
+const noAnswer = (operation: FachdienstOperation, cause: 'timeout' | 'network') =>
+  new AppFailure(fachdienstUnreachableError(operation, cause, at, cause === 'network' ? 'ECONNREFUSED' : 'nach 20 ms abgebrochen'));
+
+type Step = 'ok' | Error;
+
+/** Every operation answers from one script (the last step repeats) and counts its calls. */
+class ScriptedFachdienst implements FachdienstApi {
+  calls = 0;
+  constructor(private readonly script: Step[]) {}
+
+  private async step<T>(value: T): Promise<T> {
+    const step = this.script[Math.min(this.calls, this.script.length - 1)] ?? 'ok';
+    this.calls++;
+    if (step !== 'ok') throw step;
+    return value;
+  }
+
+  accept = () => this.step<unknown>({ resourceType: 'Bundle' });
+  dispense = () => this.step<void>(undefined);
+  close = () => this.step<unknown>({ resourceType: 'Bundle' });
+  getBySecret = () => this.step<unknown>({ resourceType: 'Bundle' });
+  getByAccessCode = () => this.step<unknown>({ resourceType: 'Bundle' });
+  reject = () => this.step<void>(undefined);
+  abort = () => this.step<void>(undefined);
+}
+
+function setup(script: Step[], policy: RetryPolicy = { maxAttempts: 10, baseMs: 1000, maxDelayMs: 60_000 }) {
+  const inner = new ScriptedFachdienst(script);
+  const progress: RetryProgress[] = [];
+  const ended: PrescriptionId[] = [];
+  const delays: number[] = [];
+  const fachdienst = new RetryingFachdienst({
+    inner,
+    policy: () => policy,
+    now: () => at,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+    onProgress: (p) => progress.push(p),
+    onEnded: (id) => ended.push(id),
+  });
+  return { inner, fachdienst, progress, ended, delays };
+}
+
+const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(
+  () => {
+    throw new Error('expected a failure');
+  },
+  (e: unknown) => e,
+);
+
+describe('RetryingFachdienst (spec §8, A_25460)', () => {
+  it('repeats a $dispense after 503 until it succeeds and reports every wait', async () => {
+    const s = setup([http('dispense', 503), http('dispense', 503), http('dispense', 503), 'ok']);
+    await s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' });
+    expect(s.inner.calls).toBe(4);
+    expect(s.progress.map((p) => p.attempt)).toEqual([1, 2, 3]);
+    expect(s.progress[0]).toEqual({
+      prescriptionId: ID,
+      operation: 'dispense',
+      attempt: 1,
+      maxAttempts: 10,
+      nextAttemptAt: new Date(at.getTime() + 750).toISOString(),
+      cause: 'Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).',
+    });
+    expect(s.ended).toEqual([ID]);
+  });
+
+  it('lets the waits grow, each within [half, full] of base·2^(n−1)', async () => {
+    const s = setup([http('getBySecret', 500), http('getBySecret', 500), http('getBySecret', 500), http('getBySecret', 500), 'ok']);
+    await s.fachdienst.getBySecret(ID, SECRET);
+    expect(s.delays).toEqual([750, 1500, 3000, 6000]);
+    s.delays.forEach((delay, i) => {
+      const exp = 1000 * 2 ** i;
+      expect(delay).toBeGreaterThanOrEqual(exp / 2);
+      expect(delay).toBeLessThanOrEqual(exp);
+    });
+  });
+
+  it('gives up after exactly maxAttempts calls with the last failure', async () => {
+    const last = http('dispense', 503);
+    const s = setup([...Array.from({ length: 9 }, () => http('dispense', 503)), last]);
+    const error = await rejection(s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }));
+    expect(error).toBe(last);
+    expect(s.inner.calls).toBe(10);
+    expect(s.progress).toHaveLength(9);
+    expect(s.ended).toEqual([ID]);
+  });
+
+  it('reads the policy per call: fewer attempts from a changed setting', async () => {
+    const s = setup([http('dispense', 503)], { maxAttempts: 3, baseMs: 1, maxDelayMs: 10 });
+    await rejection(s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }));
+    expect(s.inner.calls).toBe(3);
+  });
+
+  it.each([
+    ['429 (queued by the workflow, an hour later)', http('dispense', 429)],
+    ['400', http('dispense', 400)],
+    ['502 (only with client failover)', http('dispense', 502)],
+    ['no connection at all', noAnswer('dispense', 'network')],
+  ])('calls only once after %s', async (_label, error) => {
+    const s = setup([error, 'ok']);
+    expect(await rejection(s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }))).toBe(error);
+    expect(s.inner.calls).toBe(1);
+    expect(s.progress).toHaveLength(0);
+    expect(s.ended).toHaveLength(0);
+  });
+
+  it('repeats a read after a timeout', async () => {
+    const s = setup([noAnswer('getByAc', 'timeout'), 'ok']);
+    expect(await s.fachdienst.getByAccessCode(ID, AC)).toEqual({ resourceType: 'Bundle' });
+    expect(s.inner.calls).toBe(2);
+    expect(s.progress[0]?.operation).toBe('getByAc');
+    expect(s.progress[0]?.cause).toBe('Der E-Rezept-Fachdienst hat nicht rechtzeitig geantwortet.');
+  });
+
+  it.each([
+    ['accept', (f: FachdienstApi) => f.accept(ID, AC)],
+    ['close', (f: FachdienstApi) => f.close(ID, SECRET)],
+    ['reject', (f: FachdienstApi) => f.reject(ID, SECRET)],
+    ['abort', (f: FachdienstApi) => f.abort(ID, SECRET)],
+  ] as const)('passes %s straight through, even after 503', async (operation, call) => {
+    const failure = http(operation, 503);
+    const s = setup([failure, 'ok']);
+    expect(await rejection(call(s.fachdienst))).toBe(failure);
+    expect(s.inner.calls).toBe(1);
+  });
+
+  it('passes errors that are no AppFailure through untouched', async () => {
+    const bug = new TypeError('boom');
+    const s = setup([bug, 'ok']);
+    expect(await rejection(s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }))).toBe(bug);
+    expect(s.inner.calls).toBe(1);
+  });
+
+  it('cancel during the wait ends the call with „cancelled“, keeping system, retry class and status', async () => {
+    const inner = new ScriptedFachdienst([noAnswer('dispense', 'timeout'), http('dispense', 503), 'ok']);
+    const ended: PrescriptionId[] = [];
+    const fachdienst = new RetryingFachdienst({
+      inner,
+      policy: () => ({ maxAttempts: 10, baseMs: 60_000, maxDelayMs: 60_000 }),
+      now: () => at,
+      random: () => 0,
+      onEnded: (id) => ended.push(id),
+      // the default sleep: a real timer of 30 s that only the abort can end early
+    });
+    const result = rejection(fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }));
+    // let the first call fail and the wait begin
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fachdienst.cancel(ID)).toBe(true);
+    const error = await result;
+    expect(error).toBeInstanceOf(AppFailure);
+    const appError = (error as AppFailure).appError;
+    expect(appError.code).toBe('cancelled');
+    expect(appError.message.startsWith(CANCELLED_PREFIX)).toBe(true);
+    // a timed-out $dispense stays "outcome unknown" for the workflow
+    expect(appError.system).toBe('network');
+    expect(appError.retry).toBe('backoff');
+    expect(inner.calls).toBe(1);
+    expect(ended).toEqual([ID]);
+    expect(fachdienst.cancel(ID)).toBe(false);
+  });
+
+  it('cancel keeps the HTTP status of the last answer', async () => {
+    const controller: { cancel?: () => void } = {};
+    const inner = new ScriptedFachdienst([http('getBySecret', 503), http('getBySecret', 504), 'ok']);
+    let sleeps = 0;
+    const fachdienst: RetryingFachdienst = new RetryingFachdienst({
+      inner,
+      policy: () => ({ maxAttempts: 10, baseMs: 10, maxDelayMs: 100 }),
+      now: () => at,
+      sleep: (_ms, signal) =>
+        new Promise<void>((resolve) => {
+          sleeps++;
+          if (sleeps === 2) {
+            signal.addEventListener('abort', () => resolve());
+            controller.cancel?.();
+          } else resolve();
+        }),
+    });
+    controller.cancel = () => fachdienst.cancel(ID);
+    const appError = ((await rejection(fachdienst.getBySecret(ID, SECRET))) as AppFailure).appError;
+    expect(appError).toMatchObject({ code: 'cancelled', httpStatus: 504, system: 'fachdienst', retry: 'backoff' });
+    expect(inner.calls).toBe(2);
+  });
+
+  it('cancel while a call is on the wire keeps its answer but stops any further try', async () => {
+    let release: () => void = () => undefined;
+    let calls = 0;
+    const inner = new ScriptedFachdienst(['ok']);
+    inner.dispense = () => {
+      calls++;
+      return new Promise<void>((_resolve, reject) => {
+        release = () => reject(http('dispense', 503));
+      });
+    };
+    const fachdienst = new RetryingFachdienst({ inner, policy: () => ({ maxAttempts: 10, baseMs: 1, maxDelayMs: 1 }), now: () => at, sleep: async () => undefined });
+    const result = rejection(fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }));
+    expect(fachdienst.cancel(ID)).toBe(true);
+    release();
+    expect(((await result) as AppFailure).appError).toMatchObject({ code: 'cancelled', httpStatus: 503 });
+    expect(calls).toBe(1);
+  });
+
+  it('cancel returns false when nothing runs for the prescription', () => {
+    expect(setup(['ok']).fachdienst.cancel(ID)).toBe(false);
+  });
+
+  it('a throwing progress listener does not break the call', async () => {
+    const inner = new ScriptedFachdienst([http('dispense', 503), 'ok']);
+    const fachdienst = new RetryingFachdienst({
+      inner,
+      policy: () => ({ maxAttempts: 10, baseMs: 1, maxDelayMs: 1 }),
+      now: () => at,
+      sleep: async () => undefined,
+      onProgress: () => {
+        throw new Error('window closed');
+      },
+    });
+    await fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' });
+    expect(inner.calls).toBe(2);
+  });
+});

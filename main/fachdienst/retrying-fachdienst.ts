@@ -1,0 +1,167 @@
+/**
+ * A FachdienstApi that repeats $dispense and the two reads with backoff when the failure allows it (spec §8,
+ * A_25460, A_20884; rules in retry-policy.ts), tells the UI while it waits („wird erneut versucht“, issue 6
+ * item 2) and lets the user cancel the wait. $accept, $close, $reject and $abort pass straight through: an
+ * unknown $accept/$close outcome is reconciled by the workflow, $reject/$abort need the user's confirmation.
+ */
+import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import type { FhirResourceJson } from '../../shared/fhir/xml';
+import type { RetryProgress } from '../../shared/ipc/contract';
+import { AppFailure } from '../errors';
+import type { FachdienstApi } from './client';
+import { backoffDelayMs, retryCause, shouldRetryAutomatically, type RetryableOperation, type RetryPolicy } from './retry-policy';
+
+export interface RetryingFachdienstOptions {
+  inner: FachdienstApi;
+  /** read at the start of every call, so a changed setting applies to the next call */
+  policy: () => RetryPolicy;
+  now: () => Date;
+  random?: () => number;
+  /** resolves after `ms`, or early when `signal` aborts (default: a timer) */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  onProgress?: (progress: RetryProgress) => void;
+  /** once per call that reported progress, when it ends (success, failure or cancel) */
+  onEnded?: (id: PrescriptionId) => void;
+}
+
+export const CANCELLED_PREFIX = 'Die automatischen Wiederholungen wurden abgebrochen. ';
+
+export class RetryingFachdienst implements FachdienstApi {
+  /** the cancel handles of the calls running per prescription */
+  private readonly running = new Map<PrescriptionId, Set<AbortController>>();
+
+  constructor(private readonly options: RetryingFachdienstOptions) {}
+
+  accept(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
+    return this.options.inner.accept(id, accessCode);
+  }
+
+  dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson): Promise<void> {
+    return this.withRetry(id, 'dispense', () => this.options.inner.dispense(id, secret, parameters));
+  }
+
+  close(id: PrescriptionId, secret: Secret, parameters?: FhirResourceJson): Promise<unknown> {
+    return this.options.inner.close(id, secret, parameters);
+  }
+
+  getBySecret(id: PrescriptionId, secret: Secret): Promise<unknown> {
+    return this.withRetry(id, 'getBySecret', () => this.options.inner.getBySecret(id, secret));
+  }
+
+  getByAccessCode(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
+    return this.withRetry(id, 'getByAc', () => this.options.inner.getByAccessCode(id, accessCode));
+  }
+
+  reject(id: PrescriptionId, secret: Secret): Promise<void> {
+    return this.options.inner.reject(id, secret);
+  }
+
+  abort(id: PrescriptionId, secret: Secret): Promise<void> {
+    return this.options.inner.abort(id, secret);
+  }
+
+  /**
+   * Stops the automatic retries of the calls running for this prescription („Abbrechen“). A call in its wait
+   * ends at once; a call on the wire is not torn down (its answer may still arrive and is kept) but is not
+   * repeated. True if such a call was running.
+   */
+  cancel(id: PrescriptionId): boolean {
+    const controllers = this.running.get(id);
+    if (!controllers || controllers.size === 0) return false;
+    for (const controller of controllers) controller.abort();
+    return true;
+  }
+
+  private async withRetry<T>(id: PrescriptionId, operation: RetryableOperation, call: () => Promise<T>): Promise<T> {
+    const policy = this.options.policy();
+    const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+    const controller = new AbortController();
+    this.register(id, controller);
+    let reported = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await call();
+        } catch (e) {
+          if (!(e instanceof AppFailure) || !shouldRetryAutomatically(operation, e.appError)) throw e;
+          if (controller.signal.aborted) throw cancelledFailure(e, this.options.now());
+          if (attempt >= maxAttempts) throw e;
+          const delay = backoffDelayMs(attempt, policy, this.options.random ?? Math.random);
+          reported = true;
+          this.notify(() =>
+            this.options.onProgress?.({
+              prescriptionId: id,
+              operation,
+              attempt,
+              maxAttempts,
+              nextAttemptAt: new Date(this.options.now().getTime() + delay).toISOString(),
+              cause: retryCause(e.appError),
+            }),
+          );
+          await this.wait(delay, controller.signal);
+          if (controller.signal.aborted) throw cancelledFailure(e, this.options.now());
+        }
+      }
+    } finally {
+      this.unregister(id, controller);
+      if (reported) this.notify(() => this.options.onEnded?.(id));
+    }
+  }
+
+  private async wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    try {
+      await (this.options.sleep ?? abortableSleep)(ms, signal);
+    } catch (e) {
+      // A sleep that rejects on abort is fine: the caller turns the abort into the cancelled error.
+      if (!signal.aborted) throw e;
+    }
+  }
+
+  /** A broken progress display must not break the Fachdienst call it reports on. */
+  private notify(report: () => void): void {
+    try {
+      report();
+    } catch {
+      // ignored on purpose
+    }
+  }
+
+  private register(id: PrescriptionId, controller: AbortController): void {
+    const set = this.running.get(id) ?? new Set<AbortController>();
+    set.add(controller);
+    this.running.set(id, set);
+  }
+
+  private unregister(id: PrescriptionId, controller: AbortController): void {
+    const set = this.running.get(id);
+    set?.delete(controller);
+    if (set?.size === 0) this.running.delete(id);
+  }
+}
+
+/**
+ * The last failure with code `cancelled`: system, retry class and HTTP status stay, because the workflow reads
+ * them (a timed-out $dispense stays "outcome unknown" and is reconciled, A_26482).
+ */
+function cancelledFailure(last: AppFailure, now: Date): AppFailure {
+  return new AppFailure({
+    ...last.appError,
+    code: 'cancelled',
+    message: CANCELLED_PREFIX + last.appError.message,
+    at: now.toISOString(),
+  });
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * Claiming a prescription: $accept (spec §3.2) and, when its answer is lost, the reconciliation of issue 6
+ * item 1 (spec §3.3, UC 4.17): GET Task?ac — 200 = our $accept went through, store the Secret; 412 = the Task
+ * is not ours (still `ready`, or another pharmacy's), so exactly one new $accept decides: 200 = the first never
+ * arrived, 409 = another pharmacy has it.
+ *
+ * The AccessCode is written to the store's pending operations BEFORE the call, so a crash or a cut
+ * connection leaves what the reconciliation needs (no case row exists before $accept succeeds).
+ */
+import { berlinDate } from '../../shared/erezept/dates';
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import { flowTypeOf, parseSecret, type AccessCode, type PrescriptionId } from '../../shared/erezept/identifiers';
+import { isAcceptedByCaller, redactSecrets } from '../../shared/fhir/operation-outcome';
+import type { AppError, ScanOutcome, StaffMember } from '../../shared/ipc/contract';
+import { failure } from '../errors';
+import type { CaseRecord } from '../store/cases';
+import { caseSummary } from './case-views';
+import { initialDraft, medicationLabel } from './initial-draft';
+import { mustWait, owe } from './owed-operations';
+import type { WorkflowKit } from './workflow-kit';
+
+export interface ClaimRequest {
+  prescriptionId: PrescriptionId;
+  accessCode: AccessCode;
+  staff: StaffMember;
+  /** resuming an operation owed from earlier (crash, outage, 429): reconcile first, never a blind $accept */
+  resumeOperationId?: number;
+}
+
+export async function claimPrescription(kit: WorkflowKit, request: ClaimRequest): Promise<ScanOutcome> {
+  const { prescriptionId: id, accessCode, staff } = request;
+  const owed = kit.store.pendingOperations;
+  if (request.resumeOperationId !== undefined) return reconcileAccept(kit, request, request.resumeOperationId);
+
+  const opId = owed.create({ operation: 'accept', accessCode, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt: kit.nowIso() });
+  let bundle: unknown;
+  try {
+    bundle = await kit.deps.fachdienst.accept(id, accessCode);
+  } catch (e) {
+    // MVO part not yet valid, expired, deleted, another pharmacy's … (spec §3.2): the Fachdienst's 403/409/410
+    // becomes the AppError of shared/fhir/operation-outcome.ts, and nothing is stored.
+    const error = kit.appErrorOf(e);
+    const unknownOutcome = error.retry === 'reconcile';
+    kit.audit('accept', id, staff, unknownOutcome ? 'unknown' : 'failed', error.httpStatus);
+    // Our own earlier $accept went through but its answer was lost (409 "processed by requesting
+    // institution"), or no (usable) answer at all: find out with GET ?ac.
+    if (isAcceptedByCaller(error) || unknownOutcome) return reconcileAccept(kit, request, opId);
+    if (error.httpStatus === 429) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    kit.settleOperation(opId, 'failed');
+    return { ok: false, prescriptionId: id, error };
+  }
+  return storeAccepted(kit, request, bundle, 'accept', opId);
+}
+
+async function reconcileAccept(kit: WorkflowKit, request: ClaimRequest, opId: number): Promise<ScanOutcome> {
+  const { prescriptionId: id, accessCode, staff } = request;
+  kit.store.pendingOperations.recordAttempt(opId);
+  let bundle: unknown;
+  try {
+    bundle = await kit.deps.fachdienst.getByAccessCode(id, accessCode);
+  } catch (e) {
+    const error = kit.appErrorOf(e);
+    kit.audit('reconcile-accept', id, staff, error.system === 'network' ? 'unknown' : 'failed', error.httpStatus);
+    if (error.httpStatus === 412) return acceptAgain(kit, request, opId);
+    if (mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    return giveUp(kit, opId, id, error);
+  }
+  return storeAccepted(kit, request, bundle, 'recover', opId, 'Rezept abgerufen: Der E-Rezept-Fachdienst hatte es dieser Apotheke bereits zugeordnet, nur die Antwort war verloren gegangen.');
+}
+
+/** GET ?ac said 412: the Task is not ours — one new $accept tells whether it is free (200) or taken (409). */
+async function acceptAgain(kit: WorkflowKit, request: ClaimRequest, opId: number): Promise<ScanOutcome> {
+  const { prescriptionId: id, accessCode, staff } = request;
+  let bundle: unknown;
+  try {
+    bundle = await kit.deps.fachdienst.accept(id, accessCode);
+  } catch (e) {
+    const error = kit.appErrorOf(e);
+    kit.audit('accept', id, staff, error.retry === 'reconcile' ? 'unknown' : 'failed', error.httpStatus);
+    if (error.retry === 'reconcile' || mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    return giveUp(kit, opId, id, error);
+  }
+  return storeAccepted(kit, request, bundle, 'accept', opId, 'Rezept abgerufen: Der erste Abruf war nicht beim E-Rezept-Fachdienst angekommen und wurde wiederholt.');
+}
+
+function giveUp(kit: WorkflowKit, opId: number, id: PrescriptionId, error: AppError): ScanOutcome {
+  kit.settleOperation(opId, 'failed', `Nicht abgerufen: ${error.message}`);
+  return { ok: false, prescriptionId: id, error };
+}
+
+/** Stores Secret, AccessCode and QES first (A_19169-01, spec §3.2), then reads the prescription. */
+function storeAccepted(
+  kit: WorkflowKit,
+  request: ClaimRequest,
+  bundle: unknown,
+  operation: 'accept' | 'recover',
+  opId: number,
+  /** what to tell the pharmacist in the pending list; absent = a plain success that leaves no trace */
+  reconciledMessage?: string,
+): ScanOutcome {
+  const { store, codecs } = kit.deps;
+  const { prescriptionId: id, accessCode, staff } = request;
+  const now = kit.now();
+  const read = codecs.readAcceptBundle(bundle);
+  const secret = read.ok ? parseSecret(read.data.secret ?? '') : undefined;
+  if (!read.ok || !secret?.ok || (read.data.prescriptionId && read.data.prescriptionId !== id)) {
+    kit.audit(operation, id, staff, 'failed');
+    const why = !read.ok ? read.error : !secret?.ok ? 'Secret fehlt oder ist ungültig' : 'Rezept-ID der Antwort passt nicht';
+    // The Task is ours but we have no Secret: the pending operation stays, so the app asks again (GET ?ac).
+    kit.store.pendingOperations.setWaiting(opId, 'outcome-unknown');
+    kit.pendingChanged();
+    return {
+      ok: false,
+      prescriptionId: id,
+      error: failure(
+        'fachdienst',
+        'Der E-Rezept-Fachdienst hat das Rezept dieser Apotheke zugeordnet, aber seine Antwort ist nicht verwendbar. Bitte den Code erneut scannen – die App ruft das Rezept dann erneut ab; besteht der Fehler weiter, den Support informieren.',
+        { detail: redactSecrets(`${operation}: ${why} · ${now.toISOString()}`), retry: 'reconcile', system: 'fachdienst', at: now },
+      ).appError,
+    };
+  }
+  const task = read.data;
+  const base: CaseRecord = {
+    prescriptionId: id,
+    flowType: task.flowType ?? flowTypeOf(id),
+    status: 'accepted',
+    acceptedAt: now.toISOString(),
+    acceptedBy: staff.kuerzel,
+    acceptDate: task.acceptDate,
+    expiryDate: task.expiryDate,
+    updatedAt: now.toISOString(),
+    kvnr: task.kvnr,
+    accessCode,
+    secret: secret.data,
+    qes: task.qes,
+  };
+  // Before anything else can fail: without the Secret the prescription is blocked for everyone.
+  store.cases.save(base);
+
+  let record: CaseRecord;
+  let draft: DispenseEntry[] = [];
+  const prescription = readPrescription(kit, task.qes);
+  if (prescription.ok) {
+    const { view, xml } = prescription.data;
+    record = {
+      ...base,
+      prescription: view,
+      prescriptionXml: xml,
+      patientName: view.patient.name,
+      kvnr: base.kvnr ?? view.patient.kvnr,
+      medicationLabel: medicationLabel(view),
+    };
+    draft = initialDraft(view, berlinDate(now), kit.deps.ids.next());
+  } else {
+    record = { ...base, prescriptionError: prescription.error };
+  }
+  record.unsentChanges = draft.length > 0;
+  store.transaction(() => {
+    store.cases.save(record);
+    if (draft.length > 0) store.drafts.save({ prescriptionId: id, entries: draft, savedAt: now.toISOString(), staff: staff.kuerzel });
+    kit.audit(operation, id, staff, 'ok', 200);
+  });
+  kit.settleOperation(opId, 'done', reconciledMessage);
+  kit.changed(id);
+  return { ok: true, prescriptionId: id, outcome: 'accepted', case: caseSummary(record, kit.today()) };
+}
+
+function readPrescription(
+  kit: WorkflowKit,
+  qes: Uint8Array,
+): { ok: true; data: { view: NonNullable<CaseRecord['prescription']>; xml: string } } | { ok: false; error: string } {
+  try {
+    const r = kit.deps.codecs.readPrescription(qes);
+    return r.ok ? r : { ok: false, error: r.error.message };
+  } catch (e) {
+    return { ok: false, error: `Verordnung nicht lesbar: ${e instanceof Error ? e.message : 'unbekannter Fehler'}` };
+  }
+}

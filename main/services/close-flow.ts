@@ -1,0 +1,155 @@
+/**
+ * $close (spec §3.5) and what happens when its answer is lost (issue 6 item 1, spec §3.6): submission and owed
+ * operation are written BEFORE the call; no answer → GET ?secret: `completed` = it went through, the receipt
+ * in that answer is stored; still `in-progress` = it did not, and $close is sent once more right away (the
+ * Fachdienst answered, so it is reachable); no answer again = it waits for the connection (A_23815).
+ * 429 → it waits an hour (A_25460).
+ */
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { Secret } from '../../shared/erezept/identifiers';
+import type { CaseDetail, StaffMember } from '../../shared/ipc/contract';
+import type { CaseRecord } from '../store/cases';
+import type { SubmissionRecord } from '../store/submissions';
+import { owe } from './owed-operations';
+import { preflight } from './preflight';
+import { receiptRecord } from './receipts';
+import { lastHandoverDate, type WorkflowKit } from './workflow-kit';
+
+export interface CloseAttempt {
+  record: CaseRecord;
+  secret: Secret;
+  /** the list the receipt is for (sent as the body when `withBody`) */
+  list: readonly DispenseEntry[];
+  /** false = $close without body: the list of the last confirmed $dispense applies (spec §3.5) */
+  withBody: boolean;
+  staff: StaffMember;
+  /** the pharmacist's list to keep as draft (absent when resuming) */
+  draft?: readonly DispenseEntry[];
+  resumeOperationId?: number;
+}
+
+export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAgain = false): Promise<CaseDetail> {
+  const { store } = kit;
+  const { record, secret, list, withBody, staff } = attempt;
+  const id = record.prescriptionId;
+  const resumed = attempt.resumeOperationId !== undefined || sentAgain;
+  const parameters = withBody ? preflight(kit, 'close', record, list) : undefined;
+  const createdAt = kit.nowIso();
+  const { submissionId, opId } = store.transaction(() => {
+    const owed = store.pendingOperations;
+    if (attempt.draft) store.drafts.save({ prescriptionId: id, entries: [...attempt.draft], savedAt: createdAt, staff: staff.kuerzel });
+    const submission = store.submissions.createPending({ prescriptionId: id, operation: 'close', staff: staff.kuerzel, createdAt, entries: list, withBody });
+    const op =
+      attempt.resumeOperationId ??
+      owed.create({ operation: 'close', entries: withBody ? list : undefined, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt });
+    owed.attachSubmission(op, submission);
+    return { submissionId: submission, opId: op };
+  });
+
+  let receipt: unknown;
+  try {
+    receipt = await kit.deps.fachdienst.close(id, secret, parameters);
+  } catch (e) {
+    const error = kit.appErrorOf(e);
+    const now = kit.nowIso();
+    if (error.httpStatus === 429) {
+      store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: 429, errorMessage: error.message });
+      kit.audit('close', id, staff, 'failed', 429);
+      kit.changed(id);
+      throw owe(kit, opId, 'close', error);
+    }
+    if (error.retry === 'reconcile') {
+      kit.audit('close', id, staff, 'unknown', error.httpStatus);
+      const submission = store.submissions.latest(id, { operation: 'close', state: 'pending' });
+      const state = submission ? await reconcileClose(kit, record, secret, submission, staff) : 'unknown';
+      if (state === 'closed') return kit.detail(id);
+      if (state === 'open' && !sentAgain) {
+        // The Fachdienst says the Task is still open: this $close did not happen and may simply be repeated.
+        return sendClose(kit, { ...attempt, draft: undefined, record: kit.requireCase(id), resumeOperationId: opId }, true);
+      }
+      kit.changed(id);
+      throw owe(kit, opId, 'close', error);
+    }
+    store.transaction(() => {
+      store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
+      kit.audit('close', id, staff, 'failed', error.httpStatus);
+    });
+    kit.settleOperation(opId, 'failed', resumed ? `Nicht abgeschlossen: ${error.message}` : undefined);
+    kit.refreshUnsentChanges(id);
+    kit.changed(id);
+    throw kit.failureOf(e);
+  }
+  finishClose(kit, { record, submissionId, receiptBundle: receipt, staff, withBody, list });
+  kit.settleOperation(opId, 'done', resumed ? 'Rezept abgeschlossen (automatisch nachgeholt), Quittung gespeichert.' : undefined);
+  return kit.detail(id);
+}
+
+/**
+ * GET ?secret after a $close whose answer was lost (spec §3.6). 'closed' = it went through (receipt stored);
+ * 'open' = it did not (the submission is failed); 'unknown' = the Fachdienst could not be asked.
+ */
+export async function reconcileClose(
+  kit: WorkflowKit,
+  record: CaseRecord,
+  secret: Secret,
+  submission: SubmissionRecord,
+  staff: StaffMember,
+): Promise<'closed' | 'open' | 'unknown'> {
+  const { store } = kit;
+  const owed = store.pendingOperations.forSubmission(submission.id);
+  let bundle: unknown;
+  try {
+    bundle = await kit.deps.fachdienst.getBySecret(record.prescriptionId, secret);
+  } catch (e) {
+    const error = kit.appErrorOf(e);
+    if (error.system === 'network') return 'unknown';
+    // The Fachdienst answered (e.g. 403/410): the pending $close is over; a new attempt reports the cause.
+    store.submissions.complete(submission.id, { state: 'failed', completedAt: kit.nowIso(), httpStatus: error.httpStatus, errorMessage: error.message });
+    kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', error.httpStatus);
+    return 'open';
+  }
+  const read = kit.deps.codecs.readTaskBundle(bundle);
+  const found: { taskStatus?: string; receipt?: Record<string, unknown> } = read.ok ? read.data : {};
+  if (found.taskStatus === 'completed' && found.receipt) {
+    finishClose(kit, { record, submissionId: submission.id, receiptBundle: found.receipt, staff, withBody: submission.withBody, list: submission.entries });
+    kit.audit('reconcile-close', record.prescriptionId, staff, 'ok', 200);
+    if (owed) kit.settleOperation(owed.id, 'done', 'Rezept abgeschlossen: Der Abschluss war beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen. Quittung gespeichert.');
+    return 'closed';
+  }
+  if (found.taskStatus === 'in-progress') {
+    store.submissions.complete(submission.id, {
+      state: 'failed',
+      completedAt: kit.nowIso(),
+      errorMessage: 'Nicht abgeschlossen: Der E-Rezept-Fachdienst führt das Rezept weiter als „in Bearbeitung“.',
+    });
+    kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', 200);
+    return 'open';
+  }
+  return 'unknown';
+}
+
+export function finishClose(
+  kit: WorkflowKit,
+  done: { record: CaseRecord; submissionId: number; receiptBundle: unknown; staff: StaffMember; withBody: boolean; list: readonly DispenseEntry[] },
+): void {
+  const { store } = kit;
+  const { record, staff } = done;
+  const now = kit.nowIso();
+  const receipt = receiptRecord(kit, record.prescriptionId, done.receiptBundle, staff);
+  store.transaction(() => {
+    store.receipts.save(receipt);
+    store.submissions.complete(done.submissionId, { state: 'confirmed', completedAt: now, httpStatus: 200 });
+    store.cases.updateStatus(record.prescriptionId, {
+      status: 'closed',
+      updatedAt: now,
+      closedAt: now,
+      lastConfirmedAt: now,
+      // $close with a body replaces the stored dispense data and sets lastMedicationDispense (A_26337).
+      lastDispenseAt: done.withBody ? now : undefined,
+      lastHandoverDate: lastHandoverDate(done.list),
+      unsentChanges: false,
+    });
+    kit.audit('close', record.prescriptionId, staff, 'ok', 200);
+  });
+  kit.changed(record.prescriptionId);
+}

@@ -1,0 +1,59 @@
+/**
+ * What happens to an operation the Fachdienst did not complete (issue 6 items 1–3, spec §8, A_25460,
+ * A_23814–A_23816): it stays in the store's pending operations and the pharmacist gets a German message that
+ * says what the app will do on its own. One place for these decisions and texts, used by claim, $dispense and
+ * $close.
+ */
+import type { AppError } from '../../shared/ipc/contract';
+import { failure, type AppFailure } from '../errors';
+import type { PendingReason } from '../store/pending-operations';
+import type { WorkflowKit } from './workflow-kit';
+
+/** 429: not retried at the counter; the operation waits at least an hour (spec §8, A_25460). */
+export const RATE_LIMIT_WAIT_MS = 3_600_000;
+
+export type OwedOperation = 'accept' | 'dispense' | 'close';
+
+const texts: Record<OwedOperation, { subject: string; nominative: string; done: string }> = {
+  accept: { subject: 'der Abruf des Rezepts', nominative: 'Das Rezept', done: 'abgerufen' },
+  dispense: { subject: 'die Abgabedaten', nominative: 'Die Abgabedaten', done: 'übermittelt' },
+  close: { subject: 'der Abschluss', nominative: 'Das Rezept', done: 'abgeschlossen' },
+};
+
+const WHERE = 'Der Stand ist unter „Ausstehende Vorgänge“ zu sehen.';
+
+/** Berlin wall-clock time, e.g. „14:05“ (the pharmacist's clock, A_27660). */
+export function berlinTime(at: Date): string {
+  return new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
+/**
+ * The operation waits: 429 → rate-limited until an hour from now; no answer at all → offline (or
+ * outcome-unknown after a timeout). Returns the failure to throw or report, carrying the cause's detail.
+ */
+export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, cause: AppError): AppFailure {
+  const rateLimited = cause.httpStatus === 429;
+  const reason: PendingReason = rateLimited ? 'rate-limited' : cause.code === 'network' ? 'offline' : 'outcome-unknown';
+  const notBefore = rateLimited ? new Date(kit.now().getTime() + RATE_LIMIT_WAIT_MS) : undefined;
+  kit.store.pendingOperations.setWaiting(opId, reason, notBefore?.toISOString());
+  kit.pendingChanged();
+  const { subject, nominative, done } = texts[operation];
+  const message =
+    reason === 'rate-limited'
+      ? `Der E-Rezept-Fachdienst meldet zu viele Anfragen (HTTP 429). ${nominative} wird frühestens um ${berlinTime(notBefore ?? kit.now())} Uhr automatisch ${done} – nicht früher, so verlangt es der Fachdienst. ${WHERE}`
+      : reason === 'offline'
+        ? `Der E-Rezept-Fachdienst ist nicht erreichbar (keine Verbindung). ${nominative} wird automatisch ${done}, sobald die Verbindung zurück ist; vorher gleicht die App ab, was dort schon angekommen ist. Bitte Netzwerk und TI-Zugang prüfen. ${WHERE}`
+        : `Der E-Rezept-Fachdienst hat nicht rechtzeitig geantwortet; ob ${subject} dort angekommen ist, ist noch unklar. Die App gleicht den Stand automatisch ab, sobald der Fachdienst wieder antwortet, und sendet nur, wenn nötig. ${WHERE}`;
+  return failure('queued', message, {
+    detail: cause.detail,
+    retry: rateLimited ? 'hourly' : 'reconcile',
+    httpStatus: cause.httpStatus,
+    system: cause.system,
+    at: kit.now(),
+  });
+}
+
+/** True when the answer says the Fachdienst did not act and the operation should wait (429 or no answer). */
+export function mustWait(error: AppError): boolean {
+  return error.httpStatus === 429 || (error.system === 'network' && error.code !== 'cancelled');
+}

@@ -1,0 +1,122 @@
+/**
+ * Completes the operations the app owes the Fachdienst (issue 6 items 1 and 3, A_23815/A_23816): after a
+ * crash or restart, when the connection returns, when a 429 wait is over, or on „Jetzt erneut versuchen“.
+ * Each is reconciled before anything is sent again:
+ * - $accept: GET ?ac → 200 stores the Secret; 412 → one new $accept (claim.ts);
+ * - $dispense: GET ?secret → the same complete list is resent only if lastMedicationDispense is older than
+ *   the pending attempt (dispense-reconcile.ts);
+ * - $close: GET ?secret → completed: store the receipt; otherwise $close again (close-flow.ts).
+ */
+import type { PendingOperation, StaffMember } from '../../shared/ipc/contract';
+import type { PendingOperationRecord } from '../store/pending-operations';
+import { editableStatuses } from './case-views';
+import { claimPrescription } from './claim';
+import { reconcileClose, sendClose } from './close-flow';
+import { reconcilePendingDispense } from './dispense-reconcile';
+import { sendDispense } from './dispense-flow';
+import { sameEntries } from '../../shared/erezept/dispense-list-equality';
+import type { WorkflowKit } from './workflow-kit';
+
+export function toPendingOperation(record: PendingOperationRecord): PendingOperation {
+  return {
+    id: record.id,
+    prescriptionId: record.prescriptionId,
+    operation: record.operation,
+    reason: record.reason,
+    state: record.state,
+    staff: record.staff,
+    createdAt: record.createdAt,
+    notBefore: record.notBefore,
+    attempts: record.attempts,
+    completedAt: record.completedAt,
+    message: record.message,
+  };
+}
+
+export function isDue(record: PendingOperationRecord, now: Date): boolean {
+  return record.notBefore === undefined || Date.parse(record.notBefore) <= now.getTime();
+}
+
+/**
+ * A submission left `pending` by a crash in the middle of a call (or by a version before migration 4) gets an
+ * owed operation, so it is reconciled like any other.
+ */
+export function adoptOrphanSubmissions(kit: WorkflowKit): number {
+  const { store } = kit;
+  let adopted = 0;
+  store.transaction(() => {
+    for (const submission of store.submissions.pending()) {
+      if (store.pendingOperations.forSubmission(submission.id)) continue;
+      const common = { prescriptionId: submission.prescriptionId, reason: 'outcome-unknown' as const, staff: submission.staff, createdAt: submission.createdAt };
+      const op =
+        submission.operation === 'close'
+          ? store.pendingOperations.create({ ...common, operation: 'close', entries: submission.withBody ? submission.entries : undefined })
+          : store.pendingOperations.create({ ...common, operation: 'dispense', entries: submission.entries });
+      store.pendingOperations.attachSubmission(op, submission.id);
+      adopted += 1;
+    }
+  });
+  return adopted;
+}
+
+/** Resumes one owed operation; never throws — the outcome is in the store (state, message). */
+export async function resumeOperation(kit: WorkflowKit, op: PendingOperationRecord): Promise<void> {
+  const staff = kit.staffOf(op.staff);
+  try {
+    if (op.operation === 'accept') {
+      if (!op.accessCode) return kit.settleOperation(op.id, 'failed', 'Nicht abgerufen: Der Zugangscode ist nicht mehr gespeichert. Bitte den Code des Rezepts erneut scannen.');
+      await claimPrescription(kit, { prescriptionId: op.prescriptionId, accessCode: op.accessCode, staff, resumeOperationId: op.id });
+      return;
+    }
+    await resumeSubmission(kit, op, staff);
+  } catch (e) {
+    const error = kit.appErrorOf(e);
+    const still = kit.store.pendingOperations.get(op.id);
+    // A queued failure leaves the operation owed (it says so itself); anything else ends it with its reason.
+    if (still?.state === 'pending' && error.code !== 'queued' && error.system !== 'network') {
+      kit.settleOperation(op.id, 'failed', `Nicht nachgeholt: ${error.message}`);
+    }
+  } finally {
+    kit.pendingChanged();
+  }
+}
+
+async function resumeSubmission(kit: WorkflowKit, op: Extract<PendingOperationRecord, { operation: 'dispense' | 'close' }>, staff: StaffMember): Promise<void> {
+  const record = kit.store.cases.get(op.prescriptionId);
+  if (!record || !editableStatuses.includes(record.status)) {
+    const why = record?.status === 'closed' ? 'Das Rezept ist bereits abgeschlossen.' : 'Das Rezept wird nicht mehr von dieser Apotheke bearbeitet.';
+    return kit.settleOperation(op.id, 'cancelled', `Verworfen: ${why}`);
+  }
+  if (!record.secret) {
+    return kit.settleOperation(op.id, 'failed', 'Nicht nachgeholt: Zu diesem Rezept ist kein Secret gespeichert. Bitte „Verordnung erneut abrufen“ wählen.');
+  }
+  const secret = record.secret;
+
+  if (op.operation === 'close') {
+    const pendingClose = kit.store.submissions.latest(op.prescriptionId, { operation: 'close', state: 'pending' });
+    if (pendingClose) {
+      const state = await reconcileClose(kit, record, secret, pendingClose, staff);
+      if (state !== 'open') return; // closed: settled by reconcileClose; unknown: still owed
+    }
+    const current = kit.requireCase(op.prescriptionId);
+    const confirmed = kit.lastConfirmedList(current);
+    const list = op.entries ?? confirmed?.entries;
+    if (!list) return kit.settleOperation(op.id, 'failed', 'Nicht abgeschlossen: Es sind keine Abgabedaten gespeichert.');
+    const withBody = op.entries !== undefined && !(confirmed?.operation === 'dispense' && sameEntries(confirmed.entries, op.entries));
+    await sendClose(kit, { record: current, secret, list, withBody, staff, resumeOperationId: op.id });
+    return;
+  }
+
+  if (kit.pendingSubmissions(record, 'dispense').length > 0) {
+    const result = await reconcilePendingDispense(kit, record, secret, staff);
+    if (result.outcome !== 'lost') return; // arrived: settled; unknown: still owed
+  }
+  if (kit.store.pendingOperations.get(op.id)?.state !== 'pending') return;
+  if (!op.entries) return kit.settleOperation(op.id, 'failed', 'Nicht übermittelt: Die Liste ist nicht mehr gespeichert.');
+  const current = kit.requireCase(op.prescriptionId);
+  const confirmed = kit.lastConfirmedList(current);
+  if (confirmed && sameEntries(confirmed.entries, op.entries)) {
+    return kit.settleOperation(op.id, 'done', 'Nichts zu tun: Der E-Rezept-Fachdienst hält bereits genau diese Abgabedaten.');
+  }
+  await sendDispense(kit, { record: current, secret, entries: op.entries, staff, resumeOperationId: op.id });
+}

@@ -1,0 +1,201 @@
+/**
+ * Operations the app owes the Fachdienst (issue 6 items 1–3, store migration 4): a `$accept` whose answer may
+ * be lost is recorded here BEFORE the call (its AccessCode is needed for GET ?ac afterwards, spec §3.3);
+ * `$dispense`/`$close` that could not reach the Fachdienst (offline) or got 429 wait here with the complete
+ * list. A finished row keeps its German message, so the pharmacist can see what the app did on its own.
+ */
+import type { Database } from 'better-sqlite3';
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { AccessCode, PrescriptionId } from '../../shared/erezept/identifiers';
+import { parseAccessCode } from '../../shared/erezept/identifiers';
+import type { Cipher } from './cipher';
+import { decodeEntries, encodeEntries } from './entries-codec';
+
+export type PendingOperationKind = 'accept' | 'dispense' | 'close';
+export type PendingReason = 'outcome-unknown' | 'offline' | 'rate-limited';
+export type PendingState = 'pending' | 'done' | 'failed' | 'cancelled';
+
+interface Base {
+  id: number;
+  prescriptionId: PrescriptionId;
+  reason: PendingReason;
+  state: PendingState;
+  staff: string;
+  createdAt: string;
+  notBefore?: string;
+  attempts: number;
+  completedAt?: string;
+  message?: string;
+  /** the submission of the attempt in flight ($dispense/$close), if any */
+  submissionId?: number;
+}
+
+/** What the operation needs to be done later: the AccessCode of a claim, or the complete list. */
+export type PendingOperationRecord =
+  | (Base & { operation: 'accept'; accessCode: AccessCode | undefined })
+  | (Base & { operation: 'dispense' | 'close'; entries: DispenseEntry[] | undefined });
+
+export type NewPendingOperation =
+  | { operation: 'accept'; accessCode: AccessCode }
+  | { operation: 'dispense'; entries: readonly DispenseEntry[] }
+  /** entries absent = $close without body (the last confirmed $dispense applies, spec §3.5) */
+  | { operation: 'close'; entries?: readonly DispenseEntry[] };
+
+interface Row {
+  id: number;
+  prescription_id: string;
+  operation: string;
+  reason: string;
+  state: string;
+  staff: string;
+  created_at: string;
+  not_before: string | null;
+  attempts: number;
+  payload_enc: string | null;
+  submission_id: number | null;
+  completed_at: string | null;
+  message: string | null;
+}
+
+export class PendingOperationRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: Cipher,
+  ) {}
+
+  create(input: NewPendingOperation & { prescriptionId: PrescriptionId; reason: PendingReason; staff: string; createdAt: string; notBefore?: string }): number {
+    const payload =
+      input.operation === 'accept'
+        ? this.cipher.encrypt(input.accessCode)
+        : input.entries
+          ? encodeEntries(this.cipher, input.entries)
+          : null;
+    const result = this.db
+      .prepare(
+        `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, payload_enc)
+         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`,
+      )
+      .run(input.prescriptionId, input.operation, input.reason, input.staff, input.createdAt, input.notBefore ?? null, payload);
+    return Number(result.lastInsertRowid);
+  }
+
+  get(id: number): PendingOperationRecord | undefined {
+    const row = this.db.prepare<[number], Row>('SELECT * FROM pending_operations WHERE id = ?').get(id);
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Every operation still owed, oldest first. */
+  pending(): PendingOperationRecord[] {
+    return this.db
+      .prepare<[], Row>(`SELECT * FROM pending_operations WHERE state = 'pending' ORDER BY id`)
+      .all()
+      .map((row) => this.fromRow(row));
+  }
+
+  /** Pending ones of one prescription, oldest first. */
+  pendingFor(prescriptionId: PrescriptionId, operation?: PendingOperationKind): PendingOperationRecord[] {
+    return this.db
+      .prepare<[{ id: string; operation: string | null }], Row>(
+        `SELECT * FROM pending_operations WHERE state = 'pending' AND prescription_id = @id AND (@operation IS NULL OR operation = @operation) ORDER BY id`,
+      )
+      .all({ id: prescriptionId, operation: operation ?? null })
+      .map((row) => this.fromRow(row));
+  }
+
+  /** Pending ones first (oldest first), then the `recentLimit` newest finished ones. */
+  listForDisplay(recentLimit = 20): PendingOperationRecord[] {
+    const finished = this.db
+      .prepare<[number], Row>(`SELECT * FROM pending_operations WHERE state <> 'pending' ORDER BY id DESC LIMIT ?`)
+      .all(recentLimit);
+    return [...this.pending(), ...finished.map((row) => this.fromRow(row))];
+  }
+
+  countPending(): number {
+    return this.db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM pending_operations WHERE state = 'pending'`).get()?.n ?? 0;
+  }
+
+  /** One more attempt was made; optionally not before `notBefore` again (429) and with a new reason. */
+  recordAttempt(id: number, update: { notBefore?: string | null; reason?: PendingReason; message?: string } = {}): void {
+    this.db
+      .prepare(
+        `UPDATE pending_operations SET attempts = attempts + 1,
+           not_before = CASE WHEN @setNotBefore = 1 THEN @notBefore ELSE not_before END,
+           reason = COALESCE(@reason, reason), message = COALESCE(@message, message)
+         WHERE id = @id AND state = 'pending'`,
+      )
+      .run({
+        id,
+        setNotBefore: update.notBefore === undefined ? 0 : 1,
+        notBefore: update.notBefore ?? null,
+        reason: update.reason ?? null,
+        message: update.message ?? null,
+      });
+  }
+
+  /** A new attempt of this operation is in flight as `submissionId` ($dispense/$close). */
+  attachSubmission(id: number, submissionId: number): void {
+    this.db
+      .prepare(`UPDATE pending_operations SET submission_id = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'`)
+      .run(submissionId, id);
+  }
+
+  /** The pending operation whose attempt in flight is this submission. */
+  forSubmission(submissionId: number): PendingOperationRecord | undefined {
+    const row = this.db
+      .prepare<[number], Row>(`SELECT * FROM pending_operations WHERE state = 'pending' AND submission_id = ? ORDER BY id LIMIT 1`)
+      .get(submissionId);
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Sets why the operation waits (and until when); no attempt is counted. */
+  setWaiting(id: number, reason: PendingReason, notBefore?: string): void {
+    this.db
+      .prepare(`UPDATE pending_operations SET reason = ?, not_before = ?, submission_id = NULL WHERE id = ? AND state = 'pending'`)
+      .run(reason, notBefore ?? null, id);
+  }
+
+  /** A plain success leaves no trace to report: the row is removed. */
+  delete(id: number): void {
+    this.db.prepare('DELETE FROM pending_operations WHERE id = ?').run(id);
+  }
+
+  /** Finishes a pending row; the payload (AccessCode or list) is erased — it served its purpose. */
+  finish(id: number, outcome: { state: Exclude<PendingState, 'pending'>; completedAt: string; message: string }): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE pending_operations SET state = ?, completed_at = ?, message = ?, payload_enc = NULL WHERE id = ? AND state = 'pending'`,
+      )
+      .run(outcome.state, outcome.completedAt, outcome.message, id);
+    return result.changes > 0;
+  }
+
+  /** After $reject/$abort (A_19251): nothing personal stays, not even a queued list. */
+  eraseFor(prescriptionId: PrescriptionId): void {
+    this.db.prepare('UPDATE pending_operations SET payload_enc = NULL WHERE prescription_id = ?').run(prescriptionId);
+  }
+
+  private fromRow(row: Row): PendingOperationRecord {
+    const base: Base = {
+      id: row.id,
+      prescriptionId: row.prescription_id as PrescriptionId,
+      reason: row.reason as PendingReason,
+      state: row.state as PendingState,
+      staff: row.staff,
+      createdAt: row.created_at,
+      notBefore: row.not_before ?? undefined,
+      attempts: row.attempts,
+      completedAt: row.completed_at ?? undefined,
+      message: row.message ?? undefined,
+      submissionId: row.submission_id ?? undefined,
+    };
+    if (row.operation === 'accept') {
+      const parsed = row.payload_enc === null ? undefined : parseAccessCode(this.cipher.decrypt(row.payload_enc));
+      return { ...base, operation: 'accept', accessCode: parsed?.ok ? parsed.data : undefined };
+    }
+    return {
+      ...base,
+      operation: row.operation === 'close' ? 'close' : 'dispense',
+      entries: row.payload_enc === null ? undefined : decodeEntries(this.cipher, row.payload_enc),
+    };
+  }
+}

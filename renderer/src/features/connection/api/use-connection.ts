@@ -1,0 +1,13 @@
+import { useQuery } from '@tanstack/react-query';
+import { useBridge } from '../../../app/bridge-context';
+import { connectionQueryOptions, pendingOperationsQueryOptions } from './connection-query';
+
+/** The connection to the Fachdienst as main sees it (issue 6 item 3). */
+export function useConnection() {
+  return useQuery(connectionQueryOptions(useBridge()));
+}
+
+/** Pending operations first, then the recent ones the app finished on its own (main's order). */
+export function usePendingOperations(enabled = true) {
+  return useQuery({ ...pendingOperationsQueryOptions(useBridge()), enabled });
+}

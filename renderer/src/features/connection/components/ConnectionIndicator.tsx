@@ -1,0 +1,47 @@
+/**
+ * The connection indicator in the header (issue 6 item 3, A_23815): calm while the Fachdienst answers (a small
+ * green dot), clearly visible when it does not, with the number of operations waiting for it. It opens the
+ * panel of pending operations (Alt+W).
+ */
+import type { Ref } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConnection } from '../api/use-connection';
+
+interface Props {
+  open: boolean;
+  onToggle(): void;
+  /** the id of the panel it opens */
+  panelId: string;
+  ref?: Ref<HTMLButtonElement>;
+}
+
+export function ConnectionIndicator({ open, onToggle, panelId, ref }: Props) {
+  const { t } = useTranslation();
+  const { data } = useConnection();
+  // Until main answered (or when it could not), nothing is known: shown as such, never as "online".
+  const state = data?.state ?? 'unknown';
+  const pendingCount = data?.pendingCount ?? 0;
+  return (
+    <button
+      ref={ref}
+      type="button"
+      className={`connection-indicator connection-${state}`}
+      data-testid="connection-indicator"
+      data-state={state}
+      aria-expanded={open}
+      aria-controls={open ? panelId : undefined}
+      aria-keyshortcuts="Alt+W"
+      title={t('connection.indicatorHint')}
+      onClick={onToggle}
+    >
+      <span className="connection-dot" aria-hidden="true" />
+      <span data-testid="connection-label">{t(`connection.states.${state}`)}</span>
+      {pendingCount > 0 ? (
+        <span className="badge badge-pending" data-testid="pending-count" data-count={pendingCount}>
+          {t('connection.pendingCount', { count: pendingCount })}
+        </span>
+      ) : null}
+      <kbd>Alt+W</kbd>
+    </button>
+  );
+}
