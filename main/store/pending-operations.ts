@@ -150,7 +150,7 @@ export class PendingOperationRepository {
   /** Sets why the operation waits (and until when); no attempt is counted. */
   setWaiting(id: number, reason: PendingReason, notBefore?: string): void {
     this.db
-      .prepare(`UPDATE pending_operations SET reason = ?, not_before = ?, submission_id = NULL WHERE id = ? AND state = 'pending'`)
+      .prepare(`UPDATE pending_operations SET reason = ?, not_before = ? WHERE id = ? AND state = 'pending'`)
       .run(reason, notBefore ?? null, id);
   }
 

@@ -47,6 +47,8 @@ export function openStore(options: StoreOptions): Store {
     // A crash may lose the last transaction, never corrupt the file; with WAL, NORMAL is the usual trade-off —
     // but a stored Secret must survive a power cut right after $accept (A_19169-01), so stay on FULL.
     db.pragma('synchronous = FULL');
+    // Erased personal data ($reject/$abort, A_19251) must not linger in free pages of the file.
+    db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, options.now ?? (() => new Date()));
     // Plaintext written by versions before the data key gets encrypted once (issue 6 item 7).

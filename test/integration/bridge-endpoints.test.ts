@@ -178,7 +178,14 @@ describe.each(channels)('%s over HTTP', (channel) => {
   const path = `/api/${methodOf(channel)}`;
 
   it('refuses a missing, wrong or malformed key with 401 before any handler', async () => {
-    for (const headers of [{}, { authorization: `Bearer ${'0'.repeat(64)}` }, { authorization: `Bearer ${key}x` }, { authorization: `Basic ${key}` }]) {
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${'0'.repeat(64)}` },
+      { authorization: `Bearer ${key}x` },
+      { authorization: `Basic ${key}` },
+      { authorization: key },
+    ];
+    for (const headers of refused) {
       expectRefusal(await call(channel, validRequests(staffKuerzel)[channel], headers), [401, 403], 'unauthorized');
     }
     expect(reached).toEqual([]);
@@ -358,7 +365,8 @@ describe('the page and static files', () => {
   });
 
   it('refuses the page to a foreign Host or Origin, without the key', async () => {
-    for (const headers of [{ host: `evil.example:${port}` }, { origin: 'http://evil.example' }]) {
+    const foreign: Record<string, string>[] = [{ host: `evil.example:${port}` }, { origin: 'http://evil.example' }];
+    for (const headers of foreign) {
       const page = await send('/', { headers });
       expect(page.status).toBe(403);
       expect(page.body).not.toContain(key);

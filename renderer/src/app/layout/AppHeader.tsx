@@ -10,11 +10,15 @@ import { LanguageSwitch } from './LanguageSwitch';
 interface Props {
   appInfo: AppInfo;
   onInbox(): void;
-  /** the connection panel (pending operations): open?, toggle, its id, and the indicator to return focus to */
-  connectionPanel: { open: boolean; onToggle(): void; id: string; indicatorRef: Ref<HTMLButtonElement> };
+  /** the connection panel (pending operations): open?, toggle, its id */
+  panelOpen: boolean;
+  onTogglePanel(): void;
+  panelId: string;
+  /** the connection indicator, to give the focus back to when the panel closes */
+  indicatorRef: Ref<HTMLButtonElement>;
 }
 
-export function AppHeader({ appInfo, onInbox, connectionPanel }: Props) {
+export function AppHeader({ appInfo, onInbox, panelOpen, onTogglePanel, panelId, indicatorRef }: Props) {
   const { t } = useTranslation();
   const { prescriptionId } = useCurrentCase();
   return (
@@ -38,12 +42,7 @@ export function AppHeader({ appInfo, onInbox, connectionPanel }: Props) {
           {t('header.inbox')} <kbd>Alt+V</kbd>
         </button>
       </nav>
-      <ConnectionIndicator
-        ref={connectionPanel.indicatorRef}
-        open={connectionPanel.open}
-        onToggle={connectionPanel.onToggle}
-        panelId={connectionPanel.id}
-      />
+      <ConnectionIndicator ref={indicatorRef} open={panelOpen} onToggle={onTogglePanel} panelId={panelId} />
       <div className="header-end">
         <AppSettingsButton appInfo={appInfo} />
         <LanguageSwitch />

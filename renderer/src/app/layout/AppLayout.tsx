@@ -53,7 +53,10 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
       <AppHeader
         appInfo={appInfo}
         onInbox={openInbox}
-        connectionPanel={{ open: pendingOpen, onToggle: togglePending, id: pendingPanelId, indicatorRef }}
+        panelOpen={pendingOpen}
+        onTogglePanel={togglePending}
+        panelId={pendingPanelId}
+        indicatorRef={indicatorRef}
       />
       <ConnectionNotice onShowPending={() => setPendingOpen(true)} />
       {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}

@@ -1,0 +1,251 @@
+/**
+ * Issue 6 items 1–3 with fakes: operations owed to the Fachdienst are written before the call, reconciled after
+ * a lost answer (GET ?ac / GET ?secret), queued on an outage (A_23815) and on 429 (one hour, A_25460), resumed by
+ * the runner, cancellable only while queued, and erased with the case ($reject, A_19251).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import { AppFailure } from '../errors';
+import { createWorkflowHarness, type WorkflowHarness } from './testing';
+
+const ID1 = '160.000.000.000.001.54' as PrescriptionId;
+const AC1 = '1'.repeat(64);
+const token = (id: string, ac: string) => `Task/${id}/$accept?ac=${ac}`;
+
+let h: WorkflowHarness;
+
+beforeEach(() => {
+  h = createWorkflowHarness('2026-10-05T08:00:00Z');
+  h.fd.addTask(ID1, AC1);
+});
+afterEach(() => h.store.close());
+
+async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof AppFailure) return e;
+    throw e;
+  }
+  throw new Error('expected an AppFailure');
+}
+
+async function accepted(): Promise<DispenseEntry[]> {
+  const { results } = await h.workflow.scanCode(token(ID1, AC1));
+  expect(results[0]?.ok).toBe(true);
+  return (await h.workflow.getCase(ID1)).draft ?? [];
+}
+
+const ops = (name: string) => h.fd.calls.filter((c) => c.op === name);
+const owed = () => h.store.pendingOperations.pending();
+const minutes = (n: number) => h.clock.set(new Date(h.clock.now().getTime() + n * 60_000).toISOString());
+
+describe('$accept (issue 6 item 1: lost answer → GET ?ac; 412 → one new $accept)', () => {
+  it('a plain success leaves nothing owed and nothing to report', async () => {
+    await accepted();
+    expect(h.store.pendingOperations.listForDisplay()).toEqual([]);
+  });
+
+  it('the AccessCode is in the store while the $accept is in flight (a crash then loses nothing)', async () => {
+    let during: unknown;
+    h.fd.hooks.accept = () => {
+      during = owed();
+    };
+    await accepted();
+    expect(during).toMatchObject([{ operation: 'accept', prescriptionId: ID1, accessCode: AC1, reason: 'outcome-unknown' }]);
+  });
+
+  it('answer lost after the Fachdienst committed: GET ?ac answers 200 and the Secret is stored, no second $accept', async () => {
+    h.fd.failures.accept = ['after-timeout'];
+    const { results } = await h.workflow.scanCode(token(ID1, AC1));
+    expect(results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
+    expect(h.fd.calls.map((c) => c.op)).toEqual(['accept', 'getByAc']);
+    expect(h.store.cases.get(ID1)?.secret).toBe(h.fd.tasks.get(ID1)?.secret);
+    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', message: expect.stringContaining('Antwort war verloren') });
+  });
+
+  it('412 then 409: another pharmacy claimed it meanwhile — reported, nothing stored, nothing owed', async () => {
+    h.fd.failures.accept = ['timeout', 409];
+    h.fd.failures.getByAc = [412];
+    const { results } = await h.workflow.scanCode(token(ID1, AC1));
+    expect(results[0]).toMatchObject({ ok: false, error: { httpStatus: 409 } });
+    expect(h.store.cases.get(ID1)).toBeUndefined();
+    expect(owed()).toEqual([]);
+    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'failed', operation: 'accept' });
+  });
+
+  it('429: queued for an hour; scanning again before then asks nothing, afterwards the claim succeeds', async () => {
+    h.fd.failures.accept = [429];
+    const first = await h.workflow.scanCode(token(ID1, AC1));
+    expect(first.results[0]).toMatchObject({ ok: false, error: { code: 'queued', retry: 'hourly', httpStatus: 429 } });
+    expect(owed()[0]).toMatchObject({ reason: 'rate-limited', notBefore: '2026-10-05T09:00:00.000Z' });
+
+    minutes(30);
+    const early = await h.workflow.scanCode(token(ID1, AC1));
+    expect(early.results[0]).toMatchObject({ ok: false, error: { code: 'queued' } });
+    await h.workflow.resumePendingOperations();
+    expect(ops('accept')).toHaveLength(1);
+    expect(ops('getByAc')).toHaveLength(0);
+
+    minutes(31);
+    await h.workflow.resumePendingOperations();
+    expect(h.store.cases.get(ID1)?.status).toBe('accepted');
+    expect(ops('getByAc')).toHaveLength(1); // reconcile first (412: not ours yet) …
+    expect(ops('accept')).toHaveLength(2); // … then one new $accept
+    expect(owed()).toEqual([]);
+  });
+
+  it('offline: the claim waits with its AccessCode and is done when the runner resumes it', async () => {
+    h.fd.failures.accept = ['network'];
+    h.fd.failures.getByAc = ['network'];
+    const { results } = await h.workflow.scanCode(token(ID1, AC1));
+    expect(results[0]).toMatchObject({ ok: false, error: { code: 'queued', system: 'network' } });
+    expect(results[0]?.ok === false && results[0].error.message).toContain('sobald die Verbindung zurück ist');
+    expect(owed()[0]).toMatchObject({ reason: 'offline', accessCode: AC1 });
+
+    await h.workflow.resumePendingOperations();
+    expect(h.store.cases.get(ID1)?.secret).toBeDefined();
+    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', operation: 'accept' });
+    // the AccessCode served its purpose
+    expect(h.store.pendingOperations.get(h.workflow.listPendingOperations()[0]!.id)).toMatchObject({ accessCode: undefined });
+  });
+});
+
+describe('$dispense (issue 6 items 1–3)', () => {
+  it('429: not retried, the list waits one hour and is then sent by the runner', async () => {
+    const draft = await accepted();
+    h.fd.failures.dispense = [429];
+    const f = await failureOf(h.workflow.submitDispense(ID1, draft));
+    expect(f.appError).toMatchObject({ code: 'queued', retry: 'hourly' });
+    expect(f.appError.message).toContain('frühestens um 11:00 Uhr');
+    expect(ops('dispense')).toHaveLength(1);
+
+    await h.workflow.resumePendingOperations();
+    expect(ops('dispense')).toHaveLength(1);
+    minutes(60);
+    await h.workflow.resumePendingOperations();
+    expect(ops('dispense')).toHaveLength(2);
+    const detail = await h.workflow.getCase(ID1);
+    expect(detail.status).toBe('dispensed');
+    expect(detail.confirmedEntries).toEqual(draft);
+    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', message: expect.stringContaining('nachgeholt') });
+  });
+
+  it('outage: no answer and no reconcile — the list waits; when the connection returns it is reconciled and resent once', async () => {
+    const draft = await accepted();
+    h.fd.failures.dispense = ['network'];
+    h.fd.failures.getBySecret = ['network'];
+    const f = await failureOf(h.workflow.submitDispense(ID1, draft));
+    expect(f.appError.code).toBe('queued');
+    expect(owed()).toMatchObject([{ operation: 'dispense', reason: 'offline' }]);
+
+    await h.workflow.resumePendingOperations();
+    expect(ops('getBySecret')).toHaveLength(2); // the second one found lastMedicationDispense unset: not arrived
+    expect(ops('dispense')).toHaveLength(2);
+    expect((await h.workflow.getCase(ID1)).status).toBe('dispensed');
+    expect(owed()).toEqual([]);
+  });
+
+  it('a lost answer of a list that did arrive is confirmed by the runner without sending it again', async () => {
+    const draft = await accepted();
+    h.fd.failures.dispense = ['after-timeout'];
+    h.fd.failures.getBySecret = ['timeout'];
+    await failureOf(h.workflow.submitDispense(ID1, draft));
+    minutes(1);
+    await h.workflow.resumePendingOperations();
+    expect(ops('dispense')).toHaveLength(1);
+    expect((await h.workflow.getCase(ID1)).submissions.map((s) => s.state)).toEqual(['confirmed']);
+    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', message: expect.stringContaining('angekommen') });
+  });
+
+  it('a newer list replaces a queued one (the Fachdienst keeps only the last complete list, A_26482)', async () => {
+    const draft = await accepted();
+    h.fd.failures.dispense = [429];
+    await failureOf(h.workflow.submitDispense(ID1, draft));
+    minutes(61);
+    const corrected = draft.map((e) => ({ ...e, packs: e.packs + 1 }));
+    await h.workflow.submitDispense(ID1, corrected);
+    expect(owed()).toEqual([]);
+    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'cancelled', message: expect.stringContaining('ersetzt') });
+    await h.workflow.resumePendingOperations();
+    expect(ops('dispense')).toHaveLength(2);
+    expect((await h.workflow.getCase(ID1)).confirmedEntries).toEqual(corrected);
+  });
+
+  it('a submission left pending by a crash mid-call is adopted and reconciled on the next run', async () => {
+    const draft = await accepted();
+    // what a killed process leaves behind: the pending submission, no answer recorded
+    h.store.submissions.createPending({ prescriptionId: ID1, operation: 'dispense', staff: 'AB', createdAt: h.clock.now().toISOString(), entries: draft });
+    h.store.pendingOperations.delete(owed()[0]?.id ?? -1);
+    await h.workflow.resumePendingOperations();
+    expect(ops('getBySecret')).toHaveLength(1);
+    expect(ops('dispense')).toHaveLength(1); // never arrived → the same complete list sent once
+    expect((await h.workflow.getCase(ID1)).status).toBe('dispensed');
+  });
+});
+
+describe('$close (issue 6 item 1: lost answer → GET ?secret)', () => {
+  it('closed meanwhile: the receipt from GET ?secret is stored, no second $close', async () => {
+    const draft = await accepted();
+    await h.workflow.submitDispense(ID1, draft);
+    h.fd.failures.close = ['after-timeout'];
+    const detail = await h.workflow.closeCase(ID1);
+    expect(detail.status).toBe('closed');
+    expect(detail.receipt).not.toBeNull();
+    expect(ops('close')).toHaveLength(1);
+  });
+
+  it('offline: the close waits and the runner completes it when the Fachdienst answers again', async () => {
+    const draft = await accepted();
+    await h.workflow.submitDispense(ID1, draft);
+    h.fd.failures.close = ['network'];
+    h.fd.failures.getBySecret = ['network'];
+    const f = await failureOf(h.workflow.closeCase(ID1));
+    expect(f.appError.code).toBe('queued');
+    expect((await h.workflow.getCase(ID1)).status).toBe('dispensed');
+    await h.workflow.resumePendingOperations();
+    const detail = await h.workflow.getCase(ID1);
+    expect(detail.status).toBe('closed');
+    expect(detail.receipt).not.toBeNull();
+    expect(ops('close')).toHaveLength(2);
+  });
+});
+
+describe('cancel and erase', () => {
+  it('a queued operation can be discarded; one with an unknown outcome cannot', async () => {
+    const draft = await accepted();
+    h.fd.failures.dispense = [429];
+    await failureOf(h.workflow.submitDispense(ID1, draft));
+    const [queued] = owed();
+    expect(h.workflow.cancelPendingOperation(queued!.id)).toMatchObject({ state: 'cancelled' });
+    expect((await h.workflow.getCase(ID1)).draft).toEqual(draft);
+
+    h.fd.failures.dispense = ['after-timeout'];
+    h.fd.failures.getBySecret = ['timeout'];
+    await failureOf(h.workflow.submitDispense(ID1, draft));
+    const [unknown] = owed();
+    expect(unknown?.reason).toBe('outcome-unknown');
+    const refused = (() => {
+      try {
+        h.workflow.cancelPendingOperation(unknown!.id);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(AppFailure);
+    expect(owed()).toHaveLength(1);
+  });
+
+  it('$reject ends what was owed and erases the queued list (A_19251)', async () => {
+    const draft = await accepted();
+    h.fd.failures.dispense = [429];
+    await failureOf(h.workflow.submitDispense(ID1, draft));
+    const [queued] = owed();
+    await h.workflow.rejectCase(ID1);
+    expect(owed()).toEqual([]);
+    const after = h.store.pendingOperations.get(queued!.id);
+    expect(after).toMatchObject({ state: 'cancelled', entries: undefined });
+  });
+});
