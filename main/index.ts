@@ -1,7 +1,7 @@
 // Composition root of the Electron app (architecture §2): builds the core services, registers one IPC handler
 // per channel through the shared dispatcher, forwards events, opens the one window.
 // Everything but this file and main/app/ runs in plain Node, where it is tested (stack notes).
-import { app, BrowserWindow, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { channels, EVENT_CHANNEL } from '../shared/ipc/contract';
@@ -63,7 +63,11 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      console.error('eRx Counter failed to start:', error instanceof Error ? error.message : error);
+      // E.g. DataProtectionError (the data key is not accessible): say so instead of vanishing; never fall back
+      // to a new key, which would orphan the encrypted data (issue 6 item 7).
+      const message = error instanceof Error ? error.message : String(error);
+      console.error('eRx Counter failed to start:', message);
+      dialog.showErrorBox('eRx Counter kann nicht starten', message);
       app.exit(1);
     });
 }

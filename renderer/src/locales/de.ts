@@ -154,7 +154,6 @@ export const de = {
     details: 'Technische Details',
     retry: 'Jetzt erneut versuchen',
     retrying: 'Verbindung wird geprüft …',
-    resumed: 'Geprüft um {{time}}.',
   },
   pending: {
     title: 'Ausstehende Vorgänge',

@@ -153,7 +153,6 @@ export const en: Messages<typeof de> = {
     details: 'Technical details',
     retry: 'Try again now',
     retrying: 'Checking the connection …',
-    resumed: 'Checked at {{time}}.',
   },
   pending: {
     title: 'Pending operations',

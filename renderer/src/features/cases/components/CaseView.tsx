@@ -62,8 +62,9 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
         {!detail.readOnly ? <CaseActions caseDetail={detail} staff={staff} /> : null}
       </div>
       {ended ? <CaseEndedNotice caseDetail={detail} /> : null}
-      {/* the editor and the Secret recovery show a running retry next to their buttons; without them, here */}
-      {ended ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
+      {/* an open case shows a running retry next to the editor's (or the Secret recovery's) buttons; a locked one
+          here, above the receipt and its „Quittung erneut abrufen“ */}
+      {detail.readOnly ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
       {detail.secretMissing && !detail.readOnly ? <SecretRecovery caseDetail={detail} staff={staff} /> : null}
       {detail.outcomeUnknown && !detail.readOnly ? <OutcomeUnknownNotice /> : null}
       {detail.receipt ? <Receipt receipt={detail.receipt} pharmacyName={appInfo?.pharmacy.name ?? ''} canRefetch={staff !== null} /> : null}

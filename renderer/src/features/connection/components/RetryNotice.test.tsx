@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createFakeBridge } from '../../../test/fake-bridge';
-import { appError, caseDetail, ids, retryProgress } from '../../../test/fixtures';
+import { appError, caseDetail, dispensedCase, ids, receipt, retryProgress } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
 
 describe('„wird erneut versucht“ (issue 6 item 2, spec §8 backoff)', () => {
@@ -92,5 +92,30 @@ describe('„wird erneut versucht“ (issue 6 item 2, spec §8 backoff)', () => 
     expect(notice).toHaveAttribute('data-prescription-id', ids.second);
     expect(notice).toHaveTextContent(`Rezept abrufen für Rezept ${ids.second}`);
     expect(within(screen.getByTestId('dispense-form')).queryByTestId('retry-notice')).not.toBeInTheDocument();
+  });
+
+  it('a closed case shows it once, above the receipt (GET ?secret of „Quittung erneut abrufen“)', async () => {
+    const closed = dispensedCase({ status: 'closed', readOnly: true, closedAt: '2026-10-05T09:15:00.000Z', receipt: receipt(ids.first) });
+    const fake = createFakeBridge({ cases: [closed] });
+    renderWithProviders({ bridge: fake.bridge, initialCase: ids.first });
+    await screen.findByTestId('receipt');
+
+    act(() => fake.emit({ type: 'retrying', progress: retryProgress({ operation: 'getBySecret' }) }));
+
+    const notices = await screen.findAllByTestId('retry-notice');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toHaveTextContent(`Abgleich mit dem Fachdienst für Rezept ${ids.first}`);
+    expect(within(screen.getByTestId('dispense-form')).queryByTestId('retry-notice')).not.toBeInTheDocument();
+  });
+
+  it('with the Secret missing, it stands in the recovery section (GET ?ac), not twice', async () => {
+    const fake = createFakeBridge({ cases: [caseDetail({ secretMissing: true })] });
+    renderWithProviders({ bridge: fake.bridge, initialCase: ids.first });
+    const recovery = await screen.findByTestId('secret-missing');
+
+    act(() => fake.emit({ type: 'retrying', progress: retryProgress({ operation: 'getByAc' }) }));
+
+    expect(await within(recovery).findByTestId('retry-notice')).toHaveTextContent(`Rezept abrufen für Rezept ${ids.first}`);
+    expect(screen.getAllByTestId('retry-notice')).toHaveLength(1);
   });
 });

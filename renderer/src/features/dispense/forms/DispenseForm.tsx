@@ -248,8 +248,9 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
             </p>
           ) : null}
           {preview.isError ? <ErrorAlert error={appErrorOf(preview.error)} testId="patient-preview-error" /> : null}
-          {/* „wird erneut versucht“ next to the buttons that started the call; with a missing Secret only its recovery calls */}
-          {!caseDetail.secretMissing ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
+          {/* „wird erneut versucht“ next to the buttons that started the call (CaseView shows it for a locked case;
+              with a missing Secret only its recovery calls, which shows its own) */}
+          {!locked && !caseDetail.secretMissing ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
           <FormActions
             canSend={canSend}
             canPreview={!locked}
