@@ -1,14 +1,15 @@
 // Composition root of the Electron app (architecture §2): builds the core services, registers one IPC handler
 // per channel through the shared dispatcher, forwards events, opens the one window.
 // Everything but this file and main/app/ runs in plain Node, where it is tested (stack notes).
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { channels, EVENT_CHANNEL } from '../shared/ipc/contract';
+import { EVENT_CHANNEL } from '../shared/ipc/contract';
 import { parseAppArgs } from './app/args';
 import { createMainWindow, defaultWindowPaths } from './app/window';
 import { createCore, type Core } from './core';
-import { createDispatcher, isTrustedSenderUrl } from './ipc/handle';
+import { createDispatcher } from './ipc/handle';
+import { registerIpcChannels } from './app/security';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,16 +29,8 @@ async function start(): Promise<void> {
   const paths = defaultWindowPaths(outDir);
   const fileRoot = pathToFileURL(paths.rendererIndex).toString();
 
-  for (const channel of channels) {
-    ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => {
-      // Checklist #17: answer only our own page, never another frame or origin.
-      const senderUrl = event.senderFrame?.url ?? '';
-      return dispatcher.dispatch(channel, payload, {
-        trusted: isTrustedSenderUrl(senderUrl, { fileRoot }),
-        description: senderUrl,
-      });
-    });
-  }
+  // Checklist #17: one handler per channel, each answering only our own page (sender frame checked).
+  registerIpcChannels(ipcMain, dispatcher, fileRoot);
 
   const win = await createMainWindow(paths);
   const unsubscribe = core.events.subscribe((event) => {

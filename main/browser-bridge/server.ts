@@ -74,6 +74,9 @@ export async function startBrowserBridge(options: BridgeOptions): Promise<Runnin
   let authorities = allowedAuthorities(options.port);
 
   const app = new Hono();
+  // A client that aborts mid-upload (or any unexpected throw) gets the same typed refusal as everything else:
+  // no plain-text 500, no stack trace on stderr (issue 6 item 6).
+  app.onError((_error, c) => refuse(c, 500, 'internal', 'Interner Fehler der Bridge. Bitte die Seite neu laden.'));
 
   app.use('*', async (c, next) => {
     await next();
@@ -198,7 +201,7 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 /** Transport-level refusals carry an AppError as well, so the page can show something German. */
-function refuse(c: Context, status: 400 | 401 | 403 | 404 | 405 | 413 | 415, code: string, message: string): Response {
+function refuse(c: Context, status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 500, code: string, message: string): Response {
   const error: AppError = { code, message, retry: 'never', system: 'app', httpStatus: status, at: new Date().toISOString() };
   return c.json({ ok: false, error }, status);
 }
