@@ -15,6 +15,37 @@ export interface BrowserModeOptions {
   fachdienstUrl?: string;
   /** how long to wait for the `app:` line */
   startTimeoutMs?: number;
+  /**
+   * Timeouts and retry policy in milliseconds, passed as browser mode's command-line flags
+   * (main/browser-bridge/web-args.ts; issue 6 item 4: fault tests never wait seconds for the app).
+   */
+  network?: NetworkOptions;
+}
+
+export interface NetworkOptions {
+  requestTimeoutMs?: number;
+  retryBaseMs?: number;
+  retryMaxDelayMs?: number;
+  /** 1–10, the first call included */
+  maxAttempts?: number;
+  probeIntervalMs?: number;
+}
+
+/** The command-line name of each network setting (web-args.ts `networkOptions`). */
+const networkFlags: Record<keyof NetworkOptions, string> = {
+  requestTimeoutMs: '--request-timeout-ms',
+  retryBaseMs: '--retry-base-ms',
+  retryMaxDelayMs: '--retry-max-delay-ms',
+  maxAttempts: '--max-attempts',
+  probeIntervalMs: '--probe-interval-ms',
+};
+
+/** `{ requestTimeoutMs: 800 }` → `['--request-timeout-ms', '800']`; unset settings keep the app's defaults. */
+export function networkArgs(network: NetworkOptions = {}): string[] {
+  return (Object.keys(networkFlags) as (keyof NetworkOptions)[]).flatMap((key) => {
+    const value = network[key];
+    return value === undefined ? [] : [networkFlags[key], String(value)];
+  });
 }
 
 export interface BrowserModeHandle {
@@ -34,6 +65,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'erx-e2e-'));
   const args = [join(repoRoot, 'out/node/web.mjs'), '--port', '0', '--data', dataDir];
   if (options.fachdienstUrl) args.push('--fachdienst', options.fachdienstUrl);
+  args.push(...networkArgs(options.network));
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
 
   let output = '';

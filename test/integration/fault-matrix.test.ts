@@ -1,0 +1,430 @@
+/**
+ * Fault matrix (issue 6 item 4): the simulator's faults — 500, 503, 429, a delay beyond the request timeout and
+ * commit-then-drop — × the state-changing operations $accept (scan), $dispense (submit) and $close, each through
+ * the app's own IPC handlers (createCore) against a simulator reached over real HTTP. Every cell arms its fault
+ * over `/_sim/faults`, runs the operation as the pharmacist would, completes what was queued (429: after the
+ * simulator clock moved past the hour, spec §8 / A_25460) and then asserts
+ * - consistent: the app's case equals the Fachdienst's Task and stored dispense list, receipt iff completed;
+ * - nothing lost: the draft survives failures, no operation is left pending;
+ * - nothing duplicated: the Fachdienst holds exactly one list, a prescription is claimed once, and the
+ *   number of calls is what the retry policy allows (A_25460: plain retries only for $dispense and reads).
+ * Timeouts are milliseconds (FAST_NETWORK); no cell waits more than 5 s.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { AppEvent, RetryProgress } from '../../shared/ipc/contract';
+import { RATE_LIMIT_WAIT_MS } from '../../main/services/owed-operations';
+import { expectConsistent, prescriptionIdOf } from './support/consistency';
+import type { CreatedPrescription, FaultSpec } from './support/fachdienst-side';
+import {
+  acceptedPrescription,
+  appErrorOf,
+  FAST_NETWORK,
+  listWithBatch,
+  scan,
+  startTestApp,
+  startTestSimulator,
+  type TestApp,
+  type TestSimulator,
+} from './support/in-process-app';
+
+/** Well beyond FAST_NETWORK.requestTimeoutMs, well below the 5 s a cell may take. */
+const SLOW_MS = 1200;
+/** One cell, start to end, in real time (issue 6 item 4). */
+const CELL_BUDGET_MS = 5000;
+
+let sim: TestSimulator;
+let app: TestApp | undefined;
+let events: AppEvent[];
+let startedAt: number;
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+});
+afterAll(async () => {
+  await sim.handle.close();
+});
+beforeEach(() => {
+  startedAt = Date.now();
+  events = [];
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  await sim.fd.clearFaults();
+  await sim.fd.moveClock({ reset: true });
+});
+
+async function openApp(): Promise<TestApp> {
+  app = await startTestApp(sim.handle.url);
+  app.core.events.subscribe((event) => events.push(event));
+  return app;
+}
+
+const retryEvents = (): RetryProgress[] => events.flatMap((e) => (e.type === 'retrying' ? [e.progress] : []));
+
+interface CellContext {
+  app: TestApp;
+  sim: TestSimulator;
+  prescription: CreatedPrescription;
+  /** the complete list to send (for $accept cells: none yet) */
+  list: DispenseEntry[];
+}
+
+interface Cell {
+  fault: string;
+  /** the fault as armed; `operation` comes from the row */
+  arm: Omit<FaultSpec, 'operation'>;
+  /** what the cell asserts beyond the common consistency check */
+  asserts: string;
+  run(ctx: CellContext): Promise<void>;
+}
+
+/** Owed operations of one prescription, newest first. */
+async function operationsOf(ctx: CellContext) {
+  return (await ctx.app.handlers['erx:listPendingOperations']({})).filter((op) => op.prescriptionId === ctx.prescription.taskId);
+}
+
+const caseOf = (ctx: CellContext) => ctx.app.handlers['erx:getCase']({ prescriptionId: prescriptionIdOf(ctx.prescription.taskId) });
+const count = (ctx: CellContext, call: Parameters<TestSimulator['requests']['count']>[1]): number => ctx.sim.requests.count(ctx.prescription.taskId, call);
+
+/**
+ * A 429 leaves the operation queued for an hour (A_25460): resuming early does nothing, moving the
+ * simulator's clock (the app's clock in training) past the hour lets „Jetzt erneut versuchen“ complete it.
+ */
+async function expectQueuedForAnHourThenResume(ctx: CellContext, operation: 'accept' | 'dispense' | 'close', callsSoFar: () => number): Promise<void> {
+  const [queued] = await operationsOf(ctx);
+  expect(queued).toMatchObject({ operation, state: 'pending', reason: 'rate-limited' });
+  expect(Date.parse(queued!.notBefore!) - Date.parse(queued!.createdAt)).toBeGreaterThanOrEqual(RATE_LIMIT_WAIT_MS - 1000);
+  const before = callsSoFar();
+  await ctx.app.handlers['erx:resumePendingOperations']({});
+  expect(callsSoFar(), 'nothing is sent again before the hour is over').toBe(before);
+  expect((await operationsOf(ctx))[0]).toMatchObject({ id: queued!.id, state: 'pending' });
+
+  await ctx.sim.fd.moveClock({ advance: 'PT61M' });
+  await ctx.app.handlers['erx:resumePendingOperations']({});
+  expect((await operationsOf(ctx)).find((op) => op.id === queued!.id)).toMatchObject({ state: 'done' });
+}
+
+// ------------------------------------------------------------------------------------------------
+// $accept (scan): never retried blindly; a lost answer is reconciled with GET ?ac (spec §3.3, UC 4.17)
+// ------------------------------------------------------------------------------------------------
+
+/** The claimed case works: its Secret is the Fachdienst's (a $dispense with it is accepted). */
+async function expectSecretWorks(ctx: CellContext): Promise<void> {
+  const list = listWithBatch(await caseOf(ctx), 'ACC-CHECK');
+  const sent = await ctx.app.handlers['erx:submitDispense']({ prescriptionId: prescriptionIdOf(ctx.prescription.taskId), entries: list });
+  expect(sent).toMatchObject({ outcome: 'sent', status: 'dispensed' });
+}
+
+const acceptRefusedThenScannedAgain =
+  (status: number): Cell['run'] =>
+  async (ctx) => {
+    const first = await scan(ctx.app.handlers, ctx.prescription);
+    expect(first).toMatchObject({ ok: false, error: { httpStatus: status } });
+    expect(count(ctx, '$accept'), '$accept is not retried automatically').toBe(1);
+    expect((await ctx.app.handlers['erx:listCases']({})).map((c) => c.prescriptionId)).not.toContain(ctx.prescription.taskId);
+    expect((await operationsOf(ctx))[0]).toMatchObject({ operation: 'accept', state: 'failed' });
+
+    const again = await scan(ctx.app.handlers, ctx.prescription);
+    expect(again).toMatchObject({ ok: true, outcome: 'accepted' });
+    expect(count(ctx, '$accept')).toBe(2);
+    await expectSecretWorks(ctx);
+  };
+
+const acceptCells: Cell[] = [
+  {
+    fault: '500',
+    arm: { status: 500, count: 1 },
+    asserts: 'error shown, not retried, no case; the next scan claims it',
+    run: acceptRefusedThenScannedAgain(500),
+  },
+  {
+    fault: '503',
+    arm: { status: 503, count: 1 },
+    asserts: 'error shown, not retried, no case; the next scan claims it',
+    run: acceptRefusedThenScannedAgain(503),
+  },
+  {
+    fault: '429',
+    arm: { status: 429, count: 1 },
+    asserts: 'queued for an hour (a new scan does not ask early); after the hour GET ?ac 412 → one new $accept',
+    run: async (ctx) => {
+      const first = await scan(ctx.app.handlers, ctx.prescription);
+      expect(first).toMatchObject({ ok: false, error: { code: 'queued', retry: 'hourly', httpStatus: 429 } });
+      const rescan = await scan(ctx.app.handlers, ctx.prescription);
+      expect(rescan, 'a second scan during the wait sends nothing').toMatchObject({ ok: false, error: { retry: 'hourly' } });
+      expect(count(ctx, '$accept')).toBe(1);
+      await expectQueuedForAnHourThenResume(ctx, 'accept', () => count(ctx, '$accept') + count(ctx, 'GET'));
+      expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$accept')).toEqual([429, 200]);
+      await expectSecretWorks(ctx);
+    },
+  },
+  {
+    fault: 'delay > timeout',
+    arm: { delayMs: SLOW_MS, phase: 'before-commit' },
+    asserts: 'timeout → GET ?ac (412) → one new $accept claims it; the late first $accept gets 409 — claimed once',
+    run: async (ctx) => {
+      const outcome = await scan(ctx.app.handlers, ctx.prescription);
+      expect(outcome).toMatchObject({ ok: true, outcome: 'accepted' });
+      await ctx.sim.requests.waitForCount(ctx.prescription.taskId, '$accept', 2);
+      // Finishing order: the app's second $accept, then the slow first one, which finds the Task taken.
+      expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$accept')).toEqual([200, 409]);
+      expect((await operationsOf(ctx))[0]).toMatchObject({ operation: 'accept', state: 'done' });
+      await expectSecretWorks(ctx);
+    },
+  },
+  {
+    fault: 'commit-then-drop',
+    arm: { phase: 'after-commit', drop: true },
+    asserts: 'answer lost → GET ?ac 200 stores the Secret; no second $accept',
+    run: async (ctx) => {
+      const outcome = await scan(ctx.app.handlers, ctx.prescription);
+      expect(outcome).toMatchObject({ ok: true, outcome: 'accepted' });
+      expect(count(ctx, '$accept')).toBe(1);
+      expect(count(ctx, 'GET')).toBe(1);
+      expect((await operationsOf(ctx))[0]).toMatchObject({ operation: 'accept', state: 'done', message: expect.stringContaining('bereits zugeordnet') });
+      await expectSecretWorks(ctx);
+    },
+  },
+];
+
+// ------------------------------------------------------------------------------------------------
+// $dispense (submit): retried with backoff on 500/503/timeouts (A_25460); a lost answer → GET ?secret
+// ------------------------------------------------------------------------------------------------
+
+const submit = (ctx: CellContext) =>
+  ctx.app.handlers['erx:submitDispense']({ prescriptionId: prescriptionIdOf(ctx.prescription.taskId), entries: ctx.list });
+
+const dispenseRetried =
+  (status: number): Cell['run'] =>
+  async (ctx) => {
+    const sent = await submit(ctx);
+    expect(sent).toMatchObject({ outcome: 'sent', status: 'dispensed' });
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$dispense')).toEqual([status, status, 204]);
+    // „wird erneut versucht“ was shown for each failed attempt (issue 6 item 2).
+    expect(retryEvents().map((p) => [p.operation, p.attempt])).toEqual([
+      ['dispense', 1],
+      ['dispense', 2],
+    ]);
+    expect(events).toContainEqual({ type: 'retry-ended', prescriptionId: ctx.prescription.taskId });
+  };
+
+const dispenseCells: Cell[] = [
+  {
+    fault: '500',
+    arm: { status: 500, count: 2 },
+    asserts: 'retried with backoff: 500, 500, 204; progress reported',
+    run: dispenseRetried(500),
+  },
+  {
+    fault: '503',
+    arm: { status: 503, count: 2 },
+    asserts: 'retried with backoff: 503, 503, 204; progress reported',
+    run: dispenseRetried(503),
+  },
+  {
+    fault: '429',
+    arm: { status: 429, count: 1 },
+    asserts: 'not retried; queued for an hour with the draft kept; after the hour the same list is sent once',
+    run: async (ctx) => {
+      const error = await appErrorOf(submit(ctx));
+      expect(error).toMatchObject({ code: 'queued', retry: 'hourly', httpStatus: 429 });
+      const waiting = await caseOf(ctx);
+      expect(waiting.status).toBe('accepted');
+      expect(waiting.draft, 'the draft is not lost').toEqual(ctx.list);
+      expect(count(ctx, '$dispense')).toBe(1);
+      await expectQueuedForAnHourThenResume(ctx, 'dispense', () => count(ctx, '$dispense'));
+      expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$dispense')).toEqual([429, 204]);
+      expect((await caseOf(ctx)).status).toBe('dispensed');
+    },
+  },
+  {
+    fault: 'delay > timeout',
+    arm: { delayMs: SLOW_MS, phase: 'before-commit' },
+    asserts: 'timeout → retried at once (204); the late first call stores the same list again — still one list',
+    run: async (ctx) => {
+      const sent = await submit(ctx);
+      expect(sent).toMatchObject({ outcome: 'sent', status: 'dispensed' });
+      expect(retryEvents()[0]).toMatchObject({ operation: 'dispense', attempt: 1 });
+      await ctx.sim.requests.waitForCount(ctx.prescription.taskId, '$dispense', 2);
+      // A_26482: every $dispense replaces the whole list, so the late repeat cannot add entries.
+      expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$dispense')).toEqual([204, 204]);
+    },
+  },
+  {
+    fault: 'commit-then-drop',
+    arm: { phase: 'after-commit', drop: true },
+    asserts: 'answer lost → GET ?secret shows it arrived → confirmed without sending again',
+    run: async (ctx) => {
+      const sent = await submit(ctx);
+      expect(sent.status).toBe('dispensed');
+      expect(count(ctx, '$dispense'), 'the list is not sent a second time').toBe(1);
+      expect(count(ctx, 'GET')).toBe(1);
+      expect(sent.submissions.map((s) => s.state)).toEqual(['confirmed']);
+    },
+  },
+];
+
+// ------------------------------------------------------------------------------------------------
+// $close: never retried blindly; a lost answer is reconciled with GET ?secret (spec §3.6)
+// ------------------------------------------------------------------------------------------------
+
+const close = (ctx: CellContext) => ctx.app.handlers['erx:closeCase']({ prescriptionId: prescriptionIdOf(ctx.prescription.taskId) });
+
+const closeRefusedThenClosedAgain =
+  (status: number): Cell['run'] =>
+  async (ctx) => {
+    const error = await appErrorOf(close(ctx));
+    expect(error).toMatchObject({ httpStatus: status });
+    expect(count(ctx, '$close'), '$close is not retried automatically').toBe(1);
+    const open = await caseOf(ctx);
+    expect(open).toMatchObject({ status: 'dispensed', readOnly: false, receipt: null });
+    expect(open.draft, 'the draft is not lost').toEqual(ctx.list);
+    // The state after the failure is already consistent (Task still in-progress, nothing owed).
+    await expectConsistent(ctx.app.view, ctx.sim.fd, ctx.prescription);
+
+    const closed = await close(ctx);
+    expect(closed).toMatchObject({ status: 'closed', readOnly: true });
+    expect(count(ctx, '$close')).toBe(2);
+  };
+
+const closeCells: Cell[] = [
+  {
+    fault: '500',
+    arm: { status: 500, count: 1 },
+    asserts: 'error shown, not retried, case and draft unchanged; closing again stores the receipt',
+    run: closeRefusedThenClosedAgain(500),
+  },
+  {
+    fault: '503',
+    arm: { status: 503, count: 1 },
+    asserts: 'error shown, not retried, case and draft unchanged; closing again stores the receipt',
+    run: closeRefusedThenClosedAgain(503),
+  },
+  {
+    fault: '429',
+    arm: { status: 429, count: 1 },
+    asserts: 'queued for an hour; after the hour $close once more → receipt',
+    run: async (ctx) => {
+      const error = await appErrorOf(close(ctx));
+      expect(error).toMatchObject({ code: 'queued', retry: 'hourly', httpStatus: 429 });
+      expect((await caseOf(ctx)).status).toBe('dispensed');
+      await expectQueuedForAnHourThenResume(ctx, 'close', () => count(ctx, '$close'));
+      expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$close')).toEqual([429, 200]);
+    },
+  },
+  {
+    fault: 'delay > timeout',
+    arm: { delayMs: SLOW_MS, phase: 'before-commit' },
+    asserts: 'timeout → GET ?secret (still in-progress) → $close once more → receipt; the late first $close is refused',
+    run: async (ctx) => {
+      const closed = await close(ctx);
+      expect(closed).toMatchObject({ status: 'closed' });
+      await ctx.sim.requests.waitForCount(ctx.prescription.taskId, '$close', 2);
+      const statuses = ctx.sim.requests.statuses(ctx.prescription.taskId, '$close');
+      expect(statuses[0]).toBe(200);
+      expect(statuses.filter((s) => s === 200), 'closed exactly once').toHaveLength(1);
+    },
+  },
+  {
+    fault: 'commit-then-drop',
+    arm: { phase: 'after-commit', drop: true },
+    asserts: 'answer lost → GET ?secret: completed → the receipt from that answer is stored; no second $close',
+    run: async (ctx) => {
+      const closed = await close(ctx);
+      expect(closed).toMatchObject({ status: 'closed', readOnly: true });
+      expect(count(ctx, '$close')).toBe(1);
+      expect((await operationsOf(ctx))[0]).toMatchObject({ operation: 'close', state: 'done' });
+    },
+  },
+];
+
+// ------------------------------------------------------------------------------------------------
+// the matrix
+// ------------------------------------------------------------------------------------------------
+
+type Prepare = (app: TestApp, sim: TestSimulator, lot: string) => Promise<Omit<CellContext, 'app' | 'sim'>>;
+
+const prepareAccept: Prepare = async (_app, s) => ({ prescription: await s.fd.createPrescription(), list: [] });
+const prepareDispense: Prepare = (a, s, lot) => acceptedPrescription(a, s.fd, lot);
+const prepareClose: Prepare = async (a, s, lot) => {
+  const ready = await acceptedPrescription(a, s.fd, lot);
+  const sent = await a.handlers['erx:submitDispense']({ prescriptionId: prescriptionIdOf(ready.prescription.taskId), entries: ready.list });
+  expect(sent.status).toBe('dispensed');
+  return ready;
+};
+
+const rows: { operation: 'accept' | 'dispense' | 'close'; label: string; prepare: Prepare; cells: Cell[] }[] = [
+  { operation: 'accept', label: '$accept (scan)', prepare: prepareAccept, cells: acceptCells },
+  { operation: 'dispense', label: '$dispense (submit)', prepare: prepareDispense, cells: dispenseCells },
+  { operation: 'close', label: '$close', prepare: prepareClose, cells: closeCells },
+];
+
+describe.each(rows)('fault matrix: $label', ({ operation, prepare, cells }) => {
+  it.each(cells)('$fault → $asserts', { timeout: CELL_BUDGET_MS + 1000 }, async (cell) => {
+    const a = await openApp();
+    const lot = `FM-${operation.slice(0, 3).toUpperCase()}-${cell.fault.replace(/[^0-9a-z]/gi, '').slice(0, 6)}`;
+    const ctx: CellContext = { app: a, sim, ...(await prepare(a, sim, lot)) };
+    events.length = 0;
+    await sim.fd.armFault({ operation, ...cell.arm });
+
+    await cell.run(ctx);
+
+    expect(await sim.fd.armedFaults(), 'the armed fault fired').toEqual([]);
+    const end = await expectConsistent(a.view, sim.fd, ctx.prescription);
+    if (operation === 'close') {
+      expect(end.taskStatus).toBe('completed');
+      expect(end.detail.receipt).not.toBeNull();
+    } else {
+      expect(end.detail.status).toBe('dispensed');
+      expect(end.stored).toHaveLength(end.detail.confirmedEntries!.length);
+    }
+    expect(Date.now() - startedAt, 'real time of the cell').toBeLessThan(CELL_BUDGET_MS);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// reads: retried with backoff (A_25460), including the reconciliation's own GET
+// ------------------------------------------------------------------------------------------------
+
+describe('fault matrix: reads', () => {
+  it('GET ?secret („Quittung erneut abrufen“) answered 503 twice → retried, the receipt is stored', { timeout: CELL_BUDGET_MS + 1000 }, async () => {
+    const a = await openApp();
+    const ready = await prepareClose(a, sim, 'FM-READ-1');
+    const id = prescriptionIdOf(ready.prescription.taskId);
+    await a.handlers['erx:closeCase']({ prescriptionId: id });
+    const before = sim.requests.count(id, 'GET');
+    await sim.fd.armFault({ operation: 'getBySecret', status: 503, count: 2 });
+
+    const refetched = await a.handlers['erx:refetchReceipt']({ prescriptionId: id });
+    expect(refetched.receipt).not.toBeNull();
+    expect(sim.requests.statuses(id, 'GET').slice(before)).toEqual([503, 503, 200]);
+    expect(retryEvents().map((p) => p.operation)).toEqual(['getBySecret', 'getBySecret']);
+    await expectConsistent(a.view, sim.fd, ready.prescription);
+    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
+  });
+
+  it('the reconciliation read after a lost $dispense answer is itself retried (GET ?secret 503 once)', { timeout: CELL_BUDGET_MS + 1000 }, async () => {
+    const a = await openApp();
+    const ready = await prepareDispense(a, sim, 'FM-READ-2');
+    const id = prescriptionIdOf(ready.prescription.taskId);
+    await sim.fd.armFault({ operation: 'dispense', phase: 'after-commit', drop: true });
+    await sim.fd.armFault({ operation: 'getBySecret', status: 503, count: 1 });
+
+    const sent = await a.handlers['erx:submitDispense']({ prescriptionId: id, entries: ready.list });
+    expect(sent.status).toBe('dispensed');
+    expect(sim.requests.count(id, '$dispense')).toBe(1);
+    expect(sim.requests.statuses(id, 'GET')).toEqual([503, 200]);
+    await expectConsistent(a.view, sim.fd, ready.prescription);
+  });
+
+  it('FAST_NETWORK is what the app runs with (the cells above depend on millisecond timeouts)', async () => {
+    const a = await openApp();
+    expect((await a.handlers['erx:getAppInfo']({})).network).toEqual({
+      requestTimeoutMs: FAST_NETWORK.requestTimeoutMs,
+      retryBaseMs: FAST_NETWORK.retryBaseMs,
+      maxAttempts: FAST_NETWORK.maxAttempts,
+    });
+  });
+});
