@@ -25,6 +25,7 @@ import { SimulatorClock } from './services/simulator-clock';
 import { WorkflowService } from './services/workflow';
 import { startSimulatorServer } from './simulator/server';
 import { openDataProtection, type SafeStorageLike } from './store/data-protection';
+import { assertDataKeyNotLost } from './store/key-loss';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore, type Store } from './store/store';
 
@@ -86,9 +87,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // Training mode (every backend so far is a simulator): the app follows the simulator's clock.
     const clock = new SimulatorClock(baseNow, transport);
     await clock.sync();
+    const dbFile = join(options.dataDir, 'erx.db');
+    assertDataKeyNotLost({ dataDir: options.dataDir, dbFile, nativeBinding: options.sqliteNativeBinding });
     const protection = openDataProtection({ dataDir: options.dataDir, safeStorage: options.safeStorage });
     const store: Store = openStore({
-      file: join(options.dataDir, 'erx.db'),
+      file: dbFile,
       cipher: protection.cipher,
       hmacKey: loadOrCreateKey(join(options.dataDir, 'store.key')),
       now: () => clock.now(),
