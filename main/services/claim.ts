@@ -78,9 +78,24 @@ async function acceptAgain(kit: WorkflowKit, request: ClaimRequest, opId: number
     const error = kit.appErrorOf(e);
     kit.audit('accept', id, staff, error.retry === 'reconcile' ? 'unknown' : 'failed', error.httpStatus);
     if (error.retry === 'reconcile' || mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    // The first, slow $accept landed meanwhile: the Task is ours after all — GET ?ac once more for the Secret.
+    if (isAcceptedByCaller(error)) return readBackOwnClaim(kit, request, opId);
     return giveUp(kit, opId, id, error);
   }
   return storeAccepted(kit, request, bundle, 'accept', opId, 'Rezept abgerufen: Der erste Abruf war nicht beim E-Rezept-Fachdienst angekommen und wurde wiederholt.');
+}
+
+async function readBackOwnClaim(kit: WorkflowKit, request: ClaimRequest, opId: number): Promise<ScanOutcome> {
+  const { prescriptionId: id, accessCode, staff } = request;
+  try {
+    const bundle = await kit.deps.fachdienst.getByAccessCode(id, accessCode);
+    return storeAccepted(kit, request, bundle, 'recover', opId, 'Rezept abgerufen: Der erste, verspätete Abruf war doch beim E-Rezept-Fachdienst angekommen.');
+  } catch (e) {
+    const error = kit.appErrorOf(e);
+    kit.audit('reconcile-accept', id, staff, error.system === 'network' ? 'unknown' : 'failed', error.httpStatus);
+    if (mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    return giveUp(kit, opId, id, error);
+  }
 }
 
 function giveUp(kit: WorkflowKit, opId: number, id: PrescriptionId, error: AppError): ScanOutcome {

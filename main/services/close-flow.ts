@@ -70,6 +70,13 @@ export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAga
       kit.changed(id);
       throw owe(kit, opId, 'close', error);
     }
+    if (error.httpStatus === 403) {
+      // „Task has to be in progress, but is: completed“: an earlier $close (slow, or its answer lost) completed
+      // it. GET ?secret holds the receipt — store it instead of leaving the case stuck (spec §3.6).
+      const submission = store.submissions.latest(id, { operation: 'close', state: 'pending' });
+      const state = submission ? await reconcileClose(kit, record, secret, submission, staff) : 'unknown';
+      if (state === 'closed') return kit.detail(id);
+    }
     store.transaction(() => {
       store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
       kit.audit('close', id, staff, 'failed', error.httpStatus);

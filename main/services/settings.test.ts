@@ -43,4 +43,19 @@ describe('SettingsService', () => {
     store.settings.set('staffList', [{ kuerzel: 'XY', name: 'Xaver Y' }]);
     expect(settings.getAppInfo()).toMatchObject({ pharmacy: { name: 'Löwen-Apotheke' }, staffList: [{ kuerzel: 'XY' }] });
   });
+
+  it('selectBackend: refuses the TI (not yet available), keeps the running backend, names the start option for the other', () => {
+    try {
+      settings.selectBackend('ti');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as AppFailure).appError).toMatchObject({
+        code: 'not-available',
+        message: 'TI-Anbindung noch nicht verfügbar. Die App bleibt im Trainingsmodus; es wird nichts an die echte Telematikinfrastruktur gesendet.',
+      });
+    }
+    expect(settings.selectBackend('embedded')).toEqual(settings.getAppInfo());
+    expect(() => settings.selectBackend('simulator')).toThrow(/beim Start gewählt.*--fachdienst URL/);
+    expect(settings.getAppInfo()).toMatchObject({ backend: 'embedded', training: true });
+  });
 });

@@ -12,6 +12,7 @@ import {
 } from '../../shared/ipc/contract';
 import { failure } from '../errors';
 import type { SettingsRepository } from '../store/settings';
+import { tiNotAvailable, trainingBackendAtStart } from '../training/backend-policy';
 import type { Clock } from './clock';
 
 export interface PharmacyIdentity {
@@ -93,6 +94,18 @@ export class SettingsService {
       dataProtection: this.options.dataProtection,
       network: (({ requestTimeoutMs, retryBaseMs, maxAttempts }) => ({ requestTimeoutMs, retryBaseMs, maxAttempts }))(this.network()),
     };
+  }
+
+  /**
+   * The confirmed choice of a backend (issue 7 item 1; `confirmed: true` is enforced by the contract): `ti` is
+   * refused until the TI backend exists — the app stays in training mode; the running backend is kept as is; the
+   * other training backend is chosen at start (embedded, or `--fachdienst URL`), never while cases are open.
+   */
+  selectBackend(backend: BackendKind): AppInfo {
+    const at = this.options.clock.now();
+    if (backend === 'ti') throw tiNotAvailable(at);
+    if (backend === this.options.backend.kind) return this.getAppInfo();
+    throw trainingBackendAtStart(backend, at);
   }
 
   /** Defaults, then what is stored (a settings screen may write it), then the command line's overrides. */

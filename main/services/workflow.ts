@@ -290,8 +290,10 @@ export class WorkflowService {
   private async runDue(): Promise<PendingOperation[]> {
     const adopted = adoptOrphanSubmissions(this.kit);
     if (adopted > 0) this.kit.pendingChanged();
-    const due = this.deps.store.pendingOperations.pending().filter((op) => isDue(op, this.kit.now()));
-    if (due.length > 0) await this.deps.syncClock?.();
+    const owed = this.deps.store.pendingOperations.pending();
+    // The clock first: in training a trainer may have moved the simulator an hour ahead (429 wait over).
+    if (owed.length > 0) await this.deps.syncClock?.();
+    const due = owed.filter((op) => isDue(op, this.kit.now()));
     for (const op of due) {
       await this.lock.run(op.prescriptionId, async () => {
         // Re-read inside the lock: the pharmacist may have settled it meanwhile.

@@ -15,7 +15,7 @@ import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { AppEvent, RetryProgress } from '../../shared/ipc/contract';
 import { RATE_LIMIT_WAIT_MS } from '../../main/services/owed-operations';
 import { expectConsistent, prescriptionIdOf } from './support/consistency';
-import type { CreatedPrescription, FaultSpec } from './support/fachdienst-side';
+import { dispensedItems, sortedItems, type CreatedPrescription, type FaultSpec } from './support/fachdienst-side';
 import {
   acceptedPrescription,
   appErrorOf,
@@ -80,7 +80,8 @@ interface Cell {
   run(ctx: CellContext): Promise<void>;
 }
 
-/** Owed operations of one prescription, newest first. */
+
+/** Owed operations of one prescription: pending ones first, then the finished ones, newest first. */
 async function operationsOf(ctx: CellContext) {
   return (await ctx.app.handlers['erx:listPendingOperations']({})).filter((op) => op.prescriptionId === ctx.prescription.taskId);
 }
@@ -124,7 +125,8 @@ const acceptRefusedThenScannedAgain =
     expect(first).toMatchObject({ ok: false, error: { httpStatus: status } });
     expect(count(ctx, '$accept'), '$accept is not retried automatically').toBe(1);
     expect((await ctx.app.handlers['erx:listCases']({})).map((c) => c.prescriptionId)).not.toContain(ctx.prescription.taskId);
-    expect((await operationsOf(ctx))[0]).toMatchObject({ operation: 'accept', state: 'failed' });
+    // A plain refusal leaves nothing owed (and no trace in the pending list): the Fachdienst did not act.
+    expect(await operationsOf(ctx)).toEqual([]);
 
     const again = await scan(ctx.app.handlers, ctx.prescription);
     expect(again).toMatchObject({ ok: true, outcome: 'accepted' });
@@ -148,6 +150,7 @@ const acceptCells: Cell[] = [
   {
     fault: '429',
     arm: { status: 429, count: 1 },
+    // resume syncs the app clock with the simulator first, so the hour moved there counts
     asserts: 'queued for an hour (a new scan does not ask early); after the hour GET ?ac 412 → one new $accept',
     run: async (ctx) => {
       const first = await scan(ctx.app.handlers, ctx.prescription);
@@ -226,6 +229,7 @@ const dispenseCells: Cell[] = [
   {
     fault: '429',
     arm: { status: 429, count: 1 },
+    // resume syncs the app clock with the simulator first, so the hour moved there counts
     asserts: 'not retried; queued for an hour with the draft kept; after the hour the same list is sent once',
     run: async (ctx) => {
       const error = await appErrorOf(submit(ctx));
@@ -305,6 +309,7 @@ const closeCells: Cell[] = [
   {
     fault: '429',
     arm: { status: 429, count: 1 },
+    // resume syncs the app clock with the simulator first, so the hour moved there counts
     asserts: 'queued for an hour; after the hour $close once more → receipt',
     run: async (ctx) => {
       const error = await appErrorOf(close(ctx));
@@ -362,7 +367,7 @@ const rows: { operation: 'accept' | 'dispense' | 'close'; label: string; prepare
 ];
 
 describe.each(rows)('fault matrix: $label', ({ operation, prepare, cells }) => {
-  it.each(cells)('$fault → $asserts', { timeout: CELL_BUDGET_MS + 1000 }, async (cell) => {
+  const runCell = async (cell: Cell): Promise<void> => {
     const a = await openApp();
     const lot = `FM-${operation.slice(0, 3).toUpperCase()}-${cell.fault.replace(/[^0-9a-z]/gi, '').slice(0, 6)}`;
     const ctx: CellContext = { app: a, sim, ...(await prepare(a, sim, lot)) };
@@ -378,10 +383,15 @@ describe.each(rows)('fault matrix: $label', ({ operation, prepare, cells }) => {
       expect(end.detail.receipt).not.toBeNull();
     } else {
       expect(end.detail.status).toBe('dispensed');
-      expect(end.stored).toHaveLength(end.detail.confirmedEntries!.length);
+    }
+    if (operation !== 'accept') {
+      // Exactly the list the pharmacist sent — once, whatever was repeated on the way (A_26482).
+      expect(sortedItems(end.stored)).toEqual(sortedItems(dispensedItems(ctx.list)));
     }
     expect(Date.now() - startedAt, 'real time of the cell').toBeLessThan(CELL_BUDGET_MS);
-  });
+  };
+  const options = { timeout: CELL_BUDGET_MS + 1000 };
+  it.each(cells)('$fault → $asserts', options, runCell);
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -426,5 +436,69 @@ describe('fault matrix: reads', () => {
       retryBaseMs: FAST_NETWORK.retryBaseMs,
       maxAttempts: FAST_NETWORK.maxAttempts,
     });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// the slow first call lands after the reconciliation read but before the repeated call
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * Timeline (T = request timeout 1000 ms): the first call waits 1650 ms and then commits; the app gives up at
+ * T and reconciles — its GET is held 300 ms (evaluated at ~1300: not yet done) — then repeats the call, which
+ * is held 700 ms (evaluated at ~2000, after the first committed, and answered before its own timeout at
+ * ~2300). The Fachdienst has done what the app asked, but the repeat is refused because of it.
+ */
+const OVERTAKING_NETWORK = { ...FAST_NETWORK, requestTimeoutMs: 1000 };
+const OVERTAKE = { firstDelayMs: 1650, readDelayMs: 300, repeatDelayMs: 700 };
+
+describe('fault matrix: the late first call overtakes the reconciliation', () => {
+  const options = { timeout: CELL_BUDGET_MS + 1000 };
+
+  async function openSlowApp(): Promise<TestApp> {
+    app = await startTestApp(sim.handle.url, OVERTAKING_NETWORK);
+    return app;
+  }
+
+  // The slow first $accept lands after GET ?ac said 412: the repeat's 409 „processed by requesting institution“
+  // says the Task is ours after all — the app reads the Secret back (claim.ts readBackOwnClaim).
+  it('$accept: the repeat answers 409 "processed by requesting institution" → the app still ends with the case', options, async () => {
+    const a = await openSlowApp();
+    const prescription = await sim.fd.createPrescription();
+    await sim.fd.armFault({ operation: 'accept', delayMs: OVERTAKE.firstDelayMs });
+    await sim.fd.armFault({ operation: 'getByAc', delayMs: OVERTAKE.readDelayMs });
+    await sim.fd.armFault({ operation: 'accept', delayMs: OVERTAKE.repeatDelayMs });
+
+    await scan(a.handlers, prescription);
+    await sim.requests.waitForCount(prescription.taskId, '$accept', 2);
+    expect(sim.requests.statuses(prescription.taskId, '$accept')).toEqual([200, 409]);
+    await a.handlers['erx:resumePendingOperations']({});
+
+    expect(await sim.fd.taskStatus(prescription)).toBe('in-progress');
+    await expectConsistent(a.view, sim.fd, prescription);
+    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
+  });
+
+  // The slow first $close completes the Task after GET ?secret said in-progress: the repeat's 403 is reconciled
+  // once more and the receipt stored (close-flow.ts), so the case cannot get stuck.
+  it('$close: the repeat answers 403 (already completed) → the app still ends closed with the receipt', options, async () => {
+    const a = await openSlowApp();
+    const ready = await prepareClose(a, sim, 'FM-RACE-CL');
+    const id = prescriptionIdOf(ready.prescription.taskId);
+    await sim.fd.armFault({ operation: 'close', delayMs: OVERTAKE.firstDelayMs });
+    await sim.fd.armFault({ operation: 'getBySecret', delayMs: OVERTAKE.readDelayMs });
+    await sim.fd.armFault({ operation: 'close', delayMs: OVERTAKE.repeatDelayMs });
+
+    await a.handlers['erx:closeCase']({ prescriptionId: id }).catch(() => undefined);
+    await sim.requests.waitForCount(id, '$close', 2);
+    expect(sim.requests.statuses(id, '$close')).toEqual([200, 403]);
+    expect(await sim.fd.taskStatus(ready.prescription)).toBe('completed');
+    // What the pharmacist would do next: resume, then „Abschließen“ once more.
+    await a.handlers['erx:resumePendingOperations']({});
+    await a.handlers['erx:closeCase']({ prescriptionId: id }).catch(() => undefined);
+
+    const end = await expectConsistent(a.view, sim.fd, ready.prescription);
+    expect(end.detail.status).toBe('closed');
+    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
   });
 });
