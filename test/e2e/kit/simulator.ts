@@ -36,6 +36,16 @@ export interface FaultRequest {
   delayMs?: number;
 }
 
+/** A fault as `GET /_sim/faults` lists it. */
+export interface ArmedFault {
+  operation: FaultRequest['operation'];
+  remaining: number;
+  status?: number;
+  delayMs: number;
+  phase: 'before-commit' | 'after-commit';
+  drop: boolean;
+}
+
 export class SimulatorHandle {
   constructor(readonly url: string) {}
 
@@ -105,8 +115,44 @@ export class SimulatorHandle {
     return this.post('/_sim/clock', change, 200);
   }
 
+  /** The simulator's "now" (`GET /_sim/clock`) — in training also the app's. */
+  async now(): Promise<Date> {
+    const response = await fetch(`${this.url}/_sim/clock`);
+    if (!response.ok) throw new Error(`/_sim/clock → ${response.status}`);
+    return new Date(((await response.json()) as { now: string }).now);
+  }
+
   /** The next `count` calls of `operation` fail (docs/simulator.md, „Faults“). */
   async fault(fault: FaultRequest): Promise<void> {
     await this.post('/_sim/faults', fault, 201);
+  }
+
+  /** The faults still armed (`GET /_sim/faults`): `remaining` counts down with every call they hit. */
+  async armedFaults(): Promise<ArmedFault[]> {
+    const response = await fetch(`${this.url}/_sim/faults`);
+    if (!response.ok) throw new Error(`/_sim/faults → ${response.status}`);
+    return ((await response.json()) as { faults: ArmedFault[] }).faults;
+  }
+
+  /** Disarms every fault (`DELETE /_sim/faults`). */
+  async clearFaults(): Promise<void> {
+    const response = await fetch(`${this.url}/_sim/faults`, { method: 'DELETE' });
+    if (!response.ok) throw new Error(`DELETE /_sim/faults → ${response.status}`);
+  }
+
+  /**
+   * The Task as the pharmacy that holds it reads it with the AccessCode (`GET /Task/{id}?ac=`, spec §3.3): 200
+   * only while it is in progress or completed and owned by `telematikId`, with its Secret. For tests that must
+   * know the Secret (e.g. to prove it is not stored in the clear); `undefined` when the Fachdienst says no.
+   */
+  async secretOf(taskId: string, accessCode: string, telematikId: string): Promise<string | undefined> {
+    const token = await this.accessToken({ professionOID: '1.2.276.0.76.4.54', telematikId });
+    const response = await fetch(`${this.url}/Task/${taskId}?ac=${accessCode}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
+    });
+    if (!response.ok) return undefined;
+    const bundle = (await response.json()) as { entry?: { resource: { resourceType?: string; identifier?: { system?: string; value?: string }[] } }[] };
+    const task = bundle.entry?.map((e) => e.resource).find((r) => r.resourceType === 'Task');
+    return task?.identifier?.find((i) => i.system?.endsWith('GEM_ERP_NS_Secret'))?.value;
   }
 }
