@@ -28,11 +28,22 @@ import { openDataProtection, type SafeStorageLike } from './store/data-protectio
 import { assertDataKeyNotLost } from './store/key-loss';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore, type Store } from './store/store';
+import { assertTrainingFachdienstUrl, isTrainingBackend, TI_NOT_AVAILABLE_MESSAGE } from './training/backend-policy';
+import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
+import { SimulatorControl } from './training/simulator-control';
+import { TrainerService } from './training/trainer-service';
+
+export { storeDirOf } from './training/data-layout';
 
 /** Reading calls (inbox, case view) re-read the simulator clock at most this often (training mode). */
 const READING_CLOCK_SYNC_MS = 1000;
 /** How often owed operations are checked for a 429 wait that has run out. */
 const DUE_CHECK_MS = 30_000;
+/**
+ * Loading a scenario creates and signs all its prescriptions in one request; the trainer's control calls get at
+ * least this long, whatever short timeout tests and demos set for the Fachdienst calls.
+ */
+const CONTROL_TIMEOUT_MIN_MS = 60_000;
 
 /** The connection probe: one cheap read (CapabilityStatement); a server error counts as no way through. */
 async function probeFachdienst(transport: Transport): Promise<void> {
@@ -54,6 +65,16 @@ export interface CoreOptions {
   safeStorage?: SafeStorageLike;
   /** better-sqlite3 built for Electron's ABI (stack notes); absent = the Node build */
   sqliteNativeBinding?: string;
+  /**
+   * The backend asked for on the command line (`--backend`); absent = by `fachdienstUrl`. `ti` is refused until
+   * the TI backend exists (issue 7 item 1): the start fails with „TI-Anbindung noch nicht verfügbar …“.
+   */
+  backend?: BackendKind;
+  /**
+   * Deterministic runs of the embedded simulator (issue 7 item 5, docs/simulator.md "Deterministic runs"): ids and
+   * fictional data from `seed`, its base clock standing still at `fixedTime` (`/_sim/clock` still moves it).
+   */
+  simulator?: { seed?: number; fixedTime?: Date };
 }
 
 export interface Core {
@@ -68,7 +89,13 @@ export interface Core {
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
+  checkBackendChoice(options);
+  // Training mode = any backend but the TI (architecture §2); its data lives under <data dir>/training/ (issue 7).
+  const training = isTrainingBackend(options.fachdienstUrl !== undefined ? 'simulator' : 'embedded');
+  const storeDir = storeDirOf(options.dataDir, training);
   mkdirSync(options.dataDir, { recursive: true });
+  if (training) moveLegacyDataIntoTraining(options.dataDir);
+  mkdirSync(storeDir, { recursive: true, mode: 0o700 });
   const baseNow = options.now ?? ((): Date => new Date());
   const cleanups: Array<() => void | Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
@@ -76,7 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   try {
-    const backend = await startBackend(options, baseNow, cleanups);
+    const backend = await startBackend(options, storeDir, baseNow, cleanups);
     // Settings live in the store, which needs the clock; until they exist the defaults and overrides apply.
     let network = (): NetworkSettings => ({ ...DEFAULT_NETWORK_SETTINGS, ...options.network });
     // The monitor needs the workflow (pending count), the workflow needs the transport: filled in below.
@@ -87,13 +114,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // Training mode (every backend so far is a simulator): the app follows the simulator's clock.
     const clock = new SimulatorClock(baseNow, transport);
     await clock.sync();
-    const dbFile = join(options.dataDir, 'erx.db');
-    assertDataKeyNotLost({ dataDir: options.dataDir, dbFile, nativeBinding: options.sqliteNativeBinding });
-    const protection = openDataProtection({ dataDir: options.dataDir, safeStorage: options.safeStorage });
+    const dbFile = join(storeDir, 'erx.db');
+    assertDataKeyNotLost({ dataDir: storeDir, dbFile, nativeBinding: options.sqliteNativeBinding });
+    const protection = openDataProtection({ dataDir: storeDir, safeStorage: options.safeStorage });
     const store: Store = openStore({
       file: dbFile,
       cipher: protection.cipher,
-      hmacKey: loadOrCreateKey(join(options.dataDir, 'store.key')),
+      hmacKey: loadOrCreateKey(join(storeDir, 'store.key')),
       now: () => clock.now(),
       nativeBinding: options.sqliteNativeBinding,
     });
@@ -152,11 +179,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dueTimer.unref();
     cleanups.push(() => clearInterval(dueTimer));
 
-    const seed = options.seedDemoPrescriptions ?? backend.kind === 'embedded';
+    // The trainer's control calls: same simulator, not counted by the connection indicator, a longer timeout.
+    const controlTransport = new HttpTransport({
+      baseUrl: backend.url,
+      fetch: options.fetch,
+      timeoutMs: () => Math.max(network().requestTimeoutMs, CONTROL_TIMEOUT_MIN_MS),
+    });
+    const trainer = new TrainerService({
+      control: new SimulatorControl(controlTransport, () => clock.now()),
+      transport,
+      store,
+      events,
+      syncClock: () => clock.sync(),
+      now: baseNow,
+      pharmacy: () => settings.pharmacy(),
+      localKvnr: async (id) => store.cases.get(id)?.kvnr,
+    });
+
+    // A loaded scenario is the class's stage: demo prescriptions are not mixed into it after a restart.
+    const scenarioLoaded = trainer.currentScenario() !== null;
+    const seed = options.seedDemoPrescriptions ?? (backend.kind === 'embedded' && !scenarioLoaded);
     const seededTokens = seed ? await ensureDemoPrescriptions({ transport, fachdienst, settings: store.settings }) : [];
 
     return {
-      handlers: createHandlers({ settings, workflow, connection, fachdienst }),
+      handlers: createHandlers({ settings, workflow, connection, fachdienst, trainer }),
       events,
       backend,
       seededTokens,
@@ -173,15 +219,45 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
 async function startBackend(
   options: CoreOptions,
+  storeDir: string,
   now: () => Date,
   cleanups: Array<() => void | Promise<void>>,
 ): Promise<Core['backend']> {
   if (options.fachdienstUrl !== undefined) {
     return { kind: 'simulator', url: normalizeBaseUrl(options.fachdienstUrl) };
   }
-  const simulator = await startSimulatorServer({ port: 0, dataDir: join(options.dataDir, 'simulator'), now });
+  const fixedTime = options.simulator?.fixedTime;
+  const simulator = await startSimulatorServer({
+    port: 0,
+    dataDir: join(storeDir, 'simulator'),
+    // A fixed time stops only the simulator's base clock; the app follows it through the clock offset.
+    now: fixedTime ? () => new Date(fixedTime.getTime()) : now,
+    seed: options.simulator?.seed,
+  });
   cleanups.push(() => simulator.close());
   return { kind: 'embedded', url: normalizeBaseUrl(simulator.url) };
+}
+
+/**
+ * Refuses what this version cannot run, before anything is created: the `ti` backend (issue 7 item 1), a
+ * `--backend` that contradicts `--fachdienst`, deterministic options for an external simulator (it has its own
+ * `--seed`/`--fixed-time`), and an external Fachdienst that is not on this machine (training mode must not reach a
+ * real Fachdienst).
+ */
+function checkBackendChoice(options: CoreOptions): void {
+  if (options.backend === 'ti') throw new Error(TI_NOT_AVAILABLE_MESSAGE);
+  if (options.backend === 'simulator' && options.fachdienstUrl === undefined) {
+    throw new Error('Für den Betrieb mit einem externen Simulator fehlt dessen Adresse (--fachdienst URL).');
+  }
+  if (options.backend === 'embedded' && options.fachdienstUrl !== undefined) {
+    throw new Error('Der eingebaute Simulator und --fachdienst schließen sich aus.');
+  }
+  if (options.fachdienstUrl !== undefined) {
+    if (options.simulator?.seed !== undefined || options.simulator?.fixedTime !== undefined) {
+      throw new Error('--seed und --fixed-time gelten nur für den eingebauten Simulator; ein externer wird mit eigenen Optionen gestartet.');
+    }
+    assertTrainingFachdienstUrl(options.fachdienstUrl);
+  }
 }
 
 /** Only http(s) base URLs; always with a trailing slash so relative Fachdienst paths resolve below it. */

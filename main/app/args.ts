@@ -1,7 +1,11 @@
-/** Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL]` (issue 2 item 2). */
+/** Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL --backend KIND]` (issue 2 item 2). */
+import { TI_NOT_AVAILABLE_MESSAGE } from '../training/backend-policy';
+
 export interface AppArgs {
   dataDir?: string;
   fachdienstUrl?: string;
+  /** `--backend embedded|simulator` (checked against `--fachdienst`); `ti` never gets here */
+  backend?: 'embedded' | 'simulator';
 }
 
 export function parseAppArgs(argv: readonly string[]): AppArgs {
@@ -17,7 +21,22 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--fachdienst: unsupported URL ${value}`);
       args.fachdienstUrl = url.toString().replace(/\/$/, '');
       i++;
+    } else if (arg === '--backend' && value) {
+      // Issue 7 item 1: choosing the TI is an explicit action — on the command line the flag itself is that
+      // confirmed choice. Until the TI backend exists the app refuses to start (index.ts shows it, exit code 1).
+      if (value === 'ti') throw new Error(TI_NOT_AVAILABLE_MESSAGE);
+      if (value !== 'embedded' && value !== 'simulator') {
+        throw new Error(`--backend: „${value}“ gibt es nicht (embedded, simulator oder ti)`);
+      }
+      args.backend = value;
+      i++;
     }
+  }
+  if (args.backend === 'simulator' && args.fachdienstUrl === undefined) {
+    throw new Error('--backend simulator braucht die Adresse des Simulators (--fachdienst URL)');
+  }
+  if (args.backend === 'embedded' && args.fachdienstUrl !== undefined) {
+    throw new Error('--backend embedded und --fachdienst schließen sich aus');
   }
   return args;
 }

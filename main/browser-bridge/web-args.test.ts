@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWebArgs } from './web-args';
+import { coreOptionsOf, parseWebArgs, type WebArgs } from './web-args';
 
 const env = { homeDir: '/home/pta', cwd: '/opt/erx' };
 
@@ -53,5 +53,51 @@ describe('parseWebArgs', () => {
 
   it('recognises --help', () => {
     expect(parseWebArgs(['--port', '1', '--help'], env)).toEqual({ kind: 'help' });
+  });
+
+  it('--backend ti is passed on to the core, which refuses it at start (issue 7 item 1)', () => {
+    const parsed = parseWebArgs(['--backend', 'ti'], env);
+    expect(parsed).toMatchObject({ kind: 'run', args: { backend: 'ti' } });
+    expect(parsed.kind === 'run' && coreOptionsOf(parsed.args)).toMatchObject({ backend: 'ti' });
+    expect(parseWebArgs(['--backend=simulator', '--fachdienst', 'http://127.0.0.1:9000'], env)).toMatchObject({ args: { backend: 'simulator' } });
+    for (const argv of [['--backend', 'real'], ['--backend', 'simulator'], ['--backend', 'embedded', '--fachdienst', 'http://127.0.0.1:9000']]) {
+      expect(parseWebArgs(argv, env).kind, argv.join(' ')).toBe('error');
+    }
+  });
+
+  it('--seed and --fixed-time go to the embedded simulator (issue 7 item 5: deterministic runs)', () => {
+    const parsed = parseWebArgs(['--seed', '42', '--fixed-time=2026-10-05T09:00:00+02:00'], env);
+    expect(parsed).toMatchObject({ kind: 'run', args: { seed: 42, fixedTime: new Date('2026-10-05T07:00:00Z') } });
+    expect(parsed.kind === 'run' && coreOptionsOf(parsed.args)).toEqual({
+      dataDir: '/home/pta/.erx-counter/browser-mode',
+      fachdienstUrl: undefined,
+      network: {},
+      simulator: { seed: 42, fixedTime: new Date('2026-10-05T07:00:00Z') },
+    });
+    expect(parseWebArgs(['--seed', '0'], env)).toMatchObject({ args: { seed: 0 } });
+    expect(parseWebArgs(['--seed', '4294967295'], env)).toMatchObject({ args: { seed: 4294967295 } });
+  });
+
+  it('refuses a bad seed or time, and both with an external simulator (it has its own options)', () => {
+    const bad: string[][] = [
+      ['--seed', '-1'],
+      ['--seed', '4294967296'],
+      ['--seed', 'abc'],
+      ['--fixed-time', 'gestern'],
+      ['--fixed-time', '2026-10-05'],
+      ['--fixed-time', '2026-13-45T99:00:00Z'],
+      ['--seed', '1', '--fachdienst', 'http://127.0.0.1:9000'],
+      ['--fixed-time', '2026-10-05T09:00:00Z', '--fachdienst', 'http://127.0.0.1:9000'],
+    ];
+    for (const argv of bad) {
+      const parsed = parseWebArgs(argv, env);
+      expect(parsed.kind, argv.join(' ')).toBe('error');
+      if (parsed.kind === 'error') expect(parsed.message).toMatch(/--(seed|fixed-time)/);
+    }
+  });
+
+  it('without the new options the core gets exactly what it got before', () => {
+    const args: WebArgs = { port: 0, dataDir: '/d', fachdienstUrl: 'http://127.0.0.1:9000', rendererDir: '/r', network: { maxAttempts: 2 } };
+    expect(coreOptionsOf(args)).toStrictEqual({ dataDir: '/d', fachdienstUrl: 'http://127.0.0.1:9000', network: { maxAttempts: 2 } });
   });
 });

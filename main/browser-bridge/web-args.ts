@@ -3,6 +3,7 @@
  * Pure: the environment (home folder, working directory, ERX_RENDERER_DIR) is passed in.
  */
 import { isAbsolute, join, resolve } from 'node:path';
+import type { BackendKind } from '../../shared/ipc/contract';
 
 export const DEFAULT_WEB_PORT = 5180;
 
@@ -13,6 +14,12 @@ export interface WebArgs {
   rendererDir: string;
   /** timeouts and retry policy in milliseconds (tests, demos; issue 6 item 2) */
   network: Partial<Record<NetworkOption, number>>;
+  /** `--backend`: `ti` is passed on and refused by the core at start (issue 7 item 1, exit code 1) */
+  backend?: BackendKind;
+  /** `--seed`: deterministic ids and fictional data of the embedded simulator (issue 7 item 5) */
+  seed?: number;
+  /** `--fixed-time`: the embedded simulator's base clock stands still at this instant (issue 7 item 5) */
+  fixedTime?: Date;
 }
 
 /** Command-line names of the network settings (main/services/settings.ts NetworkSettings). */
@@ -42,6 +49,9 @@ export const WEB_USAGE = [
   '  --renderer DIR    gebaute Oberfläche (Standard $ERX_RENDERER_DIR oder ./out/renderer) / built renderer',
   '  --request-timeout-ms N, --retry-base-ms N, --retry-max-delay-ms N, --max-attempts N (1–10), --probe-interval-ms N',
   '                    Zeitlimits und Wiederholungen (Tests, Vorführungen) / timeouts and retry policy',
+  '  --backend KIND    embedded (Standard), simulator (mit --fachdienst) oder ti (noch nicht verfügbar) / backend',
+  '  --seed N          eingebauter Simulator: feste Ids und Testdaten (0–4294967295) / deterministic ids',
+  '  --fixed-time ISO  eingebauter Simulator: Uhr steht bei diesem Zeitpunkt, z. B. 2026-10-05T09:00:00+02:00 / fixed clock',
 ].join('\n');
 
 /**
@@ -50,7 +60,17 @@ export const WEB_USAGE = [
  */
 export const defaultWebDataDir = (homeDir: string): string => join(homeDir, '.erx-counter', 'browser-mode');
 
-const valueOptions = new Set(['--port', '--data', '--fachdienst', '--renderer', ...Object.keys(networkOptions)]);
+const valueOptions = new Set([
+  '--port',
+  '--data',
+  '--fachdienst',
+  '--renderer',
+  '--backend',
+  '--seed',
+  '--fixed-time',
+  ...Object.keys(networkOptions),
+]);
+const backendKinds: readonly BackendKind[] = ['embedded', 'simulator', 'ti'];
 
 /** `argv` without node and script, i.e. `process.argv.slice(2)`. Accepts `--opt value` and `--opt=value`. */
 export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): ParsedWebArgs {
@@ -114,7 +134,70 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
     network[key] = Number(text);
   }
 
-  return { kind: 'run', args: { port, dataDir, fachdienstUrl, rendererDir, network } };
+  const backendText = values.get('--backend');
+  const backend = backendKinds.find((kind) => kind === backendText);
+  if (backendText !== undefined && backend === undefined) {
+    return error(`--backend erwartet embedded, simulator oder ti / expects embedded, simulator or ti: ${backendText}`);
+  }
+  if (backend === 'simulator' && fachdienstUrl === undefined) {
+    return error('--backend simulator braucht --fachdienst URL / needs --fachdienst URL');
+  }
+  if (backend === 'embedded' && fachdienstUrl !== undefined) {
+    return error('--backend embedded und --fachdienst schließen sich aus / exclude each other');
+  }
+
+  const seedText = values.get('--seed');
+  if (seedText !== undefined && (!/^\d{1,10}$/.test(seedText) || Number(seedText) > 0xffff_ffff)) {
+    return error(`--seed erwartet eine ganze Zahl von 0 bis 4294967295 / expects an integer from 0 to 4294967295: ${seedText}`);
+  }
+  const fixedTimeText = values.get('--fixed-time');
+  const fixedTime = fixedTimeText === undefined ? undefined : new Date(fixedTimeText);
+  if (fixedTimeText !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(fixedTimeText) || Number.isNaN(fixedTime?.getTime()))) {
+    return error(`--fixed-time erwartet einen ISO-8601-Zeitpunkt wie 2026-10-05T09:00:00+02:00 / expects an ISO 8601 instant: ${fixedTimeText}`);
+  }
+  if ((seedText !== undefined || fixedTimeText !== undefined) && fachdienstUrl !== undefined) {
+    return error(
+      '--seed und --fixed-time gelten nur für den eingebauten Simulator — den externen mit eigenen Optionen starten / ' +
+        'only for the embedded simulator: start the external one with its own options',
+    );
+  }
+
+  return {
+    kind: 'run',
+    args: {
+      port,
+      dataDir,
+      fachdienstUrl,
+      rendererDir,
+      network,
+      ...(backend !== undefined ? { backend } : {}),
+      ...(seedText !== undefined ? { seed: Number(seedText) } : {}),
+      ...(fixedTime !== undefined ? { fixedTime } : {}),
+    },
+  };
+}
+
+/** What `createCore` (main/core.ts CoreOptions) gets from the command line; options not given stay absent. */
+export interface WebCoreOptions {
+  dataDir: string;
+  fachdienstUrl?: string;
+  network?: WebArgs['network'];
+  backend?: BackendKind;
+  simulator?: { seed?: number; fixedTime?: Date };
+}
+
+export function coreOptionsOf(args: WebArgs): WebCoreOptions {
+  const simulator = {
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    ...(args.fixedTime !== undefined ? { fixedTime: args.fixedTime } : {}),
+  };
+  return {
+    dataDir: args.dataDir,
+    fachdienstUrl: args.fachdienstUrl,
+    network: args.network,
+    ...(args.backend !== undefined ? { backend: args.backend } : {}),
+    ...(Object.keys(simulator).length > 0 ? { simulator } : {}),
+  };
 }
 
 const error = (message: string): ParsedWebArgs => ({ kind: 'error', message });

@@ -14,7 +14,7 @@ import type { HandlerTable } from '../ipc/types';
 import { createDispatcher } from '../ipc/handle';
 import type { EventHub } from '../services/events';
 import { startBrowserBridge, type RunningBridge } from './server';
-import { parseWebArgs, WEB_USAGE, type WebArgs, type WebArgsEnvironment } from './web-args';
+import { coreOptionsOf, parseWebArgs, WEB_USAGE, type WebArgsEnvironment, type WebCoreOptions } from './web-args';
 
 /** What browser mode needs from main/core.ts's `createCore`. */
 export interface BrowserModeCore {
@@ -29,7 +29,7 @@ export interface BrowserModeCore {
 }
 
 export interface BrowserModeDeps {
-  createCore(options: { dataDir: string; fachdienstUrl?: string; network?: WebArgs['network'] }): Promise<BrowserModeCore>;
+  createCore(options: WebCoreOptions): Promise<BrowserModeCore>;
   stdout(line: string): void;
   stderr(line: string): void;
   exit(code: number): void;
@@ -75,7 +75,7 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
   let core: BrowserModeCore;
   try {
     await mkdir(args.dataDir, { recursive: true });
-    core = await deps.createCore({ dataDir: args.dataDir, fachdienstUrl: args.fachdienstUrl, network: args.network });
+    core = await deps.createCore(coreOptionsOf(args));
   } catch (error) {
     deps.stderr(`Fehler / error: Start fehlgeschlagen / start failed: ${messageOf(error)}`);
     deps.exit(EXIT_FAILURE);

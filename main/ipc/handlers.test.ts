@@ -1,12 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import { channels, type ConnectionStatus } from '../../shared/ipc/contract';
+import { channels, type BackendKind, type Channel, type ConnectionStatus } from '../../shared/ipc/contract';
+import { AppFailure } from '../errors';
+import { jsonResponse, ScriptedTransport } from '../fachdienst/testing';
 import { EventHub } from '../services/events';
 import { SettingsService } from '../services/settings';
 import { FakeClock, FakeFachdienst, fakeCodecs } from '../services/testing';
 import { WorkflowService } from '../services/workflow';
 import { IdentityCipher } from '../store/cipher';
 import { openStore, type Store } from '../store/store';
+import { SimulatorControl } from '../training/simulator-control';
+import { TrainerService } from '../training/trainer-service';
 import { createHandlers } from './handlers';
 import type { HandlerTable } from './types';
 
@@ -15,18 +19,39 @@ let handlers: HandlerTable;
 let fd: FakeFachdienst;
 let connection: { checks: number; status: () => ConnectionStatus; check: () => Promise<ConnectionStatus> };
 let cancelled: string[];
+/** the simulator as the trainer channels see it: every request recorded */
+let simulator: ScriptedTransport;
+
+const SCENARIOS = { scenarios: [{ name: 'standard-gkv-pzn', title: 'Standard', description: 'GKV, PZN' }] };
+
+function build(backend: BackendKind): HandlerTable {
+  const clock = new FakeClock(new Date('2026-10-05T08:00:00Z'));
+  const settings = new SettingsService({ settings: store.settings, backend: { kind: backend, url: 'http://127.0.0.1:1/' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
+  const events = new EventHub();
+  const workflow = new WorkflowService({ store, fachdienst: fd, settings, events, clock, ids: { next: () => 'k' }, codecs: fakeCodecs() });
+  const trainer = new TrainerService({
+    control: new SimulatorControl(simulator, () => clock.now()),
+    transport: simulator,
+    store,
+    events,
+    syncClock: async () => undefined,
+    now: () => clock.now(),
+    pharmacy: () => settings.pharmacy(),
+  });
+  return createHandlers({ settings, workflow, connection, trainer, fachdienst: { cancel: (id) => (cancelled.push(id), id === '160.000.000.000.001.54') } });
+}
 
 beforeEach(() => {
-  const clock = new FakeClock(new Date('2026-10-05T08:00:00Z'));
   store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32) });
-  fd = new FakeFachdienst(clock);
+  fd = new FakeFachdienst(new FakeClock(new Date('2026-10-05T08:00:00Z')));
   fd.addTask('160.000.000.000.001.54', '1'.repeat(64));
-  const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
-  const workflow = new WorkflowService({ store, fachdienst: fd, settings, events: new EventHub(), clock, ids: { next: () => 'k' }, codecs: fakeCodecs() });
   const status: ConnectionStatus = { state: 'online', since: '2026-10-05T08:00:00.000Z', pendingCount: 0 };
   connection = { checks: 0, status: () => status, check: async () => (connection.checks++, status) };
   cancelled = [];
-  handlers = createHandlers({ settings, workflow, connection, fachdienst: { cancel: (id) => (cancelled.push(id), id === '160.000.000.000.001.54') } });
+  simulator = new ScriptedTransport((request) =>
+    request.path === '_sim/scenarios' ? jsonResponse(200, SCENARIOS) : request.path === '_sim/clock' ? jsonResponse(200, { now: '2026-10-05T09:00:00.000Z' }) : jsonResponse(200, { ok: true }),
+  );
+  handlers = build('embedded');
 });
 afterEach(() => store.close());
 
@@ -52,5 +77,58 @@ describe('createHandlers', () => {
   it('„Abbrechen“ reaches the retrying client for that prescription', async () => {
     expect(await handlers['erx:cancelRetry']({ prescriptionId: '160.000.000.000.001.54' as PrescriptionId })).toEqual({ cancelled: true });
     expect(cancelled).toEqual(['160.000.000.000.001.54']);
+  });
+});
+
+/** Every trainer channel with a valid request. */
+const trainerCalls: Array<[Channel, (h: HandlerTable) => Promise<unknown>]> = [
+  ['erx:trainerListScenarios', (h) => h['erx:trainerListScenarios']({})],
+  ['erx:trainerLoadScenario', (h) => h['erx:trainerLoadScenario']({ name: 'standard-gkv-pzn' })],
+  ['erx:trainerCurrentScenario', (h) => h['erx:trainerCurrentScenario']({})],
+  ['erx:trainerReset', (h) => h['erx:trainerReset']({})],
+  ['erx:trainerAdvanceClock', (h) => h['erx:trainerAdvanceClock']({ duration: 'PT1H' })],
+  ['erx:trainerPatientView', (h) => h['erx:trainerPatientView']({ prescriptionId: '160.000.000.000.001.54' as PrescriptionId })],
+];
+
+describe('trainer channels (issue 7, architecture §2)', () => {
+  it('covers every trainer channel of the contract', () => {
+    expect(trainerCalls.map(([c]) => c).sort()).toEqual(channels.filter((c) => c.startsWith('erx:trainer')).sort());
+  });
+
+  it('outside training mode (backend ti) every trainer channel is refused in German and sends nothing', async () => {
+    const ti = build('ti');
+    expect((await ti['erx:getAppInfo']({})).training).toBe(false);
+    for (const [channel, call] of trainerCalls) {
+      const error = await call(ti).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, channel).toBeInstanceOf(AppFailure);
+      expect((error as AppFailure).appError, channel).toMatchObject({ code: 'not-training', message: expect.stringMatching(/^Nur im Trainingsmodus verfügbar/) });
+    }
+    expect(simulator.requests).toEqual([]);
+  });
+
+  it('in training mode they reach the simulator', async () => {
+    expect(await handlers['erx:trainerListScenarios']({})).toEqual(SCENARIOS.scenarios);
+    expect(await handlers['erx:trainerAdvanceClock']({ duration: 'PT1H' })).toEqual({ now: '2026-10-05T09:00:00.000Z' });
+    expect(await handlers['erx:trainerCurrentScenario']({})).toBeNull();
+    expect(simulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET _sim/scenarios', 'POST _sim/clock']);
+  });
+});
+
+describe('erx:selectBackend (issue 7 item 1)', () => {
+  it('refuses the TI with „TI-Anbindung noch nicht verfügbar“ and keeps training mode', async () => {
+    await expect(handlers['erx:selectBackend']({ backend: 'ti', confirmed: true })).rejects.toMatchObject({
+      appError: { code: 'not-available', message: expect.stringContaining('TI-Anbindung noch nicht verfügbar') },
+    });
+    expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
+  });
+
+  it('answers the current backend unchanged and names the start option for the other training backend', async () => {
+    expect(await handlers['erx:selectBackend']({ backend: 'embedded', confirmed: true })).toMatchObject({ backend: 'embedded', training: true });
+    await expect(handlers['erx:selectBackend']({ backend: 'simulator', confirmed: true })).rejects.toMatchObject({
+      appError: { code: 'restart-required', message: expect.stringContaining('--fachdienst URL') },
+    });
   });
 });

@@ -6,6 +6,8 @@ import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
+import { requireTraining } from '../training/backend-policy';
+import type { TrainerService } from '../training/trainer-service';
 import type { HandlerTable } from './types';
 
 export interface Services {
@@ -14,9 +16,22 @@ export interface Services {
   connection: Pick<ConnectionMonitor, 'status' | 'check'>;
   /** the retrying Fachdienst client (spec §8): „Abbrechen“ stops its waiting retries */
   fachdienst: { cancel(id: PrescriptionId): boolean };
+  /** the trainer panel (issue 7); its channels refuse outside training mode */
+  trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView'>;
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer }: Services): HandlerTable {
+  /**
+   * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
+   * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
+   */
+  const trainingOnly =
+    <Req, Res>(call: (req: Req) => Promise<Res> | Res) =>
+    async (req: Req): Promise<Res> => {
+      requireTraining(settings.getAppInfo());
+      return call(req);
+    };
+
   return {
     'erx:getAppInfo': async () => settings.getAppInfo(),
     'erx:setStaff': async (req) => settings.setStaff(req.kuerzel),
@@ -41,5 +56,13 @@ export function createHandlers({ settings, workflow, connection, fachdienst }: S
     },
     'erx:cancelPendingOperation': async (req) => workflow.cancelPendingOperation(req.id),
     'erx:cancelRetry': async (req) => ({ cancelled: fachdienst.cancel(req.prescriptionId) }),
+    // `confirmed: true` is enforced by the contract schema (issue 7 item 1: an explicit, confirmed action).
+    'erx:selectBackend': async (req) => settings.selectBackend(req.backend),
+    'erx:trainerListScenarios': trainingOnly(() => trainer.listScenarios()),
+    'erx:trainerLoadScenario': trainingOnly((req: { name: string }) => trainer.loadScenario(req.name)),
+    'erx:trainerCurrentScenario': trainingOnly(() => trainer.currentScenario()),
+    'erx:trainerReset': trainingOnly(() => trainer.reset()),
+    'erx:trainerAdvanceClock': trainingOnly((req: { duration: string }) => trainer.advanceClock(req.duration)),
+    'erx:trainerPatientView': trainingOnly((req: { prescriptionId: PrescriptionId }) => trainer.patientView(req.prescriptionId)),
   };
 }

@@ -14,6 +14,7 @@ import { PendingOperationRepository } from './pending-operations';
 import { ReceiptRepository } from './receipts';
 import { SettingsRepository } from './settings';
 import { SubmissionRepository } from './submissions';
+import { resetTrainingData } from './training-reset';
 
 export interface StoreOptions {
   /** database file, or `:memory:` for tests */
@@ -36,6 +37,8 @@ export interface Store {
   readonly settings: SettingsRepository;
   /** runs fn in one SQLite transaction (all or nothing) */
   transaction<T>(fn: () => T): T;
+  /** training only: empties cases, drafts, submissions, receipts, owed operations and audit; keeps settings */
+  resetTrainingData(): void;
   close(): void;
 }
 
@@ -66,6 +69,7 @@ export function openStore(options: StoreOptions): Store {
     pendingOperations: new PendingOperationRepository(db, options.cipher),
     settings: new SettingsRepository(db, options.cipher),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    resetTrainingData: () => resetTrainingData(db),
     close: () => db.close(),
   };
 }

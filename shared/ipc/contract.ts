@@ -307,6 +307,76 @@ export type RetryProgress = z.infer<typeof retryProgressSchema>;
 export const caseFilterSchema = z.enum(['all', 'open', 'to-close', 'closed', 'ended']);
 export type CaseFilter = z.infer<typeof caseFilterSchema>;
 
+// ------------------------------------------------------------------------------------------------
+// Training mode: trainer panel (issue 7, architecture §2 — dedicated channels that refuse outside training)
+// ------------------------------------------------------------------------------------------------
+
+/** One prescription of the loaded scenario, as the trainer shows it (on screen as DataMatrix, or printed). */
+export const trainingPrescriptionSchema = z.object({
+  /** how the scenario's steps call it, e.g. „Rezept A“ */
+  label: z.string().optional(),
+  prescriptionId: z.string(),
+  flowType: z.string(),
+  /** the E-Rezept-Token `Task/<id>/$accept?ac=<AccessCode>` (spec §2) — training data only */
+  token: z.string(),
+  /** what the DataMatrix of the patient's printout carries: `{"urls":[…]}` with 1–3 tokens (A_19553-01) */
+  dataMatrix: z.string(),
+  /** for the printout/token sheet (fictional patient) */
+  patientName: z.string().optional(),
+  birthDate: z.string().optional(),
+  medication: z.string().optional(),
+  prescriber: z.string().optional(),
+  authoredOn: z.string().optional(),
+  /** Telematik-ID of another pharmacy that already holds it („schon vergeben“) */
+  acceptedBy: z.string().optional(),
+});
+export type TrainingPrescription = z.infer<typeof trainingPrescriptionSchema>;
+
+export const scenarioSummarySchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+});
+export type ScenarioSummary = z.infer<typeof scenarioSummarySchema>;
+
+export const loadedScenarioSchema = scenarioSummarySchema.extend({
+  /** the simulated time right after loading */
+  now: z.string(),
+  loadedAt: z.string(),
+  prescriptions: z.array(trainingPrescriptionSchema),
+  /** armed faults, in German for the trainer („$accept: 2× HTTP 503“) */
+  faults: z.array(z.string()),
+  /** German steps for the class, in order */
+  steps: z.array(z.string()),
+});
+export type LoadedScenario = z.infer<typeof loadedScenarioSchema>;
+
+/** What the patient sees in the E-Rezept app (the insurant's read of Task and MedicationDispense, spec §3.9–3.10). */
+export const insurantViewSchema = z.object({
+  prescriptionId: z.string(),
+  /** Task status as the Fachdienst has it: ready, in-progress, completed, cancelled */
+  taskStatus: z.string(),
+  /** German label for the status („Wird beliefert“, „Eingelöst“ …) */
+  statusText: z.string(),
+  medication: z.string().optional(),
+  authoredOn: z.string().optional(),
+  expiryDate: z.string().optional(),
+  /** the pharmacy that holds or closed it */
+  pharmacy: z.string().optional(),
+  lastMedicationDispense: z.string().optional(),
+  /** what the patient sees of the dispense: one item per MedicationDispense */
+  dispenses: z.array(
+    z.object({
+      medication: z.string(),
+      pzn: z.string().optional(),
+      batch: z.string().optional(),
+      whenHandedOver: z.string().optional(),
+      dosage: z.string().optional(),
+    }),
+  ),
+});
+export type InsurantView = z.infer<typeof insurantViewSchema>;
+
 /** $reject/$abort need the pharmacist's explicit confirmation (A_19241/A_19242, spec §9.3). */
 const confirmedByPrescription = byPrescription.extend({ confirmed: z.literal(true) });
 
@@ -393,6 +463,35 @@ export const contract = {
   'erx:cancelPendingOperation': { request: z.object({ id: z.number().int().positive() }), response: pendingOperationSchema },
   /** „Abbrechen“ while „wird erneut versucht“: stops the automatic retries of this prescription's running call. */
   'erx:cancelRetry': { request: byPrescription, response: z.object({ cancelled: z.boolean() }) },
+  /**
+   * Choosing the backend is an explicit, confirmed action (issue 7 item 1). `ti` is refused with „TI-Anbindung
+   * noch nicht verfügbar“ until that backend exists; the training backends need a restart with other options.
+   */
+  'erx:selectBackend': {
+    request: z.object({ backend: backendKindSchema, confirmed: z.literal(true) }),
+    response: appInfoSchema,
+  },
+  /** Trainer panel (training mode only, refused otherwise): the scenario deck. */
+  'erx:trainerListScenarios': { request: z.object({}), response: z.array(scenarioSummarySchema) },
+  /** Loads a scenario: resets the simulator AND the app's training store, then creates its prescriptions. */
+  'erx:trainerLoadScenario': {
+    request: z.object({ name: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64) }),
+    response: loadedScenarioSchema,
+  },
+  /** The scenario loaded last (kept across restarts), or null. */
+  'erx:trainerCurrentScenario': { request: z.object({}), response: loadedScenarioSchema.nullable() },
+  /** Empties the simulator and the training store (no scenario). */
+  'erx:trainerReset': { request: z.object({}), response: z.object({ ok: z.literal(true) }) },
+  /**
+   * „Simulatorzeit vorstellen“: moves the simulator's clock (and with it the app's, training only) by an ISO
+   * duration, e.g. PT1H for the hour a 429 makes an operation wait, or P30D for an expiring prescription.
+   */
+  'erx:trainerAdvanceClock': {
+    request: z.object({ duration: z.string().regex(/^P(?=\d|T\d)(?:\d+[WD])*(?:T(?:\d+[HMS])+)?$/).max(20) }),
+    response: z.object({ now: z.string() }),
+  },
+  /** What the patient's E-Rezept app shows for this prescription now (the insurant's read). */
+  'erx:trainerPatientView': { request: byPrescription, response: insurantViewSchema },
 } as const;
 
 export type Contract = typeof contract;

@@ -8,7 +8,7 @@
  * What is searched: every file below the data folder, recursively, raw bytes — erx.db, erx.db-wal,
  * erx.db-shm and anything else — twice: a copy taken while the app is still running (a crash leaves the WAL
  * as it is) and the files after a clean stop. Not searched: the key files (data.key, store.key,
- * data-key.safe — they are keys, not data) and `<dataDir>/simulator/`, which is the embedded Fachdienst
+ * data-key.safe — they are keys, not data) and `<dataDir>/training/simulator/`, which is the embedded Fachdienst
  * simulator's own state: it IS the Fachdienst, it must hold these values, and it is used here as the control
  * that proves the search finds them. The captured stdout + stderr of the app process are the logs.
  *
@@ -24,6 +24,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { test, expect } from '@playwright/test';
+import { TRAINING_DIR_NAME } from '../../main/training/data-layout';
 import { startBrowserMode } from './kit/browser-mode';
 import { CounterPage } from './kit/counter-page';
 import { EditorPage } from './kit/editor-page';
@@ -32,10 +33,14 @@ import { PrescriptionPage } from './kit/prescription-page';
 import { ReceiptPage } from './kit/receipt-page';
 import { SimulatorHandle, type CreatedPrescription } from './kit/simulator';
 
-/** The embedded simulator's folder inside the data folder (main/core.ts startBackend): the Fachdienst. */
-const SIMULATOR_FOLDER = 'simulator';
+/**
+ * Training data lives under `<dataDir>/training/` (issue 7, main/training/data-layout.ts): the store, its keys and
+ * the embedded simulator's folder (main/core.ts startBackend) — the Fachdienst.
+ */
+const STORE_FILE = join(TRAINING_DIR_NAME, 'erx.db');
+const SIMULATOR_FOLDER = join(TRAINING_DIR_NAME, 'simulator');
 /** Keys, not data (main/store/data-protection.ts, main/store/kvnr-key.ts). */
-const KEY_FILES = new Set(['data.key', 'store.key', 'data-key.safe']);
+const KEY_FILES = new Set(['data.key', 'store.key', 'data-key.safe'].map((name) => join(TRAINING_DIR_NAME, name)));
 /** A run of base64 (or base64url) characters at least this long is decoded and searched, too. */
 const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}/g;
 
@@ -219,9 +224,9 @@ test('after a full run, neither the data folder nor the logs hold a Secret, Acce
     );
     console.log(`searched: ${[...checked, logs.name].join(', ')}\nnot searched: keys ${keyFiles.join(', ')}; ${SIMULATOR_FOLDER}/ (the Fachdienst)`);
     // the search is only worth something if the store was there to be searched
-    expect(atRest, 'the data folder after the run').toContain('erx.db');
-    expect(restHaystacks.find((h) => h.name === 'stopped: erx.db')?.bytes.length ?? 0).toBeGreaterThan(4096);
-    expect(live.some((rel) => rel.startsWith('erx.db')), 'the store while running').toBe(true);
+    expect(atRest, 'the data folder after the run').toContain(STORE_FILE);
+    expect(restHaystacks.find((h) => h.name === `stopped: ${STORE_FILE}`)?.bytes.length ?? 0).toBeGreaterThan(4096);
+    expect(live.some((rel) => rel.startsWith(STORE_FILE)), 'the store while running').toBe(true);
 
     // 4. what must not be there
     const nameNeedles = (name: string, whose: string): Needle[] => {

@@ -66,6 +66,14 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:resumePendingOperations': {},
     'erx:cancelPendingOperation': { id: 987_654 },
     'erx:cancelRetry': byId,
+    'erx:selectBackend': { backend: 'ti', confirmed: true },
+    'erx:trainerListScenarios': {},
+    // a scenario the deck does not have: a typed refusal, and the other channels' state stays as it is
+    'erx:trainerLoadScenario': { name: 'gibt-es-nicht' },
+    'erx:trainerCurrentScenario': {},
+    'erx:trainerReset': {},
+    'erx:trainerAdvanceClock': { duration: 'PT1H' },
+    'erx:trainerPatientView': byId,
   };
 }
 
@@ -77,6 +85,7 @@ let running: RunningBrowserMode;
 let port: number;
 let key: string;
 let seededTokens: string[];
+let simulatorUrl: string;
 let staffKuerzel: string;
 const stderr: string[] = [];
 /** every channel a request reached a handler for — refused requests must never appear here */
@@ -161,6 +170,7 @@ beforeAll(async () => {
   port = running.bridge.port;
   key = running.bridge.key;
   seededTokens = stdout.filter((line) => line.startsWith('token: ')).map((line) => line.slice('token: '.length));
+  simulatorUrl = stdout.find((line) => line.startsWith('simulator: '))?.slice('simulator: '.length) ?? '';
   const info = await call('erx:getAppInfo', {});
   staffKuerzel = appInfoSchema.parse((JSON.parse(info.body) as { data: unknown }).data).staffList[0]!.kuerzel;
 }, 30_000);
@@ -300,6 +310,10 @@ describe('event stream', () => {
 
   it('streams uncached NDJSON and delivers the event of a real state change (a scanned prescription)', async () => {
     expect(seededTokens.length).toBeGreaterThan(0);
+    // a prescription of its own: the channel tests above ran `erx:trainerReset`, which emptied the simulator
+    const created = await fetch(`${simulatorUrl}/_sim/prescriptions`, { method: 'POST', headers: json, body: JSON.stringify({ flowType: '160' }) });
+    expect(created.status).toBe(201);
+    const { token } = z.object({ token: z.string() }).parse(await created.json());
     const controller = new AbortController();
     const response = await fetch(`http://127.0.0.1:${port}/api/events`, { headers: auth(), signal: controller.signal });
     try {
@@ -327,7 +341,7 @@ describe('event stream', () => {
       expect(await nextLine()).toBe('{"type":"heartbeat"}');
 
       expect((await call('erx:setStaff', { kuerzel: staffKuerzel })).status).toBe(200);
-      const scanned = await call('erx:scanCode', { text: seededTokens[0]! });
+      const scanned = await call('erx:scanCode', { text: token });
       expect(scanned.status).toBe(200);
       const scan = contract['erx:scanCode'].response.parse((JSON.parse(scanned.body) as { data: unknown }).data);
       const outcome = scan.results[0];
@@ -345,7 +359,7 @@ describe('event stream', () => {
         seen = parsed.type === 'case-changed' && parsed.prescriptionId === prescriptionId;
       }
       expect(seen, lines.join('\n')).toBe(true);
-      expect(lines.join('\n')).not.toContain(seededTokens[0]!.split('ac=')[1]);
+      expect(lines.join('\n')).not.toContain(token.split('ac=')[1]);
     } finally {
       controller.abort();
     }

@@ -13,7 +13,7 @@ import { addDays, berlinDate } from '../../shared/erezept/dates';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import { parsePrescriptionId, type PrescriptionId } from '../../shared/erezept/identifiers';
 import { Extensions, NamingSystems } from '../../shared/fhir/profiles';
-import { createCore, type Core } from '../../main/core';
+import { createCore, storeDirOf, type Core } from '../../main/core';
 import { nextWorkingDay } from '../../main/services/working-days';
 
 let dir: string;
@@ -194,7 +194,7 @@ describe('issue 5 workflow against the simulator', () => {
     expect(await h()['erx:listCases']({ query: kvnr })).toEqual([]);
     expect((await h()['erx:listCases']({ query: id })).map((c) => c.status)).toEqual(['rejected']);
 
-    const db = new Database(join(dir, 'erx.db'), { readonly: true });
+    const db = new Database(join(storeDirOf(dir, true), 'erx.db'), { readonly: true });
     const row = db.prepare('SELECT * FROM cases WHERE prescription_id = ?').get(id) as Record<string, unknown>;
     db.close();
     expect([row['secret_enc'], row['access_code_enc'], row['qes_enc'], row['summary_enc'], row['kvnr_hmac']]).toEqual([null, null, null, null, null]);
@@ -218,7 +218,7 @@ describe('issue 5 workflow against the simulator', () => {
 
   it('a case whose local Secret was lost is recovered with GET ?ac and can be dispensed again', async () => {
     const { id, draft } = await acceptNew();
-    const db = new Database(join(dir, 'erx.db'));
+    const db = new Database(join(storeDirOf(dir, true), 'erx.db'));
     db.prepare('UPDATE cases SET secret_enc = NULL WHERE prescription_id = ?').run(id);
     db.close();
     expect((await h()['erx:getCase']({ prescriptionId: id })).secretMissing).toBe(true);

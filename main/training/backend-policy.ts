@@ -1,0 +1,65 @@
+/**
+ * Which backend the app may talk to (issue 7 item 1, architecture §2): training mode is any backend but the real
+ * TI. Until the `ti` backend (VAU + IDP, spec §10.1) exists, choosing it — in the settings or with `--backend ti`
+ * on the command line — is refused with one German message, and nothing in training mode may reach a real
+ * Fachdienst: an external simulator (`--fachdienst URL`) must run on this machine (loopback).
+ */
+import { failure, type AppFailure } from '../errors';
+import type { BackendKind } from '../../shared/ipc/contract';
+
+export const TI_NOT_AVAILABLE_MESSAGE =
+  'TI-Anbindung noch nicht verfügbar. Die App bleibt im Trainingsmodus; es wird nichts an die echte Telematikinfrastruktur gesendet.';
+
+export const NOT_TRAINING_MESSAGE =
+  'Nur im Trainingsmodus verfügbar: Trainerfunktionen arbeiten ausschließlich mit dem Simulator, nie mit der echten Telematikinfrastruktur.';
+
+/** A training backend other than the running one: chosen at start, not while cases are open. */
+export const TRAINING_BACKEND_AT_START_MESSAGE =
+  'Der Trainings-Simulator wird beim Start gewählt: ohne weitere Angabe der eingebaute Simulator, mit „--fachdienst URL“ ' +
+  'ein externer Simulator auf diesem Rechner. Bitte die App mit der gewünschten Angabe neu starten.';
+
+/** Training mode = any backend but the real TI (architecture §2). */
+export const isTrainingBackend = (kind: BackendKind): boolean => kind !== 'ti';
+
+/** `selectBackend` for `ti`: refused until the TI backend exists (issue 7 item 1). */
+export const tiNotAvailable = (at?: Date): AppFailure => failure('not-available', TI_NOT_AVAILABLE_MESSAGE, { at });
+
+/** Every trainer channel refuses outside training mode (architecture §2: dedicated channels, training only). */
+export function requireTraining(info: { training: boolean }, at?: Date): void {
+  if (!info.training) throw failure('not-training', NOT_TRAINING_MESSAGE, { at });
+}
+
+/** What `selectBackend` answers for a backend other than the running one (and other than `ti`). */
+export const trainingBackendAtStart = (wanted: BackendKind, at?: Date): AppFailure =>
+  failure('restart-required', TRAINING_BACKEND_AT_START_MESSAGE, { detail: `gewünscht: ${wanted}`, at });
+
+/**
+ * 127.0.0.0/8, ::1 and localhost. A name other than `localhost` could resolve anywhere, so it does not count,
+ * even if it happens to point here today.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255) && octets[1] === '127';
+}
+
+/**
+ * Issue 7 item 1: „nothing in training mode can reach a real Fachdienst“. Every backend of this version is a
+ * training backend, so `--fachdienst URL` may only name a simulator on this machine. Throws a German Error (the
+ * app refuses to start).
+ */
+export function assertTrainingFachdienstUrl(url: string): void {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    throw new Error(`Ungültige Fachdienst-Adresse: ${url}`);
+  }
+  if (!isLoopbackHost(host)) {
+    throw new Error(
+      `Im Trainingsmodus darf die Fachdienst-Adresse nur auf diesen Rechner zeigen (127.0.0.1, ::1 oder localhost), nicht auf „${host}“. ` +
+        'So kann nichts an einen echten E-Rezept-Fachdienst gelangen. Die Anbindung an die Telematikinfrastruktur gibt es noch nicht.',
+    );
+  }
+}

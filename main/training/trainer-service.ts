@@ -1,0 +1,130 @@
+/**
+ * The trainer panel's service (issue 7 item 3): the scenario deck, loading a scenario (simulator AND the app's
+ * training store start afresh), reset, the scenario loaded last (kept across restarts) and the patient's view.
+ * Behind dedicated IPC channels that refuse outside training (main/ipc/handlers.ts, architecture §2).
+ */
+import { z } from 'zod';
+import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import { loadedScenarioSchema, type InsurantView, type LoadedScenario, type ScenarioSummary } from '../../shared/ipc/contract';
+import { failure } from '../errors';
+import type { Transport } from '../fachdienst/transport';
+import type { EventHub } from '../services/events';
+import type { SettingsRepository } from '../store/settings';
+import { insurantViewOf, readInsurantDispenses, readInsurantTask } from './insurant-view';
+import { mapScenarioAnswer } from './scenario-answer';
+import type { SimulatorControl } from './simulator-control';
+
+/** Settings key of the loaded scenario; stored through the Cipher — its tokens carry AccessCodes. */
+export const CURRENT_SCENARIO_KEY = 'training.currentScenario';
+
+const persistedSchema = z.object({
+  scenario: loadedScenarioSchema,
+  /** KVNR per PrescriptionID, for the insurant's sign-in (not part of the DTO) */
+  kvnrs: z.record(z.string(), z.string()),
+});
+type PersistedScenario = z.infer<typeof persistedSchema>;
+
+export interface TrainerServiceOptions {
+  control: Pick<SimulatorControl, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'insurantToken'>;
+  /** the transport to the simulator's Fachdienst endpoints (the insurant's reads) */
+  transport: Transport;
+  /** the training store: emptied in one transaction together with setting the current scenario */
+  store: { settings: SettingsRepository; transaction<T>(fn: () => T): T; resetTrainingData(): void };
+  events: Pick<EventHub, 'emit'>;
+  /** re-reads the simulator clock (a scenario sets its own "now"; the app follows it in training) */
+  syncClock: () => Promise<void>;
+  /** wall-clock time, for `loadedAt` */
+  now: () => Date;
+  pharmacy: () => { telematikId: string; name: string };
+  /** the KVNR of a local case, for prescriptions not created by the loaded scenario (e.g. demo prescriptions) */
+  localKvnr?: (prescriptionId: PrescriptionId) => Promise<string | undefined>;
+}
+
+export class TrainerService {
+  constructor(private readonly options: TrainerServiceOptions) {}
+
+  listScenarios(): Promise<ScenarioSummary[]> {
+    return this.options.control.listScenarios();
+  }
+
+  /**
+   * Simulator first (it resets itself and creates the scenario's prescriptions); only when that succeeded the app's
+   * training store is emptied and the scenario remembered, in one transaction — a failed load changes nothing here.
+   */
+  async loadScenario(name: string): Promise<LoadedScenario> {
+    const answer = await this.options.control.loadScenario(name);
+    const mapped = mapScenarioAnswer(answer, this.options.now());
+    this.startAfresh(mapped);
+    await this.options.syncClock();
+    return mapped.scenario;
+  }
+
+  /** Empties the simulator and the training store; no scenario is loaded afterwards. */
+  async reset(): Promise<{ ok: true }> {
+    await this.options.control.reset();
+    this.startAfresh(undefined);
+    await this.options.syncClock();
+    return { ok: true };
+  }
+
+  /**
+   * „Simulatorzeit vorstellen“: the simulator's clock moves, and the app follows at once (architecture §2) — e.g. an
+   * hour for a 429 wait (A_25460), or days to let a prescription expire (A_23800). Deadlines may change: the inbox
+   * is told to reload.
+   */
+  async advanceClock(duration: string): Promise<{ now: string }> {
+    const now = await this.options.control.advanceClock(duration);
+    await this.options.syncClock();
+    this.options.events.emit({ type: 'cases-changed' });
+    return { now };
+  }
+
+  currentScenario(): LoadedScenario | null {
+    return this.persisted()?.scenario ?? null;
+  }
+
+  /** What the patient's E-Rezept app shows for this prescription now: the insurant's read (spec §3.10). */
+  async patientView(prescriptionId: PrescriptionId): Promise<InsurantView> {
+    const persisted = this.persisted();
+    const kvnr = persisted?.kvnrs[prescriptionId] ?? (await this.options.localKvnr?.(prescriptionId));
+    if (kvnr === undefined) {
+      throw failure(
+        'not-found',
+        'Zu diesem Rezept ist kein Versicherter bekannt. Die Patientensicht gibt es für die Rezepte des geladenen Szenarios und für angenommene Rezepte.',
+        { at: this.options.now() },
+      );
+    }
+    const token = await this.options.control.insurantToken(kvnr);
+    const deps = { transport: this.options.transport, now: this.options.now };
+    const task = await readInsurantTask(deps, prescriptionId, token);
+    const dispenses = task.kind === 'task' ? await readInsurantDispenses(deps, prescriptionId, token) : undefined;
+    const medication = persisted?.scenario.prescriptions.find((p) => p.prescriptionId === prescriptionId)?.medication;
+    return insurantViewOf(prescriptionId, task, dispenses, {
+      ...(medication !== undefined ? { medication } : {}),
+      pharmacy: this.options.pharmacy(),
+    });
+  }
+
+  private startAfresh(next: PersistedScenario | undefined): void {
+    const { store } = this.options;
+    store.transaction(() => {
+      store.resetTrainingData();
+      // null, not a deleted row: SettingsRepository has no delete, and getSecret of null reads as „none“
+      if (next) store.settings.setSecret(CURRENT_SCENARIO_KEY, next);
+      else store.settings.set(CURRENT_SCENARIO_KEY, null);
+    });
+    this.options.events.emit({ type: 'cases-changed' });
+    this.options.events.emit({ type: 'pending-changed' });
+  }
+
+  private persisted(): PersistedScenario | undefined {
+    let stored: unknown;
+    try {
+      stored = this.options.store.settings.getSecret(CURRENT_SCENARIO_KEY);
+    } catch {
+      return undefined; // unreadable (e.g. written under another key): as if none was loaded
+    }
+    const parsed = persistedSchema.safeParse(stored);
+    return parsed.success ? parsed.data : undefined;
+  }
+}
