@@ -11,6 +11,7 @@ import { makePrescriptionId, parseKvnrFormat, type FlowType, type PrescriptionId
 import { fhirJsonToXml } from '../../shared/fhir/xml';
 import { signCms } from './cms-sign';
 import type { SimulatorState } from './operations/context';
+import { displayOfBundleJson, displayOfBundleXml, type PrescriptionDisplay } from './prescription-display';
 import { generatePrescription, medicationKinds, randomKvnr, type MedicationKind, type MvoPart } from './prescription-generator';
 import type { TaskRecord } from './task-record';
 
@@ -58,6 +59,12 @@ export interface CreatedPrescription {
   accessCode: string;
   kvnr: string;
   token: string;
+  /**
+   * What the trainer's token sheet shows (patient, medication, prescriber …; prescription-display.ts), read on
+   * demand: part of a scenario load's answer, while the `/_sim/prescriptions` answer leaves it out
+   * (prescriptionResponse) and so never pays for reading the bundle.
+   */
+  display?: () => PrescriptionDisplay;
 }
 
 /** The control API's answer for created prescriptions (docs/simulator.md). */
@@ -72,14 +79,18 @@ export function prescriptionResponse(created: readonly CreatedPrescription[]): P
   const first = created[0];
   if (!first) throw new Error('no prescription created');
   return {
-    taskId: first.taskId,
-    accessCode: first.accessCode,
-    kvnr: first.kvnr,
-    token: first.token,
+    ...withoutDisplay(first),
     dataMatrix: JSON.stringify({ urls: created.map((p) => p.token) }),
-    ...(created.length > 1 ? { prescriptions: [...created] } : {}),
+    ...(created.length > 1 ? { prescriptions: created.map(withoutDisplay) } : {}),
   };
 }
+
+const withoutDisplay = ({ taskId, accessCode, kvnr, token }: CreatedPrescription): CreatedPrescription => ({
+  taskId,
+  accessCode,
+  kvnr,
+  token,
+});
 
 export interface PrescriptionDeps {
   state: SimulatorState;
@@ -130,6 +141,7 @@ export async function createPrescriptions(deps: PrescriptionDeps, request: Presc
         signingDay: authoredOn,
         issuedAt,
         mvo: mvo ? { id: mvo.id, start: mvo.start, end: mvo.end } : undefined,
+        display: () => displayOfBundleJson(generated.bundle, flowType),
       }),
     );
   }
@@ -158,6 +170,8 @@ export interface SignedPrescriptionInput {
   /** signing instant (CMS signing-time) = Task.authoredOn */
   issuedAt: Date;
   mvo: { id: string; start: string; end?: string } | undefined;
+  /** for the token sheet, on demand; absent = read from `kbvXml` */
+  display?: () => PrescriptionDisplay;
 }
 
 /**
@@ -198,6 +212,7 @@ export async function storeSignedPrescription(state: SimulatorState, input: Sign
     accessCode,
     kvnr: input.kvnr,
     token: `Task/${input.prescriptionId}/$accept?ac=${accessCode}`,
+    display: input.display ?? ((): PrescriptionDisplay => displayOfBundleXml(input.kbvXml, input.flowType)),
   };
 }
 

@@ -14,7 +14,7 @@ import { loadOrCreateTokenService } from './auth';
 import { createClock } from './clock';
 import { loadOrCreateTestPki } from './pki';
 import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
-import type { Scenario } from './scenarios';
+import { defaultScenarios, type Scenario } from './scenarios';
 
 export interface SimulatorHandle {
   /** http://127.0.0.1:<port> */
@@ -39,7 +39,7 @@ export interface SimulatorOptions {
    * come from this seed instead of a CSPRNG (random-sources.ts). Test and training only.
    */
   seed?: number;
-  /** what `/_sim/scenarios` offers (default: the built-in samples) */
+  /** what `/_sim/scenarios` offers (default: samples + training deck, scenarios/deck.ts) */
   scenarios?: readonly Scenario[];
 }
 
@@ -71,7 +71,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       port: () => listening.port,
       log: options.log,
       seed: options.seed,
-      scenarios: options.scenarios,
+      scenarios: options.scenarios ?? defaultScenarios,
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));

@@ -1,4 +1,4 @@
-/** Scenarios: the format, the loader and the built-in samples (docs/simulator.md "Scenarios"). */
+/** Scenarios: the format, the loader, the built-in samples and the training deck (docs/simulator.md "Scenarios"). */
 export {
   parseScenario,
   parseScenarios,
@@ -10,8 +10,10 @@ export {
 export {
   loadScenario,
   scenarioSummary,
+  type DisplayedPrescription,
   type LoadedPrescription,
   type LoadedScenario,
   type ScenarioDeps,
 } from './loader';
 export { fachdienst503, sampleScenarios, standardGkvPzn } from './samples';
+export { CLASS_DAY, defaultScenarios, trainingDeck } from './deck';

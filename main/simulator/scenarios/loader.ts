@@ -1,7 +1,8 @@
 /**
  * Loads a scenario (format.ts): reset → re-seed the random sources (deterministic runs) → clock → prescriptions
  * (and their prior $accept by another pharmacy) → faults. Answers what a trainer or a test needs next: the
- * prescriptions with their E-Rezept tokens and DataMatrix content, the simulated "now" and the German steps.
+ * prescriptions with their E-Rezept tokens and DataMatrix content and what the token sheet prints (flow type,
+ * patient, medication, prescriber, date — prescription-display.ts), the simulated "now" and the German steps.
  */
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
 import { ProfessionOids } from '../auth';
@@ -12,6 +13,7 @@ import { FachdienstError } from '../operation-outcome';
 import { acceptTask } from '../operations/accept';
 import type { SimulatorState } from '../operations/context';
 import { createFromBody } from '../prescription-request';
+import type { PrescriptionDisplay } from '../prescription-display';
 import { prescriptionResponse, type CreatedPrescription, type PrescriptionResponse } from '../prescriptions';
 import type { RandomSources } from '../random-sources';
 import type { ParsedScenario } from './format';
@@ -23,7 +25,16 @@ export interface ScenarioDeps {
   sources: RandomSources;
 }
 
-export interface LoadedPrescription extends PrescriptionResponse {
+/** One created Task with what the trainer's token sheet shows (flow type, patient, medication, prescriber, date). */
+export type DisplayedPrescription = Omit<CreatedPrescription, 'display'> & PrescriptionDisplay;
+
+/**
+ * One scenario entry: its first Task's token, DataMatrix and display fields at the top; with `count` > 1 every
+ * Task (display fields included) in `prescriptions`.
+ */
+export interface LoadedPrescription
+  extends Omit<PrescriptionResponse, 'prescriptions' | 'display'>, Partial<PrescriptionDisplay> {
+  prescriptions?: DisplayedPrescription[];
   label?: string;
   /** the pharmacy that already holds it */
   acceptedBy?: string;
@@ -64,8 +75,16 @@ export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario)
     if (entry.acceptedBy !== undefined) {
       for (const prescription of created) await acceptElsewhere(state, prescription, entry.acceptedBy, index);
     }
+    const displayed = created.map(withDisplay);
+    const { taskId, accessCode, kvnr, token, dataMatrix } = prescriptionResponse(created);
     prescriptions.push({
-      ...prescriptionResponse(created),
+      taskId,
+      accessCode,
+      kvnr,
+      token,
+      dataMatrix,
+      ...displayFields(displayed[0]),
+      ...(displayed.length > 1 ? { prescriptions: displayed } : {}),
       ...(entry.label !== undefined ? { label: entry.label } : {}),
       ...(entry.acceptedBy !== undefined ? { acceptedBy: entry.acceptedBy } : {}),
     });
@@ -79,6 +98,18 @@ export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario)
     faults: deps.faults.list(),
     steps: [...scenario.steps],
   };
+}
+
+function withDisplay({ display, ...created }: CreatedPrescription): DisplayedPrescription {
+  // An imported bundle the reader cannot read still has a flow type: the first block of its id (spec §1.3).
+  return { ...created, ...(display?.() ?? { flowType: created.taskId.slice(0, 3) }) };
+}
+
+function displayFields(prescription: DisplayedPrescription | undefined): Partial<PrescriptionDisplay> {
+  if (!prescription) return {};
+  const { flowType, patientName, birthDate, medication, prescriber, authoredOn } = prescription;
+  const fields = { flowType, patientName, birthDate, medication, prescriber, authoredOn };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
 /** The real $accept, by another pharmacy: the Task is then in-progress with that owner (spec §3.2). */

@@ -1,6 +1,6 @@
 /**
- * The simulator's built-in sample scenarios (format: ./format.ts). The training deck (issue 7) adds its own
- * through `SimulatorOptions.scenarios`; these two show the format and serve as smoke tests.
+ * The simulator's built-in sample scenarios (format: ./format.ts): they show the format, serve as smoke tests and
+ * are part of the training deck (deck.ts) unchanged.
  */
 import type { Scenario } from './format';
 
