@@ -44,6 +44,19 @@ export interface PrescriptionInput {
   /** random source for the fictional data; injectable for tests */
   random: () => number;
   uuid: () => string;
+  /** the same person again (several prescriptions of one request share KVNR and patient) */
+  person?: InsuredPerson;
+}
+
+/** The fictional patient of a generated prescription. */
+export interface InsuredPerson {
+  given: string;
+  family: string;
+  birthDate: string;
+  street: string;
+  houseNumber: string;
+  city: string;
+  postalCode: string;
 }
 
 export interface GeneratedPrescription {
@@ -52,6 +65,7 @@ export interface GeneratedPrescription {
   /** what the medication is called, for logs and the control API's caller */
   medicationName: string;
   patientName: string;
+  person: InsuredPerson;
 }
 
 const KBV_SD = 'https://fhir.kbv.de/StructureDefinition';
@@ -144,8 +158,8 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const ref = (type: string, id: string): string => `${type}/${id}`;
   const pkv = isPkvFlow(input.flowType);
   const timestamp = input.issuedAt.toISOString();
-  const given = pick(GIVEN_NAMES, input.random);
-  const family = pick(FAMILY_NAMES, input.random);
+  const given = input.person?.given ?? pick(GIVEN_NAMES, input.random);
+  const family = input.person?.family ?? pick(FAMILY_NAMES, input.random);
   const medication = buildMedication(input, erp, ids.medication);
 
   const composition: FhirResourceJson = {
@@ -221,7 +235,8 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
     substitution: { allowedBoolean: autIdem },
   };
 
-  const [city, postalCode] = pick(CITIES, input.random);
+  const person: InsuredPerson = input.person ?? newPersonDetails(given, family, input.random);
+  const { city, postalCode } = person;
   const patient: FhirResourceJson = {
     resourceType: 'Patient',
     id: ids.patient,
@@ -241,8 +256,8 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
         given: [given],
       },
     ],
-    birthDate: `19${40 + Math.floor(input.random() * 60)}-0${1 + Math.floor(input.random() * 9)}-1${Math.floor(input.random() * 9)}`,
-    address: [address(pick(STREETS, input.random), String(1 + Math.floor(input.random() * 40)), city, postalCode)],
+    birthDate: person.birthDate,
+    address: [address(person.street, person.houseNumber, city, postalCode)],
   };
 
   const practitioner: FhirResourceJson = {
@@ -323,7 +338,7 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
     timestamp,
     entry: [composition, medicationRequest, medication.resource, patient, practitioner, organization, coverage].map(entry),
   };
-  return { bundle, kbvVersion: version, medicationName: medication.name, patientName: `${given} ${family}` };
+  return { bundle, kbvVersion: version, medicationName: medication.name, patientName: `${given} ${family}`, person };
 }
 
 function multiplePrescriptionExtension(mvo: MvoPart | undefined): Record<string, unknown> {
@@ -342,6 +357,15 @@ function multiplePrescriptionExtension(mvo: MvoPart | undefined): Record<string,
 
 function extensionCoding(url: string, system: string, code: string): Record<string, unknown> {
   return { url, valueCoding: { system, code } };
+}
+
+/** Birth date and address of a new fictional patient, drawn in the order the generator always drew them. */
+function newPersonDetails(given: string, family: string, random: () => number): InsuredPerson {
+  const [city, postalCode] = pick(CITIES, random);
+  const birthDate = `19${40 + Math.floor(random() * 60)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`;
+  const street = pick(STREETS, random);
+  const houseNumber = String(1 + Math.floor(random() * 40));
+  return { given, family, birthDate, street, houseNumber, city, postalCode };
 }
 
 function address(street: string, houseNumber: string, city: string, postalCode: string): Record<string, unknown> {

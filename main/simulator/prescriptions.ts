@@ -12,7 +12,7 @@ import { fhirJsonToXml } from '../../shared/fhir/xml';
 import { signCms } from './cms-sign';
 import type { SimulatorState } from './operations/context';
 import { displayOfBundleJson, displayOfBundleXml, type PrescriptionDisplay } from './prescription-display';
-import { generatePrescription, medicationKinds, randomKvnr, type MedicationKind, type MvoPart } from './prescription-generator';
+import { generatePrescription, medicationKinds, randomKvnr, type InsuredPerson, type MedicationKind, type MvoPart } from './prescription-generator';
 import type { TaskRecord } from './task-record';
 
 const isoDate = z.string().refine(isIsoDate, 'Datum im Format YYYY-MM-DD erwartet');
@@ -109,6 +109,8 @@ export async function createPrescriptions(deps: PrescriptionDeps, request: Presc
   const medication = request.medication ?? 'pzn';
   const mvoId = `urn:uuid:${state.ids.uuid()}`;
   const created: CreatedPrescription[] = [];
+  // One request = one patient: several prescriptions share KVNR, name, birth date and address.
+  let person: InsuredPerson | undefined;
 
   for (let i = 0; i < request.count; i++) {
     const flowType = request.flowType as FlowType;
@@ -131,7 +133,9 @@ export async function createPrescriptions(deps: PrescriptionDeps, request: Presc
       catalog: deps.catalog,
       random: deps.random,
       uuid: () => state.ids.uuid(),
+      person,
     });
+    person = generated.person;
     created.push(
       await storeSignedPrescription(state, {
         prescriptionId,

@@ -212,6 +212,8 @@ describe('display fields', () => {
       expect(task.medication).toMatch(/^Rezeptur: /);
       expect(task.patientName).toMatch(/^\S+ \S+$/);
     }
+    // one request = one patient: the three Tasks share name and birth date, not only the KVNR
+    expect(new Set(entry!.prescriptions!.map((t) => `${t.patientName} ${t.birthDate}`)).size).toBe(1);
     const { taskId, patientName, birthDate, medication, authoredOn } = entry!.prescriptions![0]!;
     expect({ taskId, patientName, birthDate, medication, authoredOn }).toEqual({
       taskId: entry!.taskId,

@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-/** Copies support text to the clipboard and says whether that worked. */
-export function CopyButton({ text, testId }: { text: string; testId?: string }) {
+/** Copies support text (or, with `label`, anything else) to the clipboard and says whether that worked. */
+export function CopyButton({ text, testId, label }: { text: string; testId?: string; label?: string }) {
   const { t } = useTranslation();
   const [state, setState] = useState<CopyState>('idle');
   const copy = async () => {
@@ -18,7 +18,7 @@ export function CopyButton({ text, testId }: { text: string; testId?: string }) 
   return (
     <span className="copy">
       <button type="button" className="button-secondary" data-testid={testId} onClick={() => void copy()}>
-        {t('error.copy')}
+        {label ?? t('error.copy')}
       </button>
       <span role="status" className="copy-state">
         {state === 'copied' ? t('error.copied') : state === 'failed' ? t('error.copyFailed') : ''}

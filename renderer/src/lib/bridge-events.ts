@@ -7,6 +7,7 @@ import { appEventSchema, type AppEvent, type ConnectionStatus, type ErxBridge } 
 import { caseKeys } from '../features/cases/api/case-query';
 import { connectionKeys } from '../features/connection/api/connection-query';
 import { clearRetry, recordRetry } from '../features/connection/api/retry-progress';
+import { trainerKeys } from '../features/trainer/api/trainer-query';
 
 export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
   switch (event.type) {
@@ -15,12 +16,17 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
       // a case's operation may have been queued or completed with it
       void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
+      // training: the trainer's patient view shows what the Fachdienst holds now (issue 7 item 3)
+      void queryClient.invalidateQueries({ queryKey: trainerKeys.patientView(event.prescriptionId) });
       return;
     case 'cases-changed':
       // also sent by the browser bridge after a reconnect: anything may have been missed meanwhile
       void queryClient.invalidateQueries({ queryKey: caseKeys.all });
       void queryClient.invalidateQueries({ queryKey: connectionKeys.status() });
       void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
+      // a scenario may have been loaded elsewhere (e.g. by a QA fixture through the same bridge)
+      void queryClient.invalidateQueries({ queryKey: trainerKeys.current() });
+      void queryClient.invalidateQueries({ queryKey: trainerKeys.patientViews() });
       return;
     case 'connection':
       queryClient.setQueryData<ConnectionStatus>(connectionKeys.status(), event.status);

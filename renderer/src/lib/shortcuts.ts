@@ -23,6 +23,8 @@ export const shortcuts = {
   pendingOperations: altLetter('w'),
   /** open „Einstellungen & Info“ (data protection, network settings) */
   settings: altLetter('i'),
+  /** open or close the trainer panel (training mode only: scenarios, codes on screen, patient view) */
+  trainer: altLetter('t'),
   /** add an entry to the dispense list (neue Position) */
   addEntry: altLetter('n'),
   /** duplicate the focused entry (kopieren) */

@@ -8,16 +8,21 @@ import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
 import type {
   AppEvent,
   AppInfo,
+  BackendKind,
   CaseDetail,
   CaseFilter,
   ConnectionStatus,
   ErxBridge,
+  InsurantView,
+  LoadedScenario,
   PatientView,
   PendingOperation,
   ScanOutcome,
+  ScenarioSummary,
   Submission,
 } from '../../../shared/ipc/contract';
 import { appInfo as makeAppInfo, connectionStatus, receipt } from './fixtures';
+import { loadedScenario, scenarioSummaries } from './trainer-fixtures';
 
 export interface FakeBridgeOptions {
   appInfo?: AppInfo;
@@ -30,6 +35,14 @@ export interface FakeBridgeOptions {
   connection?: ConnectionStatus;
   /** what listPendingOperations answers (default: none) */
   pendingOperations?: PendingOperation[];
+  /** the trainer's deck (default: trainer-fixtures' scenarioSummaries) */
+  scenarios?: ScenarioSummary[];
+  /** the scenario loaded before the app started (default: none) */
+  currentScenario?: LoadedScenario | null;
+  /** what trainerLoadScenario answers for a name of the deck (default: loadedScenario with that summary) */
+  scenarioFor?: (summary: ScenarioSummary) => LoadedScenario;
+  /** what trainerPatientView answers, by PrescriptionID */
+  insurantViews?: InsurantView[];
 }
 
 const filterStatuses: Record<CaseFilter, readonly CaseDetail['status'][] | undefined> = {
@@ -49,6 +62,17 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
   const listeners = new Set<(event: AppEvent) => void>();
   let connection = options.connection ?? connectionStatus();
   let pending = [...(options.pendingOperations ?? [])];
+  const scenarios = options.scenarios ?? scenarioSummaries();
+  let current = options.currentScenario ?? null;
+  const insurantViews = new Map((options.insurantViews ?? []).map((v) => [v.prescriptionId, v]));
+  const scenarioFor = options.scenarioFor ?? ((summary: ScenarioSummary) => loadedScenario({ ...summary, loadedAt: now, now }));
+
+  const refusal = (code: string, message: string) => ({
+    ok: false as const,
+    error: { code, message, retry: 'never' as const, system: 'app' as const, at: now },
+  });
+  /** main refuses the trainer channels outside training (architecture §2) */
+  const outsideTraining = () => (info.training ? undefined : refusal('state', 'Nur im Trainingsmodus verfügbar.'));
 
   const notFound = (id: string) => ({
     ok: false as const,
@@ -225,6 +249,35 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data: cancelled };
     }),
     cancelRetry: vi.fn(async (_req: { prescriptionId: string }) => ({ ok: true as const, data: { cancelled: true } })),
+    /** like main until the TI backend exists: `ti` is refused (issue 7 item 1) */
+    selectBackend: vi.fn(async ({ backend }: { backend: BackendKind; confirmed: true }) =>
+      backend === 'ti' ? refusal('state', 'TI-Anbindung noch nicht verfügbar.') : { ok: true as const, data: info },
+    ),
+    trainerListScenarios: vi.fn(async () => outsideTraining() ?? { ok: true as const, data: scenarios }),
+    /** loading resets the training store: every case goes (issue 7 item 2) */
+    trainerLoadScenario: vi.fn(async ({ name }: { name: string }) => {
+      const refused = outsideTraining();
+      if (refused) return refused;
+      const summary = scenarios.find((s) => s.name === name);
+      if (!summary) return refusal('not-found', `Kein Szenario „${name}“.`);
+      cases.clear();
+      current = scenarioFor(summary);
+      return { ok: true as const, data: current };
+    }),
+    trainerCurrentScenario: vi.fn(async () => outsideTraining() ?? { ok: true as const, data: current }),
+    trainerReset: vi.fn(async () => {
+      const refused = outsideTraining();
+      if (refused) return refused;
+      cases.clear();
+      current = null;
+      return { ok: true as const, data: { ok: true as const } };
+    }),
+    trainerPatientView: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => {
+      const refused = outsideTraining();
+      if (refused) return refused;
+      const view = insurantViews.get(prescriptionId);
+      return view ? { ok: true as const, data: view } : refusal('not-found', `Kein Rezept ${prescriptionId} im Simulator.`);
+    }),
     onEvent: vi.fn((listener: (event: AppEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -237,5 +290,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     calls: bridge,
     emit: (event: AppEvent) => listeners.forEach((l) => l(event)),
     caseOf: (id: string) => cases.get(id),
+    /** what the patient's app shows next (e.g. after a dispense) */
+    setInsurantView: (view: InsurantView) => insurantViews.set(view.prescriptionId, view),
   };
 }

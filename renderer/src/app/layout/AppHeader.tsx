@@ -4,6 +4,7 @@ import type { AppInfo } from '../../../../shared/ipc/contract';
 import { AppSettingsButton } from '../../features/app-info/components/AppSettings';
 import { StaffSwitch } from '../../features/app-info/components/StaffSwitch';
 import { ConnectionIndicator } from '../../features/connection/components/ConnectionIndicator';
+import { TrainerButton } from '../../features/trainer/components/TrainerButton';
 import { useCurrentCase } from '../current-case';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -16,9 +17,26 @@ interface Props {
   panelId: string;
   /** the connection indicator, to give the focus back to when the panel closes */
   indicatorRef: Ref<HTMLButtonElement>;
+  /** the trainer panel (training mode only): open?, toggle, its id */
+  trainerOpen: boolean;
+  onToggleTrainer(): void;
+  trainerPanelId: string;
+  /** the „Training“ button, to give the focus back to when the trainer panel closes */
+  trainerButtonRef: Ref<HTMLButtonElement>;
 }
 
-export function AppHeader({ appInfo, onInbox, panelOpen, onTogglePanel, panelId, indicatorRef }: Props) {
+export function AppHeader({
+  appInfo,
+  onInbox,
+  panelOpen,
+  onTogglePanel,
+  panelId,
+  indicatorRef,
+  trainerOpen,
+  onToggleTrainer,
+  trainerPanelId,
+  trainerButtonRef,
+}: Props) {
   const { t } = useTranslation();
   const { prescriptionId } = useCurrentCase();
   return (
@@ -41,6 +59,9 @@ export function AppHeader({ appInfo, onInbox, panelOpen, onTogglePanel, panelId,
         >
           {t('header.inbox')} <kbd>Alt+V</kbd>
         </button>
+        {appInfo.training ? (
+          <TrainerButton ref={trainerButtonRef} open={trainerOpen} onToggle={onToggleTrainer} panelId={trainerPanelId} />
+        ) : null}
       </nav>
       <ConnectionIndicator ref={indicatorRef} open={panelOpen} onToggle={onTogglePanel} panelId={panelId} />
       <div className="header-end">

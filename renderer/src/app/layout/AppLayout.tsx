@@ -1,7 +1,8 @@
 /**
  * The window's frame: training banner (whenever the backend is not the real TI, architecture §2), header
  * with navigation, connection indicator, settings, language and staff switch; under it the connection notice
- * and — when opened (Alt+W) — the pending operations (issue 6 item 3); then the work area — scan first, then
+ * and — when opened (Alt+W) — the pending operations (issue 6 item 3), in training — when opened (Alt+T) —
+ * the trainer panel (issue 7 item 3, loaded on demand); then the work area — scan first, then
  * the open case or the inbox (focus order = work order). Wedge scans are caught here, on every screen (issue 5
  * item 1).
  */
@@ -11,6 +12,7 @@ import { StaffHint } from '../../features/app-info/components/StaffHint';
 import { CurrentCase } from '../../features/cases/components/CurrentCase';
 import { ConnectionNotice } from '../../features/connection/components/ConnectionNotice';
 import { PendingOperationsPanel } from '../../features/connection/components/PendingOperationsPanel';
+import { LazyTrainerPanel } from '../../features/trainer/components/LazyTrainerPanel';
 import { ScanProvider, useScan } from '../../features/scan/scan-context';
 import { ScanPanel } from '../../features/scan/components/ScanPanel';
 import { useWedgeScanner } from '../../features/scan/use-wedge-scanner';
@@ -47,6 +49,17 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
   const togglePending = useCallback(() => (pendingOpen ? closePending() : setPendingOpen(true)), [pendingOpen, closePending]);
   useShortcut(shortcuts.pendingOperations, togglePending);
 
+  const trainerPanelId = useId();
+  const trainerButtonRef = useRef<HTMLButtonElement>(null);
+  const [trainerOpen, setTrainerOpen] = useState(false);
+  const closeTrainer = useCallback(() => {
+    setTrainerOpen(false);
+    trainerButtonRef.current?.focus();
+  }, []);
+  const toggleTrainer = useCallback(() => (trainerOpen ? closeTrainer() : setTrainerOpen(true)), [trainerOpen, closeTrainer]);
+  // The trainer's channels refuse outside training (architecture §2): no panel, no shortcut there.
+  useShortcut(shortcuts.trainer, toggleTrainer, appInfo.training);
+
   return (
     <div className="app" data-testid="app-ready" data-training={appInfo.training}>
       {appInfo.training ? <TrainingBanner /> : null}
@@ -57,9 +70,14 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
         onTogglePanel={togglePending}
         panelId={pendingPanelId}
         indicatorRef={indicatorRef}
+        trainerOpen={trainerOpen}
+        onToggleTrainer={toggleTrainer}
+        trainerPanelId={trainerPanelId}
+        trainerButtonRef={trainerButtonRef}
       />
       <ConnectionNotice onShowPending={() => setPendingOpen(true)} />
       {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}
+      {appInfo.training && trainerOpen ? <LazyTrainerPanel id={trainerPanelId} onClose={closeTrainer} /> : null}
       <ScanProvider>
         <WedgeScanner />
         <main className="app-main">

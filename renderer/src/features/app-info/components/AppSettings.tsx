@@ -1,7 +1,8 @@
 /**
  * „Einstellungen & Info“ (Alt+I): what the app runs against and how it protects data at rest (issue 6 item 7,
  * architecture §7: safeStorage only when the OS keychain is real, else a key file for this user only) and the
- * network settings in effect (timeout, backoff base, attempts; spec §8, A_25460).
+ * network settings in effect (timeout, backoff base, attempts; spec §8, A_25460), and the backend: training or —
+ * only after an explicit confirmation — the real TI (issue 7 item 1).
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +11,7 @@ import { Fact } from '../../../components/Fact';
 import { Modal } from '../../../components/Modal';
 import { formatDuration } from '../../../lib/format';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
+import { BackendSection, BackendTiDialog } from './BackendChoice';
 
 export function AppSettingsButton({ appInfo }: { appInfo: AppInfo }) {
   const { t } = useTranslation();
@@ -35,59 +37,73 @@ export function AppSettingsButton({ appInfo }: { appInfo: AppInfo }) {
 export function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): void }) {
   const { t } = useTranslation();
   const closeRef = useRef<HTMLButtonElement>(null);
+  const [askTi, setAskTi] = useState(false);
   const { network } = appInfo;
   return (
-    <Modal
-      title={t('settings.title')}
-      testId="app-settings"
-      onCancel={onClose}
-      initialFocus={closeRef}
-      actions={
-        <button ref={closeRef} type="button" className="button-secondary" data-testid="app-settings-close" onClick={onClose}>
-          {t('settings.close')} <kbd>Esc</kbd>
-        </button>
-      }
-    >
-      <section className="settings-section" aria-labelledby="settings-data-protection">
-        <h3 id="settings-data-protection">{t('settings.dataProtectionTitle')}</h3>
-        <p data-testid="data-protection" data-method={appInfo.dataProtection}>
-          {t('settings.dataProtection', { method: t(`settings.dataProtections.${appInfo.dataProtection}`) })}
-        </p>
-        <p className="muted">{t('settings.dataProtectionHint')}</p>
-      </section>
-      <section className="settings-section" aria-labelledby="settings-network">
-        <h3 id="settings-network">{t('settings.network')}</h3>
-        <dl className="facts">
-          <Fact label={t('settings.requestTimeout')} testId="network-timeout">
-            {formatDuration(network.requestTimeoutMs)}
-          </Fact>
-          <Fact label={t('settings.retryBase')} testId="network-retry-base">
-            {formatDuration(network.retryBaseMs)}
-          </Fact>
-          <Fact label={t('settings.maxAttempts')} testId="network-max-attempts">
-            {network.maxAttempts}
-          </Fact>
-        </dl>
-        <p className="muted">{t('settings.retryPolicy')}</p>
-      </section>
-      <section className="settings-section" aria-labelledby="settings-app">
-        <h3 id="settings-app">{t('settings.app')}</h3>
-        <dl className="facts">
-          <Fact label={t('settings.version')} testId="app-version">
-            {appInfo.version}
-          </Fact>
-          <Fact label={t('settings.backend')} testId="app-backend">
-            {t(`settings.backends.${appInfo.backend}`)}
-          </Fact>
-          <Fact label={t('settings.fachdienstUrl')} testId="app-fachdienst-url">
-            <code>{appInfo.fachdienstUrl}</code>
-          </Fact>
-          <Fact label={t('settings.pharmacy')}>{appInfo.pharmacy.name}</Fact>
-          <Fact label={t('settings.telematikId')}>
-            <code>{appInfo.pharmacy.telematikId}</code>
-          </Fact>
-        </dl>
-      </section>
-    </Modal>
+    <>
+      <Modal
+        title={t('settings.title')}
+        testId="app-settings"
+        onCancel={onClose}
+        initialFocus={closeRef}
+        actions={
+          <button
+            ref={closeRef}
+            type="button"
+            className="button-secondary"
+            data-testid="app-settings-close"
+            onClick={onClose}
+          >
+            {t('settings.close')} <kbd>Esc</kbd>
+          </button>
+        }
+      >
+        <section className="settings-section" aria-labelledby="settings-data-protection">
+          <h3 id="settings-data-protection">{t('settings.dataProtectionTitle')}</h3>
+          <p data-testid="data-protection" data-method={appInfo.dataProtection}>
+            {t('settings.dataProtection', {
+              method: t(`settings.dataProtections.${appInfo.dataProtection}`),
+            })}
+          </p>
+          <p className="muted">{t('settings.dataProtectionHint')}</p>
+        </section>
+        <section className="settings-section" aria-labelledby="settings-network">
+          <h3 id="settings-network">{t('settings.network')}</h3>
+          <dl className="facts">
+            <Fact label={t('settings.requestTimeout')} testId="network-timeout">
+              {formatDuration(network.requestTimeoutMs)}
+            </Fact>
+            <Fact label={t('settings.retryBase')} testId="network-retry-base">
+              {formatDuration(network.retryBaseMs)}
+            </Fact>
+            <Fact label={t('settings.maxAttempts')} testId="network-max-attempts">
+              {network.maxAttempts}
+            </Fact>
+          </dl>
+          <p className="muted">{t('settings.retryPolicy')}</p>
+        </section>
+        <section className="settings-section" aria-labelledby="settings-app">
+          <h3 id="settings-app">{t('settings.app')}</h3>
+          <dl className="facts">
+            <Fact label={t('settings.version')} testId="app-version">
+              {appInfo.version}
+            </Fact>
+            <Fact label={t('settings.backend')} testId="app-backend">
+              {t(`settings.backends.${appInfo.backend}`)}
+            </Fact>
+            <Fact label={t('settings.fachdienstUrl')} testId="app-fachdienst-url">
+              <code>{appInfo.fachdienstUrl}</code>
+            </Fact>
+            <Fact label={t('settings.pharmacy')}>{appInfo.pharmacy.name}</Fact>
+            <Fact label={t('settings.telematikId')}>
+              <code>{appInfo.pharmacy.telematikId}</code>
+            </Fact>
+          </dl>
+        </section>
+        <BackendSection appInfo={appInfo} onUseTi={() => setAskTi(true)} />
+      </Modal>
+      {/* beside the settings, not inside: its Esc and Tab stay its own, the settings stay open underneath */}
+      {askTi ? <BackendTiDialog onClose={() => setAskTi(false)} /> : null}
+    </>
   );
 }

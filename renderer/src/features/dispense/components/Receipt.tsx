@@ -2,7 +2,8 @@
  * The Quittung after $close (spec §7): the pharmacy keeps it for billing; it names the closing pharmacy's
  * Telematik-ID and carries the Fachdienst's signature. It can be printed (or saved as PDF through the print
  * dialog; the print stylesheet shows only the receipt) and fetched again from the Fachdienst (GET ?secret,
- * spec §3.6 — possible up to 100 days after completion, spec §9.4).
+ * spec §3.6 — possible up to 100 days after completion, spec §9.4). In training mode it says on screen and on
+ * paper that it is no real receipt (issue 7 item 1).
  */
 import { useTranslation } from 'react-i18next';
 import type { ReceiptSummary } from '../../../../../shared/ipc/contract';
@@ -11,6 +12,7 @@ import { Fact } from '../../../components/Fact';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
+import { useAppInfo } from '../../app-info/api/use-app-info';
 import { useRefetchReceipt } from '../../cases/api/use-case-mutations';
 
 interface Props {
@@ -23,12 +25,18 @@ interface Props {
 export function Receipt({ receipt, pharmacyName, canRefetch }: Props) {
   const { t } = useTranslation();
   const refetch = useRefetchReceipt();
+  const training = useAppInfo().data?.training === true;
   const print = () => window.print();
   const fetchAgain = () => refetch.mutate(receipt.prescriptionId);
   useShortcut(shortcuts.printReceipt, print);
   useShortcut(shortcuts.refetchReceipt, fetchAgain, canRefetch && !refetch.isPending);
   return (
-    <section className="receipt print-area" aria-labelledby="receipt-title" data-testid="receipt">
+    <section className="receipt print-area" aria-labelledby="receipt-title" data-testid="receipt" data-training={training}>
+      {training ? (
+        <p className="receipt-training-mark" data-testid="receipt-training-mark">
+          {t('receipt.trainingMark')}
+        </p>
+      ) : null}
       <div className="receipt-head">
         <h2 id="receipt-title">{t('receipt.title')}</h2>
         <div className="receipt-actions no-print">

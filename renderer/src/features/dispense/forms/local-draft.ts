@@ -56,3 +56,18 @@ export function clearLocalDraft(prescriptionId: string): void {
     // nothing stored, nothing to remove
   }
 }
+
+/**
+ * Removes every local copy — when the trainer resets the training store (issue 7 item 2): a scenario loaded
+ * again creates the same PrescriptionIDs, whose old copies must not come back as „wiederhergestellt“.
+ */
+export function clearAllLocalDrafts(): void {
+  try {
+    const store = storage();
+    if (!store) return;
+    const keys = Array.from({ length: store.length }, (_, i) => store.key(i)).filter((k): k is string => k?.startsWith(PREFIX) === true);
+    for (const key of keys) store.removeItem(key);
+  } catch {
+    // nothing readable, nothing to remove
+  }
+}

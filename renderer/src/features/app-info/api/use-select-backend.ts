@@ -1,0 +1,18 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { BackendKind } from '../../../../../shared/ipc/contract';
+import { useBridge } from '../../../app/bridge-context';
+import { invoke } from '../../../lib/invoke';
+import { appInfoKeys } from './app-info-query';
+
+/**
+ * Chooses the backend — only after the pharmacist confirmed it (issue 7 item 1). Main answers with the new
+ * AppInfo, or refuses `ti` with „TI-Anbindung noch nicht verfügbar“ until that backend exists.
+ */
+export function useSelectBackend() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (backend: BackendKind) => invoke(bridge, 'selectBackend', { backend, confirmed: true }),
+    onSuccess: (appInfo) => queryClient.setQueryData(appInfoKeys.info(), appInfo),
+  });
+}

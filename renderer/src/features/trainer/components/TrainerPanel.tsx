@@ -1,0 +1,169 @@
+/**
+ * The trainer panel (issue 7 item 3; training mode only): the scenario deck with one-click load and reset,
+ * the loaded scenario with each prescription's code on screen and the patient's view, and the printable token
+ * sheet. A panel under the header, not a dialog: wedge scans of the codes on screen reach the counter while
+ * it is open. Loaded on demand (React.lazy) so that bwip-js stays out of the counter's main bundle.
+ */
+import { useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LoadedScenario, ScenarioSummary } from '../../../../../shared/ipc/contract';
+import { useBridge } from '../../../app/bridge-context';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
+import { ErrorAlert } from '../../../components/ErrorAlert';
+import { appErrorOf } from '../../../lib/invoke';
+import { currentScenarioQueryOptions } from '../api/trainer-query';
+import { useHasCases, useLoadScenario, useResetTraining } from '../api/use-trainer-mutations';
+import { LoadedScenarioView } from './LoadedScenarioView';
+import { ScenarioDeck } from './ScenarioDeck';
+import { TokenSheet } from './TokenSheet';
+
+export interface TrainerPanelProps {
+  id: string;
+  onClose(): void;
+}
+
+/** Each prescription's label: the scenario's („Rezept A“), else „Rezept 1“, „Rezept 2“ … in scenario order. */
+function labelsOf(scenario: LoadedScenario | null, t: TFunction): Map<string, string> {
+  return new Map(
+    (scenario?.prescriptions ?? []).map((p, i) => [
+      p.prescriptionId,
+      p.label ?? t('trainer.prescription.fallbackLabel', { n: i + 1 }),
+    ]),
+  );
+}
+
+export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
+  const { t } = useTranslation();
+  const titleId = useId();
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const current = useQuery(currentScenarioQueryOptions(useBridge()));
+  const load = useLoadScenario();
+  const reset = useResetTraining();
+  const hasCases = useHasCases();
+  const [checking, setChecking] = useState(false);
+  const [askLoad, setAskLoad] = useState<ScenarioSummary | null>(null);
+  const [askReset, setAskReset] = useState(false);
+
+  // Opened from the keyboard (Alt+T) the work continues here: the title takes the focus.
+  useEffect(() => titleRef.current?.focus(), []);
+
+  const forgetOutcomes = () => {
+    load.reset();
+    reset.reset();
+  };
+  const requestLoad = async (scenario: ScenarioSummary) => {
+    forgetOutcomes();
+    setChecking(true);
+    const ask = await hasCases();
+    setChecking(false);
+    // Loading resets the training store: ask only when there is something to lose.
+    if (ask) setAskLoad(scenario);
+    else load.mutate(scenario.name);
+  };
+  const busy = checking || load.isPending || reset.isPending;
+  const scenario = current.data ?? null;
+  const labels = labelsOf(scenario, t);
+
+  return (
+    <section
+      id={id}
+      className="trainer-panel"
+      data-testid="trainer-panel"
+      aria-labelledby={titleId}
+      onKeyDown={(e) => {
+        // A dialog inside handles its own Esc (and stops it there).
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
+      <div className="trainer-head">
+        <h2 id={titleId} ref={titleRef} tabIndex={-1}>
+          {t('trainer.title')}
+        </h2>
+        <button
+          type="button"
+          className="button-danger-outline button-small"
+          data-testid="training-reset"
+          disabled={busy}
+          onClick={() => {
+            forgetOutcomes();
+            setAskReset(true);
+          }}
+        >
+          {t('trainer.reset')}
+        </button>
+        <button
+          type="button"
+          className="button-secondary button-small"
+          data-testid="trainer-close"
+          onClick={onClose}
+        >
+          {t('trainer.close')} <kbd>Esc</kbd>
+        </button>
+      </div>
+      <p className="muted">{t('trainer.intro')}</p>
+      {busy ? (
+        <p role="status" className="muted" data-testid="trainer-busy">
+          {reset.isPending ? t('trainer.resetting') : t('trainer.loading')}
+        </p>
+      ) : null}
+      {load.isError ? <ErrorAlert error={appErrorOf(load.error)} testId="trainer-load-error" /> : null}
+      {reset.isError ? <ErrorAlert error={appErrorOf(reset.error)} testId="training-reset-error" /> : null}
+      {reset.isSuccess ? (
+        <p role="status" className="hint hint-info" data-testid="training-reset-done">
+          {t('trainer.resetDone')}
+        </p>
+      ) : null}
+      <ScenarioDeck loadedName={scenario?.name} busy={busy} onLoad={(s) => void requestLoad(s)} />
+      {current.isPending ? (
+        <p role="status" className="muted" data-testid="trainer-current-loading">
+          {t('trainer.currentLoading')}
+        </p>
+      ) : current.isError ? (
+        <ErrorAlert error={appErrorOf(current.error)} testId="trainer-current-error" />
+      ) : scenario ? (
+        <LoadedScenarioView
+          key={`${scenario.name}@${scenario.loadedAt}`}
+          scenario={scenario}
+          labels={labels}
+        />
+      ) : (
+        <p className="muted" data-testid="trainer-no-scenario">
+          {t('trainer.none')}
+        </p>
+      )}
+      {/* a direct child of the panel: the token sheet's print stylesheet relies on it */}
+      {scenario ? <TokenSheet scenario={scenario} labels={labels} /> : null}
+      {askLoad ? (
+        <ConfirmDialog
+          title={t('trainer.loadTitle', { title: askLoad.title })}
+          confirmLabel={t('trainer.loadConfirm')}
+          testId="scenario-load-dialog"
+          busy={load.isPending}
+          busyText={t('trainer.loading')}
+          onCancel={() => setAskLoad(null)}
+          onConfirm={() => load.mutate(askLoad.name, { onSettled: () => setAskLoad(null) })}
+        >
+          <p>{t('trainer.loadText')}</p>
+        </ConfirmDialog>
+      ) : null}
+      {askReset ? (
+        <ConfirmDialog
+          title={t('trainer.resetTitle')}
+          confirmLabel={t('trainer.resetConfirm')}
+          testId="training-reset-dialog"
+          busy={reset.isPending}
+          busyText={t('trainer.resetting')}
+          onCancel={() => setAskReset(false)}
+          onConfirm={() => reset.mutate(undefined, { onSettled: () => setAskReset(false) })}
+        >
+          <p>{t('trainer.resetText')}</p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}
