@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
-import { AppFailure } from '../errors';
 import { FachdienstClient } from './client';
 import { FixedTokenProvider, jsonResponse, ScriptedTransport } from './testing';
 import { TransportError, type TransportResponse } from './transport';
+import { failureOf } from '../testing';
 
 const id = '160.000.000.000.001.54' as PrescriptionId;
 const ac = 'a'.repeat(64) as AccessCode;
@@ -17,15 +17,6 @@ function setup(answer: (index: number) => TransportResponse | Promise<TransportR
   return { transport, tokens, client: new FachdienstClient({ transport, tokens, now }) };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AppFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('FachdienstClient', () => {
   it('$accept: POST Task/<id>/$accept?ac=, asks for JSON, sends the bearer token, returns the bundle', async () => {

@@ -8,6 +8,7 @@ import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import { AppFailure } from '../errors';
 import { createWorkflowHarness, type WorkflowHarness } from './testing';
+import { failureOf } from '../testing';
 
 const ID1 = '160.000.000.000.001.54' as PrescriptionId;
 const AC1 = '1'.repeat(64);
@@ -21,15 +22,6 @@ beforeEach(() => {
 });
 afterEach(() => h.store.close());
 
-async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AppFailure) return e;
-    throw e;
-  }
-  throw new Error('expected an AppFailure');
-}
 
 async function accepted(): Promise<DispenseEntry[]> {
   const { results } = await h.workflow.scanCode(token(ID1, AC1));

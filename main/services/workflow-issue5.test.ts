@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import { AppFailure } from '../errors';
 import { createWorkflowHarness, prescriptionView, type WorkflowHarness } from './testing';
+import { failureOf } from '../testing';
 
 const ID1 = '160.000.000.000.001.54' as PrescriptionId;
 const ID2 = '160.000.000.000.000.57' as PrescriptionId;
@@ -25,15 +25,6 @@ beforeEach(() => {
 });
 afterEach(() => h.store.close());
 
-async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AppFailure) return e;
-    throw e;
-  }
-  throw new Error('expected an AppFailure');
-}
 
 async function accepted(id = ID1, ac = AC1): Promise<DispenseEntry[]> {
   const { results } = await h.workflow.scanCode(token(id, ac));

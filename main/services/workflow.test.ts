@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { AppEvent } from '../../shared/ipc/contract';
-import { AppFailure } from '../errors';
 import { IdentityCipher } from '../store/cipher';
 import { openStore, type Store } from '../store/store';
 import { EventHub } from './events';
 import { SettingsService } from './settings';
 import { FakeClock, FakeFachdienst, fakeCodecs, prescriptionView } from './testing';
 import { WorkflowService } from './workflow';
+import { failureOf } from '../testing';
 
 const ID1 = '160.000.000.000.001.54' as PrescriptionId;
 const ID2 = '160.000.000.000.000.57' as PrescriptionId;
@@ -43,15 +43,6 @@ beforeEach(() => {
 
 afterEach(() => store.close());
 
-async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AppFailure) return e;
-    throw e;
-  }
-  throw new Error('expected an AppFailure');
-}
 
 async function acceptedCase(): Promise<DispenseEntry[]> {
   const { results } = await workflow.scanCode(token(ID1, AC1));

@@ -12,11 +12,11 @@ import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import { parseAccessCode, parsePrescriptionId, parseSecret, type AccessCode, type PrescriptionId, type Secret } from '../../shared/erezept/identifiers';
 import { buildCloseParameters, buildDispenseParameters } from '../../shared/fhir/dispense/build';
 import { readAcceptBundle, readReceipt } from '../../shared/fhir/fachdienst-responses';
-import { AppFailure } from '../../main/errors';
 import { SimulatorTokenProvider } from '../../main/fachdienst/access-token';
 import { FachdienstClient } from '../../main/fachdienst/client';
 import { HttpTransport } from '../../main/fachdienst/http-transport';
 import { startSimulatorServer } from '../../main/simulator/server';
+import { failureOf } from '../../main/testing';
 
 const TELEMATIK_ID = '3-SMC-B-Testkarte-883110000095957';
 
@@ -47,15 +47,6 @@ async function createPrescription(): Promise<DemoPrescription> {
   return { id: id.data, accessCode: ac.data, kvnr: created.kvnr };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof AppFailure) return e;
-    throw e;
-  }
-  throw new Error('expected an AppFailure');
-}
 
 function entry(): DispenseEntry {
   return {
