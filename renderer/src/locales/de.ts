@@ -12,6 +12,11 @@ export const de = {
     banner: 'TRAINING – Simulator, keine echten Rezepte',
   },
   trainer: {
+    clock: {
+      advanceHour: 'Simulatorzeit +1 Stunde',
+      advancing: 'Simulatorzeit wird vorgestellt …',
+      now: 'Simulatorzeit jetzt: {{time}}',
+    },
     open: 'Training',
     openHint: 'Übungsszenarien, Rezeptcodes und Patientensicht',
     panelLoading: 'Trainingsbereich wird geladen …',

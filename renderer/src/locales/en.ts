@@ -11,6 +11,11 @@ export const en: Messages<typeof de> = {
     banner: 'TRAINING – simulator, no real prescriptions',
   },
   trainer: {
+    clock: {
+      advanceHour: 'Simulated time +1 hour',
+      advancing: 'Moving simulated time …',
+      now: 'Simulated time now: {{time}}',
+    },
     open: 'Training',
     openHint: 'Practice scenarios, prescription codes and patient view',
     panelLoading: 'Loading the training area …',

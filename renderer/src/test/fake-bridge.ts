@@ -265,6 +265,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data: current };
     }),
     trainerCurrentScenario: vi.fn(async () => outsideTraining() ?? { ok: true as const, data: current }),
+    trainerAdvanceClock: vi.fn(async () => outsideTraining() ?? { ok: true as const, data: { now: new Date(Date.now() + 3_600_000).toISOString() } }),
     trainerReset: vi.fn(async () => {
       const refused = outsideTraining();
       if (refused) return refused;

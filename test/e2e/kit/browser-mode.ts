@@ -20,6 +20,13 @@ export interface BrowserModeOptions {
    * (main/browser-bridge/web-args.ts; issue 6 item 4: fault tests never wait seconds for the app).
    */
   network?: NetworkOptions;
+  /**
+   * Deterministic runs (issue 7 item 5; docs/simulator.md „Deterministic runs“): the embedded simulator takes
+   * AccessCodes, KVNRs, names and articles from this seed (`--seed`). Not with `fachdienstUrl`.
+   */
+  seed?: number;
+  /** The embedded simulator's base clock stands still at this ISO instant (`--fixed-time`). Not with `fachdienstUrl`. */
+  fixedTime?: string;
 }
 
 export interface NetworkOptions {
@@ -66,6 +73,8 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
   const args = [join(repoRoot, 'out/node/web.mjs'), '--port', '0', '--data', dataDir];
   if (options.fachdienstUrl) args.push('--fachdienst', options.fachdienstUrl);
   args.push(...networkArgs(options.network));
+  if (options.seed !== undefined) args.push('--seed', String(options.seed));
+  if (options.fixedTime !== undefined) args.push('--fixed-time', options.fixedTime);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
 
   let output = '';

@@ -1,27 +1,80 @@
 /**
  * Playwright fixtures for QA (architecture §8, docs/qa.md): every test gets browser mode with its own data
- * directory and its own embedded simulator, and a handle on that simulator.
+ * directory and its own embedded simulator — optionally with a deck scenario loaded through the app's own bridge
+ * (`trainerLoadScenario`, so the app's training store starts afresh as in the trainer panel) — the page objects
+ * bound to its page, and a handle on the simulator.
+ *
+ * ```ts
+ * import { expect, test } from './kit/fixtures';
+ * test.use({ scenario: 'korrektur-nach-abgabe' });
+ * test('…', async ({ app, simulator }) => {
+ *   await app.openAs('AB');
+ *   await app.counter.scan(simulator.dataMatrix('Rezept A'));
+ * });
+ * ```
  */
-import { test as base, expect } from '@playwright/test';
-import { startBrowserMode, type BrowserModeHandle } from './browser-mode';
+import { test as base, expect as baseExpect } from '@playwright/test';
+import type { LoadedScenario } from '../../../shared/ipc/contract';
+import { connectBridge, type BridgeClient } from './bridge-client';
+import { startBrowserMode, type BrowserModeHandle, type NetworkOptions } from './browser-mode';
+import { bindApp, type ErxApp } from './erx-app';
+import type { ScenarioName } from './scenarios';
 import { SimulatorHandle } from './simulator';
 
+/** Set per file or `describe` with `test.use({ … })`. */
+export interface ErxOptions {
+  /** a deck scenario to load before the test (docs/qa.md „Scenarios“); default none: an empty simulator */
+  scenario: ScenarioName | undefined;
+  /** timeouts and retry policy in milliseconds (browser mode's flags); default: the app's own */
+  network: NetworkOptions;
+  /** `--seed`: the same AccessCodes, KVNRs, names on every run (docs/simulator.md „Deterministic runs“) */
+  seed: number | undefined;
+  /** `--fixed-time`: the simulator's base clock stands at this ISO instant */
+  fixedTime: string | undefined;
+}
+
 export interface ErxFixtures {
-  app: BrowserModeHandle;
+  /** the running browser mode: URLs, data directory, output, stop() */
+  browserMode: BrowserModeHandle;
+  /** the app's own bridge, called from the test (e.g. `bridge.call('trainerCurrentScenario', {})`) */
+  bridge: BridgeClient;
+  /** the answer of `trainerLoadScenario` for the `scenario` option; undefined without one */
+  loadedScenario: LoadedScenario | undefined;
+  /** browser mode + every page object bound to `page`; loads the scenario first when one is set */
+  app: ErxApp;
+  /** the embedded simulator's control API, with the loaded scenario's prescriptions by label */
+  simulator: SimulatorHandle;
+  /** the same handle as `simulator` (older specs use this name) */
   sim: SimulatorHandle;
 }
 
-export const test = base.extend<ErxFixtures>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright needs the destructuring to see the fixture has no dependencies
-  app: async ({}, use) => {
-    const app = await startBrowserMode();
-    await use(app);
-    await app.stop();
+export const test = base.extend<ErxOptions & ErxFixtures>({
+  scenario: [undefined, { option: true }],
+  network: [{}, { option: true }],
+  seed: [undefined, { option: true }],
+  fixedTime: [undefined, { option: true }],
+
+  browserMode: async ({ network, seed, fixedTime }, use) => {
+    const started = await startBrowserMode({ network, seed, fixedTime });
+    await use(started);
+    await started.stop();
   },
-  sim: async ({ app }, use) => {
-    if (!app.simulatorUrl) throw new Error('browser mode runs without an embedded simulator');
-    await use(new SimulatorHandle(app.simulatorUrl));
+  bridge: async ({ browserMode }, use) => use(await connectBridge(browserMode.appUrl)),
+  loadedScenario: async ({ bridge, scenario }, use) => {
+    if (scenario === undefined) return use(undefined);
+    await use(await bridge.call('trainerLoadScenario', { name: scenario }));
   },
+  app: async ({ browserMode, loadedScenario, page }, use) => {
+    // depends on loadedScenario so that `test.use({ scenario })` loads it even when a test asks for `app` alone
+    void loadedScenario;
+    await use(bindApp(browserMode, page));
+  },
+  simulator: async ({ browserMode, loadedScenario }, use) => {
+    if (!browserMode.simulatorUrl) throw new Error('browser mode runs without an embedded simulator');
+    await use(new SimulatorHandle(browserMode.simulatorUrl, loadedScenario));
+  },
+  sim: async ({ simulator }, use) => use(simulator),
 });
 
-export { expect };
+/** Playwright's `expect`, waiting at most 5 s (docs/qa.md „Rules“: the app never needs longer in tests). */
+export const expect = baseExpect.configure({ timeout: 5_000 });

@@ -14,6 +14,8 @@ export class ReceiptPage {
   readonly refetchButton: Locator;
   readonly refetched: Locator;
   readonly refetchError: Locator;
+  /** „TRAINING – keine echte Quittung“: only in training, on screen and in print (issue 7 item 1) */
+  readonly trainingMark: Locator;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('receipt');
@@ -28,6 +30,7 @@ export class ReceiptPage {
     this.refetchButton = page.getByTestId('receipt-refetch');
     this.refetched = page.getByTestId('receipt-refetched');
     this.refetchError = page.getByTestId('receipt-refetch-error');
+    this.trainingMark = page.getByTestId('receipt-training-mark');
   }
 
   async refetch(): Promise<void> {

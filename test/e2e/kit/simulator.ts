@@ -1,7 +1,10 @@
 /**
  * A handle on the simulator's control API (`/_sim/…`, docs/simulator.md) for tests: prescriptions, tokens,
- * reset. The control API only answers loopback hosts; the app's bridge never forwards it.
+ * faults, clock, reset — and, when the kit loaded a deck scenario, that scenario's prescriptions by label. The
+ * control API only answers loopback hosts; the app's bridge never forwards it.
  */
+import type { LoadedScenario, TrainingPrescription } from '../../../shared/ipc/contract';
+
 export interface CreatedPrescription {
   taskId: string;
   accessCode: string;
@@ -47,7 +50,42 @@ export interface ArmedFault {
 }
 
 export class SimulatorHandle {
-  constructor(readonly url: string) {}
+  /**
+   * @param url the simulator's base URL (browser mode prints it as `simulator: …`)
+   * @param scenario the deck scenario the app loaded (`trainerLoadScenario`), if any
+   */
+  constructor(
+    readonly url: string,
+    readonly scenario?: LoadedScenario,
+  ) {}
+
+  /** The loaded scenario's prescriptions in scenario order (empty without a scenario). */
+  get prescriptions(): TrainingPrescription[] {
+    return this.scenario?.prescriptions ?? [];
+  }
+
+  /**
+   * One prescription of the loaded scenario by its label as the steps name it („Rezept A“, „Teil 2“) or by its
+   * PrescriptionID. Throws, naming the labels there are, when there is none.
+   */
+  prescription(ref: string): TrainingPrescription {
+    const found = this.prescriptions.find((p) => p.label === ref || p.prescriptionId === ref);
+    if (!found) {
+      const known = this.prescriptions.map((p) => p.label ?? p.prescriptionId).join(', ') || 'none — no scenario loaded';
+      throw new Error(`no prescription „${ref}“ in the loaded scenario (there are: ${known})`);
+    }
+    return found;
+  }
+
+  /** The E-Rezept-Token `Task/<id>/$accept?ac=<AccessCode>` of a scenario prescription (what a printout carries). */
+  token(ref: string): string {
+    return this.prescription(ref).token;
+  }
+
+  /** What the prescription's DataMatrix carries, `{"urls":[…]}` — scan this to accept it like a patient's printout. */
+  dataMatrix(ref: string): string {
+    return this.prescription(ref).dataMatrix;
+  }
 
   private async post<T>(path: string, body: unknown, expected: number): Promise<T> {
     const response = await fetch(`${this.url}${path}`, {
@@ -132,6 +170,14 @@ export class SimulatorHandle {
     const response = await fetch(`${this.url}/_sim/faults`);
     if (!response.ok) throw new Error(`/_sim/faults → ${response.status}`);
     return ((await response.json()) as { faults: ArmedFault[] }).faults;
+  }
+
+  /**
+   * The next `count` calls of `operation` are carried out and stored, but the connection is cut before the answer
+   * (a lost response): the app must find out what happened (spec §3.3 GET ?ac, §3.6 GET ?secret).
+   */
+  async dropAnswer(operation: FaultRequest['operation'], count = 1): Promise<void> {
+    await this.fault({ operation, count, phase: 'after-commit', drop: true });
   }
 
   /** Disarms every fault (`DELETE /_sim/faults`). */

@@ -6,6 +6,7 @@
  * label only (architecture §9.10).
  */
 import type { Locator, Page } from '@playwright/test';
+import { decodeOneDataMatrix } from './datamatrix';
 
 /** A prescription of the loaded scenario: its label as the steps name it („Rezept A“) or its PrescriptionID. */
 export type PrescriptionRef = string;
@@ -32,6 +33,10 @@ export class TrainerPage {
   readonly resetError: Locator;
   readonly tokenSheet: Locator;
   readonly tokenSheetPrint: Locator;
+  readonly tokenSheetTraining: Locator;
+  readonly clockHourButton: Locator;
+  readonly clockNow: Locator;
+  readonly clockError: Locator;
 
   constructor(readonly page: Page) {
     this.openButton = page.getByTestId('trainer-open');
@@ -55,6 +60,10 @@ export class TrainerPage {
     this.resetError = page.getByTestId('training-reset-error');
     this.tokenSheet = page.getByTestId('token-sheet');
     this.tokenSheetPrint = page.getByTestId('token-sheet-print');
+    this.tokenSheetTraining = page.getByTestId('token-sheet-training');
+    this.clockHourButton = page.getByTestId('trainer-clock-hour');
+    this.clockNow = page.getByTestId('trainer-clock-now');
+    this.clockError = page.getByTestId('trainer-clock-error');
   }
 
   /** Opens the panel („Training“, Alt+T does the same) and waits for the deck. */
@@ -68,7 +77,7 @@ export class TrainerPage {
     await this.panel.waitFor({ state: 'detached' });
   }
 
-  /** One scenario of the deck by its name (`data-name`, e.g. `gkv-pzn`); `data-loaded="true"` once loaded. */
+  /** One scenario of the deck by its name (`data-name`, e.g. `standard-gkv-pzn`); `data-loaded="true"` once loaded. */
   scenario(name: string): Locator {
     return this.page.locator(`[data-testid="scenario"][data-name="${name}"]`);
   }
@@ -149,13 +158,42 @@ export class TrainerPage {
 
   /** A PNG of the on-screen code, e.g. to decode it with zxing-wasm like a scanner would read the monitor. */
   async dataMatrixPng(ref: PrescriptionRef): Promise<Buffer> {
-    const canvas = await this.dataMatrix(ref);
-    await canvas.scrollIntoViewIfNeeded();
-    return canvas.screenshot({ animations: 'disabled', scale: 'css' });
+    return this.pngOf(await this.dataMatrix(ref));
   }
 
-  /** Opens the patient's view of one prescription and waits for its status. */
+  /** The text a scanner reads from the on-screen code of one prescription (its screenshot, decoded with zxing-wasm). */
+  async readDataMatrix(ref: PrescriptionRef): Promise<string> {
+    return decodeOneDataMatrix(await this.dataMatrixPng(ref));
+  }
+
+  /** A PNG of one prescription's own code on the token sheet (its token alone). */
+  async tokenSheetCodePng(ref: PrescriptionRef): Promise<Buffer> {
+    return this.pngOf(this.tokenSheetItem(ref).getByTestId('token-sheet-datamatrix'));
+  }
+
+  /** A PNG of the n-th combined code of the token sheet (0-based; up to three tokens each). */
+  async combinedCodePng(index = 0): Promise<Buffer> {
+    return this.pngOf(this.combinedCodes().nth(index).getByTestId('token-sheet-combined-datamatrix'));
+  }
+
+  /**
+   * „Simulatorzeit +1 Stunde“ (e.g. the hour a 429 makes the app wait); resolves with the simulated time the panel
+   * shows afterwards (ISO), or throws main's message.
+   */
+  async advanceClockOneHour(): Promise<string> {
+    await this.open();
+    const before = (await this.clockNow.count()) > 0 ? await this.clockNow.getAttribute('data-now') : null;
+    const fresh = this.page.locator(`[data-testid="trainer-clock-now"]${before ? `:not([data-now="${before}"])` : ''}`);
+    await this.clockHourButton.click();
+    await fresh.or(this.clockError).first().waitFor();
+    if (await this.clockError.isVisible())
+      throw new Error(`Simulatorzeit nicht vorgestellt: ${await this.errorMessage(this.clockError)}`);
+    return (await fresh.getAttribute('data-now')) ?? '';
+  }
+
+  /** Opens the panel if needed, then the patient's view of one prescription, and waits for its status. */
   async openPatientView(ref: PrescriptionRef): Promise<Locator> {
+    await this.open();
     const card = this.prescription(ref);
     const view = card.getByTestId('insurant-view');
     if (!(await view.isVisible())) await card.getByTestId('patient-view-open').click();
@@ -238,6 +276,13 @@ export class TrainerPage {
         document.querySelector('[data-testid="backend-ti-error"]') !== null,
     );
     return dialog;
+  }
+
+  /** Waits until a code canvas is drawn, scrolls it into view and takes its element screenshot (CSS pixels). */
+  private async pngOf(canvas: Locator): Promise<Buffer> {
+    await canvas.and(this.page.locator('[data-state="drawn"]')).waitFor();
+    await canvas.scrollIntoViewIfNeeded();
+    return canvas.screenshot({ animations: 'disabled', scale: 'css' });
   }
 
   private async errorMessage(alert: Locator): Promise<string> {

@@ -15,6 +15,9 @@ import { connectionKeys } from '../../connection/api/connection-query';
 import { clearAllLocalDrafts } from '../../dispense/forms/local-draft';
 import { trainerKeys } from './trainer-query';
 
+/** „Simulatorzeit +1 Stunde“: the wait a 429 imposes (A_25460), which the deck's 429 scenario skips. */
+export const ONE_HOUR = 'PT1H';
+
 function useForgetTrainingData() {
   const queryClient = useQueryClient();
   const { showInbox } = useCurrentCase();
@@ -64,4 +67,25 @@ export function useHasCases(): () => Promise<boolean> {
       return true;
     }
   }, [bridge]);
+}
+
+/**
+ * „Simulatorzeit vorstellen“ (`trainerAdvanceClock`): the simulator's clock moves and main's with it (training only,
+ * architecture §2). Main then emits `cases-changed`, which reloads cases and pending operations (lib/bridge-events);
+ * they are invalidated here as well, so deadlines and a 429 wait now over show at once even while the event stream
+ * reconnects. The answer's `now` becomes the renderer's "today" (app-clock.ts, A_27660).
+ */
+export function useAdvanceClock() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (duration: string) => invoke(bridge, 'trainerAdvanceClock', { duration }),
+    onSuccess: ({ now }) => {
+      recordAppTime(queryClient, now);
+      void queryClient.invalidateQueries({ queryKey: caseKeys.all });
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.status() });
+      void queryClient.invalidateQueries({ queryKey: trainerKeys.patientViews() });
+    },
+  });
 }

@@ -1,11 +1,13 @@
 /**
  * The loaded scenario (issue 7 items 2, 3): title, simulated time, the German steps for the class in order,
- * the armed faults, and a card per prescription with its code on screen and the patient's view.
+ * the armed faults, „Simulatorzeit +1 Stunde“, and a card per prescription with its code on screen and the patient's
+ * view.
  */
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoadedScenario } from '../../../../../shared/ipc/contract';
 import { formatDateTime } from '../../../lib/format';
+import { ClockAdvance } from './ClockAdvance';
 import { TrainingPrescriptionCard } from './TrainingPrescriptionCard';
 
 interface Props {
@@ -45,6 +47,7 @@ export function LoadedScenarioView({ scenario, labels }: Props) {
           <dd data-testid="loaded-scenario-loaded-at">{formatDateTime(scenario.loadedAt)}</dd>
         </div>
       </dl>
+      <ClockAdvance />
       <div className="scenario-columns">
         <div>
           <h4 className="section-label">{t('trainer.scenario.steps')}</h4>
