@@ -129,3 +129,35 @@ test('screenshots of the main screens', async ({ app, sim, page }) => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('inbox');
 });
+
+test.describe('training and outage screens', () => {
+  test.use({ scenario: 'zu-viele-anfragen-429' });
+
+  test('screenshots of the trainer panel and of „Ausstehende Vorgänge“', async ({ app, simulator, page }) => {
+    test.setTimeout(60_000);
+    mkdirSync(outDir, { recursive: true });
+    const shot = (name: string) => page.screenshot({ path: join(outDir, `${name}.png`) });
+    const first = simulator.prescriptions[0]!;
+    await app.openAs('AB');
+
+    // 6. the trainer panel: the loaded scenario, its steps and the on-screen DataMatrix
+    await app.trainer.open();
+    const code = await app.trainer.dataMatrix(first.label ?? first.prescriptionId);
+    await expect(code).toHaveAttribute('data-state', 'drawn');
+    await page.getByTestId('scenario-steps').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -150));
+    await shot('trainer-panel');
+    await app.trainer.close();
+
+    // 7. a 429 on $dispense: the list waits its hour, „Ausstehende Vorgänge“ says until when
+    await app.counter.scan(first.dataMatrix);
+    await expect(app.prescription.prescriptionId).toHaveText(first.prescriptionId);
+    await app.editor.field(0, 'batch').fill('B2026-42');
+    await app.editor.field(0, 'expiry').fill('2028-03-31');
+    await app.editor.submit();
+    await app.connection.open();
+    await expect(app.connection.rowsFor(first.prescriptionId, { operation: 'dispense', state: 'pending' })).toHaveCount(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('pending-operations');
+  });
+});
