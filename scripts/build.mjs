@@ -35,7 +35,8 @@ await build({
   format: 'esm',
   sourcemap: true,
   // The native module is loaded from node_modules; electron must never be reached from these entries.
-  external: ['better-sqlite3', 'electron'],
+  // Playwright (the browser benchmarks, main/bench/) stays in node_modules: it is a dev tool with its own files.
+  external: ['better-sqlite3', 'electron', '@playwright/test', 'playwright', 'playwright-core'],
   banner: {
     js: "import { createRequire as __erxCreateRequire } from 'node:module'; const require = __erxCreateRequire(import.meta.url);",
   },
