@@ -35,8 +35,8 @@ await build({
   format: 'esm',
   sourcemap: true,
   // The native module is loaded from node_modules; electron must never be reached from these entries.
-  // Playwright (the browser benchmarks, main/bench/) stays in node_modules: it is a dev tool with its own files.
-  external: ['better-sqlite3', 'electron', '@playwright/test', 'playwright', 'playwright-core'],
+  // Playwright and esbuild (benchmarks, main/bench/) stay in node_modules: dev tools with their own files/binaries.
+  external: ['better-sqlite3', 'electron', '@playwright/test', 'playwright', 'playwright-core', 'esbuild'],
   banner: {
     js: "import { createRequire as __erxCreateRequire } from 'node:module'; const require = __erxCreateRequire(import.meta.url);",
   },

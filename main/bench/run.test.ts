@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { benchmarks } from './registry';
 import { main, parseBenchArgs, runBenchmarks, summaryLine } from './run';
 import type { Benchmark } from './types';
 
@@ -29,6 +30,26 @@ describe('parseBenchArgs', () => {
     [['--fast']],
   ])('refuses %j', (argv) => {
     expect(parseBenchArgs(argv, '/repo')).toHaveProperty('error');
+  });
+});
+
+describe('the registry', () => {
+  it('lists every figure of issue 8 once, under stable kebab-case names', () => {
+    const names = benchmarks.map((b) => b.name);
+    expect(names).toEqual([
+      'simulator-cycles',
+      'cold-start',
+      'scan-overhead',
+      'submit-overhead',
+      'typing-latency',
+      'inbox-10k',
+      'renderer-bundle',
+      'main-memory',
+    ]);
+    for (const name of names) {
+      expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(parseBenchArgs(['--only', name], '/repo')).toMatchObject({ only: name });
+    }
   });
 });
 
@@ -130,7 +151,14 @@ describe('the bundled entry (as npm run bench runs it, clients in a worker threa
       platform: 'node',
       target: 'node20',
       format: 'esm',
-      external: ['better-sqlite3', 'electron'],
+      external: [
+        'better-sqlite3',
+        'electron',
+        '@playwright/test',
+        'playwright',
+        'playwright-core',
+        'esbuild',
+      ],
       banner: {
         js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
       },
@@ -141,6 +169,9 @@ describe('the bundled entry (as npm run bench runs it, clients in a worker threa
       process.execPath,
       [
         join(outDir, 'bench.mjs'),
+        // the browser benchmarks need the built app and Chromium: they run in `npm run bench`, not here
+        '--only',
+        'simulator-cycles',
         '--iterations',
         '10',
         '--seconds',

@@ -228,6 +228,8 @@ export const scanOutcomeSchema = z.discriminatedUnion('ok', [
     /** accepted = claimed now with $accept; existing = a local case was opened (A_23801) */
     outcome: z.enum(['accepted', 'existing']),
     case: caseSummarySchema,
+    /** the whole case, so the counter shows it without a second round trip (issue 8) */
+    detail: caseDetailSchema.optional(),
   }),
   z.object({ ok: z.literal(false), prescriptionId: z.string().optional(), error: appErrorSchema }),
 ]);
@@ -397,8 +399,14 @@ export const contract = {
    * of it); cases after $reject/$abort are found only by PrescriptionID (A_19251).
    */
   'erx:listCases': {
-    request: z.object({ query: z.string().max(100).optional(), filter: caseFilterSchema.optional() }),
-    response: z.array(caseSummarySchema),
+    request: z.object({
+      query: z.string().max(100).optional(),
+      filter: caseFilterSchema.optional(),
+      /** at most this many (newest first, default 200): a pharmacy with 10,000 cases narrows by search and filter (issue 8) */
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    /** `total` = how many cases match; `cases` = the newest `limit` of them */
+    response: z.object({ cases: z.array(caseSummarySchema), total: z.number().int().nonnegative() }),
   },
   /** One case with prescription, draft, all versions sent, confirmed list, receipt and findings. */
   'erx:getCase': { request: byPrescription, response: caseDetailSchema },

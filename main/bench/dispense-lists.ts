@@ -1,0 +1,38 @@
+/**
+ * Long dispense lists for the editor benchmarks (issue 8: "Abgabe übermitteln" with 10 entries, an editor holding
+ * 50): copies of the case's own first row — the prescribed article, as the app's initial draft has it — each with
+ * its own batch, the way a Stückelung over several batches looks (spec §5: one MedicationDispense per batch), and
+ * the `$dispense` Parameters of such a list for the bare-HTTP baseline, built with the app's own builder.
+ */
+import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import { buildDispenseParameters } from '../../shared/fhir/dispense/build';
+
+/** A batch expiry safely after any simulated "today" of a bench run (securPharm expiry, A_21105-02). */
+const BATCH_EXPIRY = '2029-12-31';
+
+/** `count` entries like `template`, one pack each, batches `CH0001`, `CH0002`, …, handed over `today`. */
+export function entriesLike(template: DispenseEntry, count: number, today: string): DispenseEntry[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ...template,
+    key: `bench-${i + 1}`,
+    packs: 1,
+    batch: { lot: `CH${String(i + 1).padStart(4, '0')}`, expiry: BATCH_EXPIRY },
+    serials: [],
+    whenHandedOver: today,
+  }));
+}
+
+/** The `$dispense` input for `entries` of another prescription (spec §3.4), as JSON text. */
+export function dispenseParametersJson(
+  entries: DispenseEntry[],
+  context: { prescriptionId: string; kvnr: string; telematikId: string },
+): string {
+  const built = buildDispenseParameters(entries, {
+    prescriptionId: context.prescriptionId as PrescriptionId,
+    kvnr: context.kvnr,
+    telematikId: context.telematikId,
+  });
+  if (!built.ok) throw new Error(`$dispense-Parameter: ${built.error.map((f) => f.message).join('; ')}`);
+  return JSON.stringify(built.data);
+}

@@ -1,0 +1,13 @@
+/**
+ * The app's own share of a wait (issue 8: "UI time − the bare HTTP time of the same call against the same
+ * simulator"): each UI sample is paired with the bare sample taken right beside it in the same run, so a slow
+ * phase of the machine shows in both and cancels out in the difference.
+ */
+export function pairedDifferences(ui: readonly number[], bare: readonly number[]): number[] {
+  if (ui.length !== bare.length)
+    throw new Error(`bench: ${ui.length} UI-Werte, aber ${bare.length} Basiswerte`);
+  return ui.map((u, i) => u - bare[i]!);
+}
+
+/** How many warm-up rounds a run of `measured` rounds gets: a tenth, at least 2, at most 5. */
+export const warmupRounds = (measured: number): number => Math.min(5, Math.max(2, Math.ceil(measured / 10)));
