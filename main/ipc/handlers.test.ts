@@ -64,7 +64,7 @@ describe('createHandlers', () => {
     expect((await handlers['erx:setStaff']({ kuerzel: 'AB' })).staff?.kuerzel).toBe('AB');
     const scan = await handlers['erx:scanCode']({ text: `Task/160.000.000.000.001.54/$accept?ac=${'1'.repeat(64)}` });
     expect(scan.results[0]?.ok).toBe(true);
-    expect((await handlers['erx:listCases']({ filter: 'open' })).map((c) => c.prescriptionId)).toEqual(['160.000.000.000.001.54']);
+    expect((await handlers['erx:listCases']({ filter: 'open' })).cases.map((c) => c.prescriptionId)).toEqual(['160.000.000.000.001.54']);
     expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
   });
 

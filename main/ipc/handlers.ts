@@ -36,7 +36,7 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:getAppInfo': async () => settings.getAppInfo(),
     'erx:setStaff': async (req) => settings.setStaff(req.kuerzel),
     'erx:scanCode': (req) => workflow.scanCode(req.text),
-    'erx:listCases': (req) => workflow.listCases(req.query, req.filter),
+    'erx:listCases': (req) => workflow.listCases(req.query, req.filter, req.limit),
     'erx:getCase': (req) => workflow.getCase(req.prescriptionId),
     'erx:saveDraft': (req) => workflow.saveDraft(req.prescriptionId, req.entries),
     'erx:submitDispense': (req) => workflow.submitDispense(req.prescriptionId, req.entries),

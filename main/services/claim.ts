@@ -103,7 +103,7 @@ function giveUp(kit: WorkflowKit, opId: number, id: PrescriptionId, error: AppEr
   return { ok: false, prescriptionId: id, error };
 }
 
-/** Stores Secret, AccessCode and QES first (A_19169-01, spec §3.2), then reads the prescription. */
+/** Stores Secret, AccessCode and QES with the prescription read from it in one transaction (A_19169-01, spec §3.2). */
 function storeAccepted(
   kit: WorkflowKit,
   request: ClaimRequest,
@@ -149,35 +149,44 @@ function storeAccepted(
     secret: secret.data,
     qes: task.qes,
   };
-  // Before anything else can fail: without the Secret the prescription is blocked for everyone.
-  store.cases.save(base);
+  // Reading the prescription out of the QES is pure computation that stores nothing and cannot fail in a way
+  // that loses the Secret (every error becomes `prescriptionError`), so it runs BEFORE the first write and
+  // Secret, QES, prescription, draft and audit land in ONE fsync'd transaction (A_19169-01, issue 8).
+  const { record, draft } = withPrescription(kit, base, task.qes, now);
+  store.transaction(() => {
+    store.cases.save(record);
+    if (draft.length > 0) store.drafts.save({ prescriptionId: id, entries: draft, savedAt: now.toISOString(), staff: staff.kuerzel });
+    kit.audit(operation, id, staff, 'ok', 200);
+    // The owed operation is settled in the same transaction: a crash cannot leave it pending beside its case.
+    kit.settleOperation(opId, 'done', reconciledMessage);
+  });
+  kit.changed(id);
+  // The whole case comes with the answer, so the counter shows it without a second round trip (issue 8).
+  return { ok: true, prescriptionId: id, outcome: 'accepted', case: caseSummary(record, kit.today()), detail: kit.detail(id) };
+}
 
-  let record: CaseRecord;
-  let draft: DispenseEntry[] = [];
-  const prescription = readPrescription(kit, task.qes);
-  if (prescription.ok) {
+/** The case with its prescription and initial draft — or, when the QES cannot be read, with the reason. */
+function withPrescription(kit: WorkflowKit, base: CaseRecord, qes: Uint8Array, now: Date): { record: CaseRecord; draft: DispenseEntry[] } {
+  const prescription = readPrescription(kit, qes);
+  if (!prescription.ok) return { record: { ...base, prescriptionError: prescription.error, unsentChanges: false }, draft: [] };
+  try {
     const { view, xml } = prescription.data;
-    record = {
+    const draft = initialDraft(view, berlinDate(now), kit.deps.ids.next());
+    const record: CaseRecord = {
       ...base,
       prescription: view,
       prescriptionXml: xml,
       patientName: view.patient.name,
       kvnr: base.kvnr ?? view.patient.kvnr,
       medicationLabel: medicationLabel(view),
+      unsentChanges: draft.length > 0,
     };
-    draft = initialDraft(view, berlinDate(now), kit.deps.ids.next());
-  } else {
-    record = { ...base, prescriptionError: prescription.error };
+    return { record, draft };
+  } catch (e) {
+    // Never let the mapping cost the Secret: the case is stored without the view, as for an unreadable QES.
+    const why = `Verordnung nicht lesbar: ${e instanceof Error ? e.message : 'unbekannter Fehler'}`;
+    return { record: { ...base, prescriptionError: why, unsentChanges: false }, draft: [] };
   }
-  record.unsentChanges = draft.length > 0;
-  store.transaction(() => {
-    store.cases.save(record);
-    if (draft.length > 0) store.drafts.save({ prescriptionId: id, entries: draft, savedAt: now.toISOString(), staff: staff.kuerzel });
-    kit.audit(operation, id, staff, 'ok', 200);
-  });
-  kit.settleOperation(opId, 'done', reconciledMessage);
-  kit.changed(id);
-  return { ok: true, prescriptionId: id, outcome: 'accepted', case: caseSummary(record, kit.today()) };
 }
 
 function readPrescription(

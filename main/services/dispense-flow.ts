@@ -67,9 +67,11 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt, s
       unsentChanges: false,
     });
     kit.audit('dispense', id, staff, 'ok', 204);
+    // One fsync for the whole confirmation (issue 8): the pending row was durable before the call; what the
+    // answer settles — submission, case, inbox flag, owed operation, audit — is all or nothing after it.
+    kit.refreshUnsentChanges(id);
+    kit.settleOperation(opId, 'done', attempt.resumeOperationId !== undefined || sentAgain ? 'Abgabedaten übermittelt (automatisch nachgeholt).' : undefined);
   });
-  kit.refreshUnsentChanges(id);
-  kit.settleOperation(opId, 'done', attempt.resumeOperationId !== undefined || sentAgain ? 'Abgabedaten übermittelt (automatisch nachgeholt).' : undefined);
   kit.changed(id);
   return kit.detail(id);
 }

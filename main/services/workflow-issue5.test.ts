@@ -87,13 +87,13 @@ describe('versions and corrections (issue 5 item 5)', () => {
 
   it('flags unsent changes in the inbox when the saved draft differs from the confirmed list', async () => {
     const draft = await accepted();
-    expect((await h.workflow.listCases())[0]?.hasUnsentChanges).toBe(true);
+    expect((await h.workflow.listCases()).cases[0]?.hasUnsentChanges).toBe(true);
     await h.workflow.submitDispense(ID1, draft);
-    expect((await h.workflow.listCases())[0]?.hasUnsentChanges).toBe(false);
+    expect((await h.workflow.listCases()).cases[0]?.hasUnsentChanges).toBe(false);
     await h.workflow.saveDraft(ID1, draft.map((e) => ({ ...e, packs: 5 })));
-    expect((await h.workflow.listCases())[0]?.hasUnsentChanges).toBe(true);
+    expect((await h.workflow.listCases()).cases[0]?.hasUnsentChanges).toBe(true);
     await h.workflow.saveDraft(ID1, draft);
-    expect((await h.workflow.listCases())[0]?.hasUnsentChanges).toBe(false);
+    expect((await h.workflow.listCases()).cases[0]?.hasUnsentChanges).toBe(false);
   });
 });
 
@@ -220,10 +220,10 @@ describe('$reject and $abort (issue 5 item 7, A_19241–A_19251)', () => {
 
     const record = h.store.cases.get(ID1)!;
     expect([record.secret, record.accessCode, record.qes, record.prescriptionXml]).toEqual([undefined, undefined, undefined, undefined]);
-    expect(await h.workflow.listCases('Mustermann')).toEqual([]);
-    expect(await h.workflow.listCases('X110411675')).toEqual([]);
-    expect((await h.workflow.listCases(ID1)).map((c) => c.status)).toEqual(['rejected']);
-    expect((await h.workflow.listCases(undefined, 'ended')).map((c) => c.prescriptionId)).toEqual([ID1]);
+    expect((await h.workflow.listCases('Mustermann')).cases).toEqual([]);
+    expect((await h.workflow.listCases('X110411675')).cases).toEqual([]);
+    expect((await h.workflow.listCases(ID1)).cases.map((c) => c.status)).toEqual(['rejected']);
+    expect((await h.workflow.listCases(undefined, 'ended')).cases.map((c) => c.prescriptionId)).toEqual([ID1]);
     expect(h.store.audit.list(ID1).at(-1)).toMatchObject({ operation: 'reject', staff: 'CD', result: 'ok', httpStatus: 204 });
     expect(JSON.stringify(h.store.audit.list(ID1))).not.toContain('Mustermann');
   });
@@ -335,23 +335,23 @@ describe('deadlines (A_23798, A_23800, spec §9.4)', () => {
     // handed over Friday 9 Oct → Monday 12 Oct
     await h.workflow.submitDispense(ID1, [{ ...base!, whenHandedOver: '2026-10-05' }, { ...base!, key: 'x', whenHandedOver: '2026-10-09' }]);
     h.clock.set('2026-10-10T08:00:00Z');
-    const [open] = await h.workflow.listCases(undefined, 'to-close');
+    const [open] = (await h.workflow.listCases(undefined, 'to-close')).cases;
     expect(open).toMatchObject({ prescriptionId: ID1, closeDeadline: '2026-10-12', closeDeadlineState: 'open' });
     h.clock.set('2026-10-12T21:00:00Z');
-    expect((await h.workflow.listCases(undefined, 'to-close'))[0]?.closeDeadlineState).toBe('due-today');
+    expect((await h.workflow.listCases(undefined, 'to-close')).cases[0]?.closeDeadlineState).toBe('due-today');
     h.clock.set('2026-10-12T22:30:00Z');
-    expect((await h.workflow.listCases(undefined, 'to-close'))[0]?.closeDeadlineState).toBe('overdue');
+    expect((await h.workflow.listCases(undefined, 'to-close')).cases[0]?.closeDeadlineState).toBe('overdue');
   });
 
   it('accepted-only and closed cases carry no closing deadline; filters separate them', async () => {
     await accepted();
     const draft2 = await accepted(ID2, AC2);
     await h.workflow.closeCase(ID2, draft2);
-    const all = await h.workflow.listCases();
+    const all = (await h.workflow.listCases()).cases;
     expect(all.every((c) => c.closeDeadline === undefined)).toBe(true);
-    expect((await h.workflow.listCases(undefined, 'closed')).map((c) => c.prescriptionId)).toEqual([ID2]);
-    expect((await h.workflow.listCases(undefined, 'open')).map((c) => c.prescriptionId)).toEqual([ID1]);
-    expect(await h.workflow.listCases(undefined, 'to-close')).toEqual([]);
+    expect((await h.workflow.listCases(undefined, 'closed')).cases.map((c) => c.prescriptionId)).toEqual([ID2]);
+    expect((await h.workflow.listCases(undefined, 'open')).cases.map((c) => c.prescriptionId)).toEqual([ID1]);
+    expect((await h.workflow.listCases(undefined, 'to-close')).cases).toEqual([]);
   });
 });
 

@@ -111,8 +111,13 @@ export class WorkflowKit {
   }
 
   detail(id: PrescriptionId): CaseDetail {
+    return this.detailOf(this.requireCase(id));
+  }
+
+  /** The case view of a record just read (saves reading it again). */
+  detailOf(record: CaseRecord): CaseDetail {
     const { store } = this.deps;
-    const record = this.requireCase(id);
+    const id = record.prescriptionId;
     return caseDetail({
       record,
       draft: store.drafts.get(id),

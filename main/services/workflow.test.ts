@@ -293,11 +293,11 @@ describe('listCases', () => {
     await workflow.scanCode(token(ID2, AC2));
     await workflow.submitDispense(ID2, (await workflow.getCase(ID2)).draft ?? []);
 
-    expect((await workflow.listCases()).map((c) => c.prescriptionId).sort()).toEqual([ID2, ID1].sort());
-    expect((await workflow.listCases(undefined, 'to-close')).map((c) => c.prescriptionId)).toEqual([ID2]);
-    expect((await workflow.listCases('mustermann')).map((c) => c.prescriptionId)).toEqual([ID1]);
-    expect((await workflow.listCases('ibuprofen')).map((c) => c.prescriptionId)).toEqual([ID2]);
-    expect((await workflow.listCases('K220635158')).map((c) => c.prescriptionId)).toEqual([ID2]);
+    expect((await workflow.listCases()).cases.map((c) => c.prescriptionId).sort()).toEqual([ID2, ID1].sort());
+    expect((await workflow.listCases(undefined, 'to-close')).cases.map((c) => c.prescriptionId)).toEqual([ID2]);
+    expect((await workflow.listCases('mustermann')).cases.map((c) => c.prescriptionId)).toEqual([ID1]);
+    expect((await workflow.listCases('ibuprofen')).cases.map((c) => c.prescriptionId)).toEqual([ID2]);
+    expect((await workflow.listCases('K220635158')).cases.map((c) => c.prescriptionId)).toEqual([ID2]);
   });
 });
 

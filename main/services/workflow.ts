@@ -90,7 +90,9 @@ export class WorkflowService {
           }
         }
         this.kit.audit('open-existing', id, staff, 'ok');
-        return { ok: true, prescriptionId: id, outcome: 'existing', case: this.summary(this.kit.requireCase(id)) };
+        // The whole case comes with the answer: the counter shows it without a second round trip (issue 8).
+        const current = this.kit.requireCase(id);
+        return { ok: true, prescriptionId: id, outcome: 'existing', case: this.summary(current), detail: this.kit.detailOf(current) };
       }
       // Scanned again while an earlier claim is still owed (lost answer, outage, 429): reconcile that one
       // instead of a blind second $accept (issue 6 item 1) — except that a 429 wait is never cut short.
@@ -110,10 +112,12 @@ export class WorkflowService {
   // ----------------------------------------------------------------------------------------------
 
   /** The inbox; after $reject/$abort a case has no name or KVNR left, so only its PrescriptionID finds it (A_19251). */
-  async listCases(query?: string, filter: CaseFilter = 'all'): Promise<CaseSummary[]> {
+  async listCases(query?: string, filter: CaseFilter = 'all', limit?: number): Promise<{ cases: CaseSummary[]; total: number }> {
     await this.deps.syncClockForReading?.();
     const today = this.kit.today();
-    return this.deps.store.cases.list({ text: query, statuses: filterStatuses[filter] }).map((r) => caseSummary(r, today));
+    // Issue 8: the newest `limit` (default 200) plus the number of matches — 10,000 cases never cross the bridge.
+    const { records, total } = this.deps.store.cases.list({ text: query, statuses: filterStatuses[filter], limit });
+    return { cases: records.map((r) => caseSummary(r, today)), total };
   }
 
   async getCase(id: PrescriptionId): Promise<CaseDetail> {

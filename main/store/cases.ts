@@ -87,7 +87,48 @@ const summarySchema = z.object({
 
 const KVNR_PATTERN = /^[A-Z][0-9]{9}$/;
 
+/** What the inbox needs of a case: never the QES or the prescription (≈ 30 KB a row, issue 8). */
+const SUMMARY_COLUMNS = `prescription_id, flow_type, status, accepted_at, accepted_by, accept_date, expiry_date,
+  last_dispense_at, closed_at, updated_at, last_confirmed_at, last_handover_date, unsent_changes, ended_at, ended_by,
+  summary_enc, prescription_error`;
+const NEWEST_FIRST = 'ORDER BY accepted_at DESC, prescription_id';
+/** The inbox page when the caller names none (contract `erx:listCases`). */
+export const DEFAULT_CASE_LIMIT = 200;
+/** Parsed prescription views kept (most recently used). */
+const PRESCRIPTION_CACHE_SIZE = 64;
+
+type SummaryRow = Omit<CaseRow, 'kvnr_hmac' | 'access_code_enc' | 'secret_enc' | 'qes_enc' | 'prescription_enc' | 'prescription_xml_enc'>;
+type Summary = z.infer<typeof summarySchema>;
+
+/**
+ * A decrypted summary, valid while the row still holds the same `updated_at` and the same ciphertext (a save
+ * encrypts anew with a fresh IV, so a changed or rolled-back row never matches a stale entry).
+ */
+interface CachedSummary {
+  updatedAt: string;
+  summaryEnc: string | null;
+  summary: Summary;
+  /** lower-cased PrescriptionID, patient name and medication, joined for the free-text search */
+  haystack: string;
+}
+
+/** The parsed prescription view of one stored ciphertext (zod parsing costs ms per read, issue 8). */
+interface CachedPrescription {
+  prescriptionEnc: string;
+  view: PrescriptionView;
+}
+
+export interface CasePage {
+  /** the newest `limit` matching cases */
+  records: CaseRecord[];
+  /** how many cases match */
+  total: number;
+}
+
 export class CaseRepository {
+  private readonly summaries = new Map<string, CachedSummary>();
+  private readonly prescriptions = new Map<string, CachedPrescription>();
+
   constructor(
     private readonly db: Database,
     private readonly cipher: Cipher,
@@ -96,6 +137,7 @@ export class CaseRepository {
 
   /** Inserts or replaces the whole case (used at $accept and recovery). */
   save(record: CaseRecord): void {
+    const row = this.toRow(record);
     this.db
       .prepare(
         `INSERT INTO cases (prescription_id, flow_type, status, accepted_at, accepted_by, accept_date, expiry_date,
@@ -116,7 +158,14 @@ export class CaseRepository {
            secret_enc = excluded.secret_enc, qes_enc = excluded.qes_enc, prescription_enc = excluded.prescription_enc,
            prescription_xml_enc = excluded.prescription_xml_enc, prescription_error = excluded.prescription_error`,
       )
-      .run(this.toRow(record));
+      .run(row);
+    // The caches check the ciphertext on every read, so they stay right even if the transaction rolls back.
+    if (row.prescription_enc !== null && record.prescription) {
+      this.rememberPrescription(record.prescriptionId, { prescriptionEnc: row.prescription_enc, view: record.prescription });
+    } else {
+      this.prescriptions.delete(record.prescriptionId);
+    }
+    this.summaries.set(record.prescriptionId, this.cachedSummary(row.updated_at, row.summary_enc, record.prescriptionId, summaryOf(record)));
   }
 
   get(id: PrescriptionId): CaseRecord | undefined {
@@ -124,8 +173,12 @@ export class CaseRepository {
     return row ? this.fromRow(row) : undefined;
   }
 
-  /** Newest first. Personal fields are encrypted, so text search decrypts the candidates in memory. */
-  list(query: CaseQuery = {}): CaseRecord[] {
+  /**
+   * Newest first, cut to `limit` (default 200), with the number of all matches. Status and KVNR (through its
+   * HMAC) are filtered in SQL; names and medication exist only encrypted, so the free-text search runs over
+   * the repository's cache of decrypted summaries — after the first search nothing is decrypted again.
+   */
+  list(query: CaseQuery = {}): CasePage {
     const clauses: string[] = [];
     const params: string[] = [];
     if (query.statuses && query.statuses.length > 0) {
@@ -133,22 +186,46 @@ export class CaseRepository {
       params.push(...query.statuses);
     }
     const text = query.text?.trim() ?? '';
-    if (KVNR_PATTERN.test(text.toUpperCase())) {
+    const byKvnr = KVNR_PATTERN.test(text.toUpperCase());
+    if (byKvnr) {
       clauses.push('kvnr_hmac = ?');
       params.push(this.hashKvnr(text));
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare<string[], CaseRow>(`SELECT * FROM cases ${where} ORDER BY accepted_at DESC, prescription_id`)
-      .all(...params);
-    let records = rows.map((r) => this.fromRow(r, { withPayload: false }));
-    if (text && !KVNR_PATTERN.test(text.toUpperCase())) {
-      const needle = text.toLocaleLowerCase('de');
-      records = records.filter((r) =>
-        [r.prescriptionId, r.patientName, r.medicationLabel].some((v) => v?.toLocaleLowerCase('de').includes(needle)),
-      );
+    const limit = query.limit ?? DEFAULT_CASE_LIMIT;
+
+    if (!text || byKvnr) {
+      const rows = this.db
+        .prepare<(string | number)[], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM cases ${where} ${NEWEST_FIRST} LIMIT ?`)
+        .all(...params, limit);
+      const total =
+        rows.length < limit
+          ? rows.length
+          : (this.db.prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM cases ${where}`).get(...params)?.n ?? 0);
+      return { records: rows.map((r) => this.fromSummaryRow(r)), total };
     }
-    return query.limit ? records.slice(0, query.limit) : records;
+
+    // Free text: only id, time and ciphertext per candidate; the summaries come from the cache.
+    const needle = text.toLocaleLowerCase('de');
+    const candidates = this.db
+      .prepare<string[], [string, string, string | null]>(`SELECT prescription_id, updated_at, summary_enc FROM cases ${where} ${NEWEST_FIRST}`)
+      .raw()
+      .all(...params);
+    const matching: string[] = [];
+    for (const [id, updatedAt, summaryEnc] of candidates) {
+      if (this.summaryFor(id, updatedAt, summaryEnc).haystack.includes(needle)) matching.push(id);
+    }
+    const page = matching.slice(0, limit);
+    if (page.length === 0) return { records: [], total: matching.length };
+    const rows = this.db
+      .prepare<string[], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM cases WHERE prescription_id IN (${page.map(() => '?').join(', ')})`)
+      .all(...page);
+    const byId = new Map(rows.map((r) => [r.prescription_id, r]));
+    const records = page.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [this.fromSummaryRow(row)] : [];
+    });
+    return { records, total: matching.length };
   }
 
   /** Fields absent in `change` keep their value; `unsentChanges` is written when given. */
@@ -219,11 +296,13 @@ export class CaseRepository {
       )
       .run(status, updatedAt, updatedAt, endedBy ?? null, id);
     this.db.prepare('DELETE FROM drafts WHERE prescription_id = ?').run(id);
+    this.summaries.delete(id);
+    this.prescriptions.delete(id);
   }
 
   private toRow(r: CaseRecord): CaseRow {
     const enc = (value: string | undefined): string | null => (value === undefined ? null : this.cipher.encrypt(value));
-    const summary = { patientName: r.patientName, kvnr: r.kvnr, medicationLabel: r.medicationLabel };
+    const summary = summaryOf(r);
     return {
       prescription_id: r.prescriptionId,
       flow_type: r.flowType,
@@ -251,11 +330,48 @@ export class CaseRepository {
     };
   }
 
-  private fromRow(row: CaseRow, options: { withPayload: boolean } = { withPayload: true }): CaseRecord {
-    const dec = (value: string | null): string | undefined => (value === null ? undefined : this.cipher.decrypt(value));
-    const summaryJson = dec(row.summary_enc);
-    const summary = summaryJson ? summarySchema.parse(JSON.parse(summaryJson)) : {};
-    const record: CaseRecord = {
+  /** The decrypted summary of a row, from the cache while the row is unchanged. */
+  private summaryFor(id: string, updatedAt: string, summaryEnc: string | null): CachedSummary {
+    const cached = this.summaries.get(id);
+    if (cached && cached.updatedAt === updatedAt && cached.summaryEnc === summaryEnc) return cached;
+    const json = summaryEnc === null ? undefined : this.cipher.decrypt(summaryEnc);
+    const summary = json ? summarySchema.parse(JSON.parse(json)) : {};
+    const fresh = this.cachedSummary(updatedAt, summaryEnc, id, summary);
+    this.summaries.set(id, fresh);
+    return fresh;
+  }
+
+  private cachedSummary(updatedAt: string, summaryEnc: string | null, id: string, summary: Summary): CachedSummary {
+    const haystack = [id, summary.patientName, summary.medicationLabel]
+      .filter((v): v is string => v !== undefined)
+      .map((v) => v.toLocaleLowerCase('de'))
+      .join('\n');
+    return { updatedAt, summaryEnc, summary, haystack };
+  }
+
+  /** The stored prescription view, parsed with zod once per stored ciphertext. */
+  private prescriptionFor(id: string, prescriptionEnc: string | null): PrescriptionView | undefined {
+    if (prescriptionEnc === null) return undefined;
+    const cached = this.prescriptions.get(id);
+    if (cached && cached.prescriptionEnc === prescriptionEnc) return cached.view;
+    const view = prescriptionViewSchema.parse(JSON.parse(this.cipher.decrypt(prescriptionEnc)));
+    this.rememberPrescription(id, { prescriptionEnc, view });
+    return view;
+  }
+
+  /** Keeps the most recently used views only: the counter works on a handful of cases at a time. */
+  private rememberPrescription(id: string, entry: CachedPrescription): void {
+    this.prescriptions.delete(id);
+    this.prescriptions.set(id, entry);
+    if (this.prescriptions.size > PRESCRIPTION_CACHE_SIZE) {
+      const oldest = this.prescriptions.keys().next();
+      if (!oldest.done) this.prescriptions.delete(oldest.value);
+    }
+  }
+
+  private fromSummaryRow(row: SummaryRow): CaseRecord {
+    const { summary } = this.summaryFor(row.prescription_id, row.updated_at, row.summary_enc);
+    return {
       prescriptionId: row.prescription_id as PrescriptionId,
       flowType: row.flow_type,
       status: row.status as CaseStatus,
@@ -274,16 +390,20 @@ export class CaseRepository {
       prescriptionError: row.prescription_error ?? undefined,
       ...summary,
     };
-    if (!options.withPayload) return record;
-    const prescriptionJson = dec(row.prescription_enc);
+  }
+
+  private fromRow(row: CaseRow): CaseRecord {
+    const dec = (value: string | null): string | undefined => (value === null ? undefined : this.cipher.decrypt(value));
     const qes = dec(row.qes_enc);
     return {
-      ...record,
+      ...this.fromSummaryRow(row),
       accessCode: dec(row.access_code_enc) as AccessCode | undefined,
       secret: dec(row.secret_enc) as Secret | undefined,
       qes: qes === undefined ? undefined : new Uint8Array(Buffer.from(qes, 'base64')),
-      prescription: prescriptionJson ? prescriptionViewSchema.parse(JSON.parse(prescriptionJson)) : undefined,
+      prescription: this.prescriptionFor(row.prescription_id, row.prescription_enc),
       prescriptionXml: dec(row.prescription_xml_enc),
     };
   }
 }
+
+const summaryOf = (r: CaseRecord): Summary => ({ patientName: r.patientName, kvnr: r.kvnr, medicationLabel: r.medicationLabel });

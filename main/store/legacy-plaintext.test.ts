@@ -123,7 +123,7 @@ describe('an old database written with IdentityCipher, opened with AesGcmCipher'
       expect(store.cases.get(ID)?.prescription?.patient.name).toBe(NAME);
       expect(store.cases.get(ID)?.prescriptionXml).toContain(NAME);
       expect(Buffer.from(store.cases.get(ID)?.qes ?? []).toString()).toBe(`signed bundle of ${NAME}`);
-      expect(store.cases.list({ text: KVNR }).map((c) => c.prescriptionId)).toEqual([ID]);
+      expect(store.cases.list({ text: KVNR }).records.map((c) => c.prescriptionId)).toEqual([ID]);
       expect(store.cases.get(ERASED_ID)?.status).toBe('rejected');
       expect(store.cases.get(ERASED_ID)?.patientName).toBeUndefined();
       expect(store.drafts.get(ID)?.entries).toEqual([entry]);

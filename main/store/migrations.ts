@@ -140,6 +140,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX pending_operations_case ON pending_operations (prescription_id, id);
     `,
   },
+  {
+    version: 5,
+    name: 'inbox newest first from an index',
+    // Issue 8: the inbox pages through 10,000 cases newest first (`ORDER BY accepted_at DESC, prescription_id
+    // LIMIT n`); this index hands SQLite the order, so the first page reads ~200 rows instead of sorting all.
+    sql: `
+      CREATE INDEX cases_newest ON cases (accepted_at DESC, prescription_id);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

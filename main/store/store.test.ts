@@ -83,11 +83,11 @@ describe('cases', () => {
 
   it('lists without decrypting credentials and searches by KVNR through its HMAC', () => {
     store.cases.save(sampleCase());
-    const [listed] = store.cases.list({ text: 'x110411675' });
+    const [listed] = store.cases.list({ text: 'x110411675' }).records;
     expect(listed?.prescriptionId).toBe(ID);
     expect(listed?.secret).toBeUndefined();
-    expect(store.cases.list({ text: 'K220635158' })).toEqual([]);
-    expect(store.cases.list({ statuses: ['closed'] })).toEqual([]);
+    expect(store.cases.list({ text: 'K220635158' }).records).toEqual([]);
+    expect(store.cases.list({ statuses: ['closed'] }).records).toEqual([]);
   });
 
   it('erases personal data after $reject/$abort but keeps the case row (A_19251)', () => {
@@ -99,7 +99,7 @@ describe('cases', () => {
     expect(back?.secret).toBeUndefined();
     expect(back?.patientName).toBeUndefined();
     expect(store.drafts.get(ID)).toBeUndefined();
-    expect(store.cases.list({ text: 'X110411675' })).toEqual([]);
+    expect(store.cases.list({ text: 'X110411675' }).records).toEqual([]);
   });
 });
 

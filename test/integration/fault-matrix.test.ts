@@ -124,7 +124,7 @@ const acceptRefusedThenScannedAgain =
     const first = await scan(ctx.app.handlers, ctx.prescription);
     expect(first).toMatchObject({ ok: false, error: { httpStatus: status } });
     expect(count(ctx, '$accept'), '$accept is not retried automatically').toBe(1);
-    expect((await ctx.app.handlers['erx:listCases']({})).map((c) => c.prescriptionId)).not.toContain(ctx.prescription.taskId);
+    expect((await ctx.app.handlers['erx:listCases']({})).cases.map((c) => c.prescriptionId)).not.toContain(ctx.prescription.taskId);
     // A plain refusal leaves nothing owed (and no trace in the pending list): the Fachdienst did not act.
     expect(await operationsOf(ctx)).toEqual([]);
 

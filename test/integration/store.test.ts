@@ -95,7 +95,7 @@ describe('store on a real SQLite file', () => {
     const store = open();
     expect(store.cases.get(ID)).toMatchObject({ secret: SECRET, accessCode: AC, patientName: 'Erika Mustermann' });
     expect(store.receipts.get(ID)?.bundle).toEqual({ resourceType: 'Bundle', note: 'RECEIPT-CONTENT' });
-    expect(store.cases.list({ text: 'X110411675' })).toHaveLength(1);
+    expect(store.cases.list({ text: 'X110411675' }).records).toHaveLength(1);
     store.close();
     const db = new Database(join(dir, 'erx.db'));
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
@@ -118,7 +118,7 @@ describe('store on a real SQLite file', () => {
     const key = readFileSync(join(dir, 'store.key'), 'utf8');
     const store = open();
     expect(readFileSync(join(dir, 'store.key'), 'utf8')).toBe(key);
-    expect(store.cases.list({ text: 'X110411675' }).map((c) => c.prescriptionId)).toEqual([ID]);
+    expect(store.cases.list({ text: 'X110411675' }).records.map((c) => c.prescriptionId)).toEqual([ID]);
     store.close();
   });
 

@@ -131,7 +131,7 @@ describe('issue 5 workflow against the simulator', () => {
     // Correction: one row removed, one row's batch and pack count changed — the complete list goes again.
     const corrected = [first[0]!, withLot(base, 'b', 'LOT-B2', 2)];
     await h()['erx:saveDraft']({ prescriptionId: id, entries: corrected });
-    expect((await h()['erx:listCases']({ query: id }))[0]?.hasUnsentChanges).toBe(true);
+    expect((await h()['erx:listCases']({ query: id })).cases[0]?.hasUnsentChanges).toBe(true);
     const resent = await h()['erx:submitDispense']({ prescriptionId: id, entries: corrected });
     expect(resent.outcome).toBe('sent');
     expect(resent.submissions.map((s) => [s.version, s.state, s.entries.length])).toEqual([
@@ -181,7 +181,7 @@ describe('issue 5 workflow against the simulator', () => {
     await h()['erx:submitDispense']({ prescriptionId: id, entries: [withLot(draft[0]!, 'a', 'LOT-R')] });
     const before = await h()['erx:getCase']({ prescriptionId: id });
     const name = before.patientName!;
-    expect((await h()['erx:listCases']({ query: kvnr })).map((c) => c.prescriptionId)).toEqual([id]);
+    expect((await h()['erx:listCases']({ query: kvnr })).cases.map((c) => c.prescriptionId)).toEqual([id]);
 
     const rejected = await h()['erx:rejectCase']({ prescriptionId: id, confirmed: true });
     expect(rejected).toMatchObject({ status: 'rejected', readOnly: true, endedBy: 'AB', prescription: null, draft: null });
@@ -190,9 +190,9 @@ describe('issue 5 workflow against the simulator', () => {
     expect((await insurantTask(kvnr, id)).status).toBe('ready');
     expect(await storedDispenses(kvnr, id)).toEqual([]);
 
-    expect(await h()['erx:listCases']({ query: name })).toEqual([]);
-    expect(await h()['erx:listCases']({ query: kvnr })).toEqual([]);
-    expect((await h()['erx:listCases']({ query: id })).map((c) => c.status)).toEqual(['rejected']);
+    expect((await h()['erx:listCases']({ query: name })).cases).toEqual([]);
+    expect((await h()['erx:listCases']({ query: kvnr })).cases).toEqual([]);
+    expect((await h()['erx:listCases']({ query: id })).cases.map((c) => c.status)).toEqual(['rejected']);
 
     const db = new Database(join(storeDirOf(dir, true), 'erx.db'), { readonly: true });
     const row = db.prepare('SELECT * FROM cases WHERE prescription_id = ?').get(id) as Record<string, unknown>;
@@ -259,7 +259,7 @@ describe('issue 5 workflow against the simulator', () => {
     expect(expiredError?.message).toContain('abgelaufen');
 
     for (const created of [mvo, expired]) {
-      expect(await h()['erx:listCases']({ query: created.taskId })).toEqual([]);
+      expect((await h()['erx:listCases']({ query: created.taskId })).cases).toEqual([]);
       await expect(h()['erx:getCase']({ prescriptionId: idOf(created.taskId) })).rejects.toMatchObject({ appError: { code: 'not-found' } });
     }
   });

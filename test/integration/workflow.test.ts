@@ -77,7 +77,7 @@ describe('workflow through createCore and the embedded simulator', () => {
     const rescan = await h['erx:scanCode']({ text: token });
     expect(rescan.results[0]).toMatchObject({ ok: true, outcome: 'existing', prescriptionId: id });
 
-    const listed = await h['erx:listCases']({});
+    const listed = (await h['erx:listCases']({})).cases;
     expect(listed.map((c) => c.prescriptionId)).toEqual([id]);
   });
 
@@ -91,7 +91,7 @@ describe('workflow through createCore and the embedded simulator', () => {
     core = await createCore({ dataDir: dir });
     expect(core.seededTokens).toEqual(first);
     expect((await core.handlers['erx:getAppInfo']({})).staff?.kuerzel).toBe('CD');
-    const cases = await core.handlers['erx:listCases']({});
+    const cases = (await core.handlers['erx:listCases']({})).cases;
     expect(cases.map((c) => c.prescriptionId)).toEqual([idOf(first[1]!)]);
   });
 

@@ -5,6 +5,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { appEventSchema, type AppEvent, type ConnectionStatus, type ErxBridge } from '../../../shared/ipc/contract';
 import { caseKeys } from '../features/cases/api/case-query';
+import { invalidateChangedCase } from '../features/cases/api/case-writes';
 import { connectionKeys } from '../features/connection/api/connection-query';
 import { clearRetry, recordRetry } from '../features/connection/api/retry-progress';
 import { trainerKeys } from '../features/trainer/api/trainer-query';
@@ -12,7 +13,8 @@ import { trainerKeys } from '../features/trainer/api/trainer-query';
 export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
   switch (event.type) {
     case 'case-changed':
-      void queryClient.invalidateQueries({ queryKey: caseKeys.detail(event.prescriptionId) });
+      // the echo of our own write does not refetch the detail its answer already put in the cache
+      invalidateChangedCase(queryClient, event.prescriptionId);
       void queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
       // a case's operation may have been queued or completed with it
       void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });

@@ -125,8 +125,8 @@ describe('HTTP bridge calls', () => {
 
 describe('call', () => {
   it('unwraps the data', async () => {
-    window.erx = createHttpBridge({ key: KEY, fetch: fakeFetch(json({ ok: true, data: [] })).fn });
-    await expect(call('listCases', {})).resolves.toEqual([]);
+    window.erx = createHttpBridge({ key: KEY, fetch: fakeFetch(json({ ok: true, data: { cases: [], total: 0 } })).fn });
+    await expect(call('listCases', {})).resolves.toEqual({ cases: [], total: 0 });
   });
 
   it('throws a BridgeError carrying the AppError', async () => {

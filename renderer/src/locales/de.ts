@@ -152,6 +152,7 @@ export const de = {
     caption: 'Rezepte dieser Apotheke',
     count_one: '{{count}} Vorgang',
     count_other: '{{count}} Vorgänge',
+    more: '{{shown}} von {{total}} Vorgängen – Suche oder Filter eingrenzen',
     search: 'Suche: Name, KVNR oder Rezept-ID',
     filter: 'Anzeigen',
     filters: {

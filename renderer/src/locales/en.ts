@@ -151,6 +151,7 @@ export const en: Messages<typeof de> = {
     caption: 'Prescriptions of this pharmacy',
     count_one: '{{count}} case',
     count_other: '{{count}} cases',
+    more: '{{shown}} of {{total}} cases – narrow the search or filter',
     search: 'Search: name, insurance number or prescription ID',
     filter: 'Show',
     filters: {

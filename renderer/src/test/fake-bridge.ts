@@ -27,7 +27,7 @@ import { loadedScenario, scenarioSummaries } from './trainer-fixtures';
 export interface FakeBridgeOptions {
   appInfo?: AppInfo;
   cases?: CaseDetail[];
-  /** what scanCode answers (default: every case in the store, as freshly accepted) */
+  /** what scanCode answers (default: every case in the store, as freshly accepted, with its detail like main) */
   scanResults?: ScanOutcome[];
   /** the Fachdienst's time for $dispense/$close answers */
   now?: string;
@@ -133,10 +133,10 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       data: {
         results:
           options.scanResults ??
-          [...cases.values()].map((c): ScanOutcome => ({ ok: true, prescriptionId: c.prescriptionId, outcome: 'accepted', case: c })),
+          [...cases.values()].map((c): ScanOutcome => ({ ok: true, prescriptionId: c.prescriptionId, outcome: 'accepted', case: c, detail: c })),
       },
     })),
-    listCases: vi.fn(async ({ query, filter }: { query?: string; filter?: CaseFilter }) => {
+    listCases: vi.fn(async ({ query, filter, limit }: { query?: string; filter?: CaseFilter; limit?: number }) => {
       const statuses = filterStatuses[filter ?? 'all'];
       const q = query?.trim().toLowerCase() ?? '';
       const found = [...cases.values()].filter(
@@ -147,7 +147,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
             c.patientName?.toLowerCase().includes(q) === true ||
             c.kvnr?.toLowerCase() === q),
       );
-      return { ok: true as const, data: found };
+      return { ok: true as const, data: { cases: found.slice(0, limit ?? 200), total: found.length } };
     }),
     getCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => {
       const found = cases.get(prescriptionId);

@@ -1,5 +1,6 @@
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { i18n as I18n } from 'i18next';
 import type { ReactNode } from 'react';
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
 import type { ErxBridge } from '../../../shared/ipc/contract';
@@ -17,6 +18,8 @@ interface Options {
   ui?: ReactNode;
   /** key timing as the scan detector sees it; default: a person typing (never a scan) */
   scanner?: ScannerSettings;
+  /** the i18n instance (default: a fresh German one) — e.g. to count translations per render */
+  i18n?: I18n;
 }
 
 /** A clock that moves `stepMs` on every reading: the scan detector reads it once per key. */
@@ -31,11 +34,11 @@ export const scannerTiming = (): ScannerSettings => ({ now: steppingClock(5) });
 export const humanTiming = (): ScannerSettings => ({ now: steppingClock(150) });
 
 /** Renders the app (or a part of it) with a fake bridge, a fresh query cache and German text. */
-export function renderWithProviders({ bridge, catalog, initialCase, ui, scanner }: Options) {
+export function renderWithProviders({ bridge, catalog, initialCase, ui, scanner, i18n }: Options) {
   const user = userEvent.setup();
   const queryClient = createQueryClient();
   const result = render(
-    <AppProviders bridge={bridge} queryClient={queryClient} i18n={createI18n('de')} catalog={catalog} initialCase={initialCase} scanner={scanner ?? humanTiming()}>
+    <AppProviders bridge={bridge} queryClient={queryClient} i18n={i18n ?? createI18n('de')} catalog={catalog} initialCase={initialCase} scanner={scanner ?? humanTiming()}>
       {ui ?? <App />}
     </AppProviders>,
   );

@@ -46,8 +46,9 @@ export class BridgeClient implements AppView {
     return this.invoke('getCase', { prescriptionId });
   }
 
-  listCases(): Promise<CaseSummary[]> {
-    return this.invoke('listCases', {});
+  async listCases(): Promise<CaseSummary[]> {
+    // The widest page the contract allows (issue 8: `limit`, default 200): tests see every case they made.
+    return (await this.invoke<{ cases: CaseSummary[] }>('listCases', { limit: 1000 })).cases;
   }
 
   listPendingOperations(): Promise<PendingOperation[]> {

@@ -32,7 +32,7 @@ export function prescriptionIdOf(taskId: string): PrescriptionId {
 export function handlerView(handlers: HandlerTable): AppView {
   return {
     getCase: (id) => handlers['erx:getCase']({ prescriptionId: prescriptionIdOf(id) }),
-    listCases: () => handlers['erx:listCases']({}),
+    listCases: async () => (await handlers['erx:listCases']({ limit: 1000 })).cases,
     listPendingOperations: () => handlers['erx:listPendingOperations']({}),
   };
 }

@@ -18,10 +18,16 @@ export const caseDetailQueryOptions = (bridge: ErxBridge, prescriptionId: string
     queryFn: () => invoke(bridge, 'getCase', { prescriptionId }),
   });
 
+/**
+ * How many cases the inbox shows at most (issue 8): the newest 100 of all matches — more than fit a screen,
+ * few enough that a new search replaces the rows within a frame or two; the rest is found by search or filter.
+ */
+export const inboxPageSize = 100;
+
 export const caseListQueryOptions = (bridge: ErxBridge, filter: CaseListFilter = 'all', query = '') =>
   queryOptions({
     queryKey: caseKeys.list(filter, query),
-    queryFn: () => invoke(bridge, 'listCases', { filter, query: query.trim() || undefined }),
+    queryFn: () => invoke(bridge, 'listCases', { filter, query: query.trim() || undefined, limit: inboxPageSize }),
     // While a new search runs, the previous rows stay on screen instead of flashing empty.
     placeholderData: keepPreviousData,
     // Status, deadlines and last $dispense change through main's events, which invalidate the list.

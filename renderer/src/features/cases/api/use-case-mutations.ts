@@ -1,19 +1,18 @@
 /**
  * Case-level actions (issue 5 items 6, 7): $reject („Rezept zurückgeben“), $abort („Rezept löschen“), the
  * receipt re-fetch (GET ?secret) and the Secret recovery (GET ?ac). Each answers with the updated case, which
- * replaces the cached detail; the lists are invalidated because status and search fields changed.
+ * replaces the cached detail without a second `getCase` (case-writes.ts); the lists are invalidated because
+ * status and search fields changed.
  */
-import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { CaseDetail } from '../../../../../shared/ipc/contract';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useBridge } from '../../../app/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { clearRetry } from '../../connection/api/retry-progress';
-import { caseKeys } from './case-query';
+import { caseWriteCallbacks, storeCaseDetail } from './case-writes';
 
-export function storeCaseDetail(queryClient: QueryClient, detail: CaseDetail): Promise<void> {
-  queryClient.setQueryData(caseKeys.detail(detail.prescriptionId), detail);
-  return queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
-}
+export { storeCaseDetail } from './case-writes';
+
+const idOf = (prescriptionId: string) => prescriptionId;
 
 /** $reject after the pharmacist confirmed it (A_19241); main erases the local data afterwards (A_19251). */
 export function useRejectCase() {
@@ -21,6 +20,7 @@ export function useRejectCase() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (prescriptionId: string) => invoke(bridge, 'rejectCase', { prescriptionId, confirmed: true }),
+    ...caseWriteCallbacks(queryClient, idOf),
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
   });
 }
@@ -31,6 +31,7 @@ export function useAbortCase() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (prescriptionId: string) => invoke(bridge, 'abortCase', { prescriptionId, confirmed: true }),
+    ...caseWriteCallbacks(queryClient, idOf),
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
   });
 }
@@ -39,11 +40,16 @@ export function useAbortCase() {
 export function useRefetchReceipt() {
   const bridge = useBridge();
   const queryClient = useQueryClient();
+  const writes = caseWriteCallbacks(queryClient, idOf);
   return useMutation({
     mutationFn: (prescriptionId: string) => invoke(bridge, 'refetchReceipt', { prescriptionId }),
+    onMutate: writes.onMutate,
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
     // GET ?secret may have been retried: no „wird erneut versucht“ outlives the call
-    onSettled: (_data, _error, prescriptionId) => clearRetry(queryClient, prescriptionId),
+    onSettled: (data, error, prescriptionId) => {
+      writes.onSettled(data, error, prescriptionId);
+      clearRetry(queryClient, prescriptionId);
+    },
   });
 }
 
@@ -51,10 +57,15 @@ export function useRefetchReceipt() {
 export function useRecoverSecret() {
   const bridge = useBridge();
   const queryClient = useQueryClient();
+  const writes = caseWriteCallbacks(queryClient, idOf);
   return useMutation({
     mutationFn: (prescriptionId: string) => invoke(bridge, 'recoverSecret', { prescriptionId }),
+    onMutate: writes.onMutate,
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
     // GET ?ac may have been retried: no „wird erneut versucht“ outlives the call
-    onSettled: (_data, _error, prescriptionId) => clearRetry(queryClient, prescriptionId),
+    onSettled: (data, error, prescriptionId) => {
+      writes.onSettled(data, error, prescriptionId);
+      clearRetry(queryClient, prescriptionId);
+    },
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Mutations of the dispense editor. $dispense and $close answer with the updated case, which replaces the
- * cached detail; lists are invalidated because status and dates changed.
+ * cached detail without a second `getCase` (case-writes.ts: main's `case-changed` echo does not refetch);
+ * lists are invalidated because status and dates changed.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DispenseEntry } from '../../../../../shared/erezept/dispense-entry';
@@ -10,12 +11,14 @@ import { invoke } from '../../../lib/invoke';
 import { recordAppTime } from '../../app-info/api/app-clock';
 import { caseKeys } from '../../cases/api/case-query';
 import { clearRetry } from '../../connection/api/retry-progress';
-import { storeCaseDetail } from '../../cases/api/use-case-mutations';
+import { caseWriteCallbacks, storeCaseDetail } from '../../cases/api/case-writes';
 
 interface ListRequest {
   prescriptionId: string;
   entries: DispenseEntry[];
 }
+
+const idOf = (req: ListRequest) => req.prescriptionId;
 
 /**
  * $dispense with the COMPLETE list — the Fachdienst replaces what it had (A_26482). Main does not send a list
@@ -24,14 +27,19 @@ interface ListRequest {
 export function useSubmitDispense() {
   const bridge = useBridge();
   const queryClient = useQueryClient();
+  const writes = caseWriteCallbacks(queryClient, idOf);
   return useMutation({
     mutationFn: (req: ListRequest) => invoke(bridge, 'submitDispense', req),
+    onMutate: writes.onMutate,
     onSuccess: ({ outcome, notice: _notice, ...detail }) => {
       if (outcome === 'sent') recordAppTime(queryClient, detail.lastDispenseAt);
-      return storeCaseDetail(queryClient, detail);
+      storeCaseDetail(queryClient, detail);
     },
     // The call is over: no „wird erneut versucht“ may outlive it, even if its `retry-ended` got lost.
-    onSettled: (_data, _error, req) => clearRetry(queryClient, req.prescriptionId),
+    onSettled: (data, error, req) => {
+      writes.onSettled(data, error, req);
+      clearRetry(queryClient, req.prescriptionId);
+    },
   });
 }
 
@@ -39,10 +47,15 @@ export function useSubmitDispense() {
 export function useCloseCase() {
   const bridge = useBridge();
   const queryClient = useQueryClient();
+  const writes = caseWriteCallbacks(queryClient, idOf);
   return useMutation({
     mutationFn: (req: ListRequest) => invoke(bridge, 'closeCase', req),
+    onMutate: writes.onMutate,
     onSuccess: (detail) => storeCaseDetail(queryClient, detail),
-    onSettled: (_data, _error, req) => clearRetry(queryClient, req.prescriptionId),
+    onSettled: (data, error, req) => {
+      writes.onSettled(data, error, req);
+      clearRetry(queryClient, req.prescriptionId);
+    },
   });
 }
 

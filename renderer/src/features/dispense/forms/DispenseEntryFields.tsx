@@ -2,7 +2,12 @@
  * One dispensed item (one MedicationDispense, A_22071-02): the medication of its kind, packs of one batch
  * (spec §5), batch and expiry from the securPharm code (A_21105-02), the pack serials, hand-over and prepared
  * dates, a dosage only when the pharmacist changed it (A_27036-01), and the substitution flag (A_28417).
+ *
+ * Memoised (issue 8: typing in an editor with 50 entries): the entry reads its own values from the form
+ * (`useWatch` on its medication, `register` in its fields), its callbacks take the index and are stable, and
+ * findings/changes are compared by content — so a keystroke in one entry re-renders no other entry.
  */
+import { memo } from 'react';
 import { useFormContext, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { DispenseFormInput } from './dispense-form-schema';
@@ -13,12 +18,14 @@ import { FormField } from './FormField';
 import { MedicationFields } from './MedicationFields';
 import type { PlacedFinding } from './preflight';
 import { SerialList } from './SerialList';
+import { sameContent } from './structural-sharing';
 
 interface Props {
   index: number;
   canRemove: boolean;
-  onRemove(): void;
-  onDuplicate(): void;
+  /** stable callbacks (they take the entry's index), so memo holds */
+  onRemove(index: number): void;
+  onDuplicate(index: number): void;
   prescribedPzn: string | undefined;
   /** findings about the entry as a whole (not about one field) */
   findings: PlacedFinding[];
@@ -27,7 +34,21 @@ interface Props {
   locked: boolean;
 }
 
-export function DispenseEntryFields({ index, canRemove, onRemove, onDuplicate, prescribedPzn, findings, change, locked }: Props) {
+/** Same props → no re-render; findings and change are new objects after every live check, so by content. */
+function sameProps(a: Props, b: Props): boolean {
+  return (
+    a.index === b.index &&
+    a.canRemove === b.canRemove &&
+    a.onRemove === b.onRemove &&
+    a.onDuplicate === b.onDuplicate &&
+    a.prescribedPzn === b.prescribedPzn &&
+    a.locked === b.locked &&
+    sameContent(a.findings, b.findings) &&
+    sameContent(a.change, b.change)
+  );
+}
+
+export const DispenseEntryFields = memo(function DispenseEntryFields({ index, canRemove, onRemove, onDuplicate, prescribedPzn, findings, change, locked }: Props) {
   const { t } = useTranslation();
   const { control, setValue, getValues } = useFormContext<DispenseFormInput>();
   const medication = useWatch({ control, name: `entries.${index}.medication` });
@@ -95,13 +116,13 @@ export function DispenseEntryFields({ index, canRemove, onRemove, onDuplicate, p
         </ul>
       ) : null}
       <div className="entry-actions">
-        <button type="button" className="button-secondary button-small" data-testid={`${prefix}-duplicate`} onClick={onDuplicate}>
+        <button type="button" className="button-secondary button-small" data-testid={`${prefix}-duplicate`} onClick={() => onDuplicate(index)}>
           {t('dispense.duplicate', { n })}
         </button>
-        <button type="button" className="button-secondary button-small" data-testid={`${prefix}-remove`} onClick={onRemove} disabled={!canRemove}>
+        <button type="button" className="button-secondary button-small" data-testid={`${prefix}-remove`} onClick={() => onRemove(index)} disabled={!canRemove}>
           {t('dispense.remove', { n })}
         </button>
       </div>
     </fieldset>
   );
-}
+}, sameProps);

@@ -4,8 +4,11 @@
  * stays editable after a $dispense and shows what changed since the list the Fachdienst last confirmed.
  * Pre-flight findings of both rule sets appear at their fields while editing; pack scans land here.
  * The form is rendered only once the case is loaded and takes the draft as its defaultValues.
+ *
+ * Typing stays cheap with many entries (issue 8): the root watches the list only for the deferred live
+ * checks, entries are memoised with stable callbacks, and each field subscribes to its own findings.
  */
-import { useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
@@ -26,7 +29,7 @@ import { dispenseResolver } from './dispense-resolver';
 import { normalizeFormValues, type DispenseFormInput, type DispenseFormOutput } from './dispense-form-schema';
 import { sameList } from './entry-diff';
 import { duplicateEntry, entryIndexOf } from './entry-editing';
-import { FieldFindingsProvider } from './findings-context';
+import { createFieldFindingsStore, FieldFindingsProvider } from './findings-context';
 import { FindingText } from './FindingText';
 import { fieldOfFindingPath } from './finding-paths';
 import { DraftStatus, FormActions } from './FormActions';
@@ -78,6 +81,9 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
 
   const { values, grouped, changes, changeByKey, unsent, errorsOf } = useLiveChecks(control, caseDetail, telematikId);
   const confirmed = caseDetail.confirmedEntries;
+  // fields re-render only when their own findings changed (findings-context.tsx)
+  const [fieldFindings] = useState(createFieldFindingsStore);
+  useLayoutEffect(() => fieldFindings.publish(grouped.byField), [fieldFindings, grouped.byField]);
 
   // ---- sending ------------------------------------------------------------------------------------------------
   const showFailure = (e: unknown) => {
@@ -132,10 +138,11 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   };
 
   // ---- entries ------------------------------------------------------------------------------------------------
-  const duplicate = (index: number) => {
-    const entry = getValues(`entries.${index}`);
-    insert(index + 1, duplicateEntry(entry, newEntryKey()));
-  };
+  // stable, so the memoised entries are not re-rendered by a new callback on every render of the form
+  const duplicate = useCallback(
+    (index: number) => insert(index + 1, duplicateEntry(getValues(`entries.${index}`), newEntryKey())),
+    [insert, getValues],
+  );
   const focusedEntry = () => entryIndexOf(document.activeElement);
 
   useShortcut(shortcuts.submitDispense, () => void submit(), canSend);
@@ -158,7 +165,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
 
   return (
     <FormProvider {...form}>
-      <FieldFindingsProvider value={grouped.byField}>
+      <FieldFindingsProvider value={fieldFindings}>
         <form
           className="dispense-form"
           data-testid="dispense-form"
@@ -207,8 +214,8 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
                 key={field.id}
                 index={index}
                 canRemove={fields.length > 1}
-                onRemove={() => remove(index)}
-                onDuplicate={() => duplicate(index)}
+                onRemove={remove}
+                onDuplicate={duplicate}
                 prescribedPzn={prescribedPzn}
                 findings={grouped.byEntry.get(index) ?? []}
                 change={changeByKey.get(values.entries?.[index]?.key ?? '')}

@@ -1,18 +1,28 @@
-/** One case in the inbox; the PrescriptionID is the button that opens it (keyboard: Tab + Enter). */
+/**
+ * One case in the inbox; the PrescriptionID is the button that opens it (keyboard: Tab + Enter). Memoised:
+ * `onOpen` is the stable openCase and react-query keeps unchanged summaries identical (structural sharing),
+ * so a refreshed list re-renders only the rows that changed (issue 8).
+ */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummary } from '../../../../../shared/ipc/contract';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { CaseStatusBadge } from '../../cases/components/CaseStatusBadge';
 import { isTRezept } from '../../prescription/components/flow-type';
 
-export function InboxRow({ summary: c, onOpen }: { summary: CaseSummary; onOpen(): void }) {
+interface Props {
+  summary: CaseSummary;
+  onOpen(prescriptionId: string): void;
+}
+
+export const InboxRow = memo(function InboxRow({ summary: c, onOpen }: Props) {
   const { t } = useTranslation();
   const id = c.prescriptionId;
   const ended = c.status === 'rejected' || c.status === 'aborted';
   return (
     <tr data-testid={`inbox-row-${id}`} data-status={c.status} className={ended ? 'row-ended' : undefined}>
       <td>
-        <button type="button" className="link-button mono nowrap" data-testid={`inbox-open-${id}`} onClick={onOpen}>
+        <button type="button" className="link-button mono nowrap" data-testid={`inbox-open-${id}`} onClick={() => onOpen(id)}>
           {id}
         </button>
         {isTRezept(c.flowType) ? (
@@ -70,4 +80,4 @@ export function InboxRow({ summary: c, onOpen }: { summary: CaseSummary; onOpen(
       </td>
     </tr>
   );
-}
+});

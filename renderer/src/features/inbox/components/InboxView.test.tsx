@@ -59,14 +59,14 @@ describe('inbox', () => {
     await screen.findByTestId(`inbox-row-${ids.second}`);
 
     await user.type(screen.getByTestId('inbox-search'), 'Erika');
-    await waitFor(() => expect(fake.calls.listCases).toHaveBeenLastCalledWith({ filter: 'all', query: 'Erika' }));
+    await waitFor(() => expect(fake.calls.listCases).toHaveBeenLastCalledWith({ filter: 'all', query: 'Erika', limit: 100 }));
     await waitFor(() => expect(screen.queryByTestId(`inbox-row-${ids.first}`)).not.toBeInTheDocument());
     expect(screen.getByTestId(`inbox-row-${ids.second}`)).toBeVisible();
 
     await user.clear(screen.getByTestId('inbox-search'));
     await user.selectOptions(screen.getByTestId('inbox-filter'), 'to-close');
     expect(screen.getByTestId('inbox-filter')).toHaveDisplayValue('Noch abzuschließen');
-    await waitFor(() => expect(fake.calls.listCases).toHaveBeenLastCalledWith({ filter: 'to-close', query: undefined }));
+    await waitFor(() => expect(fake.calls.listCases).toHaveBeenLastCalledWith({ filter: 'to-close', query: undefined, limit: 100 }));
     await waitFor(() => expect(screen.getByTestId('inbox-count')).toHaveTextContent('1 Vorgang'));
 
     await user.type(screen.getByTestId('inbox-search'), 'Niemand');
@@ -92,6 +92,22 @@ describe('inbox', () => {
     expect(screen.getByTestId('dispense-locked')).toBeVisible();
     expect(screen.getByTestId('dispense-entry-0-batch')).toBeDisabled();
     expect(screen.queryByTestId('reject-case')).not.toBeInTheDocument();
+  });
+
+  it('shows only the page main returns and says how many match in all, calmly', async () => {
+    const fake = createFakeBridge({ cases: cases() });
+    fake.calls.listCases.mockImplementation(async () => ({ ok: true as const, data: { cases: cases().slice(0, 2), total: 3 } }));
+    renderWithProviders({ bridge: fake.bridge });
+    expect(await screen.findByTestId('inbox-more')).toHaveTextContent('2 von 3 Vorgängen – Suche oder Filter eingrenzen');
+    expect(screen.getByTestId('inbox-count')).toHaveTextContent('3 Vorgänge');
+    expect(within(screen.getByTestId('inbox-table')).getAllByRole('row')).toHaveLength(1 + 2);
+    expect(screen.getByTestId('inbox-more')).not.toHaveAttribute('role', 'alert');
+  });
+
+  it('has no "more" line when every match is shown', async () => {
+    renderWithProviders({ bridge: createFakeBridge({ cases: cases() }).bridge });
+    await screen.findByTestId(`inbox-row-${ids.second}`);
+    expect(screen.queryByTestId('inbox-more')).not.toBeInTheDocument();
   });
 
   it('says so when there are no cases yet', async () => {

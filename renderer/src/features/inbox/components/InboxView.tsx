@@ -3,6 +3,10 @@
  * but not closed — the closing deadline (end of the next working day after the handover, spec §9.4), with the
  * filter "noch abzuschließen" and a search by name, KVNR or PrescriptionID. After $reject/$abort a case is
  * found only by its PrescriptionID (A_19251); main decides that, the inbox shows what it gets.
+ *
+ * Performance (issue 8): main answers at most one page (the newest 200 of `total` matches); a pharmacy with
+ * 10,000 cases narrows by search or filter instead of scrolling, and a calm line says so. Rows are memoised
+ * with stable props, so a new answer re-renders only rows whose summary changed.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useEffect, useId, useRef, useState } from 'react';
@@ -33,11 +37,13 @@ export function InboxView({ focusSearch = false, onSearchFocused }: Props) {
 
   useEffect(() => {
     if (!focusSearch) return;
-    searchRef.current?.focus();
+    // The search field sits above the table: no scrolling into view, so focusing needs no layout of the rows.
+    searchRef.current?.focus({ preventScroll: true });
     onSearchFocused?.();
   }, [focusSearch, onSearchFocused]);
 
-  const rows = list.data ?? [];
+  const rows = list.data?.cases ?? [];
+  const total = list.data?.total ?? 0;
   const searching = query.trim() !== '' || filter !== 'all';
   return (
     <section className="inbox" aria-labelledby={`${id}-title`} data-testid="inbox">
@@ -45,7 +51,7 @@ export function InboxView({ focusSearch = false, onSearchFocused }: Props) {
         <h2 id={`${id}-title`}>{t('inbox.title')}</h2>
         {list.data ? (
           <span className="muted" role="status" data-testid="inbox-count">
-            {t('inbox.count', { count: rows.length })}
+            {t('inbox.count', { count: total })}
           </span>
         ) : null}
       </div>
@@ -95,6 +101,11 @@ export function InboxView({ focusSearch = false, onSearchFocused }: Props) {
           {searching ? t('inbox.noMatch') : t('inbox.empty')}
         </p>
       ) : null}
+      {total > rows.length ? (
+        <p className="muted" data-testid="inbox-more">
+          {t('inbox.more', { shown: rows.length, total })}
+        </p>
+      ) : null}
       {rows.length > 0 ? (
         <div className="table-scroll">
           <table className="inbox-table" data-testid="inbox-table">
@@ -112,7 +123,7 @@ export function InboxView({ focusSearch = false, onSearchFocused }: Props) {
             </thead>
             <tbody>
               {rows.map((c) => (
-                <InboxRow key={c.prescriptionId} summary={c} onOpen={() => openCase(c.prescriptionId)} />
+                <InboxRow key={c.prescriptionId} summary={c} onOpen={openCase} />
               ))}
             </tbody>
           </table>

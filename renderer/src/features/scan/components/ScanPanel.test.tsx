@@ -28,6 +28,23 @@ describe('scan field', () => {
     expect(view).toHaveTextContent('X110411675');
   });
 
+  it('shows the case the scan answered with, without a second getCase round trip (issue 8)', async () => {
+    const fake = createFakeBridge({ cases: [caseDetail()] });
+    const { user } = renderWithProviders({ bridge: fake.bridge });
+    await user.type(await screen.findByTestId('scan-input'), typed(token), { skipClick: true });
+    expect(await screen.findByTestId('prescription-view')).toHaveTextContent('X110411675');
+    expect(fake.calls.getCase).not.toHaveBeenCalled();
+  });
+
+  it('fetches the case when the scan answer carries no detail', async () => {
+    const detail = caseDetail();
+    const fake = createFakeBridge({ cases: [detail], scanResults: [{ ok: true, prescriptionId: ids.first, outcome: 'accepted', case: detail }] });
+    const { user } = renderWithProviders({ bridge: fake.bridge });
+    await user.type(await screen.findByTestId('scan-input'), typed(token), { skipClick: true });
+    expect(await screen.findByTestId('prescription-view')).toHaveTextContent('X110411675');
+    expect(fake.calls.getCase).toHaveBeenCalledWith({ prescriptionId: ids.first });
+  });
+
   it('catches keystrokes typed while nothing is focused', async () => {
     const fake = createFakeBridge({ cases: [caseDetail()] });
     const { user } = renderWithProviders({ bridge: fake.bridge });

@@ -62,7 +62,7 @@ export function useHasCases(): () => Promise<boolean> {
   const bridge = useBridge();
   return useCallback(async () => {
     try {
-      return (await invoke(bridge, 'listCases', {})).length > 0;
+      return (await invoke(bridge, 'listCases', { limit: 1 })).total > 0;
     } catch {
       return true;
     }

@@ -1,0 +1,94 @@
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { applyAppEvent } from '../../../lib/bridge-events';
+import { caseDetail, ids } from '../../../test/fixtures';
+import { caseKeys } from './case-query';
+import { answerWindowMs, beginCaseWrite, endCaseWrite, storeCaseDetail } from './case-writes';
+
+/** A detail query shown on screen (an observer), whose reads from main are counted. */
+function watchedDetail(client: QueryClient, id: string) {
+  const getCase = vi.fn(async () => caseDetail({ prescriptionId: id }));
+  const observer = new QueryObserver(client, { queryKey: caseKeys.detail(id), queryFn: getCase, staleTime: 30_000 });
+  const unsubscribe = observer.subscribe(() => undefined);
+  return { getCase, unsubscribe };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const changed = (client: QueryClient, id: string) => applyAppEvent(client, { type: 'case-changed', prescriptionId: id });
+
+afterEach(() => vi.useRealTimers());
+
+describe('own case writes and main’s case-changed echo', () => {
+  it('an event during our write and its answer do not refetch the detail: one render with the answer', async () => {
+    const client = new QueryClient();
+    const shown = watchedDetail(client, ids.first);
+    await settle();
+    expect(shown.getCase).toHaveBeenCalledTimes(1);
+
+    beginCaseWrite(client, ids.first);
+    changed(client, ids.first);
+    const answer = caseDetail({ status: 'dispensed' });
+    storeCaseDetail(client, answer);
+    endCaseWrite(client, ids.first);
+    changed(client, ids.first); // the echo may also come after the answer
+    await settle();
+
+    expect(shown.getCase).toHaveBeenCalledTimes(1);
+    expect(client.getQueryData(caseKeys.detail(ids.first))).toEqual(answer);
+    shown.unsubscribe();
+  });
+
+  it('events about other cases, and later events about the same case, still refresh', async () => {
+    const client = new QueryClient();
+    const first = watchedDetail(client, ids.first);
+    const second = watchedDetail(client, ids.second);
+    await settle();
+
+    beginCaseWrite(client, ids.first);
+    changed(client, ids.second);
+    storeCaseDetail(client, caseDetail());
+    endCaseWrite(client, ids.first);
+    await settle();
+    expect(second.getCase).toHaveBeenCalledTimes(2);
+
+    const later = performance.now() + answerWindowMs + 1;
+    vi.spyOn(performance, 'now').mockReturnValue(later);
+    changed(client, ids.first);
+    await settle();
+    expect(first.getCase).toHaveBeenCalledTimes(2);
+    vi.restoreAllMocks();
+    first.unsubscribe();
+    second.unsubscribe();
+  });
+
+  it('a failed write refetches the case an event arrived about meanwhile', async () => {
+    const client = new QueryClient();
+    const shown = watchedDetail(client, ids.first);
+    await settle();
+    beginCaseWrite(client, ids.first);
+    changed(client, ids.first);
+    await settle();
+    expect(shown.getCase).toHaveBeenCalledTimes(1);
+    endCaseWrite(client, ids.first); // no answer stored
+    await settle();
+    expect(shown.getCase).toHaveBeenCalledTimes(2);
+    shown.unsubscribe();
+  });
+
+  it('a scan holds back events about any case; those it did not answer for refetch when it ends', async () => {
+    const client = new QueryClient();
+    const first = watchedDetail(client, ids.first);
+    const second = watchedDetail(client, ids.second);
+    await settle();
+    beginCaseWrite(client, null);
+    changed(client, ids.first);
+    changed(client, ids.second);
+    storeCaseDetail(client, caseDetail());
+    endCaseWrite(client, null);
+    await settle();
+    expect(first.getCase).toHaveBeenCalledTimes(1);
+    expect(second.getCase).toHaveBeenCalledTimes(2);
+    first.unsubscribe();
+    second.unsubscribe();
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Typing in an editor with 50 entries (issue 8): a keystroke must re-render only what shows the typed
+ * value — not the other 49 entries, neither synchronously nor in the deferred render of the live checks.
+ * Every entry render translates its labels, so counting one label's translations counts entry renders.
+ */
+import { act, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { createI18n } from '../../../lib/i18n';
+import { emptyCatalogForTests } from '../../../test/catalog';
+import { createFakeBridge } from '../../../test/fake-bridge';
+import { caseDetail, entry } from '../../../test/fixtures';
+import { renderWithProviders } from '../../../test/render-app';
+
+const fiftyEntries = () => Array.from({ length: 50 }, (_, i) => entry({ key: `entry-${i + 1}`, batch: { lot: `LOT${i}`, expiry: '2028-06-30' } }));
+
+async function editorWithFiftyEntries() {
+  const detail = caseDetail({ draft: fiftyEntries() });
+  const i18n = createI18n('de');
+  const rendered = renderWithProviders({
+    bridge: createFakeBridge({ cases: [detail] }).bridge,
+    catalog: emptyCatalogForTests,
+    initialCase: detail.prescriptionId,
+    i18n,
+  });
+  await screen.findByTestId('dispense-entry-49');
+  const translate = vi.spyOn(i18n, 't');
+  const entryRenders = () => translate.mock.calls.filter(([key]) => key === 'dispense.batchLot').length;
+  return { ...rendered, translate, entryRenders };
+}
+
+describe('dispense editor with 50 entries', () => {
+  it('a keystroke in one entry re-renders no other entry, also not after the deferred live checks', async () => {
+    const { user, entryRenders } = await editorWithFiftyEntries();
+    const batch = screen.getByTestId('dispense-entry-3-batch');
+    await user.click(batch);
+    await user.keyboard('X');
+    // let the deferred live checks and the findings' publication run
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(batch).toHaveValue('LOT3X');
+    expect(entryRenders()).toBeLessThanOrEqual(1);
+  });
+
+  it('remove and duplicate (stable callbacks taking the index) act on the right entry', async () => {
+    const { user } = await editorWithFiftyEntries();
+    await user.click(screen.getByTestId('dispense-entry-0-remove'));
+    expect(screen.queryByTestId('dispense-entry-49')).not.toBeInTheDocument();
+    expect(screen.getByTestId('dispense-entry-0-batch')).toHaveValue('LOT1');
+    await user.click(screen.getByTestId('dispense-entry-0-duplicate'));
+    // the copy is for another batch: same article, fresh batch (entry-editing.ts)
+    expect(screen.getByTestId('dispense-entry-1-batch')).toHaveValue('');
+    expect(screen.getByTestId('dispense-entry-1-pzn')).toHaveValue('06313728');
+    expect(screen.getByTestId('dispense-entry-2-batch')).toHaveValue('LOT2');
+  });
+});
