@@ -8,7 +8,7 @@
  * Typing stays cheap with many entries (issue 8): the root watches the list only for the deferred live
  * checks, entries are memoised with stable callbacks, and each field subscribes to its own findings.
  */
-import { useCallback, useLayoutEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useState } from 'react';
 import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
@@ -65,6 +65,9 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   });
   const { control, handleSubmit, setError, reset, watch, getValues, setFocus } = form;
   const { fields, append, remove, insert } = useFieldArray({ control, name: 'entries' });
+  // reset() after a confirmed submit gives every field-array item a new id; keyed by the entry's own key the
+  // entries stay mounted instead of being rebuilt (issue 8: „Abgabe übermitteln“ → confirmation).
+  const reactKeys = useMemo(() => stableEntryKeys(fields), [fields]);
   const submitDispense = useSubmitDispense();
   const closeCase = useCloseCase();
   const preview = usePatientPreview();
@@ -211,7 +214,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
             <legend className="visually-hidden">{t('dispense.title')}</legend>
             {fields.map((field, index) => (
               <DispenseEntryFields
-                key={field.id}
+                key={reactKeys[index]}
                 index={index}
                 canRemove={fields.length > 1}
                 onRemove={remove}
@@ -284,4 +287,11 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
       </FieldFindingsProvider>
     </FormProvider>
   );
+}
+
+/** The entry's own key where it is unique in the list, else the field array's id (duplicates must not share one). */
+export function stableEntryKeys(fields: readonly { id: string; key?: string }[]): string[] {
+  const counts = new Map<string, number>();
+  for (const field of fields) if (field.key) counts.set(field.key, (counts.get(field.key) ?? 0) + 1);
+  return fields.map((field) => (field.key && counts.get(field.key) === 1 ? `entry:${field.key}` : field.id));
 }
