@@ -6,11 +6,11 @@
  */
 import type { AppError } from '../../shared/ipc/contract';
 import { failure, type AppFailure } from '../errors';
+// 429: not retried at the counter; the operation waits at least an hour (spec §8, A_25460).
+import { RATE_LIMIT_DELAY_MS } from '../fachdienst/retry-policy';
 import type { PendingReason } from '../store/pending-operations';
 import type { WorkflowKit } from './workflow-kit';
 
-/** 429: not retried at the counter; the operation waits at least an hour (spec §8, A_25460). */
-export const RATE_LIMIT_WAIT_MS = 3_600_000;
 
 export type OwedOperation = 'accept' | 'dispense' | 'close';
 
@@ -34,7 +34,7 @@ export function berlinTime(at: Date): string {
 export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, cause: AppError): AppFailure {
   const rateLimited = cause.httpStatus === 429;
   const reason: PendingReason = rateLimited ? 'rate-limited' : cause.code === 'network' ? 'offline' : 'outcome-unknown';
-  const notBefore = rateLimited ? new Date(kit.now().getTime() + RATE_LIMIT_WAIT_MS) : undefined;
+  const notBefore = rateLimited ? new Date(kit.now().getTime() + RATE_LIMIT_DELAY_MS) : undefined;
   kit.store.pendingOperations.setWaiting(opId, reason, notBefore?.toISOString());
   kit.pendingChanged();
   const { subject, nominative, done } = texts[operation];

@@ -97,7 +97,7 @@ export class WorkflowService {
       // Scanned again while an earlier claim is still owed (lost answer, outage, 429): reconcile that one
       // instead of a blind second $accept (issue 6 item 1) — except that a 429 wait is never cut short.
       const owed = this.deps.store.pendingOperations.pendingFor(id, 'accept')[0];
-      if (owed && this.isDue(owed.notBefore)) {
+      if (owed && isDue(owed, this.kit.now())) {
         return await claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff, resumeOperationId: owed.id });
       }
       if (owed) return { ok: false, prescriptionId: id, error: this.stillRateLimited(owed.notBefore) };
@@ -355,11 +355,6 @@ export class WorkflowService {
 
   private summary(record: CaseRecord): CaseSummary {
     return caseSummary(record, this.kit.today());
-  }
-
-  /** A queued operation's time has come (429: one hour, A_25460); the app's clock is the simulator's in training. */
-  private isDue(notBefore: string | undefined): boolean {
-    return notBefore === undefined || Date.parse(notBefore) <= this.kit.now().getTime();
   }
 
   private stillRateLimited(notBefore: string | undefined): AppError {

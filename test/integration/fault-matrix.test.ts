@@ -13,7 +13,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { AppEvent, RetryProgress } from '../../shared/ipc/contract';
-import { RATE_LIMIT_WAIT_MS } from '../../main/services/owed-operations';
+import { RATE_LIMIT_DELAY_MS } from '../../main/fachdienst/retry-policy';
 import { expectConsistent, prescriptionIdOf } from './support/consistency';
 import { dispensedItems, sortedItems, type CreatedPrescription, type FaultSpec } from './support/fachdienst-side';
 import {
@@ -96,7 +96,7 @@ const count = (ctx: CellContext, call: Parameters<TestSimulator['requests']['cou
 async function expectQueuedForAnHourThenResume(ctx: CellContext, operation: 'accept' | 'dispense' | 'close', callsSoFar: () => number): Promise<void> {
   const [queued] = await operationsOf(ctx);
   expect(queued).toMatchObject({ operation, state: 'pending', reason: 'rate-limited' });
-  expect(Date.parse(queued!.notBefore!) - Date.parse(queued!.createdAt)).toBeGreaterThanOrEqual(RATE_LIMIT_WAIT_MS - 1000);
+  expect(Date.parse(queued!.notBefore!) - Date.parse(queued!.createdAt)).toBeGreaterThanOrEqual(RATE_LIMIT_DELAY_MS - 1000);
   const before = callsSoFar();
   await ctx.app.handlers['erx:resumePendingOperations']({});
   expect(callsSoFar(), 'nothing is sent again before the hour is over').toBe(before);
