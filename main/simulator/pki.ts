@@ -134,7 +134,9 @@ async function issueCertificate(params: IssueParams): Promise<pkijs.Certificate>
   const certificate = new pkijs.Certificate();
   certificate.version = 2;
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // positive INTEGER
+  // Positive AND minimally encoded: a first byte 0x00 followed by one < 0x80 is not DER, and OpenSSL then refuses
+  // the certificate (this made one test fail about once in 250 runs). 0x40–0x7f is neither negative nor padding.
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
   certificate.serialNumber = new asn1js.Integer({ valueHex: toArrayBuffer(serial) });
   setName(certificate.issuer, params.issuer);
   setName(certificate.subject, params.subject);
