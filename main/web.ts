@@ -9,9 +9,24 @@
  */
 import { homedir } from 'node:os';
 import { createCore } from './core';
+import { partitionWebArgs } from './browser-bridge/web-args';
 import { runBrowserMode } from './browser-bridge/web-main';
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Set by `npm start` when it falls back to browser mode (scripts/start-electron.mjs, issue 12 item 5): the
+ * Electron app's command line may hold arguments browser mode does not know — they are named and ignored.
+ */
+export const IGNORE_UNKNOWN_ARGS_ENV = 'ERX_IGNORE_UNKNOWN_ARGS';
+
+export async function main(commandLine: string[]): Promise<void> {
+  let argv = commandLine;
+  if (process.env[IGNORE_UNKNOWN_ARGS_ENV] === '1') {
+    const { known, ignored } = partitionWebArgs(commandLine);
+    if (ignored.length > 0) {
+      process.stderr.write(`Im Browser-Modus unbekannt, ignoriert / ignored in browser mode: ${ignored.join(' ')}\n`);
+    }
+    argv = known;
+  }
   await runBrowserMode(argv, {
     createCore,
     stdout: (line) => process.stdout.write(`${line}\n`),

@@ -1,6 +1,8 @@
-// `npm start [-- --data DIR --fachdienst URL]`: the Electron app (issue 2 item 2).
-// The Electron runtime is downloaded lazily by the `electron` package the first time it is required; where
-// that download is impossible (no internet, as on our build machines) this exits 1 with one clear message.
+// `npm start [-- --data DIR --fachdienst URL]`: the Electron app (issue 2 item 2), or browser mode where no
+// Electron runtime can be had (issue 12 item 5). The runtime is downloaded lazily by the `electron` package the
+// first time it is required; that try is given at most 60 s. Without a runtime this says so in one line and
+// starts browser mode (out/node/web.mjs) — with browser mode's own data folder unless --data is given, and
+// with the arguments browser mode does not know named and ignored (main/web.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,16 +16,49 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Resolves the runtime in a child process: requiring `electron` may try to download it. */
+const RUNTIME_TRY_MS = 60_000;
+
+/**
+ * Resolves the runtime in a child process: requiring `electron` may try to download it (a grandchild process),
+ * so the probe runs in its own process group and the whole group is killed after RUNTIME_TRY_MS.
+ */
 function electronBinary() {
-  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 5 * 60_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return new Promise((resolvePath) => {
+    const probe = spawn(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    probe.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-probe.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, RUNTIME_TRY_MS);
+    probe.on('error', () => {
+      clearTimeout(timer);
+      resolvePath(undefined);
+    });
+    probe.on('close', (code) => {
+      clearTimeout(timer);
+      const path = out.trim();
+      resolvePath(code === 0 && path && existsSync(path) ? path : undefined);
+    });
   });
-  const path = probe.stdout?.trim();
-  return probe.status === 0 && path && existsSync(path) ? path : undefined;
+}
+
+/** Browser mode in this process's place: same stdio, same exit code, signals passed on. */
+function startBrowserMode(args) {
+  const child = spawn(process.execPath, [join(root, 'out/node/web.mjs'), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ERX_IGNORE_UNKNOWN_ARGS: '1' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 /**
@@ -49,20 +84,19 @@ function electronSqliteBinding() {
 const build = spawnSync(process.execPath, [join(root, 'scripts/ensure-build.mjs')], { stdio: 'inherit' });
 if (build.status !== 0) fail('Build fehlgeschlagen / build failed.');
 
-const binary = electronBinary();
-if (!binary) {
-  fail(
-    'Die Electron-Laufzeit ist nicht installiert und konnte nicht heruntergeladen werden. ' +
-      'Starten Sie den Browser-Modus mit: npm run start:web\n' +
-      '(The Electron runtime is missing and could not be downloaded. Use: npm run start:web)',
-  );
+const binary = await electronBinary();
+if (binary) startElectron(binary);
+else {
+  console.log('Keine Electron-Laufzeit verfügbar – die App startet im Browser-Modus (wie npm run start:web) / no Electron runtime: starting browser mode');
+  startBrowserMode(appArgs);
 }
 
-const sqliteBinding = electronSqliteBinding();
-if (!sqliteBinding) fail('better-sqlite3 could not be built for Electron (needs internet once). Use: npm run start:web');
-
-const child = spawn(binary, [root, ...appArgs], {
-  stdio: 'inherit',
-  env: { ...process.env, ERX_SQLITE_NATIVE_BINDING: sqliteBinding },
-});
-child.on('exit', (code) => process.exit(code ?? 0));
+function startElectron(binary) {
+  const sqliteBinding = electronSqliteBinding();
+  if (!sqliteBinding) fail('better-sqlite3 could not be built for Electron (needs internet once). Use: npm run start:web');
+  const child = spawn(binary, [root, ...appArgs], {
+    stdio: 'inherit',
+    env: { ...process.env, ERX_SQLITE_NATIVE_BINDING: sqliteBinding },
+  });
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

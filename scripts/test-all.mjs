@@ -1,7 +1,8 @@
-// `npm test`: every test layer that can run on this machine (architecture §8) — vitest (unit, integration,
-// conformance) and Playwright (e2e in browser mode; the Electron smoke spec skips itself where no runtime
-// exists). CI reads only the last line: `N passed, N failed, N skipped`. Exits non-zero on any failure,
-// when a runner crashed, or when no test ran.
+// `npm test`: the whole gate that can run on this machine (issue 12 item 2) — typecheck (the four tsc projects)
+// and lint (eslint, which also guards the layer boundaries) as counted steps, then vitest (unit, integration,
+// conformance; once) and Playwright (e2e in browser mode; the Electron smoke spec skips itself where no
+// runtime exists). CI reads only the last line: `N passed, N failed, N skipped` — a type or lint error is
+// counted as a failure there, too. Exits non-zero on any failure, when a runner crashed, or when no test ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,7 +36,27 @@ if (run(process.execPath, [join(root, 'scripts/ensure-build.mjs')]) !== 0) {
   runnerProblems++;
 }
 
-// 1. vitest
+// 1. The static gate: each tsc project and eslint count as one test each. They run before the test layers but
+// never stop them, so one closing line still reports everything.
+const staticSteps = [
+  ['typecheck shared', bin('tsc'), ['-p', 'shared/tsconfig.json']],
+  ['typecheck main', bin('tsc'), ['-p', 'main/tsconfig.json']],
+  ['typecheck renderer', bin('tsc'), ['-p', 'renderer/tsconfig.json']],
+  ['typecheck test', bin('tsc'), ['-p', 'test/tsconfig.json']],
+  ['lint', bin('eslint'), ['.']],
+];
+for (const [name, command, args] of staticSteps) {
+  console.log(`test: ${name}`);
+  if (run(command, args) === 0) {
+    totals.passed++;
+    console.log(`test: ${name} passed`);
+  } else {
+    totals.failed++;
+    console.error(`test: ${name} FAILED`);
+  }
+}
+
+// 2. vitest
 const vitestJson = join(reports, 'vitest.json');
 const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 const vitest = readJson(vitestJson);
@@ -51,7 +72,7 @@ if (vitest) {
   runnerProblems++;
 }
 
-// 2. Playwright (browser mode e2e + Electron smoke)
+// 3. Playwright (browser mode e2e + Electron smoke)
 const playwrightJson = join(reports, 'playwright.json');
 const playwrightStatus = run(bin('playwright'), ['test', '--reporter=list,json'], {
   PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,

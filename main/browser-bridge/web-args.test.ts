@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coreOptionsOf, parseWebArgs, type WebArgs } from './web-args';
+import { coreOptionsOf, parseWebArgs, partitionWebArgs, type WebArgs } from './web-args';
 
 const env = { homeDir: '/home/pta', cwd: '/opt/erx' };
 
@@ -99,5 +99,28 @@ describe('parseWebArgs', () => {
   it('without the new options the core gets exactly what it got before', () => {
     const args: WebArgs = { port: 0, dataDir: '/d', fachdienstUrl: 'http://127.0.0.1:9000', rendererDir: '/r', network: { maxAttempts: 2 } };
     expect(coreOptionsOf(args)).toStrictEqual({ dataDir: '/d', fachdienstUrl: 'http://127.0.0.1:9000', network: { maxAttempts: 2 } });
+  });
+});
+
+describe('partitionWebArgs (npm start falling back to browser mode)', () => {
+  it('keeps the options browser mode knows, with their values, and names the rest', () => {
+    const { known, ignored } = partitionWebArgs(['--data', '/tmp/x', '--smcb', '8027', '--fachdienst=http://127.0.0.1:9', '--inspect', '--port', '0']);
+    expect(known).toEqual(['--data', '/tmp/x', '--fachdienst=http://127.0.0.1:9', '--port', '0']);
+    // a value of an unknown option cannot be told from a positional argument: both are named as ignored
+    expect(ignored).toEqual(['--smcb', '8027', '--inspect']);
+  });
+
+  it('what it keeps parses as browser mode would parse it alone', () => {
+    const { known } = partitionWebArgs(['--no-sandbox', '--data', 'here', '--backend', 'embedded']);
+    const parsed = parseWebArgs(known, env);
+    expect(parsed.kind).toBe('run');
+    if (parsed.kind === 'run') expect(parsed.args.dataDir).toBe('/opt/erx/here');
+  });
+
+  it('leaves a known option without its value for the parser to refuse', () => {
+    const { known, ignored } = partitionWebArgs(['--data', '--port', '0']);
+    expect(known).toEqual(['--data', '--port', '0']);
+    expect(ignored).toEqual([]);
+    expect(parseWebArgs(known, env).kind).toBe('error');
   });
 });

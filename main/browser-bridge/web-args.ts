@@ -72,6 +72,31 @@ const valueOptions = new Set([
 ]);
 const backendKinds: readonly BackendKind[] = ['embedded', 'simulator', 'ti'];
 
+/**
+ * Splits a command line into what browser mode understands and what it does not (issue 12 item 5: `npm start`
+ * falls back to browser mode with the Electron app's command line; unknown arguments are named and ignored,
+ * never fatal). An option that takes a value keeps its value; a value-less unknown flag goes alone.
+ */
+export function partitionWebArgs(argv: readonly string[]): { known: string[]; ignored: string[] } {
+  const known: string[] = [];
+  const ignored: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (arg === '--help' || arg === '-h') known.push(arg);
+    else if (valueOptions.has(name)) {
+      known.push(arg);
+      const value = argv[i + 1];
+      if (eq < 0 && value !== undefined && !value.startsWith('--')) {
+        known.push(value);
+        i++;
+      }
+    } else ignored.push(arg);
+  }
+  return { known, ignored };
+}
+
 /** `argv` without node and script, i.e. `process.argv.slice(2)`. Accepts `--opt value` and `--opt=value`. */
 export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): ParsedWebArgs {
   const values = new Map<string, string>();

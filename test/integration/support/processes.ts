@@ -36,8 +36,8 @@ export interface NodeProcess {
 const running = new Set<NodeProcess>();
 
 /** Starts `node <entry> <args>` and waits for a line matching `ready` (its first capture group is returned). */
-export async function startNode(entry: string, args: readonly string[], ready: RegExp, options: { onOutput?: (chunk: string) => void; timeoutMs?: number } = {}): Promise<{ process: NodeProcess; match: string }> {
-  const child = spawn(process.execPath, [entry, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startNode(entry: string, args: readonly string[], ready: RegExp, options: { onOutput?: (chunk: string) => void; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ process: NodeProcess; match: string }> {
+  const child = spawn(process.execPath, [entry, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let output = '';
   const onData = (chunk: Buffer): void => {
     const text = chunk.toString('utf8');
