@@ -597,6 +597,7 @@ export const de = {
     catalogFound: 'Aus dem Artikelstamm übernommen: {{name}}',
     catalogMissing: 'PZN nicht im Artikelstamm – Angaben bitte manuell erfassen.',
     pznChecksum: 'PZN-Prüfziffer stimmt nicht – bitte PZN prüfen.',
+    draftSaving: 'Änderungen werden gespeichert …',
     draftSaved: 'Entwurf gespeichert um {{time}}',
     draftFailed: 'Entwurf konnte nicht gespeichert werden.',
     atLeastOne: 'Mindestens eine Position ist erforderlich.',

@@ -595,6 +595,7 @@ export const en: Messages<typeof de> = {
     catalogFound: 'Taken from the article catalogue: {{name}}',
     catalogMissing: 'PZN not in the article catalogue – please enter the details manually.',
     pznChecksum: 'PZN check digit is wrong – please check the PZN.',
+    draftSaving: 'Saving changes …',
     draftSaved: 'Draft saved at {{time}}',
     draftFailed: 'The draft could not be saved.',
     atLeastOne: 'At least one item is required.',

@@ -210,6 +210,46 @@ describe('dispense form', () => {
     expect(await screen.findByTestId('draft-status')).toHaveTextContent('Entwurf gespeichert um 10:30');
   });
 
+  it('says „wird gespeichert“ until the latest change is saved, never „gespeichert“ for an older list', async () => {
+    const { user, fake } = await openCase();
+    await user.type(field(0, 'batch'), 'B7');
+    setDate(field(0, 'expiry'), '2028-01-31');
+    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saved'), { timeout: 3000 });
+    // one more change after a save: the status must not keep saying „gespeichert“ for the list before it
+    await user.clear(field(0, 'packs'));
+    await user.type(field(0, 'packs'), '3');
+    expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saving');
+    expect(screen.getByTestId('draft-status')).toHaveTextContent('Änderungen werden gespeichert');
+    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saved'), { timeout: 3000 });
+    const [request] = fake.calls.saveDraft.mock.calls.at(-1)!;
+    expect(request.entries).toEqual([expect.objectContaining({ packs: 3, batch: { lot: 'B7', expiry: '2028-01-31' } })]);
+  });
+
+  it('saves a change still waiting for its pause when the editor goes away (another case, window closed)', async () => {
+    const { user, fake, unmount } = await openCase();
+    await user.type(field(0, 'batch'), 'B8');
+    setDate(field(0, 'expiry'), '2028-02-29');
+    expect(fake.calls.saveDraft).not.toHaveBeenCalled();
+    unmount();
+    // sent although the pause's timer went with the editor
+    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1), { timeout: 3000 });
+    const [request] = fake.calls.saveDraft.mock.calls[0]!;
+    expect(request.entries).toEqual([expect.objectContaining({ batch: { lot: 'B8', expiry: '2028-02-29' } })]);
+  });
+
+  it('saves a waiting change when the page is hidden for good (reload, window closed)', async () => {
+    const { user, fake } = await openCase();
+    await user.type(field(0, 'batch'), 'B9');
+    setDate(field(0, 'expiry'), '2028-02-29');
+    window.dispatchEvent(new Event('pagehide'));
+    // at once: a copy on this computer first (the page may be gone before main answers), then main
+    expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toContain('B9');
+    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1), { timeout: 3000 });
+    // main has it: the copy goes
+    await waitFor(() => expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toBeNull());
+    expect(fake.calls.saveDraft.mock.calls[0]![0].entries).toEqual([expect.objectContaining({ batch: { lot: 'B9', expiry: '2028-02-29' } })]);
+  });
+
   it('duplicates an entry for a second batch: same article, fresh batch, one pack', async () => {
     const { user, fake } = await openCase();
     await user.type(field(0, 'batch'), 'B1');

@@ -78,7 +78,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   const busy = submitDispense.isPending || closeCase.isPending;
   const canSend = !locked && staff !== null && !busy && !caseDetail.secretMissing && !expired;
   // No autosave while $dispense/$close runs: a late draft must not race the submission (disabling clears the timer).
-  const { saveDraft, keptLocallyAt } = useDraftAutosave(prescriptionId, watch, !locked && staff !== null && !busy);
+  const { saveDraft, keptLocallyAt, unsaved } = useDraftAutosave(prescriptionId, watch, !locked && staff !== null && !busy);
   const prescribed = caseDetail.prescription?.medication;
   const prescribedPzn = prescribed?.kind === 'pzn' ? prescribed.pzn : undefined;
 
@@ -179,7 +179,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
         >
           <div className="form-head">
             <h2 id="dispense-title">{t('dispense.title')}</h2>
-            {!locked ? <DraftStatus savedAt={saveDraft.data?.savedAt} failed={saveDraft.isError} keptLocallyAt={keptLocallyAt} /> : null}
+            {!locked ? <DraftStatus savedAt={saveDraft.data?.savedAt} failed={saveDraft.isError} keptLocallyAt={keptLocallyAt} unsaved={unsaved} /> : null}
           </div>
           {locked ? (
             <p className="hint hint-info" data-testid="dispense-locked">

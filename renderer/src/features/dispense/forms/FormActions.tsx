@@ -2,8 +2,10 @@
  * The editor's actions with their shortcuts shown (issue 5 item 9): „Abgabe übermitteln“ (the complete list,
  * $dispense), „Abgabe abschließen“ ($close) and the patient preview; plus the draft's autosave state.
  */
+import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../../lib/format';
+import type { UnsavedChangeFlag } from './use-draft-autosave';
 
 interface Props {
   canSend: boolean;
@@ -65,22 +67,35 @@ interface DraftStatusProps {
   savedAt?: string;
   failed: boolean;
   keptLocallyAt: string | null;
+  /** a change not yet saved (waiting for the typing pause, or on its way to main) */
+  unsaved: UnsavedChangeFlag;
 }
 
-/** „Entwurf gespeichert um …“, or that an incomplete list is kept on this computer only, or the failure. */
-export function DraftStatus({ savedAt, failed, keptLocallyAt }: DraftStatusProps) {
+/**
+ * „Entwurf gespeichert um …“, or that an incomplete list is kept on this computer only, or the failure — and
+ * „wird gespeichert“ while the latest change is not saved yet, so „gespeichert“ always means the list as shown.
+ */
+export function DraftStatus({ savedAt, failed, keptLocallyAt, unsaved }: DraftStatusProps) {
   const { t } = useTranslation();
-  if (keptLocallyAt) {
-    return (
-      <span className="muted draft-status" role="status" data-testid="draft-status" data-state="local">
-        {t('dispense.draftLocal', { time: formatTime(keptLocallyAt) })}
-      </span>
-    );
-  }
+  const saving = useSyncExternalStore(unsaved.subscribe, unsaved.get);
   if (failed) {
     return (
       <span className="text-warning draft-status" role="status" data-testid="draft-status" data-state="failed">
         {t('dispense.draftFailed')}
+      </span>
+    );
+  }
+  if (saving) {
+    return (
+      <span className="muted draft-status" role="status" data-testid="draft-status" data-state="saving">
+        {t('dispense.draftSaving')}
+      </span>
+    );
+  }
+  if (keptLocallyAt) {
+    return (
+      <span className="muted draft-status" role="status" data-testid="draft-status" data-state="local">
+        {t('dispense.draftLocal', { time: formatTime(keptLocallyAt) })}
       </span>
     );
   }
