@@ -1,7 +1,7 @@
 /**
  * Builds the doctor's prescription: a KBV_PR_ERP_Bundle as FHIR JSON (serialised to XML with
  * shared/fhir/xml.ts before it is signed). Structure, extension URLs and code systems mirror the KBV 1.3
- * end-to-end examples (../shared/fixtures/gematik/e2e-examples-2025-10/…_VerordnungArzt.xml); from
+ * end-to-end examples (test/fixtures/gematik/e2e-examples-2025-10/…_VerordnungArzt.xml); from
  * 2026-07-01 the ERP profiles are written with `|1.4` (spec §0: kbv.ita.erp 1.4 from that day). There is no
  * public KBV 1.4 example, so 1.4 bundles keep the 1.3 structure — the simulator's own reader never depends
  * on a 1.4-only element.

@@ -1,5 +1,5 @@
 /**
- * gematik's end-to-end examples (../shared/fixtures/gematik/e2e-examples-2025-10, spec §11.3) replayed against
+ * gematik's end-to-end examples (test/fixtures/gematik/e2e-examples-2025-10, spec §11.3) replayed against
  * the simulator over its HTTP API:
  * - every KBV 1.3 prescription (`*_VerordnungArzt.xml`) is importable with `POST /_sim/prescriptions
  *   {"kbvBundleXml"}` — keeping its PrescriptionID and KVNR — and acceptable ($accept 200) with the clock at its
@@ -8,7 +8,7 @@
  * - each example's `*_MedicationDispense.xml` ($close input, workflow 1.5) is accepted by $close when its
  *   KVNR, PrescriptionID and Telematik-ID match the Task (the performer's Telematik-ID is the caller's) and
  *   rejected with 400 when they do not — several carry a KVNR with a wrong check digit that differs from the
- *   prescription's (fixtures README, "Known defects");
+ *   prescription's (test/fixtures/README.md, "Known defects");
  * - the single KBV 1.1.0 example is refused at import with 400 (the Fachdienst's $activate no longer takes
  *   1.1.0, spec §0), so its workflow-1.4 $close cannot be replayed.
  * The clock for $close is the handover day (a later whenHandedOver would be "in the future" otherwise).
@@ -26,7 +26,7 @@ import {
   secretOf,
   type TestSimulator,
 } from '../../main/simulator/test-kit';
-import { fixturesAvailable, listFixtures, readFixture, FIXTURE_DEFECTIVE_KVNRS } from '../fixtures';
+import { listFixtures, readFixture, FIXTURE_DEFECTIVE_KVNRS } from '../fixtures';
 
 const FOLDER = 'gematik/e2e-examples-2025-10';
 
@@ -128,9 +128,8 @@ function dispenseIds(parameters: FhirResourceJson): DispenseIds {
   };
 }
 
-const available = fixturesAvailable();
-const prescriptionFiles = available ? listFixtures(FOLDER, /_VerordnungArzt\.xml$/) : [];
-const dispenseFiles = available ? listFixtures(FOLDER, /_MedicationDispense\.xml$/) : [];
+const prescriptionFiles = listFixtures(FOLDER, /_VerordnungArzt\.xml$/);
+const dispenseFiles = listFixtures(FOLDER, /_MedicationDispense\.xml$/);
 const examples = prescriptionFiles.map((path) => readExample(path, dispenseFiles));
 const kbv13 = examples.filter((e) => e.kbvVersion.startsWith('1.3'));
 const others = examples.filter((e) => !e.kbvVersion.startsWith('1.3'));
@@ -199,7 +198,7 @@ async function importAndAccept(
   return { taskId, secret: secretOf(bundle), acceptedAt };
 }
 
-describe.skipIf(!available)('e2e-examples-2025-10 against the simulator', () => {
+describe('e2e-examples-2025-10 against the simulator', () => {
   it('has 60 KBV 1.3 prescriptions and one 1.1.0, each with its $close input beside it', () => {
     expect(kbv13).toHaveLength(60);
     expect(others.map((e) => [e.kbvVersion, e.path])).toEqual([

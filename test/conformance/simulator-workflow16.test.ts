@@ -1,5 +1,5 @@
 /**
- * The official workflow 1.6 $dispense / $close inputs (../shared/fixtures/gematik/workflow-1.6/Parameters-*,
+ * The official workflow 1.6 $dispense / $close inputs (test/fixtures/gematik/workflow-1.6/Parameters-*,
  * fhir-profiles-erp 1.6.4, spec §11.1) sent to the simulator once their identities are those of a real Task:
  * PrescriptionID, KVNR (Task.for) and Telematik-ID (the caller) rewritten — the examples use a UUID-era Task, an
  * invalid KVNR and a test card's Telematik-ID. Every pharmacy input must be accepted ($dispense 204, $close 200)
@@ -22,15 +22,13 @@ import {
   type CreatedResponse,
   type TestSimulator,
 } from '../../main/simulator/test-kit';
-import { fixturesAvailable, listFixtures, readFixture } from '../fixtures';
+import { listFixtures, readFixture } from '../fixtures';
 
 const FOLDER = 'gematik/workflow-1.6';
-const available = fixturesAvailable();
-const pharmacyInputs = available
-  ? listFixtures(FOLDER, /^Parameters-Example(Dispense|Close)InputParameters.*\.json$/).filter(
-      (p) => !p.includes('DiGA'),
-    )
-  : [];
+const pharmacyInputs = listFixtures(
+  FOLDER,
+  /^Parameters-Example(Dispense|Close)InputParameters.*\.json$/,
+).filter((p) => !p.includes('DiGA'));
 
 type Json = Record<string, unknown>;
 
@@ -81,7 +79,7 @@ async function send(path: string, format: 'json' | 'xml'): Promise<Response> {
   );
 }
 
-describe.skipIf(!available)('workflow 1.6 $dispense / $close examples against the simulator', () => {
+describe('workflow 1.6 $dispense / $close examples against the simulator', () => {
   it('finds the seven pharmacy inputs (3 × $dispense, 4 × $close)', () => {
     expect(pharmacyInputs.map((p) => p.slice(FOLDER.length + 1))).toEqual([
       'Parameters-ExampleCloseInputParameters.json',
