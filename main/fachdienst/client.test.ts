@@ -124,3 +124,39 @@ describe('FachdienstClient', () => {
     expect(f.appError.system).toBe('network');
   });
 });
+
+describe('FachdienstClient: the Fachdienst clock from the Date header (issue 13)', () => {
+  const withDate = (response: TransportResponse, date: string): TransportResponse => ({ ...response, headers: { ...response.headers, date } });
+
+  it('is unknown before any answer carried a Date header', async () => {
+    const { client } = setup(() => jsonResponse(204));
+    expect(client.clockOffsetMs()).toBeUndefined();
+    await client.dispense(id, secret, parameters);
+    expect(client.clockOffsetMs()).toBeUndefined();
+  });
+
+  it('offset = Date header − the app clock when the answer arrived; the latest answer wins, error answers count', async () => {
+    // app clock 2026-10-05T08:00:00Z (now); the Fachdienst 5 minutes behind, then 10 minutes ahead
+    const { client } = setup((i) =>
+      i === 0
+        ? withDate(jsonResponse(204), 'Mon, 05 Oct 2026 07:55:00 GMT')
+        : withDate(jsonResponse(503, { resourceType: 'OperationOutcome', issue: [] }), 'Mon, 05 Oct 2026 08:10:00 GMT'),
+    );
+    await client.dispense(id, secret, parameters);
+    expect(client.clockOffsetMs()).toBe(-300_000);
+    await failureOf(client.dispense(id, secret, parameters));
+    expect(client.clockOffsetMs()).toBe(600_000);
+  });
+
+  it('an unreadable Date header and a call without answer keep the last offset', async () => {
+    const { client } = setup((i) => {
+      if (i === 0) return withDate(jsonResponse(204), 'Mon, 05 Oct 2026 08:00:02 GMT');
+      if (i === 1) return withDate(jsonResponse(204), 'gestern');
+      throw new TransportError('timeout', 'nach 20 ms abgebrochen');
+    });
+    await client.dispense(id, secret, parameters);
+    await client.dispense(id, secret, parameters);
+    await failureOf(client.dispense(id, secret, parameters));
+    expect(client.clockOffsetMs()).toBe(2000);
+  });
+});

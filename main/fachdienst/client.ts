@@ -13,17 +13,34 @@ import {
 } from '../../shared/fhir/operation-outcome';
 import { AppFailure, failure } from '../errors';
 import type { AccessTokenProvider } from './access-token';
+import { FachdienstClock } from './fachdienst-clock';
 import { TransportError, type Transport, type TransportResponse } from './transport';
 
 export const FHIR_JSON = 'application/fhir+json';
 const FHIR_JSON_UTF8 = 'application/fhir+json; charset=UTF-8';
 
+/**
+ * Asked by the retry loop before it repeats a $dispense whose answer did not prove the outcome (timeout, 5xx):
+ * `repeat` = a read showed the list did not arrive; `arrived` = it did (the loop ends as a success, nothing is
+ * sent again); `unknown` = the read failed (the loop ends with the last failure). Never sent twice blindly:
+ * every $dispense notifies the patient.
+ */
+export type DispenseRepeatCheck = 'repeat' | 'arrived' | 'unknown';
+
+export interface DispenseOptions {
+  /** without it a failed $dispense is not repeated automatically at all (retrying-fachdienst.ts) */
+  beforeRepeat?: () => Promise<DispenseRepeatCheck>;
+}
+
 /** The operations the workflow needs; FachdienstClient implements them, tests fake them. */
 export interface FachdienstApi {
   /** POST Task/<id>/$accept?ac= → the accept Bundle (Task with Secret + QES Binary), spec §3.2 */
   accept(id: PrescriptionId, accessCode: AccessCode): Promise<unknown>;
-  /** POST Task/<id>/$dispense?secret= with the complete list → 204, spec §3.4 */
-  dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson): Promise<void>;
+  /**
+   * POST Task/<id>/$dispense?secret= with the complete list → 204, spec §3.4. `options` matter only to a
+   * decorator that repeats calls (RetryingFachdienst); a single call ignores them.
+   */
+  dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson, options?: DispenseOptions): Promise<void>;
   /** POST Task/<id>/$close?secret= (body optional) → the receipt Bundle, spec §3.5 */
   close(id: PrescriptionId, secret: Secret, parameters?: FhirResourceJson): Promise<unknown>;
   /** GET Task/<id>?secret= → Task (+ receipt when completed), spec §3.6 */
@@ -34,6 +51,11 @@ export interface FachdienstApi {
   reject(id: PrescriptionId, secret: Secret): Promise<void>;
   /** POST Task/<id>/$abort?secret= → 204; the Task is cancelled (deleted), spec §3.8 */
   abort(id: PrescriptionId, secret: Secret): Promise<void>;
+  /**
+   * The Fachdienst's clock minus the app's in ms, from the `Date` header of the latest answer (fachdienst-clock.ts);
+   * undefined before any answer carried one. Optional: a fake without it counts as offset 0.
+   */
+  clockOffsetMs?(): number | undefined;
 }
 
 export interface FachdienstClientOptions {
@@ -53,7 +75,13 @@ interface Call {
 }
 
 export class FachdienstClient implements FachdienstApi {
+  private readonly clock = new FachdienstClock();
+
   constructor(private readonly options: FachdienstClientOptions) {}
+
+  clockOffsetMs(): number | undefined {
+    return this.clock.offsetMs();
+  }
 
   async accept(id: PrescriptionId, accessCode: AccessCode): Promise<unknown> {
     const response = await this.call({ operation: 'accept', method: 'POST', path: `${taskPath(id)}/$accept`, query: { ac: accessCode } });
@@ -109,13 +137,16 @@ export class FachdienstClient implements FachdienstApi {
     };
     if (call.body) headers['Content-Type'] = FHIR_JSON_UTF8;
     try {
-      return await this.options.transport.send({
+      const response = await this.options.transport.send({
         method: call.method,
         path: call.path,
         query: call.query,
         headers,
         body: call.body ? JSON.stringify(call.body) : undefined,
       });
+      // Every answer, also an error, tells the Fachdienst's time.
+      this.clock.observe(response.headers['date'], this.options.now());
+      return response;
     } catch (e) {
       if (e instanceof TransportError) {
         throw new AppFailure(fachdienstUnreachableError(call.operation, e.kind, this.options.now(), e.technical));

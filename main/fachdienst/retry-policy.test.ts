@@ -4,6 +4,7 @@ import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
   isRetryableStatus,
+  mustReadBeforeRepeat,
   RATE_LIMIT_DELAY_MS,
   retryCause,
   shouldRetryAutomatically,
@@ -32,6 +33,12 @@ describe('retry policy (spec §8, A_25460)', () => {
 
   it.each([429, 502, 506, 400, 403, 409, 501])('never repeats a $dispense answered with %i at the counter', (status) => {
     expect(shouldRetryAutomatically('dispense', answered('dispense', status))).toBe(false);
+  });
+
+  it('repeats $dispense only after a read; the reads themselves need none (issue 13)', () => {
+    expect(mustReadBeforeRepeat('dispense')).toBe(true);
+    expect(mustReadBeforeRepeat('getBySecret')).toBe(false);
+    expect(mustReadBeforeRepeat('getByAc')).toBe(false);
   });
 
   it('does not repeat a call that got no connection at all (the outage queue takes it)', () => {

@@ -2,9 +2,15 @@
  * When the app repeats a failed Fachdienst call on its own, and how long it waits (spec §8; api-erp status
  * codes, referenced normatively by A_25460; A_20884 exponential backoff). Pure: no clock, no timers.
  *
- * - 408, 500, 503, 504, 507, 509, 512: exponential backoff, at most 10 tries.
+ * - The reads ($accept's recovery GET ?ac, GET ?secret): repeated with exponential backoff after 408, 500, 503,
+ *   504, 507, 509, 512 and timeouts, at most 10 calls.
+ * - $dispense: repeated for those too, with the same backoff and at most 10 calls of $dispense — but only after
+ *   a GET ?secret showed that the failed one did not arrive (issue 13: every $dispense notifies the patient,
+ *   and a timeout or a 5xx does not tell whether the list was stored). The read is the caller's
+ *   (`beforeRepeat`, retrying-fachdienst.ts); without it $dispense is not repeated.
  * - 429: no sooner than one hour — not at the counter; the workflow queues the operation.
- * - 502/506 only with a client failover (we have none), every other 4xx/5xx: never.
+ * - 502/506 only with a client failover (we have none), every other 4xx/5xx, and no connection at all: never
+ *   repeated blindly. Whether a $dispense without a proving answer arrived is then reconciled by the workflow.
  */
 import type { FachdienstOperation } from '../../shared/fhir/operation-outcome';
 import type { AppError, RetryProgress } from '../../shared/ipc/contract';
@@ -31,11 +37,19 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
- * Only $dispense (it replaces the whole list, A_26482, so a repeat cannot duplicate) and the two reads are
- * repeated as they are. $accept and $close with an unknown outcome are reconciled first (GET ?ac / GET ?secret,
- * spec §3.3, §3.6) and $reject/$abort need the user's confirmation (spec §9.3) — never automatic.
+ * The operations the retry loop may repeat: the two reads as they are, $dispense after a read (below; it
+ * replaces the whole list, A_26482, so a repeat cannot duplicate entries — but it notifies the patient again).
+ * $accept and $close with an unknown outcome are reconciled by the workflow (GET ?ac / GET ?secret, spec §3.3,
+ * §3.6) and $reject/$abort need the user's confirmation (spec §9.3) — never automatic.
  */
 const PLAIN_RETRY_OPERATIONS: ReadonlySet<FachdienstOperation> = new Set(['dispense', 'getBySecret', 'getByAc']);
+
+/** Repeated only after a read showed the failed call did not arrive (GET ?secret → lastMedicationDispense). */
+const READ_BEFORE_REPEAT: ReadonlySet<FachdienstOperation> = new Set(['dispense']);
+
+export function mustReadBeforeRepeat(operation: FachdienstOperation): boolean {
+  return READ_BEFORE_REPEAT.has(operation);
+}
 
 /** the operations RetryProgress can report (shared/ipc/contract.ts) */
 export type RetryableOperation = RetryProgress['operation'];
@@ -45,10 +59,11 @@ export function isPlainRetryOperation(operation: FachdienstOperation): operation
 }
 
 /**
- * True when the failure may be repeated right away with backoff: an answer with a status of the list, or a
- * timeout (the Fachdienst or the way there is slow, not gone). A `network` error without an answer
- * (connection refused, no route) is not: while offline, ten tries only make the pharmacist wait — the
- * connection monitor notices the outage and the outage queue completes the operation later (A_23815).
+ * True when the failure may be repeated with backoff: an answer with a status of the list, or a timeout (the
+ * Fachdienst or the way there is slow, not gone). For $dispense this holds only together with the read that
+ * must come first (mustReadBeforeRepeat). A `network` error without an answer (connection refused, no route,
+ * cut) is not: while offline, ten tries only make the pharmacist wait — the connection monitor notices the
+ * outage and the outage queue completes the operation later (A_23815).
  */
 export function shouldRetryAutomatically(operation: FachdienstOperation, error: AppError): boolean {
   if (!isPlainRetryOperation(operation)) return false;

@@ -3,7 +3,7 @@ import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/id
 import { fachdienstErrorFromResponse, fachdienstUnreachableError, type FachdienstOperation } from '../../shared/fhir/operation-outcome';
 import type { RetryProgress } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
-import type { FachdienstApi } from './client';
+import type { DispenseRepeatCheck, FachdienstApi } from './client';
 import { CANCELLED_PREFIX, RetryingFachdienst } from './retrying-fachdienst';
 import type { RetryPolicy } from './retry-policy';
 
@@ -59,6 +59,10 @@ function setup(script: Step[], policy: RetryPolicy = { maxAttempts: 10, baseMs: 
   return { inner, fachdienst, progress, ended, delays };
 }
 
+const PARAMS = { resourceType: 'Parameters' };
+/** A read before each repeat that always finds the list not arrived (the plain backoff of the reads). */
+const notArrived = { beforeRepeat: async (): Promise<DispenseRepeatCheck> => 'repeat' };
+
 const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(
   () => {
     throw new Error('expected a failure');
@@ -67,9 +71,9 @@ const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(
 );
 
 describe('RetryingFachdienst (spec §8, A_25460)', () => {
-  it('repeats a $dispense after 503 until it succeeds and reports every wait', async () => {
+  it('repeats a $dispense after 503 until it succeeds — each time after the read said "not arrived" — and reports every wait', async () => {
     const s = setup([http('dispense', 503), http('dispense', 503), http('dispense', 503), 'ok']);
-    await s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' });
+    await s.fachdienst.dispense(ID, SECRET, PARAMS, notArrived);
     expect(s.inner.calls).toBe(4);
     expect(s.progress.map((p) => p.attempt)).toEqual([1, 2, 3]);
     expect(s.progress[0]).toEqual({
@@ -97,7 +101,7 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
   it('gives up after exactly maxAttempts calls with the last failure', async () => {
     const last = http('dispense', 503);
     const s = setup([...Array.from({ length: 9 }, () => http('dispense', 503)), last]);
-    const error = await rejection(s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }));
+    const error = await rejection(s.fachdienst.dispense(ID, SECRET, PARAMS, notArrived));
     expect(error).toBe(last);
     expect(s.inner.calls).toBe(10);
     expect(s.progress).toHaveLength(9);
@@ -106,7 +110,7 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
 
   it('reads the policy per call: fewer attempts from a changed setting', async () => {
     const s = setup([http('dispense', 503)], { maxAttempts: 3, baseMs: 1, maxDelayMs: 10 });
-    await rejection(s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }));
+    await rejection(s.fachdienst.dispense(ID, SECRET, PARAMS, notArrived));
     expect(s.inner.calls).toBe(3);
   });
 
@@ -115,10 +119,16 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
     ['400', http('dispense', 400)],
     ['502 (only with client failover)', http('dispense', 502)],
     ['no connection at all', noAnswer('dispense', 'network')],
-  ])('calls only once after %s', async (_label, error) => {
+  ])('calls only once after %s — not even a read before', async (_label, error) => {
     const s = setup([error, 'ok']);
-    expect(await rejection(s.fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }))).toBe(error);
+    let reads = 0;
+    const beforeRepeat = async (): Promise<DispenseRepeatCheck> => {
+      reads++;
+      return 'repeat';
+    };
+    expect(await rejection(s.fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat }))).toBe(error);
     expect(s.inner.calls).toBe(1);
+    expect(reads).toBe(0);
     expect(s.progress).toHaveLength(0);
     expect(s.ended).toHaveLength(0);
   });
@@ -161,7 +171,7 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
       onEnded: (id) => ended.push(id),
       // the default sleep: a real timer of 30 s that only the abort can end early
     });
-    const result = rejection(fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' }));
+    const result = rejection(fachdienst.dispense(ID, SECRET, PARAMS, notArrived));
     // let the first call fail and the wait begin
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(fachdienst.cancel(ID)).toBe(true);
@@ -234,7 +244,133 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
         throw new Error('window closed');
       },
     });
-    await fachdienst.dispense(ID, SECRET, { resourceType: 'Parameters' });
+    await fachdienst.dispense(ID, SECRET, PARAMS, notArrived);
     expect(inner.calls).toBe(2);
+  });
+});
+
+describe('RetryingFachdienst: $dispense is read before it is repeated (issue 13)', () => {
+  /** A read that answers from a script and logs, with the waits, the order of what happened. */
+  function withReads(script: Step[], checks: Array<DispenseRepeatCheck | Error>, policy?: RetryPolicy) {
+    const s = setup(script, policy);
+    const order: string[] = [];
+    const dispense = s.inner.dispense;
+    s.inner.dispense = () => {
+      order.push('dispense');
+      return dispense();
+    };
+    let reads = 0;
+    const beforeRepeat = async (): Promise<DispenseRepeatCheck> => {
+      const check = checks[Math.min(reads, checks.length - 1)]!;
+      reads++;
+      order.push(`read:${check instanceof Error ? 'throws' : check}`);
+      if (check instanceof Error) throw check;
+      return check;
+    };
+    const fachdienst = new RetryingFachdienst({
+      inner: s.inner,
+      policy: () => policy ?? { maxAttempts: 10, baseMs: 1000, maxDelayMs: 60_000 },
+      now: () => at,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        order.push(`wait:${ms}`);
+      },
+      onProgress: (p) => s.progress.push(p),
+      onEnded: (id) => s.ended.push(id),
+    });
+    return { ...s, fachdienst, order, beforeRepeat, reads: () => reads };
+  }
+
+  it.each([
+    ['a timeout', noAnswer('dispense', 'timeout')],
+    ['503', http('dispense', 503)],
+    ['500', http('dispense', 500)],
+    ['504', http('dispense', 504)],
+  ])('without beforeRepeat: not repeated after %s — one call, no wait, no progress', async (_label, error) => {
+    const s = setup([error, 'ok']);
+    expect(await rejection(s.fachdienst.dispense(ID, SECRET, PARAMS))).toBe(error);
+    expect(s.inner.calls).toBe(1);
+    expect(s.delays).toEqual([]);
+    expect(s.progress).toEqual([]);
+    expect(s.ended).toEqual([]);
+  });
+
+  it('"arrived": the loop ends as a success after the backoff wait — no second $dispense', async () => {
+    const s = withReads([noAnswer('dispense', 'timeout'), 'ok'], ['arrived']);
+    await s.fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat: s.beforeRepeat });
+    expect(s.inner.calls).toBe(1);
+    expect(s.order).toEqual(['dispense', 'wait:750', 'read:arrived']);
+    // „Wird erneut versucht – Versuch 1 von 10“ was shown during the wait, and its end reported
+    expect(s.progress.map((p) => [p.operation, p.attempt, p.maxAttempts])).toEqual([['dispense', 1, 10]]);
+    expect(s.ended).toEqual([ID]);
+  });
+
+  it('"repeat": the same list is sent again after the backoff wait, read first each time', async () => {
+    const s = withReads([http('dispense', 503), noAnswer('dispense', 'timeout'), 'ok'], ['repeat']);
+    await s.fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat: s.beforeRepeat });
+    expect(s.order).toEqual(['dispense', 'wait:750', 'read:repeat', 'dispense', 'wait:1500', 'read:repeat', 'dispense']);
+    expect(s.progress.map((p) => p.attempt)).toEqual([1, 2]);
+  });
+
+  it('"unknown": the read failed — the loop ends with the last failure, nothing sent again', async () => {
+    const last = noAnswer('dispense', 'timeout');
+    const s = withReads([http('dispense', 503), last, 'ok'], ['repeat', 'unknown']);
+    expect(await rejection(s.fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat: s.beforeRepeat }))).toBe(last);
+    expect(s.inner.calls).toBe(2);
+    expect(s.order.at(-1)).toBe('read:unknown');
+    expect(s.ended).toEqual([ID]);
+  });
+
+  it('a read that throws counts as "unknown": the last $dispense failure is thrown, not the read\'s error', async () => {
+    const first = http('dispense', 500);
+    const s = withReads([first, 'ok'], [new Error('read broke')]);
+    expect(await rejection(s.fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat: s.beforeRepeat }))).toBe(first);
+    expect(s.inner.calls).toBe(1);
+  });
+
+  it('at most maxAttempts calls of $dispense in total, one read before each repeat', async () => {
+    const last = http('dispense', 503);
+    const s = withReads([http('dispense', 503), http('dispense', 503), last], ['repeat'], { maxAttempts: 3, baseMs: 10, maxDelayMs: 100 });
+    expect(await rejection(s.fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat: s.beforeRepeat }))).toBe(last);
+    expect(s.inner.calls).toBe(3);
+    expect(s.reads()).toBe(2);
+    expect(s.order.at(-1)).toBe('dispense');
+  });
+
+  it('„Abbrechen“ while the read runs: no further $dispense, the failure comes back as „cancelled“', async () => {
+    const inner = new ScriptedFachdienst([http('dispense', 503), 'ok']);
+    const fachdienst: RetryingFachdienst = new RetryingFachdienst({ inner, policy: () => ({ maxAttempts: 10, baseMs: 1, maxDelayMs: 1 }), now: () => at, sleep: async () => undefined });
+    const beforeRepeat = async (): Promise<DispenseRepeatCheck> => {
+      expect(fachdienst.cancel(ID)).toBe(true);
+      return 'repeat';
+    };
+    const appError = ((await rejection(fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat }))) as AppFailure).appError;
+    expect(appError).toMatchObject({ code: 'cancelled', httpStatus: 503 });
+    expect(inner.calls).toBe(1);
+  });
+
+  it('„Abbrechen“ while the read runs, and the read found the list: that fact wins — success', async () => {
+    const inner = new ScriptedFachdienst([noAnswer('dispense', 'timeout'), 'ok']);
+    const fachdienst: RetryingFachdienst = new RetryingFachdienst({ inner, policy: () => ({ maxAttempts: 10, baseMs: 1, maxDelayMs: 1 }), now: () => at, sleep: async () => undefined });
+    const beforeRepeat = async (): Promise<DispenseRepeatCheck> => {
+      fachdienst.cancel(ID);
+      return 'arrived';
+    };
+    await fachdienst.dispense(ID, SECRET, PARAMS, { beforeRepeat });
+    expect(inner.calls).toBe(1);
+  });
+
+  it('the reads themselves are still repeated plainly (no beforeRepeat needed)', async () => {
+    const s = setup([noAnswer('getBySecret', 'timeout'), http('getBySecret', 503), 'ok']);
+    expect(await s.fachdienst.getBySecret(ID, SECRET)).toEqual({ resourceType: 'Bundle' });
+    expect(s.inner.calls).toBe(3);
+  });
+
+  it('passes the Fachdienst clock offset of the inner client through', () => {
+    const inner = new ScriptedFachdienst(['ok']);
+    const fachdienst = new RetryingFachdienst({ inner, policy: () => ({ maxAttempts: 1, baseMs: 1, maxDelayMs: 1 }), now: () => at });
+    expect(fachdienst.clockOffsetMs()).toBeUndefined();
+    Object.assign(inner, { clockOffsetMs: () => -300_000 });
+    expect(fachdienst.clockOffsetMs()).toBe(-300_000);
   });
 });

@@ -1,15 +1,31 @@
 /**
- * A FachdienstApi that repeats $dispense and the two reads with backoff when the failure allows it (spec §8,
- * A_25460, A_20884; rules in retry-policy.ts), tells the UI while it waits („wird erneut versucht“, issue 6
- * item 2) and lets the user cancel the wait. $accept, $close, $reject and $abort pass straight through: an
- * unknown $accept/$close outcome is reconciled by the workflow, $reject/$abort need the user's confirmation.
+ * A FachdienstApi that repeats failed calls with backoff where the policy allows it (spec §8, A_25460, A_20884;
+ * rules in retry-policy.ts), tells the UI while it waits („wird erneut versucht – Versuch n von m“, issue 6
+ * item 2) and lets the user cancel the wait.
+ *
+ * - GET ?secret and GET ?ac: repeated after 408, 500, 503, 504, 507, 509, 512 and timeouts.
+ * - $dispense: for the same failures, but never blindly (issue 13): after the backoff wait and before each
+ *   repeat the caller's `beforeRepeat` reads GET ?secret — `repeat` (it did not arrive) sends the same list
+ *   again, `arrived` ends the loop as a success without a second call, `unknown` (the read failed) ends it with
+ *   the last failure. Without `beforeRepeat` a $dispense is not repeated at all. At most `maxAttempts` calls of
+ *   $dispense in total.
+ * - 429 waits an hour (the workflow queues it); 502/506, every other 4xx/5xx and "no connection": no repeat.
+ * - $accept, $close, $reject and $abort pass straight through: an unknown $accept/$close outcome is reconciled
+ *   by the workflow, $reject/$abort need the user's confirmation.
  */
 import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
 import type { RetryProgress } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
-import type { FachdienstApi } from './client';
-import { backoffDelayMs, retryCause, shouldRetryAutomatically, type RetryableOperation, type RetryPolicy } from './retry-policy';
+import type { DispenseOptions, DispenseRepeatCheck, FachdienstApi } from './client';
+import {
+  backoffDelayMs,
+  mustReadBeforeRepeat,
+  retryCause,
+  shouldRetryAutomatically,
+  type RetryableOperation,
+  type RetryPolicy,
+} from './retry-policy';
 
 export interface RetryingFachdienstOptions {
   inner: FachdienstApi;
@@ -36,8 +52,17 @@ export class RetryingFachdienst implements FachdienstApi {
     return this.options.inner.accept(id, accessCode);
   }
 
-  dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson): Promise<void> {
-    return this.withRetry(id, 'dispense', () => this.options.inner.dispense(id, secret, parameters));
+  dispense(id: PrescriptionId, secret: Secret, parameters: FhirResourceJson, options: DispenseOptions = {}): Promise<void> {
+    const { beforeRepeat } = options;
+    return this.withRetry(
+      id,
+      'dispense',
+      () => this.options.inner.dispense(id, secret, parameters),
+      beforeRepeat && (async (): Promise<RepeatDecision<void>> => {
+        const check: DispenseRepeatCheck = await beforeRepeat();
+        return check === 'arrived' ? { arrived: undefined } : check;
+      }),
+    );
   }
 
   close(id: PrescriptionId, secret: Secret, parameters?: FhirResourceJson): Promise<unknown> {
@@ -60,6 +85,10 @@ export class RetryingFachdienst implements FachdienstApi {
     return this.options.inner.abort(id, secret);
   }
 
+  clockOffsetMs(): number | undefined {
+    return this.options.inner.clockOffsetMs?.();
+  }
+
   /**
    * Stops the automatic retries of the calls running for this prescription („Abbrechen“). A call in its wait
    * ends at once; a call on the wire is not torn down (its answer may still arrive and is kept) but is not
@@ -72,7 +101,16 @@ export class RetryingFachdienst implements FachdienstApi {
     return true;
   }
 
-  private async withRetry<T>(id: PrescriptionId, operation: RetryableOperation, call: () => Promise<T>): Promise<T> {
+  /**
+   * The loop. `beforeRepeat` runs after the backoff wait and before each repeat (an operation that must be read
+   * first is not repeated without it); `arrived` ends the loop with that value, `unknown` with the last failure.
+   */
+  private async withRetry<T>(
+    id: PrescriptionId,
+    operation: RetryableOperation,
+    call: () => Promise<T>,
+    beforeRepeat?: () => Promise<RepeatDecision<T>>,
+  ): Promise<T> {
     const policy = this.options.policy();
     const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
     const controller = new AbortController();
@@ -86,6 +124,7 @@ export class RetryingFachdienst implements FachdienstApi {
           if (!(e instanceof AppFailure) || !shouldRetryAutomatically(operation, e.appError)) throw e;
           if (controller.signal.aborted) throw cancelledFailure(e, this.options.now());
           if (attempt >= maxAttempts) throw e;
+          if (mustReadBeforeRepeat(operation) && !beforeRepeat) throw e;
           const delay = backoffDelayMs(attempt, policy, this.options.random ?? Math.random);
           reported = true;
           this.notify(() =>
@@ -100,6 +139,13 @@ export class RetryingFachdienst implements FachdienstApi {
           );
           await this.wait(delay, controller.signal);
           if (controller.signal.aborted) throw cancelledFailure(e, this.options.now());
+          if (beforeRepeat) {
+            const decision = await askBeforeRepeat(beforeRepeat);
+            // What the read found is a fact, even when the user cancelled meanwhile.
+            if (typeof decision === 'object') return decision.arrived;
+            if (controller.signal.aborted) throw cancelledFailure(e, this.options.now());
+            if (decision === 'unknown') throw e;
+          }
         }
       }
     } finally {
@@ -137,6 +183,18 @@ export class RetryingFachdienst implements FachdienstApi {
     const set = this.running.get(id);
     set?.delete(controller);
     if (set?.size === 0) this.running.delete(id);
+  }
+}
+
+/** What the read before a repeat decided; `arrived` carries the call's result. */
+type RepeatDecision<T> = 'repeat' | 'unknown' | { arrived: T };
+
+/** A read that throws instead of answering `unknown` still ends the loop as "outcome unknown", not as its own error. */
+async function askBeforeRepeat<T>(beforeRepeat: () => Promise<RepeatDecision<T>>): Promise<RepeatDecision<T>> {
+  try {
+    return await beforeRepeat();
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -1,18 +1,28 @@
 /**
  * Sending the complete dispense list with $dispense (spec §3.4, A_26482) so that nothing is lost (issue 6
- * item 1): submission and owed operation are written BEFORE the call; afterwards the answer decides —
- * 204 confirmed; 429 the list waits an hour (A_25460); no answer → GET ?secret right away: arrived = confirmed,
- * not arrived = the same list is sent once more, no answer again = the list waits for the connection
- * (A_23815). Any other answer fails the submission with the Fachdienst's reason.
+ * item 1) and nothing is sent twice blindly (issue 13: every $dispense notifies the patient). Submission and
+ * owed operation are written BEFORE the call; afterwards the answer decides:
+ * - 204: confirmed.
+ * - timeout, 408, 500, 503, 504, 507, 509, 512: the retry loop (retrying-fachdienst.ts) waits its backoff and
+ *   then asks `beforeRepeat` — a GET ?secret that writes nothing (probeDispense): arrived = confirmed without a
+ *   second call; not arrived = the same list again; the read failed = the loop stops.
+ * - 429: the list waits an hour (A_25460).
+ * - After the loop, an answer that still does not prove the outcome (no answer, any 5xx — also 502/504 from a
+ *   gateway, unknown-outcome.ts): GET ?secret once more (reconcilePendingDispense) — arrived = confirmed;
+ *   otherwise the list is owed (outcome unknown / offline) and the owed-operation runner reads again before it
+ *   sends. No further blind resend here. („Abbrechen“ during the waits: the attempt stays pending, reconciled
+ *   later.)
+ * - Any other answer (4xx) fails the submission with the Fachdienst's reason.
  */
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { Secret } from '../../shared/erezept/identifiers';
 import type { CaseDetail, StaffMember } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
 import type { CaseRecord } from '../store/cases';
-import { reconcilePendingDispense } from './dispense-reconcile';
+import { ARRIVED_MESSAGE, probeDispense, reconcilePendingDispense, type DispenseProbe } from './dispense-reconcile';
 import { owe } from './owed-operations';
 import { preflight } from './preflight';
+import { outcomeUnknown } from './unknown-outcome';
 import { lastHandoverDate, type WorkflowKit } from './workflow-kit';
 
 export interface DispenseAttempt {
@@ -26,7 +36,7 @@ export interface DispenseAttempt {
 
 const REPLACED = 'Durch eine neuere Abgabe ersetzt (der E-Rezept-Fachdienst speichert immer nur die vollständige letzte Liste).';
 
-export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt, sentAgain = false): Promise<CaseDetail> {
+export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): Promise<CaseDetail> {
   const { store } = kit;
   const { record, secret, entries, staff } = attempt;
   const id = record.prescriptionId;
@@ -47,30 +57,40 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt, s
     owed.attachSubmission(op, submission);
     return { submissionId: submission, opId: op };
   });
+  // The read before each repeat. Every call of the loop sends the same list, so "arrived" is judged against the
+  // first call's time: whichever of them was stored, the list is there.
+  let lastProbe: DispenseProbe | undefined;
+  const beforeRepeat = async (): Promise<'repeat' | 'arrived' | 'unknown'> => {
+    lastProbe = await probeDispense(kit, id, secret, createdAt);
+    // lost: not stored — or the Task is no longer ours to dispense; the repeat's answer then names the cause.
+    return lastProbe.outcome === 'lost' ? 'repeat' : lastProbe.outcome;
+  };
   try {
-    await kit.deps.fachdienst.dispense(id, secret, parameters);
+    await kit.deps.fachdienst.dispense(id, secret, parameters, { beforeRepeat });
   } catch (e) {
-    const resumed = attempt.resumeOperationId !== undefined || sentAgain;
-    const outcome = await afterFailedDispense(kit, { ...attempt, resumeOperationId: opId }, submissionId, e, { sentAgain, resumed });
+    const outcome = await afterFailedDispense(kit, { ...attempt, resumeOperationId: opId }, submissionId, e, lastProbe);
     if (outcome instanceof AppFailure) throw outcome;
     return outcome;
   }
+  // 204 — or no second call because the read before it found the list stored (lost answer, issue 13).
+  const arrived = lastProbe?.outcome === 'arrived' ? lastProbe : undefined;
   const at = kit.nowIso();
   store.transaction(() => {
-    store.submissions.complete(submissionId, { state: 'confirmed', completedAt: at, httpStatus: 204 });
+    store.submissions.complete(submissionId, { state: 'confirmed', completedAt: at, httpStatus: arrived ? undefined : 204 });
     store.cases.updateStatus(id, {
       status: 'dispensed',
       updatedAt: at,
-      lastDispenseAt: at,
+      lastDispenseAt: arrived?.lastMedicationDispense ?? at,
       lastConfirmedAt: at,
       lastHandoverDate: lastHandoverDate(entries),
       unsentChanges: false,
     });
-    kit.audit('dispense', id, staff, 'ok', 204);
+    if (arrived) kit.audit('reconcile-dispense', id, staff, 'ok', arrived.answerStatus);
+    kit.audit('dispense', id, staff, 'ok', arrived ? undefined : 204);
     // One fsync for the whole confirmation (issue 8): the pending row was durable before the call; what the
     // answer settles — submission, case, inbox flag, owed operation, audit — is all or nothing after it.
     kit.refreshUnsentChanges(id);
-    kit.settleOperation(opId, 'done', attempt.resumeOperationId !== undefined || sentAgain ? 'Abgabedaten übermittelt (automatisch nachgeholt).' : undefined);
+    kit.settleOperation(opId, 'done', arrived ? ARRIVED_MESSAGE : attempt.resumeOperationId !== undefined ? 'Abgabedaten übermittelt (automatisch nachgeholt).' : undefined);
   });
   kit.changed(id);
   return kit.detail(id);
@@ -81,7 +101,7 @@ async function afterFailedDispense(
   attempt: DispenseAttempt & { resumeOperationId: number },
   submissionId: number,
   e: unknown,
-  { sentAgain, resumed }: { sentAgain: boolean; resumed: boolean },
+  lastProbe: DispenseProbe | undefined,
 ): Promise<AppFailure | CaseDetail> {
   const { store } = kit;
   const id = attempt.record.prescriptionId;
@@ -95,18 +115,19 @@ async function afterFailedDispense(
     kit.changed(id);
     return owe(kit, opId, 'dispense', error);
   }
-  if (error.system !== 'network') {
+  if (!outcomeUnknown(error)) {
+    // A 4xx: the Fachdienst did not store the list and said why.
     store.transaction(() => {
       store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
       kit.audit('dispense', id, attempt.staff, 'failed', error.httpStatus);
     });
-    kit.settleOperation(opId, 'failed', resumed ? `Nicht übermittelt: ${error.message}` : undefined);
+    kit.settleOperation(opId, 'failed', attempt.resumeOperationId !== undefined ? `Nicht übermittelt: ${error.message}` : undefined);
     kit.refreshUnsentChanges(id);
     kit.changed(id);
     return kit.failureOf(e);
   }
 
-  // No answer: the list may or may not be stored.
+  // No answer that proves the outcome: the list may or may not be stored.
   kit.audit('dispense', id, attempt.staff, 'unknown', error.httpStatus);
   if (error.code === 'cancelled') {
     // The pharmacist stopped the retries: the attempt stays pending and is reconciled later, not now.
@@ -114,12 +135,12 @@ async function afterFailedDispense(
     kit.pendingChanged();
     return kit.failureOf(e);
   }
-  const result = await reconcilePendingDispense(kit, kit.requireCase(id), attempt.secret, attempt.staff);
-  if (result.outcome === 'arrived') return kit.detail(id);
-  if (result.outcome === 'lost' && !sentAgain) {
-    // The Fachdienst answered the GET, so it is reachable: a plain resend of the same list is safe (A_26482).
-    return sendDispense(kit, { ...attempt, record: kit.requireCase(id) }, true).catch((again: unknown) => kit.failureOf(again));
+  // The loop's own read just failed: asking again at once would only fail again — the runner asks later.
+  if (lastProbe?.outcome !== 'unknown') {
+    const result = await reconcilePendingDispense(kit, kit.requireCase(id), attempt.secret, attempt.staff);
+    if (result.outcome === 'arrived') return kit.detail(id);
   }
+  // Not arrived, or still unknown: owed — the runner reads again before it sends (A_23815).
   kit.changed(id);
   return owe(kit, opId, 'dispense', error);
 }

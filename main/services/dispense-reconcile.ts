@@ -1,34 +1,87 @@
 /**
- * A $dispense whose answer was lost (timeout, cut connection, crash) is reconciled, not refused (issue 5 item 5,
- * issue 6): GET Task?secret (spec §3.6) tells when the Fachdienst last stored a dispense list
- * (lastMedicationDispense, A_24285-01). If that is not older than the pending attempt, the attempt arrived and
- * its list is what the Fachdienst holds; otherwise it never arrived. The Fachdienst cannot give the list back
- * (spec §3.10), so the decision rests on the timestamp alone.
+ * A $dispense whose answer did not prove the outcome (timeout, cut connection, 5xx, crash) is reconciled, not
+ * refused and not sent again blindly (issue 5 item 5, issue 6, issue 13): GET Task?secret (spec §3.6) tells when
+ * the Fachdienst last stored a dispense list (lastMedicationDispense, A_24285-01). If that is not older than the
+ * attempt — both in the Fachdienst's time — the attempt arrived and its list is what the Fachdienst holds;
+ * otherwise it never arrived. The Fachdienst cannot give the list back (spec §3.10), so the decision rests on
+ * the timestamp alone.
+ *
+ * - `probeDispense`: the read and the decision, writes nothing — the retry loop asks it before it repeats a
+ *   $dispense (dispense-flow.ts → `beforeRepeat`).
+ * - `reconcilePendingDispense`: the same probe for the newest pending attempt of a case, and the store written
+ *   accordingly (before the next submit/close, after the retry loop gave up, by the owed-operation runner).
  */
-import type { Secret } from '../../shared/erezept/identifiers';
+import type { PrescriptionId, Secret } from '../../shared/erezept/identifiers';
 import type { StaffMember } from '../../shared/ipc/contract';
 import type { CaseRecord } from '../store/cases';
 import type { SubmissionRecord } from '../store/submissions';
+import { readInconclusive } from './unknown-outcome';
 import { lastHandoverDate, type WorkflowKit } from './workflow-kit';
 
 /**
- * The app's clock follows the simulator's only to within a second in training (simulator-clock.ts), and a real
- * Fachdienst's clock is not ours either: an attempt counts as arrived when the Fachdienst's timestamp is at
- * most this much earlier than the moment we recorded the attempt.
+ * How much earlier than the attempt (both in the Fachdienst's time) lastMedicationDispense may be and the
+ * attempt still counts as arrived. Fixed 2 s, because two clocks are read to whole seconds:
+ * - the offset comes from the `Date` header (fachdienst-clock.ts), which has 1-second resolution — the offset
+ *   can be up to 1 s (plus the answer's travel time) off; and
+ * - a Fachdienst may store lastMedicationDispense to the second, up to 1 s before the moment it committed.
+ * The travel time is not added: it only makes the measured offset smaller, which errs towards "arrived" — and
+ * so does the request's own travel time (the attempt is recorded before the call leaves). A fixed bound does
+ * not depend on how long one particular call took (a timed-out call took the whole request timeout). The price:
+ * a list stored less than 2 s before the next attempt cannot be told apart from it.
  */
-export const CLOCK_TOLERANCE_MS = 1000;
+export const CLOCK_TOLERANCE_MS = 2000;
 
 const SUPERSEDED = 'Durch eine spätere Übermittlung ersetzt (der E-Rezept-Fachdienst speichert immer nur die vollständige letzte Liste).';
 
+/** The owed operation's message when a list whose answer was lost turned out to have arrived. */
+export const ARRIVED_MESSAGE = 'Abgabedaten bestätigt: Sie waren beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen.';
+
 export type ReconcileOutcome = 'arrived' | 'lost' | 'unknown';
 
-/** Did the attempt recorded at `attemptCreatedAt` reach the Fachdienst? */
-export function dispenseArrived(lastMedicationDispense: string | undefined, attemptCreatedAt: string): boolean {
+/**
+ * Did the attempt recorded at `attemptCreatedAt` (the app's clock) reach the Fachdienst? `offsetMs` = the
+ * Fachdienst's clock − the app's (Date header of the latest answer; 0 when none was seen): the attempt is
+ * converted to the Fachdienst's time before it is compared with lastMedicationDispense (the Fachdienst's clock).
+ */
+export function dispenseArrived(lastMedicationDispense: string | undefined, attemptCreatedAt: string, offsetMs = 0): boolean {
   if (!lastMedicationDispense) return false;
   const stored = Date.parse(lastMedicationDispense);
   const attempt = Date.parse(attemptCreatedAt);
   if (Number.isNaN(stored) || Number.isNaN(attempt)) return false;
-  return stored >= attempt - CLOCK_TOLERANCE_MS;
+  const offset = Number.isFinite(offsetMs) ? offsetMs : 0;
+  return stored >= attempt + offset - CLOCK_TOLERANCE_MS;
+}
+
+export interface DispenseProbe {
+  /** arrived / lost (not stored, or the Task is gone — the next call names the cause) / unknown (no reading) */
+  outcome: ReconcileOutcome;
+  taskStatus?: string;
+  lastMedicationDispense?: string;
+  /** of the GET: 200, or the Fachdienst's error status */
+  answerStatus?: number;
+}
+
+/**
+ * GET ?secret and the decision for an attempt made at `attemptCreatedAt` — nothing is written. `unknown` when
+ * the read could not tell (no answer, 5xx, 429, an unreadable answer); an error that proves something (403
+ * Secret, 410 deleted) means the attempt is over either way: `lost`.
+ */
+export async function probeDispense(kit: WorkflowKit, id: PrescriptionId, secret: Secret, attemptCreatedAt: string): Promise<DispenseProbe> {
+  let bundle: unknown;
+  try {
+    bundle = await kit.deps.fachdienst.getBySecret(id, secret);
+  } catch (e) {
+    const error = kit.appErrorOf(e);
+    if (readInconclusive(error) || error.httpStatus === undefined) return { outcome: 'unknown', answerStatus: error.httpStatus };
+    return { outcome: 'lost', answerStatus: error.httpStatus };
+  }
+  const read = kit.deps.codecs.readTaskBundle(bundle);
+  if (!read.ok) return { outcome: 'unknown', answerStatus: 200 };
+  const { taskStatus, lastMedicationDispense } = read.data;
+  // Read right after the GET: its own answer's Date header is the newest.
+  const offsetMs = kit.deps.fachdienst.clockOffsetMs?.() ?? 0;
+  const arrived = (taskStatus === 'in-progress' || taskStatus === 'completed') && dispenseArrived(lastMedicationDispense, attemptCreatedAt, offsetMs);
+  return { outcome: arrived ? 'arrived' : 'lost', taskStatus, lastMedicationDispense, answerStatus: 200 };
 }
 
 /**
@@ -45,26 +98,11 @@ export async function reconcilePendingDispense(
   if (!pending) return { outcome: 'lost' };
   const { store } = kit;
   const id = record.prescriptionId;
-
-  let taskStatus: string | undefined;
-  let lastMedicationDispense: string | undefined;
-  let answerStatus: number | undefined = 200;
-  try {
-    const read = kit.deps.codecs.readTaskBundle(await kit.deps.fachdienst.getBySecret(id, secret));
-    if (!read.ok) return { outcome: 'unknown', submission: pending };
-    taskStatus = read.data.taskStatus;
-    lastMedicationDispense = read.data.lastMedicationDispense;
-  } catch (e) {
-    const error = kit.appErrorOf(e);
-    if (error.system === 'network') return { outcome: 'unknown', submission: pending };
-    // The Fachdienst answered with an error (e.g. 410 deleted, 403 secret): the attempt is over either way;
-    // the next call reports the cause.
-    taskStatus = undefined;
-    answerStatus = error.httpStatus;
-  }
+  const probe = await probeDispense(kit, id, secret, pending.createdAt);
+  if (probe.outcome === 'unknown') return { outcome: 'unknown', submission: pending };
 
   const now = kit.nowIso();
-  const arrived = (taskStatus === 'in-progress' || taskStatus === 'completed') && dispenseArrived(lastMedicationDispense, pending.createdAt);
+  const arrived = probe.outcome === 'arrived';
   const owed = store.pendingOperations;
   store.transaction(() => {
     for (const superseded of older) {
@@ -83,7 +121,7 @@ export async function reconcilePendingDispense(
       owed.finish(op.id, {
         state: 'done',
         completedAt: now,
-        message: 'Abgabedaten bestätigt: Sie waren beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen.',
+        message: ARRIVED_MESSAGE,
       });
     } else if (op) {
       owed.setWaiting(op.id, 'outcome-unknown');
@@ -93,7 +131,7 @@ export async function reconcilePendingDispense(
       store.cases.updateStatus(id, {
         status: record.status === 'accepted' ? 'dispensed' : record.status,
         updatedAt: now,
-        lastDispenseAt: lastMedicationDispense,
+        lastDispenseAt: probe.lastMedicationDispense,
         lastConfirmedAt: now,
         lastHandoverDate: lastHandoverDate(pending.entries),
       });
@@ -105,7 +143,7 @@ export async function reconcilePendingDispense(
           'Nicht beim E-Rezept-Fachdienst angekommen: Der Abgleich hat gezeigt, dass diese Liste dort nicht gespeichert wurde.',
       });
     }
-    kit.audit('reconcile-dispense', id, staff, arrived ? 'ok' : 'failed', answerStatus);
+    kit.audit('reconcile-dispense', id, staff, arrived ? 'ok' : 'failed', probe.answerStatus);
   });
   kit.refreshUnsentChanges(id);
   kit.changed(id);

@@ -13,6 +13,8 @@ import type { FhirResourceJson } from '../../shared/fhir/xml';
 import type { AppEvent } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
 import type { FachdienstApi } from '../fachdienst/client';
+import { RetryingFachdienst } from '../fachdienst/retrying-fachdienst';
+import type { RetryPolicy } from '../fachdienst/retry-policy';
 import { IdentityCipher } from '../store/cipher';
 import { openStore, type Store } from '../store/store';
 import type { Clock } from './clock';
@@ -73,17 +75,44 @@ const outcome = (text: string, secondText?: string) => ({
 });
 
 /**
- * A Fachdienst in memory. `failures` lets a test make the next call of an operation fail with an HTTP status
- * or with no answer at all; `hooks` run before an operation (e.g. to look into the store at that moment).
+ * What the next call of an operation does instead of answering normally: an HTTP status or no answer at all
+ * (`timeout`, `network`) before anything happens; or it is carried out and then the answer is lost
+ * (`after-timeout`; `after-network`: the connection was cut) or replaced by an error status (`after-500`,
+ * `after-502`, …: the Fachdienst stored it, then it or a gateway in front of it failed).
+ */
+export type FakeFailure = number | 'timeout' | 'network' | 'after-timeout' | 'after-network' | `after-${number}`;
+
+/**
+ * A Fachdienst in memory. `failures` lets a test make the next call of an operation fail (FakeFailure); `hooks`
+ * run before an operation (e.g. to look into the store at that moment). `skewMs` sets its clock apart from the
+ * app's: lastMedicationDispense is stamped in its own time, and `clockOffsetMs()` reports the skew as a `Date`
+ * header would (cut to whole seconds) once it has answered.
  */
 export class FakeFachdienst implements FachdienstApi {
   readonly tasks = new Map<string, FakeTask>();
   readonly calls: Call[] = [];
-  readonly failures: Partial<Record<FachdienstOperation, Array<number | 'timeout' | 'network' | 'after-timeout'>>> = {};
+  readonly failures: Partial<Record<FachdienstOperation, FakeFailure[]>> = {};
   readonly hooks: Partial<Record<FachdienstOperation, () => void>> = {};
+  /** the Fachdienst's clock − the app's, in ms */
+  skewMs = 0;
+  /** false = its answers carry no Date header (clockOffsetMs() stays undefined) */
+  sendsDate = true;
+  private answered = false;
   private secrets = 0;
 
   constructor(private readonly clock: Clock) {}
+
+  /** The Fachdienst's own time. */
+  now(): Date {
+    return new Date(this.clock.now().getTime() + this.skewMs);
+  }
+
+  clockOffsetMs(): number | undefined {
+    if (!this.sendsDate || !this.answered) return undefined;
+    const now = this.clock.now().getTime();
+    // Date header = the Fachdienst's time cut to the second; received "now" by the app.
+    return Math.floor((now + this.skewMs) / 1000) * 1000 - now;
+  }
 
   addTask(id: string, accessCode: string, options: { kvnr?: string; expiryDate?: string; status?: Status } = {}): void {
     this.tasks.set(id, {
@@ -113,7 +142,7 @@ export class FakeFachdienst implements FachdienstApi {
       if (task.secret !== secret) return this.fail('dispense', 403, 'Secret mismatch');
       if (task.status !== 'in-progress') return this.fail('dispense', 403, 'Task not in-progress.');
       task.dispensed = parameters;
-      task.lastMedicationDispense = this.clock.now().toISOString();
+      task.lastMedicationDispense = this.now().toISOString();
       return undefined;
     });
   }
@@ -127,7 +156,7 @@ export class FakeFachdienst implements FachdienstApi {
       }
       if (parameters) {
         task.dispensed = parameters;
-        task.lastMedicationDispense = this.clock.now().toISOString();
+        task.lastMedicationDispense = this.now().toISOString();
       }
       task.status = 'completed';
       return this.receipt(task);
@@ -184,12 +213,17 @@ export class FakeFachdienst implements FachdienstApi {
     this.hooks[op]?.();
     const failure = this.failures[op]?.shift();
     if (failure === 'timeout' || failure === 'network') throw new AppFailure(fachdienstUnreachableError(op, failure, this.clock.now()));
+    this.answered = true;
     if (typeof failure === 'number') this.fail(op, failure, 'Injected failure');
     const task = this.tasks.get(id);
     if (!task) this.fail(op, 404, 'Task not found');
     const result = action(task!);
     // The Fachdienst did it, but the answer never arrived.
-    if (failure === 'after-timeout') throw new AppFailure(fachdienstUnreachableError(op, 'timeout', this.clock.now()));
+    if (failure === 'after-timeout' || failure === 'after-network') {
+      throw new AppFailure(fachdienstUnreachableError(op, failure === 'after-timeout' ? 'timeout' : 'network', this.clock.now()));
+    }
+    // The Fachdienst did it, but the answer is an error (its own 500, a gateway's 502/504).
+    if (failure?.startsWith('after-')) this.fail(op, Number(failure.slice('after-'.length)), 'Injected failure after the commit');
     return result;
   }
 
@@ -272,14 +306,26 @@ export interface WorkflowHarness {
   store: Store;
   clock: FakeClock;
   fd: FakeFachdienst;
+  /** the retry decorator around `fd`, when the harness was asked for one */
+  retrying?: RetryingFachdienst;
   codecs: ReturnType<typeof fakeCodecs>;
   settings: SettingsService;
   events: AppEvent[];
+  /** where `events` come from (a test may react to one as it happens) */
+  hub: EventHub;
   workflow: WorkflowService;
 }
 
+export interface WorkflowHarnessOptions {
+  /**
+   * Put the retry decorator (retrying-fachdienst.ts) between workflow and fake, with this policy; its waits take
+   * no time and its progress is emitted as the app does (`retrying` / `retry-ended` events).
+   */
+  retry?: RetryPolicy;
+}
+
 /** A workflow on an in-memory store, the fake Fachdienst and fake codecs, with staff member AB signed in. */
-export function createWorkflowHarness(start = '2026-10-05T08:00:00Z'): WorkflowHarness {
+export function createWorkflowHarness(start = '2026-10-05T08:00:00Z', options: WorkflowHarnessOptions = {}): WorkflowHarness {
   const clock = new FakeClock(new Date(start));
   const store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 7), now: () => clock.now() });
   const fd = new FakeFachdienst(clock);
@@ -290,6 +336,18 @@ export function createWorkflowHarness(start = '2026-10-05T08:00:00Z'): WorkflowH
   const events: AppEvent[] = [];
   hub.subscribe((e) => events.push(e));
   let n = 0;
-  const workflow = new WorkflowService({ store, fachdienst: fd, settings, events: hub, clock, ids: { next: () => `row-${++n}` }, codecs });
-  return { store, clock, fd, codecs, settings, events, workflow };
+  const retry = options.retry;
+  const retrying = retry
+    ? new RetryingFachdienst({
+        inner: fd,
+        policy: () => retry,
+        now: () => clock.now(),
+        random: () => 0.5,
+        sleep: async () => undefined,
+        onProgress: (progress) => hub.emit({ type: 'retrying', progress }),
+        onEnded: (prescriptionId) => hub.emit({ type: 'retry-ended', prescriptionId }),
+      })
+    : undefined;
+  const workflow = new WorkflowService({ store, fachdienst: retrying ?? fd, settings, events: hub, clock, ids: { next: () => `row-${++n}` }, codecs });
+  return { store, clock, fd, retrying, codecs, settings, events, hub, workflow };
 }

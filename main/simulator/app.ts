@@ -155,6 +155,7 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
 
   app.use('*', async (c, next) => {
     await next();
+    stampDate(c, deps.clock.now());
     log(`${c.req.method} ${c.req.path} → ${c.res.status}`);
   });
 
@@ -250,6 +251,23 @@ async function handleFhirRequest(
   } catch (error) {
     if (error instanceof FachdienstError) return fhirError(error, format);
     throw error;
+  }
+}
+
+/**
+ * Every answer carries `Date` (RFC 7231 IMF-fixdate, whole seconds) in the simulator's own time — the clock a
+ * trainer or test moved — as a real Fachdienst sends its own; the app measures the clock offset from it
+ * (main/fachdienst/fachdienst-clock.ts). Node would otherwise add the machine's time.
+ */
+function stampDate(c: Context, now: Date): void {
+  const date = now.toUTCString();
+  try {
+    c.res.headers.set('Date', date);
+  } catch {
+    // an immutable Response: copy it with the header
+    const copy = new Response(c.res.body, c.res);
+    copy.headers.set('Date', date);
+    c.res = copy;
   }
 }
 

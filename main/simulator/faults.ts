@@ -1,7 +1,9 @@
 /**
  * Fault injection for QA and trainers (spec §13 "Fault injection switches"): the next N calls of an operation
  * answer with a status (default 503), after a delay, or lose their response (`drop`: the connection is cut).
- * `before-commit`: the operation does not happen. `after-commit`: it happens and is stored, but the caller
+ * `before-commit`: the operation does not happen — or, with a delay and neither status nor drop, it happens
+ * late: the request waits first and is then carried out, after a caller with a shorter timeout gave up (a late
+ * commit that may land after the caller's repeat). `after-commit`: it happens and is stored, but the caller
  * never learns it — the case the app's reconciliation (GET ?ac / GET ?secret) exists for.
  * Faults live in memory only and are cleared by `/_sim/reset`.
  */

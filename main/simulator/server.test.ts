@@ -185,4 +185,16 @@ describe('startSimulatorServer', () => {
     const sim = await start({ now: () => new Date('2027-03-01T12:00:00Z') });
     expect(await (await fetch(`${sim.url}/_sim/clock`)).json()).toEqual({ now: '2027-03-01T12:00:00.000Z' });
   });
+
+  it('sends its own time in the Date header of every answer, also after the clock was moved (issue 13)', async () => {
+    const sim = await start({ now: () => new Date('2027-03-01T12:00:00.750Z') });
+    const dateOf = async (path: string, init?: RequestInit): Promise<string | null> => (await fetch(`${sim.url}${path}`, init)).headers.get('date');
+    // RFC 7231 IMF-fixdate, cut to the second — not the machine's time that Node would send
+    expect(await dateOf('/_sim/clock')).toBe('Mon, 01 Mar 2027 12:00:00 GMT');
+    expect(await dateOf('/metadata')).toBe('Mon, 01 Mar 2027 12:00:00 GMT'); // 401 without token
+    expect(await dateOf('/nothing-here')).toBe('Mon, 01 Mar 2027 12:00:00 GMT'); // 405
+    await controlPost(sim, 'clock', { advance: 'PT10M' });
+    const token = await pharmacyToken(sim);
+    expect(await dateOf('/metadata', { headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' } })).toBe('Mon, 01 Mar 2027 12:10:00 GMT');
+  });
 });

@@ -46,10 +46,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(simulatorUrl: string, network: Partial<NetworkSettings> = FAST_NETWORK): Promise<TestApp> {
+/** `fetch`: the app's HTTP client (e.g. one that shows the app a different simulator time, issue 13). */
+export async function startTestApp(simulatorUrl: string, network: Partial<NetworkSettings> = FAST_NETWORK, options: { fetch?: typeof fetch } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'erx-faults-'));
   try {
-    const core = await createCore({ dataDir, fachdienstUrl: simulatorUrl, network, seedDemoPrescriptions: false });
+    const core = await createCore({ dataDir, fachdienstUrl: simulatorUrl, network, seedDemoPrescriptions: false, fetch: options.fetch });
     await core.handlers['erx:setStaff']({ kuerzel: 'AB' });
     return {
       core,
