@@ -147,7 +147,8 @@ describe('the page probe', () => {
     input.dispatchEvent(new w.Event('input', { bubbles: true }));
     w.document.body.appendChild(element(w, 'p', 'finding'));
     input.dispatchEvent(new w.KeyboardEvent('keydown', { key: 'Shift', bubbles: true }));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // three frames of the window's own clock, not a fixed sleep: a loaded machine may draw only one in 60 ms
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => w.requestAnimationFrame(() => resolve(undefined)));
     const trace = w.eval(probeCall('stopTyping')) as TypingTrace;
     expect(trace.keys.map((k) => k.key)).toEqual(['x', 'Shift']);
     expect(trace.keys[0]!.tInput).not.toBeNull();

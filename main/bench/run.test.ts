@@ -121,7 +121,10 @@ describe('npm run bench (in-process, small)', () => {
     ]);
     for (const figure of written.figures) {
       expect(Object.keys(figure)).toEqual(['name', 'unit', 'samples', 'p50', 'p95', 'p99', 'target']);
-      expect(figure.p50).toBeGreaterThan(0);
+      // a latency is never 0; the throughput of 12 cycles in 250 ms windows may have a median of 0 on a loaded
+      // machine (more empty windows than full ones), so only its shape is checked here
+      if (figure.unit === 'ms') expect(figure.p50).toBeGreaterThan(0);
+      else expect(figure.p50).toBeGreaterThanOrEqual(0);
     }
     expect(written.figures.slice(1).map((f) => f.samples)).toEqual([12, 12, 12]);
     expect(err.some((line) => line.startsWith('simulator.close.latency: p50'))).toBe(true);
@@ -139,7 +142,8 @@ describe('the bundled entry (as npm run bench runs it, clients in a worker threa
   const outDir = join(root, 'node_modules', '.cache', `erx-bench-test-${process.pid}`);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('runs, writes the results and exits 0', async () => {
+  // bundling plus a real run with warm-up and quiet seconds: no timed test, so generous for a loaded machine
+  it('runs, writes the results and exits 0', { timeout: 120_000 }, async () => {
     mkdirSync(outDir, { recursive: true });
     // Same options as scripts/build.mjs; the output sits under node_modules so `better-sqlite3` resolves.
     await build({
