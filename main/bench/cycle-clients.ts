@@ -1,6 +1,7 @@
 /**
  * The clients of the "simulator-cycles" benchmark: `clients` concurrent pharmacies, each working its share of
- * the prescriptions one complete cycle after the other — $accept → $dispense (3 entries) → $close without body —
+ * the prescriptions one complete cycle after the other — $accept → $dispense (3 entries) → $close with the same
+ * complete list, as the app closes (issue 13) —
  * until all are done or the deadline passed. Runs in a worker thread (so the clients' own CPU time does not
  * count against the simulator, as with real clients on other machines) or, in tests, in the calling thread.
  * Times are absolute (ms since the epoch, sub-millisecond) so both threads can compare them.
@@ -14,6 +15,7 @@ export interface CycleWork {
   accessCode: string;
   client: number;
   dispenseBody: string;
+  closeBody: string;
 }
 
 export interface CycleClientsInput {
@@ -120,7 +122,11 @@ async function runPhase(
           ),
         204,
       );
-      await timed('close', () => client.send('POST', `${task}/$close?secret=${secret}`, headers), 200);
+      await timed(
+        'close',
+        () => client.send('POST', `${task}/$close?secret=${secret}`, { ...headers, 'content-type': FHIR_JSON }, item.closeBody),
+        200,
+      );
       output.completions.push(absoluteNow());
     }
   };

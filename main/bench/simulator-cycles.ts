@@ -1,7 +1,7 @@
 /**
  * Benchmark "simulator-cycles" (issue 4 item 11): complete pharmacy cycles against the simulator —
- * `$accept` → `$dispense` with 3 entries → `$close` (without body, closing with the stored $dispense data, as the
- * app does when nothing changed since, spec §3.5) — by N concurrent clients, persistence on (SQLite in a fresh
+ * `$accept` → `$dispense` with 3 entries → `$close` with the same complete list (as the app closes since issue 13:
+ * it cannot prove which list the Fachdienst holds) — by N concurrent clients, persistence on (SQLite in a fresh
  * temporary data dir), the simulator in this process on 127.0.0.1 (loopback only).
  *
  * Prescriptions, access tokens and request bodies are made up front through the control API and are not timed.
@@ -23,7 +23,7 @@ import { Worker } from 'node:worker_threads';
 import { berlinDate } from '../../shared/erezept/dates';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import { buildDispenseParameters } from '../../shared/fhir/dispense/build';
+import { buildCloseParameters, buildDispenseParameters } from '../../shared/fhir/dispense/build';
 import { startSimulatorServer } from '../simulator/server';
 import {
   runCycleClients,
@@ -58,7 +58,8 @@ const ITEMS: readonly { pzn: string; name: string }[] = [
 
 const telematikIdOf = (client: number): string => `3-SMC-B-Bench-${String(client + 1).padStart(2, '0')}`;
 
-function dispenseBody(p: Prescription, telematikId: string, today: string): string {
+/** The $dispense and the $close body of one cycle: the same complete list, as the app sends it (issue 13). */
+function cycleBodies(p: Prescription, telematikId: string, today: string): { dispenseBody: string; closeBody: string } {
   const entries: DispenseEntry[] = ITEMS.map((item, index) => ({
     key: `item-${index + 1}`,
     medication: {
@@ -74,13 +75,12 @@ function dispenseBody(p: Prescription, telematikId: string, today: string): stri
     serials: [],
     whenHandedOver: today,
   }));
-  const built = buildDispenseParameters(entries, {
-    prescriptionId: p.taskId as PrescriptionId,
-    kvnr: p.kvnr,
-    telematikId,
-  });
-  if (!built.ok) throw new Error(`dispense body: ${built.error.map((f) => f.message).join('; ')}`);
-  return JSON.stringify(built.data);
+  const context = { prescriptionId: p.taskId as PrescriptionId, kvnr: p.kvnr, telematikId };
+  const dispense = buildDispenseParameters(entries, context);
+  if (!dispense.ok) throw new Error(`dispense body: ${dispense.error.map((f) => f.message).join('; ')}`);
+  const close = buildCloseParameters(entries, context);
+  if (!close.ok) throw new Error(`close body: ${close.error.map((f) => f.message).join('; ')}`);
+  return { dispenseBody: JSON.stringify(dispense.data), closeBody: JSON.stringify(close.data) };
 }
 
 function expectStatus(operation: string, response: BenchResponse, status: number): void {
@@ -170,7 +170,7 @@ export const simulatorCycles: Benchmark = {
         taskId: p.taskId,
         accessCode: p.accessCode,
         client: index % options.clients,
-        dispenseBody: dispenseBody(p, telematikIdOf(index % options.clients), today),
+        ...cycleBodies(p, telematikIdOf(index % options.clients), today),
       }));
 
       let cpuBefore: number | undefined;

@@ -1,8 +1,8 @@
 /**
- * Claiming a prescription: $accept (spec §3.2) and, when its answer is lost, the reconciliation of issue 6
- * item 1 (spec §3.3, UC 4.17): GET Task?ac — 200 = our $accept went through, store the Secret; 412 = the Task
- * is not ours (still `ready`, or another pharmacy's), so exactly one new $accept decides: 200 = the first never
- * arrived, 409 = another pharmacy has it.
+ * Claiming a prescription: $accept (spec §3.2) and, when its answer does not prove the outcome (no answer, a
+ * 5xx — issue 13, unknown-outcome.ts), the reconciliation of issue 6 item 1 (spec §3.3, UC 4.17): GET Task?ac —
+ * 200 = our $accept went through, store the Secret; 412 = the Task is not ours (still `ready`, or another
+ * pharmacy's), so exactly one new $accept decides: 200 = ours now, 409 = another pharmacy has it.
  *
  * The AccessCode is written to the store's pending operations BEFORE the call, so a crash or a cut
  * connection leaves what the reconciliation needs (no case row exists before $accept succeeds).
@@ -17,6 +17,7 @@ import type { CaseRecord } from '../store/cases';
 import { caseSummary } from './case-views';
 import { initialDraft, medicationLabel } from './initial-draft';
 import { mustWait, owe } from './owed-operations';
+import { outcomeUnknown, readInconclusive } from './unknown-outcome';
 import type { WorkflowKit } from './workflow-kit';
 
 export interface ClaimRequest {
@@ -40,10 +41,11 @@ export async function claimPrescription(kit: WorkflowKit, request: ClaimRequest)
     // MVO part not yet valid, expired, deleted, another pharmacy's … (spec §3.2): the Fachdienst's 403/409/410
     // becomes the AppError of shared/fhir/operation-outcome.ts, and nothing is stored.
     const error = kit.appErrorOf(e);
-    const unknownOutcome = error.retry === 'reconcile';
+    const unknownOutcome = outcomeUnknown(error);
     kit.audit('accept', id, staff, unknownOutcome ? 'unknown' : 'failed', error.httpStatus);
     // Our own earlier $accept went through but its answer was lost (409 "processed by requesting
-    // institution"), or no (usable) answer at all: find out with GET ?ac.
+    // institution"), or an answer that does not prove the outcome (timeout, cut connection, 5xx — the Task
+    // may be claimed by us already): find out with GET ?ac.
     if (isAcceptedByCaller(error) || unknownOutcome) return reconcileAccept(kit, request, opId);
     if (error.httpStatus === 429) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
     kit.settleOperation(opId, 'failed');
@@ -60,12 +62,12 @@ async function reconcileAccept(kit: WorkflowKit, request: ClaimRequest, opId: nu
     bundle = await kit.deps.fachdienst.getByAccessCode(id, accessCode);
   } catch (e) {
     const error = kit.appErrorOf(e);
-    kit.audit('reconcile-accept', id, staff, error.system === 'network' ? 'unknown' : 'failed', error.httpStatus);
+    kit.audit('reconcile-accept', id, staff, readInconclusive(error) ? 'unknown' : 'failed', error.httpStatus);
     if (error.httpStatus === 412) return acceptAgain(kit, request, opId);
-    if (mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    if (mustWait(error) || readInconclusive(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
     return giveUp(kit, opId, id, error);
   }
-  return storeAccepted(kit, request, bundle, 'recover', opId, 'Rezept abgerufen: Der E-Rezept-Fachdienst hatte es dieser Apotheke bereits zugeordnet, nur die Antwort war verloren gegangen.');
+  return storeAccepted(kit, request, bundle, 'recover', opId, 'Rezept abgerufen: Der E-Rezept-Fachdienst hatte es dieser Apotheke bereits zugeordnet, nur die Antwort war verloren gegangen (oder kam als Fehler).');
 }
 
 /** GET ?ac said 412: the Task is not ours — one new $accept tells whether it is free (200) or taken (409). */
@@ -76,13 +78,13 @@ async function acceptAgain(kit: WorkflowKit, request: ClaimRequest, opId: number
     bundle = await kit.deps.fachdienst.accept(id, accessCode);
   } catch (e) {
     const error = kit.appErrorOf(e);
-    kit.audit('accept', id, staff, error.retry === 'reconcile' ? 'unknown' : 'failed', error.httpStatus);
-    if (error.retry === 'reconcile' || mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    kit.audit('accept', id, staff, outcomeUnknown(error) ? 'unknown' : 'failed', error.httpStatus);
+    if (outcomeUnknown(error) || mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
     // The first, slow $accept landed meanwhile: the Task is ours after all — GET ?ac once more for the Secret.
     if (isAcceptedByCaller(error)) return readBackOwnClaim(kit, request, opId);
     return giveUp(kit, opId, id, error);
   }
-  return storeAccepted(kit, request, bundle, 'accept', opId, 'Rezept abgerufen: Der erste Abruf war nicht beim E-Rezept-Fachdienst angekommen und wurde wiederholt.');
+  return storeAccepted(kit, request, bundle, 'accept', opId, 'Rezept abgerufen: Auf den ersten Abruf kam keine eindeutige Antwort; der E-Rezept-Fachdienst führte das Rezept danach nicht als dieser Apotheke zugeordnet, daher hat die App es einmal erneut abgerufen.');
 }
 
 async function readBackOwnClaim(kit: WorkflowKit, request: ClaimRequest, opId: number): Promise<ScanOutcome> {
@@ -92,8 +94,8 @@ async function readBackOwnClaim(kit: WorkflowKit, request: ClaimRequest, opId: n
     return storeAccepted(kit, request, bundle, 'recover', opId, 'Rezept abgerufen: Der erste, verspätete Abruf war doch beim E-Rezept-Fachdienst angekommen.');
   } catch (e) {
     const error = kit.appErrorOf(e);
-    kit.audit('reconcile-accept', id, staff, error.system === 'network' ? 'unknown' : 'failed', error.httpStatus);
-    if (mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    kit.audit('reconcile-accept', id, staff, readInconclusive(error) ? 'unknown' : 'failed', error.httpStatus);
+    if (mustWait(error) || readInconclusive(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
     return giveUp(kit, opId, id, error);
   }
 }

@@ -1,9 +1,13 @@
 /**
- * $close (spec §3.5) and what happens when its answer is lost (issue 6 item 1, spec §3.6): submission and owed
- * operation are written BEFORE the call; no answer → GET ?secret: `completed` = it went through, the receipt
- * in that answer is stored; still `in-progress` = it did not, and $close is sent once more right away (the
- * Fachdienst answered, so it is reachable); no answer again = it waits for the connection (A_23815).
- * 429 → it waits an hour (A_25460).
+ * $close (spec §3.5) and what happens when its answer does not prove the outcome (issue 6 item 1, issue 13,
+ * spec §3.6): submission and owed operation are written BEFORE the call; no answer or a 5xx → GET ?secret:
+ * `completed` = it went through, the receipt in that answer is stored; still `in-progress` = it did not, and
+ * $close is sent once more right away (the Fachdienst answered, so it is reachable); the read inconclusive =
+ * it waits for the connection (A_23815). 429 → it waits an hour (A_25460).
+ *
+ * $close always carries the complete list (issue 13, A_26481: it overwrites the stored dispense data): the
+ * Fachdienst cannot give a pharmacy its list back (spec §3.10), so the app can never prove which list it
+ * holds — a late $dispense that landed after the app's last confirmation must not decide what was dispensed.
  */
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { Secret } from '../../shared/erezept/identifiers';
@@ -13,15 +17,14 @@ import type { SubmissionRecord } from '../store/submissions';
 import { owe } from './owed-operations';
 import { preflight } from './preflight';
 import { receiptRecord } from './receipts';
+import { outcomeUnknown, readInconclusive } from './unknown-outcome';
 import { lastHandoverDate, type WorkflowKit } from './workflow-kit';
 
 export interface CloseAttempt {
   record: CaseRecord;
   secret: Secret;
-  /** the list the receipt is for (sent as the body when `withBody`) */
+  /** the complete list the receipt is for, sent as the body */
   list: readonly DispenseEntry[];
-  /** false = $close without body: the list of the last confirmed $dispense applies (spec §3.5) */
-  withBody: boolean;
   staff: StaffMember;
   /** the pharmacist's list to keep as draft (absent when resuming) */
   draft?: readonly DispenseEntry[];
@@ -30,18 +33,18 @@ export interface CloseAttempt {
 
 export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAgain = false): Promise<CaseDetail> {
   const { store } = kit;
-  const { record, secret, list, withBody, staff } = attempt;
+  const { record, secret, list, staff } = attempt;
   const id = record.prescriptionId;
   const resumed = attempt.resumeOperationId !== undefined || sentAgain;
-  const parameters = withBody ? preflight(kit, 'close', record, list) : undefined;
+  const parameters = preflight(kit, 'close', record, list);
   const createdAt = kit.nowIso();
   const { submissionId, opId } = store.transaction(() => {
     const owed = store.pendingOperations;
     if (attempt.draft) store.drafts.save({ prescriptionId: id, entries: [...attempt.draft], savedAt: createdAt, staff: staff.kuerzel });
-    const submission = store.submissions.createPending({ prescriptionId: id, operation: 'close', staff: staff.kuerzel, createdAt, entries: list, withBody });
+    const submission = store.submissions.createPending({ prescriptionId: id, operation: 'close', staff: staff.kuerzel, createdAt, entries: list, withBody: true });
     const op =
       attempt.resumeOperationId ??
-      owed.create({ operation: 'close', entries: withBody ? list : undefined, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt });
+      owed.create({ operation: 'close', entries: list, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt });
     owed.attachSubmission(op, submission);
     return { submissionId: submission, opId: op };
   });
@@ -58,7 +61,7 @@ export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAga
       kit.changed(id);
       throw owe(kit, opId, 'close', error);
     }
-    if (error.retry === 'reconcile') {
+    if (outcomeUnknown(error)) {
       kit.audit('close', id, staff, 'unknown', error.httpStatus);
       const submission = store.submissions.latest(id, { operation: 'close', state: 'pending' });
       const state = submission ? await reconcileClose(kit, record, secret, submission, staff) : 'unknown';
@@ -86,7 +89,7 @@ export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAga
     kit.changed(id);
     throw kit.failureOf(e);
   }
-  finishClose(kit, { record, submissionId, receiptBundle: receipt, staff, withBody, list });
+  finishClose(kit, { record, submissionId, receiptBundle: receipt, staff, withBody: true, list });
   kit.settleOperation(opId, 'done', resumed ? 'Rezept abgeschlossen (automatisch nachgeholt), Quittung gespeichert.' : undefined);
   return kit.detail(id);
 }
@@ -109,7 +112,7 @@ export async function reconcileClose(
     bundle = await kit.deps.fachdienst.getBySecret(record.prescriptionId, secret);
   } catch (e) {
     const error = kit.appErrorOf(e);
-    if (error.system === 'network') return 'unknown';
+    if (readInconclusive(error)) return 'unknown';
     // The Fachdienst answered (e.g. 403/410): the pending $close is over; a new attempt reports the cause.
     store.submissions.complete(submission.id, { state: 'failed', completedAt: kit.nowIso(), httpStatus: error.httpStatus, errorMessage: error.message });
     kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', error.httpStatus);
@@ -120,7 +123,7 @@ export async function reconcileClose(
   if (found.taskStatus === 'completed' && found.receipt) {
     finishClose(kit, { record, submissionId: submission.id, receiptBundle: found.receipt, staff, withBody: submission.withBody, list: submission.entries });
     kit.audit('reconcile-close', record.prescriptionId, staff, 'ok', 200);
-    if (owed) kit.settleOperation(owed.id, 'done', 'Rezept abgeschlossen: Der Abschluss war beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen. Quittung gespeichert.');
+    if (owed) kit.settleOperation(owed.id, 'done', 'Rezept abgeschlossen: Der Abschluss war beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen (oder kam als Fehler). Quittung gespeichert.');
     return 'closed';
   }
   if (found.taskStatus === 'in-progress') {
@@ -137,6 +140,7 @@ export async function reconcileClose(
 
 export function finishClose(
   kit: WorkflowKit,
+  /** `withBody` false only for a $close of an earlier version that was sent without the list */
   done: { record: CaseRecord; submissionId: number; receiptBundle: unknown; staff: StaffMember; withBody: boolean; list: readonly DispenseEntry[] },
 ): void {
   const { store } = kit;

@@ -13,12 +13,22 @@ import type { WorkflowKit } from './workflow-kit';
 
 
 export type OwedOperation = 'accept' | 'dispense' | 'close';
+export type ReconciledOperation = OwedOperation | 'reject' | 'abort';
 
-const texts: Record<OwedOperation, { subject: string; nominative: string; done: string }> = {
-  accept: { subject: 'der Abruf des Rezepts', nominative: 'Das Rezept', done: 'abgerufen' },
-  dispense: { subject: 'die Abgabedaten', nominative: 'Die Abgabedaten', done: 'übermittelt' },
-  close: { subject: 'der Abschluss', nominative: 'Das Rezept', done: 'abgeschlossen' },
+/** `will`: the auxiliary that agrees with `nominative` („Die Abgabedaten werden …“, „Das Rezept wird …“). */
+const texts: Record<ReconciledOperation, { subject: string; nominative: string; will: 'wird' | 'werden'; done: string }> = {
+  accept: { subject: 'der Abruf des Rezepts', nominative: 'Das Rezept', will: 'wird', done: 'abgerufen' },
+  dispense: { subject: 'die Abgabedaten', nominative: 'Die Abgabedaten', will: 'werden', done: 'übermittelt' },
+  close: { subject: 'der Abschluss', nominative: 'Das Rezept', will: 'wird', done: 'abgeschlossen' },
+  reject: { subject: 'die Rückgabe', nominative: 'Das Rezept', will: 'wird', done: 'zurückgegeben' },
+  abort: { subject: 'die Löschung', nominative: 'Das Rezept', will: 'wird', done: 'gelöscht' },
 };
+
+/** What the answer was, in words, for „… lässt offen, ob …“ (a timeout, no connection, or a 5xx). */
+function unclearAnswer(cause: AppError): string {
+  if (cause.httpStatus !== undefined) return `Der E-Rezept-Fachdienst hat mit einem Fehler geantwortet (HTTP ${cause.httpStatus})`;
+  return cause.code === 'timeout' || cause.code === 'cancelled' ? 'Der E-Rezept-Fachdienst hat nicht rechtzeitig geantwortet' : 'Die Verbindung zum E-Rezept-Fachdienst ist abgerissen';
+}
 
 const WHERE = 'Der Stand ist unter „Ausstehende Vorgänge“ zu sehen.';
 
@@ -37,13 +47,13 @@ export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, ca
   const notBefore = rateLimited ? new Date(kit.now().getTime() + RATE_LIMIT_DELAY_MS) : undefined;
   kit.store.pendingOperations.setWaiting(opId, reason, notBefore?.toISOString());
   kit.pendingChanged();
-  const { subject, nominative, done } = texts[operation];
+  const { subject, nominative, will, done } = texts[operation];
   const message =
     reason === 'rate-limited'
-      ? `Der E-Rezept-Fachdienst meldet zu viele Anfragen (HTTP 429). ${nominative} wird frühestens um ${berlinTime(notBefore ?? kit.now())} Uhr automatisch ${done} – nicht früher, so verlangt es der Fachdienst. ${WHERE}`
+      ? `Der E-Rezept-Fachdienst meldet zu viele Anfragen (HTTP 429). ${nominative} ${will} frühestens um ${berlinTime(notBefore ?? kit.now())} Uhr automatisch ${done} – nicht früher, so verlangt es der Fachdienst. ${WHERE}`
       : reason === 'offline'
-        ? `Der E-Rezept-Fachdienst ist nicht erreichbar (keine Verbindung). ${nominative} wird automatisch ${done}, sobald die Verbindung zurück ist; vorher gleicht die App ab, was dort schon angekommen ist. Bitte Netzwerk und TI-Zugang prüfen. ${WHERE}`
-        : `Der E-Rezept-Fachdienst hat nicht rechtzeitig geantwortet; ob ${subject} dort angekommen ist, ist noch unklar. Die App gleicht den Stand automatisch ab, sobald der Fachdienst wieder antwortet, und sendet nur, wenn nötig. ${WHERE}`;
+        ? `Der E-Rezept-Fachdienst ist nicht erreichbar (keine Verbindung). ${nominative} ${will} automatisch ${done}, sobald die Verbindung zurück ist; vorher gleicht die App ab, was dort schon angekommen ist. Bitte Netzwerk und TI-Zugang prüfen. ${WHERE}`
+        : `${unclearAnswer(cause)}; ob ${subject} dort angekommen ist, ist noch unklar. Die App gleicht den Stand automatisch ab, sobald der Fachdienst wieder antwortet, und sendet nur, wenn nötig. ${WHERE}`;
   return failure('queued', message, {
     detail: cause.detail,
     retry: rateLimited ? 'hourly' : 'reconcile',
@@ -51,6 +61,21 @@ export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, ca
     system: cause.system,
     at: kit.now(),
   });
+}
+
+/**
+ * A $reject/$abort whose outcome is unknown and could not be read back yet (issue 13): it stays owed as
+ * `outcome-unknown`; the runner reads again (GET ?secret) and never sends it again on its own.
+ */
+export function oweReconciliation(kit: WorkflowKit, opId: number, operation: 'reject' | 'abort', cause: AppError): AppFailure {
+  kit.store.pendingOperations.setWaiting(opId, 'outcome-unknown');
+  kit.pendingChanged();
+  const { subject, done } = texts[operation];
+  return failure(
+    'queued',
+    `${unclearAnswer(cause)}; ob ${subject} dort angekommen ist, ist noch unklar. Das Rezept bleibt hier unverändert, bis das geklärt ist: Die App fragt den Fachdienst automatisch, sobald er wieder antwortet, und sendet nichts ohne Ihre Bestätigung erneut. Ob es ${done} wurde, steht dann unter „Ausstehende Vorgänge“.`,
+    { detail: cause.detail, retry: 'reconcile', httpStatus: cause.httpStatus, system: cause.system, at: kit.now() },
+  );
 }
 
 /** True when the answer says the Fachdienst did not act and the operation should wait (429 or no answer). */

@@ -5,11 +5,15 @@
  * - $accept: GET ?ac → 200 stores the Secret; 412 → one new $accept (claim.ts);
  * - $dispense: GET ?secret → the same complete list is resent only if lastMedicationDispense is older than
  *   the pending attempt (dispense-reconcile.ts);
- * - $close: GET ?secret → completed: store the receipt; otherwise $close again (close-flow.ts).
+ * - $close: GET ?secret → completed: store the receipt; otherwise $close again with the complete list
+ *   (close-flow.ts);
+ * - $reject/$abort (issue 13): GET ?secret → 403/410: done, erase (A_19251); in-progress: not done — never sent
+ *   again without the pharmacist (case-ending.ts).
  */
 import type { PendingOperation, StaffMember } from '../../shared/ipc/contract';
 import type { PendingOperationRecord } from '../store/pending-operations';
 import { editableStatuses } from './case-views';
+import { resumeEnd } from './case-ending';
 import { claimPrescription } from './claim';
 import { reconcileClose, sendClose } from './close-flow';
 import { reconcilePendingDispense } from './dispense-reconcile';
@@ -50,7 +54,7 @@ export function adoptOrphanSubmissions(kit: WorkflowKit): number {
       const common = { prescriptionId: submission.prescriptionId, reason: 'outcome-unknown' as const, staff: submission.staff, createdAt: submission.createdAt };
       const op =
         submission.operation === 'close'
-          ? store.pendingOperations.create({ ...common, operation: 'close', entries: submission.withBody ? submission.entries : undefined })
+          ? store.pendingOperations.create({ ...common, operation: 'close', entries: submission.entries })
           : store.pendingOperations.create({ ...common, operation: 'dispense', entries: submission.entries });
       store.pendingOperations.attachSubmission(op, submission.id);
       adopted += 1;
@@ -68,7 +72,8 @@ export async function resumeOperation(kit: WorkflowKit, op: PendingOperationReco
       await claimPrescription(kit, { prescriptionId: op.prescriptionId, accessCode: op.accessCode, staff, resumeOperationId: op.id });
       return;
     }
-    await resumeSubmission(kit, op, staff);
+    if (op.operation === 'dispense' || op.operation === 'close') await resumeSubmission(kit, op, staff);
+    else await resumeEnd(kit, op.id, op.operation, staff);
   } catch (e) {
     const error = kit.appErrorOf(e);
     const still = kit.store.pendingOperations.get(op.id);
@@ -99,11 +104,10 @@ async function resumeSubmission(kit: WorkflowKit, op: Extract<PendingOperationRe
       if (state !== 'open') return; // closed: settled by reconcileClose; unknown: still owed
     }
     const current = kit.requireCase(op.prescriptionId);
-    const confirmed = kit.lastConfirmedList(current);
-    const list = op.entries ?? confirmed?.entries;
+    // Rows of earlier versions may hold no list ($close without body): the last confirmed list is sent then.
+    const list = op.entries ?? kit.lastConfirmedList(current)?.entries;
     if (!list) return kit.settleOperation(op.id, 'failed', 'Nicht abgeschlossen: Es sind keine Abgabedaten gespeichert.');
-    const withBody = op.entries !== undefined && !(confirmed?.operation === 'dispense' && sameEntries(confirmed.entries, op.entries));
-    await sendClose(kit, { record: current, secret, list, withBody, staff, resumeOperationId: op.id });
+    await sendClose(kit, { record: current, secret, list, staff, resumeOperationId: op.id });
     return;
   }
 

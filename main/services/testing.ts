@@ -165,6 +165,8 @@ export class FakeFachdienst implements FachdienstApi {
 
   async getBySecret(id: PrescriptionId, secret: Secret): Promise<unknown> {
     return this.run('getBySecret', id, undefined, (task) => {
+      // a deleted Task is gone for everybody (spec §3.8)
+      if (task.status === 'cancelled') return this.fail('getBySecret', 410, 'Task has been deleted');
       if (task.secret !== secret) return this.fail('getBySecret', 403, 'Secret mismatch');
       const entries: unknown[] = [
         { resource: { resourceType: 'Task', id, status: task.status, lastMedicationDispense: task.lastMedicationDispense } },

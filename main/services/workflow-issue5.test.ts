@@ -156,17 +156,17 @@ describe('lost $dispense answers are reconciled, not refused', () => {
     expect(dispenseCalls()).toHaveLength(1);
   });
 
-  it('$close reconciles a pending $dispense first and then closes without a body', async () => {
+  it('$close reconciles a pending $dispense first and then closes with the complete list', async () => {
     const draft = await accepted();
     h.fd.failures.dispense = ['after-timeout'];
     h.fd.failures.getBySecret = ['network'];
     await failureOf(h.workflow.submitDispense(ID1, draft));
     const closed = await h.workflow.closeCase(ID1);
-    expect(h.fd.calls.at(-1)).toMatchObject({ op: 'close', body: undefined });
+    expect(h.fd.calls.at(-1)).toMatchObject({ op: 'close', body: { operation: 'close', count: draft.length } });
     expect(closed.status).toBe('closed');
     expect(closed.submissions.map((s) => [s.operation, s.state, s.withBody])).toEqual([
       ['dispense', 'confirmed', true],
-      ['close', 'confirmed', false],
+      ['close', 'confirmed', true],
     ]);
   });
 });
@@ -232,14 +232,21 @@ describe('$reject and $abort (issue 5 item 7, A_19241–A_19251)', () => {
     await accepted();
     h.fd.failures.reject = [503];
     const f = await failureOf(h.workflow.rejectCase(ID1));
-    expect(f.appError).toMatchObject({ httpStatus: 503, system: 'fachdienst' });
-    expect(f.appError.message).toContain('Zurückgeben des Rezepts');
+    // a 503 does not prove the outcome (issue 13): GET ?secret found the Task still in progress here
+    expect(h.fd.calls.slice(-2).map((c) => c.op)).toEqual(['reject', 'getBySecret']);
+    expect(f.appError).toMatchObject({ httpStatus: 503, system: 'fachdienst', code: 'state' });
+    expect(f.appError.message).toContain('Das Rezept wurde nicht zurückgegeben');
+    expect(f.appError.message).toContain('bitte erneut „Rezept zurückgeben“ wählen');
     // item 8: the technical detail has operation, status and time for support — never the Secret
     expect(f.appError.detail).toContain('$reject → HTTP 503');
     expect(f.appError.detail).toContain('2026-10-05T08:00:00.000Z');
     expect(JSON.stringify(f.appError)).not.toContain(h.fd.tasks.get(ID1)!.secret!);
     h.fd.failures.abort = ['network'];
-    await failureOf(h.workflow.abortCase(ID1));
+    h.fd.failures.getBySecret = ['network'];
+    const unknown = await failureOf(h.workflow.abortCase(ID1));
+    // neither the call nor the read got an answer: owed, the outcome unknown, nothing erased
+    expect(unknown.appError).toMatchObject({ code: 'queued', retry: 'reconcile' });
+    expect(h.store.pendingOperations.pending()).toEqual([expect.objectContaining({ operation: 'abort', reason: 'outcome-unknown' })]);
     const record = h.store.cases.get(ID1)!;
     expect(record.status).toBe('accepted');
     expect(record.secret).toBeDefined();
@@ -250,6 +257,7 @@ describe('$reject and $abort (issue 5 item 7, A_19241–A_19251)', () => {
   it('$abort: the Task is cancelled, local data erased; a repeated $abort after a lost answer (410) completes the erasure', async () => {
     await accepted();
     h.fd.failures.abort = ['after-timeout'];
+    h.fd.failures.getBySecret = ['network'];
     await failureOf(h.workflow.abortCase(ID1));
     expect(h.store.cases.get(ID1)?.secret).toBeDefined();
     const detail = await h.workflow.abortCase(ID1);
@@ -262,9 +270,55 @@ describe('$reject and $abort (issue 5 item 7, A_19241–A_19251)', () => {
   it('a repeated $reject after a lost answer finds the Task ready and completes the erasure', async () => {
     await accepted();
     h.fd.failures.reject = ['after-timeout'];
+    h.fd.failures.getBySecret = ['network'];
     await failureOf(h.workflow.rejectCase(ID1));
     const detail = await h.workflow.rejectCase(ID1);
     expect(detail.status).toBe('rejected');
+  });
+
+  describe.each([
+    ['reject', 'rejectCase', 'rejected', 403],
+    ['abort', 'abortCase', 'aborted', 410],
+  ] as const)('$%s whose answer does not prove the outcome (issue 13)', (op, call, ended, readStatus) => {
+    it.each(['after-500', 'after-502', 'after-504', 'after-timeout'] as const)('%s: GET ?secret (%#) finds it done — erased, no second call', async (fault) => {
+      await accepted();
+      h.fd.failures[op] = [fault];
+      const detail = await h.workflow[call](ID1);
+      expect(detail.status).toBe(ended);
+      expect(h.fd.calls.filter((c) => c.op === op)).toHaveLength(1);
+      expect(h.fd.calls.at(-1)?.op).toBe('getBySecret');
+      expect(h.store.cases.get(ID1)?.secret).toBeUndefined();
+      expect(h.store.audit.list(ID1).map((a) => [a.operation, a.result])).toEqual(
+        expect.arrayContaining([[op, 'unknown'], [`reconcile-${op}`, 'ok'], [op, 'ok']]),
+      );
+      expect(h.store.audit.list(ID1).find((a) => a.operation === `reconcile-${op}`)?.httpStatus).toBe(readStatus);
+      const [journal] = h.store.pendingOperations.listForDisplay();
+      expect(journal).toMatchObject({ operation: op, state: 'done', message: expect.stringContaining('Abgleich') });
+    });
+
+    it('a 500 before the commit: GET ?secret finds it in progress — nothing erased, not sent again, the pharmacist is asked', async () => {
+      await accepted();
+      h.fd.failures[op] = [500];
+      const f = await failureOf(h.workflow[call](ID1));
+      expect(f.appError.message).toMatch(/wurde nicht (zurückgegeben|gelöscht)/);
+      expect(h.fd.calls.filter((c) => c.op === op)).toHaveLength(1);
+      expect(h.store.cases.get(ID1)).toMatchObject({ status: 'accepted', patientName: 'Erika Mustermann' });
+      expect(h.store.pendingOperations.pending()).toHaveLength(0);
+    });
+
+    it('the read gets no answer either: owed; the runner reads again later and never resends', async () => {
+      await accepted();
+      h.fd.failures[op] = ['after-500'];
+      h.fd.failures.getBySecret = ['network'];
+      const f = await failureOf(h.workflow[call](ID1));
+      expect(f.appError).toMatchObject({ code: 'queued', retry: 'reconcile' });
+      expect(h.store.cases.get(ID1)?.secret).toBeDefined();
+      const listed = await h.workflow.resumePendingOperations();
+      expect(listed.find((o) => o.operation === op)).toMatchObject({ state: 'done' });
+      expect(h.fd.calls.filter((c) => c.op === op)).toHaveLength(1);
+      expect(h.store.cases.get(ID1)?.status).toBe(ended);
+      expect(h.store.cases.get(ID1)?.secret).toBeUndefined();
+    });
   });
 
   it('requires a staff member', async () => {

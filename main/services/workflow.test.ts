@@ -119,7 +119,9 @@ describe('scanCode', () => {
     expect(fd.calls.map((c) => c.op)).toEqual(['accept', 'getByAc', 'accept']);
     expect(store.cases.get(ID1)?.secret).toBeDefined();
     const [op] = store.pendingOperations.listForDisplay();
-    expect(op).toMatchObject({ operation: 'accept', state: 'done', message: expect.stringContaining('wiederholt') });
+    expect(op).toMatchObject({ operation: 'accept', state: 'done', message: expect.stringContaining('einmal erneut abgerufen') });
+    // it cannot know that the first call never arrived, and does not claim so (issue 13 item 4)
+    expect(op?.message).not.toContain('nicht beim E-Rezept-Fachdienst angekommen');
     // the AccessCode it needed is gone once the claim is settled
     expect(op?.operation === 'accept' && op.accessCode).toBeFalsy();
   });
@@ -215,12 +217,13 @@ describe('submitDispense', () => {
 });
 
 describe('closeCase', () => {
-  it('closes without a body when the last confirmed $dispense holds the same list, stores the receipt and locks the list', async () => {
+  it('closes with the complete list even when the last confirmed $dispense holds the same one (issue 13), stores the receipt and locks the list', async () => {
     const draft = await acceptedCase();
     await workflow.submitDispense(ID1, draft);
     clock.set('2026-10-06T08:00:00Z');
     const detail = await workflow.closeCase(ID1);
-    expect(fd.calls.at(-1)).toMatchObject({ op: 'close', body: undefined });
+    // the app cannot prove which list the Fachdienst holds (a late $dispense may have landed): the list goes along
+    expect(fd.calls.at(-1)).toMatchObject({ op: 'close', body: { operation: 'close', count: draft.length } });
     expect(detail.status).toBe('closed');
     expect(detail.closedAt).toBe('2026-10-06T08:00:00.000Z');
     expect(detail.receipt).toMatchObject({ bundleId: `receipt-${ID1}`, signaturePresent: true, staff: 'AB' });

@@ -203,8 +203,8 @@ export class WorkflowService {
   // ----------------------------------------------------------------------------------------------
 
   /**
-   * Closes with the given list (or the draft). Without a body when the last confirmed $dispense holds exactly
-   * this list — the Fachdienst then uses what it stored (spec §3.5). Afterwards the list is locked.
+   * Closes with the given list (or the draft), always as the body (issue 13: the app cannot prove which list the
+   * Fachdienst holds, so the receipt is for the list the pharmacist sees). Afterwards the list is locked.
    */
   async closeCase(id: PrescriptionId, entries?: DispenseEntry[]): Promise<CaseDetail> {
     const staff = this.deps.settings.requireStaff();
@@ -223,7 +223,7 @@ export class WorkflowService {
         if (state === 'unknown') throw this.stillUnknown('close');
         record = this.kit.requireCase(id);
       }
-      // Likewise a lost $dispense answer: which list the Fachdienst holds decides whether $close needs a body.
+      // Likewise a lost $dispense answer: settled first, so the versions say what the Fachdienst had confirmed.
       if (this.kit.pendingSubmissions(record, 'dispense').length > 0) {
         const result = await reconcilePendingDispense(this.kit, record, secret, staff);
         if (result.outcome === 'unknown') throw this.stillUnknown('dispense');
@@ -235,8 +235,7 @@ export class WorkflowService {
       if (!list || list.length === 0) {
         throw failure('validation', 'Es gibt noch keine Abgabedaten zu diesem Rezept. Bitte zuerst die Abgabe erfassen.', { at: this.kit.now() });
       }
-      const withBody = !(confirmed && confirmed.operation === 'dispense' && sameEntries(confirmed.entries, list));
-      return sendClose(this.kit, { record, secret, list, withBody, staff, draft: entries });
+      return sendClose(this.kit, { record, secret, list, staff, draft: entries });
     });
   }
 

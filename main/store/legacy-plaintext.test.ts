@@ -130,7 +130,7 @@ describe('an old database written with IdentityCipher, opened with AesGcmCipher'
       expect(store.submissions.latest(ID)?.entries).toEqual([entry]);
       expect(store.receipts.get(ID)?.bundle).toEqual({ resourceType: 'Bundle', id: RECEIPT_MARK });
       const pending = store.pendingOperations.pending();
-      expect(pending.map((p) => (p.operation === 'accept' ? p.accessCode : p.entries))).toEqual([PENDING_ACCESS_CODE, [entry]]);
+      expect(pending.map((p) => (p.operation === 'accept' ? p.accessCode : 'entries' in p ? p.entries : undefined))).toEqual([PENDING_ACCESS_CODE, [entry]]);
       expect(store.settings.getSecret('demo.seededTokens')).toEqual([`Task/160.000.000.000.004.45/$accept?ac=${DEMO_ACCESS_CODE}`]);
       // plain settings are read without the Cipher and must stay plain
       expect(store.settings.get('staffList')).toEqual([{ kuerzel: 'AB', name: 'Anna Becker' }]);

@@ -149,6 +149,38 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX cases_newest ON cases (accepted_at DESC, prescription_id);
     `,
   },
+  {
+    version: 6,
+    name: 'owed $reject and $abort',
+    // Issue 13: a $reject/$abort whose answer does not prove the outcome (5xx, timeout) is journaled like the
+    // other operations and reconciled with GET ?secret. SQLite cannot change a CHECK constraint in place, so
+    // the table is rebuilt with the same columns and rows (ids kept).
+    sql: `
+      CREATE TABLE pending_operations_v6 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        prescription_id TEXT NOT NULL,
+        operation       TEXT NOT NULL CHECK (operation IN ('accept', 'dispense', 'close', 'reject', 'abort')),
+        reason          TEXT NOT NULL CHECK (reason IN ('outcome-unknown', 'offline', 'rate-limited')),
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'cancelled')),
+        staff           TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        not_before      TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        payload_enc     TEXT,
+        submission_id   INTEGER REFERENCES submissions (id),
+        completed_at    TEXT,
+        message         TEXT
+      );
+      INSERT INTO pending_operations_v6 (id, prescription_id, operation, reason, state, staff, created_at, not_before,
+                                         attempts, payload_enc, submission_id, completed_at, message)
+        SELECT id, prescription_id, operation, reason, state, staff, created_at, not_before,
+               attempts, payload_enc, submission_id, completed_at, message FROM pending_operations;
+      DROP TABLE pending_operations;
+      ALTER TABLE pending_operations_v6 RENAME TO pending_operations;
+      CREATE INDEX pending_operations_state ON pending_operations (state, id);
+      CREATE INDEX pending_operations_case ON pending_operations (prescription_id, id);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -11,7 +11,7 @@ import { parseAccessCode } from '../../shared/erezept/identifiers';
 import type { Cipher } from './cipher';
 import { decodeEntries, encodeEntries } from './entries-codec';
 
-export type PendingOperationKind = 'accept' | 'dispense' | 'close';
+export type PendingOperationKind = 'accept' | 'dispense' | 'close' | 'reject' | 'abort';
 export type PendingReason = 'outcome-unknown' | 'offline' | 'rate-limited';
 export type PendingState = 'pending' | 'done' | 'failed' | 'cancelled';
 
@@ -33,13 +33,16 @@ interface Base {
 /** What the operation needs to be done later: the AccessCode of a claim, or the complete list. */
 export type PendingOperationRecord =
   | (Base & { operation: 'accept'; accessCode: AccessCode | undefined })
-  | (Base & { operation: 'dispense' | 'close'; entries: DispenseEntry[] | undefined });
+  | (Base & { operation: 'dispense' | 'close'; entries: DispenseEntry[] | undefined })
+  /** $reject/$abort whose outcome is being reconciled (issue 13): no payload — GET ?secret needs only the case's Secret */
+  | (Base & { operation: 'reject' | 'abort' });
 
 export type NewPendingOperation =
   | { operation: 'accept'; accessCode: AccessCode }
   | { operation: 'dispense'; entries: readonly DispenseEntry[] }
   /** entries absent = $close without body (the last confirmed $dispense applies, spec §3.5) */
-  | { operation: 'close'; entries?: readonly DispenseEntry[] };
+  | { operation: 'close'; entries?: readonly DispenseEntry[] }
+  | { operation: 'reject' | 'abort' };
 
 interface Row {
   id: number;
@@ -67,8 +70,10 @@ export class PendingOperationRepository {
     const payload =
       input.operation === 'accept'
         ? this.cipher.encrypt(input.accessCode)
-        : input.entries
-          ? encodeEntries(this.cipher, input.entries)
+        : input.operation === 'dispense' || input.operation === 'close'
+          ? input.entries
+            ? encodeEntries(this.cipher, input.entries)
+            : null
           : null;
     const result = this.db
       .prepare(
@@ -192,6 +197,7 @@ export class PendingOperationRepository {
       const parsed = row.payload_enc === null ? undefined : parseAccessCode(this.cipher.decrypt(row.payload_enc));
       return { ...base, operation: 'accept', accessCode: parsed?.ok ? parsed.data : undefined };
     }
+    if (row.operation === 'reject' || row.operation === 'abort') return { ...base, operation: row.operation };
     return {
       ...base,
       operation: row.operation === 'close' ? 'close' : 'dispense',

@@ -64,6 +64,26 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('version 6 keeps every owed operation of version 5, ids included, and accepts $reject/$abort rows', () => {
+    const db = new Database(':memory:');
+    migrate(db, now, migrations.filter((m) => m.version <= 5));
+    db.prepare(
+      `INSERT INTO pending_operations (id, prescription_id, operation, reason, state, staff, created_at, payload_enc, attempts, message)
+       VALUES (7, ?, 'dispense', 'rate-limited', 'pending', 'AB', '2026-10-05T08:00:00.000Z', 'v1:x', 2, NULL)`,
+    ).run(ID);
+    expect(() =>
+      db.prepare(`INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at) VALUES (?, 'reject', 'outcome-unknown', 'pending', 'AB', 'x')`).run(ID),
+    ).toThrow(/CHECK constraint/);
+    expect(migrate(db, now)).toEqual([6]);
+    expect(db.prepare('SELECT * FROM pending_operations').all()).toEqual([
+      expect.objectContaining({ id: 7, operation: 'dispense', reason: 'rate-limited', payload_enc: 'v1:x', attempts: 2 }),
+    ]);
+    db.prepare(`INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at) VALUES (?, 'reject', 'outcome-unknown', 'pending', 'AB', 'x')`).run(ID);
+    // AUTOINCREMENT goes on after the copied ids
+    expect(db.prepare(`SELECT id FROM pending_operations WHERE operation = 'reject'`).get()).toEqual({ id: 8 });
+    db.close();
+  });
+
   it('refuse a database written by a newer version', () => {
     const db = new Database(':memory:');
     migrate(db, now);

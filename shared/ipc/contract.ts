@@ -274,7 +274,7 @@ export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 export const pendingOperationSchema = z.object({
   id: z.number().int(),
   prescriptionId: z.string(),
-  operation: z.enum(['accept', 'dispense', 'close']),
+  operation: z.enum(['accept', 'dispense', 'close', 'reject', 'abort']),
   reason: z.enum(['outcome-unknown', 'offline', 'rate-limited']),
   state: z.enum(['pending', 'done', 'failed', 'cancelled']),
   /** Kürzel of the staff member who started it */

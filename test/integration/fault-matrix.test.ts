@@ -8,6 +8,9 @@
  * - nothing lost: the draft survives failures, no operation is left pending;
  * - nothing duplicated: the Fachdienst holds exactly one list, a prescription is claimed once, and the
  *   number of calls is what the retry policy allows (A_25460: plain retries only for $dispense and reads).
+ * Issue 13: an answer that does not prove the outcome — a 5xx before or after the commit (also a gateway's
+ * 502/504), a timeout, a cut connection — is reconciled with a read before the pharmacist is told anything
+ * (main/services/unknown-outcome.ts); the $reject/$abort rows below check the same for ending a case.
  * Timeouts are milliseconds (FAST_NETWORK); no cell waits more than 5 s.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -118,19 +121,28 @@ async function expectSecretWorks(ctx: CellContext): Promise<void> {
   expect(sent).toMatchObject({ outcome: 'sent', status: 'dispensed' });
 }
 
-const acceptRefusedThenScannedAgain =
+/** A 5xx that came BEFORE the commit: GET ?ac says 412 (not ours), so exactly one new $accept claims it. */
+const acceptFailedThenClaimedOnce =
   (status: number): Cell['run'] =>
   async (ctx) => {
-    const first = await scan(ctx.app.handlers, ctx.prescription);
-    expect(first).toMatchObject({ ok: false, error: { httpStatus: status } });
-    expect(count(ctx, '$accept'), '$accept is not retried automatically').toBe(1);
-    expect((await ctx.app.handlers['erx:listCases']({})).cases.map((c) => c.prescriptionId)).not.toContain(ctx.prescription.taskId);
-    // A plain refusal leaves nothing owed (and no trace in the pending list): the Fachdienst did not act.
-    expect(await operationsOf(ctx)).toEqual([]);
+    const outcome = await scan(ctx.app.handlers, ctx.prescription);
+    expect(outcome).toMatchObject({ ok: true, outcome: 'accepted' });
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$accept'), 'one new $accept after the read, no more').toEqual([status, 200]);
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, 'GET')).toEqual([412]);
+    const [done] = await operationsOf(ctx);
+    expect(done).toMatchObject({ operation: 'accept', state: 'done', message: expect.stringContaining('einmal erneut abgerufen') });
+    await expectSecretWorks(ctx);
+  };
 
-    const again = await scan(ctx.app.handlers, ctx.prescription);
-    expect(again).toMatchObject({ ok: true, outcome: 'accepted' });
-    expect(count(ctx, '$accept')).toBe(2);
+/** A 5xx AFTER the commit (issue 13): the Task is ours already — GET ?ac 200 stores the Secret, no second $accept. */
+const acceptCommittedThenRead =
+  (status: number): Cell['run'] =>
+  async (ctx) => {
+    const outcome = await scan(ctx.app.handlers, ctx.prescription);
+    expect(outcome).toMatchObject({ ok: true, outcome: 'accepted' });
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$accept')).toEqual([status]);
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, 'GET')).toEqual([200]);
+    expect((await operationsOf(ctx))[0]).toMatchObject({ operation: 'accept', state: 'done', message: expect.stringContaining('bereits zugeordnet') });
     await expectSecretWorks(ctx);
   };
 
@@ -138,14 +150,32 @@ const acceptCells: Cell[] = [
   {
     fault: '500',
     arm: { status: 500, count: 1 },
-    asserts: 'error shown, not retried, no case; the next scan claims it',
-    run: acceptRefusedThenScannedAgain(500),
+    asserts: 'outcome unknown → GET ?ac 412 → one new $accept claims it; nothing for the pharmacist to repeat',
+    run: acceptFailedThenClaimedOnce(500),
   },
   {
     fault: '503',
     arm: { status: 503, count: 1 },
-    asserts: 'error shown, not retried, no case; the next scan claims it',
-    run: acceptRefusedThenScannedAgain(503),
+    asserts: 'outcome unknown → GET ?ac 412 → one new $accept claims it',
+    run: acceptFailedThenClaimedOnce(503),
+  },
+  {
+    fault: '500 after commit',
+    arm: { status: 500, count: 1, phase: 'after-commit' },
+    asserts: 'claimed although the answer says 500: GET ?ac 200 stores the Secret; no second $accept',
+    run: acceptCommittedThenRead(500),
+  },
+  {
+    fault: '502 after commit',
+    arm: { status: 502, count: 1, phase: 'after-commit' },
+    asserts: 'a gateway\'s 502 proves nothing: GET ?ac 200 stores the Secret',
+    run: acceptCommittedThenRead(502),
+  },
+  {
+    fault: '504 after commit',
+    arm: { status: 504, count: 1, phase: 'after-commit' },
+    asserts: 'a gateway\'s 504 proves nothing: GET ?ac 200 stores the Secret',
+    run: acceptCommittedThenRead(504),
   },
   {
     fault: '429',
@@ -276,35 +306,57 @@ const dispenseCells: Cell[] = [
 
 const close = (ctx: CellContext) => ctx.app.handlers['erx:closeCase']({ prescriptionId: prescriptionIdOf(ctx.prescription.taskId) });
 
-const closeRefusedThenClosedAgain =
+/** A 5xx BEFORE the commit: GET ?secret finds the Task in progress, so $close is sent once more. */
+const closeFailedThenClosedOnceMore =
   (status: number): Cell['run'] =>
   async (ctx) => {
-    const error = await appErrorOf(close(ctx));
-    expect(error).toMatchObject({ httpStatus: status });
-    expect(count(ctx, '$close'), '$close is not retried automatically').toBe(1);
-    const open = await caseOf(ctx);
-    expect(open).toMatchObject({ status: 'dispensed', readOnly: false, receipt: null });
-    expect(open.draft, 'the draft is not lost').toEqual(ctx.list);
-    // The state after the failure is already consistent (Task still in-progress, nothing owed).
-    await expectConsistent(ctx.app.view, ctx.sim.fd, ctx.prescription);
-
     const closed = await close(ctx);
     expect(closed).toMatchObject({ status: 'closed', readOnly: true });
-    expect(count(ctx, '$close')).toBe(2);
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$close')).toEqual([status, 200]);
+    expect(ctx.sim.requests.count(ctx.prescription.taskId, 'GET'), 'one read between the two').toBe(1);
+  };
+
+/** A 5xx AFTER the commit (issue 13): GET ?secret finds it completed and holds the receipt; no second $close. */
+const closeCommittedThenRead =
+  (status: number): Cell['run'] =>
+  async (ctx) => {
+    const closed = await close(ctx);
+    expect(closed).toMatchObject({ status: 'closed', readOnly: true });
+    expect(closed.receipt).not.toBeNull();
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$close')).toEqual([status]);
+    expect((await operationsOf(ctx))[0]).toMatchObject({ operation: 'close', state: 'done', message: expect.stringContaining('Quittung gespeichert') });
   };
 
 const closeCells: Cell[] = [
   {
     fault: '500',
     arm: { status: 500, count: 1 },
-    asserts: 'error shown, not retried, case and draft unchanged; closing again stores the receipt',
-    run: closeRefusedThenClosedAgain(500),
+    asserts: 'outcome unknown → GET ?secret in-progress → $close once more → receipt',
+    run: closeFailedThenClosedOnceMore(500),
   },
   {
     fault: '503',
     arm: { status: 503, count: 1 },
-    asserts: 'error shown, not retried, case and draft unchanged; closing again stores the receipt',
-    run: closeRefusedThenClosedAgain(503),
+    asserts: 'outcome unknown → GET ?secret in-progress → $close once more → receipt',
+    run: closeFailedThenClosedOnceMore(503),
+  },
+  {
+    fault: '500 after commit',
+    arm: { status: 500, count: 1, phase: 'after-commit' },
+    asserts: 'completed although the answer says 500: the receipt from GET ?secret is stored; no second $close',
+    run: closeCommittedThenRead(500),
+  },
+  {
+    fault: '502 after commit',
+    arm: { status: 502, count: 1, phase: 'after-commit' },
+    asserts: 'a gateway\'s 502 proves nothing: the receipt from GET ?secret is stored',
+    run: closeCommittedThenRead(502),
+  },
+  {
+    fault: '504 after commit',
+    arm: { status: 504, count: 1, phase: 'after-commit' },
+    asserts: 'a gateway\'s 504 proves nothing: the receipt from GET ?secret is stored',
+    run: closeCommittedThenRead(504),
   },
   {
     fault: '429',
@@ -392,6 +444,76 @@ describe.each(rows)('fault matrix: $label', ({ operation, prepare, cells }) => {
   };
   const options = { timeout: CELL_BUDGET_MS + 1000 };
   it.each(cells)('$fault → $asserts', options, runCell);
+});
+
+// ------------------------------------------------------------------------------------------------
+// $reject / $abort (issue 13): an answer that does not prove the outcome → GET ?secret before anything final;
+// erased only once the outcome is known (A_19251); never sent again without the pharmacist
+// ------------------------------------------------------------------------------------------------
+
+const endings = [
+  { operation: 'reject', channel: 'erx:rejectCase', call: '$reject', ended: 'rejected', done: 'zurückgegeben' },
+  { operation: 'abort', channel: 'erx:abortCase', call: '$abort', ended: 'aborted', done: 'gelöscht' },
+] as const;
+
+describe.each(endings)('fault matrix: $call', ({ operation, channel, call, ended, done }) => {
+  const prepared = async (lot: string): Promise<CellContext> => {
+    const a = await openApp();
+    return { app: a, sim, ...(await prepareDispense(a, sim, lot)) };
+  };
+  const end = (ctx: CellContext) => ctx.app.handlers[channel]({ prescriptionId: prescriptionIdOf(ctx.prescription.taskId), confirmed: true });
+  const options = { timeout: CELL_BUDGET_MS + 1000 };
+
+  it.each([500, 502, 504])('%i after the commit → GET ?secret shows it done → erased, no second call', options, async (status) => {
+    const ctx = await prepared(`FM-${operation.toUpperCase()}-A${status}`);
+    await sim.fd.armFault({ operation, status, count: 1, phase: 'after-commit' });
+    const detail = await end(ctx);
+    expect(detail.status).toBe(ended);
+    expect(ctx.sim.requests.statuses(ctx.prescription.taskId, call)).toEqual([status]);
+    expect(detail.prescription, 'personal data erased once the outcome is known').toBeNull();
+    expect((await operationsOf(ctx))[0]).toMatchObject({ operation, state: 'done', message: expect.stringContaining('Abgleich') });
+    expect(await sim.fd.armedFaults()).toEqual([]);
+    await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
+    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
+  });
+
+  it('commit-then-drop → GET ?secret shows it done → erased', options, async () => {
+    const ctx = await prepared(`FM-${operation.toUpperCase()}-DROP`);
+    await sim.fd.armFault({ operation, count: 1, phase: 'after-commit', drop: true });
+    expect((await end(ctx)).status).toBe(ended);
+    expect(count(ctx, call)).toBe(1);
+    await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
+  });
+
+  it('500 before the commit → GET ?secret: still in progress → nothing erased, not sent again, the pharmacist is asked', options, async () => {
+    const ctx = await prepared(`FM-${operation.toUpperCase()}-B500`);
+    await sim.fd.armFault({ operation, status: 500, count: 1 });
+    const error = await appErrorOf(end(ctx));
+    expect(error.message).toContain(`wurde nicht ${done}`);
+    expect(count(ctx, call), 'never repeated without the pharmacist').toBe(1);
+    const still = await caseOf(ctx);
+    expect(still).toMatchObject({ status: 'accepted', readOnly: false });
+    expect(still.prescription).not.toBeNull();
+    await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
+    // the pharmacist confirms again: now it goes through
+    expect((await end(ctx)).status).toBe(ended);
+    await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
+  });
+
+  it('500 after the commit and the read unanswered → owed; the runner reads later and erases, with one call only', options, async () => {
+    const ctx = await prepared(`FM-${operation.toUpperCase()}-OWED`);
+    await sim.fd.armFault({ operation, status: 500, count: 1, phase: 'after-commit' });
+    await sim.fd.armFault({ operation: 'getBySecret', status: 503, count: 20 });
+    const error = await appErrorOf(end(ctx));
+    expect(error).toMatchObject({ code: 'queued', retry: 'reconcile' });
+    expect((await caseOf(ctx)).prescription, 'nothing erased while the outcome is unknown').not.toBeNull();
+    expect((await operationsOf(ctx))[0]).toMatchObject({ operation, state: 'pending', reason: 'outcome-unknown' });
+    await sim.fd.clearFaults();
+    await ctx.app.handlers['erx:resumePendingOperations']({});
+    expect((await caseOf(ctx)).status).toBe(ended);
+    expect(count(ctx, call)).toBe(1);
+    await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
+  });
 });
 
 // ------------------------------------------------------------------------------------------------

@@ -382,7 +382,7 @@ const secretVerloren: Scenario = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// 503 on $dispense: automatic retries with backoff (spec §8, A_20884)
+// 503 on $dispense: automatic retries with backoff, each after a read (spec §8, A_20884; issue 13)
 // ---------------------------------------------------------------------------------------------
 
 /** four failed calls: with the app's backoff (1 s, 2 s, 4 s, 8 s, halved at random) about 8–15 s of „wird erneut versucht“ */
@@ -394,7 +394,8 @@ const fachdienst503Abgabe: Scenario = {
   title: 'Fachdienst gestört beim Übermitteln (HTTP 503) – die App versucht es erneut',
   description:
     `Beim Übermitteln der Abgabe antwortet der E-Rezept-Fachdienst ${DISPENSE_503_COUNT}-mal mit „503 Service ` +
-    'Unavailable“. Die App wiederholt die Übermittlung von selbst mit wachsendem Abstand; danach klappt es.',
+    'Unavailable“. Die App fragt vor jedem neuen Versuch nach, ob die Liste doch angekommen ist, und wiederholt die ' +
+    'Übermittlung nur dann, mit wachsendem Abstand; danach klappt es.',
   prescriptions: [{ label: 'Rezept A', flowType: '160', medication: 'pzn' }],
   faults: [{ operation: 'dispense', count: DISPENSE_503_COUNT, status: 503, phase: 'before-commit' }],
   steps: [
@@ -403,8 +404,9 @@ const fachdienst503Abgabe: Scenario = {
       'von 10, nächster Versuch um …“ und einen Knopf „Abbrechen“. Nichts tun – nur zusehen.',
     `Nach einigen Sekunden gelingt der ${DISPENSE_503_COUNT + 1}. Versuch: „Abgabe übermittelt“. Zeigen Sie in der ` +
       'Patientensicht: Die Abgabe ist genau einmal angekommen.',
-    'Besprechen Sie: Das Wiederholen ist gefahrlos, weil jede Übermittlung die ganze Liste ersetzt. Dauert eine ' +
-      'Störung länger, zeigt die Verbindungsanzeige „Fachdienst gestört“; Papierrezepte werden weiter beliefert.',
+    'Besprechen Sie: Vor jedem neuen Versuch fragt die App beim Fachdienst nach, ob die Liste schon angekommen ist – so ' +
+      'bekommt der Patient keine doppelte Benachrichtigung, und jede Übermittlung ersetzt ohnehin die ganze Liste. Dauert ' +
+      'eine Störung länger, zeigt die Verbindungsanzeige „Fachdienst gestört“; Papierrezepte werden weiter beliefert.',
     '„Abgabe abschließen“.',
   ],
 };

@@ -27,14 +27,17 @@ export const fachdienst503: Scenario = {
   title: 'Fachdienst nicht erreichbar (HTTP 503)',
   description:
     'Der E-Rezept-Fachdienst antwortet auf die ersten beiden Abrufversuche mit „503 Service Unavailable“. Die Teilnehmenden ' +
-    'lesen die Fehlermeldung, wissen, dass nichts verloren ist, und holen das Rezept mit einem neuen Versuch ab.',
+    'sehen, dass die App bei einer solchen Antwort erst nachfragt, statt blind zu wiederholen, dass nichts verloren ist, und ' +
+    'holen das Rezept mit einem neuen Scan ab.',
   prescriptions: [{ label: 'Rezept A', flowType: '160', medication: 'pzn' }],
   faults: [{ operation: 'accept', count: 2, status: 503, phase: 'before-commit' }],
   steps: [
     'Scannen Sie den E-Rezept-Code von „Rezept A“.',
-    'Der Abruf scheitert: die App meldet, dass der E-Rezept-Fachdienst gerade nicht erreichbar ist (HTTP 503). Das Rezept liegt unverändert beim Fachdienst.',
-    'Versuchen Sie es erneut – auch der zweite Versuch scheitert. Besprechen Sie, was Sie dem Patienten sagen und dass Papierrezepte weiter bedient werden.',
-    'Der dritte Versuch gelingt: das Rezept ist abgerufen. Geben Sie ab und schließen Sie ab wie gewohnt.',
+    'Der Abruf scheitert mit HTTP 503. Eine solche Antwort sagt nicht sicher, ob der Fachdienst das Rezept schon zugeordnet hat: ' +
+      'Die App fragt deshalb nach (es gehört noch niemandem) und ruft es genau einmal erneut ab – auch das scheitert. Sie meldet, ' +
+      'dass noch unklar ist, ob der Abruf angekommen ist, und führt ihn unter „Ausstehende Vorgänge“ (Alt+W).',
+    'Besprechen Sie, was Sie dem Patienten sagen und dass Papierrezepte weiter bedient werden.',
+    'Scannen Sie den Code erneut: Die App gleicht zuerst ab und ruft das Rezept dann ab. Geben Sie ab und schließen Sie ab wie gewohnt.',
   ],
 };
 

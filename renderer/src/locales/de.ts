@@ -270,9 +270,11 @@ export const de = {
       accept: 'Rezept abrufen',
       dispense: 'Abgabe übermitteln',
       close: 'Abschließen',
+      reject: 'Rezept zurückgeben',
+      abort: 'Rezept löschen',
     },
     reasons: {
-      'outcome-unknown': 'Antwort verloren – wird abgeglichen',
+      'outcome-unknown': 'Ausgang unklar – wird abgeglichen',
       offline: 'wartet auf Verbindung',
       'rate-limited': 'zu viele Anfragen – frühestens um {{time}} erneut',
     },

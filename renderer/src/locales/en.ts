@@ -269,9 +269,11 @@ export const en: Messages<typeof de> = {
       accept: 'Retrieve prescription',
       dispense: 'Send dispense',
       close: 'Complete',
+      reject: 'Return prescription',
+      abort: 'Delete prescription',
     },
     reasons: {
-      'outcome-unknown': 'Answer lost – being reconciled',
+      'outcome-unknown': 'Outcome unclear – being reconciled',
       offline: 'waiting for the connection',
       'rate-limited': 'too many requests – again at {{time}} at the earliest',
     },

@@ -69,9 +69,11 @@ export class FachdienstSide {
 
   /** The Task's status as the patient's app sees it (GET /Task/{id} as insurant). */
   async taskStatus(prescription: Pick<CreatedPrescription, 'taskId' | 'kvnr'>): Promise<TaskStatus> {
-    const bundle = (await this.asInsurant(`Task/${prescription.taskId}`, prescription.kvnr)) as {
+    // a deleted Task ($abort) answers 410 to everybody (spec §3.8)
+    const bundle = (await this.asInsurant(`Task/${prescription.taskId}`, prescription.kvnr, { gone: null })) as null | {
       entry?: { resource?: { resourceType?: string; status?: TaskStatus } }[];
     };
+    if (bundle === null) return 'cancelled';
     const task = bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Task');
     if (!task?.status) throw new Error(`GET Task/${prescription.taskId}: no Task in the answer`);
     return task.status;
@@ -101,7 +103,8 @@ export class FachdienstSide {
       });
   }
 
-  private async asInsurant(path: string, kvnr: string): Promise<unknown> {
+  /** `gone`: what a 410 (deleted Task) stands for; without it a 410 is an error like any other status. */
+  private async asInsurant(path: string, kvnr: string, options: { gone?: unknown } = {}): Promise<unknown> {
     const { access_token: token } = await this.control<{ access_token: string }>(
       'POST',
       '/_sim/token',
@@ -110,6 +113,7 @@ export class FachdienstSide {
     );
     const response = await fetch(`${this.url}/${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' } });
     const text = await response.text();
+    if (response.status === 410 && 'gone' in options) return options.gone;
     if (response.status !== 200) throw new Error(`GET ${path.split('?')[0]} as insurant → ${response.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as unknown;
   }

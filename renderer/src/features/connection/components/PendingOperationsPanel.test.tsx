@@ -57,7 +57,7 @@ describe('pending operations panel (issue 6 items 1, 3; A_23815, A_23816)', () =
     expect(limited).toHaveTextContent('MK');
 
     expect(rowOf(5)).toHaveTextContent('Rezept abrufen');
-    expect(rowOf(5)).toHaveTextContent('Antwort verloren – wird abgeglichen');
+    expect(rowOf(5)).toHaveTextContent('Ausgang unklar – wird abgeglichen');
 
     const done = rowOf(2);
     expect(done).toHaveAttribute('data-state', 'done');
