@@ -7,7 +7,7 @@
  * Dates: scenarios whose steps name a date, a PZN or the prescribed article (expired, Mehrfachverordnung,
  * Stückelung, Wirkstoff, Freitext) play on a fixed class day, {@link CLASS_DAY}, with fixed prescriptions
  * (fixed-prescriptions.ts); all others play "today" with generated prescriptions. Facts from
- * ../shared/spec/erezept-pharmacy.md (spec §1.2 flow types and deadlines, §3.2 $accept refusals, §3.3 GET ?ac,
+ * docs/domain.md (spec §1.2 flow types and deadlines, §3.2 $accept refusals, §3.3 GET ?ac,
  * §3.4 full replace, §3.12 no changes after $close, §8 retries).
  */
 import { germanDate } from '../../../shared/erezept/dates';

@@ -10,7 +10,7 @@
  *   prescriptions (so `authoredOn` defaults to the scenario's "today").
  * - `faults`: `POST /_sim/faults` bodies, armed last (so creating the prescriptions never trips them).
  * - `steps`: what the trainer says or does, in order, in German.
- * Scenarios are data inside the simulator package — never files from ../shared, which a packaged app lacks.
+ * Scenarios are data inside the simulator package — never test fixtures, which a packaged app lacks.
  */
 import { z } from 'zod';
 import { parseTelematikId } from '../../../shared/erezept/identifiers';
