@@ -110,7 +110,7 @@ describe('$dispense (issue 6 items 1–3)', () => {
     h.fd.failures.dispense = [429];
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(f.appError).toMatchObject({ code: 'queued', retry: 'hourly' });
-    expect(f.appError.message).toContain('frühestens um 11:00 Uhr');
+    expect(f.appError.message).toContain('Die Abgabedaten werden frühestens um 11:00 Uhr automatisch übermittelt');
     expect(ops('dispense')).toHaveLength(1);
 
     await h.workflow.resumePendingOperations();

@@ -53,7 +53,7 @@ export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, ca
       ? `Der E-Rezept-Fachdienst meldet zu viele Anfragen (HTTP 429). ${nominative} ${will} frühestens um ${berlinTime(notBefore ?? kit.now())} Uhr automatisch ${done} – nicht früher, so verlangt es der Fachdienst. ${WHERE}`
       : reason === 'offline'
         ? `Der E-Rezept-Fachdienst ist nicht erreichbar (keine Verbindung). ${nominative} ${will} automatisch ${done}, sobald die Verbindung zurück ist; vorher gleicht die App ab, was dort schon angekommen ist. Bitte Netzwerk und TI-Zugang prüfen. ${WHERE}`
-        : `${unclearAnswer(cause)}; ob ${subject} dort angekommen ist, ist noch unklar. Die App gleicht den Stand automatisch ab, sobald der Fachdienst wieder antwortet, und sendet nur, wenn nötig. ${WHERE}`;
+        : `${unclearAnswer(cause)}; ob ${subject} dort angekommen ${will === 'werden' ? 'sind' : 'ist'}, ist noch unklar. Die App gleicht den Stand automatisch ab, sobald der Fachdienst wieder antwortet, und sendet nur, wenn nötig. ${WHERE}`;
   return failure('queued', message, {
     detail: cause.detail,
     retry: rateLimited ? 'hourly' : 'reconcile',
