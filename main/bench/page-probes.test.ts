@@ -21,6 +21,7 @@ interface ProbeWindow {
   document: { body: ProbeElement; createElement(tag: string): ProbeElement };
   KeyboardEvent: new (type: string, init: { key: string; bubbles: boolean }) => unknown;
   Event: new (type: string, init: { bubbles: boolean }) => unknown;
+  requestAnimationFrame(callback: () => void): number;
   close(): void;
 }
 

@@ -68,7 +68,9 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
   try {
     await kit.deps.fachdienst.dispense(id, secret, parameters, { beforeRepeat });
   } catch (e) {
-    const outcome = await afterFailedDispense(kit, { ...attempt, resumeOperationId: opId }, submissionId, e, lastProbe);
+    // `resumed`: the runner's own attempt leaves a message in the pending list; a refusal at the counter does not
+    const resumed = attempt.resumeOperationId !== undefined;
+    const outcome = await afterFailedDispense(kit, { ...attempt, resumeOperationId: opId }, submissionId, e, lastProbe, resumed);
     if (outcome instanceof AppFailure) throw outcome;
     return outcome;
   }
@@ -102,6 +104,7 @@ async function afterFailedDispense(
   submissionId: number,
   e: unknown,
   lastProbe: DispenseProbe | undefined,
+  resumed: boolean,
 ): Promise<AppFailure | CaseDetail> {
   const { store } = kit;
   const id = attempt.record.prescriptionId;
@@ -121,7 +124,7 @@ async function afterFailedDispense(
       store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
       kit.audit('dispense', id, attempt.staff, 'failed', error.httpStatus);
     });
-    kit.settleOperation(opId, 'failed', attempt.resumeOperationId !== undefined ? `Nicht übermittelt: ${error.message}` : undefined);
+    kit.settleOperation(opId, 'failed', resumed ? `Nicht übermittelt: ${error.message}` : undefined);
     kit.refreshUnsentChanges(id);
     kit.changed(id);
     return kit.failureOf(e);
