@@ -135,6 +135,8 @@ describe('$dispense reads before it resends (issue 13)', () => {
     expect(f.appError.httpStatus).toBe(400);
     expect(calls()).toEqual(['dispense']);
     expect(owed()).toEqual([]);
+    // a refusal at the counter is shown there; it leaves no row in „Ausstehende Vorgänge“
+    expect(h.workflow.listPendingOperations()).toEqual([]);
   });
 
   it('„Abbrechen“ during the wait: no read, no second $dispense; the attempt stays pending and is reconciled later', async () => {
