@@ -3,6 +3,7 @@
  * (test ids: docs/qa-contract.md). Locators by test id, role or label only (architecture §9.10).
  */
 import type { Locator, Page } from '@playwright/test';
+import { typeLikeScanner } from './scanner';
 
 export class CounterPage {
   readonly scanInput: Locator;
@@ -31,8 +32,7 @@ export class CounterPage {
   /** Types like a keyboard-wedge scanner: fast key events ending in Enter. */
   async scan(text: string): Promise<void> {
     await this.scanInput.focus();
-    await this.page.keyboard.type(text, { delay: 0 });
-    await this.page.keyboard.press('Enter');
+    await typeLikeScanner(this.page, text);
   }
 
   async chooseStaff(kuerzel: string): Promise<void> {
