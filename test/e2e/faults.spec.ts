@@ -3,85 +3,30 @@
  * the pharmacist sees and that every case ends consistent with the Fachdienst — nothing lost, nothing sent
  * twice.
  *
- * - 500 / 503 on $dispense: automatic backoff with „Wird erneut versucht – Versuch n von m“; „Abbrechen“ stops it
- *   and the draft stays;
+ * - 500 / 503 on $dispense: automatic backoff with „Wird erneut versucht – Versuch n von m“; before each repeat
+ *   the app reads GET ?secret and sends the list again only when it is not stored there (issue 13); „Abbrechen“
+ *   stops it and the draft stays;
  * - 429 on $dispense: not retried at the counter, queued for an hour (the message names the time); done once the
  *   hour is over;
  * - $close answered after the timeout: no blind second $close — GET ?secret finds it completed, receipt kept;
  * - $accept committed, connection dropped: GET ?ac recovers the Secret, the case opens;
  * - outage (the simulator process is stopped): indicator and notice name the hop, drafts keep saving, the submit
- *   waits, and it completes on its own when the Fachdienst is back.
+ *   waits, and it completes on its own when the Fachdienst is back (after a GET ?secret showed the list missing).
  *
  * The app runs with millisecond timeouts (browser mode's `--request-timeout-ms` …), so no test waits more than
- * 5 s of real time for it; every expectation here times out after 5 s.
+ * 5 s of real time for it; every expectation here times out after 5 s. The fixture (`launch`) and the first steps
+ * are in kit/fault-launch.ts, shared with unknown-outcome.spec.ts (5xx and late answers on every operation).
  */
-import { test as base, expect as baseExpect, type Page } from '@playwright/test';
-import { startBrowserMode, type BrowserModeHandle, type NetworkOptions } from './kit/browser-mode';
+import type { Page } from '@playwright/test';
+import type { BrowserModeHandle } from './kit/browser-mode';
 import { ConnectionPanel } from './kit/connection-panel';
 import { CounterPage } from './kit/counter-page';
 import { EditorPage } from './kit/editor-page';
+import { FAST, expect, fillFirstEntry, scanIntoCase, test } from './kit/fault-launch';
 import { InboxPage } from './kit/inbox-page';
 import { PrescriptionPage } from './kit/prescription-page';
 import { ReceiptPage } from './kit/receipt-page';
-import { SimulatorHandle, type CreatedPrescription } from './kit/simulator';
-import { startSimulatorProcess, type SimulatorProcess } from './kit/simulator-process';
-
-const expect = baseExpect.configure({ timeout: 5_000 });
-
-/** Milliseconds instead of seconds; the backoff waits 300–600 ms, then 600–1200 ms, at most 4 calls. */
-const FAST: NetworkOptions = {
-  requestTimeoutMs: 2_000,
-  retryBaseMs: 600,
-  retryMaxDelayMs: 1_200,
-  maxAttempts: 4,
-  probeIntervalMs: 250,
-};
-
-interface Launched {
-  app: BrowserModeHandle;
-  sim: SimulatorHandle;
-  /** the simulator as its own process (`external: true`), with its request log */
-  fachdienst?: SimulatorProcess;
-}
-
-interface LaunchOptions {
-  network?: NetworkOptions;
-  /** run the simulator as its own process and the app with `--fachdienst` (to stop it, or to count requests) */
-  external?: boolean;
-}
-
-const test = base.extend<{ launch: (options?: LaunchOptions) => Promise<Launched> }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright needs the destructuring to see the fixture has no dependencies
-  launch: async ({}, use) => {
-    const cleanups: (() => Promise<void>)[] = [];
-    await use(async ({ network = FAST, external = false } = {}) => {
-      let fachdienst: SimulatorProcess | undefined;
-      if (external) {
-        const started = await startSimulatorProcess({ log: true });
-        fachdienst = started;
-        cleanups.push(() => started.remove());
-      }
-      const app = await startBrowserMode({ network, fachdienstUrl: fachdienst?.url });
-      cleanups.push(() => app.stop());
-      return { app, sim: new SimulatorHandle(fachdienst?.url ?? app.simulatorUrl!), fachdienst };
-    });
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  },
-});
-
-/** Opens the app, picks the staff member and scans the prescription; its case is open afterwards. */
-async function scanIntoCase(page: Page, appUrl: string, created: CreatedPrescription): Promise<void> {
-  const counter = new CounterPage(page);
-  await counter.open(appUrl);
-  await counter.chooseStaff('AB');
-  await counter.scan(created.dataMatrix);
-  await expect(new PrescriptionPage(page).prescriptionId).toHaveText(created.taskId);
-}
-
-async function fillFirstEntry(editor: EditorPage, batch: string): Promise<void> {
-  await editor.field(0, 'batch').fill(batch);
-  await editor.field(0, 'expiry').fill('2028-03-31');
-}
+import type { CreatedPrescription, SimulatorHandle } from './kit/simulator';
 
 /** Berlin wall-clock minutes („14:05“) from `from` to `to`, as the app names a time (A_27660). */
 function berlinMinutes(from: Date, to: Date): string[] {

@@ -8,7 +8,8 @@
 import type { Locator, Page } from '@playwright/test';
 
 export type ConnectionState = 'online' | 'degraded' | 'offline' | 'unknown';
-export type PendingOperationKind = 'accept' | 'dispense' | 'close';
+/** reject/abort are listed only while (and after) their outcome is reconciled (issue 13, docs/qa-contract.md) */
+export type PendingOperationKind = 'accept' | 'dispense' | 'close' | 'reject' | 'abort';
 export type PendingOperationState = 'pending' | 'done' | 'failed' | 'cancelled';
 export type PendingReason = 'outcome-unknown' | 'offline' | 'rate-limited';
 

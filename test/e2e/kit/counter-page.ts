@@ -2,7 +2,7 @@
  * Page object for the counter screen: scan field, prescription view, dispense form, receipt
  * (test ids: docs/qa-contract.md). Locators by test id, role or label only (architecture §9.10).
  */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { typeLikeScanner } from './scanner';
 
 export class CounterPage {
@@ -35,8 +35,15 @@ export class CounterPage {
     await typeLikeScanner(this.page, text);
   }
 
+  /**
+   * Chooses the staff member and waits until main has taken it (`setStaff` answered): before that, a scan's
+   * Enter is refused as „needs staff“ and the code stays in the field.
+   */
   async chooseStaff(kuerzel: string): Promise<void> {
     await this.staffSwitch.selectOption(kuerzel);
+    await expect(this.staffSwitch).toBeEnabled({ timeout: 5_000 });
+    await expect(this.staffSwitch).toHaveValue(kuerzel, { timeout: 5_000 });
+    await expect(this.page.getByTestId('staff-hint')).toHaveCount(0, { timeout: 5_000 });
   }
 
   entry(index: number): Locator {
