@@ -139,7 +139,7 @@ describe('$dispense reads before it resends (issue 13)', () => {
     expect(h.workflow.listPendingOperations()).toEqual([]);
   });
 
-  it('„Abbrechen“ during the wait: no read, no second $dispense; the attempt stays pending and is reconciled later', async () => {
+  it('„Abbrechen“ during the wait: nothing more is sent, not even by the runner; the next submit reconciles first', async () => {
     const draft = await accepted();
     h.fd.failures.dispense = ['after-timeout'];
     // cancel as soon as „wird erneut versucht“ is reported
@@ -151,9 +151,14 @@ describe('$dispense reads before it resends (issue 13)', () => {
     expect(f.appError.code).toBe('cancelled');
     expect(calls()).toEqual(['dispense']);
     expect((await h.workflow.getCase(ID1)).submissions.map((s) => s.state)).toEqual(['pending']);
+    // the pending list says what happened, and the runner leaves it alone (the pharmacist stopped it)
+    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ operation: 'dispense', state: 'cancelled', message: expect.stringContaining('Abgebrochen') });
     await h.workflow.resumePendingOperations();
+    expect(calls()).toEqual(['dispense']);
+    // the pharmacist sends again: the read finds the list (it had arrived) — no second $dispense
+    const detail = await h.workflow.submitDispense(ID1, draft);
     expect(calls()).toEqual(['dispense', 'getBySecret']);
-    expect((await h.workflow.getCase(ID1)).submissions.map((s) => s.state)).toEqual(['confirmed']);
+    expect(detail.submissions.map((s) => s.state)).toEqual(['confirmed']);
   });
 });
 

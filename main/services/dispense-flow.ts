@@ -34,6 +34,9 @@ export interface DispenseAttempt {
   resumeOperationId?: number;
 }
 
+const CANCELLED_BY_PHARMACIST =
+  'Abgebrochen: Die Abgabedaten werden nicht automatisch erneut gesendet; der Entwurf bleibt. Beim nächsten „Abgabe übermitteln“ gleicht die App zuerst ab, ob sie angekommen sind.';
+
 const REPLACED = 'Durch eine neuere Abgabe ersetzt (der E-Rezept-Fachdienst speichert immer nur die vollständige letzte Liste).';
 
 export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): Promise<CaseDetail> {
@@ -133,9 +136,11 @@ async function afterFailedDispense(
   // No answer that proves the outcome: the list may or may not be stored.
   kit.audit('dispense', id, attempt.staff, 'unknown', error.httpStatus);
   if (error.code === 'cancelled') {
-    // The pharmacist stopped the retries: the attempt stays pending and is reconciled later, not now.
+    // „Abbrechen“: nothing more is sent on its own — not by this loop, not by the owed-operation runner. The
+    // attempt itself stays pending (its outcome is unknown), so the pharmacist's next „Abgabe übermitteln“ or
+    // $close reconciles it (GET ?secret) before anything is sent; the draft stays.
+    kit.settleOperation(opId, 'cancelled', CANCELLED_BY_PHARMACIST);
     kit.changed(id);
-    kit.pendingChanged();
     return kit.failureOf(e);
   }
   // The loop's own read just failed: asking again at once would only fail again — the runner asks later.

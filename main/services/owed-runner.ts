@@ -50,7 +50,9 @@ export function adoptOrphanSubmissions(kit: WorkflowKit): number {
   let adopted = 0;
   store.transaction(() => {
     for (const submission of store.submissions.pending()) {
-      if (store.pendingOperations.forSubmission(submission.id)) continue;
+      // only a submission that never had an operation (a crash between writes, a version before migration 4);
+      // one whose operation was cancelled by the pharmacist („Abbrechen“) waits for the pharmacist
+      if (store.pendingOperations.attachedTo(submission.id)) continue;
       const common = { prescriptionId: submission.prescriptionId, reason: 'outcome-unknown' as const, staff: submission.staff, createdAt: submission.createdAt };
       const op =
         submission.operation === 'close'

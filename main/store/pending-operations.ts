@@ -145,6 +145,11 @@ export class PendingOperationRepository {
   }
 
   /** The pending operation whose attempt in flight is this submission. */
+  /** Whether any operation — pending or finished — was ever attached to this submission. */
+  attachedTo(submissionId: number): boolean {
+    return this.db.prepare<[number], { one: number }>(`SELECT 1 AS one FROM pending_operations WHERE submission_id = ? LIMIT 1`).get(submissionId) !== undefined;
+  }
+
   forSubmission(submissionId: number): PendingOperationRecord | undefined {
     const row = this.db
       .prepare<[number], Row>(`SELECT * FROM pending_operations WHERE state = 'pending' AND submission_id = ? ORDER BY id LIMIT 1`)

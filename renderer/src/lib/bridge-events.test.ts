@@ -19,6 +19,23 @@ function seeded(): QueryClient {
 const isStale = (client: QueryClient, key: readonly unknown[]) => client.getQueryState(key)?.isInvalidated ?? false;
 
 describe('bridge events', () => {
+  it('a pushed connection status wins over an older getConnection answer still on its way', async () => {
+    const client = seeded();
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    let answer: (value: ReturnType<typeof connectionStatus>) => void = () => undefined;
+    // the page's first fetch: main answers with the state from before the first check, but late
+    const inFlight = client.fetchQuery({
+      queryKey: connectionKeys.status(),
+      queryFn: () => new Promise<ReturnType<typeof connectionStatus>>((resolve) => (answer = resolve)),
+    }).catch(() => undefined);
+    fake.emit({ type: 'connection', status: offlineStatus() });
+    answer(connectionStatus());
+    await inFlight;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(client.getQueryData(connectionKeys.status())).toEqual(offlineStatus());
+  });
+
   it('a changed case invalidates its detail, every list and the pending operations, nothing else', () => {
     const client = seeded();
     const fake = createFakeBridge();

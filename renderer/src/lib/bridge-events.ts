@@ -30,9 +30,15 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: trainerKeys.current() });
       void queryClient.invalidateQueries({ queryKey: trainerKeys.patientViews() });
       return;
-    case 'connection':
-      queryClient.setQueryData<ConnectionStatus>(connectionKeys.status(), event.status);
+    case 'connection': {
+      // The pushed status is newer than any `getConnection` still on its way: that fetch is cancelled, or its
+      // older answer (e.g. „noch nicht geprüft“ from just before the first check) would overwrite this one until
+      // the next poll. Cancelling reverts the query asynchronously, so the status is set again afterwards.
+      const set = () => queryClient.setQueryData<ConnectionStatus>(connectionKeys.status(), event.status);
+      set();
+      void queryClient.cancelQueries({ queryKey: connectionKeys.status() }).then(set);
       return;
+    }
     case 'retrying':
       recordRetry(queryClient, event.progress);
       return;
