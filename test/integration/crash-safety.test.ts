@@ -194,7 +194,7 @@ describe('crash safety: the app is killed before the Fachdienst acted', () => {
 
     const restarted = await startApp(dataDir);
     const ops = await settled(restarted, id);
-    expect(ops).toEqual([expect.objectContaining({ operation: 'accept', state: 'done', message: expect.stringContaining('wiederholt') })]);
+    expect(ops).toEqual([expect.objectContaining({ operation: 'accept', state: 'done', message: expect.stringContaining('einmal erneut abgerufen') })]);
     await sim.requests.waitForCount(id, '$accept', 2);
 
     const end = await expectConsistent(restarted, fd, prescription);

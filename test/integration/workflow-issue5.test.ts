@@ -153,13 +153,15 @@ describe('issue 5 workflow against the simulator', () => {
     expect(unchanged.submissions).toHaveLength(2);
     expect((await insurantTask(kvnr, id)).lastMedicationDispense).toBe(afterCorrection.lastMedicationDispense);
 
-    // $close without body: the Fachdienst keeps the corrected list and does not touch lastMedicationDispense (A_26337).
+    // $close always carries the complete list (issue 13): the Fachdienst stores it again (A_26481), so the
+    // corrected list stays and lastMedicationDispense moves to the close (A_26337).
     const closed = await h()['erx:closeCase']({ prescriptionId: id });
     expect(closed).toMatchObject({ status: 'closed', readOnly: true, hasUnsentChanges: false });
-    expect(closed.submissions.at(-1)).toMatchObject({ operation: 'close', state: 'confirmed', withBody: false, httpStatus: 200 });
+    expect(closed.submissions.at(-1)).toMatchObject({ operation: 'close', state: 'confirmed', withBody: true, httpStatus: 200 });
     expect(closed.receipt).toMatchObject({ prescriptionId: id, signaturePresent: true, staff: 'AB' });
     const task = await insurantTask(kvnr, id);
-    expect(task).toEqual({ status: 'completed', lastMedicationDispense: afterCorrection.lastMedicationDispense });
+    expect(task.status).toBe('completed');
+    expect(Date.parse(String(task.lastMedicationDispense))).toBeGreaterThanOrEqual(Date.parse(String(afterCorrection.lastMedicationDispense)));
     expect((await storedDispenses(kvnr, id)).map((d) => d.lot)).toEqual(['LOT-A', 'LOT-B2']);
 
     await expect(h()['erx:saveDraft']({ prescriptionId: id, entries: corrected })).rejects.toMatchObject({ appError: { code: 'state' } });
