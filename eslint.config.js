@@ -2,11 +2,48 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 // Import zones (architecture §3, §9): renderer ↛ main, shared ↛ renderer/main, and only the Electron
 // glue (main/index.ts, main/app/, main/preload/) may load `electron` — everything else must run in plain
 // Node, where no Electron runtime can be installed (stack notes).
 const noElectron = { name: 'electron', message: 'Only main/index.ts, main/app/ and main/preload/ may import electron.' };
+
+// The renderer's one direction (docs/architecture.md, "Renderer layers"): app → features → api →
+// components/lib → shared, and no feature imports another feature. Tests and the test kit may reach anywhere.
+const R = './renderer/src';
+const rendererFeatures = readdirSync(new URL('./renderer/src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const rendererZones = [
+  { target: `${R}/features`, from: `${R}/app`, message: 'features never import the app shell; context hooks live in lib/.' },
+  ...[`${R}/api`, `${R}/components`, `${R}/lib`, `${R}/locales`].map((target) => ({
+    target,
+    from: [`${R}/app`, `${R}/features`],
+    message: 'api/, components/, lib/ sit below the features and the app shell.',
+  })),
+  ...[`${R}/components`, `${R}/lib`, `${R}/locales`].map((target) => ({
+    target,
+    from: `${R}/api`,
+    message: 'components/ and lib/ sit below the server-state layer api/.',
+  })),
+  ...rendererFeatures.map((feature) => ({
+    target: `${R}/features/${feature}`,
+    from: `${R}/features`,
+    except: [`./${feature}`],
+    message: 'no feature imports another feature: compose them in app/, share server state through api/.',
+  })),
+];
+
+// main/'s folders, as their READMEs say (docs/architecture.md, "main/ layers").
+const mainZones = [
+  { target: './main/services', from: ['./main/simulator', './main/training', './main/app', './main/browser-bridge', './main/ipc'], message: 'services run on any backend: no simulator, training, app or bridge code.' },
+  { target: './main/fachdienst', from: ['./main/services', './main/store', './main/simulator', './main/training', './main/app', './main/browser-bridge', './main/ipc'], message: 'the Fachdienst client knows only shared/ and main/errors.ts.' },
+  { target: './main/store', from: './main', except: ['./store', './errors.ts'], message: 'the store knows nothing else of main/.' },
+  { target: './main/browser-bridge', from: './main/app', message: 'browser mode never loads the Electron glue.' },
+];
 
 export default tseslint.config(
   { ignores: ['out/**', '.tmp/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/**'] },
@@ -18,6 +55,21 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { paths: [noElectron] }],
+    },
+  },
+  {
+    // one direction inside each process and no import cycles (issue 14)
+    files: ['main/**/*.ts', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', 'renderer/src/test/**'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: ['shared/tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json'] }),
+      ],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: [...rendererZones, ...mainZones] }],
     },
   },
   {
