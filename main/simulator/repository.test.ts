@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
+import { MemoryTaskRepository, type TaskRepository } from './repository';
+import { SqliteTaskRepository } from './sqlite-repository';
 import type { TaskRecord } from './task-record';
 
 const dirs: string[] = [];

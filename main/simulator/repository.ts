@@ -72,5 +72,3 @@ export class MemoryTaskRepository implements TaskRepository {
     // nothing to release
   }
 }
-
-export { SqliteTaskRepository } from './sqlite-repository';

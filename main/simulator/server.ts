@@ -13,7 +13,8 @@ import { createSimulatorApp } from './app';
 import { loadOrCreateTokenService } from './auth';
 import { createClock } from './clock';
 import { loadOrCreateTestPki } from './pki';
-import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
+import { MemoryTaskRepository, type TaskRepository } from './repository';
+import { SqliteTaskRepository } from './sqlite-repository';
 import { defaultScenarios, type Scenario } from './scenarios';
 
 export interface SimulatorHandle {

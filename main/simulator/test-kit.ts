@@ -9,7 +9,8 @@ import { createSimulatorApp } from './app';
 import { loadOrCreateTokenService, ProfessionOids, type TokenService } from './auth';
 import { createClock, type SimClock } from './clock';
 import { loadOrCreateTestPki, type TestPki } from './pki';
-import { MemoryTaskRepository, SqliteTaskRepository, type TaskRepository } from './repository';
+import { MemoryTaskRepository, type TaskRepository } from './repository';
+import { SqliteTaskRepository } from './sqlite-repository';
 import type { Scenario } from './scenarios';
 
 export const PHARMACY_A = '3-SMC-B-Testkarte-883110000095957';
