@@ -3,18 +3,16 @@
  * issue 6 item 5) with fakes for Electron's objects: each test fails if its guard — or the line that wires it
  * in window.ts — is removed. `electron` itself is mocked; no runtime exists here (stack notes).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { channels, type Channel } from '../../shared/ipc/contract';
-import { repoRoot } from '../../test/fixtures';
 import { createDispatcher } from '../ipc/handle';
 import type { HandlerTable } from '../ipc/types';
+import { contentSecurityPolicy as cspFromItsModule } from '../security/csp';
 import {
   applySessionGuards,
-  applyWindowGuards,
   contentSecurityPolicy,
+  applyWindowGuards,
   denyAllPermissions,
   denyPermissionCheck,
   denyWindowOpen,
@@ -156,6 +154,12 @@ describe('navigation', () => {
   });
 });
 
+describe('Content Security Policy (checklist #7)', () => {
+  it('is the one policy of main/security/csp.ts, which the browser bridge sends as well', () => {
+    expect(contentSecurityPolicy).toBe(cspFromItsModule);
+  });
+});
+
 describe('permissions', () => {
   it('denies every permission request', () => {
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid', 'serial', 'usb']) {
@@ -167,44 +171,6 @@ describe('permissions', () => {
 
   it('denies every permission check', () => {
     expect(denyPermissionCheck()).toBe(false);
-  });
-});
-
-/** `script-src 'self'; …` → directive → sources */
-function cspDirectives(policy: string): Map<string, string[]> {
-  const directives = new Map<string, string[]>();
-  for (const part of policy.split(';')) {
-    const [name, ...sources] = part.trim().split(/\s+/);
-    if (name) directives.set(name.toLowerCase(), sources);
-  }
-  return directives;
-}
-
-describe('Content Security Policy', () => {
-  const directives = cspDirectives(contentSecurityPolicy);
-
-  it('lets scripts come from the bundle only: no eval, no inline script', () => {
-    // script-src falls back to default-src when absent (CSP 3 §6.1.3)
-    const scriptSources = directives.get('script-src') ?? directives.get('default-src');
-    expect(scriptSources).toEqual(["'self'"]);
-    expect(directives.get('default-src')).toEqual(["'self'"]);
-    expect(contentSecurityPolicy).not.toMatch(/unsafe-eval|wasm-unsafe-eval|unsafe-hashes/);
-    for (const directive of ['script-src', 'script-src-elem', 'script-src-attr', 'default-src']) {
-      expect(directives.get(directive) ?? [], directive).not.toContain("'unsafe-inline'");
-    }
-  });
-
-  it('forbids plugins, <base> and form posts, and talks only to its own origin', () => {
-    expect(directives.get('object-src')).toEqual(["'none'"]);
-    expect(directives.get('base-uri')).toEqual(["'none'"]);
-    expect(directives.get('form-action')).toEqual(["'none'"]);
-    expect(directives.get('connect-src')).toEqual(["'self'"]);
-  });
-
-  it('is the CSP the renderer page actually carries', () => {
-    const html = readFileSync(join(repoRoot, 'renderer/index.html'), 'utf8');
-    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
-    expect(meta?.[1]?.replace(/\s+/g, ' ').trim()).toBe(contentSecurityPolicy);
   });
 });
 

@@ -62,20 +62,10 @@ export const denyAllPermissions = (
 export const denyPermissionCheck = (): boolean => false;
 
 /**
- * The CSP the page must carry (renderer/index.html, checklist #7); also sent as a header by the browser-mode
- * bridge. Scripts only from the bundle: no 'unsafe-eval', no 'unsafe-inline' for scripts.
+ * Checklist #7: the CSP the page must carry (renderer/index.html); browser mode sends the same policy as a header.
+ * It lives in main/security/csp.ts so that the bridge never loads this Electron glue.
  */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+export { contentSecurityPolicy } from '../security/csp';
 
 // ---------------------------------------------------------------------------------------------------------
 // Wiring, against the shapes of Electron's objects (Electron's own types satisfy these interfaces)

@@ -12,6 +12,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { AppError } from '../../shared/ipc/contract';
 import type { Dispatcher } from '../ipc/handle';
+import { contentSecurityPolicy } from '../security/csp';
 import type { EventHub } from '../services/events';
 import { createEventStreams } from './event-stream';
 import {
@@ -23,7 +24,6 @@ import {
   isUsableBridgeKey,
   newBridgeKey,
 } from './guards';
-import { contentSecurityPolicy } from '../app/security';
 import { readJsonBody } from './read-body';
 import { contentTypeOf, injectBridgeKey, readStaticFile, resolveStaticPath, wantsPage } from './static-files';
 
@@ -51,12 +51,9 @@ export interface RunningBridge {
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 /**
- * Mirrors the renderer's meta CSP (architecture §9.2). Sent as a header because a header also covers
- * responses that are not the page, and `frame-ancestors` only works as a header.
- */
-/**
- * The page's CSP as a header: the same policy renderer/index.html carries as a meta tag (one source,
- * main/app/security.ts), plus `frame-ancestors`, which only works as a header.
+ * The page's CSP as a header (architecture §9.2): the same policy renderer/index.html carries as a meta tag (one
+ * source, main/security/csp.ts), sent as a header because a header also covers responses that are not the page,
+ * plus `frame-ancestors`, which only works as a header.
  */
 export const PAGE_CSP = `${contentSecurityPolicy}; frame-ancestors 'none'`;
 

@@ -22,7 +22,7 @@ import {
   type Channel,
   type Req,
 } from '../../shared/ipc/contract';
-import { contentSecurityPolicy } from '../../main/app/security';
+import { contentSecurityPolicy } from '../../main/security/csp';
 import { MAX_JSON_BODY_BYTES, PAGE_CSP } from '../../main/browser-bridge/server';
 import { runBrowserMode, type RunningBrowserMode } from '../../main/browser-bridge/web-main';
 import { createCore } from '../../main/core';
