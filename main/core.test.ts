@@ -12,7 +12,7 @@ import { createCore, storeDirOf, type Core } from './core';
 import { openDataProtection } from './store/data-protection';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore } from './store/store';
-import { TI_NOT_AVAILABLE_MESSAGE } from './training/backend-policy';
+import { TI_NOT_AVAILABLE_MESSAGE } from './backend/policy';
 
 let base: string;
 let core: Core | undefined;

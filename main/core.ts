@@ -28,7 +28,7 @@ import { openDataProtection, type SafeStorageLike } from './store/data-protectio
 import { assertDataKeyNotLost } from './store/key-loss';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore, type Store } from './store/store';
-import { assertTrainingFachdienstUrl, isTrainingBackend, TI_NOT_AVAILABLE_MESSAGE } from './training/backend-policy';
+import { assertTrainingFachdienstUrl, isTrainingBackend, TI_NOT_AVAILABLE_MESSAGE } from './backend/policy';
 import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
 import { SimulatorControl } from './training/simulator-control';
 import { TrainerService } from './training/trainer-service';

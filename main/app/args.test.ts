@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TI_NOT_AVAILABLE_MESSAGE } from '../training/backend-policy';
+import { TI_NOT_AVAILABLE_MESSAGE } from '../backend/policy';
 import { parseAppArgs } from './args';
 
 describe('parseAppArgs', () => {

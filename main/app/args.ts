@@ -1,5 +1,5 @@
 /** Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL --backend KIND]` (issue 2 item 2). */
-import { TI_NOT_AVAILABLE_MESSAGE } from '../training/backend-policy';
+import { TI_NOT_AVAILABLE_MESSAGE } from '../backend/policy';
 
 export interface AppArgs {
   dataDir?: string;

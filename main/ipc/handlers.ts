@@ -6,7 +6,7 @@ import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
-import { requireTraining } from '../training/backend-policy';
+import { requireTraining } from '../backend/policy';
 import type { TrainerService } from '../training/trainer-service';
 import type { HandlerTable } from './types';
 

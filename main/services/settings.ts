@@ -12,7 +12,7 @@ import {
 } from '../../shared/ipc/contract';
 import { failure } from '../errors';
 import type { SettingsRepository } from '../store/settings';
-import { tiNotAvailable, trainingBackendAtStart } from '../training/backend-policy';
+import { tiNotAvailable, trainingBackendAtStart } from '../backend/policy';
 import type { Clock } from './clock';
 
 export interface PharmacyIdentity {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../errors';
-import { assertTrainingFachdienstUrl, isLoopbackHost, requireTraining } from './backend-policy';
+import { assertTrainingFachdienstUrl, isLoopbackHost, requireTraining } from './policy';
 
 describe('isLoopbackHost', () => {
   it('accepts 127.0.0.0/8, ::1 and localhost only', () => {
