@@ -24,12 +24,17 @@ import { SettingsService } from './settings';
 import { WorkflowService } from './workflow';
 
 export class FakeClock implements Clock {
-  constructor(private current: Date) {}
+  /** `onSet`: told every new time (e.g. a simulator that follows this clock) */
+  constructor(
+    private current: Date,
+    private readonly onSet: (now: Date) => void = () => undefined,
+  ) {}
   now(): Date {
     return new Date(this.current);
   }
   set(iso: string): void {
     this.current = new Date(iso);
+    this.onSet(new Date(this.current));
   }
 }
 
