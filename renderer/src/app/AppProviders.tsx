@@ -10,9 +10,9 @@ import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-cat
 import type { ErxBridge } from '../../../shared/ipc/contract';
 import { ScannerSettingsProvider, type ScannerSettings } from '../features/scan/scanner-settings';
 import { i18n as defaultI18n } from '../lib/i18n';
-import { BridgeProvider } from './bridge-context';
-import { CatalogProvider } from './catalog-context';
-import { CurrentCaseProvider } from './current-case';
+import { BridgeProvider } from '../lib/bridge-context';
+import { CatalogProvider } from '../lib/catalog-context';
+import { CurrentCaseProvider } from '../lib/current-case';
 import { defaultCatalog } from './default-catalog';
 import { createQueryClient } from './query-client';
 

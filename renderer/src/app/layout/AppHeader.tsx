@@ -5,7 +5,7 @@ import { AppSettingsButton } from '../../features/app-info/components/AppSetting
 import { StaffSwitch } from '../../features/app-info/components/StaffSwitch';
 import { ConnectionIndicator } from '../../features/connection/components/ConnectionIndicator';
 import { TrainerButton } from '../../features/trainer/components/TrainerButton';
-import { useCurrentCase } from '../current-case';
+import { useCurrentCase } from '../../lib/current-case';
 import { LanguageSwitch } from './LanguageSwitch';
 
 interface Props {

@@ -17,7 +17,7 @@ import { ScanProvider, useScan } from '../../features/scan/scan-context';
 import { ScanPanel } from '../../features/scan/components/ScanPanel';
 import { useWedgeScanner } from '../../features/scan/use-wedge-scanner';
 import { shortcuts, useShortcut } from '../../lib/shortcuts';
-import { useCurrentCase } from '../current-case';
+import { useCurrentCase } from '../../lib/current-case';
 import { AppHeader } from './AppHeader';
 import { TrainingBanner } from './TrainingBanner';
 

@@ -7,7 +7,7 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { parsePackCode, type PackCode } from '../../../../shared/erezept/pack-code';
 import { classifyScan } from '../../../../shared/erezept/scan';
-import { useCurrentCase } from '../../app/current-case';
+import { useCurrentCase } from '../../lib/current-case';
 import { useCurrentStaff } from '../app-info/api/use-app-info';
 import type { PackScanOutcome } from '../dispense/forms/entry-editing';
 import { useScanCode } from './api/use-scan-code';

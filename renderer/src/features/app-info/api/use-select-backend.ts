@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BackendKind } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../app/bridge-context';
+import { useBridge } from '../../../lib/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { appInfoKeys } from './app-info-query';
 

@@ -5,7 +5,7 @@
  * status and search fields changed.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useBridge } from '../../../app/bridge-context';
+import { useBridge } from '../../../lib/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { clearRetry } from '../../connection/api/retry-progress';
 import { caseWriteCallbacks, storeCaseDetail } from './case-writes';

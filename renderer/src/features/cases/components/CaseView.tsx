@@ -6,8 +6,8 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useBridge } from '../../../app/bridge-context';
-import { useCurrentCase } from '../../../app/current-case';
+import { useBridge } from '../../../lib/bridge-context';
+import { useCurrentCase } from '../../../lib/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
 import { useAppInfo } from '../../app-info/api/use-app-info';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useCurrentCase } from '../../../app/current-case';
+import { useCurrentCase } from '../../../lib/current-case';
 import { InboxView } from '../../inbox/components/InboxView';
 import { CaseView } from './CaseView';
 

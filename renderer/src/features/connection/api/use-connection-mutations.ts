@@ -5,7 +5,7 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { PendingOperation } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../app/bridge-context';
+import { useBridge } from '../../../lib/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { caseKeys } from '../../cases/api/case-query';
 import { connectionKeys } from './connection-query';

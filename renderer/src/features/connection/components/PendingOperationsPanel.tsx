@@ -6,7 +6,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PendingOperation } from '../../../../../shared/ipc/contract';
-import { useCurrentCase } from '../../../app/current-case';
+import { useCurrentCase } from '../../../lib/current-case';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';

@@ -6,7 +6,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DispenseEntry } from '../../../../../shared/erezept/dispense-entry';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../app/bridge-context';
+import { useBridge } from '../../../lib/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { recordAppTime } from '../../app-info/api/app-clock';
 import { caseKeys } from '../../cases/api/case-query';

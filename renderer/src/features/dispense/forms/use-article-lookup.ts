@@ -6,7 +6,7 @@
 import { useFormContext, useWatch } from 'react-hook-form';
 import type { Article, ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
 import { parsePzn } from '../../../../../shared/erezept/identifiers';
-import { useArticleCatalog } from '../../../app/catalog-context';
+import { useArticleCatalog } from '../../../lib/catalog-context';
 import type { DispenseFormInput } from './dispense-form-schema';
 
 export type LookupState =

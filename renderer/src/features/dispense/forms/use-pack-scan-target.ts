@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { UseFieldArrayAppend, UseFormReturn } from 'react-hook-form';
 import type { PackCode } from '../../../../../shared/erezept/pack-code';
-import { useArticleCatalog } from '../../../app/catalog-context';
+import { useArticleCatalog } from '../../../lib/catalog-context';
 import { useScan } from '../../scan/scan-context';
 import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
 import { applyPackScan, entryIndexOf, type PackScanOutcome } from './entry-editing';

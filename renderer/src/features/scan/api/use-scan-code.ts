@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useBridge } from '../../../app/bridge-context';
+import { useBridge } from '../../../lib/bridge-context';
 import { invoke } from '../../../lib/invoke';
 import { recordAppTime } from '../../app-info/api/app-clock';
 import { caseKeys } from '../../cases/api/case-query';

@@ -5,7 +5,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { ScanOutcome } from '../../../../../shared/ipc/contract';
-import { useCurrentCase } from '../../../app/current-case';
+import { useCurrentCase } from '../../../lib/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 
 export function ScanFeedback({ results }: { results: ScanOutcome[] }) {

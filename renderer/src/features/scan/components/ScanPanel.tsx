@@ -4,7 +4,7 @@
  * the last pack scan did in the dispense editor.
  */
 import { useTranslation } from 'react-i18next';
-import { useCurrentCase } from '../../../app/current-case';
+import { useCurrentCase } from '../../../lib/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
 import { OtherRetryNotices } from '../../connection/components/RetryNotice';

@@ -6,8 +6,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { LoadedScenario } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../app/bridge-context';
-import { useCurrentCase } from '../../../app/current-case';
+import { useBridge } from '../../../lib/bridge-context';
+import { useCurrentCase } from '../../../lib/current-case';
 import { invoke } from '../../../lib/invoke';
 import { recordAppTime } from '../../app-info/api/app-clock';
 import { caseKeys } from '../../cases/api/case-query';

@@ -6,7 +6,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useBridge } from '../../../app/bridge-context';
+import { useBridge } from '../../../lib/bridge-context';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Fact } from '../../../components/Fact';
 import { formatDate, formatDateTime } from '../../../lib/format';

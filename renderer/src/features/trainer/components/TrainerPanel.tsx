@@ -9,7 +9,7 @@ import type { TFunction } from 'i18next';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoadedScenario, ScenarioSummary } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../app/bridge-context';
+import { useBridge } from '../../../lib/bridge-context';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';

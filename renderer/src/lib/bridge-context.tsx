@@ -4,7 +4,7 @@
  */
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { ErxBridge } from '../../../shared/ipc/contract';
-import { getBridge } from '../lib/bridge';
+import { getBridge } from './bridge';
 
 const BridgeContext = createContext<ErxBridge | null>(null);
 
