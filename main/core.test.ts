@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrescriptionId } from '../shared/erezept/identifiers';
+import { parseAppArgs } from './app/args';
+import { BackendChoiceError, chooseBackend, type BackendRequest } from './backend/choice';
+import { parseWebArgs } from './browser-bridge/web-args';
 import { createCore, storeDirOf, type Core } from './core';
 import { openDataProtection } from './store/data-protection';
 import { loadOrCreateKey } from './store/kvnr-key';
@@ -45,6 +48,30 @@ describe('createCore refuses before anything is created', () => {
     await expect(createCore({ dataDir, fachdienstUrl: 'http://127.0.0.1:1', simulator: { seed: 1 } })).rejects.toThrow(/nur für den eingebauten Simulator/);
     await expect(createCore({ dataDir, backend: 'simulator' })).rejects.toThrow(/--fachdienst URL/);
     await expect(createCore({ dataDir, backend: 'embedded', fachdienstUrl: 'http://127.0.0.1:1' })).rejects.toThrow(/schließen sich aus/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('by the one backend rule (main/backend/choice.ts): the Electron and browser-mode command lines refuse the same', async () => {
+    const url = 'http://127.0.0.1:9000';
+    const env = { homeDir: '/home/pta', cwd: '/opt/erx' };
+    const dataDir = join(base, 'rule');
+    const cases: { argv: string[]; request: BackendRequest }[] = [
+      { argv: ['--backend', 'simulator'], request: { backend: 'simulator' } },
+      { argv: ['--backend', 'embedded', '--fachdienst', url], request: { backend: 'embedded', fachdienstUrl: url } },
+    ];
+    for (const { argv, request } of cases) {
+      let german = '';
+      try {
+        chooseBackend(request);
+      } catch (e) {
+        german = e instanceof BackendChoiceError ? e.message : '';
+      }
+      expect(german, argv.join(' ')).not.toBe('');
+      await expect(createCore({ dataDir, ...request })).rejects.toThrow(german);
+      expect(() => parseAppArgs(argv)).toThrow(german);
+      const web = parseWebArgs(argv, env);
+      expect(web.kind === 'error' && web.message.startsWith(`${german} / `), argv.join(' ')).toBe(true);
+    }
     expect(existsSync(dataDir)).toBe(false);
   });
 });

@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendKind } from '../shared/ipc/contract';
 import packageJson from '../package.json';
+import { assertBackendAvailable, chooseBackend, type AvailableBackend } from './backend/choice';
+import { assertTrainingFachdienstUrl, isTrainingBackend } from './backend/policy';
 import { SimulatorTokenProvider } from './fachdienst/access-token';
 import { FachdienstClient } from './fachdienst/client';
 import { HttpTransport } from './fachdienst/http-transport';
@@ -28,7 +30,6 @@ import { openDataProtection, type SafeStorageLike } from './store/data-protectio
 import { assertDataKeyNotLost } from './store/key-loss';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore, type Store } from './store/store';
-import { assertTrainingFachdienstUrl, isTrainingBackend, TI_NOT_AVAILABLE_MESSAGE } from './backend/policy';
 import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
 import { SimulatorControl } from './training/simulator-control';
 import { TrainerService } from './training/trainer-service';
@@ -89,9 +90,9 @@ export interface Core {
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
-  checkBackendChoice(options);
+  const choice = checkBackendChoice(options);
   // Training mode = any backend but the TI (architecture §2); its data lives under <data dir>/training/ (issue 7).
-  const training = isTrainingBackend(options.fachdienstUrl !== undefined ? 'simulator' : 'embedded');
+  const training = isTrainingBackend(choice.kind);
   const storeDir = storeDirOf(options.dataDir, training);
   mkdirSync(options.dataDir, { recursive: true });
   if (training) moveLegacyDataIntoTraining(options.dataDir);
@@ -103,7 +104,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   try {
-    const backend = await startBackend(options, storeDir, baseNow, cleanups);
+    const backend = await startBackend(choice, options, storeDir, baseNow, cleanups);
     // Settings live in the store, which needs the clock; until they exist the defaults and overrides apply.
     let network = (): NetworkSettings => ({ ...DEFAULT_NETWORK_SETTINGS, ...options.network });
     // The monitor needs the workflow (pending count), the workflow needs the transport: filled in below.
@@ -218,14 +219,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 }
 
 async function startBackend(
+  choice: AvailableBackend,
   options: CoreOptions,
   storeDir: string,
   now: () => Date,
   cleanups: Array<() => void | Promise<void>>,
 ): Promise<Core['backend']> {
-  if (options.fachdienstUrl !== undefined) {
-    return { kind: 'simulator', url: normalizeBaseUrl(options.fachdienstUrl) };
-  }
+  if (choice.kind === 'simulator') return { kind: 'simulator', url: normalizeBaseUrl(choice.fachdienstUrl) };
   const fixedTime = options.simulator?.fixedTime;
   const simulator = await startSimulatorServer({
     port: 0,
@@ -239,25 +239,20 @@ async function startBackend(
 }
 
 /**
- * Refuses what this version cannot run, before anything is created: the `ti` backend (issue 7 item 1), a
- * `--backend` that contradicts `--fachdienst`, deterministic options for an external simulator (it has its own
- * `--seed`/`--fixed-time`), and an external Fachdienst that is not on this machine (training mode must not reach a
- * real Fachdienst).
+ * Refuses what this version cannot run, before anything is created: a start the backend rule refuses
+ * (main/backend/choice.ts: `--backend` against `--fachdienst`, deterministic options for an external simulator),
+ * the `ti` backend (issue 7 item 1), and an external Fachdienst that is not on this machine (training mode must not
+ * reach a real Fachdienst).
  */
-function checkBackendChoice(options: CoreOptions): void {
-  if (options.backend === 'ti') throw new Error(TI_NOT_AVAILABLE_MESSAGE);
-  if (options.backend === 'simulator' && options.fachdienstUrl === undefined) {
-    throw new Error('Für den Betrieb mit einem externen Simulator fehlt dessen Adresse (--fachdienst URL).');
-  }
-  if (options.backend === 'embedded' && options.fachdienstUrl !== undefined) {
-    throw new Error('Der eingebaute Simulator und --fachdienst schließen sich aus.');
-  }
-  if (options.fachdienstUrl !== undefined) {
-    if (options.simulator?.seed !== undefined || options.simulator?.fixedTime !== undefined) {
-      throw new Error('--seed und --fixed-time gelten nur für den eingebauten Simulator; ein externer wird mit eigenen Optionen gestartet.');
-    }
-    assertTrainingFachdienstUrl(options.fachdienstUrl);
-  }
+function checkBackendChoice(options: CoreOptions): AvailableBackend {
+  const choice = chooseBackend({
+    backend: options.backend,
+    fachdienstUrl: options.fachdienstUrl,
+    deterministic: options.simulator?.seed !== undefined || options.simulator?.fixedTime !== undefined,
+  });
+  assertBackendAvailable(choice);
+  if (choice.kind === 'simulator') assertTrainingFachdienstUrl(choice.fachdienstUrl);
+  return choice;
 }
 
 /** Only http(s) base URLs; always with a trailing slash so relative Fachdienst paths resolve below it. */

@@ -1,15 +1,17 @@
 /** Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL --backend KIND]` (issue 2 item 2). */
-import { TI_NOT_AVAILABLE_MESSAGE } from '../backend/policy';
+import type { BackendKind } from '../../shared/ipc/contract';
+import { assertBackendAvailable, chooseBackend, type AvailableBackend } from '../backend/choice';
 
 export interface AppArgs {
   dataDir?: string;
   fachdienstUrl?: string;
   /** `--backend embedded|simulator` (checked against `--fachdienst`); `ti` never gets here */
-  backend?: 'embedded' | 'simulator';
+  backend?: AvailableBackend['kind'];
 }
 
 export function parseAppArgs(argv: readonly string[]): AppArgs {
   const args: AppArgs = {};
+  let requested: BackendKind | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -22,21 +24,17 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
       args.fachdienstUrl = url.toString().replace(/\/$/, '');
       i++;
     } else if (arg === '--backend' && value) {
-      // Issue 7 item 1: choosing the TI is an explicit action — on the command line the flag itself is that
-      // confirmed choice. Until the TI backend exists the app refuses to start (index.ts shows it, exit code 1).
-      if (value === 'ti') throw new Error(TI_NOT_AVAILABLE_MESSAGE);
-      if (value !== 'embedded' && value !== 'simulator') {
+      if (value !== 'embedded' && value !== 'simulator' && value !== 'ti') {
         throw new Error(`--backend: „${value}“ gibt es nicht (embedded, simulator oder ti)`);
       }
-      args.backend = value;
+      requested = value;
       i++;
     }
   }
-  if (args.backend === 'simulator' && args.fachdienstUrl === undefined) {
-    throw new Error('--backend simulator braucht die Adresse des Simulators (--fachdienst URL)');
-  }
-  if (args.backend === 'embedded' && args.fachdienstUrl !== undefined) {
-    throw new Error('--backend embedded und --fachdienst schließen sich aus');
-  }
+  // Issue 7 item 1: choosing the TI is an explicit action — on the command line the flag itself is that
+  // confirmed choice. Until the TI backend exists the app refuses to start (index.ts shows it, exit code 1).
+  const choice = chooseBackend({ backend: requested, fachdienstUrl: args.fachdienstUrl });
+  assertBackendAvailable(choice);
+  if (requested !== undefined) args.backend = choice.kind;
   return args;
 }

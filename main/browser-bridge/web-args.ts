@@ -4,6 +4,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BackendKind } from '../../shared/ipc/contract';
+import { BackendChoiceError, chooseBackend } from '../backend/choice';
 
 export const DEFAULT_WEB_PORT = 5180;
 
@@ -164,13 +165,6 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
   if (backendText !== undefined && backend === undefined) {
     return error(`--backend erwartet embedded, simulator oder ti / expects embedded, simulator or ti: ${backendText}`);
   }
-  if (backend === 'simulator' && fachdienstUrl === undefined) {
-    return error('--backend simulator braucht --fachdienst URL / needs --fachdienst URL');
-  }
-  if (backend === 'embedded' && fachdienstUrl !== undefined) {
-    return error('--backend embedded und --fachdienst schließen sich aus / exclude each other');
-  }
-
   const seedText = values.get('--seed');
   if (seedText !== undefined && (!/^\d{1,10}$/.test(seedText) || Number(seedText) > 0xffff_ffff)) {
     return error(`--seed erwartet eine ganze Zahl von 0 bis 4294967295 / expects an integer from 0 to 4294967295: ${seedText}`);
@@ -180,11 +174,12 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
   if (fixedTimeText !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(fixedTimeText) || Number.isNaN(fixedTime?.getTime()))) {
     return error(`--fixed-time erwartet einen ISO-8601-Zeitpunkt wie 2026-10-05T09:00:00+02:00 / expects an ISO 8601 instant: ${fixedTimeText}`);
   }
-  if ((seedText !== undefined || fixedTimeText !== undefined) && fachdienstUrl !== undefined) {
-    return error(
-      '--seed und --fixed-time gelten nur für den eingebauten Simulator — den externen mit eigenen Optionen starten / ' +
-        'only for the embedded simulator: start the external one with its own options',
-    );
+  // The backend rule (main/backend/choice.ts); `ti` goes on to the core, which refuses it at start (exit code 1).
+  try {
+    chooseBackend({ backend, fachdienstUrl, deterministic: seedText !== undefined || fixedTimeText !== undefined });
+  } catch (e) {
+    if (e instanceof BackendChoiceError) return error(`${e.message} / ${e.english}`);
+    throw e;
   }
 
   return {
