@@ -9,19 +9,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { ProfessionOids } from '../../shared/fhir/profiles';
 import { FachdienstError } from './operation-outcome';
 
-export const ProfessionOids = {
-  insurant: '1.2.276.0.76.4.49',
-  doctorPractice: '1.2.276.0.76.4.50',
-  dentistPractice: '1.2.276.0.76.4.51',
-  psychotherapistPractice: '1.2.276.0.76.4.52',
-  hospital: '1.2.276.0.76.4.53',
-  publicPharmacy: '1.2.276.0.76.4.54',
-  hospitalPharmacy: '1.2.276.0.76.4.55',
-  costBearer: '1.2.276.0.76.4.59',
-} as const;
-
+/** The two pharmacy roles (spec §1.1): both may claim and dispense. */
 export const PHARMACY_OIDS: readonly string[] = [ProfessionOids.publicPharmacy, ProfessionOids.hospitalPharmacy];
 
 export interface AccessClaims {

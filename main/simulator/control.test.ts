@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseKvnr, parsePrescriptionId } from '../../shared/erezept/identifiers';
 import { parseErezeptCode } from '../../shared/erezept/token';
-import { ProfessionOids } from './auth';
+import { ProfessionOids } from '../../shared/fhir/profiles';
 import { parseCms } from './cms-sign';
 import { createTestSimulator, LOOPBACK, type TestSimulator } from './test-kit';
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ProfessionOids } from '../../shared/fhir/profiles';
 import { negotiateFormat, parseFhirBody } from './format';
 import { FachdienstError } from './operation-outcome';
 
-const PHARMACY = '1.2.276.0.76.4.54';
-const INSURANT = '1.2.276.0.76.4.49';
+const PHARMACY = ProfessionOids.publicPharmacy;
+const INSURANT = ProfessionOids.insurant;
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 function statusOf(fn: () => unknown): number | undefined {

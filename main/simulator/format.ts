@@ -9,8 +9,8 @@
  * Never stricter than the FD: the FD knows only `_format=fhir+json|fhir+xml` and the two exact FHIR media
  * types in `Accept`; we also take the plain JSON/XML aliases and wildcards (`*∕*` is what fetch sends).
  */
+import { ProfessionOids } from '../../shared/fhir/profiles';
 import { fhirJsonToXml, fhirXmlToJson, type FhirResourceJson } from '../../shared/fhir/xml';
-import { ProfessionOids } from './auth';
 import { FachdienstError } from './operation-outcome';
 
 export type FhirFormat = 'json' | 'xml';

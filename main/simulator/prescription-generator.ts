@@ -11,7 +11,15 @@
  */
 import type { ArticleCatalog, Article } from '../../shared/erezept/catalog/article-catalog';
 import { kvnrCheckDigit, type FlowType } from '../../shared/erezept/identifiers';
-import { CodeSystems, NamingSystems } from '../../shared/fhir/profiles';
+import {
+  KBV_SNOMED_VERSION,
+  KbvCodeSystems,
+  KbvExtensions,
+  KbvNamingSystems,
+  KbvProfiles,
+  NameAddressExtensions,
+} from '../../shared/fhir/kbv/kbv-urls';
+import { CodeSystems, Extensions, MedicationTypes, NamingSystems, versioned } from '../../shared/fhir/profiles';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
 
 export type MedicationKind = 'pzn' | 'freitext' | 'wirkstoff' | 'rezeptur';
@@ -68,9 +76,6 @@ export interface GeneratedPrescription {
   person: InsuredPerson;
 }
 
-const KBV_SD = 'https://fhir.kbv.de/StructureDefinition';
-const KBV_CS = 'https://fhir.kbv.de/CodeSystem';
-const KBV_NS = 'https://fhir.kbv.de/NamingSystem';
 const FULL_URL_BASE = 'http://pvs.praxis.local/fhir';
 /** KBV 1.4 is valid for prescriptions signed from this day (spec §0). */
 export const KBV_1_4_FROM = '2026-07-01';
@@ -143,8 +148,8 @@ export function randomKvnr(random: () => number): string {
 
 export function generatePrescription(input: PrescriptionInput): GeneratedPrescription {
   const version = kbvVersionFor(input.authoredOn);
-  const erp = (name: string): string => `${KBV_SD}/${name}|${version}`;
-  const forProfile = (name: string): string => `${KBV_SD}/${name}|${FOR_VERSION}`;
+  const erp = (profile: string): string => versioned(profile, version);
+  const forProfile = (profile: string): string => versioned(profile, FOR_VERSION);
   const ids = {
     bundle: input.uuid(),
     composition: input.uuid(),
@@ -165,33 +170,33 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const composition: FhirResourceJson = {
     resourceType: 'Composition',
     id: ids.composition,
-    meta: { profile: [erp('KBV_PR_ERP_Composition')] },
+    meta: { profile: [erp(KbvProfiles.composition)] },
     extension: [
       {
-        url: `${KBV_SD}/KBV_EX_FOR_Legal_basis`,
-        valueCoding: { system: `${KBV_CS}/KBV_CS_SFHIR_KBV_STATUSKENNZEICHEN`, code: '00' },
+        url: KbvExtensions.legalBasis,
+        valueCoding: { system: KbvCodeSystems.statuskennzeichen, code: '00' },
       },
       ...(pkv
-        ? [{ url: `${KBV_SD}/KBV_EX_FOR_PKV_Tariff`, valueCoding: { system: `${KBV_CS}/KBV_CS_SFHIR_KBV_PKV_TARIFF`, code: '01' } }]
+        ? [{ url: KbvExtensions.pkvTariff, valueCoding: { system: KbvCodeSystems.pkvTariff, code: '01' } }]
         : []),
     ],
     status: 'final',
-    type: { coding: [{ system: `${KBV_CS}/KBV_CS_SFHIR_KBV_FORMULAR_ART`, code: 'e16A' }] },
+    type: { coding: [{ system: KbvCodeSystems.formularArt, code: 'e16A' }] },
     subject: { reference: ref('Patient', ids.patient) },
     date: timestamp,
     author: [
       { reference: ref('Practitioner', ids.practitioner), type: 'Practitioner' },
-      { type: 'Device', identifier: { system: NamingSystems.kbvPruefnummer, value: 'Y/400/2607/36/999' } },
+      { type: 'Device', identifier: { system: KbvNamingSystems.pruefnummer, value: 'Y/400/2607/36/999' } },
     ],
     title: 'elektronische Arzneimittelverordnung',
     custodian: { reference: ref('Organization', ids.organization) },
     section: [
       {
-        code: { coding: [{ system: `${KBV_CS}/KBV_CS_ERP_Section_Type`, code: 'Prescription' }] },
+        code: { coding: [{ system: KbvCodeSystems.sectionType, code: 'Prescription' }] },
         entry: [{ reference: ref('MedicationRequest', ids.request) }],
       },
       {
-        code: { coding: [{ system: `${KBV_CS}/KBV_CS_ERP_Section_Type`, code: 'Coverage' }] },
+        code: { coding: [{ system: KbvCodeSystems.sectionType, code: 'Coverage' }] },
         entry: [{ reference: ref('Coverage', ids.coverage) }],
       },
     ],
@@ -202,19 +207,19 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const medicationRequest: FhirResourceJson = {
     resourceType: 'MedicationRequest',
     id: ids.request,
-    meta: { profile: [erp('KBV_PR_ERP_Prescription')] },
+    meta: { profile: [erp(KbvProfiles.prescription)] },
     extension: [
       ...(pkv
         ? []
         : [
             {
-              url: `${KBV_SD}/KBV_EX_FOR_StatusCoPayment`,
-              valueCoding: { system: `${KBV_CS}/KBV_CS_FOR_StatusCoPayment`, code: '0' },
+              url: KbvExtensions.statusCoPayment,
+              valueCoding: { system: KbvCodeSystems.statusCoPayment, code: '0' },
             },
           ]),
       // Noctu: emergency service fee (Notdienstgebühr)
-      { url: `${KBV_SD}/KBV_EX_ERP_EmergencyServicesFee`, valueBoolean: noctu },
-      { url: `${KBV_SD}/KBV_EX_FOR_SER`, valueBoolean: false },
+      { url: KbvExtensions.emergencyServicesFee, valueBoolean: noctu },
+      { url: KbvExtensions.ser, valueBoolean: false },
       multiplePrescriptionExtension(input.mvo),
     ],
     status: 'active',
@@ -226,7 +231,7 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
     insurance: [{ reference: ref('Coverage', ids.coverage) }],
     dosageInstruction: [
       {
-        extension: [{ url: `${KBV_SD}/KBV_EX_ERP_DosageFlag`, valueBoolean: true }],
+        extension: [{ url: KbvExtensions.dosageFlag, valueBoolean: true }],
         text: pick(DOSAGES, input.random),
       },
     ],
@@ -240,10 +245,10 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const patient: FhirResourceJson = {
     resourceType: 'Patient',
     id: ids.patient,
-    meta: { profile: [forProfile('KBV_PR_FOR_Patient')] },
+    meta: { profile: [forProfile(KbvProfiles.patient)] },
     identifier: [
       {
-        type: { coding: [{ system: 'http://fhir.de/CodeSystem/identifier-type-de-basis', code: 'KVZ10' }] },
+        type: { coding: [{ system: KbvCodeSystems.identifierTypeDe, code: 'KVZ10' }] },
         system: NamingSystems.kvnr,
         value: input.kvnr,
       },
@@ -252,7 +257,7 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
       {
         use: 'official',
         family,
-        _family: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-name', valueString: family }] },
+        _family: { extension: [{ url: NameAddressExtensions.ownName, valueString: family }] },
         given: [given],
       },
     ],
@@ -263,11 +268,11 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const practitioner: FhirResourceJson = {
     resourceType: 'Practitioner',
     id: ids.practitioner,
-    meta: { profile: [forProfile('KBV_PR_FOR_Practitioner')] },
+    meta: { profile: [forProfile(KbvProfiles.practitioner)] },
     identifier: [
       {
-        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'LANR' }] },
-        system: `${KBV_NS}/KBV_NS_Base_ANR`,
+        type: { coding: [{ system: KbvCodeSystems.identifierTypeV2, code: 'LANR' }] },
+        system: KbvNamingSystems.lanr,
         value: '838382202',
       },
     ],
@@ -275,17 +280,17 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
       {
         use: 'official',
         family: 'Ulator',
-        _family: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/humanname-own-name', valueString: 'Ulator' }] },
+        _family: { extension: [{ url: NameAddressExtensions.ownName, valueString: 'Ulator' }] },
         given: ['Sim'],
         prefix: ['Dr. med.'],
-        _prefix: [{ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier', valueCode: 'AC' }] }],
+        _prefix: [{ extension: [{ url: NameAddressExtensions.prefixQualifier, valueCode: 'AC' }] }],
       },
     ],
     qualification: [
-      { code: { coding: [{ system: `${KBV_CS}/KBV_CS_FOR_Qualification_Type`, code: '00' }] } },
+      { code: { coding: [{ system: KbvCodeSystems.qualificationType, code: '00' }] } },
       {
         code: {
-          coding: [{ system: `${KBV_CS}/KBV_CS_FOR_Berufsbezeichnung`, code: 'Berufsbezeichnung' }],
+          coding: [{ system: KbvCodeSystems.berufsbezeichnung, code: 'Berufsbezeichnung' }],
           text: 'Hausarzt',
         },
       },
@@ -295,11 +300,11 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const organization: FhirResourceJson = {
     resourceType: 'Organization',
     id: ids.organization,
-    meta: { profile: [forProfile('KBV_PR_FOR_Organization')] },
+    meta: { profile: [forProfile(KbvProfiles.organization)] },
     identifier: [
       {
-        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'BSNR' }] },
-        system: `${KBV_NS}/KBV_NS_Base_BSNR`,
+        type: { coding: [{ system: KbvCodeSystems.identifierTypeV2, code: 'BSNR' }] },
+        system: KbvNamingSystems.bsnr,
         value: '031234567',
       },
     ],
@@ -312,17 +317,17 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const coverage: FhirResourceJson = {
     resourceType: 'Coverage',
     id: ids.coverage,
-    meta: { profile: [forProfile('KBV_PR_FOR_Coverage')] },
+    meta: { profile: [forProfile(KbvProfiles.coverage)] },
     extension: [
-      extensionCoding('http://fhir.de/StructureDefinition/gkv/besondere-personengruppe', `${KBV_CS}/KBV_CS_SFHIR_KBV_PERSONENGRUPPE`, '00'),
-      extensionCoding('http://fhir.de/StructureDefinition/gkv/dmp-kennzeichen', `${KBV_CS}/KBV_CS_SFHIR_KBV_DMP`, '00'),
-      ...(pkv ? [] : [extensionCoding('http://fhir.de/StructureDefinition/gkv/wop', `${KBV_CS}/KBV_CS_SFHIR_ITA_WOP`, '03')]),
-      extensionCoding('http://fhir.de/StructureDefinition/gkv/versichertenart', `${KBV_CS}/KBV_CS_SFHIR_KBV_VERSICHERTENSTATUS`, '1'),
+      extensionCoding(KbvExtensions.besonderePersonengruppe, KbvCodeSystems.personengruppe, '00'),
+      extensionCoding(KbvExtensions.dmpKennzeichen, KbvCodeSystems.dmp, '00'),
+      ...(pkv ? [] : [extensionCoding(KbvExtensions.wop, KbvCodeSystems.wop, '03')]),
+      extensionCoding(KbvExtensions.versichertenart, KbvCodeSystems.versichertenstatus, '1'),
     ],
     status: 'active',
-    type: { coding: [{ system: 'http://fhir.de/CodeSystem/versicherungsart-de-basis', code: pkv ? 'PKV' : 'GKV' }] },
+    type: { coding: [{ system: KbvCodeSystems.versicherungsart, code: pkv ? 'PKV' : 'GKV' }] },
     beneficiary: { reference: ref('Patient', ids.patient) },
-    payor: [{ identifier: { system: 'http://fhir.de/sid/arge-ik/iknr', value: payorIk }, display: payorName }],
+    payor: [{ identifier: { system: KbvNamingSystems.iknr, value: payorIk }, display: payorName }],
   };
 
   const entry = (resource: FhirResourceJson): { fullUrl: string; resource: FhirResourceJson } => ({
@@ -332,7 +337,7 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
   const bundle: FhirResourceJson = {
     resourceType: 'Bundle',
     id: ids.bundle,
-    meta: { lastUpdated: timestamp, profile: [erp('KBV_PR_ERP_Bundle')] },
+    meta: { lastUpdated: timestamp, profile: [erp(KbvProfiles.bundle)] },
     identifier: { system: NamingSystems.prescriptionId, value: input.prescriptionId },
     type: 'document',
     timestamp,
@@ -342,7 +347,7 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
 }
 
 function multiplePrescriptionExtension(mvo: MvoPart | undefined): Record<string, unknown> {
-  const url = `${KBV_SD}/KBV_EX_ERP_Multiple_Prescription`;
+  const url = KbvExtensions.multiplePrescription;
   if (!mvo) return { url, extension: [{ url: 'Kennzeichen', valueBoolean: false }] };
   return {
     url,
@@ -375,8 +380,8 @@ function address(street: string, houseNumber: string, city: string, postalCode: 
     _line: [
       {
         extension: [
-          { url: 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber', valueString: houseNumber },
-          { url: 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName', valueString: street },
+          { url: NameAddressExtensions.houseNumber, valueString: houseNumber },
+          { url: NameAddressExtensions.streetName, valueString: street },
         ],
       },
     ],
@@ -396,20 +401,20 @@ function buildMedication(
   id: string,
 ): { resource: FhirResourceJson; name: string } {
   const medicationType = (code: string): Record<string, unknown> => ({
-    coding: [{ system: `${KBV_CS}/KBV_CS_ERP_Medication_Type`, code }],
+    coding: [{ system: KbvCodeSystems.medicationType, code }],
   });
   const category = (code: string): Record<string, unknown> =>
-    extensionCoding(`${KBV_SD}/KBV_EX_ERP_Medication_Category`, `${KBV_CS}/KBV_CS_ERP_Medication_Category`, code);
-  const vaccine = (value: boolean): Record<string, unknown> => ({ url: `${KBV_SD}/KBV_EX_ERP_Medication_Vaccine`, valueBoolean: value });
-  const baseType = (code: string, display: string): Record<string, unknown> => ({
-    url: `${KBV_SD}/KBV_EX_Base_Medication_Type`,
+    extensionCoding(KbvExtensions.medicationCategory, KbvCodeSystems.medicationCategory, code);
+  const vaccine = (value: boolean): Record<string, unknown> => ({ url: KbvExtensions.medicationVaccine, valueBoolean: value });
+  const baseType = ({ code, display }: { code: string; display: string }): Record<string, unknown> => ({
+    url: KbvExtensions.baseMedicationType,
     valueCodeableConcept: {
-      coding: [{ system: CodeSystems.snomed, version: 'http://snomed.info/sct/11000274103/version/20240515', code, display }],
+      coding: [{ system: CodeSystems.snomed, version: KBV_SNOMED_VERSION, code, display }],
     },
   });
   const packagingSize = (amount: string, unit: string): Record<string, unknown> => ({
     numerator: {
-      extension: [{ url: `${KBV_SD}/KBV_EX_ERP_Medication_PackagingSize`, valueString: amount }],
+      extension: [{ url: KbvExtensions.packagingSize, valueString: amount }],
       unit,
     },
     denominator: { value: 1 },
@@ -426,15 +431,15 @@ function buildMedication(
         resource: {
           resourceType: 'Medication',
           id,
-          meta: { profile: [erp('KBV_PR_ERP_Medication_PZN')] },
+          meta: { profile: [erp(KbvProfiles.medicationPzn)] },
           extension: [
             category(categoryCode(article)),
-            baseType('763158003', 'Medicinal product (product)'),
+            baseType({ code: '763158003', display: 'Medicinal product (product)' }),
             vaccine(article.vaccine),
-            ...(article.normSize ? [{ url: 'http://fhir.de/StructureDefinition/normgroesse', valueCode: article.normSize }] : []),
+            ...(article.normSize ? [{ url: Extensions.normSize, valueCode: article.normSize }] : []),
           ],
           code: { coding: [{ system: CodeSystems.pzn, code: article.pzn }], text: article.name },
-          form: { coding: [{ system: CodeSystems.darreichungsform, code: article.form }] },
+          form: { coding: [{ system: KbvCodeSystems.darreichungsform, code: article.form }] },
           amount: packagingSize(amount, unit),
         },
       };
@@ -447,7 +452,7 @@ function buildMedication(
         resource: {
           resourceType: 'Medication',
           id,
-          meta: { profile: [erp('KBV_PR_ERP_Medication_FreeText')] },
+          meta: { profile: [erp(KbvProfiles.medicationFreeText)] },
           extension: [category(categoryCode(article)), vaccine(false)],
           code: { ...medicationType('freitext'), text },
         },
@@ -462,11 +467,11 @@ function buildMedication(
         resource: {
           resourceType: 'Medication',
           id,
-          meta: { profile: [erp('KBV_PR_ERP_Medication_Ingredient')] },
+          meta: { profile: [erp(KbvProfiles.medicationIngredient)] },
           extension: [
             category(categoryCode(article)),
             vaccine(false),
-            ...(article.normSize ? [{ url: 'http://fhir.de/StructureDefinition/normgroesse', valueCode: article.normSize }] : []),
+            ...(article.normSize ? [{ url: Extensions.normSize, valueCode: article.normSize }] : []),
           ],
           code: medicationType('wirkstoff'),
           form: { text: formText(article.form) },
@@ -491,10 +496,10 @@ function buildMedication(
         resource: {
           resourceType: 'Medication',
           id,
-          meta: { profile: [erp('KBV_PR_ERP_Medication_Compounding')] },
+          meta: { profile: [erp(KbvProfiles.medicationCompounding)] },
           extension: [
             category(input.flowType === '166' ? '02' : '00'),
-            baseType('1208954007', 'Extemporaneous preparation (product)'),
+            baseType(MedicationTypes.extemporaneousPreparation),
             vaccine(false),
           ],
           code: { ...medicationType('rezeptur'), text: recipe.name },
@@ -504,7 +509,7 @@ function buildMedication(
             itemCodeableConcept: { text: ingredient.name },
             strength:
               ingredient.amountText !== undefined
-                ? { extension: [{ url: `${KBV_SD}/KBV_EX_ERP_Medication_Ingredient_Amount`, valueString: ingredient.amountText }] }
+                ? { extension: [{ url: KbvExtensions.ingredientAmount, valueString: ingredient.amountText }] }
                 : { numerator: { value: ingredient.value, unit: ingredient.unit }, denominator: { value: 1 } },
           })),
         },

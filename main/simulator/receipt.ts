@@ -5,7 +5,7 @@
  * (SHA-256 messageDigest of the prescription's QES SignerInfo), and `signature` = CMS (enveloping) over the
  * XML-serialised bundle, signed with the simulator's FD.SIG test key, who → Device.
  */
-import { CodeSystems, Extensions, gemProfile, NamingSystems } from '../../shared/fhir/profiles';
+import { CodeSystems, Extensions, NamingSystems, Profiles, versioned } from '../../shared/fhir/profiles';
 import { fhirJsonToXml, type FhirResourceJson } from '../../shared/fhir/xml';
 import { signCms } from './cms-sign';
 import type { IdSource } from './ids';
@@ -66,7 +66,7 @@ function receiptResource(v: ReceiptValues): FhirResourceJson {
   return {
     resourceType: 'Bundle',
     id: v.receiptId,
-    meta: { profile: [gemProfile('GEM_ERP_PR_Bundle')] },
+    meta: { profile: [versioned(Profiles.receiptBundle)] },
     identifier: { system: NamingSystems.prescriptionId, value: v.prescriptionId },
     type: 'document',
     timestamp: v.completed,
@@ -77,7 +77,7 @@ function receiptResource(v: ReceiptValues): FhirResourceJson {
         resource: {
           resourceType: 'Composition',
           id: v.compositionId,
-          meta: { profile: [gemProfile('GEM_ERP_PR_Composition')] },
+          meta: { profile: [versioned(Profiles.composition)] },
           extension: [
             {
               url: Extensions.beneficiary,
@@ -98,7 +98,7 @@ function receiptResource(v: ReceiptValues): FhirResourceJson {
         resource: {
           resourceType: 'Device',
           id: v.deviceId,
-          meta: { profile: [gemProfile('GEM_ERP_PR_Device')] },
+          meta: { profile: [versioned(Profiles.device)] },
           status: 'active',
           serialNumber: SIMULATOR_VERSION,
           deviceName: [{ name: 'E-Rezept-Fachdienst', type: 'user-friendly-name' }],
@@ -111,7 +111,7 @@ function receiptResource(v: ReceiptValues): FhirResourceJson {
         resource: {
           resourceType: 'Binary',
           id: v.digestId,
-          meta: { profile: [gemProfile('GEM_ERP_PR_Digest')] },
+          meta: { profile: [versioned(Profiles.digest)] },
           contentType: 'application/octet-stream',
           data: v.digest,
         },

@@ -6,7 +6,7 @@
  * - GET ?secret: Secret, no AccessCode, output → receipt when completed (spec §3.6);
  * - insurant: never the Secret; no AccessCode for 169/209 (A_21360-01).
  */
-import { CodeSystems, Extensions, gemProfile, NamingSystems } from '../../shared/fhir/profiles';
+import { CodeSystems, Extensions, NamingSystems, Profiles, PUBLIC_PHARMACY_PERFORMER, versioned } from '../../shared/fhir/profiles';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
 import type { TaskRecord } from './task-record';
 
@@ -50,7 +50,7 @@ export function taskResource(task: TaskRecord, view: TaskView): FhirResourceJson
   const resource: FhirResourceJson = {
     resourceType: 'Task',
     id: task.id,
-    meta: { profile: [gemProfile('GEM_ERP_PR_Task')] },
+    meta: { profile: [versioned(Profiles.task)] },
     extension,
     identifier,
     status: task.status,
@@ -60,8 +60,8 @@ export function taskResource(task: TaskRecord, view: TaskView): FhirResourceJson
     lastModified: task.lastModified,
     performerType: [
       {
-        coding: [{ system: CodeSystems.organizationType, code: 'urn:oid:1.2.276.0.76.4.54', display: 'Öffentliche Apotheke' }],
-        text: 'Öffentliche Apotheke',
+        coding: [{ ...PUBLIC_PHARMACY_PERFORMER }],
+        text: PUBLIC_PHARMACY_PERFORMER.display,
       },
     ],
   };
@@ -90,7 +90,7 @@ export function prescriptionBinary(task: TaskRecord): FhirResourceJson | undefin
   return {
     resourceType: 'Binary',
     id: task.prescription.binaryId,
-    meta: { profile: [gemProfile('GEM_ERP_PR_Binary')] },
+    meta: { profile: [versioned(Profiles.binary)] },
     contentType: 'application/pkcs7-mime',
     data: task.prescription.cms,
   };

@@ -5,8 +5,10 @@
 import type { Hono } from 'hono';
 import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
+import { KbvCodeSystems } from '../../shared/fhir/kbv/kbv-urls';
+import { CodeSystems, Extensions, NamingSystems, PACKAGE_UNIT_CODE, ProfessionOids, Profiles, versioned } from '../../shared/fhir/profiles';
 import { createSimulatorApp } from './app';
-import { loadOrCreateTokenService, ProfessionOids, type TokenService } from './auth';
+import { loadOrCreateTokenService, type TokenService } from './auth';
 import { createClock, type SimClock } from './clock';
 import { loadOrCreateTestPki, type TestPki } from './pki';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
@@ -151,7 +153,7 @@ export async function createTestSimulator(
 export function secretOf(bundle: FhirResourceJson): string {
   const task = taskOf(bundle);
   const identifiers = task['identifier'] as { system: string; value: string }[];
-  const secret = identifiers.find((i) => i.system.endsWith('GEM_ERP_NS_Secret'))?.value;
+  const secret = identifiers.find((i) => i.system === NamingSystems.secret)?.value;
   if (!secret) throw new Error('no Secret in bundle');
   return secret;
 }
@@ -176,10 +178,10 @@ export function dispenseParameters(
   ctx: { prescriptionId: string; kvnr: string; telematikId: string; whenHandedOver: string },
   items: { pzn: string; name: string; medicationId?: string }[] = [{ pzn: '06313728', name: 'Sumatriptan-1a Pharma 100 mg Tabletten' }],
 ): FhirResourceJson {
-  const profile = operation === 'dispense' ? 'GEM_ERP_PR_PAR_DispenseOperation_Input' : 'GEM_ERP_PR_PAR_CloseOperation_Input';
+  const profile = operation === 'dispense' ? Profiles.dispenseInput : Profiles.closeInput;
   return {
     resourceType: 'Parameters',
-    meta: { profile: [`https://gematik.de/fhir/erp/StructureDefinition/${profile}|1.6`] },
+    meta: { profile: [versioned(profile)] },
     parameter: items.map((item, index) => {
       const medicationId = item.medicationId ?? `med-${index + 1}`;
       return {
@@ -190,13 +192,13 @@ export function dispenseParameters(
             resource: {
               resourceType: 'MedicationDispense',
               id: `md-${index + 1}`,
-              meta: { profile: ['https://gematik.de/fhir/erp/StructureDefinition/GEM_ERP_PR_MedicationDispense|1.6'] },
-              identifier: [{ system: 'https://gematik.de/fhir/erp/NamingSystem/GEM_ERP_NS_PrescriptionId', value: ctx.prescriptionId }],
+              meta: { profile: [versioned(Profiles.medicationDispense)] },
+              identifier: [{ system: NamingSystems.prescriptionId, value: ctx.prescriptionId }],
               status: 'completed',
               medicationReference: { reference: `urn:uuid:${medicationId}` },
-              subject: { identifier: { system: 'http://fhir.de/sid/gkv/kvid-10', value: ctx.kvnr } },
-              performer: [{ actor: { identifier: { system: 'https://gematik.de/fhir/sid/telematik-id', value: ctx.telematikId } } }],
-              quantity: { value: 1, system: 'http://unitsofmeasure.org', code: '{Package}' },
+              subject: { identifier: { system: NamingSystems.kvnr, value: ctx.kvnr } },
+              performer: [{ actor: { identifier: { system: NamingSystems.telematikId, value: ctx.telematikId } } }],
+              quantity: { value: 1, system: CodeSystems.ucum, code: PACKAGE_UNIT_CODE },
               whenHandedOver: ctx.whenHandedOver,
             },
           },
@@ -205,16 +207,13 @@ export function dispenseParameters(
             resource: {
               resourceType: 'Medication',
               id: medicationId,
-              meta: { profile: ['https://gematik.de/fhir/erp/StructureDefinition/GEM_ERP_PR_Medication|1.6'] },
+              meta: { profile: [versioned(Profiles.medication)] },
               extension: [
-                {
-                  url: 'https://gematik.de/fhir/epa-medication/StructureDefinition/drug-category-extension',
-                  valueCoding: { system: 'https://gematik.de/fhir/epa-medication/CodeSystem/epa-drug-category-cs', code: '00' },
-                },
-                { url: 'https://gematik.de/fhir/epa-medication/StructureDefinition/medication-id-vaccine-extension', valueBoolean: false },
+                { url: Extensions.drugCategory, valueCoding: { system: CodeSystems.drugCategory, code: '00' } },
+                { url: Extensions.isVaccine, valueBoolean: false },
               ],
-              code: { coding: [{ system: 'http://fhir.de/CodeSystem/ifa/pzn', code: item.pzn }], text: item.name },
-              form: { coding: [{ system: 'https://fhir.kbv.de/CodeSystem/KBV_CS_SFHIR_KBV_DARREICHUNGSFORM', code: 'TAB' }] },
+              code: { coding: [{ system: CodeSystems.pzn, code: item.pzn }], text: item.name },
+              form: { coding: [{ system: KbvCodeSystems.darreichungsform, code: 'TAB' }] },
               ingredient: [
                 { itemCodeableConcept: { text: 'Sumatriptan' }, strength: { numerator: { value: 100, unit: 'mg' }, denominator: { value: 1 } } },
               ],

@@ -1,15 +1,18 @@
 /**
- * Every profile URL, NamingSystem, CodeSystem and extension URL we send or read, written once
- * (architecture §9.1). Source: spec §1.3, §4, §5, §6, §7.
+ * Every gematik profile, NamingSystem, CodeSystem, extension and OperationDefinition URL we send or read, and
+ * the professionOIDs, written once (architecture §9.1). Source: spec §1.1, §1.3, §4, §5, §6, §7. The KBV
+ * URLs (prescription bundle) are in kbv/kbv-urls.ts.
  */
 export const WORKFLOW_VERSION = '1.6';
 
 const GEM_SD = 'https://gematik.de/fhir/erp/StructureDefinition';
 const GEM_CS = 'https://gematik.de/fhir/erp/CodeSystem';
 const GEM_NS = 'https://gematik.de/fhir/erp/NamingSystem';
+const GEM_OD = 'https://gematik.de/fhir/erp/OperationDefinition';
 const EPA_SD = 'https://gematik.de/fhir/epa-medication/StructureDefinition';
 
-export const gemProfile = (name: string, version: string = WORKFLOW_VERSION): string => `${GEM_SD}/${name}|${version}`;
+/** A profile as instances claim it, `<url>|<version>` (workflow 1.6 unless another version is named). */
+export const versioned = (profile: string, version: string = WORKFLOW_VERSION): string => `${profile}|${version}`;
 
 export const Profiles = {
   task: `${GEM_SD}/GEM_ERP_PR_Task`,
@@ -29,7 +32,15 @@ export const Profiles = {
   epaMedicationPznIngredient: `${EPA_SD}/epa-medication-pzn-ingredient`,
   /** contained component of a Kombipackung (spec §6.4) */
   epaMedicationPharmaceuticalProduct: `${EPA_SD}/epa-medication-pharmaceutical-product`,
-  kbvBundle: 'https://fhir.kbv.de/StructureDefinition/KBV_PR_ERP_Bundle',
+} as const;
+
+/** The operations the CapabilityStatement names (spec §3). */
+export const OperationDefinitions = {
+  accept: `${GEM_OD}/AcceptOperationDefinition`,
+  reject: `${GEM_OD}/RejectOperationDefinition`,
+  dispense: `${GEM_OD}/DispenseOperationDefinition`,
+  close: `${GEM_OD}/CloseOperationDefinition`,
+  abort: `${GEM_OD}/AbortOperationDefinition`,
 } as const;
 
 export const NamingSystems = {
@@ -40,7 +51,6 @@ export const NamingSystems = {
   /** pre-1.5 PKV KVNR system, still seen in old KBV bundles */
   kvnrPkvLegacy: 'http://fhir.de/sid/pkv/kvid-10',
   telematikId: 'https://gematik.de/fhir/sid/telematik-id',
-  kbvPruefnummer: 'https://fhir.kbv.de/NamingSystem/KBV_NS_FOR_Pruefnummer',
 } as const;
 
 export const CodeSystems = {
@@ -50,7 +60,6 @@ export const CodeSystems = {
   pzn: 'http://fhir.de/CodeSystem/ifa/pzn',
   atc: 'http://fhir.de/CodeSystem/bfarm/atc',
   ask: 'http://fhir.de/CodeSystem/ask',
-  darreichungsform: 'https://fhir.kbv.de/CodeSystem/KBV_CS_SFHIR_KBV_DARREICHUNGSFORM',
   drugCategory: 'https://gematik.de/fhir/epa-medication/CodeSystem/epa-drug-category-cs',
   snomed: 'http://snomed.info/sct',
   ucum: 'http://unitsofmeasure.org',
@@ -76,6 +85,36 @@ export const Extensions = {
   /** free-text amount of a Rezeptur component such as "ad 100,0 g" (max. 20 characters, spec §6.4) */
   ingredientAmount: `${EPA_SD}/medication-ingredient-amount-extension`,
   dataAbsentReason: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
+} as const;
+
+/**
+ * professionOID of each actor — the ACCESS_TOKEN's `professionOID` claim (spec §1.1). The Fachdienst decides
+ * by it who may call what; only the insurant may read MedicationDispense (A_19405-02).
+ */
+export const ProfessionOids = {
+  /** oid_versicherter */
+  insurant: '1.2.276.0.76.4.49',
+  /** oid_praxis_arzt */
+  doctorPractice: '1.2.276.0.76.4.50',
+  /** oid_zahnarztpraxis */
+  dentistPractice: '1.2.276.0.76.4.51',
+  /** oid_praxis_psychotherapeut */
+  psychotherapistPractice: '1.2.276.0.76.4.52',
+  /** oid_krankenhaus */
+  hospital: '1.2.276.0.76.4.53',
+  /** oid_oeffentliche_apotheke — the AVS user */
+  publicPharmacy: '1.2.276.0.76.4.54',
+  /** oid_krankenhausapotheke */
+  hospitalPharmacy: '1.2.276.0.76.4.55',
+  /** oid_kostentraeger (DiGA, flow type 162 only) */
+  costBearer: '1.2.276.0.76.4.59',
+} as const;
+
+/** Task.performerType of the pharmacy flow types: the public pharmacy, coded by its OID (spec §1.1, §4). */
+export const PUBLIC_PHARMACY_PERFORMER = {
+  system: CodeSystems.organizationType,
+  code: `urn:oid:${ProfessionOids.publicPharmacy}`,
+  display: 'Öffentliche Apotheke',
 } as const;
 
 /** Names of the parameters and parts of the $dispense / $close input (spec §5). */

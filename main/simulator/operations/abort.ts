@@ -7,7 +7,8 @@
  * Effects: cancelled; AccessCode, Secret, owner, input/output, dispenses, lastMedicationDispense removed —
  * only the KVNR stays (A_19027-06).
  */
-import { PHARMACY_OIDS, ProfessionOids } from '../auth';
+import { ProfessionOids } from '../../../shared/fhir/profiles';
+import { PHARMACY_OIDS } from '../auth';
 import { BRUTE_FORCE_HEADERS, FachdienstError } from '../operation-outcome';
 import { findTask, type OperationRequest, type OperationResult, type SimulatorState } from './context';
 import { requireSecret } from './secret';

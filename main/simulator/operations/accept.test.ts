@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FhirResourceJson } from '../../../shared/fhir/xml';
-import { ProfessionOids } from '../auth';
+import { ProfessionOids } from '../../../shared/fhir/profiles';
 import { parseCms } from '../cms-sign';
 import type { TaskStatus } from '../task-record';
 import {

@@ -8,7 +8,7 @@
  * - insurant: own Task by KVNR, or someone else's with the AccessCode (representative, not for 169/209);
  *   never the Secret, no AccessCode for 169/209 (A_21360-01).
  */
-import { ProfessionOids } from '../auth';
+import { ProfessionOids } from '../../../shared/fhir/profiles';
 import { BRUTE_FORCE_HEADERS, FachdienstError } from '../operation-outcome';
 import { prescriptionBinary, taskResource } from '../task-resource';
 import type { TaskRecord } from '../task-record';

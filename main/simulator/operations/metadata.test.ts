@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fhirXmlToJson, type FhirResourceJson } from '../../../shared/fhir/xml';
-import { ProfessionOids } from '../auth';
+import { ProfessionOids } from '../../../shared/fhir/profiles';
 import { createTestSimulator, outcomeTexts, type TestSimulator } from '../test-kit';
 
 let sim: TestSimulator;

@@ -4,7 +4,7 @@
  * MedicationDispense search (§3.10), with the workflow 1.6 profiles. Not offered: $create/$activate,
  * Communication, ChargeItem, Consent, AuditEvent, Subscription (docs/simulator.md "Deviations").
  */
-import { gemProfile } from '../../../shared/fhir/profiles';
+import { OperationDefinitions, Profiles, versioned } from '../../../shared/fhir/profiles';
 import type { FhirResourceJson } from '../../../shared/fhir/xml';
 import { SIMULATOR_VERSION } from '../receipt';
 import type { OperationRequest, OperationResult, SimulatorState } from './context';
@@ -12,12 +12,10 @@ import type { OperationRequest, OperationResult, SimulatorState } from './contex
 /** Release date of the FD version the simulator imitates (1.22.0, spec §0). */
 export const SIMULATOR_RELEASE_DATE = '2026-08-06';
 
-const OPERATION_DEFINITION = 'https://gematik.de/fhir/erp/OperationDefinition';
-
 export function capabilityStatement(): FhirResourceJson {
-  const operation = (name: string, definition: string): Record<string, string> => ({
+  const operation = (name: keyof typeof OperationDefinitions): Record<string, string> => ({
     name,
-    definition: `${OPERATION_DEFINITION}/${definition}`,
+    definition: OperationDefinitions[name],
   });
   return {
     resourceType: 'CapabilityStatement',
@@ -42,19 +40,19 @@ export function capabilityStatement(): FhirResourceJson {
         resource: [
           {
             type: 'Task',
-            profile: gemProfile('GEM_ERP_PR_Task'),
+            profile: versioned(Profiles.task),
             interaction: [{ code: 'read' }, { code: 'search-type' }],
             operation: [
-              operation('accept', 'AcceptOperationDefinition'),
-              operation('reject', 'RejectOperationDefinition'),
-              operation('dispense', 'DispenseOperationDefinition'),
-              operation('close', 'CloseOperationDefinition'),
-              operation('abort', 'AbortOperationDefinition'),
+              operation('accept'),
+              operation('reject'),
+              operation('dispense'),
+              operation('close'),
+              operation('abort'),
             ],
           },
           {
             type: 'MedicationDispense',
-            profile: gemProfile('GEM_ERP_PR_MedicationDispense'),
+            profile: versioned(Profiles.medicationDispense),
             interaction: [{ code: 'search-type' }],
             searchParam: [{ name: 'identifier', type: 'token' }],
           },

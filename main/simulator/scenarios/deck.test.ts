@@ -3,8 +3,8 @@ import { demoCatalog } from '../../../shared/erezept/catalog/demo-catalog';
 import { addDays, berlinDate } from '../../../shared/erezept/dates';
 import type { PrescriptionView } from '../../../shared/erezept/prescription';
 import { readPrescriptionFromQes } from '../../../shared/fhir/kbv';
+import { ProfessionOids } from '../../../shared/fhir/profiles';
 import type { FhirResourceJson } from '../../../shared/fhir/xml';
-import { ProfessionOids } from '../auth';
 import { parseCms } from '../cms-sign';
 import { startSimulatorServer, type SimulatorHandle } from '../server';
 import {

@@ -5,7 +5,7 @@
  * patient, medication, prescriber, date — prescription-display.ts), the simulated "now" and the German steps.
  */
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
-import { ProfessionOids } from '../auth';
+import { ProfessionOids } from '../../../shared/fhir/profiles';
 import { applyClockChange } from '../clock';
 import { ControlError } from '../control-error';
 import type { FaultInjector, FaultRule } from '../faults';

@@ -12,7 +12,7 @@ import type { DispenseEntry } from '../../erezept/dispense-entry';
 import type { Finding } from '../../erezept/findings';
 import { err, ok, type Result } from '../../ipc/result';
 import { latestDate, WORKFLOW_1_6_VALID_FROM } from '../checks/profile-version';
-import { DispenseParameterNames, Profiles, WORKFLOW_VERSION } from '../profiles';
+import { DispenseParameterNames, Profiles, versioned } from '../profiles';
 import { buildMedication } from './medication';
 import { buildMedicationDispense } from './medication-dispense';
 import type { DispenseContext, FhirJson } from './types';
@@ -36,7 +36,7 @@ export function buildDispenseParameters(
   ctx: DispenseContext,
   ids: () => string = defaultIds,
 ): Result<FhirJson, Finding[]> {
-  return buildOperationParameters(`${Profiles.dispenseInput}|${WORKFLOW_VERSION}`, entries, ctx, ids, 1);
+  return buildOperationParameters(versioned(Profiles.dispenseInput), entries, ctx, ids, 1);
 }
 
 /** $close input: 0..* rxDispensation — an empty list closes with the data of the last $dispense (spec §3.5). */
@@ -45,7 +45,7 @@ export function buildCloseParameters(
   ctx: DispenseContext,
   ids: () => string = defaultIds,
 ): Result<FhirJson, Finding[]> {
-  return buildOperationParameters(`${Profiles.closeInput}|${WORKFLOW_VERSION}`, entries, ctx, ids, 0);
+  return buildOperationParameters(versioned(Profiles.closeInput), entries, ctx, ids, 0);
 }
 
 function buildOperationParameters(

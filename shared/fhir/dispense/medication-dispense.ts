@@ -12,7 +12,7 @@ import {
   NamingSystems,
   PACKAGE_UNIT_CODE,
   Profiles,
-  WORKFLOW_VERSION,
+  versioned,
 } from '../profiles';
 import { compact } from './compact';
 import type { DispenseContext, FhirJson } from './types';
@@ -24,7 +24,7 @@ export function buildMedicationDispense(entry: DispenseEntry, ctx: DispenseConte
     resourceType: 'MedicationDispense',
     // Elements in FHIR R4 order (the XML serialisation depends on it); no id: the Fachdienst assigns it (A_26527).
     ...compact({
-      meta: { profile: [`${Profiles.medicationDispense}|${WORKFLOW_VERSION}`] },
+      meta: { profile: [versioned(Profiles.medicationDispense)] },
       extension: dosageText === undefined ? undefined : renderedDosageExtensions(dosageText),
       identifier: [{ system: NamingSystems.prescriptionId, value: ctx.prescriptionId }],
       status: 'completed',

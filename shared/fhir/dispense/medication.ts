@@ -10,7 +10,8 @@
  * - Kombipackung: form KPG, PZN of the combo pack, components as contained EPAMedicationPharmaceuticalProduct.
  */
 import type { DispenseEntry, DispensedMedication } from '../../erezept/dispense-entry';
-import { CodeSystems, Extensions, MedicationTypes, Profiles, WORKFLOW_VERSION } from '../profiles';
+import { KbvCodeSystems } from '../kbv/kbv-urls';
+import { CodeSystems, Extensions, MedicationTypes, Profiles, versioned } from '../profiles';
 import { parseAmount } from './amount-text';
 import { compact } from './compact';
 import type { FhirJson } from './types';
@@ -178,7 +179,7 @@ function amount(text: string, extensionUrl: string): Json | undefined {
 function formConcept(form: string | undefined): Json | undefined {
   const trimmed = form?.trim();
   if (!trimmed) return undefined;
-  if (/^[A-Z0-9]{2,4}$/.test(trimmed)) return { coding: [{ system: CodeSystems.darreichungsform, code: trimmed }] };
+  if (/^[A-Z0-9]{2,4}$/.test(trimmed)) return { coding: [{ system: KbvCodeSystems.darreichungsform, code: trimmed }] };
   return { text: trimmed };
 }
 
@@ -217,7 +218,7 @@ function medication(parts: {
     resourceType: 'Medication',
     ...compact({
       id: parts.id,
-      meta: { profile: [`${Profiles.medication}|${WORKFLOW_VERSION}`] },
+      meta: { profile: [versioned(Profiles.medication)] },
       contained: parts.contained,
       extension: parts.extension,
       code: parts.code,

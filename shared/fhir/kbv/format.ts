@@ -3,8 +3,7 @@
  * (names with title, "Straße 1, 12345 Ort", "100 mg", German decimal comma).
  */
 import { decimal, extensionOf, type Json, rec, records, str, strings } from './fhir-json';
-
-const POST_BOX = 'http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox';
+import { NameAddressExtensions } from './kbv-urls';
 
 /** HumanName → "Dr. med. Hans Topp-Glücklich". The KBV name's `family` already holds Vorsatzwort and Zusatz. */
 export function formatHumanName(names: unknown): string | undefined {
@@ -31,7 +30,7 @@ export function formatAddress(addresses: unknown): string | undefined {
   const lines = rawLines.flatMap((raw, i) => {
     const line = str(raw);
     if (line === undefined) return [];
-    return [extensionOf(rec(lineExtensions[i]), POST_BOX) ? `Postfach ${line}` : line];
+    return [extensionOf(rec(lineExtensions[i]), NameAddressExtensions.postBox) ? `Postfach ${line}` : line];
   });
   const cityLine = [str(address['postalCode']), str(address['city'])].filter(Boolean).join(' ');
   const country = str(address['country']);

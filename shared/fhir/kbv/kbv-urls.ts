@@ -1,23 +1,38 @@
 /**
- * The KBV profile, extension and CodeSystem URLs the prescription reader needs (kbv.ita.erp 1.3 / 1.4,
- * kbv.ita.for 1.2 / 1.3; KBV "Technische Anlage ERP" 1.73, chapter 3). Written once, here; the
- * gematik URLs stay in ../profiles.
+ * Every KBV URL we read or write — the prescription reader (shared/fhir/kbv) and the simulator's prescription
+ * generator use the same constants (kbv.ita.erp 1.3 / 1.4, kbv.ita.for 1.2 / 1.3; KBV "Technische Anlage ERP"
+ * 1.73, chapter 3), together with the de.basisprofil and HL7 URLs the KBV profiles prescribe. Written once,
+ * here; the gematik URLs stay in ../profiles.
  */
 const KBV_SD = 'https://fhir.kbv.de/StructureDefinition';
 const KBV_CS = 'https://fhir.kbv.de/CodeSystem';
 const KBV_NS = 'https://fhir.kbv.de/NamingSystem';
+/** de.basisprofil (HL7 Deutschland) */
+const DE_SD = 'http://fhir.de/StructureDefinition';
+const DE_CS = 'http://fhir.de/CodeSystem';
+const DE_SID = 'http://fhir.de/sid';
+const HL7_SD = 'http://hl7.org/fhir/StructureDefinition';
 
 /** Profile URLs without version; instances carry them as `<url>|<major.minor>`. */
 export const KbvProfiles = {
+  bundle: `${KBV_SD}/KBV_PR_ERP_Bundle`,
   composition: `${KBV_SD}/KBV_PR_ERP_Composition`,
   prescription: `${KBV_SD}/KBV_PR_ERP_Prescription`,
   medicationPzn: `${KBV_SD}/KBV_PR_ERP_Medication_PZN`,
   medicationFreeText: `${KBV_SD}/KBV_PR_ERP_Medication_FreeText`,
   medicationIngredient: `${KBV_SD}/KBV_PR_ERP_Medication_Ingredient`,
   medicationCompounding: `${KBV_SD}/KBV_PR_ERP_Medication_Compounding`,
+  // kbv.ita.for: the parties, with their own version (1.2 in ERP 1.3 bundles)
+  patient: `${KBV_SD}/KBV_PR_FOR_Patient`,
+  practitioner: `${KBV_SD}/KBV_PR_FOR_Practitioner`,
+  organization: `${KBV_SD}/KBV_PR_FOR_Organization`,
+  coverage: `${KBV_SD}/KBV_PR_FOR_Coverage`,
 } as const;
 
 export const KbvExtensions = {
+  // Composition
+  legalBasis: `${KBV_SD}/KBV_EX_FOR_Legal_basis`,
+  pkvTariff: `${KBV_SD}/KBV_EX_FOR_PKV_Tariff`,
   // MedicationRequest (KBV_PR_ERP_Prescription)
   statusCoPayment: `${KBV_SD}/KBV_EX_FOR_StatusCoPayment`,
   emergencyServicesFee: `${KBV_SD}/KBV_EX_ERP_EmergencyServicesFee`,
@@ -43,24 +58,60 @@ export const KbvExtensions = {
   // Medication
   medicationCategory: `${KBV_SD}/KBV_EX_ERP_Medication_Category`,
   medicationVaccine: `${KBV_SD}/KBV_EX_ERP_Medication_Vaccine`,
+  /** SNOMED CT type of a PZN or compounding Medication */
+  baseMedicationType: `${KBV_SD}/KBV_EX_Base_Medication_Type`,
   packagingSize: `${KBV_SD}/KBV_EX_ERP_Medication_PackagingSize`,
   packaging: `${KBV_SD}/KBV_EX_ERP_Medication_Packaging`,
   compoundingInstruction: `${KBV_SD}/KBV_EX_ERP_Medication_CompoundingInstruction`,
   ingredientAmount: `${KBV_SD}/KBV_EX_ERP_Medication_Ingredient_Amount`,
   // Coverage (de.basisprofil)
-  versichertenart: 'http://fhir.de/StructureDefinition/gkv/versichertenart',
+  besonderePersonengruppe: `${DE_SD}/gkv/besondere-personengruppe`,
+  dmpKennzeichen: `${DE_SD}/gkv/dmp-kennzeichen`,
+  wop: `${DE_SD}/gkv/wop`,
+  versichertenart: `${DE_SD}/gkv/versichertenart`,
 } as const;
 
 export const KbvCodeSystems = {
   medicationType: `${KBV_CS}/KBV_CS_ERP_Medication_Type`,
+  medicationCategory: `${KBV_CS}/KBV_CS_ERP_Medication_Category`,
   sectionType: `${KBV_CS}/KBV_CS_ERP_Section_Type`,
-  versicherungsart: 'http://fhir.de/CodeSystem/versicherungsart-de-basis',
+  /** also the form code of the gematik Medication (spec §6.4) */
+  darreichungsform: `${KBV_CS}/KBV_CS_SFHIR_KBV_DARREICHUNGSFORM`,
+  statuskennzeichen: `${KBV_CS}/KBV_CS_SFHIR_KBV_STATUSKENNZEICHEN`,
+  pkvTariff: `${KBV_CS}/KBV_CS_SFHIR_KBV_PKV_TARIFF`,
+  formularArt: `${KBV_CS}/KBV_CS_SFHIR_KBV_FORMULAR_ART`,
+  statusCoPayment: `${KBV_CS}/KBV_CS_FOR_StatusCoPayment`,
+  qualificationType: `${KBV_CS}/KBV_CS_FOR_Qualification_Type`,
   berufsbezeichnung: `${KBV_CS}/KBV_CS_FOR_Berufsbezeichnung`,
+  personengruppe: `${KBV_CS}/KBV_CS_SFHIR_KBV_PERSONENGRUPPE`,
+  dmp: `${KBV_CS}/KBV_CS_SFHIR_KBV_DMP`,
+  wop: `${KBV_CS}/KBV_CS_SFHIR_ITA_WOP`,
+  versichertenstatus: `${KBV_CS}/KBV_CS_SFHIR_KBV_VERSICHERTENSTATUS`,
+  versicherungsart: `${DE_CS}/versicherungsart-de-basis`,
+  /** identifier type KVZ10 of the KVNR (de.basisprofil) */
+  identifierTypeDe: `${DE_CS}/identifier-type-de-basis`,
+  /** identifier types LANR and BSNR (HL7 v2 table 0203) */
+  identifierTypeV2: 'http://terminology.hl7.org/CodeSystem/v2-0203',
 } as const;
 
 export const KbvNamingSystems = {
   lanr: `${KBV_NS}/KBV_NS_Base_ANR`,
-  zanr: 'http://fhir.de/sid/kzbv/zahnarztnummer',
+  zanr: `${DE_SID}/kzbv/zahnarztnummer`,
   bsnr: `${KBV_NS}/KBV_NS_Base_BSNR`,
-  iknr: 'http://fhir.de/sid/arge-ik/iknr',
+  iknr: `${DE_SID}/arge-ik/iknr`,
+  /** Prüfnummer of the prescribing software (Composition.author of type Device) */
+  pruefnummer: `${KBV_NS}/KBV_NS_FOR_Pruefnummer`,
 } as const;
+
+/** HL7 extensions of names and addresses that the KBV FOR profiles use (ISO 21090 parts). */
+export const NameAddressExtensions = {
+  ownName: `${HL7_SD}/humanname-own-name`,
+  /** prefix qualifier `AC` = academic title */
+  prefixQualifier: `${HL7_SD}/iso21090-EN-qualifier`,
+  houseNumber: `${HL7_SD}/iso21090-ADXP-houseNumber`,
+  streetName: `${HL7_SD}/iso21090-ADXP-streetName`,
+  postBox: `${HL7_SD}/iso21090-ADXP-postBox`,
+} as const;
+
+/** SNOMED CT German edition version the KBV Medication types are coded in (KBV_EX_Base_Medication_Type). */
+export const KBV_SNOMED_VERSION = 'http://snomed.info/sct/11000274103/version/20240515';

@@ -4,9 +4,9 @@
  * Anlage ERP 1.73 KP36-04). Instances reference profiles without patch version (`|1.3`), but a patch
  * version is tolerated.
  */
-import { Profiles } from '../profiles';
 import { err, ok, type Result } from '../../ipc/result';
 import { type Json, profilesOf, splitCanonical } from './fhir-json';
+import { KbvProfiles } from './kbv-urls';
 import type { ReadError } from './read-error';
 
 export const supportedKbvVersions = ['1.3', '1.4'] as const;
@@ -16,7 +16,7 @@ export type SupportedKbvVersion = (typeof supportedKbvVersions)[number];
 export function claimedKbvVersion(bundle: Json): string | undefined {
   for (const profile of profilesOf(bundle)) {
     const { url, version } = splitCanonical(profile);
-    if (url === Profiles.kbvBundle) return version ?? '';
+    if (url === KbvProfiles.bundle) return version ?? '';
   }
   return undefined;
 }

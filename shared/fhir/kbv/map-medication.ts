@@ -57,7 +57,7 @@ export function mapMedication(
         pzn,
         name: str(code?.['text']) ?? '',
         normSize: str(extensionOf(medication, Extensions.normSize)?.['valueCode']),
-        form: codeOf(form, CodeSystems.darreichungsform) ?? str(form?.['text']),
+        form: codeOf(form, KbvCodeSystems.darreichungsform) ?? str(form?.['text']),
         amount: packageAmount(medication),
         ...common,
       });
@@ -76,7 +76,7 @@ export function mapMedication(
         kind,
         name,
         ingredients,
-        form: str(form?.['text']) ?? codeOf(form, CodeSystems.darreichungsform),
+        form: str(form?.['text']) ?? codeOf(form, KbvCodeSystems.darreichungsform),
         amount: packageAmount(medication),
         ...common,
       });
