@@ -1,45 +1,45 @@
 /**
- * Issue 13 with fakes: a $dispense whose answer does not prove the outcome is read (GET ?secret) before it is
- * sent again — through the real retry decorator (retrying-fachdienst.ts) between the workflow and the in-memory
- * Fachdienst, so the calls counted here are what the app would send.
+ * A $dispense whose answer does not prove the outcome is read (GET ?secret) before it is sent again
+ * (docs/reliability.md) — through the real retry decorator (retrying-fachdienst.ts) and client against the
+ * simulator (simulator-harness.ts), so the calls counted here are what the app sends.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
-import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { RetryProgress } from '../../shared/ipc/contract';
 import { failureOf } from '../testing';
 import { ARRIVED_MESSAGE } from './dispense-reconcile';
-import { createWorkflowHarness, type WorkflowHarness } from './testing';
+import { createSimulatorHarness, type Prescribed, type SimulatorHarness } from './simulator-harness';
 
-const ID1 = '160.000.000.000.001.54' as PrescriptionId;
-const AC1 = '1'.repeat(64);
 const POLICY = { maxAttempts: 3, baseMs: 10, maxDelayMs: 100 };
 
-let h: WorkflowHarness;
+let h: SimulatorHarness;
+let p1: Prescribed;
+let ID1: Prescribed['id'];
 
-beforeEach(() => {
-  h = createWorkflowHarness('2026-10-05T08:00:00Z', { retry: POLICY });
-  h.fd.addTask(ID1, AC1);
+beforeEach(async () => {
+  h = await createSimulatorHarness('2026-10-05T08:00:00Z', { retry: POLICY });
+  p1 = await h.prescribe();
+  ID1 = p1.id;
 });
-afterEach(() => h.store.close());
+afterEach(() => h.close());
 
 async function accepted(): Promise<DispenseEntry[]> {
-  const { results } = await h.workflow.scanCode(`Task/${ID1}/$accept?ac=${AC1}`);
-  expect(results[0]?.ok).toBe(true);
-  h.fd.calls.length = 0;
-  return (await h.workflow.getCase(ID1)).draft ?? [];
+  const draft = await h.accept(p1);
+  h.calls.length = 0;
+  return draft;
 }
 
 /** The Fachdienst calls since the claim, in order. */
-const calls = () => h.fd.calls.map((c) => c.op);
+const calls = () => h.ops();
 const owed = () => h.store.pendingOperations.pending();
 const progress = (): RetryProgress[] => h.events.flatMap((e) => (e.type === 'retrying' ? [e.progress] : []));
-const storedCount = (): unknown => (h.fd.tasks.get(ID1)?.dispensed as { count?: number } | undefined)?.count;
+/** how many items the simulator holds for the Task */
+const storedCount = (): number => h.task(ID1).dispenses.length;
 
-describe('$dispense reads before it resends (issue 13)', () => {
+describe('$dispense reads before it resends', () => {
   it('timeout, but the Fachdienst stored it: ONE $dispense and one GET ?secret — confirmed, nothing resent', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = ['after-timeout'];
+    await h.fail('dispense', 'after-timeout');
     const detail = await h.workflow.submitDispense(ID1, draft);
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(detail).toMatchObject({ outcome: 'sent', status: 'dispensed', outcomeUnknown: false });
@@ -49,12 +49,12 @@ describe('$dispense reads before it resends (issue 13)', () => {
     expect(progress().map((p) => [p.operation, p.attempt, p.maxAttempts])).toEqual([['dispense', 1, 3]]);
     expect(h.events).toContainEqual({ type: 'retry-ended', prescriptionId: ID1 });
     // the case carries the Fachdienst's own timestamp of the stored list
-    expect(h.store.cases.get(ID1)?.lastDispenseAt).toBe(h.fd.tasks.get(ID1)?.lastMedicationDispense);
+    expect(h.store.cases.get(ID1)?.lastDispenseAt).toBe(h.task(ID1).lastMedicationDispense);
   });
 
   it('500 after the commit: no second $dispense — the read finds the list', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = ['after-500'];
+    await h.fail('dispense', 'after-500');
     const detail = await h.workflow.submitDispense(ID1, draft);
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(detail.status).toBe('dispensed');
@@ -62,10 +62,10 @@ describe('$dispense reads before it resends (issue 13)', () => {
 
   it('503 before the commit: the read shows it did not arrive → the same list once more → confirmed, one list stored', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = [503];
+    await h.fail('dispense', 503);
     const detail = await h.workflow.submitDispense(ID1, draft);
     expect(calls()).toEqual(['dispense', 'getBySecret', 'dispense']);
-    expect(h.fd.calls.filter((c) => c.op === 'dispense').map((c) => c.body)).toEqual([h.fd.calls[0]?.body, h.fd.calls[0]?.body]);
+    expect(h.calls.filter((c) => c.op === 'dispense').map((c) => c.body)).toEqual([h.calls[0]?.body, h.calls[0]?.body]);
     expect(detail.submissions.map((s) => [s.state, s.httpStatus])).toEqual([['confirmed', 204]]);
     expect(storedCount()).toBe(draft.length);
     expect(owed()).toEqual([]);
@@ -73,7 +73,7 @@ describe('$dispense reads before it resends (issue 13)', () => {
 
   it('the loop gives up after maxAttempts calls: GET between each, one GET after — not arrived → owed, no further send', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = [503, 503, 503];
+    await h.fail('dispense', 503, 503, 503);
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(calls()).toEqual(['dispense', 'getBySecret', 'dispense', 'getBySecret', 'dispense', 'getBySecret']);
     expect(f.appError).toMatchObject({ code: 'queued', retry: 'reconcile', httpStatus: 503 });
@@ -88,8 +88,8 @@ describe('$dispense reads before it resends (issue 13)', () => {
 
   it('the read before the repeat fails: the loop stops, the flow does not ask again at once — owed, one $dispense only', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = ['after-timeout'];
-    h.fd.failures.getBySecret = ['network'];
+    await h.fail('dispense', 'after-timeout');
+    await h.fail('getBySecret', 'network');
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(f.appError).toMatchObject({ code: 'queued', retry: 'reconcile' });
@@ -107,7 +107,7 @@ describe('$dispense reads before it resends (issue 13)', () => {
     ['a cut connection after the commit', 'after-network' as const, 'dispensed'],
   ])('%s: not repeated, reconciled right away — confirmed', async (_label, failure, status) => {
     const draft = await accepted();
-    h.fd.failures.dispense = [failure];
+    await h.fail('dispense', failure);
     const detail = await h.workflow.submitDispense(ID1, draft);
     expect(calls().filter((c) => c === 'dispense')).toHaveLength(1);
     expect(detail.status).toBe(status);
@@ -118,7 +118,7 @@ describe('$dispense reads before it resends (issue 13)', () => {
     ['no connection', 'network' as const, 'offline'],
   ])('%s, the read says not arrived: owed for the runner, not resent at the counter', async (_label, failure, reason) => {
     const draft = await accepted();
-    h.fd.failures.dispense = [failure];
+    await h.fail('dispense', failure);
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(f.appError.code).toBe('queued');
@@ -130,7 +130,7 @@ describe('$dispense reads before it resends (issue 13)', () => {
 
   it('a 4xx proves nothing was stored: no read, the submission fails with the Fachdienst reason', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = [400];
+    await h.fail('dispense', 400);
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(f.appError.httpStatus).toBe(400);
     expect(calls()).toEqual(['dispense']);
@@ -141,7 +141,7 @@ describe('$dispense reads before it resends (issue 13)', () => {
 
   it('„Abbrechen“ during the wait: nothing more is sent, not even by the runner; the next submit reconciles first', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = ['after-timeout'];
+    await h.fail('dispense', 'after-timeout');
     // cancel as soon as „wird erneut versucht“ is reported
     const unsubscribe = h.hub.subscribe((e) => {
       if (e.type === 'retrying') h.retrying!.cancel(ID1);
@@ -162,38 +162,40 @@ describe('$dispense reads before it resends (issue 13)', () => {
   });
 });
 
-describe('the decision in the Fachdienst time, with a skewed app clock (issue 13)', () => {
+describe('the decision in the Fachdienst time, with a skewed app clock', () => {
   it.each([
     ['ahead of', -5 * 60_000],
     ['behind', 5 * 60_000],
   ])('app clock 5 minutes %s the Fachdienst: a stored list is found, a lost one is resent', async (_label, skew) => {
-    h.fd.skewMs = skew;
+    await h.skewFachdienstClock(skew);
     const draft = await accepted();
     await h.workflow.submitDispense(ID1, draft);
+    // the client measured the skew from the simulator's Date header
+    expect(h.client.clockOffsetMs()).toBe(skew);
 
     // a correction one minute later whose answer is lost although it was stored: confirmed without a resend
     h.clock.set('2026-10-05T08:01:00Z');
     const corrected = draft.map((e) => ({ ...e, packs: e.packs + 1 }));
-    h.fd.failures.dispense = ['after-timeout'];
-    h.fd.calls.length = 0;
+    await h.fail('dispense', 'after-timeout');
+    h.calls.length = 0;
     expect((await h.workflow.submitDispense(ID1, corrected)).confirmedEntries).toEqual(corrected);
     expect(calls()).toEqual(['dispense', 'getBySecret']);
 
     // another one a minute later that never arrived (503 before the commit): resent, not taken for the previous one
     h.clock.set('2026-10-05T08:02:00Z');
     const again = corrected.map((e) => ({ ...e, packs: e.packs + 1 }));
-    h.fd.failures.dispense = [503];
-    h.fd.calls.length = 0;
+    await h.fail('dispense', 503);
+    h.calls.length = 0;
     expect((await h.workflow.submitDispense(ID1, again)).confirmedEntries).toEqual(again);
     expect(calls()).toEqual(['dispense', 'getBySecret', 'dispense']);
   });
 
   it('without any Date header the offset is 0 (same clocks assumed)', async () => {
-    h.fd.sendsDate = false;
+    h.setSendsDate(false);
     const draft = await accepted();
-    h.fd.failures.dispense = ['after-timeout'];
+    await h.fail('dispense', 'after-timeout');
     await h.workflow.submitDispense(ID1, draft);
     expect(calls()).toEqual(['dispense', 'getBySecret']);
-    expect(h.fd.clockOffsetMs()).toBeUndefined();
+    expect(h.client.clockOffsetMs()).toBeUndefined();
   });
 });
