@@ -1,19 +1,20 @@
 /**
- * Issue 13 item 2: lastMedicationDispense (the Fachdienst's clock) is compared with the attempt (the app's clock)
- * only after converting the attempt to the Fachdienst's time with the offset from the Date header.
+ * lastMedicationDispense (the Fachdienst's clock) is compared with the attempt (the app's clock) only after
+ * converting the attempt to the Fachdienst's time with the offset from the Date header (docs/reliability.md).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrescriptionId, Secret } from '../../shared/erezept/identifiers';
+import type { Secret } from '../../shared/erezept/identifiers';
+import type { FhirResourceJson } from '../../shared/fhir/xml';
 import { CLOCK_TOLERANCE_MS, dispenseArrived, probeDispense } from './dispense-reconcile';
 import { EventHub } from './events';
-import { createWorkflowHarness, type WorkflowHarness } from './testing';
+import { createSimulatorHarness, type Prescribed, type SimulatorHarness } from './simulator-harness';
 import { WorkflowKit } from './workflow-kit';
 
 const ATTEMPT = '2026-10-05T08:00:00.000Z';
 const MINUTE = 60_000;
 const at = (ms: number): string => new Date(Date.parse(ATTEMPT) + ms).toISOString();
 
-describe('dispenseArrived (issue 13: in the Fachdienst time)', () => {
+describe('dispenseArrived: in the Fachdienst time', () => {
   it('the tolerance is 2 s (Date header to the second, lastMedicationDispense possibly to the second)', () => {
     expect(CLOCK_TOLERANCE_MS).toBe(2000);
   });
@@ -61,31 +62,36 @@ describe('dispenseArrived (issue 13: in the Fachdienst time)', () => {
 });
 
 describe('probeDispense: GET ?secret and the decision, nothing written', () => {
-  const ID = '160.000.000.000.001.54' as PrescriptionId;
-  const AC = '1'.repeat(64);
-  let h: WorkflowHarness;
+  let h: SimulatorHarness;
+  let p: Prescribed;
+  let ID: Prescribed['id'];
   let kit: WorkflowKit;
   let secret: Secret;
+  let parameters: FhirResourceJson;
 
   beforeEach(async () => {
-    h = createWorkflowHarness('2026-10-05T08:00:00Z');
-    h.fd.addTask(ID, AC);
-    const { results } = await h.workflow.scanCode(`Task/${ID}/$accept?ac=${AC}`);
-    expect(results[0]?.ok).toBe(true);
+    h = await createSimulatorHarness('2026-10-05T08:00:00Z');
+    p = await h.prescribe();
+    ID = p.id;
+    const draft = await h.accept(p);
     secret = h.store.cases.get(ID)!.secret!;
-    kit = new WorkflowKit({ store: h.store, fachdienst: h.fd, settings: h.settings, events: new EventHub(), clock: h.clock, ids: { next: () => 'x' }, codecs: h.codecs });
+    const built = h.codecs.buildParameters('dispense', draft, { prescriptionId: ID, kvnr: p.kvnr, telematikId: h.settings.pharmacy().telematikId });
+    if (!built.ok) throw new Error(`no Parameters: ${JSON.stringify(built.error)}`);
+    parameters = built.data;
+    kit = new WorkflowKit({ store: h.store, fachdienst: h.client, settings: h.settings, events: new EventHub(), clock: h.clock, ids: { next: () => 'x' }, codecs: h.codecs });
   });
-  afterEach(() => h.store.close());
+  afterEach(() => h.close());
 
+  /** a $dispense the app did not make through the workflow (nothing of it is in the store) */
   const storeDispense = async (): Promise<void> => {
-    await h.fd.dispense(ID, secret, { resourceType: 'Parameters' });
+    await h.client.dispense(ID, secret, parameters);
   };
 
   it.each([
     ['ahead of', -5 * MINUTE],
     ['behind', 5 * MINUTE],
   ])('app clock 5 minutes %s the Fachdienst (Date header): arrived and not arrived are still told apart', async (_label, skew) => {
-    h.fd.skewMs = skew;
+    await h.skewFachdienstClock(skew);
     // the previous list, stored one minute before the attempt
     await storeDispense();
     h.clock.set('2026-10-05T08:01:00Z');
@@ -111,7 +117,7 @@ describe('probeDispense: GET ?secret and the decision, nothing written', () => {
     ['410 (deleted)', 410, 'lost'],
     ['403 (Secret)', 403, 'lost'],
   ])('a read answered with %s → %s', async (_label, failure, outcome) => {
-    h.fd.failures.getBySecret = [failure];
+    await h.fail('getBySecret', failure);
     expect((await probeDispense(kit, ID, secret, h.clock.now().toISOString())).outcome).toBe(outcome);
   });
 });
