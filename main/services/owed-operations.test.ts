@@ -1,39 +1,35 @@
 /**
- * Issue 6 items 1–3 with fakes: operations owed to the Fachdienst are written before the call, reconciled after
- * a lost answer (GET ?ac / GET ?secret), queued on an outage (A_23815) and on 429 (one hour, A_25460), resumed by
- * the runner, cancellable only while queued, and erased with the case ($reject, A_19251).
+ * Operations owed to the Fachdienst, against the simulator (simulator-harness.ts): written before the call,
+ * reconciled after a lost answer (GET ?ac / GET ?secret), queued on an outage (A_23815) and on 429 (one hour,
+ * A_25460), resumed by the runner, cancellable only while queued, and erased with the case ($reject, A_19251).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
-import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import { AppFailure } from '../errors';
-import { createWorkflowHarness, type WorkflowHarness } from './testing';
+import { PHARMACY_B } from '../simulator/test-kit';
 import { failureOf } from '../testing';
+import { createSimulatorHarness, type Prescribed, type SimulatorHarness } from './simulator-harness';
 
-const ID1 = '160.000.000.000.001.54' as PrescriptionId;
-const AC1 = '1'.repeat(64);
-const token = (id: string, ac: string) => `Task/${id}/$accept?ac=${ac}`;
+let h: SimulatorHarness;
+let p1: Prescribed;
+let ID1: Prescribed['id'];
+let AC1: Prescribed['accessCode'];
+let TOKEN1: string;
 
-let h: WorkflowHarness;
-
-beforeEach(() => {
-  h = createWorkflowHarness('2026-10-05T08:00:00Z');
-  h.fd.addTask(ID1, AC1);
+beforeEach(async () => {
+  h = await createSimulatorHarness('2026-10-05T08:00:00Z');
+  p1 = await h.prescribe();
+  ({ id: ID1, accessCode: AC1, token: TOKEN1 } = p1);
 });
-afterEach(() => h.store.close());
+afterEach(() => h.close());
 
+const accepted = (): Promise<DispenseEntry[]> => h.accept(p1);
 
-async function accepted(): Promise<DispenseEntry[]> {
-  const { results } = await h.workflow.scanCode(token(ID1, AC1));
-  expect(results[0]?.ok).toBe(true);
-  return (await h.workflow.getCase(ID1)).draft ?? [];
-}
-
-const ops = (name: string) => h.fd.calls.filter((c) => c.op === name);
+const ops = (name: string) => h.ops().filter((op) => op === name);
 const owed = () => h.store.pendingOperations.pending();
 const minutes = (n: number) => h.clock.set(new Date(h.clock.now().getTime() + n * 60_000).toISOString());
 
-describe('$accept (issue 6 item 1: lost answer → GET ?ac; 412 → one new $accept)', () => {
+describe('$accept: lost answer → GET ?ac; 412 → one new $accept', () => {
   it('a plain success leaves nothing owed and nothing to report', async () => {
     await accepted();
     expect(h.store.pendingOperations.listForDisplay()).toEqual([]);
@@ -41,7 +37,7 @@ describe('$accept (issue 6 item 1: lost answer → GET ?ac; 412 → one new $acc
 
   it('the AccessCode is in the store while the $accept is in flight (a crash then loses nothing)', async () => {
     let during: unknown;
-    h.fd.hooks.accept = () => {
+    h.hooks.accept = () => {
       during = owed();
     };
     await accepted();
@@ -49,18 +45,20 @@ describe('$accept (issue 6 item 1: lost answer → GET ?ac; 412 → one new $acc
   });
 
   it('answer lost after the Fachdienst committed: GET ?ac answers 200 and the Secret is stored, no second $accept', async () => {
-    h.fd.failures.accept = ['after-timeout'];
-    const { results } = await h.workflow.scanCode(token(ID1, AC1));
+    await h.fail('accept', 'after-timeout');
+    const { results } = await h.workflow.scanCode(TOKEN1);
     expect(results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
-    expect(h.fd.calls.map((c) => c.op)).toEqual(['accept', 'getByAc']);
-    expect(h.store.cases.get(ID1)?.secret).toBe(h.fd.tasks.get(ID1)?.secret);
+    expect(h.ops()).toEqual(['accept', 'getByAc']);
+    expect(h.store.cases.get(ID1)?.secret).toBe(h.task(ID1).secret);
     expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', message: expect.stringContaining('Antwort war verloren') });
   });
 
   it('412 then 409: another pharmacy claimed it meanwhile — reported, nothing stored, nothing owed', async () => {
-    h.fd.failures.accept = ['timeout', 409];
-    h.fd.failures.getByAc = [412];
-    const { results } = await h.workflow.scanCode(token(ID1, AC1));
+    // another pharmacy holds it, and our $accept gets no answer: the read says 412 (not ours), the new $accept 409
+    await h.sim.accept({ taskId: ID1, accessCode: AC1, kvnr: p1.kvnr, token: TOKEN1, dataMatrix: '' }, PHARMACY_B);
+    await h.fail('accept', 'timeout');
+    const { results } = await h.workflow.scanCode(TOKEN1);
+    expect(h.ops()).toEqual(['accept', 'getByAc', 'accept']);
     expect(results[0]).toMatchObject({ ok: false, error: { httpStatus: 409 } });
     expect(h.store.cases.get(ID1)).toBeUndefined();
     expect(owed()).toEqual([]);
@@ -68,13 +66,13 @@ describe('$accept (issue 6 item 1: lost answer → GET ?ac; 412 → one new $acc
   });
 
   it('429: queued for an hour; scanning again before then asks nothing, afterwards the claim succeeds', async () => {
-    h.fd.failures.accept = [429];
-    const first = await h.workflow.scanCode(token(ID1, AC1));
+    await h.fail('accept', 429);
+    const first = await h.workflow.scanCode(TOKEN1);
     expect(first.results[0]).toMatchObject({ ok: false, error: { code: 'queued', retry: 'hourly', httpStatus: 429 } });
     expect(owed()[0]).toMatchObject({ reason: 'rate-limited', notBefore: '2026-10-05T09:00:00.000Z' });
 
     minutes(30);
-    const early = await h.workflow.scanCode(token(ID1, AC1));
+    const early = await h.workflow.scanCode(TOKEN1);
     expect(early.results[0]).toMatchObject({ ok: false, error: { code: 'queued' } });
     await h.workflow.resumePendingOperations();
     expect(ops('accept')).toHaveLength(1);
@@ -89,25 +87,25 @@ describe('$accept (issue 6 item 1: lost answer → GET ?ac; 412 → one new $acc
   });
 
   it('offline: the claim waits with its AccessCode and is done when the runner resumes it', async () => {
-    h.fd.failures.accept = ['network'];
-    h.fd.failures.getByAc = ['network'];
-    const { results } = await h.workflow.scanCode(token(ID1, AC1));
+    await h.fail('accept', 'network');
+    await h.fail('getByAc', 'network');
+    const { results } = await h.workflow.scanCode(TOKEN1);
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'queued', system: 'network' } });
     expect(results[0]?.ok === false && results[0].error.message).toContain('sobald die Verbindung zurück ist');
     expect(owed()[0]).toMatchObject({ reason: 'offline', accessCode: AC1 });
 
     await h.workflow.resumePendingOperations();
-    expect(h.store.cases.get(ID1)?.secret).toBeDefined();
+    expect(h.store.cases.get(ID1)?.secret).toBe(h.task(ID1).secret);
     expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', operation: 'accept' });
     // the AccessCode served its purpose
     expect(h.store.pendingOperations.get(h.workflow.listPendingOperations()[0]!.id)).toMatchObject({ accessCode: undefined });
   });
 });
 
-describe('$dispense (issue 6 items 1–3)', () => {
+describe('$dispense: owed on 429, outage and a lost answer', () => {
   it('429: not retried, the list waits one hour and is then sent by the runner', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = [429];
+    await h.fail('dispense', 429);
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(f.appError).toMatchObject({ code: 'queued', retry: 'hourly' });
     expect(f.appError.message).toContain('Die Abgabedaten werden frühestens um 11:00 Uhr automatisch übermittelt');
@@ -126,8 +124,8 @@ describe('$dispense (issue 6 items 1–3)', () => {
 
   it('outage: no answer and no reconcile — the list waits; when the connection returns it is reconciled and resent once', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = ['network'];
-    h.fd.failures.getBySecret = ['network'];
+    await h.fail('dispense', 'network');
+    await h.fail('getBySecret', 'network');
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(f.appError.code).toBe('queued');
     expect(owed()).toMatchObject([{ operation: 'dispense', reason: 'offline' }]);
@@ -141,8 +139,8 @@ describe('$dispense (issue 6 items 1–3)', () => {
 
   it('a lost answer of a list that did arrive is confirmed by the runner without sending it again', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = ['after-timeout'];
-    h.fd.failures.getBySecret = ['timeout'];
+    await h.fail('dispense', 'after-timeout');
+    await h.fail('getBySecret', 'timeout');
     await failureOf(h.workflow.submitDispense(ID1, draft));
     minutes(1);
     await h.workflow.resumePendingOperations();
@@ -153,7 +151,7 @@ describe('$dispense (issue 6 items 1–3)', () => {
 
   it('a newer list replaces a queued one (the Fachdienst keeps only the last complete list, A_26482)', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = [429];
+    await h.fail('dispense', 429);
     await failureOf(h.workflow.submitDispense(ID1, draft));
     minutes(61);
     const corrected = draft.map((e) => ({ ...e, packs: e.packs + 1 }));
@@ -177,11 +175,11 @@ describe('$dispense (issue 6 items 1–3)', () => {
   });
 });
 
-describe('$close (issue 6 item 1: lost answer → GET ?secret)', () => {
+describe('$close: lost answer → GET ?secret', () => {
   it('closed meanwhile: the receipt from GET ?secret is stored, no second $close', async () => {
     const draft = await accepted();
     await h.workflow.submitDispense(ID1, draft);
-    h.fd.failures.close = ['after-timeout'];
+    await h.fail('close', 'after-timeout');
     const detail = await h.workflow.closeCase(ID1);
     expect(detail.status).toBe('closed');
     expect(detail.receipt).not.toBeNull();
@@ -191,8 +189,8 @@ describe('$close (issue 6 item 1: lost answer → GET ?secret)', () => {
   it('offline: the close waits and the runner completes it when the Fachdienst answers again', async () => {
     const draft = await accepted();
     await h.workflow.submitDispense(ID1, draft);
-    h.fd.failures.close = ['network'];
-    h.fd.failures.getBySecret = ['network'];
+    await h.fail('close', 'network');
+    await h.fail('getBySecret', 'network');
     const f = await failureOf(h.workflow.closeCase(ID1));
     expect(f.appError.code).toBe('queued');
     expect((await h.workflow.getCase(ID1)).status).toBe('dispensed');
@@ -207,14 +205,14 @@ describe('$close (issue 6 item 1: lost answer → GET ?secret)', () => {
 describe('cancel and erase', () => {
   it('a queued operation can be discarded; one with an unknown outcome cannot', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = [429];
+    await h.fail('dispense', 429);
     await failureOf(h.workflow.submitDispense(ID1, draft));
     const [queued] = owed();
     expect(h.workflow.cancelPendingOperation(queued!.id)).toMatchObject({ state: 'cancelled' });
     expect((await h.workflow.getCase(ID1)).draft).toEqual(draft);
 
-    h.fd.failures.dispense = ['after-timeout'];
-    h.fd.failures.getBySecret = ['timeout'];
+    await h.fail('dispense', 'after-timeout');
+    await h.fail('getBySecret', 'timeout');
     await failureOf(h.workflow.submitDispense(ID1, draft));
     const [unknown] = owed();
     expect(unknown?.reason).toBe('outcome-unknown');
@@ -232,7 +230,7 @@ describe('cancel and erase', () => {
 
   it('$reject ends what was owed and erases the queued list (A_19251)', async () => {
     const draft = await accepted();
-    h.fd.failures.dispense = [429];
+    await h.fail('dispense', 429);
     await failureOf(h.workflow.submitDispense(ID1, draft));
     const [queued] = owed();
     await h.workflow.rejectCase(ID1);
