@@ -1,5 +1,5 @@
 /**
- * Where the pharmacist waits (issue 8 items 3 and 4): a scan answers with the whole case, and scan and
+ * Where the pharmacist waits: a scan answers with the whole case, and scan and
  * submission need no more fsync'd commits than their durability demands — the owed row BEFORE the call
  * (A_19169-01 / spec §3.10), everything the answer settles in ONE transaction after it. Commits are counted
  * from the WAL file itself (one commit frame per committed transaction, synchronous = FULL fsyncs each).
@@ -8,17 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import { IdentityCipher } from '../store/cipher';
-import { openStore, type Store } from '../store/store';
-import { EventHub } from './events';
-import { SettingsService } from './settings';
-import { FakeClock, FakeFachdienst, fakeCodecs } from './testing';
-import { WorkflowService } from './workflow';
-
-const ID1 = '160.000.000.000.001.54' as PrescriptionId;
-const AC1 = '1'.repeat(64);
-const token = `Task/${ID1}/$accept?ac=${AC1}`;
+import type { Store } from '../store/store';
+import { createSimulatorHarness, type Prescribed, type SimulatorHarness } from './simulator-harness';
+import type { WorkflowService } from './workflow';
 
 /** Commit frames in the WAL (frame header bytes 4–7 = database size after commit, non-zero only on commits). */
 function walCommits(dbFile: string): number {
@@ -39,37 +31,35 @@ function walCommits(dbFile: string): number {
 
 let dir: string;
 let file: string;
+let h: SimulatorHarness;
 let store: Store;
-let fd: FakeFachdienst;
-let codecs: ReturnType<typeof fakeCodecs>;
 let workflow: WorkflowService;
+let p1: Prescribed;
+let ID1: Prescribed['id'];
+let token: string;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'erx-perf-'));
   file = join(dir, 'erx.db');
-  const clock = new FakeClock(new Date('2026-10-05T08:30:00Z'));
-  store = openStore({ file, cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 7), now: () => clock.now() });
-  fd = new FakeFachdienst(clock);
-  fd.addTask(ID1, AC1);
-  codecs = fakeCodecs();
-  const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/' }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
-  settings.setStaff('ab');
-  let n = 0;
-  workflow = new WorkflowService({ store, fachdienst: fd, settings, events: new EventHub(), clock, ids: { next: () => `row-${++n}` }, codecs });
+  h = await createSimulatorHarness('2026-10-05T08:30:00Z', { storeFile: file });
+  ({ store, workflow } = h);
+  p1 = await h.prescribe();
+  ({ id: ID1, token } = p1);
 });
 
 afterEach(() => {
-  store.close();
+  h.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('scanCode answers with the case (issue 8 item 3)', () => {
+describe('scanCode answers with the case', () => {
   it('an accepted prescription comes with its whole case, equal to what getCase shows', async () => {
     const { results } = await workflow.scanCode(token);
     const result = results[0];
     if (!result?.ok) throw new Error('scan failed');
     expect(result.detail).toEqual(await workflow.getCase(ID1));
-    expect(result.detail?.prescription?.patient.name).toBe('Erika Mustermann');
+    expect(result.detail?.prescription?.patient.name).toBe(h.store.cases.get(ID1)?.patientName);
+    expect(result.detail?.patientName).toEqual(expect.stringMatching(/\S/));
     expect(result.detail?.draft).toHaveLength(1);
   });
 
@@ -85,7 +75,7 @@ describe('scanCode answers with the case (issue 8 item 3)', () => {
   it('commits twice: the owed $accept before the call, then Secret, case, draft and audit together', async () => {
     const before = walCommits(file);
     let committedDuringCall = -1;
-    fd.hooks.accept = () => {
+    h.hooks.accept = () => {
       committedDuringCall = walCommits(file) - before;
     };
     await workflow.scanCode(token);
@@ -96,24 +86,23 @@ describe('scanCode answers with the case (issue 8 item 3)', () => {
   });
 
   it('a prescription mapping that throws still leaves the Secret stored (A_19169-01)', async () => {
-    codecs.readPrescription = () => {
+    h.codecs.readPrescription = () => {
       throw new Error('kaputt');
     };
     const { results } = await workflow.scanCode(token);
     expect(results[0]?.ok).toBe(true);
     const record = store.cases.get(ID1);
-    expect(record?.secret).toBe(fd.tasks.get(ID1)?.secret);
+    expect(record?.secret).toBe(h.task(ID1).secret);
     expect(record?.prescriptionError).toContain('kaputt');
   });
 });
 
-describe('submitDispense (issue 8 item 4)', () => {
+describe('submitDispense commits', () => {
   it('commits twice: the pending submission before the call, the whole confirmation after it', async () => {
-    await workflow.scanCode(token);
-    const draft = (await workflow.getCase(ID1)).draft ?? [];
+    const draft = await h.accept(p1);
     const before = walCommits(file);
     let committedDuringCall = -1;
-    fd.hooks.dispense = () => {
+    h.hooks.dispense = () => {
       committedDuringCall = walCommits(file) - before;
     };
     const detail = await workflow.submitDispense(ID1, draft);
