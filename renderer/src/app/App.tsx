@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { useAppInfo } from '../features/app-info/api/use-app-info';
+import { useAppInfo } from '../api/app-info/use-app-info';
 import { appErrorOf } from '../lib/invoke';
 import { AppLayout } from './layout/AppLayout';
-import { useBridgeEvents } from './use-bridge-events';
+import { useBridgeEvents } from './bridge-events';
 
 /** Loads who and where we are (AppInfo), then shows the counter. */
 export function App() {

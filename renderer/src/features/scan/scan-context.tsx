@@ -8,9 +8,9 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { parsePackCode, type PackCode } from '../../../../shared/erezept/pack-code';
 import { classifyScan } from '../../../../shared/erezept/scan';
 import { useCurrentCase } from '../../lib/current-case';
-import { useCurrentStaff } from '../app-info/api/use-app-info';
+import { useCurrentStaff } from '../../api/app-info/use-app-info';
 import type { PackScanOutcome } from '../dispense/forms/entry-editing';
-import { useScanCode } from './api/use-scan-code';
+import { useScanCode } from '../../api/scan/use-scan-code';
 
 /** What the open editor did with a pack (or undefined when no editor takes packs right now). */
 export type PackTarget = (code: PackCode) => PackScanOutcome;

@@ -9,7 +9,7 @@ import type { AppInfo } from '../../../../../shared/ipc/contract';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Modal } from '../../../components/Modal';
 import { appErrorOf } from '../../../lib/invoke';
-import { useSelectBackend } from '../api/use-select-backend';
+import { useSelectBackend } from '../../../api/app-info/use-select-backend';
 
 export function BackendSection({ appInfo, onUseTi }: { appInfo: AppInfo; onUseTi(): void }) {
   const { t } = useTranslation();

@@ -8,7 +8,7 @@ import type { AppInfo } from '../../../../../shared/ipc/contract';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
-import { useSetStaff } from '../api/use-set-staff';
+import { useSetStaff } from '../../../api/app-info/use-set-staff';
 
 export function StaffSwitch({ appInfo }: { appInfo: AppInfo }) {
   const { t } = useTranslation();

@@ -9,15 +9,15 @@ import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { clearLocalDraft } from '../../dispense/forms/local-draft';
-import { useAbortCase, useRejectCase } from '../api/use-case-mutations';
+import { useCaseWrite } from '../../../api/cases/use-case-write';
 
 type Pending = 'reject' | 'abort' | null;
 
 export function CaseActions({ caseDetail, staff }: { caseDetail: CaseDetail; staff: string | null }) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState<Pending>(null);
-  const reject = useRejectCase();
-  const abort = useAbortCase();
+  const reject = useCaseWrite('rejectCase');
+  const abort = useCaseWrite('abortCase');
   const { prescriptionId } = caseDetail;
   const enabled = !caseDetail.readOnly && staff !== null;
 
@@ -31,7 +31,8 @@ export function CaseActions({ caseDetail, staff }: { caseDetail: CaseDetail; sta
 
   const mutation = asking === 'abort' ? abort : reject;
   const confirm = () =>
-    mutation.mutate(prescriptionId, {
+    // the pharmacist confirmed it in the dialog (A_19241/A_19242)
+    mutation.mutate({ prescriptionId, confirmed: true }, {
       onSuccess: () => {
         // The local copy of an unsaved list goes, too: nothing of the prescription stays (A_19251).
         clearLocalDraft(prescriptionId);

@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { CaseRetryNotice } from '../../connection/components/RetryNotice';
-import { useRecoverSecret } from '../api/use-case-mutations';
+import { useCaseWrite } from '../../../api/cases/use-case-write';
 
 export function CaseEndedNotice({ caseDetail }: { caseDetail: CaseDetail }) {
   const { t } = useTranslation();
@@ -31,7 +31,7 @@ export function CaseEndedNotice({ caseDetail }: { caseDetail: CaseDetail }) {
 
 export function SecretRecovery({ caseDetail, staff }: { caseDetail: CaseDetail; staff: string | null }) {
   const { t } = useTranslation();
-  const recover = useRecoverSecret();
+  const recover = useCaseWrite('recoverSecret');
   return (
     <section className="hint hint-warning" data-testid="secret-missing" aria-live="polite">
       <p>{t('secret.missing')}</p>
@@ -40,7 +40,7 @@ export function SecretRecovery({ caseDetail, staff }: { caseDetail: CaseDetail; 
         className="button-primary"
         data-testid="secret-recover"
         disabled={staff === null || recover.isPending}
-        onClick={() => recover.mutate(caseDetail.prescriptionId)}
+        onClick={() => recover.mutate({ prescriptionId: caseDetail.prescriptionId })}
       >
         {recover.isPending ? t('secret.recovering') : t('secret.recover')}
       </button>

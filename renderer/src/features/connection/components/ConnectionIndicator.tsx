@@ -5,7 +5,7 @@
  */
 import type { Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useConnection } from '../api/use-connection';
+import { useConnection } from '../../../api/connection/use-connection';
 
 interface Props {
   open: boolean;

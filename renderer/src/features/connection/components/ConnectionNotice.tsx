@@ -8,8 +8,8 @@ import type { ConnectionStatus } from '../../../../../shared/ipc/contract';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime, formatTimeWithSeconds } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { useConnection } from '../api/use-connection';
-import { useResumePendingOperations } from '../api/use-connection-mutations';
+import { useConnection } from '../../../api/connection/use-connection';
+import { useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
 
 type Disturbed = Extract<ConnectionStatus['state'], 'offline' | 'degraded'>;
 

@@ -10,8 +10,8 @@ import { useCurrentCase } from '../../../lib/current-case';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
-import { usePendingOperations } from '../api/use-connection';
-import { useCancelPendingOperation, useResumePendingOperations } from '../api/use-connection-mutations';
+import { usePendingOperations } from '../../../api/connection/use-connection';
+import { useCancelPendingOperation, useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
 import { PendingOperationRow } from './PendingOperationRow';
 
 interface Props {

@@ -8,8 +8,8 @@ import type { RetryProgress } from '../../../../../shared/ipc/contract';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTimeWithSeconds } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { useRetries, useRetryProgress } from '../api/retry-progress';
-import { useCancelRetry } from '../api/use-connection-mutations';
+import { useRetries, useRetryProgress } from '../../../api/connection/retry-progress';
+import { useCancelRetry } from '../../../api/connection/use-connection-mutations';
 
 export function RetryNotice({ progress }: { progress: RetryProgress }) {
   const { t } = useTranslation();

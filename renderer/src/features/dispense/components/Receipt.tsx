@@ -12,8 +12,8 @@ import { Fact } from '../../../components/Fact';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
-import { useAppInfo } from '../../app-info/api/use-app-info';
-import { useRefetchReceipt } from '../../cases/api/use-case-mutations';
+import { useAppInfo } from '../../../api/app-info/use-app-info';
+import { useCaseWrite } from '../../../api/cases/use-case-write';
 
 interface Props {
   receipt: ReceiptSummary;
@@ -24,10 +24,10 @@ interface Props {
 
 export function Receipt({ receipt, pharmacyName, canRefetch }: Props) {
   const { t } = useTranslation();
-  const refetch = useRefetchReceipt();
+  const refetch = useCaseWrite('refetchReceipt');
   const training = useAppInfo().data?.training === true;
   const print = () => window.print();
-  const fetchAgain = () => refetch.mutate(receipt.prescriptionId);
+  const fetchAgain = () => refetch.mutate({ prescriptionId: receipt.prescriptionId });
   useShortcut(shortcuts.printReceipt, print);
   useShortcut(shortcuts.refetchReceipt, fetchAgain, canRefetch && !refetch.isPending);
   return (

@@ -18,10 +18,11 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
-import { useAppToday } from '../../app-info/api/app-clock';
+import { useAppToday } from '../../../api/app-info/app-clock';
 import { CaseRetryNotice } from '../../connection/components/RetryNotice';
 import { isExpired } from '../../prescription/components/DeadlineNotice';
-import { useCloseCase, usePatientPreview, useSubmitDispense } from '../api/use-dispense-mutations';
+import { useCaseWrite } from '../../../api/cases/use-case-write';
+import { usePatientPreview } from '../../../api/dispense/use-dispense-mutations';
 import { ChangeList } from '../components/ChangeList';
 import { PatientPreview } from '../components/PatientPreview';
 import { DispenseEntryFields } from './DispenseEntryFields';
@@ -68,8 +69,8 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   // reset() after a confirmed submit gives every field-array item a new id; keyed by the entry's own key the
   // entries stay mounted instead of being rebuilt (issue 8: „Abgabe übermitteln“ → confirmation).
   const reactKeys = useMemo(() => stableEntryKeys(fields), [fields]);
-  const submitDispense = useSubmitDispense();
-  const closeCase = useCloseCase();
+  const submitDispense = useCaseWrite('submitDispense');
+  const closeCase = useCaseWrite('closeCase');
   const preview = usePatientPreview();
   const [failure, setFailure] = useState<AppError | null>(null);
   const [notice, setNotice] = useState<Notice>(null);

@@ -11,7 +11,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { UseFormWatch } from 'react-hook-form';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
-import { useSaveDraft } from '../api/use-dispense-mutations';
+import { useSaveDraft } from '../../../api/dispense/use-dispense-mutations';
 import { normalizeFormValues, type DispenseFormInput, type DispenseEntryInput } from './dispense-form-schema';
 import { clearLocalDraft, writeLocalDraft } from './local-draft';
 

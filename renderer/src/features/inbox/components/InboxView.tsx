@@ -16,7 +16,7 @@ import { useBridge } from '../../../lib/bridge-context';
 import { useCurrentCase } from '../../../lib/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
-import { caseListQueryOptions } from '../../cases/api/case-query';
+import { caseListQueryOptions } from '../../../api/cases/case-query';
 import { InboxRow } from './InboxRow';
 
 interface Props {

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { ONE_HOUR, useAdvanceClock } from '../api/use-trainer-mutations';
+import { ONE_HOUR, useAdvanceClock } from '../../../api/trainer/use-trainer-mutations';
 
 export function ClockAdvance() {
   const { t } = useTranslation();

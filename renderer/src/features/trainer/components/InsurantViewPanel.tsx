@@ -11,7 +11,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Fact } from '../../../components/Fact';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { patientViewQueryOptions } from '../api/trainer-query';
+import { patientViewQueryOptions } from '../../../api/trainer/trainer-query';
 
 interface Props {
   prescriptionId: string;

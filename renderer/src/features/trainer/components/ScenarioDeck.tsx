@@ -6,7 +6,7 @@ import type { ScenarioSummary } from '../../../../../shared/ipc/contract';
 import { useBridge } from '../../../lib/bridge-context';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
-import { scenariosQueryOptions } from '../api/trainer-query';
+import { scenariosQueryOptions } from '../../../api/trainer/trainer-query';
 
 interface Props {
   /** the name of the scenario loaded now, if any */

@@ -1,11 +1,11 @@
 /**
  * The connection to the Fachdienst and the operations the app still owes it (issue 6 items 2, 3; spec §9.3,
  * A_23814–A_23816). Both are server state in react-query: main pushes the connection with its `connection`
- * event (bridge-events sets it), and `pending-changed` invalidates the list.
+ * event (app/bridge-events.ts sets it), and `pending-changed` invalidates the list.
  */
 import { queryOptions } from '@tanstack/react-query';
-import type { ErxBridge } from '../../../../../shared/ipc/contract';
-import { invoke } from '../../../lib/invoke';
+import type { ErxBridge } from '../../../../shared/ipc/contract';
+import { invoke } from '../../lib/invoke';
 
 export const connectionKeys = {
   all: ['connection'] as const,

@@ -2,11 +2,11 @@
  * The trainer panel's server state (issue 7 item 3; training mode only — main refuses these channels
  * otherwise, architecture §2): the scenario deck, the scenario loaded last, and the patient's view of a
  * prescription (the insurant's read of Task and MedicationDispense, spec §3.9–3.10), which `case-changed`
- * events invalidate (lib/bridge-events).
+ * events invalidate (app/bridge-events.ts).
  */
 import { queryOptions } from '@tanstack/react-query';
-import type { ErxBridge } from '../../../../../shared/ipc/contract';
-import { invoke } from '../../../lib/invoke';
+import type { ErxBridge } from '../../../../shared/ipc/contract';
+import { invoke } from '../../lib/invoke';
 
 export const trainerKeys = {
   all: ['trainer'] as const,

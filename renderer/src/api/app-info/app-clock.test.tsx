@@ -2,8 +2,8 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { berlinDate } from '../../../../../shared/erezept/dates';
-import { createQueryClient } from '../../../app/query-client';
+import { berlinDate } from '../../../../shared/erezept/dates';
+import { createQueryClient } from '../../app/query-client';
 import { noonOf, recordAppTime, useAppToday } from './app-clock';
 
 describe("main's clock", () => {

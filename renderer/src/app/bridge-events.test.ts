@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
-import { caseKeys } from '../features/cases/api/case-query';
-import { connectionKeys } from '../features/connection/api/connection-query';
+import { caseKeys } from '../api/cases/case-query';
+import { connectionKeys } from '../api/connection/connection-query';
 import { createFakeBridge } from '../test/fake-bridge';
 import { connectionStatus, ids, offlineStatus, retryProgress } from '../test/fixtures';
 import { subscribeBridgeEvents } from './bridge-events';

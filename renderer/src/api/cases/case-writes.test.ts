@@ -1,7 +1,7 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applyAppEvent } from '../../../lib/bridge-events';
-import { caseDetail, ids } from '../../../test/fixtures';
+import { applyAppEvent } from '../../app/bridge-events';
+import { caseDetail, ids } from '../../test/fixtures';
 import { caseKeys } from './case-query';
 import { answerWindowMs, beginCaseWrite, endCaseWrite, storeCaseDetail } from './case-writes';
 

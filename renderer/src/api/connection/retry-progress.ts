@@ -4,7 +4,7 @@
  * main's calls, kept in the react-query cache like the connection status (architecture §5: no other store).
  */
 import { useQuery, type QueryClient } from '@tanstack/react-query';
-import type { RetryProgress } from '../../../../../shared/ipc/contract';
+import type { RetryProgress } from '../../../../shared/ipc/contract';
 import { connectionKeys } from './connection-query';
 
 export type RetriesByPrescription = Readonly<Record<string, RetryProgress>>;

@@ -11,7 +11,7 @@
  * the answer is at least as new as that event (main emits before it answers). Lists are always invalidated.
  */
 import type { QueryClient } from '@tanstack/react-query';
-import type { CaseDetail } from '../../../../../shared/ipc/contract';
+import type { CaseDetail } from '../../../../shared/ipc/contract';
 import { caseKeys } from './case-query';
 
 /** How long after storing an answer an event about the same case is taken as the echo of that write. */
@@ -96,12 +96,4 @@ export function invalidateChangedCase(queryClient: QueryClient, prescriptionId: 
     return;
   }
   void queryClient.invalidateQueries({ queryKey });
-}
-
-/** onMutate/onSettled for a mutation on one case, whose variables name it. */
-export function caseWriteCallbacks<V>(queryClient: QueryClient, idOf: (variables: V) => string) {
-  return {
-    onMutate: (variables: V) => beginCaseWrite(queryClient, idOf(variables)),
-    onSettled: (_data: unknown, _error: unknown, variables: V) => endCaseWrite(queryClient, idOf(variables)),
-  };
 }

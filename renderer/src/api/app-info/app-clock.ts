@@ -7,7 +7,7 @@
  */
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { berlinDate } from '../../../../../shared/erezept/dates';
+import { berlinDate } from '../../../../shared/erezept/dates';
 import { appInfoKeys } from './app-info-query';
 
 const clockOffsetKey = [...appInfoKeys.all, 'clock-offset'] as const;

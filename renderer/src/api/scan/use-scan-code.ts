@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useBridge } from '../../../lib/bridge-context';
-import { invoke } from '../../../lib/invoke';
-import { recordAppTime } from '../../app-info/api/app-clock';
-import { caseKeys } from '../../cases/api/case-query';
-import { beginCaseWrite, endCaseWrite, storeCaseAnswer } from '../../cases/api/case-writes';
-import { clearRetry } from '../../connection/api/retry-progress';
+import { useBridge } from '../../lib/bridge-context';
+import { invoke } from '../../lib/invoke';
+import { recordAppTime } from '../app-info/app-clock';
+import { caseKeys } from '../cases/case-query';
+import { beginCaseWrite, endCaseWrite, storeCaseAnswer } from '../cases/case-writes';
+import { clearRetry } from '../connection/retry-progress';
 
 /**
  * Sends what the scanner delivered to main, which parses the 1–3 E-Rezept-Tokens (spec §2) and accepts them.

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { ErxBridge } from '../../../../../shared/ipc/contract';
-import { invoke } from '../../../lib/invoke';
+import type { ErxBridge } from '../../../../shared/ipc/contract';
+import { invoke } from '../../lib/invoke';
 
 export const appInfoKeys = {
   all: ['app-info'] as const,

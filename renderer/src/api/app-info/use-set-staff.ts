@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useBridge } from '../../../lib/bridge-context';
-import { invoke } from '../../../lib/invoke';
+import { useBridge } from '../../lib/bridge-context';
+import { invoke } from '../../lib/invoke';
 import { appInfoKeys } from './app-info-query';
 
 /** Switches the current staff member; main answers with the updated AppInfo, which replaces the cached one. */

@@ -1,14 +1,17 @@
 /**
  * The ONE place that listens to main's events (architecture §4): they only invalidate or update
- * react-query caches, so every screen shows the new state through its own queries.
+ * react-query caches, so every screen shows the new state through its own queries. The app shell wires them
+ * up: which caches an event touches is decided here, with the key factories and cache writes of api/.
  */
-import type { QueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { appEventSchema, type AppEvent, type ConnectionStatus, type ErxBridge } from '../../../shared/ipc/contract';
-import { caseKeys } from '../features/cases/api/case-query';
-import { invalidateChangedCase } from '../features/cases/api/case-writes';
-import { connectionKeys } from '../features/connection/api/connection-query';
-import { clearRetry, recordRetry } from '../features/connection/api/retry-progress';
-import { trainerKeys } from '../features/trainer/api/trainer-query';
+import { caseKeys } from '../api/cases/case-query';
+import { invalidateChangedCase } from '../api/cases/case-writes';
+import { connectionKeys } from '../api/connection/connection-query';
+import { clearRetry, recordRetry } from '../api/connection/retry-progress';
+import { trainerKeys } from '../api/trainer/trainer-query';
+import { useBridge } from '../lib/bridge-context';
 
 export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
   switch (event.type) {
@@ -60,4 +63,11 @@ export function subscribeBridgeEvents(bridge: ErxBridge, queryClient: QueryClien
     const parsed = appEventSchema.safeParse(raw);
     if (parsed.success) applyAppEvent(queryClient, parsed.data);
   });
+}
+
+/** Keeps react-query in step with main's events for as long as the app is mounted. */
+export function useBridgeEvents(): void {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  useEffect(() => subscribeBridgeEvents(bridge, queryClient), [bridge, queryClient]);
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useBridge } from '../../../lib/bridge-context';
+import { useBridge } from '../../lib/bridge-context';
 import { connectionQueryOptions, pendingOperationsQueryOptions } from './connection-query';
 
 /** The connection to the Fachdienst as main sees it (issue 6 item 3). */

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { BackendKind } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../lib/bridge-context';
-import { invoke } from '../../../lib/invoke';
+import type { BackendKind } from '../../../../shared/ipc/contract';
+import { useBridge } from '../../lib/bridge-context';
+import { invoke } from '../../lib/invoke';
 import { appInfoKeys } from './app-info-query';
 
 /**

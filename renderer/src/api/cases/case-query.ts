@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { CaseFilter, ErxBridge } from '../../../../../shared/ipc/contract';
-import { invoke } from '../../../lib/invoke';
+import type { CaseFilter, ErxBridge } from '../../../../shared/ipc/contract';
+import { invoke } from '../../lib/invoke';
 
 export type CaseListFilter = CaseFilter;
 

@@ -5,14 +5,14 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { LoadedScenario } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../lib/bridge-context';
-import { useCurrentCase } from '../../../lib/current-case';
-import { invoke } from '../../../lib/invoke';
-import { recordAppTime } from '../../app-info/api/app-clock';
-import { caseKeys } from '../../cases/api/case-query';
-import { connectionKeys } from '../../connection/api/connection-query';
-import { clearAllLocalDrafts } from '../../dispense/forms/local-draft';
+import type { LoadedScenario } from '../../../../shared/ipc/contract';
+import { useBridge } from '../../lib/bridge-context';
+import { useCurrentCase } from '../../lib/current-case';
+import { invoke } from '../../lib/invoke';
+import { recordAppTime } from '../app-info/app-clock';
+import { caseKeys } from '../cases/case-query';
+import { connectionKeys } from '../connection/connection-query';
+import { clearAllLocalDrafts } from '../../features/dispense/forms/local-draft';
 import { trainerKeys } from './trainer-query';
 
 /** „Simulatorzeit +1 Stunde“: the wait a 429 imposes (A_25460), which the deck's 429 scenario skips. */
@@ -71,7 +71,7 @@ export function useHasCases(): () => Promise<boolean> {
 
 /**
  * „Simulatorzeit vorstellen“ (`trainerAdvanceClock`): the simulator's clock moves and main's with it (training only,
- * architecture §2). Main then emits `cases-changed`, which reloads cases and pending operations (lib/bridge-events);
+ * architecture §2). Main then emits `cases-changed`, which reloads cases and pending operations (app/bridge-events.ts);
  * they are invalidated here as well, so deadlines and a 429 wait now over show at once even while the event stream
  * reconnects. The answer's `now` becomes the renderer's "today" (app-clock.ts, A_27660).
  */

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { StaffMember } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../lib/bridge-context';
+import type { StaffMember } from '../../../../shared/ipc/contract';
+import { useBridge } from '../../lib/bridge-context';
 import { appInfoQueryOptions } from './app-info-query';
 
 export function useAppInfo() {

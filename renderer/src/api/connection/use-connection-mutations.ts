@@ -4,10 +4,10 @@
  * queued operation, and „Abbrechen“ of a running automatic retry.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { PendingOperation } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../lib/bridge-context';
-import { invoke } from '../../../lib/invoke';
-import { caseKeys } from '../../cases/api/case-query';
+import type { PendingOperation } from '../../../../shared/ipc/contract';
+import { useBridge } from '../../lib/bridge-context';
+import { invoke } from '../../lib/invoke';
+import { caseKeys } from '../cases/case-query';
 import { connectionKeys } from './connection-query';
 import { clearRetry } from './retry-progress';
 
