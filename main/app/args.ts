@@ -1,6 +1,10 @@
-/** Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL --backend KIND]` (issue 2 item 2). */
-import type { BackendKind } from '../../shared/ipc/contract';
+/**
+ * Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL --backend KIND]` (issue 2
+ * item 2), read with the shared option table (main/cli-options.ts) as browser mode reads them. Electron's and
+ * Chromium's own switches and the app path share the command line, so what the table does not know is ignored.
+ */
 import { assertBackendAvailable, chooseBackend, type AvailableBackend } from '../backend/choice';
+import { formatBilingual, readCommandLine, sharedOptions, type OptionValues } from '../cli-options';
 
 export interface AppArgs {
   dataDir?: string;
@@ -9,32 +13,25 @@ export interface AppArgs {
   backend?: AvailableBackend['kind'];
 }
 
+const appOptions = {
+  data: sharedOptions.data,
+  fachdienst: sharedOptions.fachdienst,
+  backend: sharedOptions.backend,
+};
+
+/** Throws an Error with the reason on a bad command line: the app refuses to start (index.ts shows it). */
 export function parseAppArgs(argv: readonly string[]): AppArgs {
-  const args: AppArgs = {};
-  let requested: BackendKind | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === '--data' && value) {
-      args.dataDir = value;
-      i++;
-    } else if (arg === '--fachdienst' && value) {
-      const url = new URL(value); // throws on garbage: the app refuses to start with a broken backend URL
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--fachdienst: unsupported URL ${value}`);
-      args.fachdienstUrl = url.toString().replace(/\/$/, '');
-      i++;
-    } else if (arg === '--backend' && value) {
-      if (value !== 'embedded' && value !== 'simulator' && value !== 'ti') {
-        throw new Error(`--backend: „${value}“ gibt es nicht (embedded, simulator oder ti)`);
-      }
-      requested = value;
-      i++;
-    }
-  }
+  const line = readCommandLine(argv, appOptions, { unknown: 'ignore' });
+  if (line.kind === 'error') throw new Error(formatBilingual(line.problem));
+  // the table has no --help: the Electron app has no usage text of its own
+  const given: OptionValues<typeof appOptions> = line.kind === 'values' ? line.values : {};
   // Issue 7 item 1: choosing the TI is an explicit action — on the command line the flag itself is that
   // confirmed choice. Until the TI backend exists the app refuses to start (index.ts shows it, exit code 1).
-  const choice = chooseBackend({ backend: requested, fachdienstUrl: args.fachdienstUrl });
+  const choice = chooseBackend({ backend: given.backend, fachdienstUrl: given.fachdienst });
   assertBackendAvailable(choice);
-  if (requested !== undefined) args.backend = choice.kind;
-  return args;
+  return {
+    ...(given.data !== undefined ? { dataDir: given.data } : {}),
+    ...(given.fachdienst !== undefined ? { fachdienstUrl: given.fachdienst } : {}),
+    ...(given.backend !== undefined ? { backend: choice.kind } : {}),
+  };
 }

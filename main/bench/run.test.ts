@@ -31,6 +31,16 @@ describe('parseBenchArgs', () => {
   ])('refuses %j', (argv) => {
     expect(parseBenchArgs(argv, '/repo')).toHaveProperty('error');
   });
+  it('reads both spellings and answers --help (shared option table, main/cli-options.ts)', () => {
+    expect(parseBenchArgs(['--only=cold-start', '--iterations', '5', '--out=x/r.json'], '/repo')).toEqual({
+      only: 'cold-start',
+      iterations: 5,
+      seconds: 60,
+      clients: 16,
+      out: '/repo/x/r.json',
+    });
+    expect(parseBenchArgs(['--iterations', '5', '-h'], '/repo')).toBe('help');
+  });
 });
 
 describe('the registry', () => {
@@ -134,6 +144,14 @@ describe('npm run bench (in-process, small)', () => {
     const err: string[] = [];
     expect(await main(['--clients', '0'], { out: () => undefined, err: (t) => err.push(t) }, dir)).toBe(2);
     expect(err.join('\n')).toContain('Aufruf: bench');
+  });
+
+  it('--help prints the usage on stdout and runs nothing', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(await main(['--help'], { out: (t) => out.push(t), err: (t) => err.push(t) }, dir)).toBe(0);
+    expect(out.join('\n')).toContain('Aufruf: bench');
+    expect(err).toEqual([]);
   });
 });
 

@@ -2,12 +2,13 @@
  * `npm run bench [-- --only <name>] [--iterations N] [--seconds S] [--clients C] [--out FILE]`: runs the
  * registered benchmarks one after the other, writes `{"machine":{"cpus","node"},"figures":[…]}` to
  * bench/results.json (git-ignored) and prints it, followed by one line per figure with its target.
- * Exit code 0 when every benchmark ran (a missed target is reported, not an error), 1 when one failed,
- * 2 for bad arguments.
+ * Exit code 0 when every benchmark ran (a missed target is reported, not an error) and after `--help`, 1 when
+ * one failed, 2 for bad arguments.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { integerOption, ok, readCommandLine, refused, sharedOptions, textOption, valueOption, type OptionTable } from '../cli-options';
 import { benchmarks as registered } from './registry';
 import { targetMet } from './stats';
 import type { BenchOptions, BenchResults, Benchmark, Figure } from './types';
@@ -31,59 +32,41 @@ export interface BenchArgs {
 }
 
 export const BENCH_USAGE =
-  'Aufruf: bench [--only <Name>] [--iterations <Anzahl, Standard 2000>] [--seconds <Sekunden, Standard 60>] [--clients <Anzahl, Standard 16>] [--out <Datei>]';
+  'Aufruf: bench [--help] [--only <Name>] [--iterations <Anzahl, Standard 2000>] [--seconds <Sekunden, Standard 60>] [--clients <Anzahl, Standard 16>] [--out <Datei>]';
 
-export function parseBenchArgs(argv: readonly string[], cwd: string): BenchArgs | { error: string } {
-  const args: BenchArgs = {
-    iterations: 2000,
-    seconds: 60,
-    clients: 16,
-    out: resolve(cwd, 'bench', 'results.json'),
+/** What the benchmarks understand; `--help` is the one option they share with the other processes (main/cli-options.ts). */
+const benchOptions = {
+  help: sharedOptions.help,
+  only: valueOption((name) =>
+    registered.some((b) => b.name === name)
+      ? ok(name)
+      : refused(
+          `--only: unbekannter Benchmark „${name}“ (bekannt: ${registered.map((b) => b.name).join(', ')})`,
+          'unknown benchmark',
+        ),
+  ),
+  iterations: integerOption('--iterations', 1, 1_000_000, {
+    de: '--iterations braucht eine Zahl von 1 bis 1000000',
+    en: 'expects a number from 1 to 1000000',
+  }),
+  seconds: integerOption('--seconds', 1, 600, { de: '--seconds braucht eine Zahl von 1 bis 600', en: 'expects a number from 1 to 600' }),
+  clients: integerOption('--clients', 1, 256, { de: '--clients braucht eine Zahl von 1 bis 256', en: 'expects a number from 1 to 256' }),
+  out: textOption(),
+} as const satisfies OptionTable;
+
+/** `argv` without node and script. Accepts `--opt value` and `--opt=value`; messages in German, like the usage. */
+export function parseBenchArgs(argv: readonly string[], cwd: string): BenchArgs | { error: string } | 'help' {
+  const line = readCommandLine(argv, benchOptions);
+  if (line.kind === 'help') return 'help';
+  if (line.kind === 'error') return { error: line.problem.de };
+  const given = line.values;
+  return {
+    ...(given.only !== undefined ? { only: given.only } : {}),
+    iterations: given.iterations ?? 2000,
+    seconds: given.seconds ?? 60,
+    clients: given.clients ?? 16,
+    out: resolve(cwd, given.out ?? join('bench', 'results.json')),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = argv[i + 1];
-    i++;
-    const positive = (max: number): number | undefined =>
-      value !== undefined && /^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= max
-        ? Number(value)
-        : undefined;
-    switch (flag) {
-      case '--only':
-        if (value === undefined || !registered.some((b) => b.name === value)) {
-          return {
-            error: `--only: unbekannter Benchmark „${value ?? ''}“ (bekannt: ${registered.map((b) => b.name).join(', ')})`,
-          };
-        }
-        args.only = value;
-        break;
-      case '--iterations': {
-        const n = positive(1_000_000);
-        if (n === undefined) return { error: '--iterations braucht eine Zahl von 1 bis 1000000' };
-        args.iterations = n;
-        break;
-      }
-      case '--seconds': {
-        const n = positive(600);
-        if (n === undefined) return { error: '--seconds braucht eine Zahl von 1 bis 600' };
-        args.seconds = n;
-        break;
-      }
-      case '--clients': {
-        const n = positive(256);
-        if (n === undefined) return { error: '--clients braucht eine Zahl von 1 bis 256' };
-        args.clients = n;
-        break;
-      }
-      case '--out':
-        if (value === undefined || value === '') return { error: '--out braucht einen Dateinamen' };
-        args.out = resolve(cwd, value);
-        break;
-      default:
-        return { error: `unbekanntes Argument „${flag}“` };
-    }
-  }
-  return args;
 }
 
 /** Runs the benchmarks and returns the results (without writing them). */
@@ -115,6 +98,10 @@ export async function main(
   workerEntry?: URL,
 ): Promise<number> {
   const args = parseBenchArgs(argv, cwd);
+  if (args === 'help') {
+    io.out(BENCH_USAGE);
+    return 0;
+  }
   if ('error' in args) {
     io.err(`bench: ${args.error}`);
     io.err(BENCH_USAGE);

@@ -1,10 +1,20 @@
 /**
- * Command line of browser mode (`npm run start:web -- --port P --data DIR --fachdienst URL --renderer DIR`).
- * Pure: the environment (home folder, working directory, ERX_RENDERER_DIR) is passed in.
+ * Command line of browser mode (`npm run start:web -- --port P --data DIR --fachdienst URL --renderer DIR`), read
+ * with the shared option table (main/cli-options.ts). Pure: the environment (home folder, working directory,
+ * ERX_RENDERER_DIR) is passed in.
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BackendKind } from '../../shared/ipc/contract';
 import { BackendChoiceError, chooseBackend } from '../backend/choice';
+import {
+  formatBilingual,
+  integerOption,
+  partitionCommandLine,
+  readCommandLine,
+  sharedOptions,
+  textOption,
+  type OptionTable,
+} from '../cli-options';
 
 export const DEFAULT_WEB_PORT = 5180;
 
@@ -24,14 +34,31 @@ export interface WebArgs {
 }
 
 /** Command-line names of the network settings (main/services/settings.ts NetworkSettings). */
-const networkOptions = {
-  '--request-timeout-ms': 'requestTimeoutMs',
-  '--retry-base-ms': 'retryBaseMs',
-  '--retry-max-delay-ms': 'retryMaxDelayMs',
-  '--max-attempts': 'maxAttempts',
-  '--probe-interval-ms': 'probeIntervalMs',
-} as const;
-export type NetworkOption = (typeof networkOptions)[keyof typeof networkOptions];
+const networkOptions = [
+  ['request-timeout-ms', 'requestTimeoutMs'],
+  ['retry-base-ms', 'retryBaseMs'],
+  ['retry-max-delay-ms', 'retryMaxDelayMs'],
+  ['max-attempts', 'maxAttempts'],
+  ['probe-interval-ms', 'probeIntervalMs'],
+] as const;
+export type NetworkOption = (typeof networkOptions)[number][1];
+
+/** What browser mode understands: the shared options (main/cli-options.ts) plus its renderer and network settings. */
+const webOptions = {
+  help: sharedOptions.help,
+  port: sharedOptions.port,
+  data: sharedOptions.data,
+  fachdienst: sharedOptions.fachdienst,
+  renderer: textOption(),
+  backend: sharedOptions.backend,
+  seed: sharedOptions.seed,
+  'fixed-time': sharedOptions['fixed-time'],
+  'request-timeout-ms': integerOption('--request-timeout-ms', 1, 3_600_000),
+  'retry-base-ms': integerOption('--retry-base-ms', 1, 3_600_000),
+  'retry-max-delay-ms': integerOption('--retry-max-delay-ms', 1, 3_600_000),
+  'max-attempts': integerOption('--max-attempts', 1, 10),
+  'probe-interval-ms': integerOption('--probe-interval-ms', 1, 3_600_000),
+} as const satisfies OptionTable;
 
 export interface WebArgsEnvironment {
   homeDir: string;
@@ -61,137 +88,51 @@ export const WEB_USAGE = [
  */
 export const defaultWebDataDir = (homeDir: string): string => join(homeDir, '.erx-counter', 'browser-mode');
 
-const valueOptions = new Set([
-  '--port',
-  '--data',
-  '--fachdienst',
-  '--renderer',
-  '--backend',
-  '--seed',
-  '--fixed-time',
-  ...Object.keys(networkOptions),
-]);
-const backendKinds: readonly BackendKind[] = ['embedded', 'simulator', 'ti'];
-
 /**
  * Splits a command line into what browser mode understands and what it does not (issue 12 item 5: `npm start`
  * falls back to browser mode with the Electron app's command line; unknown arguments are named and ignored,
  * never fatal). An option that takes a value keeps its value; a value-less unknown flag goes alone.
  */
-export function partitionWebArgs(argv: readonly string[]): { known: string[]; ignored: string[] } {
-  const known: string[] = [];
-  const ignored: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (arg === '--help' || arg === '-h') known.push(arg);
-    else if (valueOptions.has(name)) {
-      known.push(arg);
-      const value = argv[i + 1];
-      if (eq < 0 && value !== undefined && !value.startsWith('--')) {
-        known.push(value);
-        i++;
-      }
-    } else ignored.push(arg);
-  }
-  return { known, ignored };
-}
+export const partitionWebArgs = (argv: readonly string[]): { known: string[]; ignored: string[] } =>
+  partitionCommandLine(argv, webOptions);
 
 /** `argv` without node and script, i.e. `process.argv.slice(2)`. Accepts `--opt value` and `--opt=value`. */
 export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): ParsedWebArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!valueOptions.has(name)) return error(`unbekannte Option / unknown option: ${arg}`);
-    let value: string | undefined;
-    if (eq > 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i++;
-    }
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-      return error(`${name} braucht einen Wert / needs a value`);
-    }
-    if (values.has(name)) return error(`${name} ist doppelt angegeben / given twice`);
-    values.set(name, value);
-  }
-
-  const portText = values.get('--port');
-  let port = DEFAULT_WEB_PORT;
-  if (portText !== undefined) {
-    if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
-      return error(`--port erwartet eine Zahl von 0 bis 65535 / expects a number from 0 to 65535: ${portText}`);
-    }
-    port = Number(portText);
-  }
-
-  let fachdienstUrl: string | undefined;
-  const fachdienstText = values.get('--fachdienst');
-  if (fachdienstText !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(fachdienstText);
-    } catch {
-      return error(`--fachdienst ist keine gültige URL / is not a valid URL: ${fachdienstText}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return error(`--fachdienst muss http(s) sein / must be http(s): ${fachdienstText}`);
-    }
-    fachdienstUrl = url.toString().replace(/\/$/, '');
-  }
+  const line = readCommandLine(argv, webOptions);
+  if (line.kind === 'help') return line;
+  if (line.kind === 'error') return error(formatBilingual(line.problem));
+  const given = line.values;
 
   const absolute = (dir: string): string => (isAbsolute(dir) ? dir : resolve(env.cwd, dir));
-  const rendererDir = absolute(values.get('--renderer') ?? env.rendererDirEnv ?? join('out', 'renderer'));
-  const dataDirText = values.get('--data');
-  const dataDir = dataDirText === undefined ? defaultWebDataDir(env.homeDir) : absolute(dataDirText);
+  const rendererDir = absolute(given.renderer ?? env.rendererDirEnv ?? join('out', 'renderer'));
+  const dataDir = given.data === undefined ? defaultWebDataDir(env.homeDir) : absolute(given.data);
 
   const network: WebArgs['network'] = {};
-  for (const [option, key] of Object.entries(networkOptions)) {
-    const text = values.get(option);
-    if (text === undefined) continue;
-    const max = key === 'maxAttempts' ? 10 : 3_600_000;
-    if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > max) {
-      return error(`${option} erwartet eine ganze Zahl von 1 bis ${max} / expects an integer from 1 to ${max}: ${text}`);
-    }
-    network[key] = Number(text);
+  for (const [option, key] of networkOptions) {
+    const value = given[option];
+    if (value !== undefined) network[key] = value;
   }
 
-  const backendText = values.get('--backend');
-  const backend = backendKinds.find((kind) => kind === backendText);
-  if (backendText !== undefined && backend === undefined) {
-    return error(`--backend erwartet embedded, simulator oder ti / expects embedded, simulator or ti: ${backendText}`);
-  }
-  const seedText = values.get('--seed');
-  if (seedText !== undefined && (!/^\d{1,10}$/.test(seedText) || Number(seedText) > 0xffff_ffff)) {
-    return error(`--seed erwartet eine ganze Zahl von 0 bis 4294967295 / expects an integer from 0 to 4294967295: ${seedText}`);
-  }
-  const fixedTimeText = values.get('--fixed-time');
-  const fixedTime = fixedTimeText === undefined ? undefined : new Date(fixedTimeText);
-  if (fixedTimeText !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(fixedTimeText) || Number.isNaN(fixedTime?.getTime()))) {
-    return error(`--fixed-time erwartet einen ISO-8601-Zeitpunkt wie 2026-10-05T09:00:00+02:00 / expects an ISO 8601 instant: ${fixedTimeText}`);
-  }
+  const fachdienstUrl = given.fachdienst;
+  const fixedTime = given['fixed-time'];
   // The backend rule (main/backend/choice.ts); `ti` goes on to the core, which refuses it at start (exit code 1).
   try {
-    chooseBackend({ backend, fachdienstUrl, deterministic: seedText !== undefined || fixedTimeText !== undefined });
+    chooseBackend({ backend: given.backend, fachdienstUrl, deterministic: given.seed !== undefined || fixedTime !== undefined });
   } catch (e) {
-    if (e instanceof BackendChoiceError) return error(`${e.message} / ${e.english}`);
+    if (e instanceof BackendChoiceError) return error(formatBilingual({ de: e.message, en: e.english }));
     throw e;
   }
 
   return {
     kind: 'run',
     args: {
-      port,
+      port: given.port ?? DEFAULT_WEB_PORT,
       dataDir,
       fachdienstUrl,
       rendererDir,
       network,
-      ...(backend !== undefined ? { backend } : {}),
-      ...(seedText !== undefined ? { seed: Number(seedText) } : {}),
+      ...(given.backend !== undefined ? { backend: given.backend } : {}),
+      ...(given.seed !== undefined ? { seed: given.seed } : {}),
       ...(fixedTime !== undefined ? { fixedTime } : {}),
     },
   };

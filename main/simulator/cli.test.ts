@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, parseArgs, type CliIo } from './cli';
+import { main, parseSimulatorArgs, type CliIo } from './cli';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -22,14 +22,14 @@ function fakeIo(): CliIo & { lines: string[]; errors: string[]; exits: number[];
   return io;
 }
 
-describe('parseArgs', () => {
+describe('parseSimulatorArgs', () => {
   it('reads --port, --data (both spellings) and --log', () => {
-    expect(parseArgs(['--port', '8081'])).toEqual({ port: 8081, dataDir: undefined, log: false });
-    expect(parseArgs(['--port=0', '--data=/tmp/sim', '--log'])).toEqual({ port: 0, dataDir: '/tmp/sim', log: true });
+    expect(parseSimulatorArgs(['--port', '8081'])).toEqual({ port: 8081, dataDir: undefined, log: false });
+    expect(parseSimulatorArgs(['--port=0', '--data=/tmp/sim', '--log'])).toEqual({ port: 0, dataDir: '/tmp/sim', log: true });
   });
 
   it('reads --seed and --fixed-time (deterministic runs)', () => {
-    expect(parseArgs(['--port', '0', '--seed', '42', '--fixed-time', '2026-10-05T09:00:00+02:00'])).toEqual({
+    expect(parseSimulatorArgs(['--port', '0', '--seed', '42', '--fixed-time', '2026-10-05T09:00:00+02:00'])).toEqual({
       port: 0,
       dataDir: undefined,
       log: false,
@@ -49,12 +49,22 @@ describe('parseArgs', () => {
     [['--port', '1', '--seed', '4294967296']],
     [['--port', '1', '--fixed-time', '2026-10-05']],
     [['--port', '1', '--fixed-time']],
+    [['--port', '1', '--port', '2']],
+    [['--port', '1', '--log=yes']],
+    [['--port', '1', 'stray']],
   ])(
     'refuses %j',
     (argv) => {
-      expect(parseArgs(argv)).toHaveProperty('error');
+      expect(parseSimulatorArgs(argv)).toHaveProperty('error');
     },
   );
+});
+
+describe('parseSimulatorArgs: help', () => {
+  it('--help and -h ask for the usage, whatever else was given', () => {
+    expect(parseSimulatorArgs(['--help'])).toBe('help');
+    expect(parseSimulatorArgs(['--port', 'x', '-h'])).toBe('help');
+  });
 });
 
 describe('main', () => {

@@ -6,6 +6,7 @@
  * module never runs anything on import.
  */
 import { resolve } from 'node:path';
+import { flagOption, readCommandLine, sharedOptions, type OptionTable } from '../cli-options';
 import { startSimulatorServer, type SimulatorHandle } from './server';
 
 export interface CliIo {
@@ -37,64 +38,34 @@ export interface CliOptions {
   fixedTime?: Date;
 }
 
-export function parseArgs(argv: readonly string[]): CliOptions | { error: string } | 'help' {
-  let port: number | undefined;
-  let dataDir: string | undefined;
-  let log = false;
-  let seed: number | undefined;
-  let fixedTime: Date | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--port': {
-        const raw = value();
-        if (raw === undefined || !/^[0-9]{1,5}$/.test(raw) || Number(raw) > 65535) {
-          return { error: `--port braucht eine Zahl von 0 bis 65535 (0 = freier Port), nicht „${raw ?? ''}“` };
-        }
-        port = Number(raw);
-        break;
-      }
-      case '--data': {
-        const raw = value();
-        if (raw === undefined || raw === '' || raw.startsWith('--')) return { error: '--data braucht ein Verzeichnis' };
-        dataDir = resolve(raw);
-        break;
-      }
-      case '--log':
-        log = true;
-        break;
-      case '--seed': {
-        const raw = value();
-        if (raw === undefined || !/^[0-9]{1,10}$/.test(raw) || Number(raw) > 0xffff_ffff) {
-          return { error: `--seed braucht eine ganze Zahl von 0 bis 4294967295, nicht „${raw ?? ''}“` };
-        }
-        seed = Number(raw);
-        break;
-      }
-      case '--fixed-time': {
-        const raw = value();
-        const instant = raw === undefined ? undefined : new Date(raw);
-        if (raw === undefined || !/^\d{4}-\d{2}-\d{2}T/.test(raw) || instant === undefined || Number.isNaN(instant.getTime())) {
-          return { error: `--fixed-time braucht einen ISO-8601-Zeitpunkt, z. B. 2026-10-05T09:00:00+02:00, nicht „${raw ?? ''}“` };
-        }
-        fixedTime = instant;
-        break;
-      }
-      default:
-        return { error: `unbekanntes Argument „${arg}“` };
-    }
-  }
+/** What the simulator understands: the shared options (main/cli-options.ts) plus `--log`. */
+const simulatorOptions = {
+  help: sharedOptions.help,
+  port: sharedOptions.port,
+  data: sharedOptions.data,
+  log: flagOption(),
+  seed: sharedOptions.seed,
+  'fixed-time': sharedOptions['fixed-time'],
+} as const satisfies OptionTable;
+
+/** `argv` without node and script. Accepts `--opt value` and `--opt=value`; messages in German, like the usage. */
+export function parseSimulatorArgs(argv: readonly string[]): CliOptions | { error: string } | 'help' {
+  const line = readCommandLine(argv, simulatorOptions);
+  if (line.kind === 'help') return 'help';
+  if (line.kind === 'error') return { error: line.problem.de };
+  const { port, data, log, seed, 'fixed-time': fixedTime } = line.values;
   if (port === undefined) return { error: '--port fehlt' };
-  return { port, dataDir, log, ...(seed !== undefined ? { seed } : {}), ...(fixedTime ? { fixedTime } : {}) };
+  return {
+    port,
+    dataDir: data === undefined ? undefined : resolve(data),
+    log: log === true,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(fixedTime !== undefined ? { fixedTime } : {}),
+  };
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<SimulatorHandle | undefined> {
-  const parsed = parseArgs(argv);
+  const parsed = parseSimulatorArgs(argv);
   if (parsed === 'help') {
     io.out(USAGE);
     io.exit(0);
