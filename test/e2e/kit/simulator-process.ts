@@ -19,6 +19,7 @@ export interface SimulatorProcessOptions {
   dataDir?: string;
   /** one line per request on stderr (`--log`) */
   log?: boolean;
+  /** how long to wait for the listening line; default 60 s for the same reason as browser-mode.ts's */
   startTimeoutMs?: number;
 }
 
@@ -61,7 +62,7 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions = {
       started.stdout?.on('data', append);
       started.stderr?.on('data', append);
       try {
-        const listening = await waitFor(started, () => LISTENING.exec(output.slice(before)), options.startTimeoutMs ?? 15_000, () => output.slice(before));
+        const listening = await waitFor(started, () => LISTENING.exec(output.slice(before)), options.startTimeoutMs ?? 60_000, () => output.slice(before));
         child = started;
         return Number(listening[2]);
       } catch (error) {
