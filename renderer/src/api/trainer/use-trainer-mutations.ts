@@ -12,7 +12,7 @@ import { invoke } from '../../lib/invoke';
 import { recordAppTime } from '../app-info/app-clock';
 import { caseKeys } from '../cases/case-query';
 import { connectionKeys } from '../connection/connection-query';
-import { clearAllLocalDrafts } from '../../features/dispense/forms/local-draft';
+import { clearAllLocalDrafts } from '../../lib/local-draft';
 import { trainerKeys } from './trainer-query';
 
 /** „Simulatorzeit +1 Stunde“: the wait a 429 imposes (A_25460), which the deck's 429 scenario skips. */

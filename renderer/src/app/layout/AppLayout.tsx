@@ -9,15 +9,17 @@
 import { useCallback, useId, useRef, useState } from 'react';
 import type { AppInfo } from '../../../../shared/ipc/contract';
 import { StaffHint } from '../../features/app-info/components/StaffHint';
-import { CurrentCase } from '../../features/cases/components/CurrentCase';
 import { ConnectionNotice } from '../../features/connection/components/ConnectionNotice';
 import { PendingOperationsPanel } from '../../features/connection/components/PendingOperationsPanel';
-import { LazyTrainerPanel } from '../../features/trainer/components/LazyTrainerPanel';
-import { ScanProvider, useScan } from '../../features/scan/scan-context';
+import { OtherRetryNotices } from '../../features/connection/components/RetryNotice';
 import { ScanPanel } from '../../features/scan/components/ScanPanel';
+import { ScanProvider, useScan } from '../../features/scan/scan-context';
 import { useWedgeScanner } from '../../features/scan/use-wedge-scanner';
-import { shortcuts, useShortcut } from '../../lib/shortcuts';
+import { LazyTrainerPanel } from '../../features/trainer/components/LazyTrainerPanel';
 import { useCurrentCase } from '../../lib/current-case';
+import { PackTargetProvider } from '../../lib/pack-scan-target';
+import { shortcuts, useShortcut } from '../../lib/shortcuts';
+import { CurrentCase } from '../pages/CurrentCase';
 import { AppHeader } from './AppHeader';
 import { TrainingBanner } from './TrainingBanner';
 
@@ -29,7 +31,7 @@ function WedgeScanner() {
 }
 
 export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
-  const { showInbox } = useCurrentCase();
+  const { prescriptionId: openCaseId, showInbox } = useCurrentCase();
   const [focusInboxSearch, setFocusInboxSearch] = useState(false);
   const openInbox = useCallback(() => {
     showInbox();
@@ -78,14 +80,18 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
       <ConnectionNotice onShowPending={() => setPendingOpen(true)} />
       {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}
       {appInfo.training && trainerOpen ? <LazyTrainerPanel id={trainerPanelId} onClose={closeTrainer} /> : null}
-      <ScanProvider>
-        <WedgeScanner />
-        <main className="app-main">
-          {appInfo.staff === null ? <StaffHint /> : null}
-          <ScanPanel />
-          <CurrentCase focusInboxSearch={focusInboxSearch} onInboxSearchFocused={searchFocused} />
-        </main>
-      </ScanProvider>
+      {/* pack scans go to the open dispense editor, which registers itself with the scan router's slot */}
+      <PackTargetProvider>
+        <ScanProvider>
+          <WedgeScanner />
+          <main className="app-main">
+            {appInfo.staff === null ? <StaffHint /> : null}
+            {/* retries of calls for prescriptions not on screen, e.g. a scan's GET ?ac (the open case shows its own) */}
+            <ScanPanel retryNotices={<OtherRetryNotices except={openCaseId} />} />
+            <CurrentCase focusInboxSearch={focusInboxSearch} onInboxSearchFocused={searchFocused} />
+          </main>
+        </ScanProvider>
+      </PackTargetProvider>
     </div>
   );
 }

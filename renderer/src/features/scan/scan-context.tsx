@@ -2,18 +2,15 @@
  * One place every scan goes through, whether it came from the scan field or from a wedge scan anywhere
  * (issue 5 item 1): text starting with `{` or `Task/` is an E-Rezept code → `scanCode` ($accept, or the local
  * case on a re-scan, A_23801); anything else is a securPharm pack code → parsed here and handed to the dispense
- * editor that is open (it registers itself as the pack target).
+ * editor that is open (it registers itself as the pack target, lib/pack-scan-target.tsx).
  */
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { parsePackCode, type PackCode } from '../../../../shared/erezept/pack-code';
 import { classifyScan } from '../../../../shared/erezept/scan';
-import { useCurrentCase } from '../../lib/current-case';
 import { useCurrentStaff } from '../../api/app-info/use-app-info';
-import type { PackScanOutcome } from '../dispense/forms/entry-editing';
 import { useScanCode } from '../../api/scan/use-scan-code';
-
-/** What the open editor did with a pack (or undefined when no editor takes packs right now). */
-export type PackTarget = (code: PackCode) => PackScanOutcome;
+import { useCurrentCase } from '../../lib/current-case';
+import { usePackTargetSlot, type PackScanOutcome } from '../../lib/pack-scan-target';
 
 /** What the last pack scan did; `caseId` = the case on screen then (the notice belongs to that screen only). */
 export type PackScanFeedback = { seq: number; caseId: string | null } & (
@@ -32,8 +29,6 @@ interface ScanContextValue {
   /** an E-Rezept scan was refused because no staff member is chosen */
   needsStaff: boolean;
   pack: PackScanFeedback | null;
-  /** the dispense editor offers itself for pack scans; returns the function that withdraws it */
-  registerPackTarget(target: PackTarget): () => void;
 }
 
 const ScanContext = createContext<ScanContextValue | null>(null);
@@ -45,15 +40,8 @@ export function ScanProvider({ children }: { children: ReactNode }) {
   const { mutate: accept } = erezept;
   const [needsStaff, setNeedsStaff] = useState(false);
   const [pack, setPack] = useState<PackScanFeedback | null>(null);
-  const packTarget = useRef<PackTarget | null>(null);
+  const packTargets = usePackTargetSlot();
   const seq = useRef(0);
-
-  const registerPackTarget = useCallback((target: PackTarget) => {
-    packTarget.current = target;
-    return () => {
-      if (packTarget.current === target) packTarget.current = null;
-    };
-  }, []);
 
   const submitScan = useCallback(
     (text: string): ScanSubmitResult => {
@@ -82,7 +70,7 @@ export function ScanProvider({ children }: { children: ReactNode }) {
         setPack({ ...at, kind: 'invalid', message: parsed.error.message });
         return 'taken';
       }
-      const target = packTarget.current;
+      const target = packTargets.current();
       setPack(
         target
           ? { ...at, kind: 'applied', code: parsed.data, outcome: target(parsed.data) }
@@ -90,13 +78,13 @@ export function ScanProvider({ children }: { children: ReactNode }) {
       );
       return 'taken';
     },
-    [staff, accept, openCase, caseId],
+    [staff, accept, openCase, caseId, packTargets],
   );
 
   const value = useMemo(
     // A pack notice belongs to the screen it was scanned on; another case or the inbox do not show it.
-    () => ({ submitScan, erezept, needsStaff: needsStaff && !staff, pack: pack?.caseId === caseId ? pack : null, registerPackTarget }),
-    [submitScan, erezept, needsStaff, staff, pack, caseId, registerPackTarget],
+    () => ({ submitScan, erezept, needsStaff: needsStaff && !staff, pack: pack?.caseId === caseId ? pack : null }),
+    [submitScan, erezept, needsStaff, staff, pack, caseId],
   );
   return <ScanContext.Provider value={value}>{children}</ScanContext.Provider>;
 }

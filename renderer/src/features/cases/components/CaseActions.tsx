@@ -8,7 +8,7 @@ import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
-import { clearLocalDraft } from '../../dispense/forms/local-draft';
+import { clearLocalDraft } from '../../../lib/local-draft';
 import { useCaseWrite } from '../../../api/cases/use-case-write';
 
 type Pending = 'reject' | 'abort' | null;

@@ -3,13 +3,13 @@
  * status, times and staff remain, A_19251), its Secret is missing (recover it, spec §3.3), or the answer to a
  * submission was lost (the next submission reconciles first, spec §3.6).
  */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
+import { useCaseWrite } from '../../../api/cases/use-case-write';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { CaseRetryNotice } from '../../connection/components/RetryNotice';
-import { useCaseWrite } from '../../../api/cases/use-case-write';
 
 export function CaseEndedNotice({ caseDetail }: { caseDetail: CaseDetail }) {
   const { t } = useTranslation();
@@ -29,7 +29,14 @@ export function CaseEndedNotice({ caseDetail }: { caseDetail: CaseDetail }) {
   );
 }
 
-export function SecretRecovery({ caseDetail, staff }: { caseDetail: CaseDetail; staff: string | null }) {
+interface SecretRecoveryProps {
+  caseDetail: CaseDetail;
+  staff: string | null;
+  /** the case's „wird erneut versucht“ (GET ?ac may be retried, spec §8), next to the button that started it */
+  retryNotice?: ReactNode;
+}
+
+export function SecretRecovery({ caseDetail, staff, retryNotice }: SecretRecoveryProps) {
   const { t } = useTranslation();
   const recover = useCaseWrite('recoverSecret');
   return (
@@ -44,7 +51,7 @@ export function SecretRecovery({ caseDetail, staff }: { caseDetail: CaseDetail; 
       >
         {recover.isPending ? t('secret.recovering') : t('secret.recover')}
       </button>
-      <CaseRetryNotice prescriptionId={caseDetail.prescriptionId} />
+      {retryNotice}
       {recover.isError ? <ErrorAlert error={appErrorOf(recover.error)} testId="secret-recover-error" /> : null}
     </section>
   );

@@ -8,7 +8,7 @@
  * Typing stays cheap with many entries (issue 8): the root watches the list only for the deferred live
  * checks, entries are memoised with stable callbacks, and each field subscribes to its own findings.
  */
-import { useCallback, useLayoutEffect, useMemo, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
@@ -19,15 +19,14 @@ import { formatTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { useAppToday } from '../../../api/app-info/app-clock';
-import { CaseRetryNotice } from '../../connection/components/RetryNotice';
-import { isExpired } from '../../prescription/components/DeadlineNotice';
+import { isExpired } from '../../../lib/deadlines';
 import { useCaseWrite } from '../../../api/cases/use-case-write';
 import { usePatientPreview } from '../../../api/dispense/use-dispense-mutations';
 import { ChangeList } from '../components/ChangeList';
 import { PatientPreview } from '../components/PatientPreview';
 import { DispenseEntryFields } from './DispenseEntryFields';
 import { dispenseResolver } from './dispense-resolver';
-import { normalizeFormValues, type DispenseFormInput, type DispenseFormOutput } from './dispense-form-schema';
+import { normalizeFormValues, type DispenseEntryInput, type DispenseFormInput, type DispenseFormOutput } from './dispense-form-schema';
 import { sameList } from './entry-diff';
 import { duplicateEntry, entryIndexOf } from './entry-editing';
 import { createFieldFindingsStore, FieldFindingsProvider } from './findings-context';
@@ -36,7 +35,7 @@ import { fieldOfFindingPath } from './finding-paths';
 import { DraftStatus, FormActions } from './FormActions';
 import { blankEntry, initialEntries, newEntryKey } from './initial-entries';
 import { lastConfirmedDispenseAt } from './last-dispense';
-import { readLocalDraft } from './local-draft';
+import { readLocalDraft } from '../../../lib/local-draft';
 import { useDraftAutosave } from './use-draft-autosave';
 import { useLiveChecks } from './use-live-checks';
 import { usePackScanTarget } from './use-pack-scan-target';
@@ -47,11 +46,13 @@ interface Props {
   staff: string | null;
   /** the pharmacy's Telematik-ID (performer of every MedicationDispense) */
   telematikId: string;
+  /** the case's „wird erneut versucht“ (spec §8: $dispense may be retried), shown next to the buttons that sent it */
+  retryNotice?: ReactNode;
 }
 
 type Notice = { kind: 'unchanged'; text: string } | { kind: 'blocked'; count: number } | null;
 
-export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
+export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Props) {
   const { t } = useTranslation();
   const { prescriptionId } = caseDetail;
   const locked = caseDetail.readOnly;
@@ -59,7 +60,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
   const appToday = useAppToday();
   const [today] = useState(appToday);
   // An incomplete list kept locally is newer than the saved draft (local-draft.ts).
-  const [restored] = useState(() => (locked ? undefined : readLocalDraft(prescriptionId)));
+  const [restored] = useState(() => (locked ? undefined : readLocalDraft<DispenseEntryInput>(prescriptionId)));
   const form = useForm<DispenseFormInput, unknown, DispenseFormOutput>({
     defaultValues: { entries: restored?.entries ?? initialEntries(caseDetail, today) },
     resolver: dispenseResolver(t),
@@ -261,7 +262,7 @@ export function DispenseForm({ caseDetail, staff, telematikId }: Props) {
           {preview.isError ? <ErrorAlert error={appErrorOf(preview.error)} testId="patient-preview-error" /> : null}
           {/* „wird erneut versucht“ next to the buttons that started the call (CaseView shows it for a locked case;
               with a missing Secret only its recovery calls, which shows its own) */}
-          {!locked && !caseDetail.secretMissing ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
+          {!locked && !caseDetail.secretMissing ? retryNotice : null}
           <FormActions
             canSend={canSend}
             canPreview={!locked}

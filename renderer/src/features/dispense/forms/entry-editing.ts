@@ -5,6 +5,7 @@
  */
 import type { Article } from '../../../../../shared/erezept/catalog/article-catalog';
 import type { PackCode } from '../../../../../shared/erezept/pack-code';
+import type { PackScanOutcome } from '../../../lib/pack-scan-target';
 import type { DispenseEntryInput } from './dispense-form-schema';
 
 type MedicationInput = DispenseEntryInput['medication'];
@@ -66,18 +67,6 @@ export function medicationFromArticle(article: Article): MedicationInput {
     vaccine: article.vaccine,
   };
 }
-
-export type PackScanOutcome =
-  /** the focused (or waiting) entry now holds this pack */
-  | { kind: 'filled'; index: number }
-  /** a new entry was added for it */
-  | { kind: 'added'; index: number }
-  /** another pack of an entry's PZN and batch: its count went up */
-  | { kind: 'counted'; index: number; packs: number }
-  /** this very pack (same serial) was scanned before: nothing changed */
-  | { kind: 'duplicate'; index: number }
-  /** the code names no German PZN (e.g. a foreign GTIN only) */
-  | { kind: 'no-pzn' };
 
 export interface PackScanInput {
   code: PackCode;

@@ -13,7 +13,7 @@ import type { UseFormWatch } from 'react-hook-form';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
 import { useSaveDraft } from '../../../api/dispense/use-dispense-mutations';
 import { normalizeFormValues, type DispenseFormInput, type DispenseEntryInput } from './dispense-form-schema';
-import { clearLocalDraft, writeLocalDraft } from './local-draft';
+import { clearLocalDraft, writeLocalDraft } from '../../../lib/local-draft';
 
 export const draftDelayMs = 800;
 

@@ -1,15 +1,15 @@
 /**
- * Makes the open editor the target of pack scans (issue 5 item 4, scan-context.tsx): the scanned pack fills the
- * focused entry, counts up an entry with the same PZN and batch, or becomes a new entry (entry-editing.ts).
- * Registered only while the list can be edited.
+ * Makes the open editor the target of pack scans (issue 5 item 4, lib/pack-scan-target.tsx): the scanned pack
+ * fills the focused entry, counts up an entry with the same PZN and batch, or becomes a new entry
+ * (entry-editing.ts). Registered only while the list can be edited.
  */
 import { useCallback, useEffect, useRef } from 'react';
 import type { UseFieldArrayAppend, UseFormReturn } from 'react-hook-form';
 import type { PackCode } from '../../../../../shared/erezept/pack-code';
 import { useArticleCatalog } from '../../../lib/catalog-context';
-import { useScan } from '../../scan/scan-context';
+import { usePackTargetSlot, type PackScanOutcome } from '../../../lib/pack-scan-target';
 import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
-import { applyPackScan, entryIndexOf, type PackScanOutcome } from './entry-editing';
+import { applyPackScan, entryIndexOf } from './entry-editing';
 import { newEntryKey } from './initial-entries';
 
 interface Options {
@@ -22,7 +22,7 @@ interface Options {
 
 export function usePackScanTarget({ form, append, prescribedPzn, today, enabled }: Options): void {
   const catalog = useArticleCatalog();
-  const { registerPackTarget } = useScan();
+  const { register } = usePackTargetSlot();
 
   const apply = (code: PackCode): PackScanOutcome => {
     const result = applyPackScan(form.getValues('entries'), {
@@ -50,5 +50,5 @@ export function usePackScanTarget({ form, append, prescribedPzn, today, enabled 
     latest.current = apply;
   });
   const target = useCallback((code: PackCode) => latest.current(code), []);
-  useEffect(() => (enabled ? registerPackTarget(target) : undefined), [enabled, registerPackTarget, target]);
+  useEffect(() => (enabled ? register(target) : undefined), [enabled, register, target]);
 }

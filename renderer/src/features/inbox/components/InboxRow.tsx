@@ -7,8 +7,8 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummary } from '../../../../../shared/ipc/contract';
 import { formatDate, formatDateTime } from '../../../lib/format';
-import { CaseStatusBadge } from '../../cases/components/CaseStatusBadge';
-import { isTRezept } from '../../prescription/components/flow-type';
+import { CaseStatusBadge } from '../../../components/CaseStatusBadge';
+import { isTRezept } from '../../../lib/flow-type';
 
 interface Props {
   summary: CaseSummary;

@@ -30,6 +30,3 @@ export function DeadlineNotice({ caseDetail }: { caseDetail: CaseDetail }) {
   }
   return null;
 }
-
-/** A_23800: after the Einlösefrist nothing may be supplied. */
-export const isExpired = (caseDetail: CaseDetail): boolean => caseDetail.deadlineFindings.some((f) => f.severity === 'error');

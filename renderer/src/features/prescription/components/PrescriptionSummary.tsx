@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { Fact } from '../../../components/Fact';
 import { formatDate } from '../../../lib/format';
-import { isNamedFlowType, isTRezept } from './flow-type';
+import { isNamedFlowType, isTRezept } from '../../../lib/flow-type';
 
 export function PrescriptionSummary({ caseDetail }: { caseDetail: CaseDetail }) {
   const { t } = useTranslation();

@@ -3,20 +3,26 @@
  * is opened at once, the others stay one click away — spec §2: up to three tokens per DataMatrix) and what
  * the last pack scan did in the dispense editor.
  */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useCurrentCase } from '../../../lib/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
-import { OtherRetryNotices } from '../../connection/components/RetryNotice';
 import { useScan } from '../scan-context';
 import { PackScanNotice } from './PackScanNotice';
 import { ScanFeedback } from './ScanFeedback';
 import { ScanField } from './ScanField';
 
-export function ScanPanel() {
+interface Props {
+  /**
+   * „wird erneut versucht“ of calls for prescriptions not on screen, e.g. this scan's GET ?ac (spec §8; the open
+   * case shows its own)
+   */
+  retryNotices?: ReactNode;
+}
+
+export function ScanPanel({ retryNotices }: Props) {
   const { t } = useTranslation();
   const { submitScan, erezept, needsStaff, pack } = useScan();
-  const { prescriptionId: openCaseId } = useCurrentCase();
   return (
     <section className="scan-panel" aria-label={t('scan.region')}>
       <ScanField onScan={(text) => submitScan(text) !== 'needs-staff'} busy={erezept.isPending} />
@@ -25,8 +31,7 @@ export function ScanPanel() {
           {t('scan.submitting')}
         </p>
       ) : null}
-      {/* retries of calls for prescriptions not on screen, e.g. this scan's GET ?ac (the open case shows its own) */}
-      <OtherRetryNotices except={openCaseId} />
+      {retryNotices}
       {needsStaff ? (
         <p role="alert" className="hint hint-warning" data-testid="scan-needs-staff">
           {t('scan.needsStaff')}

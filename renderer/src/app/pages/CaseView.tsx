@@ -1,25 +1,27 @@
 /**
- * One case on screen: head (back to the inbox, status, return/delete), notices, the receipt once closed,
- * the prescription beside the dispense editor, and the versions sent. The case comes from react-query
- * (getCase); the form appears only when the data exists, so its defaultValues are real. After $reject/$abort
- * only PrescriptionID, status, times and staff remain (A_19251) — that is all this view then shows.
+ * One case on screen, composed of the features: head (back to the inbox, status, return/delete), notices, the
+ * receipt once closed, the prescription beside the dispense editor, and the versions sent. The case comes from
+ * react-query (getCase); the form appears only when the data exists, so its defaultValues are real. After
+ * $reject/$abort only PrescriptionID, status, times and staff remain (A_19251) — that is all this view then shows.
+ * A running automatic retry („wird erneut versucht“, spec §8) is shown once, next to the buttons that started the
+ * call: the editor's, the Secret recovery's, or — for a locked case — above the receipt.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useBridge } from '../../../lib/bridge-context';
-import { useCurrentCase } from '../../../lib/current-case';
-import { ErrorAlert } from '../../../components/ErrorAlert';
-import { appErrorOf } from '../../../lib/invoke';
-import { useAppInfo } from '../../../api/app-info/use-app-info';
-import { CaseRetryNotice } from '../../connection/components/RetryNotice';
-import { Receipt } from '../../dispense/components/Receipt';
-import { VersionList } from '../../dispense/components/VersionList';
-import { DispenseForm } from '../../dispense/forms/DispenseForm';
-import { PrescriptionView } from '../../prescription/components/PrescriptionView';
-import { caseDetailQueryOptions } from '../../../api/cases/case-query';
-import { CaseActions } from './CaseActions';
-import { CaseEndedNotice, OutcomeUnknownNotice, SecretRecovery } from './CaseNotices';
-import { CaseStatusBadge } from './CaseStatusBadge';
+import { useAppInfo } from '../../api/app-info/use-app-info';
+import { caseDetailQueryOptions } from '../../api/cases/case-query';
+import { CaseStatusBadge } from '../../components/CaseStatusBadge';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { CaseActions } from '../../features/cases/components/CaseActions';
+import { CaseEndedNotice, OutcomeUnknownNotice, SecretRecovery } from '../../features/cases/components/CaseNotices';
+import { CaseRetryNotice } from '../../features/connection/components/RetryNotice';
+import { Receipt } from '../../features/dispense/components/Receipt';
+import { VersionList } from '../../features/dispense/components/VersionList';
+import { DispenseForm } from '../../features/dispense/forms/DispenseForm';
+import { PrescriptionView } from '../../features/prescription/components/PrescriptionView';
+import { useBridge } from '../../lib/bridge-context';
+import { useCurrentCase } from '../../lib/current-case';
+import { appErrorOf } from '../../lib/invoke';
 
 export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   const { t } = useTranslation();
@@ -53,6 +55,7 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   }
   const detail = query.data;
   const ended = detail.status === 'rejected' || detail.status === 'aborted';
+  const retryNotice = <CaseRetryNotice prescriptionId={prescriptionId} />;
   return (
     <article className="case-view" data-testid="case-view" data-prescription-id={prescriptionId} aria-label={t('case.label', { prescriptionId })}>
       <div className="case-head no-print">
@@ -64,15 +67,21 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
       {ended ? <CaseEndedNotice caseDetail={detail} /> : null}
       {/* an open case shows a running retry next to the editor's (or the Secret recovery's) buttons; a locked one
           here, above the receipt and its „Quittung erneut abrufen“ */}
-      {detail.readOnly ? <CaseRetryNotice prescriptionId={prescriptionId} /> : null}
-      {detail.secretMissing && !detail.readOnly ? <SecretRecovery caseDetail={detail} staff={staff} /> : null}
+      {detail.readOnly ? retryNotice : null}
+      {detail.secretMissing && !detail.readOnly ? <SecretRecovery caseDetail={detail} staff={staff} retryNotice={retryNotice} /> : null}
       {detail.outcomeUnknown && !detail.readOnly ? <OutcomeUnknownNotice /> : null}
       {detail.receipt ? <Receipt receipt={detail.receipt} pharmacyName={appInfo?.pharmacy.name ?? ''} canRefetch={staff !== null} /> : null}
       {!ended ? (
         <div className="case-columns">
           <PrescriptionView caseDetail={detail} />
           {/* keyed by case: another case gets a fresh form with its own defaultValues */}
-          <DispenseForm key={prescriptionId} caseDetail={detail} staff={staff} telematikId={appInfo?.pharmacy.telematikId ?? ''} />
+          <DispenseForm
+            key={prescriptionId}
+            caseDetail={detail}
+            staff={staff}
+            telematikId={appInfo?.pharmacy.telematikId ?? ''}
+            retryNotice={retryNotice}
+          />
         </div>
       ) : null}
       <VersionList submissions={detail.submissions} />

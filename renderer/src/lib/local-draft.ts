@@ -3,14 +3,20 @@
  * schema (a half-typed batch does not), so an incomplete list is kept in the page's storage until it becomes
  * valid and main has saved it — then the copy goes. Reopening the case restores the copy (issue 5 item 4:
  * the draft survives a restart). It holds articles and batches, never patient data, and is removed after
- * $reject/$abort with everything else (A_19251).
+ * $reject/$abort with everything else (A_19251). The editor (features/dispense) reads and writes the copies;
+ * the case actions and the trainer's reset remove them.
  */
-import type { DispenseEntryInput } from './dispense-form-schema';
 
 const PREFIX = 'erx.unsavedDraft.';
 
-export interface LocalDraft {
-  entries: DispenseEntryInput[];
+/** The least an entry of a copy must have for the editor to render it; its resolver checks the rest before sending. */
+export interface LocalDraftEntry {
+  key: string;
+  medication: { kind: string };
+}
+
+export interface LocalDraft<E extends LocalDraftEntry> {
+  entries: E[];
   savedAt: string;
 }
 
@@ -22,7 +28,8 @@ const storage = (): Storage | undefined => {
   }
 };
 
-export function readLocalDraft(prescriptionId: string): LocalDraft | undefined {
+/** The copy kept for this prescription; `E` is the editor's entry type, of which only LocalDraftEntry is checked. */
+export function readLocalDraft<E extends LocalDraftEntry>(prescriptionId: string): LocalDraft<E> | undefined {
   try {
     const raw = storage()?.getItem(PREFIX + prescriptionId);
     if (!raw) return undefined;
@@ -34,13 +41,13 @@ export function readLocalDraft(prescriptionId: string): LocalDraft | undefined {
     const usable = entries.every(
       (e: unknown) => typeof e === 'object' && e !== null && typeof (e as { key?: unknown }).key === 'string' && typeof (e as { medication?: { kind?: unknown } }).medication?.kind === 'string',
     );
-    return usable ? { entries: entries as DispenseEntryInput[], savedAt } : undefined;
+    return usable ? { entries: entries as E[], savedAt } : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function writeLocalDraft(prescriptionId: string, entries: DispenseEntryInput[], savedAt: string): boolean {
+export function writeLocalDraft(prescriptionId: string, entries: readonly LocalDraftEntry[], savedAt: string): boolean {
   try {
     storage()?.setItem(PREFIX + prescriptionId, JSON.stringify({ entries, savedAt }));
     return true;

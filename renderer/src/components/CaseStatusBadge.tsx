@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { CaseStatus } from '../../../../../shared/ipc/contract';
+import type { CaseStatus } from '../../../shared/ipc/contract';
 
 export function CaseStatusBadge({ status, testId = 'case-status' }: { status: CaseStatus; testId?: string }) {
   const { t } = useTranslation();

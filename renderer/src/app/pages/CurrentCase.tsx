@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { useCurrentCase } from '../../../lib/current-case';
-import { InboxView } from '../../inbox/components/InboxView';
+import { InboxView } from '../../features/inbox/components/InboxView';
+import { useCurrentCase } from '../../lib/current-case';
 import { CaseView } from './CaseView';
 
 interface Props {

@@ -1,9 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import type { CaseDetail } from '../../../../../shared/ipc/contract';
-import { createFakeBridge } from '../../../test/fake-bridge';
-import { appError, appInfo, caseDetail, dispensedCase, entry, ids, receipt, submission } from '../../../test/fixtures';
-import { renderWithProviders } from '../../../test/render-app';
+import type { CaseDetail } from '../../../../shared/ipc/contract';
+import { createFakeBridge } from '../../test/fake-bridge';
+import { appError, appInfo, caseDetail, dispensedCase, entry, ids, receipt, submission } from '../../test/fixtures';
+import { renderWithProviders } from '../../test/render-app';
 
 async function openCase(detail: CaseDetail = caseDetail()) {
   const fake = createFakeBridge({ cases: [detail] });
