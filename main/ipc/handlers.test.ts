@@ -5,7 +5,9 @@ import { AppFailure } from '../errors';
 import { jsonResponse, ScriptedTransport } from '../fachdienst/testing';
 import { EventHub } from '../services/events';
 import { SettingsService } from '../services/settings';
-import { FakeClock, FakeFachdienst, fakeCodecs } from '../services/testing';
+import { defaultCodecs } from '../services/default-codecs';
+import { createSimulatorFachdienst, type Prescribed, type SimulatorFachdienst } from '../services/simulator-harness';
+import { FakeClock } from '../services/testing';
 import { WorkflowService } from '../services/workflow';
 import { IdentityCipher } from '../store/cipher';
 import { openStore, type Store } from '../store/store';
@@ -16,7 +18,8 @@ import type { HandlerTable } from './types';
 
 let store: Store;
 let handlers: HandlerTable;
-let fd: FakeFachdienst;
+let fd: SimulatorFachdienst;
+let prescribed: Prescribed;
 let connection: { checks: number; status: () => ConnectionStatus; check: () => Promise<ConnectionStatus> };
 let cancelled: string[];
 /** the simulator as the trainer channels see it: every request recorded */
@@ -28,7 +31,7 @@ function build(backend: BackendKind): HandlerTable {
   const clock = new FakeClock(new Date('2026-10-05T08:00:00Z'));
   const settings = new SettingsService({ settings: store.settings, backend: { kind: backend, url: 'http://127.0.0.1:1/' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
   const events = new EventHub();
-  const workflow = new WorkflowService({ store, fachdienst: fd, settings, events, clock, ids: { next: () => 'k' }, codecs: fakeCodecs() });
+  const workflow = new WorkflowService({ store, fachdienst: fd.client, settings, events, clock, ids: { next: () => 'k' }, codecs: defaultCodecs });
   const trainer = new TrainerService({
     control: new SimulatorControl(simulator, () => clock.now()),
     transport: simulator,
@@ -41,10 +44,10 @@ function build(backend: BackendKind): HandlerTable {
   return createHandlers({ settings, workflow, connection, trainer, fachdienst: { cancel: (id) => (cancelled.push(id), id === '160.000.000.000.001.54') } });
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32) });
-  fd = new FakeFachdienst(new FakeClock(new Date('2026-10-05T08:00:00Z')));
-  fd.addTask('160.000.000.000.001.54', '1'.repeat(64));
+  fd = await createSimulatorFachdienst('2026-10-05T08:00:00Z');
+  prescribed = await fd.prescribe();
   const status: ConnectionStatus = { state: 'online', since: '2026-10-05T08:00:00.000Z', pendingCount: 0 };
   connection = { checks: 0, status: () => status, check: async () => (connection.checks++, status) };
   cancelled = [];
@@ -62,9 +65,9 @@ describe('createHandlers', () => {
 
   it('routes requests to the services', async () => {
     expect((await handlers['erx:setStaff']({ kuerzel: 'AB' })).staff?.kuerzel).toBe('AB');
-    const scan = await handlers['erx:scanCode']({ text: `Task/160.000.000.000.001.54/$accept?ac=${'1'.repeat(64)}` });
+    const scan = await handlers['erx:scanCode']({ text: prescribed.token });
     expect(scan.results[0]?.ok).toBe(true);
-    expect((await handlers['erx:listCases']({ filter: 'open' })).cases.map((c) => c.prescriptionId)).toEqual(['160.000.000.000.001.54']);
+    expect((await handlers['erx:listCases']({ filter: 'open' })).cases.map((c) => c.prescriptionId)).toEqual([prescribed.id]);
     expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
   });
 

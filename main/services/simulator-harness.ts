@@ -19,7 +19,7 @@ import type { RetryPolicy } from '../fachdienst/retry-policy';
 import { TransportError, type Transport, type TransportRequest, type TransportResponse } from '../fachdienst/transport';
 // A test helper, never loaded by the product: the zone keeps simulator code out of the services themselves.
 // eslint-disable-next-line import-x/no-restricted-paths
-import { createTestSimulator, type TestSimulator } from '../simulator/test-kit';
+import { createTestSimulator, PHARMACY_A, type TestSimulator } from '../simulator/test-kit';
 import { IdentityCipher } from '../store/cipher';
 import { openStore, type Store } from '../store/store';
 import type { WorkflowCodecs } from './codecs';
@@ -114,33 +114,19 @@ function fachdienstCall(request: TransportRequest): FachdienstCall | undefined {
   return { op, id, ...(request.body ? { body: JSON.parse(request.body) as FhirResourceJson } : {}) };
 }
 
-export interface SimulatorHarness {
-  store: Store;
+/** The simulator behind the real client: what a test needs to drive it and to see what the app sent. */
+export interface SimulatorFachdienst {
   /** the app's clock; the simulator's base time follows it */
   clock: FakeClock;
   sim: TestSimulator;
   /** the real client over the simulator (its clockOffsetMs() is what the workflow sees) */
   client: FachdienstClient;
-  /** the retry decorator around the client, when the harness was asked for one */
-  retrying?: RetryingFachdienst;
-  /** the real codecs; a test may replace one of them (e.g. a prescription that cannot be read) */
-  codecs: WorkflowCodecs;
-  settings: SettingsService;
-  events: AppEvent[];
-  /** where `events` come from (a test may react to one as it happens) */
-  hub: EventHub;
-  workflow: WorkflowService;
   /** every Fachdienst call the app made, in order */
   calls: FachdienstCall[];
   /** run before the app sends an operation (e.g. to look into the store at that moment) */
   hooks: Partial<Record<FachdienstOp, () => void>>;
   /** the operations called so far, in order */
   ops(): FachdienstOp[];
-  /**
-   * Scans the prescription, gives every row of its draft a batch — the pharmacist scans the securPharm code of the
-   * pack (A_21105-02) — and saves that draft; returns it.
-   */
-  accept(prescribed: Prescribed): Promise<DispenseEntry[]>;
   /** issues a prescription in the simulator (default: flow type 160 signed on DEFAULT_AUTHORED_ON) */
   prescribe(options?: PrescriptionOptions): Promise<Prescribed>;
   /** arms the simulator's fault injection for the next calls of `op`, one fault per call, in this order */
@@ -151,51 +137,19 @@ export interface SimulatorHarness {
   skewFachdienstClock(ms: number): Promise<void>;
   /** false = the answers reach the client without a Date header */
   setSendsDate(sends: boolean): void;
-  close(): void;
 }
 
-export interface SimulatorHarnessOptions {
-  /**
-   * Put the retry decorator (retrying-fachdienst.ts) between workflow and client, with this policy; its waits take
-   * no time and its progress is emitted as the app does (`retrying` / `retry-ended` events).
-   */
-  retry?: RetryPolicy;
-  /** a file for the app's store (default: in memory) */
-  storeFile?: string;
-}
-
-/** A workflow on a store, the simulator and the real codecs, with staff member AB signed in. */
-export async function createSimulatorHarness(start = '2026-10-05T08:00:00Z', options: SimulatorHarnessOptions = {}): Promise<SimulatorHarness> {
+/** An in-process simulator (test-kit.ts) and the app's client chain over it, as the pharmacy of the settings. */
+export async function createSimulatorFachdienst(start = '2026-10-05T08:00:00Z', telematikId = PHARMACY_A): Promise<SimulatorFachdienst> {
   const sim = await createTestSimulator(new Date(start));
   const clock = new FakeClock(new Date(start), (now) => sim.setBaseTime(now));
-  const store = openStore({ file: options.storeFile ?? ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 7), now: () => clock.now() });
   const http = new HttpTransport({
     baseUrl: SIMULATOR_BASE_URL,
     fetch: async (input, init) => sim.app.fetch(new Request(input, init)),
   });
   const transport = new AnswerLosingTransport(http);
-  const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: SIMULATOR_BASE_URL }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
-  settings.setStaff('ab');
-  const tokens = new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() });
+  const tokens = new SimulatorTokenProvider({ transport, telematikId, now: () => clock.now() });
   const client = new FachdienstClient({ transport, tokens, now: () => clock.now() });
-  const hub = new EventHub();
-  const events: AppEvent[] = [];
-  hub.subscribe((e) => events.push(e));
-  const retry = options.retry;
-  const retrying = retry
-    ? new RetryingFachdienst({
-        inner: client,
-        policy: () => retry,
-        now: () => clock.now(),
-        random: () => 0.5,
-        sleep: async () => undefined,
-        onProgress: (progress) => hub.emit({ type: 'retrying', progress }),
-        onEnded: (prescriptionId) => hub.emit({ type: 'retry-ended', prescriptionId }),
-      })
-    : undefined;
-  const codecs: WorkflowCodecs = { ...defaultCodecs };
-  let n = 0;
-  const workflow = new WorkflowService({ store, fachdienst: retrying ?? client, settings, events: hub, clock, ids: { next: () => `row-${++n}` }, codecs });
 
   const control = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const answer = await sim.control(method, path, body);
@@ -204,27 +158,12 @@ export async function createSimulatorHarness(start = '2026-10-05T08:00:00Z', opt
   };
 
   return {
-    store,
     clock,
     sim,
     client,
-    retrying,
-    codecs,
-    settings,
-    events,
-    hub,
-    workflow,
     calls: transport.calls,
     hooks: transport.hooks,
     ops: () => transport.calls.map((c) => c.op),
-    async accept(prescribed) {
-      const { results } = await workflow.scanCode(prescribed.token);
-      if (!results[0]?.ok) throw new Error(`scan of ${prescribed.id} failed: ${JSON.stringify(results[0])}`);
-      const draft = (await workflow.getCase(prescribed.id)).draft ?? [];
-      const withBatch = draft.map((entry, i) => ({ ...entry, batch: { lot: `CH-${i + 1}`, expiry: '2028-12-31' } }));
-      await workflow.saveDraft(prescribed.id, withBatch);
-      return withBatch;
-    },
     async prescribe(prescription = {}) {
       const created = await control('POST', '/prescriptions', { flowType: '160', authoredOn: DEFAULT_AUTHORED_ON, ...prescription });
       return {
@@ -257,6 +196,82 @@ export async function createSimulatorHarness(start = '2026-10-05T08:00:00Z', opt
     },
     setSendsDate(sends) {
       transport.sendsDate = sends;
+    },
+  };
+}
+
+export interface SimulatorHarness extends SimulatorFachdienst {
+  store: Store;
+  /** the retry decorator around the client, when the harness was asked for one */
+  retrying?: RetryingFachdienst;
+  /** the real codecs; a test may replace one of them (e.g. a prescription that cannot be read) */
+  codecs: WorkflowCodecs;
+  settings: SettingsService;
+  events: AppEvent[];
+  /** where `events` come from (a test may react to one as it happens) */
+  hub: EventHub;
+  workflow: WorkflowService;
+  /**
+   * Scans the prescription, gives every row of its draft a batch — the pharmacist scans the securPharm code of the
+   * pack (A_21105-02) — and saves that draft; returns it.
+   */
+  accept(prescribed: Prescribed): Promise<DispenseEntry[]>;
+  close(): void;
+}
+
+export interface SimulatorHarnessOptions {
+  /**
+   * Put the retry decorator (retrying-fachdienst.ts) between workflow and client, with this policy; its waits take
+   * no time and its progress is emitted as the app does (`retrying` / `retry-ended` events).
+   */
+  retry?: RetryPolicy;
+  /** a file for the app's store (default: in memory) */
+  storeFile?: string;
+}
+
+/** A workflow on a store, the simulator and the real codecs, with staff member AB signed in. */
+export async function createSimulatorHarness(start = '2026-10-05T08:00:00Z', options: SimulatorHarnessOptions = {}): Promise<SimulatorHarness> {
+  const fd = await createSimulatorFachdienst(start);
+  const { clock, client } = fd;
+  const store = openStore({ file: options.storeFile ?? ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 7), now: () => clock.now() });
+  const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: SIMULATOR_BASE_URL }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
+  settings.setStaff('ab');
+  if (settings.pharmacy().telematikId !== PHARMACY_A) throw new Error('the harness claims prescriptions as the default pharmacy');
+  const hub = new EventHub();
+  const events: AppEvent[] = [];
+  hub.subscribe((e) => events.push(e));
+  const retry = options.retry;
+  const retrying = retry
+    ? new RetryingFachdienst({
+        inner: client,
+        policy: () => retry,
+        now: () => clock.now(),
+        random: () => 0.5,
+        sleep: async () => undefined,
+        onProgress: (progress) => hub.emit({ type: 'retrying', progress }),
+        onEnded: (prescriptionId) => hub.emit({ type: 'retry-ended', prescriptionId }),
+      })
+    : undefined;
+  const codecs: WorkflowCodecs = { ...defaultCodecs };
+  let n = 0;
+  const workflow = new WorkflowService({ store, fachdienst: retrying ?? client, settings, events: hub, clock, ids: { next: () => `row-${++n}` }, codecs });
+
+  return {
+    ...fd,
+    store,
+    retrying,
+    codecs,
+    settings,
+    events,
+    hub,
+    workflow,
+    async accept(prescribed) {
+      const { results } = await workflow.scanCode(prescribed.token);
+      if (!results[0]?.ok) throw new Error(`scan of ${prescribed.id} failed: ${JSON.stringify(results[0])}`);
+      const draft = (await workflow.getCase(prescribed.id)).draft ?? [];
+      const withBatch = draft.map((entry, i) => ({ ...entry, batch: { lot: `CH-${i + 1}`, expiry: '2028-12-31' } }));
+      await workflow.saveDraft(prescribed.id, withBatch);
+      return withBatch;
     },
     close: () => store.close(),
   };
