@@ -163,17 +163,21 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
   it('cancel during the wait ends the call with „cancelled“, keeping system, retry class and status', async () => {
     const inner = new ScriptedFachdienst([noAnswer('dispense', 'timeout'), http('dispense', 503), 'ok']);
     const ended: PrescriptionId[] = [];
+    // „wird erneut versucht“ is reported just before the wait begins
+    let reportRetry!: () => void;
+    const retrying = new Promise<void>((resolve) => (reportRetry = resolve));
     const fachdienst = new RetryingFachdienst({
       inner,
       policy: () => ({ maxAttempts: 10, baseMs: 60_000, maxDelayMs: 60_000 }),
       now: () => at,
       random: () => 0,
+      onProgress: () => reportRetry(),
       onEnded: (id) => ended.push(id),
       // the default sleep: a real timer of 30 s that only the abort can end early
     });
     const result = rejection(fachdienst.dispense(ID, SECRET, PARAMS, notArrived));
-    // let the first call fail and the wait begin
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // the first call failed and the wait began
+    await retrying;
     expect(fachdienst.cancel(ID)).toBe(true);
     const error = await result;
     expect(error).toBeInstanceOf(AppFailure);
@@ -249,7 +253,7 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
   });
 });
 
-describe('RetryingFachdienst: $dispense is read before it is repeated (issue 13)', () => {
+describe('RetryingFachdienst: $dispense is read before it is repeated', () => {
   /** A read that answers from a script and logs, with the waits, the order of what happened. */
   function withReads(script: Step[], checks: Array<DispenseRepeatCheck | Error>, policy?: RetryPolicy) {
     const s = setup(script, policy);

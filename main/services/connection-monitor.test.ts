@@ -39,7 +39,7 @@ function setup(overrides: Partial<ConnectionMonitorOptions> = {}) {
   };
 }
 
-describe('ConnectionMonitor (issue 6 item 3, A_23814–A_23816)', () => {
+describe('ConnectionMonitor: the connection indicator and its probes (A_23814–A_23816)', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date('2026-10-05T08:00:00Z'));
