@@ -1,42 +1,50 @@
 /**
- * The pre-flight (architecture §3): the pharmacy's own rules on the list (editor paths), then the Parameters
- * are built and checked exactly as the Fachdienst would. Any error stops the call — nothing is sent.
+ * The pre-flight before $dispense and $close (architecture §3): the shared pipeline (shared/fhir/checks/
+ * preflight.ts) with the workflow's codecs, on the stored case. Any error stops the call — nothing is sent.
  */
 import { berlinDate } from '../../shared/erezept/dates';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import { hasErrors, type Finding } from '../../shared/erezept/findings';
+import { runPreflight, type PreflightOperation } from '../../shared/fhir/checks/preflight';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
 import { failure, type AppFailure } from '../errors';
 import type { CaseRecord } from '../store/cases';
-import type { DispenseBuildContext } from './codecs';
 import type { WorkflowKit } from './workflow-kit';
 
-export function preflight(kit: WorkflowKit, operation: 'dispense' | 'close', record: CaseRecord, entries: readonly DispenseEntry[]): FhirResourceJson {
+export function preflight(kit: WorkflowKit, operation: PreflightOperation, record: CaseRecord, entries: readonly DispenseEntry[]): FhirResourceJson {
   const { codecs, settings } = kit.deps;
   const now = kit.now();
-  const list = [...entries];
-  const pharmacyFindings = codecs.pharmacyChecks(list, {
-    prescription: record.prescription ?? null,
-    flowType: record.flowType,
-    acceptDate: record.acceptDate,
-    expiryDate: record.expiryDate,
-    today: berlinDate(now),
-  });
-  if (hasErrors(pharmacyFindings)) throw validationFailure(pharmacyFindings, now);
-  if (!record.kvnr) {
-    throw failure('state', 'Zu diesem Rezept ist keine KVNR gespeichert; die Abgabedaten können nicht gebildet werden. Bitte den Support informieren.', { at: now });
+  const { pharmacy, parameters } = runPreflight(
+    operation,
+    [...entries],
+    {
+      prescriptionId: record.prescriptionId,
+      kvnr: record.kvnr,
+      telematikId: settings.pharmacy().telematikId,
+      prescription: record.prescription ?? null,
+      flowType: record.flowType,
+      acceptDate: record.acceptDate,
+      expiryDate: record.expiryDate,
+      today: berlinDate(now),
+      now,
+    },
+    codecs,
+  );
+  if (hasErrors(pharmacy)) throw validationFailure(pharmacy, now);
+  if (!parameters.built) {
+    if (parameters.reason === 'refused') throw validationFailure(parameters.findings, now);
+    // Both come only from a damaged store: every case is created from an $accept answer with Task.for and a
+    // checked PrescriptionID (spec §3.2).
+    throw failure(
+      'state',
+      parameters.reason === 'no-kvnr'
+        ? 'Zu diesem Rezept ist keine KVNR gespeichert; die Abgabedaten können nicht gebildet werden. Bitte den Support informieren.'
+        : 'Zu diesem Rezept ist keine gültige Rezept-ID gespeichert; die Abgabedaten können nicht gebildet werden. Bitte den Support informieren.',
+      { at: now },
+    );
   }
-  const ctx: DispenseBuildContext = {
-    prescriptionId: record.prescriptionId,
-    kvnr: record.kvnr,
-    telematikId: settings.pharmacy().telematikId,
-    prescribed: record.prescription?.medication,
-  };
-  const built = codecs.buildParameters(operation, list, ctx);
-  if (!built.ok) throw validationFailure(built.error, now);
-  const fachdienstFindings = codecs.fachdienstChecks(operation, built.data, { ...ctx, now });
-  if (hasErrors(fachdienstFindings)) throw validationFailure(fachdienstFindings, now);
-  return built.data;
+  if (hasErrors(parameters.findings)) throw validationFailure(parameters.findings, now);
+  return parameters.resource;
 }
 
 export function validationFailure(findings: Finding[], at: Date): AppFailure {

@@ -70,4 +70,11 @@ describe('live pre-flight', () => {
     const findings = preflightFindings({ entries: [entry({ ...withBatch, whenPrepared: '2026-10-05', whenHandedOver: '2026-10-04' })] }, { ...ctx, kvnr: undefined });
     expect(findings.some((f) => f.code.startsWith('FD_'))).toBe(false);
   });
+
+  it('runs only the pharmacy rules when the PrescriptionID is not one (nothing can be built for it)', () => {
+    const list = { entries: [entry({ ...withBatch, whenPrepared: '2026-10-05', whenHandedOver: '2026-10-04' })] };
+    expect(preflightFindings(list, ctx).some((f) => f.code.startsWith('FD_'))).toBe(true);
+    const findings = preflightFindings(list, { ...ctx, prescriptionId: 'kein Rezept' });
+    expect(findings.some((f) => f.code.startsWith('FD_'))).toBe(false);
+  });
 });

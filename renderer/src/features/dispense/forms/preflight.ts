@@ -1,35 +1,23 @@
 /**
- * Live pre-flight of the dispense editor (issue 5 item 4, architecture §3): the same two rule sets main runs
- * before anything is sent — `pharmacyChecks` (the pharmacy's rules: check digits, securPharm batch, deadlines,
- * substitution) and `fachdienstChecks` on the Parameters the builder makes (exactly what the Fachdienst
- * rejects) — so their findings appear at the fields while the pharmacist edits. Only pure modules are
- * imported (JSON builders and checks, never the FHIR XML library). Main repeats the checks authoritatively.
+ * Live pre-flight of the dispense editor (architecture §3): the shared pipeline main runs before anything is
+ * sent (shared/fhir/checks/preflight.ts — the pharmacy's rules, then the Parameters built and checked exactly
+ * as the Fachdienst would), so its findings appear at the fields while the pharmacist edits. This file only
+ * adapts it to the form: form values in, findings placed at fields and entries out. Main repeats the checks
+ * authoritatively.
  */
 import type { ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
 import type { Finding } from '../../../../../shared/erezept/findings';
-import { parsePrescriptionId } from '../../../../../shared/erezept/identifiers';
-import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
-import { fachdienstChecks } from '../../../../../shared/fhir/checks/fachdienst-checks';
-import { pharmacyChecks } from '../../../../../shared/fhir/checks/pharmacy-checks';
-import { buildDispenseParameters } from '../../../../../shared/fhir/dispense/build';
+import {
+  preflightRules,
+  runPreflight,
+  type PreflightContext as CasePreflightContext,
+} from '../../../../../shared/fhir/checks/preflight';
 import { normalizeFormValues, type DispenseFormInput } from './dispense-form-schema';
 import { entryOfFindingPath, fieldOfFindingPath, type EntryFieldPath } from './finding-paths';
 
-export interface PreflightContext {
-  prescriptionId: string;
-  /** KVNR of the Task (needed to build the MedicationDispense); without it only the pharmacy rules run */
-  kvnr?: string;
-  telematikId: string;
-  prescription: PrescriptionView | null;
-  flowType: string;
-  acceptDate?: string;
-  expiryDate?: string;
-  /** German local date (A_27660) */
-  today: string;
-  now: Date;
-  catalog: ArticleCatalog;
-}
+/** The shared pre-flight context plus the article catalogue the editor has loaded. */
+export type PreflightContext = CasePreflightContext & { catalog: ArticleCatalog };
 
 export interface PlacedFinding extends Finding {
   /** the form field it belongs to, when it names one */
@@ -49,31 +37,16 @@ function place(finding: Finding): PlacedFinding {
 export function preflightFindings(values: DispenseFormInput, ctx: PreflightContext): PlacedFinding[] {
   const parsed = dispenseListSchema.safeParse(normalizeFormValues(values).entries);
   if (!parsed.success) return [];
-  const entries = parsed.data;
-  const findings = pharmacyChecks(entries, {
-    prescription: ctx.prescription,
-    flowType: ctx.flowType,
-    acceptDate: ctx.acceptDate,
-    expiryDate: ctx.expiryDate,
-    today: ctx.today,
-    catalog: ctx.catalog,
-  }).map(place);
-
-  const prescriptionId = parsePrescriptionId(ctx.prescriptionId);
-  if (!ctx.kvnr || !prescriptionId.ok) return findings;
-  const buildCtx = {
-    prescriptionId: prescriptionId.data,
-    kvnr: ctx.kvnr,
-    telematikId: ctx.telematikId,
-    prescribed: ctx.prescription?.medication,
-  };
+  // Nothing built here is sent: counted ids do instead of random UUIDs.
   let counter = 0;
   const ids = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
-  const built = buildDispenseParameters(entries, buildCtx, ids);
-  const more = built.ok ? fachdienstChecks(built.data, { operation: 'dispense', ...buildCtx, now: ctx.now }) : built.error;
+  const { pharmacy, parameters } = runPreflight('dispense', parsed.data, ctx, preflightRules(ctx.catalog, ids));
+
+  const findings = pharmacy.map(place);
+  if (!parameters.built && parameters.reason !== 'refused') return findings;
   // The same mistake found by both rule sets is shown once (the pharmacy's wording comes first).
   const errorAt = new Set(findings.filter((f) => f.severity === 'error').map((f) => f.field ?? f.path));
-  for (const finding of more.map(place)) {
+  for (const finding of parameters.findings.map(place)) {
     if (finding.severity === 'error' && errorAt.has(finding.field ?? finding.path)) continue;
     findings.push(finding);
   }
