@@ -59,12 +59,12 @@ export default tseslint.config(
   },
   {
     // one direction inside each process and no import cycles (issue 14)
-    files: ['main/**/*.ts', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
+    files: ['main/**/*.ts', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts', 'tools/**/*.ts'],
     ignores: ['**/*.test.ts', '**/*.test.tsx', 'renderer/src/test/**'],
     plugins: { 'import-x': importX },
     settings: {
       'import-x/resolver-next': [
-        createTypeScriptImportResolver({ project: ['shared/tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json'] }),
+        createTypeScriptImportResolver({ project: ['shared/tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json', 'tools/tsconfig.json'] }),
       ],
     },
     rules: {
@@ -107,7 +107,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/**/*.ts'],
+    // main/ and the Node tools next to it (tools/bench): plain Node, no Electron, no renderer code
+    files: ['main/**/*.ts', 'tools/**/*.ts'],
     ignores: ['main/index.ts', 'main/app/**', 'main/preload/**'],
     rules: {
       'no-restricted-imports': [

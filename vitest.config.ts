@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests live next to the code; integration and conformance tests under test/.
+// Unit tests live next to the code (also the tools'); integration and conformance tests under test/.
 // Node code and renderer code run in separate projects so that a renderer test can never
 // reach Node APIs by accident (architecture §8).
 export default defineConfig({
@@ -13,6 +13,7 @@ export default defineConfig({
           include: [
             'shared/**/*.test.ts',
             'main/**/*.test.ts',
+            'tools/**/*.test.ts',
             'test/integration/**/*.test.ts',
             'test/conformance/**/*.test.ts',
           ],

@@ -20,7 +20,7 @@ if (only === 'all') {
 const nodeEntries = {
   web: 'main/entries/web.ts',
   simulator: 'main/entries/simulator.ts',
-  bench: 'main/entries/bench.ts',
+  bench: 'tools/bench/entry.ts',
 };
 
 mkdirSync(join(root, 'out/node'), { recursive: true });
@@ -35,7 +35,7 @@ await build({
   format: 'esm',
   sourcemap: true,
   // The native module is loaded from node_modules; electron must never be reached from these entries.
-  // Playwright and esbuild (benchmarks, main/bench/) stay in node_modules: dev tools with their own files/binaries.
+  // Playwright and esbuild (benchmarks, tools/bench/) stay in node_modules: dev tools with their own files/binaries.
   external: ['better-sqlite3', 'electron', '@playwright/test', 'playwright', 'playwright-core', 'esbuild'],
   banner: {
     js: "import { createRequire as __erxCreateRequire } from 'node:module'; const require = __erxCreateRequire(import.meta.url);",

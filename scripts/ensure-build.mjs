@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sourceDirs = ['main', 'shared', 'renderer'];
+const sourceDirs = ['main', 'shared', 'renderer', 'tools'];
 const sourceFiles = ['package.json', 'electron.vite.config.ts', 'scripts/build.mjs'];
 
 function newestMtime(path) {

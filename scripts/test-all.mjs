@@ -1,4 +1,4 @@
-// `npm test`: the whole gate that can run on this machine (issue 12 item 2) — typecheck (the four tsc projects)
+// `npm test`: the whole gate that can run on this machine (issue 12 item 2) — typecheck (the five tsc projects)
 // and lint (eslint, which also guards the layer boundaries) as counted steps, then vitest (unit, integration,
 // conformance; once) and Playwright (e2e in browser mode; the Electron smoke spec skips itself where no
 // runtime exists). CI reads only the last line: `N passed, N failed, N skipped` — a type or lint error is
@@ -43,6 +43,7 @@ const staticSteps = [
   ['typecheck main', bin('tsc'), ['-p', 'main/tsconfig.json']],
   ['typecheck renderer', bin('tsc'), ['-p', 'renderer/tsconfig.json']],
   ['typecheck test', bin('tsc'), ['-p', 'test/tsconfig.json']],
+  ['typecheck tools', bin('tsc'), ['-p', 'tools/tsconfig.json']],
   ['lint', bin('eslint'), ['.']],
 ];
 for (const [name, command, args] of staticSteps) {

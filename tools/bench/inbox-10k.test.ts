@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import type { CaseRecord } from '../store/cases';
+import type { CaseRecord } from '../../main/store/cases';
 import { expectedMatches, seededCaseRecords } from './case-seeding';
 import { inboxShows, searchQueries } from './inbox-10k';
 

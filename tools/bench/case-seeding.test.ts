@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseKvnr, parsePrescriptionId, type PrescriptionId } from '../../shared/erezept/identifiers';
-import { prescriptionView } from '../services/testing';
-import type { CaseRecord } from '../store/cases';
+import { prescriptionView } from '../../main/services/testing';
+import type { CaseRecord } from '../../main/store/cases';
 import { expectedMatches, openTrainingStore, seedCases, seededCaseRecords } from './case-seeding';
 
 const dir = mkdtempSync(join(tmpdir(), 'erx-seeding-test-'));

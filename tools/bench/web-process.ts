@@ -12,7 +12,7 @@ import { absoluteNow } from './cycle-clients';
 
 /**
  * The package root: the first folder above this module holding package.json and out/ or main/ — the same for the
- * bundle (out/node/bench.mjs) and for the sources under vitest (main/bench/).
+ * bundle (out/node/bench.mjs) and for the sources under vitest (tools/bench/).
  */
 export function findAppRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
   let dir = from;

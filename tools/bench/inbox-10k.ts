@@ -15,7 +15,7 @@
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import type { CaseRecord } from '../store/cases';
+import type { CaseRecord } from '../../main/store/cases';
 import { openAppBackend, openAppSession, newDataDir, type AppSession } from './app-session';
 import { expectedMatches, openTrainingStore, seedCases, seededCaseRecords } from './case-seeding';
 import { measureUi } from './page-measure';

@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { addDays, addMonths, berlinDate } from '../../shared/erezept/dates';
 import { kvnrCheckDigit, makePrescriptionId } from '../../shared/erezept/identifiers';
 import type { CaseStatus } from '../../shared/ipc/contract';
-import type { CaseRecord } from '../store/cases';
-import { openDataProtection } from '../store/data-protection';
-import { loadOrCreateKey } from '../store/kvnr-key';
-import { openStore, type Store } from '../store/store';
-import { storeDirOf } from '../training/data-layout';
+import type { CaseRecord } from '../../main/store/cases';
+import { openDataProtection } from '../../main/store/data-protection';
+import { loadOrCreateKey } from '../../main/store/kvnr-key';
+import { openStore, type Store } from '../../main/store/store';
+import { storeDirOf } from '../../main/training/data-layout';
 
 const FIRST_NAMES = [
   'Anna',

@@ -166,7 +166,7 @@ describe('the bundled entry (as npm run bench runs it, clients in a worker threa
     // Same options as scripts/build.mjs; the output sits under node_modules so `better-sqlite3` resolves.
     await build({
       absWorkingDir: root,
-      entryPoints: { bench: 'main/entries/bench.ts' },
+      entryPoints: { bench: 'tools/bench/entry.ts' },
       outdir: outDir,
       outExtension: { '.js': '.mjs' },
       bundle: true,

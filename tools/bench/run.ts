@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { integerOption, ok, readCommandLine, refused, sharedOptions, textOption, valueOption, type OptionTable } from '../cli-options';
+import { integerOption, ok, readCommandLine, refused, sharedOptions, textOption, valueOption, type OptionTable } from '../../main/cli-options';
 import { benchmarks as registered } from './registry';
 import { targetMet } from './stats';
 import type { BenchOptions, BenchResults, Benchmark, Figure } from './types';

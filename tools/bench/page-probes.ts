@@ -1,9 +1,10 @@
 /**
  * What the browser benchmarks measure inside the page (issue 8: "measured in the page with performance.now()").
- * main/ is type-checked without the DOM library, so the page side is plain JavaScript in strings: `PROBE_SCRIPT`
- * is installed with `page.addInitScript` (it runs before the app's own scripts on every navigation, through CDP,
- * so the page's CSP does not apply) and defines `window.__erxBench`; `probeCall` builds the expressions the
- * benchmarks evaluate. All times are the page's `performance.now()` unless named `abs…` (ms since the epoch).
+ * tools/ is type-checked without the DOM library (like main/), so the page side is plain JavaScript in strings:
+ * `PROBE_SCRIPT` is installed with `page.addInitScript` (it runs before the app's own scripts on every navigation,
+ * through CDP, so the page's CSP does not apply) and defines `window.__erxBench`; `probeCall` builds the
+ * expressions the benchmarks evaluate. All times are the page's `performance.now()` unless named `abs…` (ms since
+ * the epoch).
  *
  * - `coldStarted()`: resolves when `scan-input` became document.activeElement (autofocus), with the navigation
  *   timing (`coldStartTimes()`: the same, or null before).
@@ -13,7 +14,7 @@
  *   animation frame after that. `settle(id)` resolves with the three.
  * - `typing`: per keystroke `t0` (keydown, capturing), `tInput` (input event, bubbling at window — after React's
  *   own listener and its synchronous commit), the DOM mutations below a root and a continuous rAF loop's frame
- *   times; main/bench/keystroke-latency.ts turns them into latencies.
+ *   times; tools/bench/keystroke-latency.ts turns them into latencies.
  */
 
 /** A DOM condition the page checks after each mutation batch (no code strings: the page's CSP forbids eval). */

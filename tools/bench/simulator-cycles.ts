@@ -24,7 +24,7 @@ import { berlinDate } from '../../shared/erezept/dates';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import { buildCloseParameters, buildDispenseParameters } from '../../shared/fhir/dispense/build';
-import { startSimulatorServer } from '../simulator/server';
+import { startSimulatorServer } from '../../main/simulator/server';
 import {
   runCycleClients,
   type CycleClientsInput,

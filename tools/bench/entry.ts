@@ -1,8 +1,8 @@
 // Entry of `npm run bench`, bundled by scripts/build.mjs into out/node/bench.mjs. The same file runs the
-// benchmark's client threads (main/bench/worker.ts), so the bundle needs no second entry.
+// benchmark's client threads (tools/bench/worker.ts), so the bundle needs no second entry.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { main } from '../bench/run';
-import { isWorkerRequest, runBenchWorker } from '../bench/worker';
+import { main } from './run';
+import { isWorkerRequest, runBenchWorker } from './worker';
 
 if (isMainThread) {
   main(process.argv.slice(2), undefined, undefined, new URL(import.meta.url)).then(
