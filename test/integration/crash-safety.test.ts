@@ -1,6 +1,6 @@
 /**
- * Crash safety with real processes (issue 6 item 1; architecture §7: a submission is written as pending BEFORE
- * the call): the simulator runs as `node out/node/simulator.mjs --data DIR`, the app as browser mode
+ * Crash safety with real processes (nothing lost, nothing sent twice; architecture §7: a submission is written as
+ * pending BEFORE the call): the simulator runs as `node out/node/simulator.mjs --data DIR`, the app as browser mode
  * `node out/node/web.mjs --fachdienst URL` with millisecond timeouts, driven through its HTTP bridge. The
  * operation is cut at the worst moment — the Fachdienst has committed, the answer is still on its way — by
  * SIGKILL of the app (no shutdown code runs), by a cut connection, or by killing the simulator. Afterwards the
@@ -18,14 +18,14 @@ import type { CaseDetail, ConnectionStatus, PendingOperation, ScanOutcome } from
 import { BridgeClient, type BridgeResult } from './support/bridge-client';
 import { expectConsistent } from './support/consistency';
 import { dispensedItems, FachdienstSide, sortedItems, type CreatedPrescription } from './support/fachdienst-side';
-import { pollUntil, sleep } from './support/poll';
+import { pollUntil } from './support/poll';
 import { requireBuild, startAppProcess, startSimulatorProcess, stopAll, type AppProcess, type SimulatorProcess } from './support/processes';
 
 /** The answer is held this long after the commit: the app is killed inside this window. */
 const SLOW_ANSWER_MS = 1500;
 /** How long the restarted app may take to reconcile on its own. */
 const RECONCILE_WITHIN_MS = 5000;
-/** Millisecond settings (issue 6 item 2); the timeout is longer than SLOW_ANSWER_MS so the app does not give up first. */
+/** Millisecond settings (timeouts and backoff are settings); the timeout is longer than SLOW_ANSWER_MS so the app does not give up first. */
 const NETWORK = { requestTimeoutMs: 3000, retryBaseMs: 5, retryMaxDelayMs: 20, maxAttempts: 3, probeIntervalMs: 100 };
 const TEST_TIMEOUT_MS = 30_000;
 
@@ -92,6 +92,11 @@ function settled(bridge: BridgeClient, taskId: string): Promise<PendingOperation
     (ops) => ops.length > 0 && ops.every((op) => op.state !== 'pending'),
     { what: `the owed operations of ${taskId} to be settled`, timeoutMs: RECONCILE_WITHIN_MS, intervalMs: 50 },
   );
+}
+
+/** Waits until the simulator took the armed fault: the call has arrived and is being held there. */
+function heldBySimulator(fachdienst: FachdienstSide, what: string): Promise<unknown[]> {
+  return pollUntil(() => fachdienst.armedFaults(), (armed) => armed.length === 0, { what: `${what} held by the simulator`, timeoutMs: SLOW_ANSWER_MS });
 }
 
 /** A bridge call that is cut by the kill: it must not have delivered an answer. */
@@ -187,7 +192,7 @@ describe('crash safety: the app is killed before the Fachdienst acted', () => {
     await fd.armFault({ operation: 'accept', phase: 'before-commit', delayMs: SLOW_ANSWER_MS, status: 503 });
 
     const answer = inFlight(first.call<{ results: ScanOutcome[] }>('scanCode', { text: prescription.token }));
-    await sleep(300);
+    await heldBySimulator(fd, 'the $accept');
     await killApp();
     expect(await answer).toBeInstanceOf(Error);
     expect(await fd.taskStatus(prescription)).toBe('ready');
@@ -234,7 +239,7 @@ describe('crash safety: the simulator process dies mid-operation', () => {
     await ownFd.armFault({ operation: 'dispense', phase: 'before-commit', delayMs: SLOW_ANSWER_MS });
 
     const answer = bridge.call<CaseDetail>('submitDispense', { prescriptionId: id, entries: list });
-    await sleep(300);
+    await heldBySimulator(ownFd, 'the $dispense');
     await own.process.kill('SIGKILL');
 
     const result = await answer;
