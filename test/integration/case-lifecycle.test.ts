@@ -1,7 +1,7 @@
 /**
- * Issue 5, main side, through the composition root and the embedded simulator over real HTTP: versions and
+ * A case's life through the composition root and the embedded simulator over real HTTP: versions and
  * corrections as the insurant sees them (spec §3.10: only the insurant can read MedicationDispense), the
- * "unchanged list is not resent" rule, $close without body, receipt refetch, $reject/$abort with local erasure
+ * "unchanged list is not resent" rule, $close with the complete list, receipt refetch, $reject/$abort with local erasure
  * (A_19251), secret recovery (spec §3.3), deadlines by the simulator clock, MVO/expiry refusals.
  */
 import Database from 'better-sqlite3';
@@ -18,10 +18,12 @@ import { nextWorkingDay } from '../../main/services/working-days';
 
 let dir: string;
 let core: Core;
+/** how far the app's base clock (and the embedded simulator's) is moved past the real time, in ms */
+let clockShiftMs = 0;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'erx-issue5-'));
-  core = await createCore({ dataDir: dir, seedDemoPrescriptions: false });
+  dir = mkdtempSync(join(tmpdir(), 'erx-lifecycle-'));
+  core = await createCore({ dataDir: dir, seedDemoPrescriptions: false, now: () => new Date(Date.now() + clockShiftMs) });
   await core.handlers['erx:setStaff']({ kuerzel: 'AB' });
 });
 afterAll(async () => {
@@ -113,8 +115,8 @@ const withLot = (entry: DispenseEntry, key: string, lot: string, packs = 1): Dis
   batch: { lot, expiry: '2029-12-31' },
 });
 
-describe('issue 5 workflow against the simulator', () => {
-  it('dispense 3 entries → correct → resubmit: the insurant sees only the corrected list; unchanged not resent; close without body; receipt refetch', async () => {
+describe('a case from the claim to the receipt, the return or the deletion, against the simulator', () => {
+  it('dispense 3 entries → correct → resubmit: the insurant sees only the corrected list; unchanged not resent; close with the complete list; receipt refetch', async () => {
     const { id, kvnr, token, draft } = await acceptNew();
     const base = draft[0]!;
     const first = [withLot(base, 'a', 'LOT-A'), withLot(base, 'b', 'LOT-B'), withLot(base, 'c', 'LOT-C', 2)];
@@ -153,7 +155,7 @@ describe('issue 5 workflow against the simulator', () => {
     expect(unchanged.submissions).toHaveLength(2);
     expect((await insurantTask(kvnr, id)).lastMedicationDispense).toBe(afterCorrection.lastMedicationDispense);
 
-    // $close always carries the complete list (issue 13): the Fachdienst stores it again (A_26481), so the
+    // $close always carries the complete list (docs/reliability.md): the Fachdienst stores it again (A_26481), so the
     // corrected list stays and lastMedicationDispense moves to the close (A_26337).
     const closed = await h()['erx:closeCase']({ prescriptionId: id });
     expect(closed).toMatchObject({ status: 'closed', readOnly: true, hasUnsentChanges: false });
@@ -273,12 +275,13 @@ describe('issue 5 workflow against the simulator', () => {
     const acceptDate = detail.acceptDate!;
     try {
       await sim('clock', { set: `${addDays(acceptDate, 1)}T10:00:00+01:00` });
-      await new Promise((resolve) => setTimeout(resolve, 1100)); // past the reading sync interval
+      // past the reading sync interval (1 s on the app's clock): the next getCase reads the simulator's clock again
+      clockShiftMs += 1100;
       expect((await h()['erx:getCase']({ prescriptionId: id })).deadlineFindings).toEqual([
         expect.objectContaining({ severity: 'warning', code: 'DEADLINE_ACCEPT_DATE_PASSED' }),
       ]);
       await sim('clock', { set: `${addDays(detail.expiryDate!, 1)}T10:00:00+01:00` });
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      clockShiftMs += 1100;
       expect((await h()['erx:getCase']({ prescriptionId: id })).deadlineFindings).toEqual([
         expect.objectContaining({ severity: 'error', code: 'DEADLINE_EXPIRED' }),
       ]);
