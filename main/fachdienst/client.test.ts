@@ -125,7 +125,7 @@ describe('FachdienstClient', () => {
   });
 });
 
-describe('FachdienstClient: the Fachdienst clock from the Date header (issue 13)', () => {
+describe('FachdienstClient: the Fachdienst clock from the Date header', () => {
   const withDate = (response: TransportResponse, date: string): TransportResponse => ({ ...response, headers: { ...response.headers, date } });
 
   it('is unknown before any answer carried a Date header', async () => {

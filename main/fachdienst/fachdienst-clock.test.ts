@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FachdienstClock, parseHttpDate } from './fachdienst-clock';
 
-describe('FachdienstClock (issue 13)', () => {
+describe('FachdienstClock: the offset to the Fachdienst from its Date header', () => {
   it('reads the IMF-fixdate of RFC 7231 (what toUTCString writes)', () => {
     expect(parseHttpDate('Mon, 05 Oct 2026 08:00:00 GMT')).toBe(Date.parse('2026-10-05T08:00:00Z'));
     expect(parseHttpDate(new Date('2026-10-05T08:00:00.999Z').toUTCString())).toBe(Date.parse('2026-10-05T08:00:00Z'));

@@ -35,7 +35,7 @@ describe('retry policy (spec §8, A_25460)', () => {
     expect(shouldRetryAutomatically('dispense', answered('dispense', status))).toBe(false);
   });
 
-  it('repeats $dispense only after a read; the reads themselves need none (issue 13)', () => {
+  it('repeats $dispense only after a read; the reads themselves need none', () => {
     expect(mustReadBeforeRepeat('dispense')).toBe(true);
     expect(mustReadBeforeRepeat('getBySecret')).toBe(false);
     expect(mustReadBeforeRepeat('getByAc')).toBe(false);

@@ -23,7 +23,7 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
-describe('hash-chained audit trail (issue 6 item 7)', () => {
+describe('hash-chained audit trail: tampering is detected', () => {
   it('verifies an untouched trail', () => {
     expect(audit.verify()).toEqual({ ok: true, chained: 3, unchained: 0 });
     expect(audit.list().map((e) => e.operation)).toEqual(['accept', 'dispense', 'close']);

@@ -1,5 +1,5 @@
 /**
- * The inbox and case reads at pharmacy scale (issue 8): what CaseRepository reads, decrypts and parses.
+ * The inbox and case reads at pharmacy scale: what CaseRepository reads, decrypts and parses.
  * A counting cipher shows the work — a list must never touch the QES or prescription, a repeated search
  * decrypts nothing, a repeated read parses the prescription view once.
  */
@@ -68,7 +68,7 @@ function seed(count: number): void {
   })();
 }
 
-describe('CaseRepository.list (the inbox, issue 8)', () => {
+describe('CaseRepository.list (the inbox)', () => {
   it('returns the newest 200 by default with the number of all matches, filtered by status in SQL', () => {
     seed(250);
     const page = cases.list();
@@ -146,7 +146,7 @@ describe('CaseRepository.list (the inbox, issue 8)', () => {
   });
 });
 
-describe('CaseRepository.get (one case, issue 8)', () => {
+describe('CaseRepository.get (one case)', () => {
   it('parses the stored prescription view once, not on every read, and again only when it changed', () => {
     const view = prescriptionView();
     cases.save(caseNo(1, { prescription: view }));

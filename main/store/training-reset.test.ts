@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-describe('Store.resetTrainingData (issue 7 item 2)', () => {
+describe('Store.resetTrainingData: the trainer empties the training store', () => {
   it('empties cases, drafts, owed operations and the audit trail but keeps the settings', () => {
     store.cases.save({ prescriptionId: ID, flowType: '160', status: 'accepted', acceptedAt: '2026-10-05T08:00:00Z', acceptedBy: 'AB', updatedAt: '2026-10-05T08:00:00Z' });
     store.drafts.save({ prescriptionId: ID, entries: [], savedAt: '2026-10-05T08:01:00Z', staff: 'AB' });

@@ -1,5 +1,5 @@
 /**
- * Browser mode's bridge on EVERY endpoint (issue 6 item 6, architecture §2 "Browser mode"): the real browser-mode
+ * Browser mode's bridge on EVERY endpoint (architecture §2 "Browser mode"): the real browser-mode
  * start sequence (runBrowserMode + createCore, embedded simulator, temp data dir) over real HTTP on a free
  * loopback port. The channel list comes from the contract, so a new channel is covered without touching this
  * file — except for its valid sample request, which the type of `validRequests` demands.

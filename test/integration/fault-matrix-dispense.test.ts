@@ -1,5 +1,5 @@
 /**
- * Issue 13 against the simulator over HTTP: "when the answer says failed but the Fachdienst did it". A $dispense
+ * Unknown outcomes against the simulator over HTTP: "when the answer says failed but the Fachdienst did it". A $dispense
  * whose answer does not prove the outcome (timeout, cut connection, 5xx) is read back with GET ?secret before
  * anything is sent again — every $dispense notifies the patient — and the read is judged in the Fachdienst's time
  * (the Date header the simulator sends in its own clock). Fachdienst calls are counted from the simulator's
@@ -96,7 +96,7 @@ async function afterHeldAnswer(r: Ready): Promise<number[]> {
   return r.statuses('$dispense');
 }
 
-describe('$dispense reads before it resends (issue 13)', () => {
+describe('$dispense reads before it resends', () => {
   it.each<[string, Omit<FaultSpec, 'operation'>, number]>([
     ['answer held beyond the timeout after the commit', HELD_AFTER_COMMIT, 500],
     // the drop is logged as 503 at once (the simulator's own line; the app gets no answer at all)
@@ -193,7 +193,7 @@ function skewedClockFetch(skewMs: number): typeof fetch {
 
 const TEN_MINUTES = 10 * 60_000;
 
-describe('(d) the decision in the Fachdienst time: app clock 10 minutes off (issue 13)', () => {
+describe('(d) the decision in the Fachdienst time: app clock 10 minutes off', () => {
   it('app 10 minutes ahead: a list stored with a lost answer is found (not mistaken for an old one) — one $dispense', options, async () => {
     const r = await ready('FMD-D1', skewedClockFetch(TEN_MINUTES));
     const appNow = Date.parse((await r.a.handlers['erx:getCase']({ prescriptionId: prescriptionIdOf(r.prescription.taskId) })).acceptedAt);
@@ -229,7 +229,7 @@ describe('(d) the decision in the Fachdienst time: app clock 10 minutes off (iss
 /** The first call waits this long before the simulator commits it — long after the app read, resent and moved on. */
 const LATE_COMMIT_MS = 1500;
 
-describe('(e) the late first $dispense (issue 13)', () => {
+describe('(e) the late first $dispense', () => {
   it('list A times out and is committed late, after the corrected list B was confirmed: $close leaves the Fachdienst with B', options, async () => {
     const r = await ready('FMD-E');
     const id = r.prescription.taskId;
@@ -253,7 +253,7 @@ describe('(e) the late first $dispense (issue 13)', () => {
     const closed = await r.a.handlers['erx:closeCase']({ prescriptionId: prescriptionIdOf(id) });
     expect(closed.status).toBe('closed');
     expect(await sim.fd.taskStatus(r.prescription)).toBe('completed');
-    // DEPENDS on $close carrying the complete confirmed list (close-flow.ts, issue 13): without a body the late A would be closed
+    // DEPENDS on $close carrying the complete confirmed list (close-flow.ts, docs/reliability.md): without a body the late A would be closed
     expect(sortedItems(await sim.fd.storedDispenses(r.prescription))).toEqual(sortedItems(dispensedItems(listB)));
     await expectEnd(r, listB);
   });

@@ -1,5 +1,5 @@
 /**
- * Fault matrix (issue 6 item 4): the simulator's faults — 500, 503, 429, a delay beyond the request timeout and
+ * Fault matrix (nothing lost, nothing duplicated): the simulator's faults — 500, 503, 429, a delay beyond the request timeout and
  * commit-then-drop — × the state-changing operations $accept (scan), $dispense (submit) and $close, each through
  * the app's own IPC handlers (createCore) against a simulator reached over real HTTP. Every cell arms its fault
  * over `/_sim/faults`, runs the operation as the pharmacist would, completes what was queued (429: after the
@@ -8,9 +8,10 @@
  * - nothing lost: the draft survives failures, no operation is left pending;
  * - nothing duplicated: the Fachdienst holds exactly one list, a prescription is claimed once, and the
  *   number of calls is what the retry policy allows (A_25460: plain retries only for $dispense and reads).
- * Issue 13: an answer that does not prove the outcome — a 5xx before or after the commit (also a gateway's
- * 502/504), a timeout, a cut connection — is reconciled with a read before the pharmacist is told anything
- * (main/services/unknown-outcome.ts); the $reject/$abort rows below check the same for ending a case.
+ * Unknown outcome (docs/reliability.md): an answer that does not prove the outcome — a 5xx before or after the
+ * commit (also a gateway's 502/504), a timeout, a cut connection — is reconciled with a read before the pharmacist
+ * is told anything (main/services/unknown-outcome.ts); the $reject/$abort rows below check the same for ending a
+ * case.
  * Timeouts are milliseconds (FAST_NETWORK); no cell waits more than 5 s.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ import {
 
 /** Well beyond FAST_NETWORK.requestTimeoutMs, well below the 5 s a cell may take. */
 const SLOW_MS = 1200;
-/** One cell, start to end, in real time (issue 6 item 4). */
+/** One cell, start to end, in real time (no cell waits more than 5 s). */
 const CELL_BUDGET_MS = 5000;
 
 let sim: TestSimulator;
@@ -134,7 +135,7 @@ const acceptFailedThenClaimedOnce =
     await expectSecretWorks(ctx);
   };
 
-/** A 5xx AFTER the commit (issue 13): the Task is ours already — GET ?ac 200 stores the Secret, no second $accept. */
+/** A 5xx AFTER the commit: the Task is ours already — GET ?ac 200 stores the Secret, no second $accept. */
 const acceptCommittedThenRead =
   (status: number): Cell['run'] =>
   async (ctx) => {
@@ -235,7 +236,7 @@ const dispenseRetried =
     const sent = await submit(ctx);
     expect(sent).toMatchObject({ outcome: 'sent', status: 'dispensed' });
     expect(ctx.sim.requests.statuses(ctx.prescription.taskId, '$dispense')).toEqual([status, status, 204]);
-    // „wird erneut versucht“ was shown for each failed attempt (issue 6 item 2).
+    // „wird erneut versucht“ was shown for each failed attempt.
     expect(retryEvents().map((p) => [p.operation, p.attempt])).toEqual([
       ['dispense', 1],
       ['dispense', 2],
@@ -316,7 +317,7 @@ const closeFailedThenClosedOnceMore =
     expect(ctx.sim.requests.count(ctx.prescription.taskId, 'GET'), 'one read between the two').toBe(1);
   };
 
-/** A 5xx AFTER the commit (issue 13): GET ?secret finds it completed and holds the receipt; no second $close. */
+/** A 5xx AFTER the commit: GET ?secret finds it completed and holds the receipt; no second $close. */
 const closeCommittedThenRead =
   (status: number): Cell['run'] =>
   async (ctx) => {
@@ -447,7 +448,7 @@ describe.each(rows)('fault matrix: $label', ({ operation, prepare, cells }) => {
 });
 
 // ------------------------------------------------------------------------------------------------
-// $reject / $abort (issue 13): an answer that does not prove the outcome → GET ?secret before anything final;
+// $reject / $abort: an answer that does not prove the outcome → GET ?secret before anything final;
 // erased only once the outcome is known (A_19251); never sent again without the pharmacist
 // ------------------------------------------------------------------------------------------------
 

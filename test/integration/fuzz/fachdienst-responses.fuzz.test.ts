@@ -1,5 +1,5 @@
 /**
- * Issue 6 item 8 (hostile input from the server side): whatever the E-Rezept-Fachdienst — or something
+ * Hostile input from the server side: whatever the E-Rezept-Fachdienst — or something
  * pretending to be it — answers, the readers of its bodies end in a typed result, never a throw. Covers the
  * $accept / GET ?ac answer (spec §3.2, §3.3), the GET ?secret answer (spec §3.6), the receipt (spec §7) and the
  * error mapping of a non-2xx answer (spec §8, A_25460). Secrets (AccessCode, Secret: 64 hex, spec §1.3) that a

@@ -1,5 +1,5 @@
 /**
- * Issue 6 item 5 (hostile input at the IPC boundary): every channel of the contract, fed malformed payloads,
+ * Hostile input at the IPC boundary: every channel of the contract, fed malformed payloads,
  * answers with a typed error — never a throw, never a call into a handler with data its schema refuses
  * (architecture §4, §9.3; Electron security checklist #17 for the sender check). A payload's secrets
  * (AccessCode/Secret are 64 hex characters, spec §1.3) never come back in a message (architecture §9.4).
@@ -164,7 +164,7 @@ const anyPayload: fc.Arbitrary<unknown> = fc.oneof(
 // Properties
 // ------------------------------------------------------------------------------------------------------------
 
-describe('IPC dispatcher under malformed payloads (issue 6 item 5)', () => {
+describe('IPC dispatcher under malformed payloads', () => {
   it.each(channels)('%s: never throws, refuses what its schema refuses, hands over only validated data', async (channel) => {
     await fc.assert(
       fc.asyncProperty(anyPayload, async (payload) => {

@@ -1,5 +1,5 @@
 /**
- * Issue 6 item 8 (hostile input): the parsers that read what a scanner, a patient's code or the Fachdienst
+ * Hostile input: the parsers that read what a scanner, a patient's code or the Fachdienst
  * delivers — the E-Rezept-Token (spec §2, A_22078: validate scanned content before use), the securPharm pack
  * code (A_21105-02), the QES container and the KBV bundle inside it (spec §3.2) — meet random, mutated and
  * oversized input. Each call returns a typed error or a valid result, never throws, and never hangs: the 5 MB

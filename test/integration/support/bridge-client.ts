@@ -47,7 +47,7 @@ export class BridgeClient implements AppView {
   }
 
   async listCases(): Promise<CaseSummary[]> {
-    // The widest page the contract allows (issue 8: `limit`, default 200): tests see every case they made.
+    // The widest page the contract allows (`limit`, default 200): tests see every case they made.
     return (await this.invoke<{ cases: CaseSummary[] }>('listCases', { limit: 1000 })).cases;
   }
 

@@ -1,5 +1,5 @@
 /**
- * "Every cell ends consistent, nothing lost, nothing duplicated" (issue 6 item 4) as one assertion: the app's
+ * "Every cell ends consistent, nothing lost, nothing duplicated" as one assertion: the app's
  * local case (through its IPC handlers or the browser bridge) against the Fachdienst's own state (as the
  * patient's app reads it):
  * - status: accepted/dispensed ⇔ Task `in-progress`, closed ⇔ `completed` (spec §3.1);

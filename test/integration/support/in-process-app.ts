@@ -1,7 +1,7 @@
 /**
  * The app in-process (createCore, the same handler table the renderer calls) against a simulator that runs as
  * an external backend on a free loopback port, so faults are armed over HTTP exactly as QA would arm them.
- * Network settings in milliseconds (issue 6 item 2: timeout and backoff base are settings).
+ * Network settings in milliseconds (timeout and backoff base are settings).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `fetch`: the app's HTTP client (e.g. one that shows the app a different simulator time, issue 13). */
+/** `fetch`: the app's HTTP client (e.g. one that shows the app a different simulator time). */
 export async function startTestApp(simulatorUrl: string, network: Partial<NetworkSettings> = FAST_NETWORK, options: { fetch?: typeof fetch } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'erx-faults-'));
   try {

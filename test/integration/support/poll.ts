@@ -1,6 +1,6 @@
 /**
- * Polling with a hard real-time limit: the fault tests never wait longer than a few seconds (issue 6 item 4:
- * "no test waits more than 5 s of real time").
+ * Polling with a hard real-time limit: the fault tests never wait longer than a few seconds ("no test waits
+ * more than 5 s of real time").
  */
 
 export interface PollOptions {
