@@ -3,12 +3,13 @@
  * it recently did on its own after a crash or an outage. A panel under the header, not a dialog, so the
  * pharmacist can keep it open while working; Esc closes it. „Verwerfen“ asks first.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PendingOperation } from '../../../../../shared/ipc/contract';
 import { useCurrentCase } from '../../../lib/current-case';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { SidePanel } from '../../../components/SidePanel';
 import { appErrorOf } from '../../../lib/invoke';
 import { usePendingOperations } from '../../../api/connection/use-connection';
 import { useCancelPendingOperation, useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
@@ -23,15 +24,11 @@ interface Props {
 export function PendingOperationsPanel({ id, onClose }: Props) {
   const { t } = useTranslation();
   const titleId = useId();
-  const titleRef = useRef<HTMLHeadingElement>(null);
   const query = usePendingOperations();
   const resume = useResumePendingOperations();
   const discard = useCancelPendingOperation();
   const { openCase } = useCurrentCase();
   const [asking, setAsking] = useState<PendingOperation | null>(null);
-
-  // Opened from the keyboard (Alt+W) the work continues here: the title takes the focus.
-  useEffect(() => titleRef.current?.focus(), []);
 
   const confirmDiscard = () => {
     if (!asking) return;
@@ -41,30 +38,21 @@ export function PendingOperationsPanel({ id, onClose }: Props) {
   const askingName = asking ? t(`pending.operations.${asking.operation}`) : '';
 
   return (
-    <section
+    <SidePanel
       id={id}
       className="pending-panel no-print"
-      data-testid="pending-operations"
-      aria-labelledby={titleId}
-      onKeyDown={(e) => {
-        // A dialog inside handles its own Esc (and stops it there).
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          onClose();
-        }
-      }}
-    >
-      <div className="pending-head">
-        <h2 id={titleId} ref={titleRef} tabIndex={-1}>
-          {t('pending.title')}
-        </h2>
+      testId="pending-operations"
+      title={t('pending.title')}
+      titleId={titleId}
+      actions={
         <button type="button" className="button-primary button-small" data-testid="pending-resume" disabled={resume.isPending} onClick={() => resume.mutate()}>
           {resume.isPending ? t('pending.resuming') : t('pending.resume')}
         </button>
-        <button type="button" className="button-secondary button-small" data-testid="pending-close" onClick={() => onClose()}>
-          {t('pending.close')} <kbd>Esc</kbd>
-        </button>
-      </div>
+      }
+      closeLabel={t('pending.close')}
+      closeTestId="pending-close"
+      onClose={onClose}
+    >
       <p className="muted">{t('pending.intro')}</p>
       {resume.isError ? <ErrorAlert error={appErrorOf(resume.error)} testId="pending-resume-error" /> : null}
       {query.isPending ? (
@@ -124,6 +112,6 @@ export function PendingOperationsPanel({ id, onClose }: Props) {
           <p>{t('pending.cancelText', { operation: askingName, prescriptionId: asking.prescriptionId })}</p>
         </ConfirmDialog>
       ) : null}
-    </section>
+    </SidePanel>
   );
 }

@@ -6,12 +6,13 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoadedScenario, ScenarioSummary } from '../../../../../shared/ipc/contract';
 import { useBridge } from '../../../lib/bridge-context';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { SidePanel } from '../../../components/SidePanel';
 import { appErrorOf } from '../../../lib/invoke';
 import { currentScenarioQueryOptions } from '../../../api/trainer/trainer-query';
 import { useHasCases, useLoadScenario, useResetTraining } from '../../../api/trainer/use-trainer-mutations';
@@ -36,8 +37,6 @@ function labelsOf(scenario: LoadedScenario | null, t: TFunction): Map<string, st
 
 export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
   const { t } = useTranslation();
-  const titleId = useId();
-  const titleRef = useRef<HTMLHeadingElement>(null);
   const current = useQuery(currentScenarioQueryOptions(useBridge()));
   const load = useLoadScenario();
   const reset = useResetTraining();
@@ -45,9 +44,6 @@ export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
   const [checking, setChecking] = useState(false);
   const [askLoad, setAskLoad] = useState<ScenarioSummary | null>(null);
   const [askReset, setAskReset] = useState(false);
-
-  // Opened from the keyboard (Alt+T) the work continues here: the title takes the focus.
-  useEffect(() => titleRef.current?.focus(), []);
 
   const forgetOutcomes = () => {
     load.reset();
@@ -67,23 +63,12 @@ export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
   const labels = labelsOf(scenario, t);
 
   return (
-    <section
+    <SidePanel
       id={id}
       className="trainer-panel"
-      data-testid="trainer-panel"
-      aria-labelledby={titleId}
-      onKeyDown={(e) => {
-        // A dialog inside handles its own Esc (and stops it there).
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          onClose();
-        }
-      }}
-    >
-      <div className="trainer-head">
-        <h2 id={titleId} ref={titleRef} tabIndex={-1}>
-          {t('trainer.title')}
-        </h2>
+      testId="trainer-panel"
+      title={t('trainer.title')}
+      actions={
         <button
           type="button"
           className="button-danger-outline button-small"
@@ -96,15 +81,11 @@ export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
         >
           {t('trainer.reset')}
         </button>
-        <button
-          type="button"
-          className="button-secondary button-small"
-          data-testid="trainer-close"
-          onClick={onClose}
-        >
-          {t('trainer.close')} <kbd>Esc</kbd>
-        </button>
-      </div>
+      }
+      closeLabel={t('trainer.close')}
+      closeTestId="trainer-close"
+      onClose={onClose}
+    >
       <p className="muted">{t('trainer.intro')}</p>
       {busy ? (
         <p role="status" className="muted" data-testid="trainer-busy">
@@ -164,6 +145,6 @@ export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
           <p>{t('trainer.resetText')}</p>
         </ConfirmDialog>
       ) : null}
-    </section>
+    </SidePanel>
   );
 }
