@@ -2,24 +2,34 @@
  * A fake bridge for component tests (architecture §9.5: inject, never mock modules): an in-memory case
  * store with main's answers in the contract's shapes. Every method is a vi.fn, so tests can assert the
  * requests and replace single answers with mockResolvedValueOnce.
+ *
+ * Every answer — the store's and a test's own — is parsed with the channel's response schema of the IPC
+ * contract (shared/ipc/contract.ts), or with the AppError schema for a refusal, the shapes the real main process
+ * answers in. One that main could never send makes the test fail (test-setup.ts asks after every test), so a
+ * component test cannot pass on data the app will never see.
  */
 import { vi } from 'vitest';
+import { z } from 'zod';
 import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
-import type {
-  AppEvent,
-  AppInfo,
-  BackendKind,
-  CaseDetail,
-  CaseFilter,
-  ConnectionStatus,
-  ErxBridge,
-  InsurantView,
-  LoadedScenario,
-  PatientView,
-  PendingOperation,
-  ScanOutcome,
-  ScenarioSummary,
-  Submission,
+import {
+  appErrorSchema,
+  channels,
+  contract,
+  type AppEvent,
+  type AppInfo,
+  type BackendKind,
+  type CaseDetail,
+  type CaseFilter,
+  type Channel,
+  type ConnectionStatus,
+  type ErxBridge,
+  type InsurantView,
+  type LoadedScenario,
+  type PatientView,
+  type PendingOperation,
+  type ScanOutcome,
+  type ScenarioSummary,
+  type Submission,
 } from '../../../shared/ipc/contract';
 import { appInfo as makeAppInfo, connectionStatus, receipt } from './fixtures';
 import { loadedScenario, scenarioSummaries } from './trainer-fixtures';
@@ -54,6 +64,27 @@ const filterStatuses: Record<CaseFilter, readonly CaseDetail['status'][] | undef
 };
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Answers of a fake bridge that main could never have sent, since the last look (see takeContractViolations). */
+const contractViolations: string[] = [];
+
+/** The violations found since the last call, which forgets them: test-setup.ts fails the test that caused any. */
+export function takeContractViolations(): string[] {
+  return contractViolations.splice(0);
+}
+
+/** What main answers on `channel`: the IpcResult with the contract's response schema, or an AppError. */
+const answerSchemaOf = (channel: Channel): z.ZodType => {
+  const data: z.ZodType = contract[channel].response;
+  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: appErrorSchema })]);
+};
+
+/** Passes the answer on as it is — what the app sees must not depend on this check — and notes a violation. */
+function checkedAnswer(channel: Channel, answer: unknown): unknown {
+  const parsed = answerSchemaOf(channel).safeParse(answer);
+  if (!parsed.success) contractViolations.push(`${channel} answered what main could never send:\n${z.prettifyError(parsed.error)}`);
+  return answer;
+}
 
 export function createFakeBridge(options: FakeBridgeOptions = {}) {
   let info = options.appInfo ?? makeAppInfo();
@@ -285,9 +316,18 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     }),
   };
 
+  // What the app calls: each channel's vi.fn, its answer checked against the contract.
+  const checked: Record<string, unknown> = { onEvent: bridge.onEvent };
+  for (const channel of channels) {
+    const method = channel.slice('erx:'.length);
+    const fake: unknown = Reflect.get(bridge, method);
+    if (typeof fake !== 'function') throw new Error(`the fake bridge has no answer for ${channel}`);
+    checked[method] = async (req: unknown) => checkedAnswer(channel, await fake(req));
+  }
+
   return {
     // The vi.fn signatures are narrower than the contract's request types; the shapes are the contract's.
-    bridge: bridge as unknown as ErxBridge,
+    bridge: checked as unknown as ErxBridge,
     calls: bridge,
     emit: (event: AppEvent) => listeners.forEach((l) => l(event)),
     caseOf: (id: string) => cases.get(id),
