@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppError, AppEvent, ErxBridge } from '../../../shared/ipc/contract';
-import { BridgeError, call, createHttpBridge, getBridge, readBridgeKey } from './bridge';
+import { createHttpBridge, getBridge, readBridgeKey } from './bridge';
 
 const KEY = 'k'.repeat(64);
 
@@ -123,35 +123,6 @@ describe('HTTP bridge calls', () => {
   });
 });
 
-describe('call', () => {
-  it('unwraps the data', async () => {
-    window.erx = createHttpBridge({ key: KEY, fetch: fakeFetch(json({ ok: true, data: { cases: [], total: 0 } })).fn });
-    await expect(call('listCases', {})).resolves.toEqual({ cases: [], total: 0 });
-  });
-
-  it('throws a BridgeError carrying the AppError', async () => {
-    window.erx = createHttpBridge({ key: KEY, fetch: fakeFetch(json({ ok: false, error: serverError })).fn });
-    const error = await call('getAppInfo', {}).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BridgeError);
-    expect((error as BridgeError).appError).toEqual(serverError);
-    expect((error as BridgeError).message).toBe(serverError.message);
-  });
-
-  it('turns a transport failure into a BridgeError with a German message', async () => {
-    window.erx = createHttpBridge({ key: KEY, fetch: fakeFetch(new TypeError('Failed to fetch')).fn });
-    const error = await call('getAppInfo', {}).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BridgeError);
-    expect((error as BridgeError).appError.system).toBe('network');
-  });
-
-  it('turns a rejected Electron invoke into a BridgeError', async () => {
-    window.erx = { getAppInfo: () => Promise.reject(new Error('main gone')) } as unknown as ErxBridge;
-    const error = await call('getAppInfo', {}).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BridgeError);
-    expect((error as BridgeError).appError).toMatchObject({ code: 'bridge-failed', system: 'app' });
-  });
-});
-
 describe('getBridge', () => {
   it('prefers the preload’s window.erx', () => {
     const electronBridge = { onEvent: () => () => undefined } as unknown as ErxBridge;
@@ -166,7 +137,7 @@ describe('getBridge', () => {
     vi.stubGlobal('fetch', fn);
     const bridge = getBridge();
     expect(getBridge()).toBe(bridge);
-    await expect(call('saveDraft', { prescriptionId: '160.000.000.000.001.05', entries: [] })).resolves.toEqual({ savedAt: 'now' });
+    await expect(bridge.saveDraft({ prescriptionId: '160.000.000.000.001.05', entries: [] })).resolves.toEqual({ ok: true, data: { savedAt: 'now' } });
     expect(calls[0]?.init.headers).toMatchObject({ Authorization: `Bearer ${KEY}` });
   });
 

@@ -39,7 +39,7 @@ export type BridgeRequest<M extends BridgeMethod> = Parameters<ErxBridge[M]>[0];
 type BridgeResult<M extends BridgeMethod> = Awaited<ReturnType<ErxBridge[M]>>;
 export type BridgeData<M extends BridgeMethod> = Extract<BridgeResult<M>, { ok: true }>['data'];
 
-export const BRIDGE_KEY_META = 'erx-bridge-key';
+const BRIDGE_KEY_META = 'erx-bridge-key';
 
 // ---------------------------------------------------------------------------------------------------------
 // Choosing the bridge
@@ -54,24 +54,6 @@ export function getBridge(): ErxBridge {
   return httpBridge;
 }
 
-/** Calls a bridge method and unwraps the Result: the data, or a thrown BridgeError (react-query shows it). */
-export async function call<M extends BridgeMethod>(method: M, req: BridgeRequest<M>): Promise<BridgeData<M>> {
-  const bridge = getBridge();
-  // A generic key loses the pairing of method and signature; the mapped ErxBridge type guarantees it.
-  const fn = bridge[method] as unknown as (r: BridgeRequest<M>) => Promise<unknown>;
-  let result: unknown;
-  try {
-    result = await fn.call(bridge, req);
-  } catch (error) {
-    // Electron rejects an invoke when main is gone; the HTTP bridge never rejects.
-    throw new BridgeError(appFailure('bridge-failed', 'Die App hat nicht geantwortet. Bitte die App neu starten.', { detail: describeError(error) }));
-  }
-  const parsed = parseIpcResult(result);
-  if (!parsed) throw new BridgeError(appFailure('bridge-invalid-answer', 'Die App hat unerwartet geantwortet. Bitte die App neu starten.'));
-  if (!parsed.ok) throw new BridgeError(parsed.error);
-  return parsed.data as BridgeData<M>;
-}
-
 export function readBridgeKey(doc: Document): string | undefined {
   const content = doc.querySelector(`meta[name="${BRIDGE_KEY_META}"]`)?.getAttribute('content')?.trim();
   return content ? content : undefined;
@@ -81,7 +63,7 @@ export function readBridgeKey(doc: Document): string | undefined {
 // The HTTP bridge (browser mode)
 // ---------------------------------------------------------------------------------------------------------
 
-export interface HttpBridgeOptions {
+interface HttpBridgeOptions {
   /** the bridge key from the page; without it every call fails with an explanation */
   key: string | undefined;
   /** default: the page's fetch */

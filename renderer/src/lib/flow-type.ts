@@ -1,5 +1,5 @@
 /** Flow types the UI names (spec §1.2); anything else is shown with its code. */
-export const namedFlowTypes = ['160', '166', '169', '200', '209'] as const;
+const namedFlowTypes = ['160', '166', '169', '200', '209'] as const;
 type NamedFlowType = (typeof namedFlowTypes)[number];
 
 export const isNamedFlowType = (code: string): code is NamedFlowType => (namedFlowTypes as readonly string[]).includes(code);

@@ -1,7 +1,7 @@
 /**
- * Calls one bridge method on a GIVEN bridge and unwraps its Result — the contract of `call` in bridge.ts,
- * but on an injected bridge so that components can be tested with a fake (architecture §9.5). Nothing
- * throws across IPC, so a failure arrives as `{ ok: false, error }` and is thrown as a BridgeError.
+ * Calls one bridge method on a GIVEN bridge (the one from BridgeProvider, so that components can be tested with
+ * a fake, architecture §9.5) and unwraps its Result: the data, or a thrown BridgeError that react-query hands to
+ * the screen. Nothing throws across IPC, so a failure arrives as `{ ok: false, error }`.
  */
 import type { AppError, ErxBridge } from '../../../shared/ipc/contract';
 import { BridgeError, type BridgeData, type BridgeMethod, type BridgeRequest } from './bridge';
@@ -31,7 +31,7 @@ function isResult(value: unknown): value is LooseResult {
  * An AppError for a failure that did not come from main as a Result (main gone, a bug). Its message is
  * left empty: ErrorAlert shows the translated "unexpected error" text; the detail is for support.
  */
-export function unexpectedAppError(e: unknown): AppError {
+function unexpectedAppError(e: unknown): AppError {
   return {
     code: 'internal',
     message: '',

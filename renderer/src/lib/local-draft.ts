@@ -10,12 +10,12 @@
 const PREFIX = 'erx.unsavedDraft.';
 
 /** The least an entry of a copy must have for the editor to render it; its resolver checks the rest before sending. */
-export interface LocalDraftEntry {
+interface LocalDraftEntry {
   key: string;
   medication: { kind: string };
 }
 
-export interface LocalDraft<E extends LocalDraftEntry> {
+interface LocalDraft<E extends LocalDraftEntry> {
   entries: E[];
   savedAt: string;
 }

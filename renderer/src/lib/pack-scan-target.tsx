@@ -19,7 +19,7 @@ export type PackScanOutcome =
   /** the code names no German PZN (e.g. a foreign GTIN only) */
   | { kind: 'no-pzn' };
 
-export type PackTarget = (code: PackCode) => PackScanOutcome;
+type PackTarget = (code: PackCode) => PackScanOutcome;
 
 interface PackTargetSlot {
   /** an editor offers itself for pack scans; returns the function that withdraws it */

@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { isOutsideOpenModal } from '../components/Modal';
 
-export type ShortcutMatcher = (e: KeyboardEvent) => boolean;
+type ShortcutMatcher = (e: KeyboardEvent) => boolean;
 
 const plainAlt = (e: KeyboardEvent) => e.altKey && !e.ctrlKey && !e.metaKey;
 const altLetter = (letter: string) => (e: KeyboardEvent) =>

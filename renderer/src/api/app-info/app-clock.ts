@@ -21,7 +21,7 @@ export function recordAppTime(queryClient: QueryClient, iso: string | undefined,
 }
 
 /** Milliseconds main's clock is ahead of this page's (0 until an answer told us). */
-export function useAppClockOffset(): number {
+function useAppClockOffset(): number {
   const { data } = useQuery<number>({ queryKey: clockOffsetKey, queryFn: () => 0, enabled: false, staleTime: Infinity });
   return data ?? 0;
 }

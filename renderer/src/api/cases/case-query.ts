@@ -2,12 +2,10 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { CaseFilter, ErxBridge } from '../../../../shared/ipc/contract';
 import { invoke } from '../../lib/invoke';
 
-export type CaseListFilter = CaseFilter;
-
 export const caseKeys = {
   all: ['cases'] as const,
   lists: () => [...caseKeys.all, 'list'] as const,
-  list: (filter: CaseListFilter, query: string) => [...caseKeys.lists(), { filter, query }] as const,
+  list: (filter: CaseFilter, query: string) => [...caseKeys.lists(), { filter, query }] as const,
   details: () => [...caseKeys.all, 'detail'] as const,
   detail: (prescriptionId: string) => [...caseKeys.details(), prescriptionId] as const,
 };
@@ -22,9 +20,9 @@ export const caseDetailQueryOptions = (bridge: ErxBridge, prescriptionId: string
  * How many cases the inbox shows at most (issue 8): the newest 100 of all matches — more than fit a screen,
  * few enough that a new search replaces the rows within a frame or two; the rest is found by search or filter.
  */
-export const inboxPageSize = 100;
+const inboxPageSize = 100;
 
-export const caseListQueryOptions = (bridge: ErxBridge, filter: CaseListFilter = 'all', query = '') =>
+export const caseListQueryOptions = (bridge: ErxBridge, filter: CaseFilter = 'all', query = '') =>
   queryOptions({
     queryKey: caseKeys.list(filter, query),
     queryFn: () => invoke(bridge, 'listCases', { filter, query: query.trim() || undefined, limit: inboxPageSize }),

@@ -30,7 +30,7 @@ const retriedByMain = {
   abortCase: false,
 } as const;
 
-export type CaseWriteMethod = keyof typeof retriedByMain;
+type CaseWriteMethod = keyof typeof retriedByMain;
 
 /** What every case write answers: the case, for $dispense with what happened to the list. */
 type CaseWriteAnswer = CaseDetail | SubmitOutcome;

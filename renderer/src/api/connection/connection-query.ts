@@ -16,7 +16,7 @@ export const connectionKeys = {
 };
 
 /** Events update the status at once; the poll is the fallback should an event be lost (e.g. a dropped stream). */
-export const CONNECTION_POLL_MS = 15_000;
+const CONNECTION_POLL_MS = 15_000;
 
 export const connectionQueryOptions = (bridge: ErxBridge) =>
   queryOptions({

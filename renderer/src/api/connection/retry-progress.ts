@@ -7,7 +7,7 @@ import { useQuery, type QueryClient } from '@tanstack/react-query';
 import type { RetryProgress } from '../../../../shared/ipc/contract';
 import { connectionKeys } from './connection-query';
 
-export type RetriesByPrescription = Readonly<Record<string, RetryProgress>>;
+type RetriesByPrescription = Readonly<Record<string, RetryProgress>>;
 
 const none: RetriesByPrescription = {};
 

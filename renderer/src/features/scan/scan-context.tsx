@@ -20,7 +20,7 @@ export type PackScanFeedback = { seq: number; caseId: string | null } & (
 );
 
 /** What happened to a submitted text: taken, refused for lack of a Kürzel (the text stays), or empty. */
-export type ScanSubmitResult = 'taken' | 'needs-staff' | 'empty';
+type ScanSubmitResult = 'taken' | 'needs-staff' | 'empty';
 
 interface ScanContextValue {
   submitScan(text: string): ScanSubmitResult;

@@ -22,10 +22,10 @@ export interface ScanDetectorOptions {
   maxPauseMs: number;
 }
 
-export const defaultScanDetectorOptions: ScanDetectorOptions = { minLength: 8, maxMeanGapMs: 35, maxGapMs: 80, maxPauseMs: 500 };
+const defaultScanDetectorOptions: ScanDetectorOptions = { minLength: 8, maxMeanGapMs: 35, maxGapMs: 80, maxPauseMs: 500 };
 
 /** The parts of a KeyboardEvent the detector reads. */
-export interface KeyStroke {
+interface KeyStroke {
   key: string;
   /** milliseconds on any monotonic clock */
   time: number;

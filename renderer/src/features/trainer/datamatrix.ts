@@ -6,16 +6,16 @@
 import type { TrainingPrescription } from '../../../../shared/ipc/contract';
 
 /** BWIPP draws one Data Matrix module as 2×2 units at scale 1 (40 modules → 80 px); padding counts the same units. */
-export const UNITS_PER_MODULE = 2;
+const UNITS_PER_MODULE = 2;
 /** One module on screen, in CSS pixels: hand scanners need ≥ 4 px per module from a monitor. */
 export const MODULE_CSS_PX = 6;
 /** White margin around the symbol, in modules (ISO/IEC 16022 asks for at least one; scanners read better with more). */
-export const QUIET_ZONE_MODULES = 4;
+const QUIET_ZONE_MODULES = 4;
 /** A patient's printout carries at most three tokens in one code (A_19553-01). */
-export const MAX_TOKENS_PER_CODE = 3;
+const MAX_TOKENS_PER_CODE = 3;
 
 /** What bwip-js's toCanvas gets: black modules on white, never transparent (stack notes: set the background). */
-export interface DataMatrixOptions {
+interface DataMatrixOptions {
   bcid: 'datamatrix';
   text: string;
   scale: number;
@@ -49,7 +49,7 @@ export function eRezeptCodeText(tokens: readonly string[]): string {
 }
 
 /** One combined code of the token sheet (the printout's „Sammelcode“) and the prescriptions it holds. */
-export interface CombinedCode {
+interface CombinedCode {
   prescriptions: TrainingPrescription[];
   text: string;
 }

@@ -3,7 +3,7 @@
  * `<html data-print="token-sheet">` is set, it shows the token sheet alone (styles.css, @media print).
  * window.print() blocks until the print dialog is closed; `afterprint` covers a browser where it does not.
  */
-export const TOKEN_SHEET_PRINT = 'token-sheet';
+const TOKEN_SHEET_PRINT = 'token-sheet';
 
 export function printTokenSheet(win: Window = window): void {
   const root = win.document.documentElement;

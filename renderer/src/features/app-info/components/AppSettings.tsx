@@ -34,7 +34,7 @@ export function AppSettingsButton({ appInfo }: { appInfo: AppInfo }) {
   );
 }
 
-export function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): void }) {
+function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): void }) {
   const { t } = useTranslation();
   const closeRef = useRef<HTMLButtonElement>(null);
   const [askTi, setAskTi] = useState(false);

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { PendingOperation } from '../../../../../shared/ipc/contract';
 import { formatDateTime, formatTime } from '../../../lib/format';
 
-export const canDiscard = (op: PendingOperation): boolean => op.state === 'pending' && (op.reason === 'offline' || op.reason === 'rate-limited');
+const canDiscard = (op: PendingOperation): boolean => op.state === 'pending' && (op.reason === 'offline' || op.reason === 'rate-limited');
 
 interface Props {
   operation: PendingOperation;

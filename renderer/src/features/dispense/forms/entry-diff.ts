@@ -66,7 +66,7 @@ function fieldValues(e: Comparable): Record<DiffField, string | undefined> {
 
 const fieldOrder: readonly DiffField[] = ['medication', 'packs', 'batch', 'expiry', 'serials', 'handedOver', 'prepared', 'dosage', 'substituted'];
 
-export function entryFieldChanges(before: Comparable, after: Comparable): FieldChange[] {
+function entryFieldChanges(before: Comparable, after: Comparable): FieldChange[] {
   const a = fieldValues(before);
   const b = fieldValues(after);
   const changes = fieldOrder.filter((f) => a[f] !== b[f]).map((field) => ({ field, before: a[field], after: b[field] }));

@@ -54,7 +54,7 @@ export function duplicateEntry(entry: DispenseEntryInput, key: string): Dispense
 }
 
 /** Article details from the catalogue, as the entry's medication (A_27033-01: substance, strength, trade name). */
-export function medicationFromArticle(article: Article): MedicationInput {
+function medicationFromArticle(article: Article): MedicationInput {
   return {
     kind: 'pzn',
     pzn: article.pzn,
@@ -79,7 +79,7 @@ export interface PackScanInput {
   newKey(): string;
 }
 
-export interface PackScanResult {
+interface PackScanResult {
   entries: DispenseEntryInput[];
   outcome: PackScanOutcome;
 }

@@ -5,7 +5,7 @@
  * Parameters paths of fachdienstChecks (`parameter[0].part[0].resource.whenHandedOver`); the i-th
  * rxDispensation is the i-th entry, because the builder keeps the list's order.
  */
-export type EntryField =
+type EntryField =
   | 'medication.pzn'
   | 'medication.name'
   | 'medication.text'

@@ -9,7 +9,7 @@ import { sameContent } from './structural-sharing';
 
 const none: PlacedFinding[] = [];
 
-export interface FieldFindingsStore {
+interface FieldFindingsStore {
   subscribe(listener: () => void): () => void;
   /** the field's findings; the same array as long as they did not change */
   get(name: string): PlacedFinding[];

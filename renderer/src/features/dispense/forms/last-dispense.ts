@@ -9,8 +9,3 @@ export function lastConfirmedDispenseAt(detail: CaseDetail): string | undefined 
     .sort();
   return confirmed.at(-1);
 }
-
-/** A closed (or handed back, or deleted) case is read-only (spec §9.3: a closed case is shown read-only). */
-export function isLocked(detail: CaseDetail): boolean {
-  return detail.receipt !== null || ['closed', 'rejected', 'aborted'].includes(detail.status);
-}

@@ -7,8 +7,3 @@
 export function sameContent(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
-
-/** `next`, or `previous` when both have the same content. */
-export function keepIfSame<T>(previous: T | undefined, next: T): T {
-  return previous !== undefined && sameContent(previous, next) ? previous : next;
-}

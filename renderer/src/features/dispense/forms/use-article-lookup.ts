@@ -15,7 +15,7 @@ export type LookupState =
   | { kind: 'missing' }
   | { kind: 'checksum' };
 
-export function lookupState(raw: string | undefined, catalog: ArticleCatalog): LookupState {
+function lookupState(raw: string | undefined, catalog: ArticleCatalog): LookupState {
   const pzn = raw?.trim() ?? '';
   if (!/^\d{8}$/.test(pzn)) return { kind: 'idle' };
   if (!parsePzn(pzn).ok) return { kind: 'checksum' };
