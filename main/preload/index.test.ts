@@ -2,10 +2,12 @@
  * The preload's exposed surface (Electron security checklist #3/#20, architecture §9.2, issue 6 item 5): the
  * page gets exactly `window.erx` — one method per contract channel plus `onEvent` — and nothing of Electron
  * itself (no ipcRenderer, no event objects, no require). `electron` is mocked: no runtime exists here, and a
- * mock that exports only contextBridge and ipcRenderer also proves the preload uses nothing else.
+ * mock that exports only contextBridge and ipcRenderer also proves the preload uses nothing else. `zod` is
+ * mocked to fail: the preload is bundled with everything it loads, and the schemas belong to main.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { channels, EVENT_CHANNEL, type AppEvent } from '../../shared/ipc/contract';
+import { channels, EVENT_CHANNEL } from '../../shared/ipc/channels';
+import type { AppEvent } from '../../shared/ipc/contract';
 
 const electron = vi.hoisted(() => {
   const exposed: Array<{ key: string; api: unknown }> = [];
@@ -23,6 +25,9 @@ const electron = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => ({ contextBridge: electron.contextBridge, ipcRenderer: electron.ipcRenderer }));
+vi.mock('zod', () => {
+  throw new Error('the preload loaded zod (it must take the channel names from shared/ipc/channels.ts)');
+});
 
 type ExposedApi = Record<string, unknown>;
 let erx: ExposedApi;

@@ -1,13 +1,17 @@
 /**
- * The IPC contract (architecture §4): the only file that spells channel names, each with its zod request
- * and response schema. main/ipc validates every request with these; the preload and the browser-mode
- * bridge expose one method per channel; the renderer calls them through renderer/src/lib/bridge.ts.
+ * The IPC contract (architecture §4): the only place that defines channels — each name of channels.ts with its
+ * zod request and response schema. main/ipc validates every request with these; the preload (from channels.ts,
+ * without zod) and the browser-mode bridge expose one method per channel; the renderer calls them through
+ * renderer/src/lib/bridge.ts.
  */
 import { z } from 'zod';
 import { dispenseEntrySchema } from '../erezept/dispense-entry';
 import { findingSchema } from '../erezept/findings';
 import { prescriptionIdSchema } from '../erezept/identifiers';
 import { prescriptionViewSchema } from '../erezept/prescription';
+import type { BridgeMethod, Channel } from './channels';
+
+export { channelOf, channels, EVENT_CHANNEL, isChannel, type BridgeMethod, type Channel } from './channels';
 
 // ------------------------------------------------------------------------------------------------
 // Errors that cross the boundary
@@ -386,6 +390,12 @@ const confirmedByPrescription = byPrescription.extend({ confirmed: z.literal(tru
 // Channels
 // ------------------------------------------------------------------------------------------------
 
+interface ChannelSchemas {
+  request: z.ZodType;
+  response: z.ZodType;
+}
+
+/** Keyed by exactly the names of channels.ts: a missing or an unknown channel does not compile. */
 export const contract = {
   'erx:getAppInfo': { request: z.object({}), response: appInfoSchema },
   'erx:setStaff': { request: z.object({ kuerzel: z.string().max(8) }), response: appInfoSchema },
@@ -500,11 +510,9 @@ export const contract = {
   },
   /** What the patient's E-Rezept app shows for this prescription now (the insurant's read). */
   'erx:trainerPatientView': { request: byPrescription, response: insurantViewSchema },
-} as const;
+} as const satisfies Record<Channel, ChannelSchemas>;
 
 export type Contract = typeof contract;
-export type Channel = keyof Contract;
-export const channels = Object.keys(contract) as Channel[];
 
 /** What the caller sends (before zod transforms, e.g. plain strings for branded ids). */
 export type Req<C extends Channel> = z.input<Contract[C]['request']>;
@@ -516,23 +524,15 @@ export type IpcResult<C extends Channel> = { ok: true; data: Res<C> } | { ok: fa
 
 /** The object the preload exposes as window.erx, and the HTTP bridge implements in browser mode. */
 export type ErxBridge = {
-  [C in Channel as C extends `erx:${infer M}` ? M : never]: (req: Req<C>) => Promise<IpcResult<C>>;
+  [C in Channel as BridgeMethod<C>]: (req: Req<C>) => Promise<IpcResult<C>>;
 } & {
   /** events from main (case changed …); returns the unsubscribe function */
   onEvent(listener: (event: AppEvent) => void): () => void;
 };
 
-/** Maps a bridge method name back to its channel. */
-export const channelOf = (method: string): Channel | undefined => {
-  const c = `erx:${method}`;
-  return c in contract ? (c as Channel) : undefined;
-};
-
 // ------------------------------------------------------------------------------------------------
 // Events from main to renderer (architecture §4: they only invalidate react-query caches)
 // ------------------------------------------------------------------------------------------------
-
-export const EVENT_CHANNEL = 'erx:event';
 
 export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case-changed'), prescriptionId: z.string() }),
