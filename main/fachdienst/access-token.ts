@@ -3,6 +3,7 @@
  * from the central IDP (SMC-B via Konnektor); the simulator issues its own at `/_sim/token` — the IDP
  * stand-in. Both sit behind this interface, so the client never knows which one it uses.
  */
+import { ProfessionOids } from '../../shared/fhir/profiles';
 import type { Transport } from './transport';
 
 export interface AccessTokenProvider {
@@ -13,7 +14,7 @@ export interface AccessTokenProvider {
 }
 
 /** Public pharmacy (spec §1.1). */
-export const PHARMACY_PROFESSION_OID = '1.2.276.0.76.4.54';
+export const PHARMACY_PROFESSION_OID = ProfessionOids.publicPharmacy;
 
 export interface SimulatorTokenProviderOptions {
   /** the same transport (and therefore the same configured base URL) as the Fachdienst calls */
