@@ -1,17 +1,17 @@
 /**
- * Demo prescriptions for training mode: created through the simulator's control API
- * (`POST /_sim/prescriptions`, architecture §6) only while the simulator has none of ours — remembered in the
- * settings, so a restart does not add three more each time; created anew when the simulator lost them
- * (its state was reset or deleted). Their tokens are printed by browser mode for trainers and QA.
+ * Demo prescriptions for training mode: created through the simulator's control API (`POST /_sim/prescriptions`,
+ * architecture §6; the client is main/simulator-client/client.ts) only while the simulator has none of ours —
+ * remembered in the settings, so a restart does not add three more each time; created anew when the simulator lost
+ * them (its state was reset or deleted). Their tokens are printed by browser mode for trainers and QA.
  */
 import { z } from 'zod';
 import { parseErezeptCode } from '../../shared/erezept/token';
 import { AppFailure } from '../errors';
 import type { FachdienstApi } from '../fachdienst/client';
 import type { Transport } from '../fachdienst/transport';
+import { SimulatorControlClient, SimulatorControlError } from '../simulator-client/client';
 import type { SettingsRepository } from '../store/settings';
 
-const createdSchema = z.object({ taskId: z.string(), token: z.string() });
 const SEEDED_KEY = 'demo.seededTokens';
 
 export const DEMO_PRESCRIPTION_COUNT = 3;
@@ -29,18 +29,17 @@ export interface DemoSeedOptions {
 export async function ensureDemoPrescriptions(options: DemoSeedOptions): Promise<string[]> {
   const known = z.array(z.string()).safeParse(options.settings.getSecret(SEEDED_KEY));
   if (known.success && known.data.length > 0 && (await anyStillKnown(known.data, options.fachdienst))) return known.data;
+  const control = new SimulatorControlClient(options.transport);
   const tokens: string[] = [];
   for (let i = 0; i < (options.count ?? DEMO_PRESCRIPTION_COUNT); i++) {
-    const response = await options.transport.send({
-      method: 'POST',
-      path: '_sim/prescriptions',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ flowType: '160' }),
-    });
-    if (response.status !== 201 && response.status !== 200) {
-      throw new Error(`Simulator: Demo-Rezept konnte nicht angelegt werden (HTTP ${response.status})`);
+    try {
+      tokens.push((await control.createPrescription({ flowType: '160' })).token);
+    } catch (e) {
+      if (e instanceof SimulatorControlError && e.kind === 'refused') {
+        throw new Error(`Simulator: Demo-Rezept konnte nicht angelegt werden (HTTP ${e.status})`);
+      }
+      throw e;
     }
-    tokens.push(createdSchema.parse(JSON.parse(response.body)).token);
   }
   // The tokens carry AccessCodes: kept through the Cipher like every other credential.
   options.settings.setSecret(SEEDED_KEY, tokens);

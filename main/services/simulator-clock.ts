@@ -1,14 +1,12 @@
 /**
  * Training mode takes "now" from the simulator's clock (architecture §2): a trainer who moves the simulator
  * three months ahead must see the app hand over, warn and date dispenses in that same time, or the Fachdienst
- * checks (expiry, dispense dates) and the app would disagree. The offset is read from `GET /_sim/clock` before
- * every state-changing workflow call.
+ * checks (expiry, dispense dates) and the app would disagree. The offset is read from `GET /_sim/clock` (through
+ * the control client, main/simulator-client/client.ts) before every state-changing workflow call.
  */
-import { z } from 'zod';
 import type { Transport } from '../fachdienst/transport';
+import { SimulatorControlClient } from '../simulator-client/client';
 import type { Clock } from './clock';
-
-const clockSchema = z.object({ now: z.string() });
 
 /** Differences below this are request latency, not a set clock. */
 const IGNORE_BELOW_MS = 1000;
@@ -17,11 +15,14 @@ export class SimulatorClock implements Clock {
   private offsetMs = 0;
   private lastSyncMs = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
+  private readonly control: SimulatorControlClient;
 
   constructor(
     private readonly base: () => Date,
-    private readonly transport: Transport,
-  ) {}
+    transport: Transport,
+  ) {
+    this.control = new SimulatorControlClient(transport);
+  }
 
   now(): Date {
     return new Date(this.base().getTime() + this.offsetMs);
@@ -49,16 +50,11 @@ export class SimulatorClock implements Clock {
 
   private async fetchOffset(): Promise<void> {
     try {
-      const response = await this.transport.send({ method: 'GET', path: '_sim/clock', headers: { Accept: 'application/json' } });
-      if (response.status !== 200) return;
-      const parsed = clockSchema.safeParse(JSON.parse(response.body));
-      if (!parsed.success) return;
-      const simulated = Date.parse(parsed.data.now);
-      if (Number.isNaN(simulated)) return;
+      const simulated = (await this.control.now()).getTime();
       const offset = simulated - this.base().getTime();
       this.offsetMs = Math.abs(offset) < IGNORE_BELOW_MS ? 0 : offset;
     } catch {
-      // unreachable simulator: the Fachdienst call that follows reports it
+      // unreachable simulator, a refusal or an unreadable answer: the Fachdienst call that follows reports it
     }
   }
 }

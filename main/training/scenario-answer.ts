@@ -1,8 +1,8 @@
 /**
  * The simulator's answer to `POST /_sim/scenarios/{name}` (docs/simulator.md "Scenarios",
  * main/simulator/scenarios/loader.ts) as the trainer panel shows it: one TrainingPrescription per Task, the armed
- * faults in German, the steps. Read leniently — display fields (patient, medication, prescriber …) are optional,
- * and an answer without them still loads.
+ * faults in German, the steps. The control client reads it leniently — display fields (patient, medication,
+ * prescriber …) are optional, and an answer without them still loads.
  *
  * A scenario entry with `count` > 1 created several Tasks for one patient, printed on one Patientenausdruck whose
  * DataMatrix carries all their tokens (spec §2, A_19553-01): each Task becomes its own TrainingPrescription (own
@@ -10,31 +10,7 @@
  */
 import { z } from 'zod';
 import type { LoadedScenario, TrainingPrescription } from '../../shared/ipc/contract';
-import { failure } from '../errors';
-
-/** Optional text: anything but a non-empty string counts as absent. */
-const optionalText = z
-  .unknown()
-  .transform((v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined))
-  .optional();
-
-const displayFields = {
-  flowType: optionalText,
-  patientName: optionalText,
-  birthDate: optionalText,
-  medication: optionalText,
-  prescriber: optionalText,
-  authoredOn: optionalText,
-};
-
-const createdSchema = z.object({ taskId: z.string(), kvnr: z.string(), token: z.string(), ...displayFields });
-
-const entrySchema = createdSchema.extend({
-  label: optionalText,
-  acceptedBy: optionalText,
-  dataMatrix: z.string(),
-  prescriptions: z.array(createdSchema).optional(),
-});
+import type { ScenarioAnswer } from '../simulator-client/client';
 
 /** main/simulator/faults.ts FaultRule, as JSON (status absent = only delayed). */
 const faultSchema = z.object({
@@ -47,16 +23,6 @@ const faultSchema = z.object({
 });
 export type FaultRuleJson = z.infer<typeof faultSchema>;
 
-const answerSchema = z.object({
-  name: z.string(),
-  title: z.string(),
-  description: z.string(),
-  now: z.string(),
-  prescriptions: z.array(entrySchema),
-  faults: z.array(z.unknown()),
-  steps: z.array(z.string()),
-});
-
 export interface MappedScenario {
   scenario: LoadedScenario;
   /**
@@ -66,15 +32,8 @@ export interface MappedScenario {
   kvnrs: Record<string, string>;
 }
 
-export function mapScenarioAnswer(raw: unknown, loadedAt: Date): MappedScenario {
-  const parsed = answerSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw failure('simulator', 'Die Antwort des Simulators auf das Laden des Szenarios ist nicht lesbar.', {
-      system: 'fachdienst',
-      at: loadedAt,
-    });
-  }
-  const answer = parsed.data;
+/** The answer as the client read it (main/simulator-client/client.ts checked its shape). */
+export function mapScenarioAnswer(answer: ScenarioAnswer, loadedAt: Date): MappedScenario {
   const prescriptions: TrainingPrescription[] = [];
   const kvnrs: Record<string, string> = {};
   for (const entry of answer.prescriptions) {

@@ -17,12 +17,13 @@ async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
 
 describe('SimulatorControl', () => {
   it('speaks the control API: deck, load, reset, clock and the insurant token', async () => {
+    const loaded = { name: 'standard-gkv-pzn', title: 'T', description: 'D', now: '2026-10-05T09:00:00.000Z', prescriptions: [], faults: [], steps: [] };
     const transport = new ScriptedTransport((request) => {
       switch (request.path) {
         case '_sim/scenarios':
           return jsonResponse(200, { scenarios: [{ name: 'a', title: 'A', description: 'd' }] });
         case '_sim/scenarios/standard-gkv-pzn':
-          return jsonResponse(200, { name: 'standard-gkv-pzn' });
+          return jsonResponse(200, loaded);
         case '_sim/clock':
           return jsonResponse(200, { now: '2026-10-05T09:00:00.000Z' });
         case '_sim/token':
@@ -33,7 +34,7 @@ describe('SimulatorControl', () => {
     });
     const control = new SimulatorControl(transport, now);
     expect(await control.listScenarios()).toEqual([{ name: 'a', title: 'A', description: 'd' }]);
-    expect(await control.loadScenario('standard-gkv-pzn')).toEqual({ name: 'standard-gkv-pzn' });
+    expect(await control.loadScenario('standard-gkv-pzn')).toEqual(loaded);
     await control.reset();
     expect(await control.advanceClock('PT1H')).toBe('2026-10-05T09:00:00.000Z');
     expect(await control.insurantToken('X110411675')).toBe('jwt');
@@ -88,5 +89,13 @@ describe('SimulatorControl', () => {
   it('an answer of the wrong shape is unreadable, not a crash', async () => {
     const control = new SimulatorControl(new ScriptedTransport(() => jsonResponse(200, { scenario: [] })), now);
     expect((await failureOf(control.listScenarios())).appError.message).toBe('Die Antwort des Simulators auf die Szenarioliste ist nicht lesbar.');
+    // a scenario answer that is not one (no fields, or not JSON at all) is refused before the trainer maps it
+    const notAScenario = new SimulatorControl(new ScriptedTransport(() => jsonResponse(200, { name: 'x' })), now);
+    expect((await failureOf(notAScenario.loadScenario('x'))).appError).toMatchObject({
+      code: 'simulator',
+      message: 'Die Antwort des Simulators auf das Szenario „x“ ist nicht lesbar.',
+    });
+    const html = new SimulatorControl(new ScriptedTransport(() => ({ status: 200, headers: {}, body: '<html>' })), now);
+    expect((await failureOf(html.loadScenario('x'))).appError.message).toMatch(/nicht lesbar/);
   });
 });

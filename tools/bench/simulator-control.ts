@@ -1,28 +1,27 @@
 /**
- * The simulator's control API as the browser benchmarks use it (docs/simulator.md): fresh prescriptions
- * (`POST /_sim/prescriptions`), a pharmacy's access token (`POST /_sim/token`), the clock (`GET /_sim/clock`),
- * and the bare `$accept` / `$dispense` calls that are the baselines of the UI figures — the same requests the app
- * sends (spec §3.2, §3.4), from a lean keep-alive client in the bench process.
+ * The simulator as the browser benchmarks use it: its control API through the one control client
+ * (main/simulator-client/client.ts) — fresh prescriptions, a pharmacy's access token, the clock — and the bare
+ * `$accept` / `$dispense` calls that are the baselines of the UI figures: the same requests the app sends (spec
+ * §3.2, §3.4), timed from a lean keep-alive client in the bench process.
  */
 import { performance } from 'node:perf_hooks';
 import { NamingSystems } from '../../shared/fhir/profiles';
+import {
+  fetchChannel,
+  SimulatorControlClient,
+  type PrescriptionRequest,
+  type PrescriptionTask,
+} from '../../main/simulator-client/client';
 import { BenchClient, type BenchResponse } from './http-client';
 
-/** professionOID of a public pharmacy (the app's own token carries the same) */
-export const PHARMACY_OID = '1.2.276.0.76.4.54';
 const FHIR_JSON = 'application/fhir+json';
 
-export interface SimPrescription {
-  taskId: string;
-  accessCode: string;
-  kvnr: string;
-  /** `Task/<id>/$accept?ac=<AccessCode>` (spec §2) — carries the AccessCode: never log it */
-  token: string;
-}
+/** A created prescription; its `token` carries the AccessCode: never log it. */
+export type SimPrescription = PrescriptionTask;
 
 export interface PrescriptionOptions {
-  flowType?: '160' | '166' | '169' | '200' | '209';
-  medication?: 'pzn' | 'freitext' | 'wirkstoff' | 'rezeptur';
+  flowType?: PrescriptionRequest['flowType'];
+  medication?: PrescriptionRequest['medication'];
 }
 
 function expectStatus(what: string, response: BenchResponse, status: number): void {
@@ -44,52 +43,36 @@ export function secretOfAcceptBundle(body: string): string {
 
 export class SimulatorControl {
   private readonly client: BenchClient;
+  private readonly control: SimulatorControlClient;
 
   constructor(
     readonly url: string,
     maxSockets = 4,
   ) {
     this.client = new BenchClient(url, maxSockets);
+    this.control = new SimulatorControlClient(fetchChannel(url));
   }
 
   /** `count` prescriptions of one kind, up to three per request (one patient each request). */
   async createPrescriptions(count: number, options: PrescriptionOptions = {}): Promise<SimPrescription[]> {
     const created: SimPrescription[] = [];
     while (created.length < count) {
-      const n = Math.min(3, count - created.length);
-      const response = await this.client.send(
-        'POST',
-        '/_sim/prescriptions',
-        { 'content-type': 'application/json' },
-        JSON.stringify({
-          flowType: options.flowType ?? '160',
-          medication: options.medication ?? 'pzn',
-          count: n,
-        }),
-      );
-      expectStatus('POST /_sim/prescriptions', response, 201);
-      const answer = JSON.parse(response.body) as SimPrescription & { prescriptions?: SimPrescription[] };
+      const answer = await this.control.createPrescription({
+        flowType: options.flowType ?? '160',
+        medication: options.medication ?? 'pzn',
+        count: Math.min(3, count - created.length),
+      });
       created.push(...(answer.prescriptions ?? [answer]));
     }
     return created;
   }
 
-  async pharmacyToken(telematikId: string): Promise<string> {
-    const body = JSON.stringify({ professionOID: PHARMACY_OID, telematikId });
-    const response = await this.client.send(
-      'POST',
-      '/_sim/token',
-      { 'content-type': 'application/json' },
-      body,
-    );
-    expectStatus('POST /_sim/token', response, 200);
-    return (JSON.parse(response.body) as { access_token: string }).access_token;
+  pharmacyToken(telematikId: string): Promise<string> {
+    return this.control.pharmacyToken(telematikId);
   }
 
-  async now(): Promise<Date> {
-    const response = await this.client.send('GET', '/_sim/clock', {});
-    expectStatus('GET /_sim/clock', response, 200);
-    return new Date((JSON.parse(response.body) as { now: string }).now);
+  now(): Promise<Date> {
+    return this.control.now();
   }
 
   /** `$accept` as a pharmacy (spec §3.2): the Secret and the request's duration (sent → whole answer read). */

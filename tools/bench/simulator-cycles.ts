@@ -4,7 +4,8 @@
  * it cannot prove which list the Fachdienst holds) — by N concurrent clients, persistence on (SQLite in a fresh
  * temporary data dir), the simulator in this process on 127.0.0.1 (loopback only).
  *
- * Prescriptions, access tokens and request bodies are made up front through the control API and are not timed.
+ * Prescriptions, access tokens and request bodies are made up front through the control API (the one control client,
+ * main/simulator-client/client.ts) and are not timed.
  * Before measuring, every client runs WARMUP_CYCLES_PER_CLIENT unmeasured cycles (the first requests of a fresh
  * process — server and client thread — are slow while the JIT compiles), and the simulator gets two quiet seconds
  * so the setup's writes are checkpointed: the measurement is of the steady state, not of the start-up.
@@ -24,6 +25,7 @@ import { berlinDate } from '../../shared/erezept/dates';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import { buildCloseParameters, buildDispenseParameters } from '../../shared/fhir/dispense/build';
+import { fetchChannel, SimulatorControlClient, type PrescriptionTask } from '../../main/simulator-client/client';
 import { startSimulatorServer } from '../../main/simulator/server';
 import {
   runCycleClients,
@@ -31,23 +33,17 @@ import {
   type CycleClientsOutput,
   type CycleWork,
 } from './cycle-clients';
-import { BenchClient, type BenchResponse } from './http-client';
 import { latencyFigure, throughputFigure } from './stats';
 import { mainThreadCpuMs } from './thread-cpu';
 import type { BenchOptions, Benchmark, Figure } from './types';
 import type { WorkerMessage, WorkerRequest } from './worker';
 
-const PHARMACY_OID = '1.2.276.0.76.4.54';
 const CYCLE_TARGET_PER_SECOND = 500;
 const LATENCY_TARGET_MS = 25;
 const WARMUP_CYCLES_PER_CLIENT = 2;
 const SETTLE_MS = 2000;
 
-interface Prescription {
-  taskId: string;
-  accessCode: string;
-  kvnr: string;
-}
+type Prescription = PrescriptionTask;
 
 /** Three items handed over together (e.g. a substitution split), built with the app's own builders. */
 const ITEMS: readonly { pzn: string; name: string }[] = [
@@ -83,13 +79,8 @@ function cycleBodies(p: Prescription, telematikId: string, today: string): { dis
   return { dispenseBody: JSON.stringify(dispense.data), closeBody: JSON.stringify(close.data) };
 }
 
-function expectStatus(operation: string, response: BenchResponse, status: number): void {
-  if (response.status !== status)
-    throw new Error(`${operation}: HTTP ${response.status} statt ${status}: ${response.body.slice(0, 300)}`);
-}
-
 async function createPrescriptions(
-  client: BenchClient,
+  control: SimulatorControlClient,
   total: number,
   log: (line: string) => void,
 ): Promise<Prescription[]> {
@@ -99,14 +90,7 @@ async function createPrescriptions(
   const worker = async (): Promise<void> => {
     while (next < requests) {
       next++;
-      const response = await client.send(
-        'POST',
-        '/_sim/prescriptions',
-        { 'content-type': 'application/json' },
-        JSON.stringify({ flowType: '160', count: Math.min(3, total) }),
-      );
-      expectStatus('POST /_sim/prescriptions', response, 201);
-      const answer = JSON.parse(response.body) as { prescriptions?: Prescription[] } & Prescription;
+      const answer = await control.createPrescription({ flowType: '160', count: Math.min(3, total) });
       created.push(...(answer.prescriptions ?? [answer]));
     }
   };
@@ -118,14 +102,9 @@ async function createPrescriptions(
   return created.slice(0, total);
 }
 
-async function tokensFor(client: BenchClient, clients: number): Promise<string[]> {
+async function tokensFor(control: SimulatorControlClient, clients: number): Promise<string[]> {
   const tokens: string[] = [];
-  for (let i = 0; i < clients; i++) {
-    const body = JSON.stringify({ professionOID: PHARMACY_OID, telematikId: telematikIdOf(i) });
-    const response = await client.send('POST', '/_sim/token', { 'content-type': 'application/json' }, body);
-    expectStatus('POST /_sim/token', response, 200);
-    tokens.push((JSON.parse(response.body) as { access_token: string }).access_token);
-  }
+  for (let i = 0; i < clients; i++) tokens.push(await control.pharmacyToken(telematikIdOf(i)));
   return tokens;
 }
 
@@ -159,13 +138,12 @@ export const simulatorCycles: Benchmark = {
   async run(options: BenchOptions): Promise<Figure[]> {
     const dataDir = mkdtempSync(join(tmpdir(), 'erx-bench-'));
     const simulator = await startSimulatorServer({ port: 0, dataDir });
-    const control = new BenchClient(simulator.url, 4);
+    const control = new SimulatorControlClient(fetchChannel(simulator.url));
     try {
       const warmup = WARMUP_CYCLES_PER_CLIENT * options.clients;
       const prescriptions = await createPrescriptions(control, warmup + options.maxIterations, options.log);
       const tokens = await tokensFor(control, options.clients);
-      const clock = await control.send('GET', '/_sim/clock', {});
-      const today = berlinDate(new Date((JSON.parse(clock.body) as { now: string }).now));
+      const today = berlinDate(await control.now());
       const work: CycleWork[] = prescriptions.map((p, index) => ({
         taskId: p.taskId,
         accessCode: p.accessCode,
@@ -218,7 +196,6 @@ export const simulatorCycles: Benchmark = {
         latencyFigure('simulator.close.latency', output.latencies.close, latencyTarget),
       ];
     } finally {
-      control.close();
       await simulator.close();
       rmSync(dataDir, { recursive: true, force: true });
     }

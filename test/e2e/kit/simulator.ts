@@ -1,27 +1,24 @@
 /**
  * A handle on the simulator's control API (`/_sim/…`, docs/simulator.md) for tests: prescriptions, tokens,
- * faults, clock, reset — and, when the kit loaded a deck scenario, that scenario's prescriptions by label. The
- * control API only answers loopback hosts; the app's bridge never forwards it.
+ * faults, clock, reset — through the one control client (main/simulator-client/client.ts), which checks every
+ * answer — and, when the kit loaded a deck scenario, that scenario's prescriptions by label. The control API only
+ * answers loopback hosts; the app's bridge never forwards it.
  */
 import type { LoadedScenario, TrainingPrescription } from '../../../shared/ipc/contract';
+import {
+  fetchChannel,
+  SimulatorControlClient,
+  type ArmedFault,
+  type ClockChange,
+  type CreatedPrescription,
+  type FaultRequest,
+  type FullControlChannel,
+  type PrescriptionRequest,
+  type TokenClaims,
+} from '../../../main/simulator-client/client';
 
-export interface CreatedPrescription {
-  taskId: string;
-  accessCode: string;
-  kvnr: string;
-  token: string;
-  dataMatrix: string;
-  prescriptions?: { taskId: string; accessCode: string; kvnr: string; token: string }[];
-}
-
-export interface PrescriptionRequest {
-  flowType: '160' | '166' | '169' | '200' | '209';
-  kvnr?: string;
-  medication?: 'pzn' | 'freitext' | 'wirkstoff' | 'rezeptur';
-  authoredOn?: string;
-  mvo?: { part: number; of: number; start: string };
-  count?: number;
-}
+// The control API's requests and answers, declared once in the control client (main/simulator-client/client.ts).
+export type { ArmedFault, CreatedPrescription, FaultRequest, PrescriptionRequest };
 
 export interface StoredDispense {
   packs: number;
@@ -30,26 +27,9 @@ export interface StoredDispense {
   whenHandedOver?: string;
 }
 
-export interface FaultRequest {
-  operation: 'accept' | 'dispense' | 'close' | 'reject' | 'abort' | 'getByAc' | 'getBySecret' | 'any';
-  count?: number;
-  status?: number;
-  phase?: 'before-commit' | 'after-commit';
-  drop?: boolean;
-  delayMs?: number;
-}
-
-/** A fault as `GET /_sim/faults` lists it. */
-export interface ArmedFault {
-  operation: FaultRequest['operation'];
-  remaining: number;
-  status?: number;
-  delayMs: number;
-  phase: 'before-commit' | 'after-commit';
-  drop: boolean;
-}
-
 export class SimulatorHandle {
+  private readonly control: SimulatorControlClient<FullControlChannel>;
+
   /**
    * @param url the simulator's base URL (browser mode prints it as `simulator: …`)
    * @param scenario the deck scenario the app loaded (`trainerLoadScenario`), if any
@@ -57,7 +37,9 @@ export class SimulatorHandle {
   constructor(
     readonly url: string,
     readonly scenario?: LoadedScenario,
-  ) {}
+  ) {
+    this.control = new SimulatorControlClient(fetchChannel(url));
+  }
 
   /** The loaded scenario's prescriptions in scenario order (empty without a scenario). */
   get prescriptions(): TrainingPrescription[] {
@@ -87,29 +69,17 @@ export class SimulatorHandle {
     return this.prescription(ref).dataMatrix;
   }
 
-  private async post<T>(path: string, body: unknown, expected: number): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status !== expected) throw new Error(`${path} → ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : {}) as T;
-  }
-
   createPrescription(request: PrescriptionRequest = { flowType: '160' }): Promise<CreatedPrescription> {
-    return this.post('/_sim/prescriptions', request, 201);
+    return this.control.createPrescription(request);
   }
 
-  async accessToken(claims: { professionOID: string; telematikId?: string; kvnr?: string }): Promise<string> {
-    const { access_token } = await this.post<{ access_token: string }>('/_sim/token', claims, 200);
-    return access_token;
+  accessToken(claims: TokenClaims): Promise<string> {
+    return this.control.accessToken(claims);
   }
 
   /** what the patient's app sees (insurant read), e.g. to verify the stored dispense list */
   async insurantGet(path: string, kvnr: string): Promise<unknown> {
-    const token = await this.accessToken({ professionOID: '1.2.276.0.76.4.49', kvnr });
+    const token = await this.control.insurantToken(kvnr);
     const response = await fetch(`${this.url}/${path}`, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
     });
@@ -144,32 +114,28 @@ export class SimulatorHandle {
       });
   }
 
-  async reset(): Promise<void> {
-    await this.post('/_sim/reset', {}, 200);
+  reset(): Promise<void> {
+    return this.control.reset();
   }
 
   /** Moves the simulator's clock (which is also the app's "now" in training): `{ advance: 'P120D' }`, `{ set: … }`. */
-  async clock(change: { advance: string } | { set: string } | { reset: true }): Promise<{ now: string }> {
-    return this.post('/_sim/clock', change, 200);
+  async clock(change: ClockChange): Promise<{ now: string }> {
+    return { now: (await this.control.changeClock(change)).toISOString() };
   }
 
   /** The simulator's "now" (`GET /_sim/clock`) — in training also the app's. */
-  async now(): Promise<Date> {
-    const response = await fetch(`${this.url}/_sim/clock`);
-    if (!response.ok) throw new Error(`/_sim/clock → ${response.status}`);
-    return new Date(((await response.json()) as { now: string }).now);
+  now(): Promise<Date> {
+    return this.control.now();
   }
 
   /** The next `count` calls of `operation` fail (docs/simulator.md, „Faults“). */
   async fault(fault: FaultRequest): Promise<void> {
-    await this.post('/_sim/faults', fault, 201);
+    await this.control.addFault(fault);
   }
 
   /** The faults still armed (`GET /_sim/faults`): `remaining` counts down with every call they hit. */
-  async armedFaults(): Promise<ArmedFault[]> {
-    const response = await fetch(`${this.url}/_sim/faults`);
-    if (!response.ok) throw new Error(`/_sim/faults → ${response.status}`);
-    return ((await response.json()) as { faults: ArmedFault[] }).faults;
+  armedFaults(): Promise<ArmedFault[]> {
+    return this.control.armedFaults();
   }
 
   /**
@@ -181,9 +147,8 @@ export class SimulatorHandle {
   }
 
   /** Disarms every fault (`DELETE /_sim/faults`). */
-  async clearFaults(): Promise<void> {
-    const response = await fetch(`${this.url}/_sim/faults`, { method: 'DELETE' });
-    if (!response.ok) throw new Error(`DELETE /_sim/faults → ${response.status}`);
+  clearFaults(): Promise<void> {
+    return this.control.clearFaults();
   }
 
   /**
@@ -192,7 +157,7 @@ export class SimulatorHandle {
    * know the Secret (e.g. to prove it is not stored in the clear); `undefined` when the Fachdienst says no.
    */
   async secretOf(taskId: string, accessCode: string, telematikId: string): Promise<string | undefined> {
-    const token = await this.accessToken({ professionOID: '1.2.276.0.76.4.54', telematikId });
+    const token = await this.control.pharmacyToken(telematikId);
     const response = await fetch(`${this.url}/Task/${taskId}?ac=${accessCode}`, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
     });
