@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { caseKeys } from '../api/cases/case-query';
 import { connectionKeys } from '../api/connection/connection-query';
 import { createFakeBridge } from '../test/fake-bridge';
@@ -31,9 +31,9 @@ describe('bridge events', () => {
     }).catch(() => undefined);
     fake.emit({ type: 'connection', status: offlineStatus() });
     answer(connectionStatus());
+    // Once the fetch has settled it can change nothing any more; the pushed status must be what stays.
     await inFlight;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(client.getQueryData(connectionKeys.status())).toEqual(offlineStatus());
+    await vi.waitFor(() => expect(client.getQueryData(connectionKeys.status())).toEqual(offlineStatus()));
   });
 
   it('a changed case invalidates its detail, every list and the pending operations, nothing else', () => {

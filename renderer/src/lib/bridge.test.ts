@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppError, AppEvent, ErxBridge } from '../../../shared/ipc/contract';
 import { createHttpBridge, getBridge, readBridgeKey } from './bridge';
 
@@ -148,6 +148,9 @@ describe('getBridge', () => {
 
 describe('event stream', () => {
   const fast = { reconnect: { initialMs: 1, maxMs: 5 }, staleAfterMs: 10_000 };
+  // Backoff, reconnect and the silence watchdog run on fake time: vi.waitFor moves it while it waits.
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
 
   it('streams events with the key, drops heartbeats and junk, and stops when the last listener leaves', async () => {
     const stream = controllableStream();
@@ -173,7 +176,8 @@ describe('event stream', () => {
 
     unsubscribe();
     expect(calls[0]?.init.signal?.aborted).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // longer than any reconnect delay: nobody listens, so nothing reconnects
+    await vi.advanceTimersByTimeAsync(fast.reconnect.maxMs * 4);
     expect(calls).toHaveLength(1);
   });
 
@@ -228,7 +232,7 @@ describe('event stream', () => {
   it('does not connect without a key', async () => {
     const { fn } = fakeFetch();
     const unsubscribe = createHttpBridge({ key: undefined, fetch: fn, ...fast }).onEvent(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.runAllTimersAsync();
     expect(fn).not.toHaveBeenCalled();
     unsubscribe();
   });

@@ -2,6 +2,7 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { i18n as I18n } from 'i18next';
 import type { ReactNode } from 'react';
+import { vi } from 'vitest';
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
 import type { ErxBridge } from '../../../shared/ipc/contract';
 import type { ScannerSettings } from '../features/scan/scanner-settings';
@@ -35,7 +36,12 @@ export const humanTiming = (): ScannerSettings => ({ now: steppingClock(150) });
 
 /** Renders the app (or a part of it) with a fake bridge, a fresh query cache and German text. */
 export function renderWithProviders({ bridge, catalog, initialCase, ui, scanner, i18n }: Options) {
-  const user = userEvent.setup();
+  // Under vi.useFakeTimers() the pauses between typed keys are fake time, too.
+  const user = userEvent.setup({
+    advanceTimers: (ms) => {
+      if (vi.isFakeTimers()) vi.advanceTimersByTime(ms);
+    },
+  });
   const queryClient = createQueryClient();
   const result = render(
     <AppProviders bridge={bridge} queryClient={queryClient} i18n={i18n ?? createI18n('de')} catalog={catalog} initialCase={initialCase} scanner={scanner ?? humanTiming()}>

@@ -18,8 +18,13 @@ describe("main's clock", () => {
     act(() => recordAppTime(queryClient, ahead.toISOString()));
     await waitFor(() => expect(result.current).toBe(berlinDate(ahead)));
 
+    // a time that cannot be read changes nothing: not even the cache hears of it
+    const updates: string[] = [];
+    const stop = queryClient.getQueryCache().subscribe((event) => updates.push(event.type));
     act(() => recordAppTime(queryClient, 'not a time'));
-    await new Promise((r) => setTimeout(r, 10));
+    act(() => recordAppTime(queryClient, undefined));
+    stop();
+    expect(updates).toEqual([]);
     expect(result.current).toBe(berlinDate(ahead));
   });
 

@@ -1,5 +1,5 @@
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyAppEvent } from '../../app/bridge-events';
 import { caseDetail, ids } from '../../test/fixtures';
 import { caseKeys } from './case-query';
@@ -13,9 +13,12 @@ function watchedDetail(client: QueryClient, id: string) {
   return { getCase, unsubscribe };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Lets every read started so far answer and react-query pass it on — fake time does not move. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
 const changed = (client: QueryClient, id: string) => applyAppEvent(client, { type: 'case-changed', prescriptionId: id });
 
+// fake timers move performance.now() too: the echo window (answerWindowMs) passes when the test says so
+beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('own case writes and main’s case-changed echo', () => {
@@ -51,12 +54,10 @@ describe('own case writes and main’s case-changed echo', () => {
     await settle();
     expect(second.getCase).toHaveBeenCalledTimes(2);
 
-    const later = performance.now() + answerWindowMs + 1;
-    vi.spyOn(performance, 'now').mockReturnValue(later);
+    await vi.advanceTimersByTimeAsync(answerWindowMs + 1);
     changed(client, ids.first);
     await settle();
     expect(first.getCase).toHaveBeenCalledTimes(2);
-    vi.restoreAllMocks();
     first.unsubscribe();
     second.unsubscribe();
   });

@@ -1,11 +1,12 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Article, ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
 import type { Pzn } from '../../../../../shared/erezept/identifiers';
 import { emptyCatalogForTests } from '../../../test/catalog';
 import { createFakeBridge } from '../../../test/fake-bridge';
 import { appError, caseDetail, dispensedCase, entry, ids, receipt } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
+import { draftDelayMs } from './use-draft-autosave';
 
 const ibuprofen: Article = {
   pzn: '04773414' as Pzn,
@@ -32,6 +33,16 @@ const field = (index: number, name: string) => screen.getByTestId(`dispense-entr
 
 /** Date inputs: set the value the way a date picker does (user-event types into them unreliably). */
 const setDate = (input: HTMLElement, value: string) => fireEvent.change(input, { target: { value } });
+
+/**
+ * The draft's pause (and everything else on a timer) runs on fake time, which the test moves on. It also moves
+ * along with real time, so react-query and the screen go on as usual meanwhile.
+ */
+const useFakeTime = () => vi.useFakeTimers({ shouldAdvanceTime: true });
+/** The pause after the last change is over: the autosave starts now. */
+const pauseOver = () => act(() => vi.advanceTimersByTimeAsync(draftDelayMs));
+
+afterEach(() => vi.useRealTimers());
 
 describe('dispense form', () => {
   it('is prefilled from the case draft', async () => {
@@ -105,10 +116,16 @@ describe('dispense form', () => {
   });
 
   it('never sends on a plain Enter in a field', async () => {
+    useFakeTime();
     const { user, fake } = await openCase();
-    await user.type(field(0, 'batch'), 'B1{Enter}');
-    await new Promise((r) => setTimeout(r, 50));
+    // a complete list: a submit would send it
+    await user.type(field(0, 'dosage'), '1-0-0-0{Enter}');
+    await pauseOver();
     expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+    // the draft's save went out after its pause (a send would have stopped it): anything the key started has run
+    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1));
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+    expect(fake.calls.closeCase).not.toHaveBeenCalled();
   });
 
   it('shows validation errors at the fields and sends nothing', async () => {
@@ -201,52 +218,64 @@ describe('dispense form', () => {
   });
 
   it('autosaves the draft shortly after a change', async () => {
+    useFakeTime();
     const { user, fake } = await openCase();
     await user.type(field(0, 'batch'), 'B7');
     setDate(field(0, 'expiry'), '2028-01-31');
-    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalled(), { timeout: 3000 });
+    await pauseOver();
+    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalled());
     const [request] = fake.calls.saveDraft.mock.calls.at(-1)!;
     expect(request.entries).toEqual([expect.objectContaining({ batch: { lot: 'B7', expiry: '2028-01-31' } })]);
     expect(await screen.findByTestId('draft-status')).toHaveTextContent('Entwurf gespeichert um 10:30');
   });
 
   it('says „wird gespeichert“ until the latest change is saved, never „gespeichert“ for an older list', async () => {
+    useFakeTime();
     const { user, fake } = await openCase();
     await user.type(field(0, 'batch'), 'B7');
     setDate(field(0, 'expiry'), '2028-01-31');
-    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saved'), { timeout: 3000 });
+    await pauseOver();
+    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saved'));
     // one more change after a save: the status must not keep saying „gespeichert“ for the list before it
     await user.clear(field(0, 'packs'));
     await user.type(field(0, 'packs'), '3');
     expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saving');
     expect(screen.getByTestId('draft-status')).toHaveTextContent('Änderungen werden gespeichert');
-    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saved'), { timeout: 3000 });
+    await pauseOver();
+    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'saved'));
     const [request] = fake.calls.saveDraft.mock.calls.at(-1)!;
     expect(request.entries).toEqual([expect.objectContaining({ packs: 3, batch: { lot: 'B7', expiry: '2028-01-31' } })]);
   });
 
   it('saves a change still waiting for its pause when the editor goes away (another case, window closed)', async () => {
-    const { user, fake, unmount } = await openCase();
-    await user.type(field(0, 'batch'), 'B8');
+    const { fake, unmount } = await openCase();
+    // from here fake time stands still: the pause is never over by itself (changes go in without user-event,
+    // whose waits need time to move)
+    vi.useFakeTimers();
+    fireEvent.change(field(0, 'batch'), { target: { value: 'B8' } });
     setDate(field(0, 'expiry'), '2028-02-29');
     expect(fake.calls.saveDraft).not.toHaveBeenCalled();
     unmount();
     // sent although the pause's timer went with the editor
-    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1), { timeout: 3000 });
+    await vi.waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1));
     const [request] = fake.calls.saveDraft.mock.calls[0]!;
     expect(request.entries).toEqual([expect.objectContaining({ batch: { lot: 'B8', expiry: '2028-02-29' } })]);
   });
 
   it('saves a waiting change when the page is hidden for good (reload, window closed)', async () => {
-    const { user, fake } = await openCase();
-    await user.type(field(0, 'batch'), 'B9');
+    const { fake } = await openCase();
+    // from here fake time stands still: the pause is never over by itself (changes go in without user-event,
+    // whose waits need time to move)
+    vi.useFakeTimers();
+    fireEvent.change(field(0, 'batch'), { target: { value: 'B9' } });
     setDate(field(0, 'expiry'), '2028-02-29');
+    expect(fake.calls.saveDraft).not.toHaveBeenCalled();
     window.dispatchEvent(new Event('pagehide'));
     // at once: a copy on this computer first (the page may be gone before main answers), then main
     expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toContain('B9');
-    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1), { timeout: 3000 });
+    await vi.waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1));
     // main has it: the copy goes
-    await waitFor(() => expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toBeNull());
+    await vi.waitFor(() => expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toBeNull());
     expect(fake.calls.saveDraft.mock.calls[0]![0].entries).toEqual([expect.objectContaining({ batch: { lot: 'B9', expiry: '2028-02-29' } })]);
   });
 
@@ -388,9 +417,11 @@ describe('dispense form', () => {
   });
 
   it('keeps an incomplete list locally and restores it when the case is opened again', async () => {
+    useFakeTime();
     const first = await openCase();
     await first.user.type(field(0, 'batch'), 'HALF');
-    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'local'), { timeout: 3000 });
+    await pauseOver();
+    await waitFor(() => expect(screen.getByTestId('draft-status')).toHaveAttribute('data-state', 'local'));
     expect(first.fake.calls.saveDraft).not.toHaveBeenCalled();
     first.unmount();
 
