@@ -1,6 +1,6 @@
 /**
- * The Fachdienst's clock as seen from the app (issue 13): every answer carries a `Date` header (RFC 7231,
- * whole seconds) in the Fachdienst's time. The offset = that instant − the app's clock when the answer
+ * The Fachdienst's clock as seen from the app (docs/reliability.md, "The Fachdienst's clock"): every answer
+ * carries a `Date` header (RFC 7231, whole seconds) in the Fachdienst's time. The offset = that instant − the app's clock when the answer
  * arrived; the latest answer wins. Timestamps the Fachdienst writes (lastMedicationDispense, A_24285-01) are
  * compared with the app's own records only after converting them with this offset (dispense-reconcile.ts).
  *

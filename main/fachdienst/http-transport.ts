@@ -6,7 +6,7 @@ export interface HttpTransportOptions {
   fetch?: typeof fetch;
   /**
    * every call is aborted after this time (default 15 s); a function is read on every call, so a changed
-   * setting applies to the next call without rebuilding the transport (issue 6 item 2: timeouts are settings)
+   * setting applies to the next call without rebuilding the transport (timeouts are settings, docs/reliability.md)
    */
   timeoutMs?: number | (() => number);
 }

@@ -1,7 +1,8 @@
 /**
  * A Transport that tells an observer how every call ended — an answer (with its status) or none (timeout,
- * network) — on which hop (IDP or Fachdienst). The connection indicator is fed from it (issue 6 item 3,
- * A_23814): the calls the pharmacist makes anyway are the cheapest connection check there is.
+ * network) — on which hop (IDP or Fachdienst). The connection indicator is fed from it (spec §9.3, A_23814:
+ * say when the TI or Fachdienst is unreachable): the calls the pharmacist makes anyway are the cheapest
+ * connection check there is.
  * It never changes a call's outcome.
  */
 import { TransportError, type Transport, type TransportHop, type TransportRequest, type TransportResponse } from './transport';

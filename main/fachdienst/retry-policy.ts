@@ -5,8 +5,8 @@
  * - The reads ($accept's recovery GET ?ac, GET ?secret): repeated with exponential backoff after 408, 500, 503,
  *   504, 507, 509, 512 and timeouts, at most 10 calls.
  * - $dispense: repeated for those too, with the same backoff and at most 10 calls of $dispense — but only after
- *   a GET ?secret showed that the failed one did not arrive (issue 13: every $dispense notifies the patient,
- *   and a timeout or a 5xx does not tell whether the list was stored). The read is the caller's
+ *   a GET ?secret showed that the failed one did not arrive (docs/reliability.md: every $dispense notifies the
+ *   patient, and a timeout or a 5xx does not tell whether the list was stored). The read is the caller's
  *   (`beforeRepeat`, retrying-fachdienst.ts); without it $dispense is not repeated.
  * - 429: no sooner than one hour — not at the counter; the workflow queues the operation.
  * - 502/506 only with a client failover (we have none), every other 4xx/5xx, and no connection at all: never

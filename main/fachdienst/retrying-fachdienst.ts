@@ -1,14 +1,14 @@
 /**
  * A FachdienstApi that repeats failed calls with backoff where the policy allows it (spec §8, A_25460, A_20884;
- * rules in retry-policy.ts), tells the UI while it waits („wird erneut versucht – Versuch n von m“, issue 6
- * item 2) and lets the user cancel the wait.
+ * rules in retry-policy.ts), tells the UI while it waits („wird erneut versucht – Versuch n von m“,
+ * spec §9.3: recover automatically, A_23814–A_23818) and lets the user cancel the wait.
  *
  * - GET ?secret and GET ?ac: repeated after 408, 500, 503, 504, 507, 509, 512 and timeouts.
- * - $dispense: for the same failures, but never blindly (issue 13): after the backoff wait and before each
- *   repeat the caller's `beforeRepeat` reads GET ?secret — `repeat` (it did not arrive) sends the same list
- *   again, `arrived` ends the loop as a success without a second call, `unknown` (the read failed) ends it with
- *   the last failure. Without `beforeRepeat` a $dispense is not repeated at all. At most `maxAttempts` calls of
- *   $dispense in total.
+ * - $dispense: for the same failures, but never blindly (docs/reliability.md, a timeout or 5xx does not prove
+ *   the outcome): after the backoff wait and before each repeat the caller's `beforeRepeat` reads GET ?secret —
+ *   `repeat` (it did not arrive) sends the same list again, `arrived` ends the loop as a success without a second
+ *   call, `unknown` (the read failed) ends it with the last failure. Without `beforeRepeat` a $dispense is not
+ *   repeated at all. At most `maxAttempts` calls of $dispense in total.
  * - 429 waits an hour (the workflow queues it); 502/506, every other 4xx/5xx and "no connection": no repeat.
  * - $accept, $close, $reject and $abort pass straight through: an unknown $accept/$close outcome is reconciled
  *   by the workflow, $reject/$abort need the user's confirmation.
