@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../components/ErrorAlert';
 import { useAppInfo } from '../api/app-info/use-app-info';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { appErrorOf } from '../lib/invoke';
 import { AppLayout } from './layout/AppLayout';
 import { useBridgeEvents } from './bridge-events';

@@ -9,10 +9,10 @@ import { I18nextProvider } from 'react-i18next';
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
 import type { ErxBridge } from '../../../shared/ipc/contract';
 import { ScannerSettingsProvider, type ScannerSettings } from '../features/scan/scanner-settings';
-import { i18n as defaultI18n } from '../lib/i18n';
 import { BridgeProvider } from '../lib/bridge-context';
 import { CatalogProvider } from '../lib/catalog-context';
 import { CurrentCaseProvider } from '../lib/current-case';
+import { i18n as defaultI18n } from '../lib/i18n';
 import { defaultCatalog } from './default-catalog';
 import { createQueryClient } from './query-client';
 

@@ -5,10 +5,10 @@ import type { ReactNode } from 'react';
 import { vi } from 'vitest';
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
 import type { ErxBridge } from '../../../shared/ipc/contract';
-import type { ScannerSettings } from '../features/scan/scanner-settings';
 import { App } from '../app/App';
 import { AppProviders } from '../app/AppProviders';
 import { createQueryClient } from '../app/query-client';
+import type { ScannerSettings } from '../features/scan/scanner-settings';
 import { createI18n } from '../lib/i18n';
 
 interface Options {

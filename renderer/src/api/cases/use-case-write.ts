@@ -13,8 +13,8 @@
  */
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { CaseDetail, SubmitOutcome } from '../../../../shared/ipc/contract';
-import { useBridge } from '../../lib/bridge-context';
 import type { BridgeData, BridgeRequest } from '../../lib/bridge';
+import { useBridge } from '../../lib/bridge-context';
 import { invoke } from '../../lib/invoke';
 import { recordAppTime } from '../app-info/app-clock';
 import { clearRetry } from '../connection/retry-progress';

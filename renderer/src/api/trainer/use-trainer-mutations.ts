@@ -9,10 +9,10 @@ import type { LoadedScenario } from '../../../../shared/ipc/contract';
 import { useBridge } from '../../lib/bridge-context';
 import { useCurrentCase } from '../../lib/current-case';
 import { invoke } from '../../lib/invoke';
+import { clearAllLocalDrafts } from '../../lib/local-draft';
 import { recordAppTime } from '../app-info/app-clock';
 import { caseKeys } from '../cases/case-query';
 import { connectionKeys } from '../connection/connection-query';
-import { clearAllLocalDrafts } from '../../lib/local-draft';
 import { trainerKeys } from './trainer-query';
 
 /** „Simulatorzeit +1 Stunde“: the wait a 429 imposes (A_25460), which the deck's 429 scenario skips. */

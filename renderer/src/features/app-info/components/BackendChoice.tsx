@@ -6,10 +6,10 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../../../shared/ipc/contract';
+import { useSelectBackend } from '../../../api/app-info/use-select-backend';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Modal } from '../../../components/Modal';
 import { appErrorOf } from '../../../lib/invoke';
-import { useSelectBackend } from '../../../api/app-info/use-select-backend';
 
 export function BackendSection({ appInfo, onUseTi }: { appInfo: AppInfo; onUseTi(): void }) {
   const { t } = useTranslation();

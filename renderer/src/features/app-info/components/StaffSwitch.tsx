@@ -5,10 +5,10 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../../../shared/ipc/contract';
+import { useSetStaff } from '../../../api/app-info/use-set-staff';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
-import { useSetStaff } from '../../../api/app-info/use-set-staff';
 
 export function StaffSwitch({ appInfo }: { appInfo: AppInfo }) {
   const { t } = useTranslation();

@@ -5,11 +5,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
+import { useCaseWrite } from '../../../api/cases/use-case-write';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { appErrorOf } from '../../../lib/invoke';
-import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { clearLocalDraft } from '../../../lib/local-draft';
-import { useCaseWrite } from '../../../api/cases/use-case-write';
+import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 
 type Pending = 'reject' | 'abort' | null;
 

@@ -5,11 +5,11 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from '../../../../../shared/ipc/contract';
+import { useConnection } from '../../../api/connection/use-connection';
+import { useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime, formatTimeWithSeconds } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { useConnection } from '../../../api/connection/use-connection';
-import { useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
 
 type Disturbed = Extract<ConnectionStatus['state'], 'offline' | 'degraded'>;
 

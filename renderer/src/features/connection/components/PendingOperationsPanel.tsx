@@ -6,13 +6,13 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PendingOperation } from '../../../../../shared/ipc/contract';
-import { useCurrentCase } from '../../../lib/current-case';
+import { usePendingOperations } from '../../../api/connection/use-connection';
+import { useCancelPendingOperation, useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { SidePanel } from '../../../components/SidePanel';
+import { useCurrentCase } from '../../../lib/current-case';
 import { appErrorOf } from '../../../lib/invoke';
-import { usePendingOperations } from '../../../api/connection/use-connection';
-import { useCancelPendingOperation, useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
 import { PendingOperationRow } from './PendingOperationRow';
 
 interface Props {

@@ -5,11 +5,11 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { RetryProgress } from '../../../../../shared/ipc/contract';
+import { useRetries, useRetryProgress } from '../../../api/connection/retry-progress';
+import { useCancelRetry } from '../../../api/connection/use-connection-mutations';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTimeWithSeconds } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { useRetries, useRetryProgress } from '../../../api/connection/retry-progress';
-import { useCancelRetry } from '../../../api/connection/use-connection-mutations';
 
 export function RetryNotice({ progress }: { progress: RetryProgress }) {
   const { t } = useTranslation();

@@ -7,13 +7,13 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { ReceiptSummary } from '../../../../../shared/ipc/contract';
+import { useAppInfo } from '../../../api/app-info/use-app-info';
+import { useCaseWrite } from '../../../api/cases/use-case-write';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Fact } from '../../../components/Fact';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
-import { useAppInfo } from '../../../api/app-info/use-app-info';
-import { useCaseWrite } from '../../../api/cases/use-case-write';
 
 interface Props {
   receipt: ReceiptSummary;

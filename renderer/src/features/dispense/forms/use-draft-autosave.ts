@@ -12,8 +12,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { UseFormWatch } from 'react-hook-form';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
 import { useSaveDraft } from '../../../api/dispense/use-dispense-mutations';
-import { normalizeFormValues, type DispenseFormInput, type DispenseEntryInput } from './dispense-form-schema';
 import { clearLocalDraft, writeLocalDraft } from '../../../lib/local-draft';
+import { normalizeFormValues, type DispenseFormInput, type DispenseEntryInput } from './dispense-form-schema';
 
 export const draftDelayMs = 800;
 

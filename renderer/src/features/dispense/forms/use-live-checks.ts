@@ -6,8 +6,8 @@
 import { useDeferredValue, useMemo } from 'react';
 import { useWatch, type Control } from 'react-hook-form';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
-import { useArticleCatalog } from '../../../lib/catalog-context';
 import { noonOf, useAppToday } from '../../../api/app-info/app-clock';
+import { useArticleCatalog } from '../../../lib/catalog-context';
 import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
 import { diffEntries } from './entry-diff';
 import { groupFindings, preflightFindings, type PreflightContext } from './preflight';

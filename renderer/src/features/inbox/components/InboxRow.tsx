@@ -6,9 +6,9 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummary } from '../../../../../shared/ipc/contract';
-import { formatDate, formatDateTime } from '../../../lib/format';
 import { CaseStatusBadge } from '../../../components/CaseStatusBadge';
 import { isTRezept } from '../../../lib/flow-type';
+import { formatDate, formatDateTime } from '../../../lib/format';
 
 interface Props {
   summary: CaseSummary;

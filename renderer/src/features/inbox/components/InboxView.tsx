@@ -12,11 +12,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { caseFilterSchema, type CaseFilter } from '../../../../../shared/ipc/contract';
+import { caseListQueryOptions } from '../../../api/cases/case-query';
+import { ErrorAlert } from '../../../components/ErrorAlert';
 import { useBridge } from '../../../lib/bridge-context';
 import { useCurrentCase } from '../../../lib/current-case';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
-import { caseListQueryOptions } from '../../../api/cases/case-query';
 import { InboxRow } from './InboxRow';
 
 interface Props {

@@ -5,8 +5,8 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { Fact } from '../../../components/Fact';
-import { formatDate } from '../../../lib/format';
 import { isNamedFlowType, isTRezept } from '../../../lib/flow-type';
+import { formatDate } from '../../../lib/format';
 
 export function PrescriptionSummary({ caseDetail }: { caseDetail: CaseDetail }) {
   const { t } = useTranslation();

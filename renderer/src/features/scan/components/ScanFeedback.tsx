@@ -5,8 +5,8 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { ScanOutcome } from '../../../../../shared/ipc/contract';
-import { useCurrentCase } from '../../../lib/current-case';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { useCurrentCase } from '../../../lib/current-case';
 
 export function ScanFeedback({ results }: { results: ScanOutcome[] }) {
   const { t } = useTranslation();

@@ -7,10 +7,10 @@
  * defaults below are shown.
  */
 import { useTranslation } from 'react-i18next';
+import { ONE_HOUR, useAdvanceClock } from '../../../api/trainer/use-trainer-mutations';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { ONE_HOUR, useAdvanceClock } from '../../../api/trainer/use-trainer-mutations';
 
 export function ClockAdvance() {
   const { t } = useTranslation();

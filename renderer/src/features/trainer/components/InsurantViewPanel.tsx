@@ -6,12 +6,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useBridge } from '../../../lib/bridge-context';
+import { patientViewQueryOptions } from '../../../api/trainer/trainer-query';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Fact } from '../../../components/Fact';
+import { useBridge } from '../../../lib/bridge-context';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { patientViewQueryOptions } from '../../../api/trainer/trainer-query';
 
 interface Props {
   prescriptionId: string;

@@ -3,10 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScenarioSummary } from '../../../../../shared/ipc/contract';
-import { useBridge } from '../../../lib/bridge-context';
-import { ErrorAlert } from '../../../components/ErrorAlert';
-import { appErrorOf } from '../../../lib/invoke';
 import { scenariosQueryOptions } from '../../../api/trainer/trainer-query';
+import { ErrorAlert } from '../../../components/ErrorAlert';
+import { useBridge } from '../../../lib/bridge-context';
+import { appErrorOf } from '../../../lib/invoke';
 
 interface Props {
   /** the name of the scenario loaded now, if any */

@@ -6,8 +6,8 @@
 import { useTranslation } from 'react-i18next';
 import type { TrainingPrescription } from '../../../../../shared/ipc/contract';
 import { CopyButton } from '../../../components/CopyButton';
-import { formatDate } from '../../../lib/format';
 import { isNamedFlowType } from '../../../lib/flow-type';
+import { formatDate } from '../../../lib/format';
 import { DataMatrixCanvas } from './DataMatrixCanvas';
 import { InsurantViewPanel } from './InsurantViewPanel';
 
