@@ -1,5 +1,5 @@
 /**
- * The Cipher the app stores personal data and credentials with (architecture §7, issue 6 item 7): AES-256-GCM
+ * The Cipher the app stores personal data and credentials with (architecture §7, encryption at rest): AES-256-GCM
  * with a fresh random 96-bit IV per value; the 128-bit authentication tag makes any change to a stored value —
  * or a value written under another key — fail loudly instead of yielding wrong data.
  *

@@ -2,7 +2,7 @@
  * The audit trail (architecture §7): ids, operation, result, staff and time — never names, KVNRs or secrets,
  * so the table needs no encryption and can be shown to support as is.
  *
- * Entries are hash-chained (issue 6 item 7): each stores SHA-256 over the previous entry's hash and its own
+ * Entries are hash-chained (architecture §7): each stores SHA-256 over the previous entry's hash and its own
  * fields, so changing, deleting or slipping in an entry is detectable with verify(). This detects tampering
  * with the file by anyone who does not recompute the whole chain; it is no signature.
  */

@@ -87,7 +87,10 @@ const summarySchema = z.object({
 
 const KVNR_PATTERN = /^[A-Z][0-9]{9}$/;
 
-/** What the inbox needs of a case: never the QES or the prescription (≈ 30 KB a row, issue 8). */
+/**
+ * What the inbox needs of a case: never the QES or the prescription (≈ 30 KB a row; docs/performance.md,
+ * inbox-10k).
+ */
 const SUMMARY_COLUMNS = `prescription_id, flow_type, status, accepted_at, accepted_by, accept_date, expiry_date,
   last_dispense_at, closed_at, updated_at, last_confirmed_at, last_handover_date, unsent_changes, ended_at, ended_by,
   summary_enc, prescription_error`;
@@ -112,7 +115,7 @@ interface CachedSummary {
   haystack: string;
 }
 
-/** The parsed prescription view of one stored ciphertext (zod parsing costs ms per read, issue 8). */
+/** The parsed prescription view of one stored ciphertext (zod parsing costs ms per read; docs/performance.md). */
 interface CachedPrescription {
   prescriptionEnc: string;
   view: PrescriptionView;

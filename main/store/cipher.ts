@@ -1,5 +1,5 @@
 /**
- * Encryption at rest for personal data and credentials (architecture §7, issue 6 item 7): Secret, AccessCode,
+ * Encryption at rest for personal data and credentials (architecture §7): Secret, AccessCode,
  * QES, prescription, dispense lists and receipts pass through a Cipher before they reach SQLite (columns `*_enc`,
  * secret settings). The app uses AesGcmCipher (aes-gcm-cipher.ts) with the data key from data-protection.ts;
  * IdentityCipher remains for unit tests on `:memory:` databases and describes what earlier versions wrote.

@@ -1,5 +1,5 @@
 /**
- * Where the data key of the store lives (architecture §7, issue 6 item 7). One random 32-byte key encrypts
+ * Where the data key of the store lives (architecture §7). One random 32-byte key encrypts
  * every `*_enc` value (AesGcmCipher). It is kept
  * - wrapped by Electron `safeStorage` (OS keychain: macOS Keychain, Windows DPAPI, libsecret/KWallet) in
  *   `<dataDir>/data-key.safe` — only when safeStorage is usable and not Chromium's `basic_text` fallback, which

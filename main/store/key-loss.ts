@@ -1,5 +1,5 @@
 /**
- * A lost data key must stop the app, not start it afresh (issue 6 item 7): without `data.key` /
+ * A lost data key must stop the app, not start it afresh (architecture §7): without `data.key` /
  * `data-key.safe`, openDataProtection cannot tell a first start from a deleted key file and would create a new
  * key — every stored Secret, list and receipt would then be unreadable, and new data would be mixed with
  * orphaned old data. So before a key is created, an existing database is checked for encrypted values.

@@ -1,6 +1,6 @@
 /**
  * Versions before the data key stored every `*_enc` column and the secret settings through IdentityCipher, i.e.
- * as plaintext (architecture §7, issue 6 item 7). The first time such a database is opened with a real Cipher,
+ * as plaintext (architecture §7). The first time such a database is opened with a real Cipher,
  * every value that is not yet ciphertext is encrypted — in one transaction, so a crash leaves either the old or
  * the fully encrypted database — and the file is rebuilt (VACUUM), because SQLite keeps old row contents in free
  * pages: names and Secrets of earlier drafts or of cases erased after $reject/$abort (A_19251) would otherwise

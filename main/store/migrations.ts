@@ -93,7 +93,7 @@ export const migrations: readonly Migration[] = [
     version: 2,
     name: 'case progress: confirmed list, handover date, unsent changes, end of the case',
     // Plain columns: times, a German date, a flag and a staff Kürzel are no personal data of the patient; the
-    // inbox reads them for 10,000 cases without decrypting anything (issue 5 item 2).
+    // inbox reads them for 10,000 cases without decrypting anything (architecture §7).
     sql: `
       ALTER TABLE cases ADD COLUMN last_confirmed_at TEXT;
       ALTER TABLE cases ADD COLUMN last_handover_date TEXT;
@@ -105,7 +105,7 @@ export const migrations: readonly Migration[] = [
   {
     version: 3,
     name: 'audit entries hash-chained',
-    // Each entry carries SHA-256 over the previous entry's hash and its own fields (issue 6 item 7), so an
+    // Each entry carries SHA-256 over the previous entry's hash and its own fields (architecture §7), so an
     // edited, deleted or inserted entry breaks the chain. Entries written before this migration have no hash
     // and are reported as unchained by AuditRepository.verify().
     sql: `
@@ -115,11 +115,11 @@ export const migrations: readonly Migration[] = [
   {
     version: 4,
     name: 'operations owed to the Fachdienst: lost answers, outage queue, 429 queue',
-    // Issue 6 items 1–3. A row is written BEFORE a call whose answer may get lost ($accept) and whenever an
-    // operation has to wait (offline, 429). No case row exists before $accept succeeds, so the AccessCode the
-    // reconciliation needs (GET ?ac) lives encrypted in payload_enc; for $dispense/$close it holds the list.
-    // Rows stay after completion (state done/failed/cancelled with a German message): the pharmacist sees
-    // what the app did on its own.
+    // docs/reliability.md, "Before every call": a row is written BEFORE a call whose answer may get lost ($accept)
+    // and whenever an operation has to wait (offline, 429). No case row exists before $accept succeeds, so the
+    // AccessCode the reconciliation needs (GET ?ac) lives encrypted in payload_enc; for $dispense/$close it holds the
+    // list. Rows stay after completion (state done/failed/cancelled with a German message): the pharmacist sees what
+    // the app did on its own.
     sql: `
       CREATE TABLE pending_operations (
         id              INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -143,8 +143,9 @@ export const migrations: readonly Migration[] = [
   {
     version: 5,
     name: 'inbox newest first from an index',
-    // Issue 8: the inbox pages through 10,000 cases newest first (`ORDER BY accepted_at DESC, prescription_id
-    // LIMIT n`); this index hands SQLite the order, so the first page reads ~200 rows instead of sorting all.
+    // docs/performance.md, inbox-10k: the inbox pages through 10,000 cases newest first (`ORDER BY accepted_at DESC,
+    // prescription_id LIMIT n`); this index hands SQLite the order, so the first page reads ~200 rows instead of
+    // sorting all.
     sql: `
       CREATE INDEX cases_newest ON cases (accepted_at DESC, prescription_id);
     `,
@@ -152,9 +153,9 @@ export const migrations: readonly Migration[] = [
   {
     version: 6,
     name: 'owed $reject and $abort',
-    // Issue 13: a $reject/$abort whose answer does not prove the outcome (5xx, timeout) is journaled like the
-    // other operations and reconciled with GET ?secret. SQLite cannot change a CHECK constraint in place, so
-    // the table is rebuilt with the same columns and rows (ids kept).
+    // docs/reliability.md: a $reject/$abort whose answer does not prove the outcome (5xx, timeout) is journaled like
+    // the other operations and reconciled with GET ?secret. SQLite cannot change a CHECK constraint in place, so the
+    // table is rebuilt with the same columns and rows (ids kept).
     sql: `
       CREATE TABLE pending_operations_v6 (
         id              INTEGER PRIMARY KEY AUTOINCREMENT,

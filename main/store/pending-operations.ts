@@ -1,8 +1,9 @@
 /**
- * Operations the app owes the Fachdienst (issue 6 items 1–3, store migration 4): a `$accept` whose answer may
- * be lost is recorded here BEFORE the call (its AccessCode is needed for GET ?ac afterwards, spec §3.3);
- * `$dispense`/`$close` that could not reach the Fachdienst (offline) or got 429 wait here with the complete
- * list. A finished row keeps its German message, so the pharmacist can see what the app did on its own.
+ * Operations the app owes the Fachdienst (docs/reliability.md, "Before every call"; store migrations 4 and 6): a
+ * `$accept` whose answer may be lost is recorded here BEFORE the call (its AccessCode is needed for GET ?ac
+ * afterwards, spec §3.3); `$dispense`/`$close` that could not reach the Fachdienst (offline) or got 429 wait here
+ * with the complete list. A finished row keeps its German message, so the pharmacist can see what the app did on its
+ * own.
  */
 import type { Database } from 'better-sqlite3';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
@@ -34,7 +35,10 @@ interface Base {
 export type PendingOperationRecord =
   | (Base & { operation: 'accept'; accessCode: AccessCode | undefined })
   | (Base & { operation: 'dispense' | 'close'; entries: DispenseEntry[] | undefined })
-  /** $reject/$abort whose outcome is being reconciled (issue 13): no payload — GET ?secret needs only the case's Secret */
+  /**
+   * $reject/$abort whose outcome is being reconciled (docs/reliability.md): no payload — GET ?secret needs only
+   * the case's Secret
+   */
   | (Base & { operation: 'reject' | 'abort' });
 
 export type NewPendingOperation =

@@ -54,7 +54,7 @@ export function openStore(options: StoreOptions): Store {
     db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, options.now ?? (() => new Date()));
-    // Plaintext written by versions before the data key gets encrypted once (issue 6 item 7).
+    // Plaintext written by versions before the data key gets encrypted once (legacy-plaintext.ts).
     if (recognisesCiphertext(options.cipher)) encryptLegacyPlaintext(db, options.cipher);
   } catch (e) {
     db.close();

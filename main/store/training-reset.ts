@@ -1,8 +1,9 @@
 /**
- * Empties the training store when a trainer loads a scenario or resets (issue 7 item 2): every case with its
- * drafts, submissions and receipts, the owed operations and the audit trail go — in one transaction, so the
- * app never shows half a class. Settings (pharmacy, staff list, current staff member, network) stay: they
- * describe the counter, not the exercise. Only ever called for the training store (`<data dir>/training/`).
+ * Empties the training store when a trainer loads a scenario or resets (trainer panel; the simulator's state is reset
+ * with it, docs/simulator.md): every case with its drafts, submissions and receipts, the owed operations and the
+ * audit trail go — in one transaction, so the app never shows half a class. Settings (pharmacy, staff list, current
+ * staff member, network) stay: they describe the counter, not the exercise. Only ever called for the training store
+ * (`<data dir>/training/`).
  */
 import type { Database } from 'better-sqlite3';
 
