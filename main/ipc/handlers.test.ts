@@ -93,7 +93,7 @@ const trainerCalls: Array<[Channel, (h: HandlerTable) => Promise<unknown>]> = [
   ['erx:trainerPatientView', (h) => h['erx:trainerPatientView']({ prescriptionId: '160.000.000.000.001.54' as PrescriptionId })],
 ];
 
-describe('trainer channels (issue 7, architecture §2)', () => {
+describe('trainer channels: training mode only (architecture §2)', () => {
   it('covers every trainer channel of the contract', () => {
     expect(trainerCalls.map(([c]) => c).sort()).toEqual(channels.filter((c) => c.startsWith('erx:trainer')).sort());
   });
@@ -120,7 +120,7 @@ describe('trainer channels (issue 7, architecture §2)', () => {
   });
 });
 
-describe('erx:selectBackend (issue 7 item 1)', () => {
+describe('erx:selectBackend: an explicit, confirmed choice (architecture §2, backends)', () => {
   it('refuses the TI with „TI-Anbindung noch nicht verfügbar“ and keeps training mode', async () => {
     await expect(handlers['erx:selectBackend']({ backend: 'ti', confirmed: true })).rejects.toMatchObject({
       appError: { code: 'not-available', message: expect.stringContaining('TI-Anbindung noch nicht verfügbar') },

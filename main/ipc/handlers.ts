@@ -16,7 +16,7 @@ export interface Services {
   connection: Pick<ConnectionMonitor, 'status' | 'check'>;
   /** the retrying Fachdienst client (spec §8): „Abbrechen“ stops its waiting retries */
   fachdienst: { cancel(id: PrescriptionId): boolean };
-  /** the trainer panel (issue 7); its channels refuse outside training mode */
+  /** the trainer panel (architecture §2); its channels refuse outside training mode */
   trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView'>;
 }
 
@@ -56,7 +56,7 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     },
     'erx:cancelPendingOperation': async (req) => workflow.cancelPendingOperation(req.id),
     'erx:cancelRetry': async (req) => ({ cancelled: fachdienst.cancel(req.prescriptionId) }),
-    // `confirmed: true` is enforced by the contract schema (issue 7 item 1: an explicit, confirmed action).
+    // `confirmed: true` is enforced by the contract schema: choosing the backend is an explicit, confirmed action.
     'erx:selectBackend': async (req) => settings.selectBackend(req.backend),
     'erx:trainerListScenarios': trainingOnly(() => trainer.listScenarios()),
     'erx:trainerLoadScenario': trainingOnly((req: { name: string }) => trainer.loadScenario(req.name)),

@@ -1,9 +1,9 @@
 /**
- * The preload's exposed surface (Electron security checklist #3/#20, architecture §9.2, issue 6 item 5): the
- * page gets exactly `window.erx` — one method per contract channel plus `onEvent` — and nothing of Electron
- * itself (no ipcRenderer, no event objects, no require). `electron` is mocked: no runtime exists here, and a
- * mock that exports only contextBridge and ipcRenderer also proves the preload uses nothing else. `zod` is
- * mocked to fail: the preload is bundled with everything it loads, and the schemas belong to main.
+ * The preload's exposed surface (Electron security checklist #3/#20, architecture §9.2): the page gets exactly
+ * `window.erx` — one method per contract channel plus `onEvent` — and nothing of Electron itself (no ipcRenderer,
+ * no event objects, no require). `electron` is mocked: no runtime exists here, and a mock that exports only
+ * contextBridge and ipcRenderer also proves the preload uses nothing else. `zod` is mocked to fail: the preload is
+ * bundled with everything it loads, and the schemas belong to main.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { channels, EVENT_CHANNEL } from '../../shared/ipc/channels';
