@@ -121,6 +121,8 @@ export interface SimulatorFachdienst {
   sim: TestSimulator;
   /** the real client over the simulator (its clockOffsetMs() is what the workflow sees) */
   client: FachdienstClient;
+  /** the transport under the client (relative paths to the simulator's base), e.g. for its control API */
+  transport: Transport;
   /** every Fachdienst call the app made, in order */
   calls: FachdienstCall[];
   /** run before the app sends an operation (e.g. to look into the store at that moment) */
@@ -161,6 +163,7 @@ export async function createSimulatorFachdienst(start = '2026-10-05T08:00:00Z', 
     clock,
     sim,
     client,
+    transport,
     calls: transport.calls,
     hooks: transport.hooks,
     ops: () => transport.calls.map((c) => c.op),

@@ -5,9 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
-import type { FachdienstApi } from '../fachdienst/client';
-import type { Transport } from '../fachdienst/transport';
 import { ensureDemoPrescriptions } from '../services/demo-prescriptions';
+import { createSimulatorFachdienst } from '../services/simulator-harness';
 import { prescriptionView } from '../services/testing';
 import { AesGcmCipher } from './aes-gcm-cipher';
 import type { CaseRecord } from './cases';
@@ -179,26 +178,22 @@ describe('an old database written with IdentityCipher, opened with AesGcmCipher'
   });
 
   it('re-encrypts the demo tokens the app itself stores, so seeding still works after the upgrade', async () => {
-    const token = `Task/160.000.000.000.004.45/$accept?ac=${DEMO_ACCESS_CODE}`;
-    let created = 0;
-    const transport: Transport = {
-      send: () => {
-        created++;
-        return Promise.resolve({ status: 201, headers: {}, body: JSON.stringify({ taskId: '160.000.000.000.004.45', token }) });
-      },
-    };
-    // only getByAccessCode is used by the seeding; resolving = the simulator still knows the prescription
-    const fachdienst = { getByAccessCode: () => Promise.resolve({}) } as unknown as FachdienstApi;
+    // the simulator in-process: it creates the demo prescription and later still knows it (GET ?ac)
+    const simulator = await createSimulatorFachdienst();
+    const seeding = { transport: simulator.transport, fachdienst: simulator.client, count: 1 };
     const legacy = openStore({ file, cipher: new IdentityCipher(), hmacKey, now });
-    await ensureDemoPrescriptions({ transport, fachdienst, settings: legacy.settings, count: 1 });
+    const [token] = await ensureDemoPrescriptions({ ...seeding, settings: legacy.settings });
     legacy.close();
-    expect(rawFiles()).toContain(DEMO_ACCESS_CODE);
+    const accessCode = /\?ac=([0-9a-f]{64})$/.exec(token ?? '')?.[1];
+    expect(accessCode).toBeDefined();
+    expect(rawFiles()).toContain(accessCode);
 
     const store = openStore({ file, cipher: new AesGcmCipher(key), hmacKey, now });
     try {
-      expect(await ensureDemoPrescriptions({ transport, fachdienst, settings: store.settings, count: 1 })).toEqual([token]);
-      expect(created).toBe(1);
-      expect(rawFiles()).not.toContain(DEMO_ACCESS_CODE);
+      expect(await ensureDemoPrescriptions({ ...seeding, settings: store.settings })).toEqual([token]);
+      // not seeded again: the simulator holds the one prescription of the first run
+      expect(simulator.sim.repository.list()).toHaveLength(1);
+      expect(rawFiles()).not.toContain(accessCode);
     } finally {
       store.close();
     }
