@@ -1,5 +1,5 @@
 /**
- * One MedicationDispense as the pharmacist edits it (the dispense editor's row, issue 5 item 4) — the
+ * One MedicationDispense as the pharmacist edits it (one row of the dispense editor) — the
  * app's authoritative copy of what was handed over (spec §3.10: the pharmacy cannot read it back).
  * The builders in shared/fhir/dispense turn a list of these into GEM_ERP_PR_MedicationDispense|1.6 +
  * GEM_ERP_PR_Medication|1.6 pairs.

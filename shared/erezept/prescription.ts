@@ -1,6 +1,6 @@
 /**
  * The view model of a received prescription (KBV_PR_ERP_Bundle 1.3 / 1.4), as the reader in
- * shared/fhir/kbv produces it and the renderer shows it (issue 3 item 4, spec §9.3).
+ * shared/fhir/kbv produces it and the renderer shows it (spec §9.3).
  * Plain strings for ids here: a received prescription may carry a wrong check digit, which is a
  * finding to show, not a reason to refuse it (fixtures README).
  */

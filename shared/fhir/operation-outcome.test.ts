@@ -118,7 +118,7 @@ describe('fachdienstErrorFromResponse', () => {
     expect(e.message).toContain('nicht (mehr) in Bearbeitung');
   });
 
-  it('403 on $reject/$abort names the action that was refused (issue 5 item 8)', () => {
+  it('403 on $reject/$abort names the action that was refused (spec §9.3)', () => {
     const rejected = fachdienstErrorFromResponse('reject', 403, outcome('Task not in status in progress, is: completed', 'forbidden'), at);
     expect(rejected.message).toContain('Das Zurückgeben des Rezepts wurde vom E-Rezept-Fachdienst abgelehnt.');
     expect(rejected.message).toContain('nicht (mehr) in Bearbeitung');

@@ -242,7 +242,8 @@ function describeForbidden(operation: FachdienstOperation, fdText: string, allTe
   if (/Dispensierinformationen/i.test(fdText)) {
     return `Der ${FD} hat keine Abgabedaten zu diesem Rezept. Bitte die Abgabe vollständig senden und danach erneut abschließen.`;
   }
-  // Item 8 of issue 5: say which action failed, so "Zurückgeben"/"Löschen" errors are not read as dispense errors.
+  // Spec §9.3 (errors name what failed): say which action failed, so "Zurückgeben"/"Löschen" errors are not read
+  // as dispense errors.
   const refused = `Das ${capitalize(doing[operation])} wurde vom ${FD} abgelehnt.`;
   if (/status|in.progress/i.test(fdText)) {
     return `${refused} Das Rezept ist dort nicht (mehr) in Bearbeitung durch diese Apotheke.${quoted} Es wurde vermutlich bereits abgeschlossen, zurückgegeben oder gelöscht. Bitte den Rezeptstatus prüfen.`;

@@ -57,7 +57,7 @@ export const appInfoSchema = z.object({
   staff: staffMemberSchema.nullable(),
   staffList: z.array(staffMemberSchema),
   /**
-   * How personal data and credentials are encrypted at rest (issue 6 item 7, architecture §7):
+   * How personal data and credentials are encrypted at rest (architecture §7):
    * `safe-storage` = the data key is protected by the operating system's keychain (Electron safeStorage, only
    * when its backend is not `basic_text`); `key-file` = a key file readable only by this user account.
    */
@@ -68,8 +68,8 @@ export const appInfoSchema = z.object({
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 /**
- * Local case states (issue 5 item 2): accepted = „in Abgabe“, dispensed = „Abgabe übermittelt“ (a $dispense was
- * confirmed), closed = „abgeschlossen“, rejected = „zurückgegeben“ ($reject), aborted = „gelöscht“ ($abort).
+ * Local case states and their German labels: accepted = „in Abgabe“, dispensed = „Abgabe übermittelt“ (a $dispense
+ * was confirmed), closed = „abgeschlossen“, rejected = „zurückgegeben“ ($reject), aborted = „gelöscht“ ($abort).
  */
 export const caseStatusSchema = z.enum(['accepted', 'dispensed', 'closed', 'rejected', 'aborted']);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
@@ -118,8 +118,9 @@ export type CaseSummary = z.infer<typeof caseSummarySchema>;
 export const submissionStateSchema = z.enum(['pending', 'confirmed', 'failed']);
 
 /**
- * One submission = one version of the dispense list (issue 5 item 5): who sent which complete list when, and what
- * the Fachdienst answered. `pending` = sent, answer not (yet) known (reconciled with GET ?secret).
+ * One submission = one version of the dispense list (spec §3.4: every $dispense replaces the whole list): who sent
+ * which complete list when, and what the Fachdienst answered. `pending` = sent, answer not (yet) known (reconciled
+ * with GET ?secret).
  */
 export const submissionSchema = z.object({
   id: z.number().int(),
@@ -189,7 +190,7 @@ export type CaseDetail = z.infer<typeof caseDetailSchema>;
  * The answer of `erx:submitDispense`: the case plus what happened to this list.
  * - `sent`: $dispense was sent and confirmed;
  * - `unchanged`: the list equals the one the Fachdienst last confirmed — nothing was sent, because every
- *   $dispense notifies the patient (issue 5 item 5);
+ *   $dispense notifies the patient;
  * - `reconciled`: an earlier submission of exactly this list had lost its answer; GET ?secret showed the
  *   Fachdienst stored it, so it was confirmed without sending it again.
  */
@@ -200,7 +201,7 @@ export const submitOutcomeSchema = caseDetailSchema.extend({
 });
 export type SubmitOutcome = z.infer<typeof submitOutcomeSchema>;
 
-/** One item as the patient will see it in the E-Rezept app (issue 5 item 5: preview, built locally). */
+/** One item as the patient will see it in the E-Rezept app (a preview built locally). */
 export const patientViewItemSchema = z.object({
   /** the entry's key in the dispense list */
   key: z.string(),
@@ -232,7 +233,7 @@ export const scanOutcomeSchema = z.discriminatedUnion('ok', [
     /** accepted = claimed now with $accept; existing = a local case was opened (A_23801) */
     outcome: z.enum(['accepted', 'existing']),
     case: caseSummarySchema,
-    /** the whole case, so the counter shows it without a second round trip (issue 8) */
+    /** the whole case, so the counter shows it without a second round trip (docs/performance.md, scan-overhead) */
     detail: caseDetailSchema.optional(),
   }),
   z.object({ ok: z.literal(false), prescriptionId: z.string().optional(), error: appErrorSchema }),
@@ -242,7 +243,7 @@ export type ScanOutcome = z.infer<typeof scanOutcomeSchema>;
 const byPrescription = z.object({ prescriptionId: prescriptionIdSchema });
 
 // ------------------------------------------------------------------------------------------------
-// Connection and pending operations (issue 6 items 2 and 3, A_23814–A_23816)
+// Connection and pending operations (spec §9.3, A_23814–A_23816; docs/reliability.md)
 // ------------------------------------------------------------------------------------------------
 
 /**
@@ -269,7 +270,7 @@ export const connectionStatusSchema = z.object({
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
 /**
- * An operation the app still owes the Fachdienst, or one it completed on its own (issue 6 item 1):
+ * An operation the app still owes the Fachdienst, or one it completed on its own (docs/reliability.md):
  * - `outcome-unknown`: sent, but the answer was lost (crash, timeout, cut connection) — reconciled with
  *   GET ?ac / GET ?secret before anything is sent again;
  * - `offline`: the Fachdienst was unreachable; done when the connection returns (A_23815);
@@ -314,7 +315,7 @@ export const caseFilterSchema = z.enum(['all', 'open', 'to-close', 'closed', 'en
 export type CaseFilter = z.infer<typeof caseFilterSchema>;
 
 // ------------------------------------------------------------------------------------------------
-// Training mode: trainer panel (issue 7, architecture §2 — dedicated channels that refuse outside training)
+// Training mode: trainer panel (architecture §2 — dedicated channels that refuse outside training)
 // ------------------------------------------------------------------------------------------------
 
 /** One prescription of the loaded scenario, as the trainer shows it (on screen as DataMatrix, or printed). */
@@ -412,7 +413,10 @@ export const contract = {
     request: z.object({
       query: z.string().max(100).optional(),
       filter: caseFilterSchema.optional(),
-      /** at most this many (newest first, default 200): a pharmacy with 10,000 cases narrows by search and filter (issue 8) */
+      /**
+       * at most this many (newest first, default 200): a pharmacy with 10,000 cases narrows by search and filter
+       * (docs/performance.md, inbox-10k)
+       */
       limit: z.number().int().min(1).max(1000).optional(),
     }),
     /** `total` = how many cases match; `cases` = the newest `limit` of them */
@@ -465,7 +469,7 @@ export const contract = {
     request: byPrescription.extend({ entries: z.array(dispenseEntrySchema).max(100).optional() }),
     response: patientViewSchema,
   },
-  /** The connection indicator (issue 6 item 3): state, failing hop and what to do. */
+  /** The connection indicator (spec §9.3, A_23814): state, failing hop and what to do. */
   'erx:getConnection': { request: z.object({}), response: connectionStatusSchema },
   /**
    * Operations owed to the Fachdienst (pending) and the last ones the app completed or gave up on its own
@@ -482,8 +486,9 @@ export const contract = {
   /** „Abbrechen“ while „wird erneut versucht“: stops the automatic retries of this prescription's running call. */
   'erx:cancelRetry': { request: byPrescription, response: z.object({ cancelled: z.boolean() }) },
   /**
-   * Choosing the backend is an explicit, confirmed action (issue 7 item 1). `ti` is refused with „TI-Anbindung
-   * noch nicht verfügbar“ until that backend exists; the training backends need a restart with other options.
+   * Choosing the backend is an explicit, confirmed action (architecture §2, backends). `ti` is refused with
+   * „TI-Anbindung noch nicht verfügbar“ until that backend exists; the training backends need a restart with other
+   * options.
    */
   'erx:selectBackend': {
     request: z.object({ backend: backendKindSchema, confirmed: z.literal(true) }),
@@ -538,7 +543,7 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case-changed'), prescriptionId: z.string() }),
   z.object({ type: z.literal('cases-changed') }),
   z.object({ type: z.literal('connection'), status: connectionStatusSchema }),
-  /** an automatic retry is waiting (issue 6 item 2) */
+  /** an automatic retry is waiting („wird erneut versucht“, docs/reliability.md) */
   z.object({ type: z.literal('retrying'), progress: retryProgressSchema }),
   /** the retries of this prescription's call ended (success, failure or cancel) */
   z.object({ type: z.literal('retry-ended'), prescriptionId: z.string() }),

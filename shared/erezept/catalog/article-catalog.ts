@@ -1,8 +1,7 @@
 /**
- * The article catalogue seam (issue 3 item 5): the dispense editor, the builders (A_27033-01: substance,
- * strength and trade name for finished products) and the simulator's prescription generator look articles
- * up here. This version ships a fictional demo catalogue; a real drug database (ABDA) can implement the
- * same interface later.
+ * The article catalogue seam: the dispense editor, the builders (A_27033-01: substance, strength and trade name for
+ * finished products) and the simulator's prescription generator look articles up here. This version ships a
+ * fictional demo catalogue; a real drug database (ABDA) can implement the same interface later.
  */
 import type { Pzn } from '../identifiers';
 

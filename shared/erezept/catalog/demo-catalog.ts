@@ -1,7 +1,8 @@
 /**
- * A fictional article catalogue for training, demos, tests and the simulator's prescription generator
- * (issue 3 item 5). Every manufacturer and trade name is invented; substances, ATC codes and KBV
- * Darreichungsform codes are real so that the data passes the same rules as real data (spec §1.3, §6.4).
+ * A fictional article catalogue for training, demos, tests and the simulator's prescription generator (the
+ * `ArticleCatalog` seam of article-catalog.ts). Every manufacturer and trade name is invented; substances, ATC
+ * codes and KBV Darreichungsform codes are real so that the data passes the same rules as real data (spec §1.3,
+ * §6.4).
  *
  * The ~300 articles are generated from a compact table: product line × strength × pack size (N1/N2/N3).
  * PZNs are derived from the article's position in that order with a valid mod-11 check digit (spec §1.3):
