@@ -1,9 +1,9 @@
 /**
- * What a trainer's token sheet and the trainer panel show for a prescription the simulator created (issue 7
- * item 3: "a printable token sheet like the patient's printout"): flow type, fictional patient and birth date,
- * a short German medication label, prescriber and issue date. Read from the KBV bundle the simulator has just
- * built or imported, with the same reader the app uses (shared/fhir/kbv), so the sheet says what the pharmacist
- * will see after $accept. Dates stay ISO (YYYY-MM-DD); the UI formats them.
+ * What a trainer's token sheet and the trainer panel show for a prescription the simulator created (a printable
+ * token sheet like the patient's printout, docs/simulator.md): flow type, fictional patient and birth date, a short
+ * German medication label, prescriber and issue date. Read from the KBV bundle the simulator has just built or
+ * imported, with the same reader the app uses (shared/fhir/kbv), so the sheet says what the pharmacist will see
+ * after $accept. Dates stay ISO (YYYY-MM-DD); the UI formats them.
  */
 import type { PrescribedMedication, PrescriptionView } from '../../shared/erezept/prescription';
 import { readPrescriptionJson, readPrescriptionXml } from '../../shared/fhir/kbv';

@@ -3,11 +3,11 @@
  * (`random`) and the ids it hands out (`ids`: AccessCode, Secret, UUIDs).
  *
  * By default AccessCode and Secret come from a CSPRNG (spec §1.3, A_19169-01). With a seed (`--seed N`,
- * `SimulatorOptions.seed`) everything comes from one seeded generator instead, so two runs that start from an
- * empty state and send the same requests produce the same PrescriptionIDs, AccessCodes, Secrets, KVNRs and
- * names (issue 7 "deterministic runs"; signatures and token `sub`s still differ). The generator is re-seeded
- * from the seed and a label on every reset and scenario load, so a scenario gives the same AccessCodes and
- * KVNRs however many requests came before it. Seeded ids are predictable — test and training use only.
+ * `SimulatorOptions.seed`) everything comes from one seeded generator instead, so two runs that start from an empty
+ * state and send the same requests produce the same PrescriptionIDs, AccessCodes, Secrets, KVNRs and names
+ * (docs/simulator.md, "Deterministic runs"; signatures and token `sub`s still differ). The generator is re-seeded
+ * from the seed and a label on every reset and scenario load, so a scenario gives the same AccessCodes and KVNRs
+ * however many requests came before it. Seeded ids are predictable — test and training use only.
  */
 import { cryptoIds, type IdSource } from './ids';
 

@@ -186,7 +186,7 @@ describe('startSimulatorServer', () => {
     expect(await (await fetch(`${sim.url}/_sim/clock`)).json()).toEqual({ now: '2027-03-01T12:00:00.000Z' });
   });
 
-  it('sends its own time in the Date header of every answer, also after the clock was moved (issue 13)', async () => {
+  it('sends its own time in the Date header of every answer, also after the clock was moved (the Fachdienst clock of docs/reliability.md)', async () => {
     const sim = await start({ now: () => new Date('2027-03-01T12:00:00.750Z') });
     const dateOf = async (path: string, init?: RequestInit): Promise<string | null> => (await fetch(`${sim.url}${path}`, init)).headers.get('date');
     // RFC 7231 IMF-fixdate, cut to the second — not the machine's time that Node would send

@@ -127,7 +127,7 @@ async function patientSees(sim: TestSimulator, p: LoadedPrescription): Promise<{
 }
 
 describe('the training deck', () => {
-  it('has the 14 situations of issue 7 plus the two samples, unique kebab-case names, German steps', () => {
+  it('has the 14 training situations plus the two samples, unique kebab-case names, German steps', () => {
     const names = trainingDeck.map((s) => s.name);
     expect(names).toEqual([
       'standard-gkv-pzn',

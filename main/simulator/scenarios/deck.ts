@@ -1,8 +1,8 @@
 /**
- * The training deck (issue 7 item 2): scenarios in format v1 (format.ts) for a 20-minute class at the counter,
- * loaded from the trainer panel (`POST /_sim/scenarios/{name}`). Each one says in German what the trainer shows,
- * what the participants do and what they should notice — in the words of the app's screens, nothing more
- * technical than a pharmacist knows. The names are stable: QA and the trainer panel use them.
+ * The training deck (docs/simulator.md, "The training deck"): scenarios in format v1 (format.ts) for a 20-minute
+ * class at the counter, loaded from the trainer panel (`POST /_sim/scenarios/{name}`). Each one says in German what
+ * the trainer shows, what the participants do and what they should notice — in the words of the app's screens,
+ * nothing more technical than a pharmacist knows. The names are stable: QA and the trainer panel use them.
  *
  * Dates: scenarios whose steps name a date, a PZN or the prescribed article (expired, Mehrfachverordnung,
  * Stückelung, Wirkstoff, Freitext) play on a fixed class day, {@link CLASS_DAY}, with fixed prescriptions
@@ -382,7 +382,7 @@ const secretVerloren: Scenario = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// 503 on $dispense: automatic retries with backoff, each after a read (spec §8, A_20884; issue 13)
+// 503 on $dispense: automatic retries with backoff, each after a read (spec §8, A_20884; docs/reliability.md)
 // ---------------------------------------------------------------------------------------------
 
 /** four failed calls: with the app's backoff (1 s, 2 s, 4 s, 8 s, halved at random) about 8–15 s of „wird erneut versucht“ */

@@ -3,7 +3,7 @@
  * prescribed article, the PZN to dispense instead or the dates of a Mehrfachverordnung, the prescription
  * cannot come out of the random generator at load time. These are built once, at start-up, by the simulator's
  * own generator (prescription-generator.ts) from one article of the demo catalogue and a fixed person, and go
- * into the scenario as `kbvBundleXml` — repository data, never a test fixture (issue 7 item 2).
+ * into the scenario as `kbvBundleXml` — repository data, never a test fixture (architecture §6).
  *
  * The bundle carries a placeholder PrescriptionID with a wrong check digit, so every load takes the next id of
  * the simulator's sequence (prescription-import.ts): ids are never reused, even across loads.
