@@ -64,6 +64,9 @@ describe('the shared options', () => {
   it('--port: 0 to 65535, digits only', () => {
     for (const ok of ['0', '5180', '65535']) expect(readCommandLine(['--port', ok], table)).toMatchObject({ values: { port: Number(ok) } });
     for (const bad of ['65536', '-1', '1e3', ' 1', 'abc', '123456']) expect(problemOf(['--port', bad]), bad).toMatch(/^--port erwartet/);
+    expect(problemOf(['--port', 'abc'])).toBe(
+      '--port erwartet eine Zahl von 0 bis 65535 (0 = freier Port), nicht „abc“ / expects a number from 0 to 65535 (0 = any free port)',
+    );
   });
 
   it('--fachdienst: http(s) only, without a trailing slash', () => {

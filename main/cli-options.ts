@@ -59,14 +59,14 @@ export const valueOption = <T>(read: (text: string) => ReadResult<T>): ValueOpti
 export const textOption = (): ValueOption<string> => valueOption((text) => ok(text));
 export const flagOption = (short?: string): FlagOption => (short === undefined ? { kind: 'flag' } : { kind: 'flag', short });
 
-/** An integer option within [min, max] (digits only: no sign, no exponent, no blanks). */
+/** An integer option within [min, max] (digits only: no sign, no exponent, no blanks); the refusal names the text. */
 export function integerOption(flag: string, min: number, max: number, problem?: ArgProblem): ValueOption<number> {
   const digits = String(max).length;
   return valueOption((text) =>
     new RegExp(`^\\d{1,${digits}}$`).test(text) && Number(text) >= min && Number(text) <= max
       ? ok(Number(text))
       : refused(
-          problem?.de ?? `${flag} erwartet eine ganze Zahl von ${min} bis ${max}, nicht „${text}“`,
+          `${problem?.de ?? `${flag} erwartet eine ganze Zahl von ${min} bis ${max}`}, nicht „${text}“`,
           problem?.en ?? `expects an integer from ${min} to ${max}`,
         ),
   );
