@@ -1,7 +1,13 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { cleanup, configure } from '@testing-library/react';
+import { afterEach, vi } from 'vitest';
 import { takeContractViolations } from './test/fake-bridge';
+
+// Component tests type key by key through the whole React tree and its live checks. On a busy shared machine
+// (2 cores, other jobs running) one such test can take longer than vitest's default 5 s, and a state change longer
+// than Testing Library's default 1 s: they get 30 s and 5 s. A test that works waits no longer.
+vi.setConfig({ testTimeout: 30_000 });
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(() => {
   cleanup();
