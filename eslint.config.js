@@ -39,10 +39,14 @@ const rendererZones = [
 
 // main/'s folders, as their READMEs say (docs/architecture.md, "main/ layers").
 const mainZones = [
-  { target: './main/services', from: ['./main/simulator', './main/training', './main/app', './main/browser-bridge', './main/ipc'], message: 'services run on any backend: no simulator, training, app or bridge code.' },
-  { target: './main/fachdienst', from: ['./main/services', './main/store', './main/simulator', './main/training', './main/app', './main/browser-bridge', './main/ipc'], message: 'the Fachdienst client knows only shared/ and main/errors.ts.' },
+  { target: './main/services', from: ['./main/simulator', './main/training', './main/app', './main/browser-bridge', './main/ipc', './main/core.ts', './main/web.ts', './main/index.ts', './main/entries'], message: 'services run on any backend: no simulator, training, app, bridge or composition code.' },
+  { target: './main/fachdienst', from: './main', except: ['./fachdienst', './errors.ts'], message: 'the Fachdienst client knows only shared/ and main/errors.ts.' },
   { target: './main/store', from: './main', except: ['./store', './errors.ts'], message: 'the store knows nothing else of main/.' },
-  { target: './main/browser-bridge', from: './main/app', message: 'browser mode never loads the Electron glue.' },
+  { target: './main/backend', from: './main', except: ['./backend', './errors.ts'], message: 'the backend rule knows only shared/ and main/errors.ts.' },
+  { target: './main/security', from: './main', except: ['./security'], message: 'the CSP module stands alone.' },
+  { target: './main/simulator-client', from: './main', except: ['./simulator-client', './fachdienst/transport.ts', './errors.ts'], message: 'the control client talks HTTP to the simulator; it never loads the simulator itself.' },
+  { target: './main/browser-bridge', from: './main', except: ['./browser-bridge', './ipc', './services/events.ts', './security', './backend', './cli-options.ts'], message: 'browser mode is a transport: it never loads the Electron glue, the store, the Fachdienst chain or the simulator.' },
+  { target: './main', from: './tools', message: 'app code never imports the tools (bench).' },
 ];
 
 export default tseslint.config(
@@ -58,7 +62,7 @@ export default tseslint.config(
     },
   },
   {
-    // one direction inside each process and no import cycles (issue 14)
+    // one direction inside each process and no import cycles
     files: ['main/**/*.ts', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts', 'tools/**/*.ts'],
     ignores: ['**/*.test.ts', '**/*.test.tsx', 'renderer/src/test/**'],
     plugins: { 'import-x': importX },
