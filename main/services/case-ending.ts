@@ -5,7 +5,7 @@
  * failed call must not leave a prescription the pharmacy still holds without its Secret. PrescriptionID,
  * status, times and staff stay for the audit trail.
  *
- * An answer that does not prove the outcome (5xx, timeout, cut connection — issue 13, unknown-outcome.ts) is
+ * An answer that does not prove the outcome (5xx, timeout, cut connection — unknown-outcome.ts) is
  * journaled as an owed operation and reconciled with GET ?secret before anything final is said: $reject done
  * = 403 (our Secret is void), $abort done = 410 (deleted); 200 in-progress = not done, and the pharmacist is
  * asked to confirm again — the app never repeats a $reject/$abort on its own (spec §9.3).

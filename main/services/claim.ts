@@ -1,6 +1,6 @@
 /**
  * Claiming a prescription: $accept (spec §3.2) and, when its answer does not prove the outcome (no answer, a
- * 5xx — issue 13, unknown-outcome.ts), the reconciliation of issue 6 item 1 (spec §3.3, UC 4.17): GET Task?ac —
+ * 5xx — unknown-outcome.ts), the reconciliation of docs/reliability.md (spec §3.3, UC 4.17): GET Task?ac —
  * 200 = our $accept went through, store the Secret; 412 = the Task is not ours (still `ready`, or another
  * pharmacy's), so exactly one new $accept decides: 200 = ours now, 409 = another pharmacy has it.
  *
@@ -153,7 +153,8 @@ function storeAccepted(
   };
   // Reading the prescription out of the QES is pure computation that stores nothing and cannot fail in a way
   // that loses the Secret (every error becomes `prescriptionError`), so it runs BEFORE the first write and
-  // Secret, QES, prescription, draft and audit land in ONE fsync'd transaction (A_19169-01, issue 8).
+  // Secret, QES, prescription, draft and audit land in ONE fsync'd transaction (A_19169-01; docs/performance.md,
+  // scan-overhead).
   const { record, draft } = withPrescription(kit, base, task.qes, now);
   store.transaction(() => {
     store.cases.save(record);
@@ -163,7 +164,8 @@ function storeAccepted(
     kit.settleOperation(opId, 'done', reconciledMessage);
   });
   kit.changed(id);
-  // The whole case comes with the answer, so the counter shows it without a second round trip (issue 8).
+  // The whole case comes with the answer, so the counter shows it without a second round trip (docs/performance.md,
+  // scan-overhead).
   return { ok: true, prescriptionId: id, outcome: 'accepted', case: caseSummary(record, kit.today()), detail: kit.detail(id) };
 }
 

@@ -5,8 +5,6 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
-
 /** Fresh ids, e.g. for the key of a prefilled dispense row. */
 export interface IdSource {
   next(): string;

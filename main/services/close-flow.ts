@@ -1,11 +1,11 @@
 /**
- * $close (spec §3.5) and what happens when its answer does not prove the outcome (issue 6 item 1, issue 13,
+ * $close (spec §3.5) and what happens when its answer does not prove the outcome (docs/reliability.md,
  * spec §3.6): submission and owed operation are written BEFORE the call; no answer or a 5xx → GET ?secret:
  * `completed` = it went through, the receipt in that answer is stored; still `in-progress` = it did not, and
  * $close is sent once more right away (the Fachdienst answered, so it is reachable); the read inconclusive =
  * it waits for the connection (A_23815). 429 → it waits an hour (A_25460).
  *
- * $close always carries the complete list (issue 13, A_26481: it overwrites the stored dispense data): the
+ * $close always carries the complete list (A_26481: it overwrites the stored dispense data): the
  * Fachdienst cannot give a pharmacy its list back (spec §3.10), so the app can never prove which list it
  * holds — a late $dispense that landed after the app's last confirmation must not decide what was dispensed.
  */

@@ -1,5 +1,5 @@
 /**
- * The connection indicator (issue 6 item 3; spec §9.3, A_23814–A_23816): from how the calls to the IDP and the
+ * The connection indicator (spec §9.3, A_23814–A_23816): from how the calls to the IDP and the
  * Fachdienst end (ObservedTransport) it keeps one ConnectionStatus — online, degraded (answers are server
  * errors), offline (no answer) — names the failing hop and tells the pharmacist what to do. While the way is
  * broken it probes at an interval, and when it works again it says so once (onRestored), so the outage queue

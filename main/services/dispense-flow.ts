@@ -1,6 +1,6 @@
 /**
- * Sending the complete dispense list with $dispense (spec §3.4, A_26482) so that nothing is lost (issue 6
- * item 1) and nothing is sent twice blindly (issue 13: every $dispense notifies the patient). Submission and
+ * Sending the complete dispense list with $dispense (spec §3.4, A_26482) so that nothing is lost and
+ * nothing is sent twice blindly (docs/reliability.md: every $dispense notifies the patient). Submission and
  * owed operation are written BEFORE the call; afterwards the answer decides:
  * - 204: confirmed.
  * - timeout, 408, 500, 503, 504, 507, 509, 512: the retry loop (retrying-fachdienst.ts) waits its backoff and
@@ -77,7 +77,7 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
     if (outcome instanceof AppFailure) throw outcome;
     return outcome;
   }
-  // 204 — or no second call because the read before it found the list stored (lost answer, issue 13).
+  // 204 — or no second call because the read before it found the list stored (lost answer, docs/reliability.md).
   const arrived = lastProbe?.outcome === 'arrived' ? lastProbe : undefined;
   const at = kit.nowIso();
   store.transaction(() => {
@@ -92,8 +92,9 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
     });
     if (arrived) kit.audit('reconcile-dispense', id, staff, 'ok', arrived.answerStatus);
     kit.audit('dispense', id, staff, 'ok', arrived ? undefined : 204);
-    // One fsync for the whole confirmation (issue 8): the pending row was durable before the call; what the
-    // answer settles — submission, case, inbox flag, owed operation, audit — is all or nothing after it.
+    // One fsync for the whole confirmation (docs/performance.md, submit-overhead): the pending row was durable
+    // before the call; what the answer settles — submission, case, inbox flag, owed operation, audit — is all or
+    // nothing after it.
     kit.refreshUnsentChanges(id);
     kit.settleOperation(opId, 'done', arrived ? ARRIVED_MESSAGE : attempt.resumeOperationId !== undefined ? 'Abgabedaten übermittelt (automatisch nachgeholt).' : undefined);
   });

@@ -1,6 +1,6 @@
 /**
  * A $dispense whose answer did not prove the outcome (timeout, cut connection, 5xx, crash) is reconciled, not
- * refused and not sent again blindly (issue 5 item 5, issue 6, issue 13): GET Task?secret (spec §3.6) tells when
+ * refused and not sent again blindly (docs/reliability.md, decision table): GET Task?secret (spec §3.6) tells when
  * the Fachdienst last stored a dispense list (lastMedicationDispense, A_24285-01). If that is not older than the
  * attempt — both in the Fachdienst's time — the attempt arrived and its list is what the Fachdienst holds;
  * otherwise it never arrived. The Fachdienst cannot give the list back (spec §3.10), so the decision rests on

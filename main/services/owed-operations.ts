@@ -1,5 +1,5 @@
 /**
- * What happens to an operation the Fachdienst did not complete (issue 6 items 1–3, spec §8, A_25460,
+ * What happens to an operation the Fachdienst did not complete (docs/reliability.md, spec §8, A_25460,
  * A_23814–A_23816): it stays in the store's pending operations and the pharmacist gets a German message that
  * says what the app will do on its own. One place for these decisions and texts, used by claim, $dispense and
  * $close.
@@ -64,7 +64,7 @@ export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, ca
 }
 
 /**
- * A $reject/$abort whose outcome is unknown and could not be read back yet (issue 13): it stays owed as
+ * A $reject/$abort whose outcome is unknown and could not be read back yet (docs/reliability.md): it stays owed as
  * `outcome-unknown`; the runner reads again (GET ?secret) and never sends it again on its own.
  */
 export function oweReconciliation(kit: WorkflowKit, opId: number, operation: 'reject' | 'abort', cause: AppError): AppFailure {

@@ -1,5 +1,5 @@
 /**
- * Completes the operations the app owes the Fachdienst (issue 6 items 1 and 3, A_23815/A_23816): after a
+ * Completes the operations the app owes the Fachdienst (docs/reliability.md, A_23815/A_23816): after a
  * crash or restart, when the connection returns, when a 429 wait is over, or on „Jetzt erneut versuchen“.
  * Each is reconciled before anything is sent again:
  * - $accept: GET ?ac → 200 stores the Secret; 412 → one new $accept (claim.ts);
@@ -7,7 +7,7 @@
  *   the pending attempt (dispense-reconcile.ts);
  * - $close: GET ?secret → completed: store the receipt; otherwise $close again with the complete list
  *   (close-flow.ts);
- * - $reject/$abort (issue 13): GET ?secret → 403/410: done, erase (A_19251); in-progress: not done — never sent
+ * - $reject/$abort: GET ?secret → 403/410: done, erase (A_19251); in-progress: not done — never sent
  *   again without the pharmacist (case-ending.ts).
  */
 import type { PendingOperation, StaffMember } from '../../shared/ipc/contract';

@@ -1,5 +1,5 @@
 /**
- * What the patient will see in the E-Rezept app once the list is sent (issue 5 item 5): one item per
+ * What the patient will see in the E-Rezept app once the list is sent (spec §3.10): one item per
  * MedicationDispense — medication, packs, batch, handover date, dosage. Built locally from the list; the
  * patient's app shows the pharmacist's dosage text if there is one (A_27036-01: only when changed), else the
  * prescribed dosage.

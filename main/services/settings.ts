@@ -34,7 +34,7 @@ export const DEFAULT_STAFF: StaffMember[] = [
 const Keys = { pharmacy: 'pharmacy', staffList: 'staffList', currentStaff: 'currentStaff', network: 'network' } as const;
 
 /**
- * Timeouts and retry policy (issue 6 item 2, spec §8, A_25460): every Fachdienst call is aborted after
+ * Timeouts and retry policy (spec §8, A_25460): every Fachdienst call is aborted after
  * `requestTimeoutMs`; automatic retries wait `retryBaseMs`·2^(n−1) (with jitter, at most `retryMaxDelayMs`)
  * for at most `maxAttempts` calls; while the Fachdienst is unreachable it is probed every `probeIntervalMs`.
  * Tests and demos run with milliseconds.
@@ -97,7 +97,7 @@ export class SettingsService {
   }
 
   /**
-   * The confirmed choice of a backend (issue 7 item 1; `confirmed: true` is enforced by the contract): `ti` is
+   * The confirmed choice of a backend (architecture §2; `confirmed: true` is enforced by the contract): `ti` is
    * refused until the TI backend exists — the app stays in training mode; the running backend is kept as is; the
    * other training backend is chosen at start (embedded, or `--fachdienst URL`), never while cases are open.
    */

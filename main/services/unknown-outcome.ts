@@ -1,5 +1,5 @@
 /**
- * When an answer does not prove what the Fachdienst did (issue 13, the decision table of
+ * When an answer does not prove what the Fachdienst did (the decision table of
  * docs/reliability.md): no answer at all (timeout, a cut connection) or any 5xx — a 502/504 may come from a
  * gateway in front of the Fachdienst, and even the Fachdienst's own 500 can follow a commit. Such an outcome is
  * reconciled with a read before the pharmacist is told anything final:

@@ -149,13 +149,13 @@ export class WorkflowKit {
     this.deps.events.emit({ type: 'case-changed', prescriptionId: id });
   }
 
-  /** The list of operations owed to the Fachdienst changed (issue 6 item 3). */
+  /** The list of operations owed to the Fachdienst changed („Ausstehende Vorgänge“). */
   pendingChanged(): void {
     this.deps.events.emit({ type: 'pending-changed' });
   }
 
   /**
-   * Settles a pending operation (issue 6 item 1). A plain success leaves no row behind; anything the
+   * Settles a pending operation (docs/reliability.md). A plain success leaves no row behind; anything the
    * pharmacist should know about (a lost answer reconciled, a queued operation done or given up) stays in the
    * list of recent operations with its German message.
    */

@@ -90,12 +90,13 @@ export class WorkflowService {
           }
         }
         this.kit.audit('open-existing', id, staff, 'ok');
-        // The whole case comes with the answer: the counter shows it without a second round trip (issue 8).
+        // The whole case comes with the answer: the counter shows it without a second round trip
+        // (docs/performance.md, scan-overhead).
         const current = this.kit.requireCase(id);
         return { ok: true, prescriptionId: id, outcome: 'existing', case: this.summary(current), detail: this.kit.detailOf(current) };
       }
       // Scanned again while an earlier claim is still owed (lost answer, outage, 429): reconcile that one
-      // instead of a blind second $accept (issue 6 item 1) — except that a 429 wait is never cut short.
+      // instead of a blind second $accept (docs/reliability.md) — except that a 429 wait is never cut short.
       const owed = this.deps.store.pendingOperations.pendingFor(id, 'accept')[0];
       if (owed && isDue(owed, this.kit.now())) {
         return await claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff, resumeOperationId: owed.id });
@@ -115,7 +116,8 @@ export class WorkflowService {
   async listCases(query?: string, filter: CaseFilter = 'all', limit?: number): Promise<{ cases: CaseSummary[]; total: number }> {
     await this.deps.syncClockForReading?.();
     const today = this.kit.today();
-    // Issue 8: the newest `limit` (default 200) plus the number of matches — 10,000 cases never cross the bridge.
+    // The newest `limit` (default 200) plus the number of matches — 10,000 cases never cross the bridge
+    // (docs/performance.md, inbox-10k).
     const { records, total } = this.deps.store.cases.list({ text: query, statuses: filterStatuses[filter], limit });
     return { cases: records.map((r) => caseSummary(r, today)), total };
   }
@@ -203,8 +205,8 @@ export class WorkflowService {
   // ----------------------------------------------------------------------------------------------
 
   /**
-   * Closes with the given list (or the draft), always as the body (issue 13: the app cannot prove which list the
-   * Fachdienst holds, so the receipt is for the list the pharmacist sees). Afterwards the list is locked.
+   * Closes with the given list (or the draft), always as the body (docs/reliability.md: the app cannot prove which
+   * list the Fachdienst holds, so the receipt is for the list the pharmacist sees). Afterwards the list is locked.
    */
   async closeCase(id: PrescriptionId, entries?: DispenseEntry[]): Promise<CaseDetail> {
     const staff = this.deps.settings.requireStaff();
@@ -265,7 +267,7 @@ export class WorkflowService {
   }
 
   // ----------------------------------------------------------------------------------------------
-  // Operations owed to the Fachdienst (issue 6 items 1–3, A_23815/A_23816)
+  // Operations owed to the Fachdienst (docs/reliability.md, A_23815/A_23816)
   // ----------------------------------------------------------------------------------------------
 
   /** Pending ones first, then the most recent ones the app completed or gave up on its own. */
