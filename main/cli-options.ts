@@ -104,9 +104,9 @@ export const sharedOptions = {
       ? ok(kind)
       : refused(`--backend: „${text}“ gibt es nicht (embedded, simulator oder ti)`, 'expects embedded, simulator or ti');
   }),
-  /** deterministic ids and fictional data of a simulator (issue 7 item 5) */
+  /** deterministic ids and fictional data of a simulator (docs/simulator.md "Deterministic runs") */
   seed: integerOption('--seed', 0, 0xffff_ffff),
-  /** a simulator's base clock stands still at this instant (issue 7 item 5) */
+  /** a simulator's base clock stands still at this instant (docs/simulator.md "Deterministic runs") */
   'fixed-time': valueOption((text) => {
     const instant = new Date(text);
     return /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(instant.getTime())
@@ -198,8 +198,8 @@ export function readCommandLine<T extends OptionTable>(
 }
 
 /**
- * Splits a command line into what `table` knows (each option with its value) and what it does not (issue 12
- * item 5: `npm start` falling back to browser mode names and ignores the Electron app's other arguments). A known
+ * Splits a command line into what `table` knows (each option with its value) and what it does not (`npm start`
+ * falling back to browser mode names and ignores the Electron app's other arguments). A known
  * option whose value is missing stays alone in `known`, for the parser to refuse; a value of an unknown option
  * cannot be told from a positional argument, so both are named as ignored.
  */

@@ -1,7 +1,7 @@
 /**
- * The composition root's training rules (issue 7): what it refuses before anything is created, where training data
- * lives (and how an earlier version's data gets there), deterministic runs of the embedded simulator, and the
- * trainer channels wired to it.
+ * The composition root's training rules (architecture §2): what it refuses before anything is created, where
+ * training data lives (and how an earlier version's data gets there), deterministic runs of the embedded simulator,
+ * and the trainer channels wired to it.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 describe('createCore refuses before anything is created', () => {
-  it('the TI backend: „TI-Anbindung noch nicht verfügbar“ (issue 7 item 1)', async () => {
+  it('the TI backend: „TI-Anbindung noch nicht verfügbar“', async () => {
     const dataDir = join(base, 'ti');
     await expect(createCore({ dataDir, backend: 'ti' })).rejects.toThrow(TI_NOT_AVAILABLE_MESSAGE);
     expect(existsSync(dataDir)).toBe(false);
@@ -76,9 +76,10 @@ describe('createCore refuses before anything is created', () => {
   });
 });
 
-describe('training data under <data dir>/training/ (issue 7 item 1)', () => {
+describe('training data under <data dir>/training/', () => {
   it('moves an earlier version’s store, keys and simulator there and keeps using them', async () => {
-    // what a version before issue 7 left in the data folder: an encrypted store and its keys at the top level
+    // what a version without the training folder left in the data folder: an encrypted store and its keys at the
+    // top level
     const protection = openDataProtection({ dataDir: base });
     const legacy = openStore({ file: join(base, 'erx.db'), cipher: protection.cipher, hmacKey: loadOrCreateKey(join(base, 'store.key')) });
     legacy.settings.set('currentStaff', 'CD');

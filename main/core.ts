@@ -62,17 +62,17 @@ export interface CoreOptions {
   seedDemoPrescriptions?: boolean;
   /** timeouts and retry policy from the command line (tests, demos: milliseconds); win over stored settings */
   network?: Partial<NetworkSettings>;
-  /** Electron's safeStorage (main/index.ts); absent in browser mode = key file (issue 6 item 7) */
+  /** Electron's safeStorage (main/index.ts); absent in browser mode = key file (README "Data at rest") */
   safeStorage?: SafeStorageLike;
   /** better-sqlite3 built for Electron's ABI (stack notes); absent = the Node build */
   sqliteNativeBinding?: string;
   /**
    * The backend asked for on the command line (`--backend`); absent = by `fachdienstUrl`. `ti` is refused until
-   * the TI backend exists (issue 7 item 1): the start fails with „TI-Anbindung noch nicht verfügbar …“.
+   * the TI backend exists (architecture §2): the start fails with „TI-Anbindung noch nicht verfügbar …“.
    */
   backend?: BackendKind;
   /**
-   * Deterministic runs of the embedded simulator (issue 7 item 5, docs/simulator.md "Deterministic runs"): ids and
+   * Deterministic runs of the embedded simulator (docs/simulator.md "Deterministic runs"): ids and
    * fictional data from `seed`, its base clock standing still at `fixedTime` (`/_sim/clock` still moves it).
    */
   simulator?: { seed?: number; fixedTime?: Date };
@@ -82,7 +82,7 @@ export interface Core {
   handlers: HandlerTable;
   events: EventHub;
   backend: { kind: Extract<BackendKind, 'embedded' | 'simulator'>; url: string };
-  /** runs the operations owed to the Fachdienst (startup reconciliation, issue 6 item 1); resolves when done */
+  /** runs the operations owed to the Fachdienst (startup reconciliation, docs/reliability.md); resolves when done */
   resumePendingOperations(): Promise<void>;
   /** tokens of the seeded demo prescriptions, printed by browser mode */
   seededTokens: string[];
@@ -91,7 +91,7 @@ export interface Core {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const choice = checkBackendChoice(options);
-  // Training mode = any backend but the TI (architecture §2); its data lives under <data dir>/training/ (issue 7).
+  // Training mode = any backend but the TI (architecture §2); its data lives under <data dir>/training/.
   const training = isTrainingBackend(choice.kind);
   const storeDir = storeDirOf(options.dataDir, training);
   mkdirSync(options.dataDir, { recursive: true });
@@ -110,7 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // The monitor needs the workflow (pending count), the workflow needs the transport: filled in below.
     const observer: { monitor?: ConnectionMonitor } = {};
     const http = new HttpTransport({ baseUrl: backend.url, fetch: options.fetch, timeoutMs: () => network().requestTimeoutMs });
-    // Every call's outcome feeds the connection indicator (issue 6 item 3).
+    // Every call's outcome feeds the connection indicator (spec §9.3, A_23814–A_23816).
     const transport: Transport = new ObservedTransport(http, (outcome) => observer.monitor?.record(outcome));
     // Training mode (every backend so far is a simulator): the app follows the simulator's clock.
     const clock = new SimulatorClock(baseNow, transport);
@@ -241,7 +241,7 @@ async function startBackend(
 /**
  * Refuses what this version cannot run, before anything is created: a start the backend rule refuses
  * (main/backend/choice.ts: `--backend` against `--fachdienst`, deterministic options for an external simulator),
- * the `ti` backend (issue 7 item 1), and an external Fachdienst that is not on this machine (training mode must not
+ * the `ti` backend (not built yet), and an external Fachdienst that is not on this machine (training mode must not
  * reach a real Fachdienst).
  */
 function checkBackendChoice(options: CoreOptions): AvailableBackend {

@@ -22,7 +22,7 @@ async function start(): Promise<void> {
     // better-sqlite3 built against Electron's ABI by scripts/start-electron.mjs (stack notes); the Node build
     // in node_modules keeps serving the tests.
     sqliteNativeBinding: process.env.ERX_SQLITE_NATIVE_BINDING || undefined,
-    // The OS keychain protects the data key when it is a real one (not basic_text), issue 6 item 7.
+    // The OS keychain protects the data key when it is a real one (not basic_text; README "Data at rest").
     safeStorage,
   });
   const dispatcher = createDispatcher(core.handlers);
@@ -37,7 +37,7 @@ async function start(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
   });
 
-  // After a crash or restart: reconcile what the app still owes the Fachdienst (issue 6 item 1).
+  // After a crash or restart: reconcile what the app still owes the Fachdienst (docs/reliability.md).
   void core.resumePendingOperations();
 
   app.on('window-all-closed', () => {
@@ -57,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((error: unknown) => {
       // E.g. DataProtectionError (the data key is not accessible): say so instead of vanishing; never fall back
-      // to a new key, which would orphan the encrypted data (issue 6 item 7).
+      // to a new key, which would orphan the encrypted data.
       const message = error instanceof Error ? error.message : String(error);
       console.error('eRx Counter failed to start:', message);
       dialog.showErrorBox('eRx Counter kann nicht starten', message);

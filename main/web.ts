@@ -13,7 +13,7 @@ import { partitionWebArgs } from './browser-bridge/web-args';
 import { runBrowserMode } from './browser-bridge/web-main';
 
 /**
- * Set by `npm start` when it falls back to browser mode (scripts/start-electron.mjs, issue 12 item 5): the
+ * Set by `npm start` when it falls back to browser mode (scripts/start-electron.mjs): the
  * Electron app's command line may hold arguments browser mode does not know — they are named and ignored.
  */
 export const IGNORE_UNKNOWN_ARGS_ENV = 'ERX_IGNORE_UNKNOWN_ARGS';

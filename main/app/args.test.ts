@@ -14,7 +14,7 @@ describe('parseAppArgs', () => {
     expect(() => parseAppArgs(['--fachdienst', 'nonsense'])).toThrow();
   });
 
-  it('--backend ti refuses to start with „TI-Anbindung noch nicht verfügbar“ (issue 7 item 1)', () => {
+  it('--backend ti refuses to start with „TI-Anbindung noch nicht verfügbar“', () => {
     expect(() => parseAppArgs(['--backend', 'ti'])).toThrow(TI_NOT_AVAILABLE_MESSAGE);
     expect(() => parseAppArgs(['--data', '/tmp/x', '--backend', 'ti', '--fachdienst', 'http://127.0.0.1:8080'])).toThrow(/^TI-Anbindung noch nicht verfügbar/);
   });

@@ -1,6 +1,6 @@
 /**
- * Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL --backend KIND]` (issue 2
- * item 2), read with the shared option table (main/cli-options.ts) as browser mode reads them. Electron's and
+ * Command-line options of the Electron app: `npm start [-- --data DIR --fachdienst URL --backend KIND]`,
+ * read with the shared option table (main/cli-options.ts) as browser mode reads them. Electron's and
  * Chromium's own switches and the app path share the command line, so what the table does not know is ignored.
  */
 import { assertBackendAvailable, chooseBackend, type AvailableBackend } from '../backend/choice';
@@ -25,7 +25,7 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
   if (line.kind === 'error') throw new Error(formatBilingual(line.problem));
   // the table has no --help: the Electron app has no usage text of its own
   const given: OptionValues<typeof appOptions> = line.kind === 'values' ? line.values : {};
-  // Issue 7 item 1: choosing the TI is an explicit action — on the command line the flag itself is that
+  // Choosing the TI is an explicit action (architecture §2) — on the command line the flag itself is that
   // confirmed choice. Until the TI backend exists the app refuses to start (index.ts shows it, exit code 1).
   const choice = chooseBackend({ backend: given.backend, fachdienstUrl: given.fachdienst });
   assertBackendAvailable(choice);

@@ -1,6 +1,6 @@
 /**
- * The Electron guards (checklist https://www.electronjs.org/docs/latest/tutorial/security, architecture §9.2,
- * issue 6 item 5) with fakes for Electron's objects: each test fails if its guard — or the line that wires it
+ * The Electron guards (checklist https://www.electronjs.org/docs/latest/tutorial/security, architecture §9.2)
+ * with fakes for Electron's objects: each test fails if its guard — or the line that wires it
  * in window.ts — is removed. `electron` itself is mocked; no runtime exists here (stack notes).
  */
 import { pathToFileURL } from 'node:url';

@@ -1,7 +1,7 @@
 /**
  * The Electron security checklist as pure functions (no `electron` import: structural types only), so every
  * guard is unit-tested with fakes and asserted again in the real shell by the Electron smoke spec where a
- * runtime exists (architecture §9.2, issue 6 item 5). https://www.electronjs.org/docs/latest/tutorial/security
+ * runtime exists (architecture §9.2). https://www.electronjs.org/docs/latest/tutorial/security
  *
  * window.ts calls `applySessionGuards` and `applyWindowGuards`; main/index.ts registers IPC through
  * `registerIpcChannels`, so removing a guard from the wiring fails a test, not just removing its logic.

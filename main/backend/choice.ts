@@ -4,7 +4,7 @@
  * (main/core.ts): `--backend` when given, otherwise `--fachdienst URL` means an external simulator and nothing
  * means the embedded one. `--backend` must not contradict `--fachdienst`, and `--seed`/`--fixed-time` belong to
  * the embedded simulator (an external one is started with its own). Whether the chosen backend may run is
- * policy.ts's (`ti` is refused until it exists, issue 7 item 1; an external simulator must be on this machine).
+ * policy.ts's (`ti` is refused until it exists; an external simulator must be on this machine).
  */
 import type { BackendKind } from '../../shared/ipc/contract';
 import { TI_NOT_AVAILABLE_MESSAGE } from './policy';
@@ -14,7 +14,7 @@ export interface BackendRequest {
   backend?: BackendKind;
   /** `--fachdienst URL` */
   fachdienstUrl?: string;
-  /** `--seed` or `--fixed-time` was given (deterministic runs of the embedded simulator, issue 7 item 5) */
+  /** `--seed` or `--fixed-time` was given (deterministic runs of the embedded simulator, docs/simulator.md) */
   deterministic?: boolean;
 }
 
@@ -60,7 +60,7 @@ const refuse = (refusal: BackendRefusal): BackendChoiceError =>
 /** What a start asks for; an external simulator comes with its address. */
 export type BackendChoice = { kind: 'embedded' } | { kind: 'simulator'; fachdienstUrl: string } | { kind: 'ti' };
 
-/** The backends this version can run: every one but the TI (issue 7 item 1). */
+/** The backends this version can run: every one but the TI (architecture §2). */
 export type AvailableBackend = Exclude<BackendChoice, { kind: 'ti' }>;
 
 /**

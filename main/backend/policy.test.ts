@@ -11,7 +11,7 @@ describe('isLoopbackHost', () => {
   });
 });
 
-describe('assertTrainingFachdienstUrl (issue 7 item 1: nothing in training mode reaches a real Fachdienst)', () => {
+describe('assertTrainingFachdienstUrl (nothing in training mode reaches a real Fachdienst)', () => {
   it('lets a simulator on this machine through', () => {
     for (const url of ['http://127.0.0.1:8081', 'http://localhost:8081/', 'http://[::1]:8081/base/']) expect(() => assertTrainingFachdienstUrl(url)).not.toThrow();
   });

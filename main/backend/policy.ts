@@ -1,5 +1,5 @@
 /**
- * Which backend the app may talk to (issue 7 item 1, architecture §2): training mode is any backend but the real
+ * Which backend the app may talk to (architecture §2): training mode is any backend but the real
  * TI. Until the `ti` backend (VAU + IDP, spec §10.1) exists, choosing it — in the settings or with `--backend ti`
  * on the command line — is refused with one German message, and nothing in training mode may reach a real
  * Fachdienst: an external simulator (`--fachdienst URL`) must run on this machine (loopback).
@@ -21,7 +21,7 @@ export const TRAINING_BACKEND_AT_START_MESSAGE =
 /** Training mode = any backend but the real TI (architecture §2). */
 export const isTrainingBackend = (kind: BackendKind): boolean => kind !== 'ti';
 
-/** `selectBackend` for `ti`: refused until the TI backend exists (issue 7 item 1). */
+/** `selectBackend` for `ti`: refused until the TI backend exists. */
 export const tiNotAvailable = (at?: Date): AppFailure => failure('not-available', TI_NOT_AVAILABLE_MESSAGE, { at });
 
 /** Every trainer channel refuses outside training mode (architecture §2: dedicated channels, training only). */
@@ -45,7 +45,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Issue 7 item 1: „nothing in training mode can reach a real Fachdienst“. Every backend of this version is a
+ * Nothing in training mode may reach a real Fachdienst. Every backend of this version is a
  * training backend, so `--fachdienst URL` may only name a simulator on this machine. Throws a German Error (the
  * app refuses to start).
  */

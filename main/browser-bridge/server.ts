@@ -72,7 +72,7 @@ export async function startBrowserBridge(options: BridgeOptions): Promise<Runnin
 
   const app = new Hono();
   // A client that aborts mid-upload (or any unexpected throw) gets the same typed refusal as everything else:
-  // no plain-text 500, no stack trace on stderr (issue 6 item 6).
+  // no plain-text 500, no stack trace on stderr.
   app.onError((_error, c) => refuse(c, 500, 'internal', 'Interner Fehler der Bridge. Bitte die Seite neu laden.'));
 
   app.use('*', async (c, next) => {

@@ -24,7 +24,7 @@ describe('parseWebArgs', () => {
     });
   });
 
-  it('reads the network settings in milliseconds and refuses nonsense (issue 6 item 2)', () => {
+  it('reads the network settings in milliseconds and refuses nonsense', () => {
     const parsed = parseWebArgs(['--request-timeout-ms', '300', '--retry-base-ms=5', '--max-attempts', '3', '--probe-interval-ms', '50'], env);
     expect(parsed.kind === 'run' && parsed.args.network).toEqual({ requestTimeoutMs: 300, retryBaseMs: 5, maxAttempts: 3, probeIntervalMs: 50 });
     expect(parseWebArgs(['--max-attempts', '11'], env).kind).toBe('error');
@@ -55,7 +55,7 @@ describe('parseWebArgs', () => {
     expect(parseWebArgs(['--port', '1', '--help'], env)).toEqual({ kind: 'help' });
   });
 
-  it('--backend ti is passed on to the core, which refuses it at start (issue 7 item 1)', () => {
+  it('--backend ti is passed on to the core, which refuses it at start', () => {
     const parsed = parseWebArgs(['--backend', 'ti'], env);
     expect(parsed).toMatchObject({ kind: 'run', args: { backend: 'ti' } });
     expect(parsed.kind === 'run' && coreOptionsOf(parsed.args)).toMatchObject({ backend: 'ti' });
@@ -65,7 +65,7 @@ describe('parseWebArgs', () => {
     }
   });
 
-  it('--seed and --fixed-time go to the embedded simulator (issue 7 item 5: deterministic runs)', () => {
+  it('--seed and --fixed-time go to the embedded simulator (deterministic runs)', () => {
     const parsed = parseWebArgs(['--seed', '42', '--fixed-time=2026-10-05T09:00:00+02:00'], env);
     expect(parsed).toMatchObject({ kind: 'run', args: { seed: 42, fixedTime: new Date('2026-10-05T07:00:00Z') } });
     expect(parsed.kind === 'run' && coreOptionsOf(parsed.args)).toEqual({

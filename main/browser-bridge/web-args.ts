@@ -23,13 +23,13 @@ export interface WebArgs {
   dataDir: string;
   fachdienstUrl?: string;
   rendererDir: string;
-  /** timeouts and retry policy in milliseconds (tests, demos; issue 6 item 2) */
+  /** timeouts and retry policy in milliseconds (tests, demos; spec §8, A_25460) */
   network: Partial<Record<NetworkOption, number>>;
-  /** `--backend`: `ti` is passed on and refused by the core at start (issue 7 item 1, exit code 1) */
+  /** `--backend`: `ti` is passed on and refused by the core at start (exit code 1) */
   backend?: BackendKind;
-  /** `--seed`: deterministic ids and fictional data of the embedded simulator (issue 7 item 5) */
+  /** `--seed`: deterministic ids and fictional data of the embedded simulator (docs/simulator.md) */
   seed?: number;
-  /** `--fixed-time`: the embedded simulator's base clock stands still at this instant (issue 7 item 5) */
+  /** `--fixed-time`: the embedded simulator's base clock stands still at this instant (docs/simulator.md) */
   fixedTime?: Date;
 }
 
@@ -89,9 +89,9 @@ export const WEB_USAGE = [
 export const defaultWebDataDir = (homeDir: string): string => join(homeDir, '.erx-counter', 'browser-mode');
 
 /**
- * Splits a command line into what browser mode understands and what it does not (issue 12 item 5: `npm start`
- * falls back to browser mode with the Electron app's command line; unknown arguments are named and ignored,
- * never fatal). An option that takes a value keeps its value; a value-less unknown flag goes alone.
+ * Splits a command line into what browser mode understands and what it does not: `npm start`
+ * falls back to browser mode with the Electron app's command line (README "Run it"); unknown arguments are
+ * named and ignored, never fatal. An option that takes a value keeps its value; a value-less unknown flag goes alone.
  */
 export const partitionWebArgs = (argv: readonly string[]): { known: string[]; ignored: string[] } =>
   partitionCommandLine(argv, webOptions);

@@ -23,7 +23,7 @@ export interface BrowserModeCore {
   backend: { kind: string; url: string };
   /** E-Rezept-Tokens the embedded simulator seeded for demos and QA */
   seededTokens: readonly string[];
-  /** startup reconciliation of operations owed to the Fachdienst (issue 6 item 1) */
+  /** startup reconciliation of operations owed to the Fachdienst (docs/reliability.md) */
   resumePendingOperations?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
  * `node out/node/simulator.mjs --port P [--data DIR] [--log] [--seed N] [--fixed-time INSTANT]` (npm run simulator).
- * `--seed` and `--fixed-time` make runs repeatable (same ids and names, timestamps standing still; issue 7). Prints exactly
+ * `--seed` and `--fixed-time` make runs repeatable (same ids and names, timestamps standing still). Prints exactly
  * `listening on http://127.0.0.1:P` once it accepts requests; bad arguments ⇒ a message and exit code 2;
  * SIGINT/SIGTERM close the server (and the database) cleanly. The entry file imports and calls `main`, this
  * module never runs anything on import.

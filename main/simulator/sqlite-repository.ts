@@ -1,6 +1,6 @@
 /**
  * The simulator's state in SQLite (`<dataDir>/simulator.db`), so it survives a restart (architecture §6).
- * Built for the request path (issue 4 item 11: ≥ 500 cycles/s, p99 < 25 ms with persistence on):
+ * Built for the request path (≥ 500 cycles/s, p99 < 25 ms with persistence on; docs/performance.md):
  *
  * - WAL with synchronous NORMAL: every operation commits before it answers and survives a crash of the process;
  *   the WAL is synced at checkpoints (SQLite's WAL default), never per request.

@@ -24,7 +24,7 @@ describe('storeDirOf', () => {
   });
 });
 
-describe('moveLegacyDataIntoTraining (issue 7 item 1: training data under <data dir>/training/)', () => {
+describe('moveLegacyDataIntoTraining (training data under <data dir>/training/)', () => {
   it('moves the store, its WAL, the keys and the simulator of an earlier version, once, and leaves other files alone', () => {
     for (const name of ['erx.db', 'erx.db-wal', 'erx.db-shm', 'data.key', 'data-key.safe', 'store.key', 'simulator/simulator.db', 'simulator/pki/ca.pem']) write(name);
     write('Preferences', 'chromium');

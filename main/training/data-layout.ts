@@ -1,5 +1,5 @@
 /**
- * Where the app keeps its data (issue 7 item 1): in training mode everything — the store (`erx.db` with its WAL),
+ * Where the app keeps its data (architecture §2): in training mode everything — the store (`erx.db` with its WAL),
  * its keys (`data.key` / `data-key.safe`, `store.key`) and the embedded simulator's state (`simulator/`) — lives
  * under `<data dir>/training/`, so training data can never be mistaken for, or mixed with, the data of a future
  * TI installation in the same folder.
@@ -15,8 +15,8 @@ export function storeDirOf(dataDir: string, training: boolean): string {
 }
 
 /**
- * What versions before issue 7 kept directly in the data folder. The database comes last: while it is still in
- * the old place, an interrupted move is simply continued at the next start.
+ * What earlier versions, before the `training/` folder, kept directly in the data folder. The database comes last:
+ * while it is still in the old place, an interrupted move is simply continued at the next start.
  */
 export const LEGACY_TRAINING_ENTRIES = ['data.key', 'data-key.safe', 'store.key', 'simulator', 'erx.db-wal', 'erx.db-shm', 'erx.db'] as const;
 

@@ -1,5 +1,5 @@
 /**
- * What the patient's E-Rezept app shows (issue 7 item 3): the insurant's own read of the Fachdienst —
+ * What the patient's E-Rezept app shows (trainer panel): the insurant's own read of the Fachdienst —
  * `GET /Task/{id}` and `GET /MedicationDispense?identifier=<NS PrescriptionId>|<id>` with an insurant token
  * (professionOID 1.2.276.0.76.4.49). Only the insurant may read MedicationDispense (spec §3.10, A_19405-02), so
  * this is the one place where the trainer sees what the Fachdienst really stored after `$dispense` — the last

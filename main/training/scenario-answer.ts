@@ -21,7 +21,6 @@ const faultSchema = z.object({
   phase: z.string().nullish(),
   drop: z.boolean().nullish(),
 });
-export type FaultRuleJson = z.infer<typeof faultSchema>;
 
 export interface MappedScenario {
   scenario: LoadedScenario;

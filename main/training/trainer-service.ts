@@ -1,5 +1,5 @@
 /**
- * The trainer panel's service (issue 7 item 3): the scenario deck, loading a scenario (simulator AND the app's
+ * The trainer panel's service: the scenario deck, loading a scenario (simulator AND the app's
  * training store start afresh), reset, the scenario loaded last (kept across restarts) and the patient's view.
  * Behind dedicated IPC channels that refuse outside training (main/ipc/handlers.ts, architecture §2).
  */
