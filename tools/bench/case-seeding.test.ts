@@ -75,7 +75,7 @@ describe('seeding a training store', () => {
     try {
       seedCases(store, records);
       expect(store.cases.list({ limit: 1000 }).records).toHaveLength(300);
-      // the inbox's default page: the newest 200, and how many there are (issue 8)
+      // the inbox's default page: the newest 200, and how many there are
       const page = store.cases.list();
       expect([page.records.length, page.total]).toEqual([200, 300]);
       const named = records.find((r) => r.status === 'closed')!;

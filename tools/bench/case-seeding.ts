@@ -1,5 +1,5 @@
 /**
- * 10,000 local cases for the inbox benchmark (issue 8 item 2), written straight into the training store of a
+ * 10,000 local cases for the inbox benchmark, written straight into the training store of a
  * browser-mode data folder while the app is stopped — opened the way main/core.ts opens it (storeDirOf(dataDir,
  * true), the key file, the KVNR HMAC key), all in one transaction.
  *

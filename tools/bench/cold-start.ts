@@ -1,5 +1,5 @@
 /**
- * Benchmark "cold-start" (issue 8 item 2): spawning browser mode on an existing data folder → `scan-input` focused
+ * Benchmark "cold-start": spawning browser mode on an existing data folder → `scan-input` focused
  * in an already running Chromium, target < 1.5 s (p95 over `COLD_STARTS` starts).
  *
  * The folder is made by one start beforehand (store, keys, simulator state, demo prescriptions), then stopped.

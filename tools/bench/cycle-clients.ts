@@ -1,7 +1,7 @@
 /**
  * The clients of the "simulator-cycles" benchmark: `clients` concurrent pharmacies, each working its share of
  * the prescriptions one complete cycle after the other — $accept → $dispense (3 entries) → $close with the same
- * complete list, as the app closes (issue 13) —
+ * complete list, as the app closes (docs/reliability.md) —
  * until all are done or the deadline passed. Runs in a worker thread (so the clients' own CPU time does not
  * count against the simulator, as with real clients on other machines) or, in tests, in the calling thread.
  * Times are absolute (ms since the epoch, sub-millisecond) so both threads can compare them.

@@ -1,6 +1,6 @@
 /**
- * Long dispense lists for the editor benchmarks (issue 8: "Abgabe übermitteln" with 10 entries, an editor holding
- * 50): copies of the case's own first row — the prescribed article, as the app's initial draft has it — each with
+ * Long dispense lists for the editor benchmarks („Abgabe übermitteln“ with 10 entries, an editor holding 50):
+ * copies of the case's own first row — the prescribed article, as the app's initial draft has it — each with
  * its own batch, the way a Stückelung over several batches looks (spec §5: one MedicationDispense per batch), and
  * the `$dispense` Parameters of such a list for the bare-HTTP baseline, built with the app's own builder.
  */

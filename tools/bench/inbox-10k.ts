@@ -1,5 +1,5 @@
 /**
- * Benchmark "inbox-10k" (issue 8 item 2): the inbox with 10,000 local cases — open and filter, p95 < 100 ms each.
+ * Benchmark "inbox-10k": the inbox with 10,000 local cases — open and filter, p95 < 100 ms each.
  *
  * Setup (not measured): browser mode runs once on a fresh data folder and accepts one real prescription through the
  * bridge; with the app stopped, 10,000 copies of that case are written into its store (case-seeding.ts); then
@@ -122,7 +122,7 @@ export const inbox10k: Benchmark = {
         const clear: number[] = [];
         const started = performance.now();
         // Each phase gets half the time budget; at least MIN_ROUNDS rounds are measured whatever they take
-        // (10,000 rendered rows take seconds per round before the fixes of issue 8 item 3).
+        // (10,000 rendered rows took seconds per round before the paged inbox, docs/performance.md).
         const budgetMs = (Math.min(options.maxSeconds, INBOX_BUDGET_SECONDS) * 1000) / 2;
         const goOn = (i: number, since: number): boolean =>
           i < rounds && (i < MIN_ROUNDS || performance.now() - since < budgetMs);

@@ -3,8 +3,8 @@
  * (`t0`), the input event after React's own listener (by then React has committed a discrete update — it flushes
  * synchronously), the DOM mutations below the root and the start of every animation frame (a continuous rAF loop).
  *
- * - `frame`: keydown → the first animation frame that starts after the input event was handled (issue 8: "keydown →
- *   first animation frame after React's commit");
+ * - `frame`: keydown → the first animation frame that starts after the input event was handled (the target's
+ *   "keydown → first animation frame after React's commit", docs/performance.md);
  * - `settled`: keydown → the first frame after the last DOM mutation the key caused within `settleWindowMs`
  *   (renders React defers — transitions, deferred values, effects — land here; without mutations = `frame`).
  * - `handling`: keydown → input event handled, the key's synchronous work without the wait for the next frame.

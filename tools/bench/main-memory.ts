@@ -1,5 +1,5 @@
 /**
- * Benchmark "main-memory" (issue 8 item 2): the main process's memory after 1,000 cases handled — each case
+ * Benchmark "main-memory": the main process's memory after 1,000 cases handled — each case
  * scanned (`scanCode`: $accept), opened (`getCase`), dispensed (`submitDispense` with its draft: $dispense) and
  * closed (`closeCase`: $close) through the bridge API by a few concurrent Node clients, not the UI (fast). No
  * target in the issue; recorded to follow it, beside its baseline: the same figures after start-up and a few cases.

@@ -1,6 +1,6 @@
 /**
- * The app's own share of a wait (issue 8: "UI time − the bare HTTP time of the same call against the same
- * simulator"): each UI sample is paired with the bare sample taken right beside it in the same run, so a slow
+ * The app's own share of a wait (docs/performance.md: UI time − the bare HTTP time of the same call against the
+ * same simulator): each UI sample is paired with the bare sample taken right beside it in the same run, so a slow
  * phase of the machine shows in both and cancels out in the difference.
  */
 export function pairedDifferences(ui: readonly number[], bare: readonly number[]): number[] {

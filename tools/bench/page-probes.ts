@@ -1,5 +1,5 @@
 /**
- * What the browser benchmarks measure inside the page (issue 8: "measured in the page with performance.now()").
+ * What the browser benchmarks measure inside the page, with performance.now() (docs/performance.md).
  * tools/ is type-checked without the DOM library (like main/), so the page side is plain JavaScript in strings:
  * `PROBE_SCRIPT` is installed with `page.addInitScript` (it runs before the app's own scripts on every navigation,
  * through CDP, so the page's CSP does not apply) and defines `window.__erxBench`; `probeCall` builds the

@@ -1,5 +1,5 @@
 /**
- * Benchmark "renderer-bundle" (issue 8 item 2): how much the page loads before it can work — the gzip size
+ * Benchmark "renderer-bundle": how much the page loads before it can work — the gzip size
  * (node:zlib, default level, as a server would send it) of the JS and CSS that out/renderer/index.html loads at
  * start (`<script src>`, `<link rel="modulepreload|stylesheet">`), and of all JS chunks including the lazy ones
  * (trainer panel, bwip-js). No target in the issue; recorded to follow it.

@@ -44,7 +44,7 @@ describe('parseBenchArgs', () => {
 });
 
 describe('the registry', () => {
-  it('lists every figure of issue 8 once, under stable kebab-case names', () => {
+  it('lists every benchmark of docs/performance.md once, under stable kebab-case names', () => {
     const names = benchmarks.map((b) => b.name);
     expect(names).toEqual([
       'simulator-cycles',

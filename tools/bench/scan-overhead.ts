@@ -1,5 +1,5 @@
 /**
- * Benchmark "scan-overhead" (issue 8 item 2): scan → prescription visible, `$accept` included, minus the bare HTTP
+ * Benchmark "scan-overhead": scan → prescription visible, `$accept` included, minus the bare HTTP
  * time of the same `$accept` against the same simulator.
  *
  * UI time: the E-Rezept-Token is put into `scan-input` (unmeasured), then Enter; measured in the page from the Enter

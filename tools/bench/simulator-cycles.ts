@@ -1,8 +1,8 @@
 /**
- * Benchmark "simulator-cycles" (issue 4 item 11): complete pharmacy cycles against the simulator —
- * `$accept` → `$dispense` with 3 entries → `$close` with the same complete list (as the app closes since issue 13:
- * it cannot prove which list the Fachdienst holds) — by N concurrent clients, persistence on (SQLite in a fresh
- * temporary data dir), the simulator in this process on 127.0.0.1 (loopback only).
+ * Benchmark "simulator-cycles": complete pharmacy cycles against the simulator — `$accept` → `$dispense` with
+ * 3 entries → `$close` with the same complete list (as the app closes, docs/reliability.md: it cannot prove which
+ * list the Fachdienst holds) — by N concurrent clients, persistence on (SQLite in a fresh temporary data dir), the
+ * simulator in this process on 127.0.0.1 (loopback only).
  *
  * Prescriptions, access tokens and request bodies are made up front through the control API (the one control client,
  * main/simulator-client/client.ts) and are not timed.
@@ -14,7 +14,8 @@
  * whichever comes first.
  *
  * Figures: cycles per second (sustained, see stats.ts) with the target ≥ 500, and the latency of each operation
- * (request sent → whole answer received) with the target p99 < 25 ms (issue 4, on the 2-core reference machine).
+ * (request sent → whole answer received) with the target p99 < 25 ms (on the 2-core reference machine,
+ * docs/performance.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,7 @@ const ITEMS: readonly { pzn: string; name: string }[] = [
 
 const telematikIdOf = (client: number): string => `3-SMC-B-Bench-${String(client + 1).padStart(2, '0')}`;
 
-/** The $dispense and the $close body of one cycle: the same complete list, as the app sends it (issue 13). */
+/** The $dispense and the $close body of one cycle: the same complete list, as the app does (docs/reliability.md). */
 function cycleBodies(p: Prescription, telematikId: string, today: string): { dispenseBody: string; closeBody: string } {
   const entries: DispenseEntry[] = ITEMS.map((item, index) => ({
     key: `item-${index + 1}`,

@@ -1,5 +1,5 @@
 /**
- * Benchmark "submit-overhead" (issue 8 item 2): „Abgabe übermitteln“ with 10 entries → confirmation visible, minus
+ * Benchmark "submit-overhead": „Abgabe übermitteln“ with 10 entries → confirmation visible, minus
  * the bare HTTP time of `$dispense` with the same 10-entry Parameters against the same simulator.
  *
  * Preparation (not measured): the prescription is accepted through the bridge (`scanCode`), its draft replaced by

@@ -1,6 +1,6 @@
 /**
- * The benchmark harness's vocabulary (issue 4 item 11; extended by the performance issue): a benchmark is a
- * named function that measures and returns figures; the runner collects them into `bench/results.json`.
+ * The benchmark harness's vocabulary (docs/performance.md): a benchmark is a named function that measures and
+ * returns figures; the runner collects them into `bench/results.json`.
  */
 
 /** What a figure must reach: `stat` of the figure compared with `value` (e.g. p99 < 25 ms, p50 ≥ 500 cycles/s). */

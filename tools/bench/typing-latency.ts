@@ -1,5 +1,5 @@
 /**
- * Benchmark "typing-latency" (issue 8 item 2): typing in an editor holding 50 entries — keydown → first animation
+ * Benchmark "typing-latency": typing in an editor holding 50 entries — keydown → first animation
  * frame after React's commit, measured in the page (keystroke-latency.ts), target p95 < 16 ms.
  *
  * The case's draft gets 50 rows through the bridge (not measured, submit-overhead.ts), the case is opened in the

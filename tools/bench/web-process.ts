@@ -1,5 +1,5 @@
 /**
- * Browser mode as the browser benchmarks start it (issue 8): `node out/node/web.mjs --port 0 --data DIR` as a
+ * Browser mode as the browser benchmarks start it: `node out/node/web.mjs --port 0 --data DIR` as a
  * child process, read like the QA kit reads it (main/browser-bridge/web-main.ts prints `simulator:`, `token:` and
  * last `app:` — its readiness signal). The spawn instant and the instant the `app:` line arrived are kept as
  * absolute times (ms since the epoch, sub-millisecond), so a page in Chromium can be compared with them.
