@@ -1,4 +1,4 @@
-// Scripts build first when their build output is missing or stale (issue 2 item 2): compares the newest
+// Scripts build first when their build output is missing or stale: compares the newest
 // source file with out/.build-stamp.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
-// `npm start [-- --data DIR --fachdienst URL]`: the Electron app (issue 2 item 2), or browser mode where no
-// Electron runtime can be had (issue 12 item 5). The runtime is downloaded lazily by the `electron` package the
+// `npm start [-- --data DIR --fachdienst URL]`: the Electron app, or browser mode where no
+// Electron runtime can be had (README "Run it"). The runtime is downloaded lazily by the `electron` package the
 // first time it is required; that try is given at most 60 s. Without a runtime this says so in one line and
 // starts browser mode (out/node/web.mjs) — with browser mode's own data folder unless --data is given, and
 // with the arguments browser mode does not know named and ignored (main/web.ts).

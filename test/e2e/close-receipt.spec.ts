@@ -1,5 +1,5 @@
 /**
- * Closing a case and its receipt (issue 5 item 6): „Abgabe abschließen“ runs $close, shows and keeps the
+ * Closing a case and its receipt (spec §3.5, §3.6, §7): „Abgabe abschließen“ runs $close, shows and keeps the
  * receipt (PrescriptionID, time, pharmacy, signature), locks the list; „Quittung erneut abrufen“ fetches it
  * again (GET ?secret); the closed case opens read-only from the inbox.
  */

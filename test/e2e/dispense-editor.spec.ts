@@ -1,5 +1,5 @@
 /**
- * Stories of the dispense editor (issue 5 items 4, 5): a list of three entries, one of them from a securPharm
+ * Stories of the dispense editor (spec §3.4, §9.2): a list of three entries, one of them from a securPharm
  * pack scan; submit; correct and resubmit — and through the patient's read of the Fachdienst (spec §3.10) that
  * only the corrected list is stored (A_26482: every $dispense replaces the list).
  */

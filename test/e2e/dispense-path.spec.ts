@@ -1,5 +1,5 @@
 /**
- * The first end-to-end path (issue 2): token from the simulator → $accept → prescription → submit one entry
+ * The first end-to-end path: token from the simulator → $accept → prescription → submit one entry
  * ($dispense) → close ($close) → receipt; plus what a pharmacist sees when a scan is refused.
  */
 import { CounterPage } from './kit/counter-page';

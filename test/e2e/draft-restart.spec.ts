@@ -1,7 +1,7 @@
 /**
- * The dispense draft autosaves and survives a restart (issue 5 item 4): the app is stopped and started again
+ * The dispense draft autosaves and survives a restart: the app is stopped and started again
  * on the same data directory, and the case opens with the list as it was left. „Entwurf gespeichert“ means the
- * list as shown (issue 12 item 4: while the last change waits for its pause the status says „wird gespeichert“),
+ * list as shown (while the last change waits for its pause the status says „wird gespeichert“),
  * and a change made just before the page goes away is saved, not dropped with its timer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,11 +1,10 @@
 /**
- * One browser test per fault kind of the simulator (issue 6 item 4; spec §8, A_25460; A_23814–A_23816): what
- * the pharmacist sees and that every case ends consistent with the Fachdienst — nothing lost, nothing sent
- * twice.
+ * One browser test per fault kind of the simulator (spec §8, A_25460; A_23814–A_23816): what the pharmacist sees
+ * and that every case ends consistent with the Fachdienst — nothing lost, nothing sent twice.
  *
  * - 500 / 503 on $dispense: automatic backoff with „Wird erneut versucht – Versuch n von m“; before each repeat
- *   the app reads GET ?secret and sends the list again only when it is not stored there (issue 13); „Abbrechen“
- *   stops it and the draft stays;
+ *   the app reads GET ?secret and sends the list again only when it is not stored there (docs/reliability.md);
+ *   „Abbrechen“ stops it and the draft stays;
  * - 429 on $dispense: not retried at the counter, queued for an hour (the message names the time); done once the
  *   hour is over;
  * - $close answered after the timeout: no blind second $close — GET ?secret finds it completed, receipt kept;

@@ -1,5 +1,5 @@
 /**
- * The inbox (issue 5 item 2): local cases with status, deadlines and last $dispense; „noch abzuschließen“ with
+ * The inbox: local cases with status, deadlines and last $dispense; „noch abzuschließen“ with
  * the closing deadline (spec §9.4); search by name, KVNR or PrescriptionID.
  */
 import { CounterPage } from './kit/counter-page';

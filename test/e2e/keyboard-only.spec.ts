@@ -1,6 +1,6 @@
 /**
- * „A pharmacist can do the whole job with scanner and keyboard“ (issue 5, done-when): staff by Alt+M, the
- * E-Rezept and the pack scanned, the list submitted with Ctrl+Enter and closed with Alt+A — no mouse.
+ * „A pharmacist can do the whole job with scanner and keyboard“ (architecture §5, docs/qa-contract.md): staff by
+ * Alt+M, the E-Rezept and the pack scanned, the list submitted with Ctrl+Enter and closed with Alt+A — no mouse.
  */
 import { CounterPage } from './kit/counter-page';
 import { EditorPage } from './kit/editor-page';

@@ -1,6 +1,6 @@
 /**
- * Data at rest (issue 6 item 7; architecture §7): after a full run — scan → $dispense → $close → receipt, and
- * one prescription returned with $reject (A_19241–A_19251) — neither the app's data folder nor its logs hold a
+ * Data at rest (architecture §7, README „Data at rest“): after a full run — scan → $dispense → $close → receipt,
+ * and one prescription returned with $reject (A_19241–A_19251) — neither the app's data folder nor its logs hold a
  * Secret, an AccessCode, a patient's name or a KVNR in a readable form. Secrets and AccessCodes are credentials
  * (spec §3.2, A_19169-01: whoever has them can dispense or delete the prescription); names and KVNRs are
  * health data. The store keeps them only through the Cipher (AES-256-GCM) and the KVNR only as an HMAC.
@@ -34,8 +34,8 @@ import { ReceiptPage } from './kit/receipt-page';
 import { SimulatorHandle, type CreatedPrescription } from './kit/simulator';
 
 /**
- * Training data lives under `<dataDir>/training/` (issue 7, main/training/data-layout.ts): the store, its keys and
- * the embedded simulator's folder (main/core.ts startBackend) — the Fachdienst.
+ * Training data lives under `<dataDir>/training/` (main/training/data-layout.ts): the store, its keys and the
+ * embedded simulator's folder (main/core.ts startBackend) — the Fachdienst.
  */
 const STORE_FILE = join(TRAINING_DIR_NAME, 'erx.db');
 const SIMULATOR_FOLDER = join(TRAINING_DIR_NAME, 'simulator');

@@ -1,7 +1,7 @@
 /**
  * „Rezept zurückgeben“ ($reject) and „Rezept löschen“ ($abort), each behind a confirmation with cancel
- * (issue 5 item 7, A_19241–A_19251): afterwards only PrescriptionID, status, times and staff remain, the case
- * is no longer found by name or KVNR, and the Fachdienst shows the consequences.
+ * (spec §3.7, §3.8, §9.3; A_19241–A_19251): afterwards only PrescriptionID, status, times and staff remain, the
+ * case is no longer found by name or KVNR, and the Fachdienst shows the consequences.
  */
 import type { Page } from '@playwright/test';
 import { CounterPage } from './kit/counter-page';

@@ -1,5 +1,5 @@
 /**
- * Scanning E-Rezept codes (issue 5 items 1–3, 8): accept and show the prescription; a re-scan opens the local
+ * Scanning E-Rezept codes (spec §2, §3.2, §9.3): accept and show the prescription; a re-scan opens the local
  * case (A_23801); a code with two prescriptions opens both; an MVO part whose window has not started, an
  * expired prescription and a Fachdienst failure are refused with plain German and technical details.
  */
@@ -115,8 +115,8 @@ test('an expired prescription is refused with the Fachdienst’s reason', async 
 
 test('a Fachdienst failure is shown in plain German with copyable technical details', async ({ app, sim, page }) => {
   const created = await sim.createPrescription({ flowType: '160' });
-  // a 500 does not prove the outcome (issue 13): the app reads (GET ?ac: not ours) and tries once more, which
-  // fails, too — then it says what it found and keeps the claim owed
+  // a 500 does not prove the outcome (docs/reliability.md): the app reads (GET ?ac: not ours) and tries once more,
+  // which fails, too — then it says what it found and keeps the claim owed
   await sim.fault({ operation: 'accept', count: 2, status: 500, phase: 'before-commit' });
   const counter = new CounterPage(page);
   await counter.open(app.appUrl);

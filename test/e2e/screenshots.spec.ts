@@ -1,5 +1,5 @@
 /**
- * Screenshots of the main screens for docs/screenshots/ (issue 5 item 11), at 1280×900: inbox, prescription
+ * Screenshots of the main screens for docs/screenshots/, at 1280×900: inbox, prescription
  * with editor, the editor's changes since the confirmed list, versions with a comparison, receipt, confirmation
  * dialog. They are written by the real app in browser mode against the simulator — training banner included, as
  * a trainer would see it.

@@ -1,9 +1,9 @@
 /**
- * The trainer panel in the browser (issue 7 item 3): the deck loads from the panel, each E-Rezept code on screen is
+ * The trainer panel in the browser: the deck loads from the panel, each E-Rezept code on screen is
  * a real DataMatrix — proven by decoding an element screenshot with zxing-wasm, as a counter scanner reads the
  * monitor — and the decoded text, typed like a wedge scanner, opens the prescription; the token sheet's combined
  * code carries every token (A_19553-01); „schon vergeben“ answers 409 (spec §3.2); a 429 waits its hour until
- * „Simulatorzeit +1 Stunde“ (spec §8, A_25460); printing keeps the TRAINING marks (issue 7 item 1).
+ * „Simulatorzeit +1 Stunde“ (spec §8, A_25460); printing keeps the TRAINING marks.
  */
 import { connectBridge } from './kit/bridge-client';
 import { startBrowserMode } from './kit/browser-mode';

@@ -1,10 +1,10 @@
 /**
- * Answers that do not prove what the Fachdienst did (issue 13, main/services/unknown-outcome.ts): a 500 after the
- * Fachdienst carried out $accept, $close, $reject or $abort, a 500 before it did ($reject), and a $dispense that
- * lands long after the app stopped waiting for it. The app reconciles with a read (GET ?ac / GET ?secret) before
- * it tells the pharmacist anything final, never repeats $reject/$abort on its own, and $close carries the complete
- * list — so every test ends with the Fachdienst and the app agreeing, without the pharmacist doing anything twice
- * (except where the Fachdienst really did not act).
+ * Answers that do not prove what the Fachdienst did (docs/reliability.md, main/services/unknown-outcome.ts): a 500
+ * after the Fachdienst carried out $accept, $close, $reject or $abort, a 500 before it did ($reject), and a
+ * $dispense that lands long after the app stopped waiting for it. The app reconciles with a read (GET ?ac /
+ * GET ?secret) before it tells the pharmacist anything final, never repeats $reject/$abort on its own, and $close
+ * carries the complete list — so every test ends with the Fachdienst and the app agreeing, without the pharmacist
+ * doing anything twice (except where the Fachdienst really did not act).
  *
  * The simulator runs as its own process: its request log (`POST /Task/<id>/$close → 500`) shows what reached the
  * Fachdienst. The app runs with millisecond timeouts (kit/fault-launch.ts FAST); every expectation times out

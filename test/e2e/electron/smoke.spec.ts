@@ -1,5 +1,5 @@
 /**
- * Electron smoke spec (architecture §8, §9.2; issue 6 item 5): the guards of main/app/security.ts asserted again
+ * Electron smoke spec (architecture §8, §9.2): the guards of main/app/security.ts asserted again
  * in the real shell, where an Electron runtime exists. On machines without one (ours: the runtime cannot be
  * downloaded, stack notes) every test here is reported as skipped, with the reason.
  */

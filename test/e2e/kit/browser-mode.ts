@@ -1,6 +1,6 @@
 /**
  * Starts browser mode (`node out/node/web.mjs`) as its own process with a fresh data directory and reads
- * the lines it prints (`app: …`, `simulator: …`, `token: …` — the scripts' output contract, issue 2 item 2).
+ * the lines it prints (`app: …`, `simulator: …`, `token: …` — the scripts' output contract, README "Run it").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,17 +15,17 @@ export interface BrowserModeOptions {
   fachdienstUrl?: string;
   /**
    * how long to wait for the `app:` line; default 60 s — on a loaded 2-core machine a cold Node start with
-   * SQLite and the embedded simulator took over 20 s (the suite under load, issue 12), and the test's own budget
+   * SQLite and the embedded simulator took over 20 s (the suite under load), and the test's own budget
    * (90 s) still bounds a process that really hangs
    */
   startTimeoutMs?: number;
   /**
    * Timeouts and retry policy in milliseconds, passed as browser mode's command-line flags
-   * (main/browser-bridge/web-args.ts; issue 6 item 4: fault tests never wait seconds for the app).
+   * (main/browser-bridge/web-args.ts): fault tests never wait seconds for the app.
    */
   network?: NetworkOptions;
   /**
-   * Deterministic runs (issue 7 item 5; docs/simulator.md „Deterministic runs“): the embedded simulator takes
+   * Deterministic runs (docs/simulator.md „Deterministic runs“): the embedded simulator takes
    * AccessCodes, KVNRs, names and articles from this seed (`--seed`). Not with `fachdienstUrl`.
    */
   seed?: number;

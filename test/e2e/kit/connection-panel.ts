@@ -1,5 +1,5 @@
 /**
- * Page object for the connection to the Fachdienst (issue 6 items 2, 3; test ids: docs/qa-contract.md): the
+ * Page object for the connection to the Fachdienst (A_23814–A_23816; test ids: docs/qa-contract.md): the
  * header indicator, the notice while offline/disrupted with „Jetzt erneut versuchen“, the panel of pending
  * operations (Alt+W) with „Verwerfen“ behind a confirmation, „wird erneut versucht“ with „Abbrechen“, and
  * „Einstellungen & Info“ (data protection, network settings). Locators by test id, role or label only
@@ -8,7 +8,7 @@
 import type { Locator, Page } from '@playwright/test';
 
 export type ConnectionState = 'online' | 'degraded' | 'offline' | 'unknown';
-/** reject/abort are listed only while (and after) their outcome is reconciled (issue 13, docs/qa-contract.md) */
+/** reject/abort are listed only while (and after) their outcome is reconciled (docs/reliability.md) */
 export type PendingOperationKind = 'accept' | 'dispense' | 'close' | 'reject' | 'abort';
 export type PendingOperationState = 'pending' | 'done' | 'failed' | 'cancelled';
 export type PendingReason = 'outcome-unknown' | 'offline' | 'rate-limited';

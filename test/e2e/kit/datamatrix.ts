@@ -1,6 +1,6 @@
 /**
  * Reads DataMatrix codes from a screenshot, in the test process, the way a counter scanner reads the monitor
- * (issue 7 item 3: the trainer's on-screen codes are verified by decoding them). zxing-wasm's reader fetches its
+ * (the trainer's on-screen codes are verified by decoding them). zxing-wasm's reader fetches its
  * .wasm from a CDN unless it is given the local binary (stack notes, „zxing's wasm“) — there is no network here,
  * so the binary from node_modules is passed in once per worker.
  */

@@ -1,5 +1,5 @@
 /**
- * Page object for the dispense editor (issue 5 items 4, 5): entries and their fields, add/duplicate/remove,
+ * Page object for the dispense editor: entries and their fields, add/duplicate/remove,
  * submit and close, the changes since the last confirmed list, the versions and the patient preview.
  */
 import type { Locator, Page } from '@playwright/test';

@@ -1,5 +1,5 @@
 /**
- * Page object for the inbox (issue 5 item 2; test ids: docs/qa-contract.md): search, filter, one row per
+ * Page object for the inbox (test ids: docs/qa-contract.md): search, filter, one row per
  * local case, opening a case.
  */
 import type { Locator, Page } from '@playwright/test';

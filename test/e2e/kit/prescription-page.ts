@@ -1,5 +1,5 @@
 /**
- * Page object for an open case's head and prescription view (issue 5 items 3, 7): id, flow type, deadlines,
+ * Page object for an open case's head and prescription view: id, flow type, deadlines,
  * flags, the status badge, and „Rezept zurückgeben“ / „Rezept löschen“ with their confirmation dialogs.
  */
 import type { Locator, Page } from '@playwright/test';

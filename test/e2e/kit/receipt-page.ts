@@ -1,4 +1,4 @@
-/** Page object for the receipt (Quittung) of a closed case (issue 5 item 6). */
+/** Page object for the receipt (Quittung) of a closed case (spec §7). */
 import type { Locator, Page } from '@playwright/test';
 
 export class ReceiptPage {
@@ -14,7 +14,7 @@ export class ReceiptPage {
   readonly refetchButton: Locator;
   readonly refetched: Locator;
   readonly refetchError: Locator;
-  /** „TRAINING – keine echte Quittung“: only in training, on screen and in print (issue 7 item 1) */
+  /** „TRAINING – keine echte Quittung“: only in training, on screen and in print */
   readonly trainingMark: Locator;
 
   constructor(readonly page: Page) {

@@ -1,5 +1,5 @@
 /**
- * A keyboard-wedge scanner for e2e tests (issue 5 item 1): it types a code as fast key events ending in Enter,
+ * A keyboard-wedge scanner for e2e tests: it types a code as fast key events ending in Enter,
  * wherever the focus is, like a real scanner. The group separator (ASCII 29) of a securPharm code is sent as
  * Ctrl+], the key a wedge uses for it. `packCode` builds the GS1 element string of a German pack.
  */
@@ -13,7 +13,7 @@ export const GS = '\u001d';
  * Types `text` + Enter as one fast burst of key events at the current focus. The key events go to the browser
  * pipelined over one CDP session, not one round trip each (as `page.keyboard.type` does): a hardware scanner's
  * keys arrive as a burst however busy the test machine is, and the app's scan detector judges the gaps between
- * them (issue 12 item 4 — under load, one round trip per key made the "scanner" look like a person typing).
+ * them (under load, one round trip per key made the "scanner" look like a person typing).
  */
 export async function typeLikeScanner(page: Page, text: string): Promise<void> {
   const session = await page.context().newCDPSession(page);

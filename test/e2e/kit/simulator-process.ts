@@ -1,8 +1,8 @@
 /**
  * The Fachdienst simulator as its own process (`node out/node/simulator.mjs --port P --data DIR [--log]`,
- * docs/simulator.md „Starting it“), for tests that take the Fachdienst away and bring it back (issue 6 items 1,
- * 3, 4): the app runs with `--fachdienst <url>`, the test stops this process — the app sees connection refused,
- * a real outage — and starts it again on the same port and data directory, where Tasks, test PKI and the JWT key
+ * docs/simulator.md „Starting it“), for tests that take the Fachdienst away and bring it back (docs/reliability.md):
+ * the app runs with `--fachdienst <url>`, the test stops this process — the app sees connection refused, a real
+ * outage — and starts it again on the same port and data directory, where Tasks, test PKI and the JWT key
  * survived. With `log` the simulator writes one line per request to stderr (`POST /Task/<id>/$close → 200`),
  * which lets a test count what reached the Fachdienst.
  */

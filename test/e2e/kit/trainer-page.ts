@@ -1,5 +1,5 @@
 /**
- * Page object for the trainer panel (issue 7 item 3; training mode only; test ids: docs/qa-contract.md): the
+ * Page object for the trainer panel (training mode only; test ids: docs/qa-contract.md): the
  * scenario deck with load and reset (each behind a confirmation when needed), the loaded scenario with its steps
  * and faults, one card per prescription with its E-Rezept code as a DataMatrix on screen, the patient's view,
  * the printable token sheet — and the backend choice in „Einstellungen & Info“. Locators by test id, role or
@@ -257,7 +257,7 @@ export class TrainerPage {
     });
   }
 
-  // ---- backend choice („Einstellungen & Info“, issue 7 item 1) -----------------------------------------
+  // ---- backend choice („Einstellungen & Info“) ---------------------------------------------------------
 
   /**
    * „Echte TI verwenden …“ → „Ich verstehe …“ → „Umschalten“. Resolves when main answered: the dialog closed
