@@ -13,15 +13,12 @@ import { dispensedItems, sortedItems, type CreatedPrescription, type FaultSpec }
 import { acceptedPrescription, FAST_NETWORK, startTestApp, startTestSimulator, type TestApp, type TestSimulator } from './support/in-process-app';
 import { pollUntil } from './support/poll';
 
-/** Well beyond FAST_NETWORK.requestTimeoutMs (300 ms), well below the 5 s a cell may take. */
+/** Well beyond FAST_NETWORK.requestTimeoutMs (300 ms): the app gives up on the call while the simulator still works. */
 const SLOW_MS = 1200;
-const CELL_BUDGET_MS = 5000;
-const options = { timeout: CELL_BUDGET_MS + 1000 };
 
 let sim: TestSimulator;
 let app: TestApp | undefined;
 let events: AppEvent[];
-let startedAt: number;
 
 beforeAll(async () => {
   sim = await startTestSimulator();
@@ -30,7 +27,6 @@ afterAll(async () => {
   await sim.handle.close();
 });
 beforeEach(() => {
-  startedAt = Date.now();
   events = [];
 });
 afterEach(async () => {
@@ -74,12 +70,11 @@ async function ready(lot: string, fetchFn?: typeof fetch): Promise<Ready> {
   };
 }
 
-/** The common end of every cell: consistent with the Fachdienst, exactly `list` stored, within the budget. */
+/** The common end of every cell: consistent with the Fachdienst, exactly `list` stored */
 async function expectEnd(r: Ready, list: DispenseEntry[]): Promise<void> {
   expect(await sim.fd.armedFaults(), 'the armed fault fired').toEqual([]);
   const end = await expectConsistent(r.a.view, sim.fd, r.prescription);
   expect(sortedItems(end.stored)).toEqual(sortedItems(dispensedItems(list)));
-  expect(Date.now() - startedAt, 'real time of the cell').toBeLessThan(CELL_BUDGET_MS);
 }
 
 const arm = (fault: Omit<FaultSpec, 'operation'>): Promise<void> => sim.fd.armFault({ operation: 'dispense', ...fault });
@@ -101,7 +96,7 @@ describe('$dispense reads before it resends', () => {
     ['answer held beyond the timeout after the commit', HELD_AFTER_COMMIT, 500],
     // the drop is logged as 503 at once (the simulator's own line; the app gets no answer at all)
     ['connection cut after the commit', { phase: 'after-commit', drop: true }, 503],
-  ])('(a) %s: exactly ONE $dispense and one GET ?secret — confirmed', options, async (_label, fault, logged) => {
+  ])('(a) %s: exactly ONE $dispense and one GET ?secret — confirmed', async (_label, fault, logged) => {
     const r = await ready('FMD-A');
     await arm(fault);
     const sent = await r.submit();
@@ -115,7 +110,7 @@ describe('$dispense reads before it resends', () => {
     await expectEnd(r, r.list);
   });
 
-  it('(a) the timeout shows „wird erneut versucht“ while the app waits for its read, and its end', options, async () => {
+  it('(a) the timeout shows „wird erneut versucht“ while the app waits for its read, and its end', async () => {
     const r = await ready('FMD-A2');
     await arm(HELD_AFTER_COMMIT);
     await r.submit();
@@ -125,7 +120,7 @@ describe('$dispense reads before it resends', () => {
     await expectEnd(r, r.list);
   });
 
-  it('(b) 500 after the commit: the read finds the list — no second $dispense', options, async () => {
+  it('(b) 500 after the commit: the read finds the list — no second $dispense', async () => {
     const r = await ready('FMD-B');
     await arm({ phase: 'after-commit', status: 500 });
     const sent = await r.submit();
@@ -135,7 +130,7 @@ describe('$dispense reads before it resends', () => {
     await expectEnd(r, r.list);
   });
 
-  it('(b) 502 from a gateway after the commit: not repeated, reconciled — confirmed', options, async () => {
+  it('(b) 502 from a gateway after the commit: not repeated, reconciled — confirmed', async () => {
     const r = await ready('FMD-B2');
     await arm({ phase: 'after-commit', status: 502 });
     const sent = await r.submit();
@@ -145,7 +140,7 @@ describe('$dispense reads before it resends', () => {
     await expectEnd(r, r.list);
   });
 
-  it('(c) 503 before the commit: GET shows it did not arrive → sent once more → confirmed, exactly one list', options, async () => {
+  it('(c) 503 before the commit: GET shows it did not arrive → sent once more → confirmed, exactly one list', async () => {
     const r = await ready('FMD-C');
     await arm({ status: 503 });
     const sent = await r.submit();
@@ -156,7 +151,7 @@ describe('$dispense reads before it resends', () => {
     await expectEnd(r, r.list);
   });
 
-  it('(c) timeout before the commit, the first call lands late: read → resend → the late one stores the same list — still one list', options, async () => {
+  it('(c) timeout before the commit, the first call lands late: read → resend → the late one stores the same list — still one list', async () => {
     const r = await ready('FMD-C2');
     await arm({ phase: 'before-commit', delayMs: SLOW_MS });
     const sent = await r.submit();
@@ -194,7 +189,7 @@ function skewedClockFetch(skewMs: number): typeof fetch {
 const TEN_MINUTES = 10 * 60_000;
 
 describe('(d) the decision in the Fachdienst time: app clock 10 minutes off', () => {
-  it('app 10 minutes ahead: a list stored with a lost answer is found (not mistaken for an old one) — one $dispense', options, async () => {
+  it('app 10 minutes ahead: a list stored with a lost answer is found (not mistaken for an old one) — one $dispense', async () => {
     const r = await ready('FMD-D1', skewedClockFetch(TEN_MINUTES));
     const appNow = Date.parse((await r.a.handlers['erx:getCase']({ prescriptionId: prescriptionIdOf(r.prescription.taskId) })).acceptedAt);
     const simNow = Date.parse(((await (await fetch(`${sim.handle.url}/_sim/clock`)).json()) as { now: string }).now);
@@ -207,7 +202,7 @@ describe('(d) the decision in the Fachdienst time: app clock 10 minutes off', ()
     await expectEnd(r, r.list);
   });
 
-  it('app 10 minutes behind: the previous list is not mistaken for the lost new one — the new one is resent', options, async () => {
+  it('app 10 minutes behind: the previous list is not mistaken for the lost new one — the new one is resent', async () => {
     const r = await ready('FMD-D2', skewedClockFetch(-TEN_MINUTES));
     const first = await r.submit();
     expect(first.status).toBe('dispensed');
@@ -230,7 +225,7 @@ describe('(d) the decision in the Fachdienst time: app clock 10 minutes off', ()
 const LATE_COMMIT_MS = 1500;
 
 describe('(e) the late first $dispense', () => {
-  it('list A times out and is committed late, after the corrected list B was confirmed: $close leaves the Fachdienst with B', options, async () => {
+  it('list A times out and is committed late, after the corrected list B was confirmed: $close leaves the Fachdienst with B', async () => {
     const r = await ready('FMD-E');
     const id = r.prescription.taskId;
     const listA = r.list;

@@ -32,15 +32,12 @@ import {
   type TestSimulator,
 } from './support/in-process-app';
 
-/** Well beyond FAST_NETWORK.requestTimeoutMs, well below the 5 s a cell may take. */
+/** Well beyond FAST_NETWORK.requestTimeoutMs: the app gives up on the call while the simulator still works. */
 const SLOW_MS = 1200;
-/** One cell, start to end, in real time (no cell waits more than 5 s). */
-const CELL_BUDGET_MS = 5000;
 
 let sim: TestSimulator;
 let app: TestApp | undefined;
 let events: AppEvent[];
-let startedAt: number;
 
 beforeAll(async () => {
   sim = await startTestSimulator();
@@ -49,7 +46,6 @@ afterAll(async () => {
   await sim.handle.close();
 });
 beforeEach(() => {
-  startedAt = Date.now();
   events = [];
 });
 afterEach(async () => {
@@ -441,10 +437,8 @@ describe.each(rows)('fault matrix: $label', ({ operation, prepare, cells }) => {
       // Exactly the list the pharmacist sent — once, whatever was repeated on the way (A_26482).
       expect(sortedItems(end.stored)).toEqual(sortedItems(dispensedItems(ctx.list)));
     }
-    expect(Date.now() - startedAt, 'real time of the cell').toBeLessThan(CELL_BUDGET_MS);
   };
-  const options = { timeout: CELL_BUDGET_MS + 1000 };
-  it.each(cells)('$fault → $asserts', options, runCell);
+  it.each(cells)('$fault → $asserts', runCell);
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -463,9 +457,8 @@ describe.each(endings)('fault matrix: $call', ({ operation, channel, call, ended
     return { app: a, sim, ...(await prepareDispense(a, sim, lot)) };
   };
   const end = (ctx: CellContext) => ctx.app.handlers[channel]({ prescriptionId: prescriptionIdOf(ctx.prescription.taskId), confirmed: true });
-  const options = { timeout: CELL_BUDGET_MS + 1000 };
 
-  it.each([500, 502, 504])('%i after the commit → GET ?secret shows it done → erased, no second call', options, async (status) => {
+  it.each([500, 502, 504])('%i after the commit → GET ?secret shows it done → erased, no second call', async (status) => {
     const ctx = await prepared(`FM-${operation.toUpperCase()}-A${status}`);
     await sim.fd.armFault({ operation, status, count: 1, phase: 'after-commit' });
     const detail = await end(ctx);
@@ -475,10 +468,9 @@ describe.each(endings)('fault matrix: $call', ({ operation, channel, call, ended
     expect((await operationsOf(ctx))[0]).toMatchObject({ operation, state: 'done', message: expect.stringContaining('Abgleich') });
     expect(await sim.fd.armedFaults()).toEqual([]);
     await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
-    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
   });
 
-  it('commit-then-drop → GET ?secret shows it done → erased', options, async () => {
+  it('commit-then-drop → GET ?secret shows it done → erased', async () => {
     const ctx = await prepared(`FM-${operation.toUpperCase()}-DROP`);
     await sim.fd.armFault({ operation, count: 1, phase: 'after-commit', drop: true });
     expect((await end(ctx)).status).toBe(ended);
@@ -486,7 +478,7 @@ describe.each(endings)('fault matrix: $call', ({ operation, channel, call, ended
     await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
   });
 
-  it('500 before the commit → GET ?secret: still in progress → nothing erased, not sent again, the pharmacist is asked', options, async () => {
+  it('500 before the commit → GET ?secret: still in progress → nothing erased, not sent again, the pharmacist is asked', async () => {
     const ctx = await prepared(`FM-${operation.toUpperCase()}-B500`);
     await sim.fd.armFault({ operation, status: 500, count: 1 });
     const error = await appErrorOf(end(ctx));
@@ -501,7 +493,7 @@ describe.each(endings)('fault matrix: $call', ({ operation, channel, call, ended
     await expectConsistent(ctx.app.view, sim.fd, ctx.prescription);
   });
 
-  it('500 after the commit and the read unanswered → owed; the runner reads later and erases, with one call only', options, async () => {
+  it('500 after the commit and the read unanswered → owed; the runner reads later and erases, with one call only', async () => {
     const ctx = await prepared(`FM-${operation.toUpperCase()}-OWED`);
     await sim.fd.armFault({ operation, status: 500, count: 1, phase: 'after-commit' });
     await sim.fd.armFault({ operation: 'getBySecret', status: 503, count: 20 });
@@ -522,7 +514,7 @@ describe.each(endings)('fault matrix: $call', ({ operation, channel, call, ended
 // ------------------------------------------------------------------------------------------------
 
 describe('fault matrix: reads', () => {
-  it('GET ?secret („Quittung erneut abrufen“) answered 503 twice → retried, the receipt is stored', { timeout: CELL_BUDGET_MS + 1000 }, async () => {
+  it('GET ?secret („Quittung erneut abrufen“) answered 503 twice → retried, the receipt is stored', async () => {
     const a = await openApp();
     const ready = await prepareClose(a, sim, 'FM-READ-1');
     const id = prescriptionIdOf(ready.prescription.taskId);
@@ -535,10 +527,9 @@ describe('fault matrix: reads', () => {
     expect(sim.requests.statuses(id, 'GET').slice(before)).toEqual([503, 503, 200]);
     expect(retryEvents().map((p) => p.operation)).toEqual(['getBySecret', 'getBySecret']);
     await expectConsistent(a.view, sim.fd, ready.prescription);
-    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
   });
 
-  it('the reconciliation read after a lost $dispense answer is itself retried (GET ?secret 503 once)', { timeout: CELL_BUDGET_MS + 1000 }, async () => {
+  it('the reconciliation read after a lost $dispense answer is itself retried (GET ?secret 503 once)', async () => {
     const a = await openApp();
     const ready = await prepareDispense(a, sim, 'FM-READ-2');
     const id = prescriptionIdOf(ready.prescription.taskId);
@@ -576,7 +567,6 @@ const OVERTAKING_NETWORK = { ...FAST_NETWORK, requestTimeoutMs: 1000 };
 const OVERTAKE = { firstDelayMs: 1650, readDelayMs: 300, repeatDelayMs: 700 };
 
 describe('fault matrix: the late first call overtakes the reconciliation', () => {
-  const options = { timeout: CELL_BUDGET_MS + 1000 };
 
   async function openSlowApp(): Promise<TestApp> {
     app = await startTestApp(sim.handle.url, OVERTAKING_NETWORK);
@@ -585,7 +575,7 @@ describe('fault matrix: the late first call overtakes the reconciliation', () =>
 
   // The slow first $accept lands after GET ?ac said 412: the repeat's 409 „processed by requesting institution“
   // says the Task is ours after all — the app reads the Secret back (claim.ts readBackOwnClaim).
-  it('$accept: the repeat answers 409 "processed by requesting institution" → the app still ends with the case', options, async () => {
+  it('$accept: the repeat answers 409 "processed by requesting institution" → the app still ends with the case', async () => {
     const a = await openSlowApp();
     const prescription = await sim.fd.createPrescription();
     await sim.fd.armFault({ operation: 'accept', delayMs: OVERTAKE.firstDelayMs });
@@ -599,12 +589,11 @@ describe('fault matrix: the late first call overtakes the reconciliation', () =>
 
     expect(await sim.fd.taskStatus(prescription)).toBe('in-progress');
     await expectConsistent(a.view, sim.fd, prescription);
-    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
   });
 
   // The slow first $close completes the Task after GET ?secret said in-progress: the repeat's 403 is reconciled
   // once more and the receipt stored (close-flow.ts), so the case cannot get stuck.
-  it('$close: the repeat answers 403 (already completed) → the app still ends closed with the receipt', options, async () => {
+  it('$close: the repeat answers 403 (already completed) → the app still ends closed with the receipt', async () => {
     const a = await openSlowApp();
     const ready = await prepareClose(a, sim, 'FM-RACE-CL');
     const id = prescriptionIdOf(ready.prescription.taskId);
@@ -622,6 +611,5 @@ describe('fault matrix: the late first call overtakes the reconciliation', () =>
 
     const end = await expectConsistent(a.view, sim.fd, ready.prescription);
     expect(end.detail.status).toBe('closed');
-    expect(Date.now() - startedAt).toBeLessThan(CELL_BUDGET_MS);
   });
 });
