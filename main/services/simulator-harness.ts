@@ -17,8 +17,7 @@ import { HttpTransport } from '../fachdienst/http-transport';
 import { RetryingFachdienst } from '../fachdienst/retrying-fachdienst';
 import type { RetryPolicy } from '../fachdienst/retry-policy';
 import { TransportError, type Transport, type TransportRequest, type TransportResponse } from '../fachdienst/transport';
-// A test helper, never loaded by the product: the zone keeps simulator code out of the services themselves.
-// eslint-disable-next-line import-x/no-restricted-paths
+// A test helper, never loaded by the product (eslint.config.js exempts test support from the layer zones).
 import { createTestSimulator, PHARMACY_A, type TestSimulator } from '../simulator/test-kit';
 import { IdentityCipher } from '../store/cipher';
 import { openStore, type Store } from '../store/store';
