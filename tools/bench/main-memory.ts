@@ -2,7 +2,7 @@
  * Benchmark "main-memory": the main process's memory after 1,000 cases handled — each case
  * scanned (`scanCode`: $accept), opened (`getCase`), dispensed (`submitDispense` with its draft: $dispense) and
  * closed (`closeCase`: $close) through the bridge API by a few concurrent Node clients, not the UI (fast). No
- * target in the issue; recorded to follow it, beside its baseline: the same figures after start-up and a few cases.
+ * target; recorded to follow it, beside its baseline: the same figures after start-up and a few cases.
  *
  * RSS is read from /proc/<pid>/status (VmRSS) of the browser-mode process. The V8 heap cannot be seen from outside,
  * so the process is started with a bench-only probe (`node --expose-gc --import data:…`, nothing in the app): on

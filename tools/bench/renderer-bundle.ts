@@ -2,7 +2,7 @@
  * Benchmark "renderer-bundle": how much the page loads before it can work — the gzip size
  * (node:zlib, default level, as a server would send it) of the JS and CSS that out/renderer/index.html loads at
  * start (`<script src>`, `<link rel="modulepreload|stylesheet">`), and of all JS chunks including the lazy ones
- * (trainer panel, bwip-js). No target in the issue; recorded to follow it.
+ * (trainer panel, bwip-js). No target; recorded to follow it (docs/performance.md).
  *
  * Which packages make up the start-up JS: electron-vite gives no metafile, so the renderer entry is bundled once
  * more with esbuild (minified, code splitting, in memory) and its start-up chunks' bytes are summed by package —
