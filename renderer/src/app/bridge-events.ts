@@ -21,7 +21,7 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
       // a case's operation may have been queued or completed with it
       void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
-      // training: the trainer's patient view shows what the Fachdienst holds now (issue 7 item 3)
+      // training: the trainer's patient view shows what the Fachdienst holds now (spec §3.9–3.10)
       void queryClient.invalidateQueries({ queryKey: trainerKeys.patientView(event.prescriptionId) });
       return;
     case 'cases-changed':

@@ -1,7 +1,8 @@
 /**
- * A modal dialog (issue 5 items 5, 7, 9): `role="dialog"` + `aria-modal`, labelled by its title, focus moved
- * into it on open and back to where it was on close, Tab and Shift+Tab kept inside, Esc cancels. While it is
- * open, the app's shortcuts and wedge scans stay out (see isModalOpen), so nothing happens behind it.
+ * A modal dialog (confirmations with a cancel option, spec §9.3; keyboard first, docs/qa-contract.md):
+ * `role="dialog"` + `aria-modal`, labelled by its title, focus moved into it on open and back to where it was on
+ * close, Tab and Shift+Tab kept inside, Esc cancels. While it is open, the app's shortcuts and wedge scans stay out
+ * (see isModalOpen), so nothing happens behind it.
  */
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 

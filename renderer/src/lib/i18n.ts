@@ -24,7 +24,7 @@ export function createI18n(language: Language = 'de'): I18n {
   return instance;
 }
 
-/** Where the pharmacist's language choice is kept between starts (issue 5 item 9: German default, English switchable). */
+/** Where the language choice is kept between starts (architecture §5: German default, English switchable). */
 export const LANGUAGE_STORAGE_KEY = 'erx.language';
 
 const isLanguage = (value: unknown): value is Language => (supportedLanguages as readonly unknown[]).includes(value);

@@ -1,8 +1,8 @@
 /**
  * The local copy of a list that cannot be saved yet. `erx:saveDraft` accepts only lists that pass the shared
  * schema (a half-typed batch does not), so an incomplete list is kept in the page's storage until it becomes
- * valid and main has saved it — then the copy goes. Reopening the case restores the copy (issue 5 item 4:
- * the draft survives a restart). It holds articles and batches, never patient data, and is removed after
+ * valid and main has saved it — then the copy goes. Reopening the case restores the copy (the draft
+ * survives a restart). It holds articles and batches, never patient data, and is removed after
  * $reject/$abort with everything else (A_19251). The editor (features/dispense) reads and writes the copies;
  * the case actions and the trainer's reset remove them.
  */
@@ -65,7 +65,7 @@ export function clearLocalDraft(prescriptionId: string): void {
 }
 
 /**
- * Removes every local copy — when the trainer resets the training store (issue 7 item 2): a scenario loaded
+ * Removes every local copy — when the trainer resets the training store: a scenario loaded
  * again creates the same PrescriptionIDs, whose old copies must not come back as „wiederhergestellt“.
  */
 export function clearAllLocalDrafts(): void {

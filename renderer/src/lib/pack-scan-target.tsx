@@ -1,7 +1,8 @@
 /**
- * Where a scanned pack goes (issue 5 item 4): the open dispense editor registers itself as the pack target, and
- * the scan router (features/scan) hands every securPharm pack code to whichever target is registered and shows
- * what it did. A slot of its own, so that the scan router and the editor need not know each other.
+ * Where a scanned pack goes (A_21105-02: batch and expiry from the securPharm scan): the open dispense editor
+ * registers itself as the pack target, and the scan router (features/scan) hands every securPharm pack code to
+ * whichever target is registered and shows what it did. A slot of its own, so that the scan router and the editor
+ * need not know each other.
  */
 import { createContext, useContext, useMemo, useRef, type ReactNode } from 'react';
 import type { PackCode } from '../../../shared/erezept/pack-code';

@@ -280,12 +280,12 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data: cancelled };
     }),
     cancelRetry: vi.fn(async (_req: { prescriptionId: string }) => ({ ok: true as const, data: { cancelled: true } })),
-    /** like main until the TI backend exists: `ti` is refused (issue 7 item 1) */
+    /** like main until the TI backend exists: `ti` is refused (architecture §2) */
     selectBackend: vi.fn(async ({ backend }: { backend: BackendKind; confirmed: true }) =>
       backend === 'ti' ? refusal('state', 'TI-Anbindung noch nicht verfügbar.') : { ok: true as const, data: info },
     ),
     trainerListScenarios: vi.fn(async () => outsideTraining() ?? { ok: true as const, data: scenarios }),
-    /** loading resets the training store: every case goes (issue 7 item 2) */
+    /** loading resets the training store: every case goes (docs/qa-contract.md, scenario-load) */
     trainerLoadScenario: vi.fn(async ({ name }: { name: string }) => {
       const refused = outsideTraining();
       if (refused) return refused;

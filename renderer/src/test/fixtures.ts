@@ -181,7 +181,7 @@ export function dispensedCase(overrides: Partial<CaseDetail> = {}): CaseDetail {
   });
 }
 
-/** The connection as main reports it (issue 6 item 3); online by default. */
+/** The connection as main reports it (A_23815); online by default. */
 export function connectionStatus(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus {
   return {
     state: 'online',

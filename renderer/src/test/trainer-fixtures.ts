@@ -1,5 +1,5 @@
 /**
- * Trainer panel test data (issue 7): scenarios, a loaded scenario and the patient's view, in the shapes of the
+ * Trainer panel test data: scenarios, a loaded scenario and the patient's view, in the shapes of the
  * IPC contract. Tokens carry valid PrescriptionIDs (spec §1.3) and 64-hex AccessCodes — training data only.
  */
 import type {

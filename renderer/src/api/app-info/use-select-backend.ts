@@ -5,7 +5,7 @@ import { invoke } from '../../lib/invoke';
 import { appInfoKeys } from './app-info-query';
 
 /**
- * Chooses the backend — only after the pharmacist confirmed it (issue 7 item 1). Main answers with the new
+ * Chooses the backend — only after the pharmacist confirmed it (architecture §2). Main answers with the new
  * AppInfo, or refuses `ti` with „TI-Anbindung noch nicht verfügbar“ until that backend exists.
  */
 export function useSelectBackend() {

@@ -17,8 +17,9 @@ export const caseDetailQueryOptions = (bridge: ErxBridge, prescriptionId: string
   });
 
 /**
- * How many cases the inbox shows at most (issue 8): the newest 100 of all matches — more than fit a screen,
- * few enough that a new search replaces the rows within a frame or two; the rest is found by search or filter.
+ * How many cases the inbox shows at most (docs/performance.md, inbox-10k): the newest 100 of all matches — more than
+ * fit a screen, few enough that a new search replaces the rows within a frame or two; the rest is found by search or
+ * filter.
  */
 const inboxPageSize = 100;
 

@@ -1,9 +1,10 @@
 /**
- * The renderer's own writes to a case and main's `case-changed` events about them (issue 8). Every write
- * ($accept by scan, $dispense, $close, $reject, $abort, receipt re-fetch, Secret recovery) answers with the
- * whole CaseDetail, which goes straight into the query cache. Main also emits `case-changed` for that write —
- * before or after the answer arrives — and refetching the detail then would be a second round trip whose
- * answer re-renders the case view a second time (a race, too: an older read may land after the answer).
+ * The renderer's own writes to a case and main's `case-changed` events about them (docs/performance.md,
+ * submit-overhead). Every write ($accept by scan, $dispense, $close, $reject, $abort, receipt re-fetch, Secret
+ * recovery) answers with the whole CaseDetail, which goes straight into the query cache. Main also emits
+ * `case-changed` for that write — before or after the answer arrives — and refetching the detail then would be a
+ * second round trip whose answer re-renders the case view a second time (a race, too: an older read may land after
+ * the answer).
  *
  * So a `case-changed` for a case with a write of ours in flight only marks the detail stale; when the write
  * ends, a case it did NOT answer for (an event from another source meanwhile, or a failed write) is refetched

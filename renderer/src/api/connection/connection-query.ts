@@ -1,6 +1,6 @@
 /**
- * The connection to the Fachdienst and the operations the app still owes it (issue 6 items 2, 3; spec §9.3,
- * A_23814–A_23816). Both are server state in react-query: main pushes the connection with its `connection`
+ * The connection to the Fachdienst and the operations the app still owes it (spec §9.3, A_23814–A_23816;
+ * docs/reliability.md). Both are server state in react-query: main pushes the connection with its `connection`
  * event (app/bridge-events.ts sets it), and `pending-changed` invalidates the list.
  */
 import { queryOptions } from '@tanstack/react-query';

@@ -1,5 +1,5 @@
 /**
- * Automatic retries in progress, by PrescriptionID (issue 6 item 2, spec §8 backoff): main reports each
+ * Automatic retries in progress, by PrescriptionID (spec §8 backoff, docs/reliability.md): main reports each
  * waiting retry with a `retrying` event and its end with `retry-ended`. The entries are event-fed state of
  * main's calls, kept in the react-query cache like the connection status (architecture §5: no other store).
  */

@@ -1,5 +1,5 @@
 /**
- * What the pharmacist can do about the connection (issue 6 items 2, 3): „Jetzt erneut versuchen“ (main checks
+ * What the pharmacist can do about the connection (A_23815, docs/reliability.md): „Jetzt erneut versuchen“ (main checks
  * the connection and runs every due pending operation; 429 ones wait their hour, A_25460), „Verwerfen“ of a
  * queued operation, and „Abbrechen“ of a running automatic retry.
  */

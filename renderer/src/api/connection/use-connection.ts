@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useBridge } from '../../lib/bridge-context';
 import { connectionQueryOptions, pendingOperationsQueryOptions } from './connection-query';
 
-/** The connection to the Fachdienst as main sees it (issue 6 item 3). */
+/** The connection to the Fachdienst as main sees it (spec §9.3, A_23815). */
 export function useConnection() {
   return useQuery(connectionQueryOptions(useBridge()));
 }

@@ -7,9 +7,9 @@ import { beginCaseWrite, endCaseWrite, storeCaseAnswer } from '../cases/case-wri
 import { clearRetry } from '../connection/retry-progress';
 
 /**
- * Sends what the scanner delivered to main, which parses the 1–3 E-Rezept-Tokens (spec §2) and accepts them.
- * A successful outcome may carry the whole case (issue 8): it goes into the cache before the counter
- * navigates, so opening the case needs no second `getCase` round trip.
+ * Sends what the scanner delivered to main, which parses the 1–3 E-Rezept-Tokens (spec §2) and accepts them. A
+ * successful outcome may carry the whole case (docs/performance.md, scan-overhead): it goes into the cache before the
+ * counter navigates, so opening the case needs no second `getCase` round trip.
  */
 export function useScanCode() {
   const bridge = useBridge();

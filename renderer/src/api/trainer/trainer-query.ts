@@ -1,5 +1,5 @@
 /**
- * The trainer panel's server state (issue 7 item 3; training mode only — main refuses these channels
+ * The trainer panel's server state (training mode only — main refuses these channels
  * otherwise, architecture §2): the scenario deck, the scenario loaded last, and the patient's view of a
  * prescription (the insurant's read of Task and MedicationDispense, spec §3.9–3.10), which `case-changed`
  * events invalidate (app/bridge-events.ts).

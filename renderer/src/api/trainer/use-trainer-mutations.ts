@@ -1,7 +1,7 @@
 /**
- * Load a scenario and reset the training store (issue 7 item 2). Both empty the app's cases on main's side,
- * so everything cached about cases goes too: case details, lists, pending operations, local draft copies,
- * the patient views; the counter shows the inbox. Loading also moves the app's clock to the scenario's.
+ * Load a scenario and reset the training store (docs/simulator.md, the training deck). Both empty the app's cases on
+ * main's side, so everything cached about cases goes too: case details, lists, pending operations, local draft
+ * copies, the patient views; the counter shows the inbox. Loading also moves the app's clock to the scenario's.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';

@@ -1,10 +1,9 @@
 /**
- * The window's frame: training banner (whenever the backend is not the real TI, architecture §2), header
- * with navigation, connection indicator, settings, language and staff switch; under it the connection notice
- * and — when opened (Alt+W) — the pending operations (issue 6 item 3), in training — when opened (Alt+T) —
- * the trainer panel (issue 7 item 3, loaded on demand); then the work area — scan first, then
- * the open case or the inbox (focus order = work order). Wedge scans are caught here, on every screen (issue 5
- * item 1).
+ * The window's frame: training banner (whenever the backend is not the real TI, architecture §2), header with
+ * navigation, connection indicator, settings, language and staff switch; under it the connection notice and — when
+ * opened (Alt+W) — the pending operations (A_23815, A_23816), in training — when opened (Alt+T) — the trainer panel
+ * (loaded on demand); then the work area — scan first, then the open case or the inbox (focus order = work order).
+ * Wedge scans are caught here, on every screen (architecture §5).
  */
 import { useCallback, useId, useRef, useState } from 'react';
 import type { AppInfo } from '../../../../shared/ipc/contract';

@@ -1,4 +1,4 @@
-/** German by default, English switchable (issue 5 item 9); the choice is remembered (lib/i18n). */
+/** German by default, English switchable (architecture §5); the choice is remembered (lib/i18n). */
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isLanguage, supportedLanguages, switchLanguage } from '../../lib/i18n';

@@ -1,5 +1,5 @@
 /**
- * A scan typed into a focused field must not leave its characters there (issue 5 item 1): the wedge scanner's
+ * A scan typed into a focused field must not leave its characters there (architecture §5): the wedge scanner's
  * keys reach the field before the Enter reveals them as a scan. We remember the field's value when a burst
  * starts and put it back when the burst turns out to be a scan — through the element's native setter and an
  * `input`/`change` event, so React and react-hook-form see the restored value like a user's edit.

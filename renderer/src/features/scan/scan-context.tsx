@@ -1,6 +1,6 @@
 /**
  * One place every scan goes through, whether it came from the scan field or from a wedge scan anywhere
- * (issue 5 item 1): text starting with `{` or `Task/` is an E-Rezept code → `scanCode` ($accept, or the local
+ * (architecture §5): text starting with `{` or `Task/` is an E-Rezept code → `scanCode` ($accept, or the local
  * case on a re-scan, A_23801); anything else is a securPharm pack code → parsed here and handed to the dispense
  * editor that is open (it registers itself as the pack target, lib/pack-scan-target.tsx).
  */

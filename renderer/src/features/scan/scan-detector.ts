@@ -1,5 +1,5 @@
 /**
- * Tells a keyboard-wedge scan from typing (architecture §5, issue 5 item 1). A scanner "types" the whole code
+ * Tells a keyboard-wedge scan from typing (architecture §5). A scanner "types" the whole code
  * as a burst of key events far faster than any person and ends it with Enter; a person types slower and
  * unevenly. Pure: the caller passes each key with its time, so the rule is testable without a clock.
  *

@@ -13,7 +13,7 @@ import {
 
 const single = `{"urls":["${trainingTokens.a}"]}`;
 
-describe('dataMatrixOptions (issue 7 item 3: a code a hand scanner reads from the monitor)', () => {
+describe('dataMatrixOptions (spec §2: a code a hand scanner reads from the monitor)', () => {
   it('draws a DataMatrix of exactly the given text, black on white', () => {
     const options = dataMatrixOptions(single);
     expect(options.bcid).toBe('datamatrix');

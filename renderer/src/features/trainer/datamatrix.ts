@@ -1,5 +1,5 @@
 /**
- * The E-Rezept code as the trainer shows it (issue 7 item 3): a DataMatrix (ISO/IEC 16022) carrying
+ * The E-Rezept code as the trainer shows it: a DataMatrix (ISO/IEC 16022) carrying
  * `{"urls":[…]}` with 1–3 E-Rezept-Tokens (spec §2, A_19553-01, A_24571), drawn big enough for a counter's
  * hand scanner to read it from the monitor. Pure: no bwip-js here (that loads only with the trainer panel).
  */

@@ -1,5 +1,5 @@
 /**
- * Prints only the token sheet (issue 7 item 3). The page's print stylesheet shows the receipt by default; while
+ * Prints only the token sheet. The page's print stylesheet shows the receipt by default; while
  * `<html data-print="token-sheet">` is set, it shows the token sheet alone (styles.css, @media print).
  * window.print() blocks until the print dialog is closed; `afterprint` covers a browser where it does not.
  */

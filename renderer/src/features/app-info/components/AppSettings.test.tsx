@@ -4,7 +4,7 @@ import { createFakeBridge } from '../../../test/fake-bridge';
 import { appInfo } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
 
-describe('„Einstellungen & Info“ (issue 6 item 7: data at rest; spec §8 network settings)', () => {
+describe('„Einstellungen & Info“ (data at rest, architecture §7; spec §8 network settings)', () => {
   it('shows the key file when the OS keychain is not used, and the network settings in effect', async () => {
     const { bridge } = createFakeBridge({ appInfo: appInfo({ dataProtection: 'key-file', network: { requestTimeoutMs: 250, retryBaseMs: 20, maxAttempts: 10 } }) });
     const { user } = renderWithProviders({ bridge });

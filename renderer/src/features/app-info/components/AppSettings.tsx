@@ -1,8 +1,8 @@
 /**
- * „Einstellungen & Info“ (Alt+I): what the app runs against and how it protects data at rest (issue 6 item 7,
- * architecture §7: safeStorage only when the OS keychain is real, else a key file for this user only) and the
- * network settings in effect (timeout, backoff base, attempts; spec §8, A_25460), and the backend: training or —
- * only after an explicit confirmation — the real TI (issue 7 item 1).
+ * „Einstellungen & Info“ (Alt+I): what the app runs against and how it protects data at rest (architecture §7:
+ * safeStorage only when the OS keychain is real, else a key file for this user only) and the network settings in
+ * effect (timeout, backoff base, attempts; spec §8, A_25460), and the backend: training or — only after an explicit
+ * confirmation — the real TI (architecture §2).
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -11,7 +11,7 @@ async function openSettings(info = appInfo()) {
   return { ...rendered, fake, settings: screen.getByTestId('app-settings') };
 }
 
-describe('backend choice in „Einstellungen & Info“ (issue 7 item 1)', () => {
+describe('backend choice in „Einstellungen & Info“: leaving training only after a confirmation', () => {
   it('says the app runs in training against a simulator', async () => {
     const { settings } = await openSettings(appInfo({ backend: 'embedded', training: true }));
     const mode = within(settings).getByTestId('backend-mode');

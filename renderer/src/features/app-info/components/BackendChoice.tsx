@@ -1,5 +1,5 @@
 /**
- * The backend in „Einstellungen & Info“ (issue 7 item 1): training (a simulator) or the real TI. Leaving
+ * The backend in „Einstellungen & Info“ (architecture §2, backends): training (a simulator) or the real TI. Leaving
  * training is an explicit, confirmed action — the pharmacist ticks „Ich verstehe …“ before „Umschalten“ is
  * possible, because real prescriptions of real patients would be processed from then on (architecture §2).
  */

@@ -4,7 +4,7 @@ import { createFakeBridge } from '../../../test/fake-bridge';
 import { appError, connectionStatus, offlineStatus } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
 
-describe('connection indicator (issue 6 item 3, A_23815)', () => {
+describe('connection indicator (spec §9.3, A_23815)', () => {
   it('is calm while the Fachdienst answers: green dot, „Fachdienst verbunden“, no notice, no count', async () => {
     renderWithProviders({ bridge: createFakeBridge().bridge });
     const indicator = await screen.findByTestId('connection-indicator');

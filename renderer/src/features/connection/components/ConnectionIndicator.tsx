@@ -1,5 +1,5 @@
 /**
- * The connection indicator in the header (issue 6 item 3, A_23815): calm while the Fachdienst answers (a small
+ * The connection indicator in the header (spec §9.3, A_23815): calm while the Fachdienst answers (a small
  * green dot), clearly visible when it does not, with the number of operations waiting for it. It opens the
  * panel of pending operations (Alt+W).
  */

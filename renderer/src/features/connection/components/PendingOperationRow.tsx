@@ -1,7 +1,8 @@
 /**
- * One operation owed to the Fachdienst, or one the app finished on its own (issue 6 item 1): what, for which
- * prescription, why it waits or what came of it. Only a queued one (offline / rate-limited) can be discarded;
- * one whose answer was lost must be reconciled first (GET ?ac / ?secret), or a claim or list could be lost.
+ * One operation owed to the Fachdienst, or one the app finished on its own (docs/reliability.md, before every call):
+ * what, for which prescription, why it waits or what came of it. Only a queued one (offline / rate-limited) can be
+ * discarded; one whose answer was lost must be reconciled first (GET ?ac / ?secret), or a claim or list could be
+ * lost.
  */
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';

@@ -26,7 +26,7 @@ function setup(options: Parameters<typeof createFakeBridge>[0] = {}) {
 
 const rowOf = (id: number) => screen.getAllByTestId('pending-operation').find((row) => row.getAttribute('data-id') === String(id))!;
 
-describe('pending operations panel (issue 6 items 1, 3; A_23815, A_23816)', () => {
+describe('pending operations panel (A_23815, A_23816; docs/reliability.md)', () => {
   it('opens from the indicator and lists every operation with what, why, who, when and how often', async () => {
     const { fake, user } = setup();
     const indicator = await screen.findByTestId('connection-indicator');

@@ -1,5 +1,5 @@
 /**
- * „Ausstehende Vorgänge“ (issue 6 items 1, 3; A_23815, A_23816): what the app still owes the Fachdienst and what
+ * „Ausstehende Vorgänge“ (A_23815, A_23816; docs/reliability.md): what the app still owes the Fachdienst and what
  * it recently did on its own after a crash or an outage. A panel under the header, not a dialog, so the
  * pharmacist can keep it open while working; Esc closes it. „Verwerfen“ asks first.
  */

@@ -4,7 +4,7 @@ import { createFakeBridge } from '../../../test/fake-bridge';
 import { appError, caseDetail, dispensedCase, ids, receipt, retryProgress } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
 
-describe('„wird erneut versucht“ (issue 6 item 2, spec §8 backoff)', () => {
+describe('„wird erneut versucht“ (spec §8 backoff, docs/reliability.md)', () => {
   it('appears next to the open case’s buttons with attempt, maximum, next time and cause; retry-ended removes it', async () => {
     const fake = createFakeBridge({ cases: [caseDetail()] });
     renderWithProviders({ bridge: fake.bridge, initialCase: ids.first });

@@ -1,5 +1,5 @@
 /**
- * „Wird erneut versucht“ with „Abbrechen“ (issue 6 item 2, spec §8: backoff only for 408/500/503/504/507/509/512,
+ * „Wird erneut versucht“ with „Abbrechen“ (docs/reliability.md, spec §8: backoff only for 408/500/503/504/507/509/512,
  * at most 10 tries, A_25460). Shown while main waits for the next attempt of a call; `retry-ended` removes it.
  * A cancelled call fails with code `cancelled`, which its own error display shows.
  */

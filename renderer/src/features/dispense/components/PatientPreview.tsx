@@ -1,5 +1,5 @@
 /**
- * What the patient will see in the E-Rezept app once the list is sent (issue 5 item 5) — every $dispense
+ * What the patient will see in the E-Rezept app once the list is sent (spec §3.4) — every $dispense
  * notifies the patient, so the pharmacist can check it first. Built by main; nothing is sent.
  */
 import { useTranslation } from 'react-i18next';

@@ -12,7 +12,7 @@ const closedCase = () =>
     closedAt: '2026-10-05T09:15:00.000Z',
   });
 
-describe('receipt in training (issue 7 item 1: „TRAINING“ on every receipt view and printout)', () => {
+describe('receipt in training („TRAINING“ on every receipt view and printout)', () => {
   it('carries „TRAINING – keine echte Quittung“ inside the printed area while the backend is a simulator', async () => {
     const { bridge } = createFakeBridge({ appInfo: appInfo({ training: true }), cases: [closedCase()] });
     renderWithProviders({ bridge, initialCase: ids.first });

@@ -1,9 +1,9 @@
 /**
  * The Quittung after $close (spec §7): the pharmacy keeps it for billing; it names the closing pharmacy's
- * Telematik-ID and carries the Fachdienst's signature. It can be printed (or saved as PDF through the print
- * dialog; the print stylesheet shows only the receipt) and fetched again from the Fachdienst (GET ?secret,
- * spec §3.6 — possible up to 100 days after completion, spec §9.4). In training mode it says on screen and on
- * paper that it is no real receipt (issue 7 item 1).
+ * Telematik-ID and carries the Fachdienst's signature. It can be printed (or saved as PDF through the print dialog;
+ * the print stylesheet shows only the receipt) and fetched again from the Fachdienst (GET ?secret, spec §3.6 —
+ * possible up to 100 days after completion, spec §9.4). In training mode it says on screen and on paper that it is no
+ * real receipt (architecture §2: every backend today is a training backend).
  */
 import { useTranslation } from 'react-i18next';
 import type { ReceiptSummary } from '../../../../../shared/ipc/contract';

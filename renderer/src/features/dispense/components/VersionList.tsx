@@ -1,7 +1,7 @@
 /**
- * Every submission of the case as a version (issue 5 item 5): when, by whom, how many entries, and what the
- * Fachdienst answered. Each version can be opened to see its complete list and what it changed against an
- * earlier version (default: the one before).
+ * Every submission of the case as a version (spec §6.1; A_26482: each one replaces the list before): when, by whom,
+ * how many entries, and what the Fachdienst answered. Each version can be opened to see its complete list and what it
+ * changed against an earlier version (default: the one before).
  */
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';

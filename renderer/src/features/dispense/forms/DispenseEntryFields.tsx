@@ -3,8 +3,8 @@
  * (spec §5), batch and expiry from the securPharm code (A_21105-02), the pack serials, hand-over and prepared
  * dates, a dosage only when the pharmacist changed it (A_27036-01), and the substitution flag (A_28417).
  *
- * Memoised (issue 8: typing in an editor with 50 entries): the entry reads its own values from the form
- * (`useWatch` on its medication, `register` in its fields), its callbacks take the index and are stable, and
+ * Memoised (docs/performance.md, typing-latency: an editor with 50 entries): the entry reads its own values from the
+ * form (`useWatch` on its medication, `register` in its fields), its callbacks take the index and are stable, and
  * findings/changes are compared by content — so a keystroke in one entry re-renders no other entry.
  */
 import { memo } from 'react';

@@ -1,7 +1,7 @@
 /**
- * Typing in an editor with 50 entries (issue 8): a keystroke must re-render only what shows the typed
- * value — not the other 49 entries, neither synchronously nor in the deferred render of the live checks.
- * Every entry render translates its labels, so counting one label's translations counts entry renders.
+ * Typing in an editor with 50 entries (docs/performance.md, typing-latency): a keystroke must re-render only what
+ * shows the typed value — not the other 49 entries, neither synchronously nor in the deferred render of the live
+ * checks. Every entry render translates its labels, so counting one label's translations counts entry renders.
  */
 import { act, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';

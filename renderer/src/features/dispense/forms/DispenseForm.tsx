@@ -1,12 +1,12 @@
 /**
- * The dispense editor (issue 5 items 4, 5): the COMPLETE list of dispensed items as a field array. Every
+ * The dispense editor (spec §5, §6): the COMPLETE list of dispensed items as a field array. Every
  * submission sends the whole list, because the Fachdienst replaces what it had (A_26482, A_26481); the editor
  * stays editable after a $dispense and shows what changed since the list the Fachdienst last confirmed.
  * Pre-flight findings of both rule sets appear at their fields while editing; pack scans land here.
  * The form is rendered only once the case is loaded and takes the draft as its defaultValues.
  *
- * Typing stays cheap with many entries (issue 8): the root watches the list only for the deferred live
- * checks, entries are memoised with stable callbacks, and each field subscribes to its own findings.
+ * Typing stays cheap with many entries (docs/performance.md, typing-latency): the root watches the list only for the
+ * deferred live checks, entries are memoised with stable callbacks, and each field subscribes to its own findings.
  */
 import { useCallback, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
@@ -68,7 +68,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
   const { control, handleSubmit, setError, reset, watch, getValues, setFocus } = form;
   const { fields, append, remove, insert } = useFieldArray({ control, name: 'entries' });
   // reset() after a confirmed submit gives every field-array item a new id; keyed by the entry's own key the
-  // entries stay mounted instead of being rebuilt (issue 8: „Abgabe übermitteln“ → confirmation).
+  // entries stay mounted instead of being rebuilt (docs/performance.md, submit-overhead).
   const reactKeys = useMemo(() => stableEntryKeys(fields), [fields]);
   const submitDispense = useCaseWrite('submitDispense');
   const closeCase = useCaseWrite('closeCase');
@@ -114,7 +114,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
     setFailure(null);
     setNotice(null);
     if (blockedByFindings(input)) return;
-    // A list equal to the confirmed one would only notify the patient again (issue 5 item 5). After a lost
+    // A list equal to the confirmed one would only notify the patient again (spec §3.4). After a lost
     // answer main reconciles instead, so then it is sent to main.
     if (confirmed && !caseDetail.outcomeUnknown && sameList(confirmed, input.entries)) {
       setNotice({ kind: 'unchanged', text: t('dispense.unchanged') });

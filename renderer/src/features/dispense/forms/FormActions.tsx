@@ -1,6 +1,6 @@
 /**
- * The editor's actions with their shortcuts shown (issue 5 item 9): „Abgabe übermitteln“ (the complete list,
- * $dispense), „Abgabe abschließen“ ($close) and the patient preview; plus the draft's autosave state.
+ * The editor's actions with their shortcuts shown (docs/qa-contract.md, keyboard): „Abgabe übermitteln“ (the complete
+ * list, $dispense), „Abgabe abschließen“ ($close) and the patient preview; plus the draft's autosave state.
  */
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';

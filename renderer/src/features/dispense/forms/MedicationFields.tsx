@@ -1,5 +1,5 @@
 /**
- * The medication of one entry, by kind (issue 5 item 4): a finished product by PZN (looked up in the article
+ * The medication of one entry, by kind: a finished product by PZN (looked up in the article
  * catalogue), a Freitext, a Wirkstoff dispensation with its substances, or a Rezeptur with its components
  * (spec §6.4; the shared DispenseEntry schema decides what is required).
  */

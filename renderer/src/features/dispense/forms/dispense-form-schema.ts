@@ -1,5 +1,5 @@
 /**
- * The dispense editor's form model: exactly the shared DispenseEntry list (issue 5 item 4), so the form's
+ * The dispense editor's form model: exactly the shared DispenseEntry list (spec §5), so the form's
  * field paths (`entries.0.batch.lot`) are the paths findings use. Empty inputs are normalised to "absent"
  * before validation, because an HTML input can only say "".
  */

@@ -1,5 +1,5 @@
 /**
- * What changed between two dispense lists (issue 5 item 5): the editor shows the changes since the list the
+ * What changed between two dispense lists: the editor shows the changes since the list the
  * Fachdienst last confirmed — every correction resubmits the whole list (A_26482) and notifies the patient, so
  * the pharmacist should see exactly what the next $dispense will change. Entries are matched by their key.
  */

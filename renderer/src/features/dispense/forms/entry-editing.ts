@@ -1,5 +1,5 @@
 /**
- * The dispense editor's list operations as pure functions (issue 5 item 4): switch an entry's medication kind,
+ * The dispense editor's list operations as pure functions: switch an entry's medication kind,
  * duplicate an entry, and apply a scanned securPharm pack code to the list. The form calls them and writes the
  * result back, so the rules are testable without rendering.
  */

@@ -1,7 +1,7 @@
 /**
- * The live pre-flight findings by form field, for every FormField to show its own (preflight.ts). A store
- * rather than a context value (issue 8): a context change re-renders every field of every entry, while each
- * field here subscribes to its own slice and re-renders only when ITS findings changed.
+ * The live pre-flight findings by form field, for every FormField to show its own (preflight.ts). A store rather than
+ * a context value (docs/performance.md, typing-latency): a context change re-renders every field of every entry,
+ * while each field here subscribes to its own slice and re-renders only when ITS findings changed.
  */
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { PlacedFinding } from './preflight';

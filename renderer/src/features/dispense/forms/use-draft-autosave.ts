@@ -3,7 +3,7 @@
  * the shared schema goes to main (`saveDraft`, which validates entries like $dispense); an incomplete one is
  * kept locally until it is complete (local-draft.ts), so a restart loses nothing.
  *
- * The last change is never dropped (issue 12 item 4): while a change waits for its pause or is being saved the
+ * The last change is never dropped: while a change waits for its pause or is being saved the
  * status says so („wird gespeichert“ — nothing is reported as saved that is not), and when the editor goes
  * away before the pause is over (another case opened, the window closed or reloaded) the change is saved at
  * once instead of being forgotten with its timer.
@@ -19,7 +19,8 @@ export const draftDelayMs = 800;
 
 /**
  * Whether a change is not yet saved. A tiny store of its own, read only by the draft status: setting it on a
- * keystroke must not re-render the whole editor (issue 8: one entry renders per keystroke).
+ * keystroke must not re-render the whole editor (docs/performance.md, typing-latency: one entry renders per
+ * keystroke).
  */
 export interface UnsavedChangeFlag {
   get(): boolean;

@@ -1,5 +1,5 @@
 /**
- * What the editor shows while the pharmacist edits (issue 5 items 4, 5): the live pre-flight findings of both
+ * What the editor shows while the pharmacist edits: the live pre-flight findings of both
  * rule sets (preflight.ts) and the changes since the list the Fachdienst last confirmed (entry-diff.ts). Both
  * run on a deferred copy of the form values, so typing stays fast.
  */

@@ -1,5 +1,5 @@
 /**
- * Makes the open editor the target of pack scans (issue 5 item 4, lib/pack-scan-target.tsx): the scanned pack
+ * Makes the open editor the target of pack scans (A_21105-02, lib/pack-scan-target.tsx): the scanned pack
  * fills the focused entry, counts up an entry with the same PZN and batch, or becomes a new entry
  * (entry-editing.ts). Registered only while the list can be edited.
  */

@@ -1,7 +1,7 @@
 /**
- * One case in the inbox; the PrescriptionID is the button that opens it (keyboard: Tab + Enter). Memoised:
- * `onOpen` is the stable openCase and react-query keeps unchanged summaries identical (structural sharing),
- * so a refreshed list re-renders only the rows that changed (issue 8).
+ * One case in the inbox; the PrescriptionID is the button that opens it (keyboard: Tab + Enter). Memoised: `onOpen`
+ * is the stable openCase and react-query keeps unchanged summaries identical (structural sharing), so a refreshed
+ * list re-renders only the rows that changed (docs/performance.md, inbox-10k).
  */
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';

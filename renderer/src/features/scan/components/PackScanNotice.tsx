@@ -1,5 +1,5 @@
 /**
- * What a scanned pack did (issue 5 item 4): which entry it filled or counted, that it was the same pack again,
+ * What a scanned pack did (A_21105-02): which entry it filled or counted, that it was the same pack again,
  * or why it could not be used — in German, next to the scan field, announced to screen readers.
  */
 import { useTranslation } from 'react-i18next';

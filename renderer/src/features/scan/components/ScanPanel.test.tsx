@@ -28,7 +28,7 @@ describe('scan field', () => {
     expect(view).toHaveTextContent('X110411675');
   });
 
-  it('shows the case the scan answered with, without a second getCase round trip (issue 8)', async () => {
+  it('shows the case the scan answered with, without a second getCase round trip', async () => {
     const fake = createFakeBridge({ cases: [caseDetail()] });
     const { user } = renderWithProviders({ bridge: fake.bridge });
     await user.type(await screen.findByTestId('scan-input'), typed(token), { skipClick: true });

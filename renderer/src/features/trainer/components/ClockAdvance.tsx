@@ -1,5 +1,5 @@
 /**
- * „Simulatorzeit +1 Stunde“ in the loaded scenario (issue 7 items 2, 3): the deck's 429 scenario makes the app
+ * „Simulatorzeit +1 Stunde“ in the loaded scenario: the deck's 429 scenario makes the app
  * wait an hour before it sends again (spec §8, A_25460); the trainer skips that hour with one click instead of
  * a terminal. Shows the simulated time main answered. Training only — main refuses the channel otherwise.
  *

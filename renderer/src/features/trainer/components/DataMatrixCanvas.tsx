@@ -1,5 +1,5 @@
 /**
- * An E-Rezept code drawn as a real DataMatrix on a canvas (issue 7 item 3) — a counter scanner reads it from
+ * An E-Rezept code drawn as a real DataMatrix on a canvas (spec §2) — a counter scanner reads it from
  * the monitor. bwip-js is imported on demand: it belongs to the trainer's chunk, never to the counter's main
  * bundle. The canvas keeps its own pixel size (one module = MODULE_CSS_PX CSS pixels, see datamatrix.ts).
  * `data-state` tells tests and QA when it is drawn: pending | drawn | failed.

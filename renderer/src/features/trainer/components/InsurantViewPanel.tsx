@@ -1,5 +1,5 @@
 /**
- * The patient's view (issue 7 item 3): what the E-Rezept app shows for this prescription now — the insurant's
+ * The patient's view: what the E-Rezept app shows for this prescription now — the insurant's
  * read of Task and MedicationDispense (spec §3.9–3.10), which the pharmacy itself cannot do. Not a dialog: the
  * trainer keeps it open while the class works at the counter; `case-changed` events refresh it.
  */

@@ -1,5 +1,5 @@
 /**
- * The loaded scenario (issue 7 items 2, 3): title, simulated time, the German steps for the class in order,
+ * The loaded scenario: title, simulated time, the German steps for the class in order,
  * the armed faults, „Simulatorzeit +1 Stunde“, and a card per prescription with its code on screen and the patient's
  * view.
  */

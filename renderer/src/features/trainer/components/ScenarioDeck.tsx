@@ -1,4 +1,4 @@
-/** The scenario deck (issue 7 item 2): every scenario with title, description and one-click „Laden“. */
+/** The scenario deck (docs/simulator.md): every scenario with title, description and one-click „Laden“. */
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';

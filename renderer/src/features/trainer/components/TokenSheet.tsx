@@ -1,5 +1,5 @@
 /**
- * The token sheet (issue 7 item 3): a printable page like the patient's printout (Patientenausdruck) — per
+ * The token sheet: a printable page like the patient's printout (Patientenausdruck) — per
  * prescription the medication, patient, birth date, prescriber, date and its own code (one token), plus a
  * combined code for up to three prescriptions (A_19553-01) — marked „TRAINING – kein gültiges Rezept“. „Code-Blatt
  * drucken“ prints the sheet alone (print-token-sheet.ts).

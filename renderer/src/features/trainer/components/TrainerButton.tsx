@@ -1,4 +1,4 @@
-/** „Training“ in the header (training mode only, issue 7 item 3): opens and closes the trainer panel (Alt+T). */
+/** „Training“ in the header (training mode only): opens and closes the trainer panel (Alt+T). */
 import type { Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 

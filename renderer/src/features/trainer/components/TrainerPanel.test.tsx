@@ -32,7 +32,7 @@ async function openPanel(options: FakeBridgeOptions = {}) {
 const drawnOn = (canvas: HTMLElement) =>
   toCanvas.mock.calls.filter(([target]) => target === canvas).map(([, options]) => options);
 
-describe('trainer panel: only in training (issue 7 item 3, architecture §2)', () => {
+describe('trainer panel: only in training (architecture §2)', () => {
   it('has no „Training“ button, no panel and no Alt+T against the real TI', async () => {
     const fake = createFakeBridge({ appInfo: appInfo({ training: false, backend: 'ti' }) });
     const { user } = renderWithProviders({ bridge: fake.bridge });

@@ -1,5 +1,5 @@
 /**
- * The trainer panel (issue 7 item 3; training mode only): the scenario deck with one-click load and reset,
+ * The trainer panel (training mode only): the scenario deck with one-click load and reset,
  * the loaded scenario with each prescription's code on screen and the patient's view, and the printable token
  * sheet. A panel under the header, not a dialog: wedge scans of the codes on screen reach the counter while
  * it is open. Loaded on demand (React.lazy) so that bwip-js stays out of the counter's main bundle.

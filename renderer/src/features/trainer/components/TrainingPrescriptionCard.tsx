@@ -1,5 +1,5 @@
 /**
- * One prescription of the loaded scenario (issue 7 item 3): who and what, its flow type, whether another
+ * One prescription of the loaded scenario: who and what, its flow type, whether another
  * pharmacy already holds it („schon vergeben“), its E-Rezept code as a DataMatrix to scan from the monitor
  * (or to copy into the scan field without a scanner), and the patient's view of it.
  */
