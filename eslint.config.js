@@ -68,6 +68,9 @@ export default tseslint.config(
     ignores: ['**/*.test.ts', '**/*.test.tsx', 'renderer/src/test/**', 'main/**/testing.ts', 'main/**/*-harness.ts', 'main/simulator/test-kit.ts'],
     plugins: { 'import-x': importX },
     settings: {
+      // import-x reads only the extensions named here; without them no-cycle cannot see a TypeScript module
+      'import-x/extensions': importX.flatConfigs.typescript.settings['import-x/extensions'],
+      'import-x/parsers': importX.flatConfigs.typescript.settings['import-x/parsers'],
       'import-x/resolver-next': [
         createTypeScriptImportResolver({ project: ['shared/tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json', 'tools/tsconfig.json'] }),
       ],
