@@ -1,4 +1,4 @@
-// `npm test`: the whole gate that can run on this machine (issue 12 item 2) — typecheck (the five tsc projects)
+// `npm test`: the whole gate that can run on this machine (README "Test it") — typecheck (the five tsc projects)
 // and lint (eslint, which also guards the layer boundaries) as counted steps, then vitest (unit, integration,
 // conformance; once) and Playwright (e2e in browser mode; the Electron smoke spec skips itself where no
 // runtime exists). CI reads only the last line: `N passed, N failed, N skipped` — a type or lint error is
