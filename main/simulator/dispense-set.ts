@@ -31,6 +31,3 @@ export function dispenseSetFromParameters(
     return { medicationDispense, medication };
   });
 }
-
-export const countDispensations = (parameters: FhirResourceJson): number =>
-  readRxDispensations(parameters).dispensations.length;

@@ -42,11 +42,6 @@ interface ReceiptValues {
   digest: string;
 }
 
-/** The receipt without signature: what gets serialised to XML and signed. */
-export function unsignedReceipt(input: ReceiptInput, ids: IdSource): FhirResourceJson {
-  return receiptResource(receiptValues(input, ids));
-}
-
 function receiptValues(input: ReceiptInput, ids: IdSource): ReceiptValues {
   return {
     receiptId: input.receiptId,

@@ -15,7 +15,7 @@ import { createClock } from './clock';
 import { loadOrCreateTestPki } from './pki';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
 import { SqliteTaskRepository } from './sqlite-repository';
-import { defaultScenarios, type Scenario } from './scenarios';
+import { trainingDeck, type Scenario } from './scenarios';
 
 export interface SimulatorHandle {
   /** http://127.0.0.1:<port> */
@@ -40,7 +40,7 @@ export interface SimulatorOptions {
    * come from this seed instead of a CSPRNG (random-sources.ts). Test and training only.
    */
   seed?: number;
-  /** what `/_sim/scenarios` offers (default: samples + training deck, scenarios/deck.ts) */
+  /** what `/_sim/scenarios` offers (default: the training deck, which holds both samples; scenarios/deck.ts) */
   scenarios?: readonly Scenario[];
 }
 
@@ -72,7 +72,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       port: () => listening.port,
       log: options.log,
       seed: options.seed,
-      scenarios: options.scenarios ?? defaultScenarios,
+      scenarios: options.scenarios ?? trainingDeck,
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));

@@ -33,7 +33,6 @@ import {
 } from './deck';
 import { PLACEHOLDER_PRESCRIPTION_ID } from './fixed-prescriptions';
 import {
-  defaultScenarios,
   fachdienst503,
   parseScenarios,
   sampleScenarios,
@@ -155,11 +154,11 @@ describe('the training deck', () => {
     }
   });
 
-  it('keeps the samples unchanged and offers samples + deck by default', () => {
+  // The embedded simulator offers the deck itself by default (checked over HTTP below).
+  it('keeps the samples unchanged in the deck', () => {
     expect(trainingDeck).toContain(standardGkvPzn);
     expect(trainingDeck).toContain(fachdienst503);
-    for (const sample of sampleScenarios) expect(defaultScenarios).toContain(sample);
-    for (const scenario of trainingDeck) expect(defaultScenarios).toContain(scenario);
+    for (const sample of sampleScenarios) expect(trainingDeck).toContain(sample);
   });
 
   it.each(trainingDeck.map((s) => s.name))('%s loads: prescriptions with token, DataMatrix and display fields', async (name) => {
@@ -424,7 +423,7 @@ describe('over HTTP: the embedded simulator offers the deck by default', () => {
       return (await response.json()) as Record<string, unknown>;
     };
     const listed = (await control('scenarios'))['scenarios'] as { name: string }[];
-    expect(listed.map((s) => s.name)).toEqual(defaultScenarios.map((s) => s.name));
+    expect(listed.map((s) => s.name)).toEqual(trainingDeck.map((s) => s.name));
 
     const loaded = (await control('scenarios/secret-verloren')) as unknown as Loaded;
     const rezept = byLabel(loaded, 'Rezept A');

@@ -459,9 +459,3 @@ export const trainingDeck: readonly Scenario[] = [
   fachdienst503Abgabe,
   zuVieleAnfragen,
 ];
-
-/**
- * What `/_sim/scenarios` offers when the embedded simulator, the command line or QA start it without their own
- * list (server.ts): samples + deck. The deck already holds both samples, so this is the deck.
- */
-export const defaultScenarios: readonly Scenario[] = trainingDeck;
