@@ -208,8 +208,3 @@ function brandedSchema<T>(parse: (s: string) => Result<T, IdError>) {
 }
 
 export const prescriptionIdSchema = brandedSchema(parsePrescriptionId);
-export const accessCodeSchema = brandedSchema(parseAccessCode);
-export const secretSchema = brandedSchema(parseSecret);
-export const kvnrSchema = brandedSchema(parseKvnrFormat);
-export const pznSchema = brandedSchema(parsePznFormat);
-export const telematikIdSchema = brandedSchema(parseTelematikId);

@@ -11,7 +11,7 @@ import { prescriptionIdSchema } from '../erezept/identifiers';
 import { prescriptionViewSchema } from '../erezept/prescription';
 import type { BridgeMethod, Channel } from './channels';
 
-export { channelOf, channels, EVENT_CHANNEL, isChannel, type BridgeMethod, type Channel } from './channels';
+export { channels, EVENT_CHANNEL, type BridgeMethod, type Channel } from './channels';
 
 // ------------------------------------------------------------------------------------------------
 // Errors that cross the boundary
@@ -79,7 +79,6 @@ export type CaseStatus = z.infer<typeof caseStatusSchema>;
  * `due-today` = the deadline is today (German date), `overdue` = the deadline day is over.
  */
 export const closeDeadlineStateSchema = z.enum(['open', 'due-today', 'overdue']);
-export type CloseDeadlineState = z.infer<typeof closeDeadlineStateSchema>;
 
 export const caseSummarySchema = z.object({
   prescriptionId: z.string(),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../test/fixtures';
 import { makePrescriptionId } from '../../erezept/identifiers';
 import { buildCloseParameters, buildDispenseParameters } from '../dispense/build';
-import { fachdienstChecks, fachdienstDetailsText, profileVersionFor, type FachdienstCheckContext } from './fachdienst-checks';
+import { fachdienstChecks, fachdienstDetailsText, type FachdienstCheckContext } from './fachdienst-checks';
+import { profileVersionFor } from './profile-version';
 
 type Json = Record<string, unknown>;
 

@@ -16,10 +16,6 @@ import { asArray, asObject, asString, isJsonObject, type JsonObject } from './js
 import { latestDate, majorMinor, profileVersionFor, splitCanonical } from './profile-version';
 import { readRxDispensations, type RxDispensation } from './rx-dispensations';
 
-export { profileVersionFor } from './profile-version';
-export { DosageFindingCodes } from './dosage-check';
-export { readRxDispensations, ShapeFindingCodes, type RxDispensation } from './rx-dispensations';
-
 export interface FachdienstCheckContext {
   operation: 'dispense' | 'close';
   prescriptionId: string;

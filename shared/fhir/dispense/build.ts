@@ -19,7 +19,7 @@ import type { DispenseContext, FhirJson } from './types';
 
 export type { DispenseContext, FhirJson } from './types';
 export { buildMedication } from './medication';
-export { buildMedicationDispense, substitutionFlag } from './medication-dispense';
+export { buildMedicationDispense } from './medication-dispense';
 
 /** Finding codes of the builders' pre-flight. */
 export const BuildFindingCodes = {

@@ -75,7 +75,7 @@ export function dispensedPzn(entry: DispenseEntry): string | undefined {
  * substitution.wasSubstituted (A_28417): for a PZN prescription it must always be set — the pharmacist's
  * choice if given, else "dispensed PZN ≠ prescribed PZN"; for other prescriptions only when the pharmacist set it.
  */
-export function substitutionFlag(entry: DispenseEntry, prescribed: PrescribedMedication | undefined): boolean | undefined {
+function substitutionFlag(entry: DispenseEntry, prescribed: PrescribedMedication | undefined): boolean | undefined {
   if (entry.substituted !== undefined) return entry.substituted;
   if (prescribed?.kind !== 'pzn') return undefined;
   return dispensedPzn(entry) !== prescribed.pzn.trim();

@@ -9,8 +9,8 @@ import { type Json, profilesOf, splitCanonical } from './fhir-json';
 import { KbvProfiles } from './kbv-urls';
 import type { ReadError } from './read-error';
 
-export const supportedKbvVersions = ['1.3', '1.4'] as const;
-export type SupportedKbvVersion = (typeof supportedKbvVersions)[number];
+const supportedKbvVersions = ['1.3', '1.4'] as const;
+type SupportedKbvVersion = (typeof supportedKbvVersions)[number];
 
 /** The version as sent (e.g. "1.3", "1.0.1"), or undefined when the bundle is no KBV_PR_ERP_Bundle. */
 export function claimedKbvVersion(bundle: Json): string | undefined {
