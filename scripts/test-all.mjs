@@ -1,8 +1,9 @@
 // `npm test`: the whole gate that can run on this machine (README "Test it") — typecheck (the five tsc projects)
-// and lint (eslint, which also guards the layer boundaries) as counted steps, then vitest (unit, integration,
-// conformance; once) and Playwright (e2e in browser mode; the Electron smoke spec skips itself where no
-// runtime exists). CI reads only the last line: `N passed, N failed, N skipped` — a type or lint error is
-// counted as a failure there, too. Exits non-zero on any failure, when a runner crashed, or when no test ran.
+// and the static checks eslint (which also guards the layer boundaries) and knip (dead code: unused files,
+// exports, dependencies) as counted steps, then vitest (unit, integration, conformance; once) and Playwright
+// (e2e in browser mode; the Electron smoke spec skips itself where no runtime exists). CI reads only the last
+// line: `N passed, N failed, N skipped` — a type or lint error or a knip finding is counted as a failure there,
+// too. Exits non-zero on any failure, when a runner crashed, or when no test ran.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,7 +37,7 @@ if (run(process.execPath, [join(root, 'scripts/ensure-build.mjs')]) !== 0) {
   runnerProblems++;
 }
 
-// 1. The static gate: each tsc project and eslint count as one test each. They run before the test layers but
+// 1. The static gate: each tsc project, eslint and knip count as one test each. They run before the test layers but
 // never stop them, so one closing line still reports everything.
 const staticSteps = [
   ['typecheck shared', bin('tsc'), ['-p', 'shared/tsconfig.json']],
@@ -45,6 +46,7 @@ const staticSteps = [
   ['typecheck test', bin('tsc'), ['-p', 'test/tsconfig.json']],
   ['typecheck tools', bin('tsc'), ['-p', 'tools/tsconfig.json']],
   ['lint', bin('eslint'), ['.']],
+  ['dead code', bin('knip'), ['--no-progress']],
 ];
 for (const [name, command, args] of staticSteps) {
   console.log(`test: ${name}`);
