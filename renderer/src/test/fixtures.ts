@@ -21,7 +21,7 @@ export const ids = {
   tRezept: '166.000.000.000.001.27',
 } as const;
 
-export const staffList = [
+const staffList = [
   { kuerzel: 'AB', name: 'Anna Berger' },
   { kuerzel: 'MK', name: 'Maria Keller' },
 ];

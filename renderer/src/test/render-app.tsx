@@ -24,7 +24,7 @@ interface Options {
 }
 
 /** A clock that moves `stepMs` on every reading: the scan detector reads it once per key. */
-export function steppingClock(stepMs: number): () => number {
+function steppingClock(stepMs: number): () => number {
   let now = 0;
   return () => (now += stepMs);
 }

@@ -12,7 +12,7 @@ import { ids } from './fixtures';
 
 const accessCode = (digit: string) => digit.repeat(64);
 
-export const tokenOf = (prescriptionId: string, ac: string): string =>
+const tokenOf = (prescriptionId: string, ac: string): string =>
   `Task/${prescriptionId}/$accept?ac=${ac}`;
 
 export const trainingTokens = {

@@ -8,7 +8,7 @@ import type { TrainingPrescription } from '../../../../shared/ipc/contract';
 /** BWIPP draws one Data Matrix module as 2×2 units at scale 1 (40 modules → 80 px); padding counts the same units. */
 const UNITS_PER_MODULE = 2;
 /** One module on screen, in CSS pixels: hand scanners need ≥ 4 px per module from a monitor. */
-export const MODULE_CSS_PX = 6;
+const MODULE_CSS_PX = 6;
 /** White margin around the symbol, in modules (ISO/IEC 16022 asks for at least one; scanners read better with more). */
 const QUIET_ZONE_MODULES = 4;
 /** A patient's printout carries at most three tokens in one code (A_19553-01). */

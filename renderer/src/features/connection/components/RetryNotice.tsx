@@ -11,7 +11,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTimeWithSeconds } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
 
-export function RetryNotice({ progress }: { progress: RetryProgress }) {
+function RetryNotice({ progress }: { progress: RetryProgress }) {
   const { t } = useTranslation();
   const cancel = useCancelRetry();
   return (
