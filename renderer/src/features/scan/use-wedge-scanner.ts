@@ -1,9 +1,9 @@
 /**
- * Keyboard-wedge scans on every screen (architecture §5): one window-level key listener in the
- * capture phase feeds the detector. When the keys turn out to be a scan, its Enter is swallowed, the focused
- * field gets back the value it had before the scan's first key (the scanner's keys must not stay in a batch
- * or PZN field), and the text goes to `onScan`. The scan field itself is left alone: it takes scans and manual entry through
- * its own Enter, with the same routing.
+ * Keyboard-wedge scans on every screen (architecture §5): one window-level key listener in the capture phase feeds
+ * the detector. When the keys turn out to be a scan, its Enter is swallowed, the focused field gets back the value it
+ * had before the scan's first key (the scanner's keys must not stay in a batch or PZN field), and the text goes to
+ * `onScan`. The scan field itself is left alone: it takes scans and manual entry through its own Enter, with the same
+ * routing.
  */
 import { useEffect, useRef } from 'react';
 import { isModalOpen } from '../../components/Modal';

@@ -1,10 +1,7 @@
 /**
- * „Simulatorzeit +1 Stunde“ in the loaded scenario: the deck's 429 scenario makes the app
- * wait an hour before it sends again (spec §8, A_25460); the trainer skips that hour with one click instead of
- * a terminal. Shows the simulated time main answered. Training only — main refuses the channel otherwise.
- *
- * Texts: the keys `trainer.clock.*` belong in locales/de.ts and en.ts; until they are there, the German
- * defaults below are shown.
+ * „Simulatorzeit +1 Stunde“ in the loaded scenario: the deck's 429 scenario makes the app wait an hour before it
+ * sends again (spec §8, A_25460); the trainer skips that hour with one click instead of a terminal. Shows the
+ * simulated time main answered. Training only — main refuses the channel otherwise.
  */
 import { useTranslation } from 'react-i18next';
 import { ONE_HOUR, useAdvanceClock } from '../../../api/trainer/use-trainer-mutations';
