@@ -1,12 +1,12 @@
 /**
- * The inbox: every local case with its status, deadlines, last $dispense and — for cases sent
- * but not closed — the closing deadline (end of the next working day after the handover, spec §9.4), with the
- * filter "noch abzuschließen" and a search by name, KVNR or PrescriptionID. After $reject/$abort a case is
- * found only by its PrescriptionID (A_19251); main decides that, the inbox shows what it gets.
+ * The inbox: every local case with its status, deadlines, last $dispense and — for cases sent but not closed — the
+ * closing deadline (end of the next working day after the handover, spec §9.4), with the filter "noch abzuschließen"
+ * and a search by name, KVNR or PrescriptionID. After $reject/$abort a case is found only by its PrescriptionID
+ * (A_19251); main decides that, the inbox shows what it gets.
  *
- * Performance (docs/performance.md, inbox-10k): main answers at most one page (the newest 200 of `total` matches); a
- * pharmacy with 10,000 cases narrows by search or filter instead of scrolling, and a calm line says so. Rows are
- * memoised with stable props, so a new answer re-renders only rows whose summary changed.
+ * Performance (docs/performance.md, inbox-10k): main answers at most one page (the newest 100 of `total` matches,
+ * api/cases); a pharmacy with 10,000 cases narrows by search or filter instead of scrolling, and a calm line says so.
+ * Rows are memoised with stable props, so a new answer re-renders only rows whose summary changed.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useEffect, useId, useRef, useState } from 'react';
