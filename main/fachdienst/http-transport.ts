@@ -1,4 +1,4 @@
-import { TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
+import { assertRelativePath, describeTransportCause, TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 export interface HttpTransportOptions {
   /** base URL of the Fachdienst or simulator, e.g. `http://127.0.0.1:4711/` */
@@ -35,9 +35,7 @@ export class HttpTransport implements Transport {
 
   resolve(request: Pick<TransportRequest, 'path' | 'query'>): URL {
     const { path } = request;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('/') || path.split(/[/\\]/).includes('..')) {
-      throw new Error('Pfad muss relativ zur Fachdienst-Adresse sein');
-    }
+    assertRelativePath(path);
     const url = new URL(path, this.base);
     if (url.origin !== this.base.origin || !url.pathname.startsWith(this.base.pathname)) {
       throw new Error('Pfad verlässt die Fachdienst-Adresse');
@@ -68,19 +66,9 @@ export class HttpTransport implements Transport {
       return { status: response.status, headers, body };
     } catch (e) {
       if (controller.signal.aborted) throw new TransportError('timeout', `nach ${timeoutMs} ms abgebrochen`);
-      throw new TransportError('network', describeCause(e));
+      throw new TransportError('network', describeTransportCause(e));
     } finally {
       clearTimeout(timer);
     }
   }
-}
-
-/** The cause of a fetch failure without the URL (its query may hold a secret or AccessCode). */
-function describeCause(e: unknown): string {
-  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: unknown }).code;
-    return typeof code === 'string' ? code : cause.name;
-  }
-  return 'unbekannt';
 }

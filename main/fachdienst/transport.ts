@@ -46,3 +46,23 @@ export class TransportError extends Error {
     this.name = 'TransportError';
   }
 }
+
+/**
+ * A request path stays relative to the configured Fachdienst: an absolute URL, `//host`, a leading `/` or
+ * `..` is refused, so nothing scanned can send a request elsewhere (A_22078). Every transport checks it.
+ */
+export function assertRelativePath(path: string): void {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('/') || path.split(/[/\\]/).includes('..')) {
+    throw new Error('Pfad muss relativ zur Fachdienst-Adresse sein');
+  }
+}
+
+/** The cause of a failed call without its URL (the query may hold a Secret or AccessCode). */
+export function describeTransportCause(e: unknown): string {
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === 'string' ? code : cause.name;
+  }
+  return 'unbekannt';
+}
