@@ -9,19 +9,31 @@ import { ntinOf } from '../../../shared/erezept/pack-code';
 
 export const GS = '\u001d';
 
+/** A wedge scanner's pace: a few milliseconds per character. */
+const SCANNER_KEY_INTERVAL_MS = 4;
+
 /**
  * Types `text` + Enter as one fast burst of key events at the current focus. The key events go to the browser
  * pipelined over one CDP session, not one round trip each (as `page.keyboard.type` does): a hardware scanner's
  * keys arrive as a burst however busy the test machine is, and the app's scan detector judges the gaps between
  * them (under load, one round trip per key made the "scanner" look like a person typing).
+ *
+ * Each key carries its own timestamp, a scanner's rhythm of SCANNER_KEY_INTERVAL_MS, as the operating system
+ * stamps a real scanner's keys when they arrive. Without it Chromium stamps a key only once the page has handled
+ * the one before, so a page busy after the first key (re-rendering the form) looks like a person pausing, and the
+ * app — which judges the keys' timestamps — would be tested against a rhythm no scanner has.
  */
 export async function typeLikeScanner(page: Page, text: string): Promise<void> {
   const session = await page.context().newCDPSession(page);
   try {
     const sent: Promise<unknown>[] = [];
+    // CDP's timestamp: seconds since the epoch
+    const start = Date.now() / 1000;
+    let keys = 0;
     const key = (event: Record<string, unknown>): void => {
-      sent.push(session.send('Input.dispatchKeyEvent', { type: 'keyDown', ...event }));
-      sent.push(session.send('Input.dispatchKeyEvent', { type: 'keyUp', ...event, text: undefined }));
+      const timestamp = start + (keys++ * SCANNER_KEY_INTERVAL_MS) / 1000;
+      sent.push(session.send('Input.dispatchKeyEvent', { type: 'keyDown', ...event, timestamp }));
+      sent.push(session.send('Input.dispatchKeyEvent', { type: 'keyUp', ...event, text: undefined, timestamp }));
     };
     for (const char of text) {
       // the group separator as a wedge sends it: Ctrl+] (modifier 2 = Control)

@@ -27,7 +27,11 @@ export function useWedgeScanner(onScan: (text: string) => void, enabled = true):
   useEffect(() => {
     if (!enabled) return;
     const detector = createScanDetector(settings.detector);
-    const now = settings.now ?? (() => performance.now());
+    // The key's own timestamp is when the input arrived. Read at handling time instead (performance.now()), a
+    // page busy re-rendering after the first key of a scan stretches the gaps after it, the detector drops that
+    // key as typed by a person, and the code loses its start (seen under load: "Charge (10) ist länger als 20
+    // Zeichen"). The scanner's real rhythm is in the timestamps.
+    const timeOf = (e: KeyboardEvent): number => (settings.now ? settings.now() : e.timeStamp);
     /** the focused field's value before each candidate key (index = the key's index) */
     let snapshots: (FieldSnapshot | undefined)[] = [];
 
@@ -38,7 +42,7 @@ export function useWedgeScanner(onScan: (text: string) => void, enabled = true):
         snapshots = [];
         return;
       }
-      const verdict = detector.feed({ key: e.key, time: now(), ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
+      const verdict = detector.feed({ key: e.key, time: timeOf(e), ctrlKey: e.ctrlKey, altKey: e.altKey, metaKey: e.metaKey });
       if (verdict.type === 'char') {
         // keydown comes before the character lands: this is the field's value before this key
         if (verdict.index === 0) snapshots = [];
