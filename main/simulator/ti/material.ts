@@ -1,0 +1,71 @@
+/**
+ * The simulated TI's TEST-ONLY keys and certificates (material/NOTICE): the VAU key, the IDP's keys, the SMC-B
+ * cards of the simulated Konnektor. They sit beside the sources, never in the packaged app; the simulator finds
+ * the folder by walking up from its own file (source or bundle in out/node/), or takes it from
+ * `ERX_TI_SIMULATION_MATERIAL`.
+ */
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const FOLDER = join('main', 'simulator', 'ti', 'material');
+
+export interface SigningMaterial {
+  certificate: X509Certificate;
+  privateKey: KeyObject;
+}
+
+export interface TiSimulationMaterial {
+  folder: string;
+  vau: SigningMaterial;
+  idpDiscovery: SigningMaterial;
+  idpSignature: SigningMaterial;
+  idpEncryptionKey: KeyObject;
+  /** the simulation's own CA: the anchor the app accepts for a TI simulation on loopback */
+  simulationCa: X509Certificate;
+  /** issuers the simulated IDP accepts for card certificates */
+  cardCas: X509Certificate[];
+  /** ICCSN → the SMC-B card's certificate (DER file) and key */
+  smcbs: Map<string, SigningMaterial>;
+}
+
+export class MissingMaterialError extends Error {
+  constructor() {
+    super(`TI-Simulation: Ordner ${FOLDER} nicht gefunden (nur in einem Quellstand vorhanden, nie in der installierten App)`);
+    this.name = 'MissingMaterialError';
+  }
+}
+
+export function findMaterialFolder(start: string = dirname(fileURLToPath(import.meta.url))): string {
+  const configured = process.env['ERX_TI_SIMULATION_MATERIAL'];
+  if (configured) return configured;
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, FOLDER);
+    if (existsSync(join(candidate, 'NOTICE'))) return candidate;
+    if (dirname(dir) === dir) throw new MissingMaterialError();
+  }
+}
+
+export function loadTiSimulationMaterial(folder: string = findMaterialFolder()): TiSimulationMaterial {
+  const file = (name: string): Buffer => readFileSync(join(folder, name));
+  const signing = (name: string, certificateFile = `${name}.pem`): SigningMaterial => ({
+    certificate: new X509Certificate(file(certificateFile)),
+    privateKey: createPrivateKey(file(`${name}.prv.pem`)),
+  });
+  const smcbs = new Map<string, SigningMaterial>();
+  for (const iccsn of SMCB_ICCSNS) smcbs.set(iccsn, signing(`smcb-${iccsn}`, `smcb-${iccsn}.crt`));
+  return {
+    folder,
+    vau: signing('vau'),
+    idpDiscovery: signing('idp-discovery'),
+    idpSignature: signing('idp-signature'),
+    idpEncryptionKey: createPrivateKey(file('idp-encryption.prv.pem')),
+    simulationCa: new X509Certificate(file('ti-simulation-ca.pem')),
+    cardCas: [new X509Certificate(file('GEM.SMCB-CA51-TEST-ONLY.pem'))],
+    smcbs,
+  };
+}
+
+/** The two Ulmendorfer pharmacy cards (test/fixtures/gematik/test-cards/README.md), in the order they are inserted. */
+export const SMCB_ICCSNS = ['80276001011699902301', '80276001011699902302'] as const;
