@@ -42,6 +42,8 @@ import { cryptoSources, seededSources } from './random-sources';
 import type { TaskRepository } from './repository';
 import { parseScenarios, sampleScenarios, type Scenario } from './scenarios';
 import { TaskLocks } from './task-locks';
+import { withIdpTokens } from './ti/idp-tokens';
+import { mountTiSimulation, resetTiSimulation, tiControlApp, type TiSimulation } from './ti/ti-simulation';
 
 export interface SimulatorAppDeps {
   repository: TaskRepository;
@@ -61,6 +63,11 @@ export interface SimulatorAppDeps {
   port?: () => number | undefined;
   /** one line per request (method, path without query, status) — never secrets, which travel in the query */
   log?: (line: string) => void;
+  /**
+   * `--ti`: VAU, IDP and Konnektor beside the Fachdienst (spec ti-transport §4). Pharmacies then reach the FHIR
+   * endpoints only through the VAU, as in production; insurants, doctors and `/_sim/…` stay plain.
+   */
+  ti?: TiSimulation;
 }
 
 type Handler = (state: SimulatorState, request: OperationRequest) => Promise<OperationResult>;
@@ -152,6 +159,9 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
   const faults = deps.faults ?? new FaultInjector();
   const locks = new TaskLocks();
   const log = deps.log ?? ((): void => undefined);
+  const { ti } = deps;
+  // With the simulated TI the Fachdienst also accepts the simulated IDP's tokens (spec ti-transport §4.1 step 6).
+  const tokens = ti ? withIdpTokens(deps.tokens, ti.material.idpSignature.certificate.publicKey) : deps.tokens;
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -170,11 +180,14 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
       sources,
       scenarios,
       port: deps.port ?? ((): undefined => undefined),
+      ...(ti ? { ti: { control: tiControlApp(ti), reset: () => resetTiSimulation(ti) } } : {}),
     }),
   );
 
+  if (ti) mountTiSimulation(app, ti, { now: () => deps.clock.now(), dispatch: (request, env) => Promise.resolve(app.fetch(request, env)) });
+
   const serve = (c: Context, route: FhirRoute | undefined, taskId: string | undefined): Promise<Response> =>
-    handleFhirRequest(c, route, taskId, { state, tokens: deps.tokens, faults, locks });
+    handleFhirRequest(c, route, taskId, { state, tokens, faults, locks, vauOnlyForPharmacies: ti !== undefined });
 
   app.all('/Task', (c) => serve(c, c.req.method === 'GET' ? LIST_TASKS : undefined, undefined));
   app.all('/Task/:id', (c) => serve(c, c.req.method === 'GET' ? GET_TASK : undefined, c.req.param('id')));
@@ -202,6 +215,8 @@ interface PipelineDeps {
   tokens: TokenService;
   faults: FaultInjector;
   locks: TaskLocks;
+  /** `--ti`: a pharmacy's request outside the VAU is refused (403) */
+  vauOnlyForPharmacies: boolean;
 }
 
 async function handleFhirRequest(
@@ -216,6 +231,10 @@ async function handleFhirRequest(
     if (!route) throw new FachdienstError(405, NO_HANDLER);
     const caller: AccessClaims = await deps.tokens.verify(bearerToken(c.req.header('authorization')), deps.state.clock.now());
     format = bestEffortFormat(c, caller.professionOID);
+    if (deps.vauOnlyForPharmacies && PHARMACY_OIDS.includes(caller.professionOID) && !cameThroughVau(c)) {
+      // The production Fachdienst speaks to pharmacies only through the VAU (spec ti-transport §1.1).
+      throw new FachdienstError(403, 'Leistungserbringer müssen den Fachdienst über die VAU aufrufen (POST /VAU/{pseudonym})');
+    }
     if (!route.allowed(caller.professionOID, taskId)) {
       throw new FachdienstError(403, `endpoint is forbidden for professionOID ${caller.professionOID}`);
     }
@@ -331,6 +350,11 @@ interface NodeBindings {
 }
 
 /** Cuts the TCP connection without an answer (a lost response). In-process (app.request) there is no socket. */
+/** Set only by the simulated VAU when it hands a decrypted request to this app (ti/vau/vau-app.ts). */
+function cameThroughVau(c: Context): boolean {
+  return (c.env as { viaVau?: unknown } | undefined)?.viaVau === true;
+}
+
 function dropConnection(c: Context): Response {
   const env = c.env as NodeBindings | undefined;
   env?.incoming?.socket?.destroy();

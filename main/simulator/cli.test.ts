@@ -23,9 +23,10 @@ function fakeIo(): CliIo & { lines: string[]; errors: string[]; exits: number[];
 }
 
 describe('parseSimulatorArgs', () => {
-  it('reads --port, --data (both spellings) and --log', () => {
-    expect(parseSimulatorArgs(['--port', '8081'])).toEqual({ port: 8081, dataDir: undefined, log: false });
-    expect(parseSimulatorArgs(['--port=0', '--data=/tmp/sim', '--log'])).toEqual({ port: 0, dataDir: '/tmp/sim', log: true });
+  it('reads --port, --data (both spellings), --log and --ti', () => {
+    expect(parseSimulatorArgs(['--port', '8081'])).toEqual({ port: 8081, dataDir: undefined, log: false, ti: false });
+    expect(parseSimulatorArgs(['--port=0', '--data=/tmp/sim', '--log'])).toEqual({ port: 0, dataDir: '/tmp/sim', log: true, ti: false });
+    expect(parseSimulatorArgs(['--port', '0', '--ti'])).toMatchObject({ ti: true });
   });
 
   it('reads --seed and --fixed-time (deterministic runs)', () => {
@@ -33,6 +34,7 @@ describe('parseSimulatorArgs', () => {
       port: 0,
       dataDir: undefined,
       log: false,
+      ti: false,
       seed: 42,
       fixedTime: new Date('2026-10-05T07:00:00Z'),
     });

@@ -1,5 +1,5 @@
 /**
- * `node out/node/simulator.mjs --port P [--data DIR] [--log] [--seed N] [--fixed-time INSTANT]` (npm run simulator).
+ * `node out/node/simulator.mjs --port P [--data DIR] [--log] [--ti] [--seed N] [--fixed-time INSTANT]` (npm run simulator).
  * `--seed` and `--fixed-time` make runs repeatable (same ids and names, timestamps standing still). Prints exactly
  * `listening on http://127.0.0.1:P` once it accepts requests; bad arguments ⇒ a message and exit code 2;
  * SIGINT/SIGTERM close the server (and the database) cleanly. The entry file imports and calls `main`, this
@@ -26,7 +26,7 @@ const processIo: CliIo = {
 };
 
 export const USAGE =
-  'Aufruf: simulator --port <0–65535> [--data <Verzeichnis>] [--log] [--seed <0–4294967295>] [--fixed-time <ISO-Zeitpunkt>]';
+  'Aufruf: simulator --port <0–65535> [--data <Verzeichnis>] [--log] [--ti] [--seed <0–4294967295>] [--fixed-time <ISO-Zeitpunkt>]';
 
 export interface CliOptions {
   port: number;
@@ -36,6 +36,8 @@ export interface CliOptions {
   seed?: number;
   /** the base clock stands still at this instant (the `/_sim/clock` offset still applies) */
   fixedTime?: Date;
+  /** also play the TI: VAU, IDP under /idp/, Konnektor under /konnektor/ (spec ti-transport §4) */
+  ti: boolean;
 }
 
 /** What the simulator understands: the shared options (main/cli-options.ts) plus `--log`. */
@@ -44,6 +46,7 @@ const simulatorOptions = {
   port: sharedOptions.port,
   data: sharedOptions.data,
   log: flagOption(),
+  ti: flagOption(),
   seed: sharedOptions.seed,
   'fixed-time': sharedOptions['fixed-time'],
 } as const satisfies OptionTable;
@@ -53,12 +56,13 @@ export function parseSimulatorArgs(argv: readonly string[]): CliOptions | { erro
   const line = readCommandLine(argv, simulatorOptions);
   if (line.kind === 'help') return 'help';
   if (line.kind === 'error') return { error: line.problem.de };
-  const { port, data, log, seed, 'fixed-time': fixedTime } = line.values;
+  const { port, data, log, ti, seed, 'fixed-time': fixedTime } = line.values;
   if (port === undefined) return { error: '--port fehlt' };
   return {
     port,
     dataDir: data === undefined ? undefined : resolve(data),
     log: log === true,
+    ti: ti === true,
     ...(seed !== undefined ? { seed } : {}),
     ...(fixedTime !== undefined ? { fixedTime } : {}),
   };
@@ -83,6 +87,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<Simul
     log: parsed.log ? (line): void => io.err(line) : undefined,
     seed: parsed.seed,
     now: parsed.fixedTime ? fixedClock(parsed.fixedTime) : undefined,
+    ti: parsed.ti,
   });
   const shutdown = (): void => {
     void handle.close().then(() => io.exit(0));

@@ -36,6 +36,8 @@ export interface ControlDeps {
   scenarios: readonly ParsedScenario[];
   /** the listening port once known; then Host must carry exactly this port */
   port: () => number | undefined;
+  /** `--ti`: the simulated TI's switches under `/_sim/ti/` and what `/_sim/reset` must also reset */
+  ti?: { control: Hono; reset: () => void };
 }
 
 /** Default lifetime of issued access tokens; the client renews after a 401 (spec §10.1: the IDP's are shorter). */
@@ -104,6 +106,7 @@ export function controlApp(deps: ControlDeps): Hono {
     deps.state.repository.reset();
     deps.state.clock.reset();
     deps.faults.clear();
+    deps.ti?.reset();
     deps.sources.reseed('reset');
     return c.json({ ok: true });
   });
@@ -136,6 +139,8 @@ export function controlApp(deps: ControlDeps): Hono {
     deps.faults.clear();
     return c.json({ faults: [] });
   });
+
+  if (deps.ti) app.route('/ti', deps.ti.control);
 
   app.all('*', (c) => {
     const known = ['/_sim/health', '/_sim/token', '/_sim/prescriptions', '/_sim/reset', '/_sim/clock', '/_sim/faults', '/_sim/scenarios'];

@@ -10,6 +10,7 @@ import { serve } from '@hono/node-server';
 import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
 import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import { createSimulatorApp } from './app';
+import { createTiSimulation } from './ti/ti-simulation';
 import { loadOrCreateTokenService } from './auth';
 import { createClock } from './clock';
 import { loadOrCreateTestPki } from './pki';
@@ -42,6 +43,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** what `/_sim/scenarios` offers (default: the training deck, which holds both samples; scenarios/deck.ts) */
   scenarios?: readonly Scenario[];
+  /** `--ti`: also play VAU, IDP and Konnektor on the same port (spec ti-transport §4) */
+  ti?: boolean;
 }
 
 export const HOST = '127.0.0.1';
@@ -73,6 +76,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       log: options.log,
       seed: options.seed,
       scenarios: options.scenarios ?? trainingDeck,
+      ...(options.ti ? { ti: createTiSimulation() } : {}),
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));

@@ -14,6 +14,7 @@ import { loadOrCreateTestPki, type TestPki } from './pki';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
 import { SqliteTaskRepository } from './sqlite-repository';
 import type { Scenario } from './scenarios';
+import type { TiSimulation } from './ti/ti-simulation';
 
 export const PHARMACY_A = '3-SMC-B-Testkarte-883110000095957';
 export const PHARMACY_B = '3-01.2.2023001.16.101';
@@ -64,6 +65,8 @@ export interface TestSimulatorOptions {
   scenarios?: readonly Scenario[];
   /** SQLite file for the state (the product's persistent mode); default: memory */
   sqliteFile?: string;
+  /** `--ti`: VAU, IDP and Konnektor beside the Fachdienst */
+  ti?: TiSimulation;
 }
 
 export async function createTestSimulator(
@@ -92,6 +95,7 @@ export async function createTestSimulator(
     random,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+    ...(options.ti ? { ti: options.ti } : {}),
   });
 
   const token = (professionOID: string, idNummer: string): Promise<string> =>

@@ -12,6 +12,7 @@ import { hkdfSha256 } from '../../ti-crypto/kdf';
 import { TransportError } from '../../fachdienst/transport';
 import { VauCertificateError, type VauCertificateTrust } from './vau-certificate';
 import { VauTransport } from './vau-transport';
+import { TiError } from '../ti-error';
 
 const CARD = new URL('../../../test/fixtures/gematik/test-cards/smcb/80276001011699902301/', import.meta.url);
 const CERT_PEM = readFileSync(new URL('80276001011699902301-C_SMCB_AUT_E256_X509.pem', CARD));
@@ -106,7 +107,9 @@ describe('VauTransport', () => {
     const refuse: VauCertificateTrust = async () => {
       throw new VauCertificateError('nicht die VAU des E-Rezept-Fachdienstes');
     };
-    await expect(transport(vau.fetchFn, refuse).send(request)).rejects.toThrow(VauCertificateError);
+    const failure = await transport(vau.fetchFn, refuse).send(request).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TiError);
+    expect(failure).toMatchObject({ hop: 'vau', technical: 'nicht die VAU des E-Rezept-Fachdienstes' });
     expect(vau.received).toHaveLength(0);
   });
 

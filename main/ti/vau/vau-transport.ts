@@ -6,7 +6,8 @@
 import { decryptVauResponse, encryptVauRequest, type VauEncryptionInputs } from './vau-cipher';
 import { parseInnerResponse, serializeInnerRequest } from './inner-http';
 import { buildVauPlaintext, randomHex16, stripVauResponsePrefix, VauEnvelopeError } from './vau-envelope';
-import { readVauCertificate, type VauCertificate, type VauCertificateTrust } from './vau-certificate';
+import { readVauCertificate, VauCertificateError, type VauCertificate, type VauCertificateTrust } from './vau-certificate';
+import { TiError } from '../ti-error';
 import { assertRelativePath, describeTransportCause, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../fachdienst/transport';
 
 export interface VauTransportOptions {
@@ -134,8 +135,15 @@ export class VauTransport implements Transport {
     if (response.status !== 200) {
       throw new TransportError('network', `VAU-Zertifikat: HTTP ${response.status}`);
     }
-    const certificate = readVauCertificate(response.body, this.options.now());
-    await this.options.trust(certificate);
+    let certificate: VauCertificate;
+    try {
+      certificate = readVauCertificate(response.body, this.options.now());
+      await this.options.trust(certificate);
+    } catch (e) {
+      if (!(e instanceof VauCertificateError)) throw e;
+      // Nothing was sent: the connection indicator names the VAU as the failing hop (A_23814).
+      throw new TiError('vau', 'Das Verschlüsselungszertifikat des E-Rezept-Fachdienstes (VAU) ist nicht vertrauenswürdig. Es wurde nichts gesendet. Bitte den Support verständigen.', e.message);
+    }
     this.cached = { certificate, fetchedAt: this.options.now().getTime() };
     return certificate;
   }

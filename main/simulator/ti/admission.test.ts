@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { holderOf } from './admission';
+import { loadTiSimulationMaterial } from './material';
+
+describe('holderOf (Admission extension and subject)', () => {
+  const material = loadTiSimulationMaterial();
+
+  it('reads an SMC-B\'s Telematik-ID, profession and name (test-cards README)', () => {
+    const card = material.smcbs.get('80276001011699902301');
+    expect(holderOf(card!.certificate.raw)).toEqual({
+      professionOids: ['1.2.276.0.76.4.54'],
+      registrationNumber: '3-01.2.2023001.16.101',
+      commonName: 'Apotheke Adelheid Ulmendorfer TEST-ONLY',
+      givenName: 'Adelheid',
+      surname: 'Ulmendorfer',
+    });
+    expect(holderOf(material.smcbs.get('80276001011699902302')!.certificate.raw).registrationNumber).toBe('3-01.2.2023001.16.102');
+  });
+
+  it('reads the technical role of the simulation\'s component certificates', () => {
+    expect(holderOf(material.vau.certificate.raw).professionOids).toEqual(['1.2.276.0.76.4.258']);
+    expect(holderOf(material.idpSignature.certificate.raw).professionOids).toEqual(['1.2.276.0.76.4.260']);
+  });
+
+  it('the api-erp example SMC-B is a practice (4.50, not a pharmacy); a certificate without Admission has no roles', () => {
+    const example = readFileSync(new URL('../../../test/fixtures/gematik/ti-vectors/authentisieren_readcardcertificate_example.der', import.meta.url));
+    expect(holderOf(example).professionOids).toEqual(['1.2.276.0.76.4.50']);
+    expect(holderOf(material.simulationCa.raw).professionOids).toEqual([]);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The simulated TI beside the Fachdienst (`npm run simulator -- --ti`, spec ti-transport §4): the VAU in front of
+ * the same Fachdienst app, the IDP under `/idp/`, the Konnektor under `/konnektor/`, and their control switches
+ * under `/_sim/ti/` (faults for the new hops, docs/simulator.md).
+ */
+import type { Hono } from 'hono';
+import { Hono as HonoApp } from 'hono';
+import { z } from 'zod';
+import { parseOrRefuse } from '../control-error';
+import { idpApp, initialIdpState, type IdpSimulationState } from './idp/idp-app';
+import { loadTiSimulationMaterial, type TiSimulationMaterial } from './material';
+import { initialVauState, vauApp, vauFaultKinds, type VauDispatchEnv, type VauSimulationState } from './vau/vau-app';
+
+export interface TiSimulation {
+  material: TiSimulationMaterial;
+  vau: VauSimulationState;
+  idp: IdpSimulationState;
+}
+
+export function createTiSimulation(material: TiSimulationMaterial = loadTiSimulationMaterial()): TiSimulation {
+  return { material, vau: initialVauState(), idp: initialIdpState() };
+}
+
+/** Back to the start (`/_sim/reset`): no faults, keys as served normally. */
+export function resetTiSimulation(simulation: TiSimulation): void {
+  simulation.vau = Object.assign(simulation.vau, initialVauState());
+  simulation.idp = Object.assign(simulation.idp, initialIdpState());
+}
+
+export interface TiMountDeps {
+  now: () => Date;
+  /** the Fachdienst app itself: what the VAU hands each decrypted request to */
+  dispatch: (request: Request, env: VauDispatchEnv) => Promise<Response>;
+}
+
+/** Adds the TI endpoints to the simulator app; call before its catch-all route. */
+export function mountTiSimulation(app: Hono, simulation: TiSimulation, deps: TiMountDeps): void {
+  const { material } = simulation;
+  app.route('/', vauApp({ certificateDer: material.vau.certificate.raw, privateKey: material.vau.privateKey, state: simulation.vau, dispatch: deps.dispatch }));
+  app.route('/idp', idpApp({ material, now: deps.now, state: simulation.idp }));
+}
+
+export const tiFaultKinds = [...vauFaultKinds, 'idp-error'] as const;
+
+const faultSchema = z.object({ kind: z.enum(tiFaultKinds), count: z.number().int().min(1).max(1000).default(1) }).strict();
+const idpSettingsSchema = z.object({ paddedJwkCoordinates: z.boolean() }).strict();
+
+/** `/_sim/ti/…`: faults of the new hops and the IDP's key format. Mounted inside the control API (loopback only). */
+export function tiControlApp(simulation: TiSimulation): Hono {
+  const app = new HonoApp();
+  const list = () => ({
+    faults: [...simulation.vau.faults.map((fault) => ({ ...fault })), ...(simulation.idp.failNext > 0 ? [{ kind: 'idp-error', remaining: simulation.idp.failNext }] : [])],
+  });
+  app.get('/faults', (c) => c.json(list()));
+  app.post('/faults', async (c) => {
+    const fault = parseOrRefuse(faultSchema, await c.req.json().catch(() => undefined));
+    if (fault.kind === 'idp-error') simulation.idp.failNext += fault.count;
+    else simulation.vau.faults.push({ kind: fault.kind, remaining: fault.count });
+    return c.json(list(), 201);
+  });
+  app.delete('/faults', (c) => {
+    simulation.vau.faults = [];
+    simulation.idp.failNext = 0;
+    return c.json(list());
+  });
+  app.post('/idp', async (c) => {
+    const settings = parseOrRefuse(idpSettingsSchema, await c.req.json().catch(() => undefined));
+    simulation.idp.paddedJwkCoordinates = settings.paddedJwkCoordinates;
+    return c.json(settings);
+  });
+  return app;
+}
