@@ -4,7 +4,7 @@
  * challenges signed by the simulation's TEST-ONLY SMC-Bs (their CA is in the material) and issues BP256R1 access
  * tokens whose claims come from the card certificate, as the real IDP does (§2.8).
  */
-import { createHash, createPublicKey, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { holderOf } from '../admission';
@@ -158,7 +158,7 @@ export function idpApp(deps: IdpAppDeps): Hono {
     const cardJws = readJws(cardJwsText);
     if (cardJws.header['cty'] !== 'NJWT' && cardJws.header['cty'] !== 'JWT') throw new IdpRequestError('2030', 'invalid_request', 'cty muss NJWT sein');
     const certificate = cardCertificate(cardJws.header, material, deps.now());
-    if (!cardJws.signatureValid(createPublicKey(certificate.publicKey))) throw new IdpRequestError('2013', 'invalid_request', 'Signatur der Karte ungültig');
+    if (!cardJws.signatureValid(certificate.publicKey)) throw new IdpRequestError('2013', 'invalid_request', 'Signatur der Karte ungültig');
     const challenge = readJws(String(cardJws.claims['njwt'] ?? ''));
     if (!challenge.signatureValid(material.idpSignature.certificate.publicKey)) throw new IdpRequestError('2031', 'invalid_request', 'Challenge nicht vom IDP');
     const challengeClaims = challenge.claims;
