@@ -69,9 +69,10 @@ component idp-signature "IDP-SIM Signatur TEST-ONLY" "Zentraler IDP-Dienst" 1.2.
 brainpool_key "$out/idp-encryption.prv.pem"
 
 # the pharmacy cards the simulated Konnektor holds, and the CA that issued them (the simulated IDP checks the chain)
+# (one folder per card, named as in gematik's card set: the simulated Konnektor reads the ICCSN from the file name)
 for iccsn in 80276001011699902301 80276001011699902302; do
-  cp "$cards/smcb/$iccsn/$iccsn-C_SMCB_AUT_E256_X509.crt" "$out/smcb-$iccsn.crt"
-  cp "$cards/smcb/$iccsn/$iccsn-C_SMCB_AUT_E256_X509.prv.pem" "$out/smcb-$iccsn.prv.pem"
+  mkdir -p "$out/smcb/$iccsn"
+  cp "$cards/smcb/$iccsn/$iccsn-C_SMCB_AUT_E256_X509.crt" "$cards/smcb/$iccsn/$iccsn-C_SMCB_AUT_E256_X509.prv.pem" "$out/smcb/$iccsn/"
 done
 cp "$cards/ca/GEM.SMCB-CA51-TEST-ONLY.pem" "$out/GEM.SMCB-CA51-TEST-ONLY.pem"
 rm -f "$out"/*.srl

@@ -184,7 +184,13 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
     }),
   );
 
-  if (ti) mountTiSimulation(app, ti, { now: () => deps.clock.now(), dispatch: (request, env) => Promise.resolve(app.fetch(request, env)) });
+  if (ti) {
+    mountTiSimulation(app, ti, {
+      now: () => deps.clock.now(),
+      origin: () => `http://127.0.0.1${deps.port?.() === undefined ? '' : `:${deps.port()}`}`,
+      dispatch: (request, env) => Promise.resolve(app.fetch(request, env)),
+    });
+  }
 
   const serve = (c: Context, route: FhirRoute | undefined, taskId: string | undefined): Promise<Response> =>
     handleFhirRequest(c, route, taskId, { state, tokens, faults, locks, vauOnlyForPharmacies: ti !== undefined });

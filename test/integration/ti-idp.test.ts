@@ -1,7 +1,8 @@
 /**
- * The app's IDP sign-in against the simulated IDP over real HTTP (`--ti`, spec ti-transport §2, §4.2), and the
- * whole chain without the Konnektor: the card is a soft SMC-B here (a TEST-ONLY Ulmendorfer key signing the given
- * hash as a card does); the Konnektor's SOAP has its own tests. The token it brings is accepted inside the VAU.
+ * The whole TI chain of the app against the simulated TI over real HTTP (`--ti`, spec ti-transport §2–§4): the
+ * Konnektor client finds the SMC-B in the simulated Konnektor (connector.sds, GetCards, GetPinStatus,
+ * ReadCardCertificate, ExternalAuthenticate), the IDP sign-in gets the card to sign the challenge, and the token it
+ * brings is accepted inside the VAU. Plus the Konnektor's and the IDP's failures as the pharmacist would meet them.
  */
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +10,10 @@ import { parseAccessCode, parsePrescriptionId } from '../../shared/erezept/ident
 import { readAcceptBundle } from '../../shared/fhir/fachdienst-responses';
 import { FachdienstClient } from '../../main/fachdienst/client';
 import { startSimulatorServer, type SimulatorHandle } from '../../main/simulator/server';
-import { signDigest } from '../../main/simulator/ti/konnektor/digest-signature';
 import { loadTiSimulationMaterial } from '../../main/simulator/ti/material';
-import { derSignatureToRaw } from '../../main/ti-crypto/ecdsa-signature';
 import type { CardSigner } from '../../main/ti/idp/card-signer';
+import { KonnektorClient } from '../../main/ti/konnektor/konnektor-client';
+import { SmcbCardSigner } from '../../main/ti/konnektor/smcb-card-signer';
 import type { IdpCertificateTrust } from '../../main/ti/idp/discovery';
 import { IdpTokenProvider } from '../../main/ti/idp/idp-token-provider';
 import type { SignedIn } from '../../main/ti/idp/sign-in';
@@ -21,7 +22,6 @@ import { VauCertificateError } from '../../main/ti/vau/vau-certificate';
 import { VauTransport } from '../../main/ti/vau/vau-transport';
 
 const material = loadTiSimulationMaterial();
-const card = material.smcbs.get('80276001011699902301')!;
 const USER_AGENT = 'eRxCounter/0.1.0 eRxCounter/gematikTestPs';
 const trustSimulation: IdpCertificateTrust = async (certificate) => {
   if (!certificate.verify(material.simulationCa.publicKey)) throw new TiError('idp', 'nicht vertrauenswürdig', 'nicht von der TI-Simulation');
@@ -29,15 +29,21 @@ const trustSimulation: IdpCertificateTrust = async (certificate) => {
 
 let simulator: SimulatorHandle;
 let signatures = 0;
-const softSmcb: CardSigner = {
-  readAuthenticationCertificate: async () => card.certificate.raw,
-  signHash: async (hash) => {
-    signatures += 1;
-    return { alg: 'BP256R1', signature: derSignatureToRaw(signDigest(card.privateKey, hash)) };
-  },
-};
 
-function provider(options: { now?: () => Date; trust?: IdpCertificateTrust; consents?: unknown[]; signedIn?: SignedIn[] } = {}) {
+/** The pharmacy's SMC-B in the simulated Konnektor, through the app's Konnektor client (plain HTTP on loopback). */
+function smcb(): CardSigner {
+  const konnektor = KonnektorClient.fromConfig({ baseUrl: `${simulator.url}/konnektor/`, allowPlainHttp: true, timeoutMs: 10_000 });
+  const signer = new SmcbCardSigner(konnektor);
+  return {
+    readAuthenticationCertificate: () => signer.readAuthenticationCertificate(),
+    signHash: async (hash) => {
+      signatures += 1;
+      return signer.signHash(hash);
+    },
+  };
+}
+
+function provider(options: { now?: () => Date; trust?: IdpCertificateTrust; consents?: unknown[]; signedIn?: SignedIn[]; card?: CardSigner } = {}) {
   return new IdpTokenProvider({
     idpBaseUrl: `${simulator.url}/idp/`,
     clientId: 'gematikTestPs',
@@ -45,7 +51,7 @@ function provider(options: { now?: () => Date; trust?: IdpCertificateTrust; cons
     scope: 'openid e-rezept',
     http: { userAgent: USER_AGENT, timeoutMs: 10_000 },
     trust: options.trust ?? trustSimulation,
-    card: softSmcb,
+    card: options.card ?? smcb(),
     consent: async (consent) => {
       options.consents?.push(consent);
     },
@@ -142,6 +148,48 @@ describe('IDP sign-in with the SMC-B against the simulated IDP', () => {
     };
     await expect(provider({ trust: refuse }).getToken()).rejects.toMatchObject({ hop: 'idp', technical: 'abgelehnt: discovery-document' });
     expect(signatures).toBe(before);
+  });
+
+  it('an SMC-B whose PIN is not verified stops the sign-in with the message for the counter (hop smcb)', async () => {
+    await control('POST', 'ti/konnektor/pin', { iccsn: '80276001011699902301', verified: false });
+    try {
+      const failure = await provider().getToken().catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(TiError);
+      expect(failure).toMatchObject({ hop: 'smcb', message: expect.stringMatching(/^SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben/) });
+    } finally {
+      await control('POST', 'ti/konnektor/reset', {});
+    }
+  });
+
+  it('a Konnektor that is down is named as the failing hop', async () => {
+    await control('POST', 'ti/konnektor/down', { down: true });
+    try {
+      await expect(provider().getToken()).rejects.toMatchObject({ hop: 'konnektor' });
+    } finally {
+      await control('POST', 'ti/konnektor/reset', {});
+    }
+  });
+
+  it('two SMC-Bs: without a choice the sign-in asks for one; with the ICCSN configured it signs in as that pharmacy', async () => {
+    await control('POST', 'ti/konnektor/cards', { iccsns: ['80276001011699902301', '80276001011699902302'] });
+    try {
+      await expect(provider().getToken()).rejects.toMatchObject({ hop: 'smcb', message: expect.stringMatching(/Mehrere SMC-B/) });
+      const konnektor = KonnektorClient.fromConfig({ baseUrl: `${simulator.url}/konnektor/`, allowPlainHttp: true, smcbIccsn: '80276001011699902302' });
+      const signedIn: SignedIn[] = [];
+      await provider({ card: new SmcbCardSigner(konnektor, { iccsn: '80276001011699902302' }), signedIn }).getToken();
+      expect(signedIn[0]?.claims['idNummer']).toBe('3-01.2.2023001.16.102');
+    } finally {
+      await control('POST', 'ti/konnektor/reset', {});
+    }
+  });
+
+  it('a card re-inserted between two sign-ins (new handle) is found again', async () => {
+    const card = smcb();
+    const tokens = provider({ card });
+    await tokens.getToken();
+    await control('POST', 'ti/konnektor/reinsert', {});
+    tokens.invalidate();
+    await expect(tokens.getToken()).resolves.toMatch(/^eyJ/);
   });
 
   it('the whole chain: the IDP token is accepted inside the VAU — $accept of a prescription succeeds', async () => {

@@ -26,8 +26,9 @@ export interface TiSimulationMaterial {
   simulationCa: X509Certificate;
   /** issuers the simulated IDP accepts for card certificates */
   cardCas: X509Certificate[];
-  /** ICCSN → the SMC-B card's certificate (DER file) and key */
+  /** ICCSN → the SMC-B card's certificate (DER file) and key; the folder `smcb/` holds one folder per card */
   smcbs: Map<string, SigningMaterial>;
+  smcbFolder: string;
 }
 
 export class MissingMaterialError extends Error {
@@ -54,7 +55,10 @@ export function loadTiSimulationMaterial(folder: string = findMaterialFolder()):
     privateKey: createPrivateKey(file(`${name}.prv.pem`)),
   });
   const smcbs = new Map<string, SigningMaterial>();
-  for (const iccsn of SMCB_ICCSNS) smcbs.set(iccsn, signing(`smcb-${iccsn}`, `smcb-${iccsn}.crt`));
+  for (const iccsn of SMCB_ICCSNS) {
+    const card = join('smcb', iccsn, `${iccsn}-C_SMCB_AUT_E256_X509`);
+    smcbs.set(iccsn, signing(card, `${card}.crt`));
+  }
   return {
     folder,
     vau: signing('vau'),
@@ -64,6 +68,7 @@ export function loadTiSimulationMaterial(folder: string = findMaterialFolder()):
     simulationCa: new X509Certificate(file('ti-simulation-ca.pem')),
     cardCas: [new X509Certificate(file('GEM.SMCB-CA51-TEST-ONLY.pem'))],
     smcbs,
+    smcbFolder: join(folder, 'smcb'),
   };
 }
 

@@ -169,7 +169,7 @@ export class VauTransport implements Transport {
       const response = await this.fetchFn(new URL(path, this.base), {
         method: init.method,
         headers: init.headers,
-        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.body === undefined ? {} : { body: new Uint8Array(init.body) }),
         signal: controller.signal,
         redirect: 'manual',
       });

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { holderOf } from '../admission';
+import { readCertificateFields } from '../certificate-fields';
 import type { TiSimulationMaterial } from '../material';
 import { bp256Jwk, IdpRequestError, openEcdhEs, readJws, sealDir, signBp256r1, x5cOf, type Claims } from './sim-jose';
 
@@ -168,15 +168,15 @@ export function idpApp(deps: IdpAppDeps): Hono {
     if (usedChallenges.has(jti)) throw new IdpRequestError('2033', 'invalid_request', 'Challenge wurde schon verwendet');
     usedChallenges.add(jti);
 
-    const holder = holderOf(certificate.raw);
+    const holder = readCertificateFields(certificate.raw);
     const code = randomBytes(32).toString('base64url');
     codes.set(code, {
       claims: {
-        professionOID: holder.professionOids[0] ?? null,
-        idNummer: holder.registrationNumber ?? null,
-        organizationName: holder.commonName?.slice(0, 64) ?? null,
-        given_name: holder.givenName ?? null,
-        family_name: holder.surname ?? null,
+        professionOID: holder.admission?.professionOids[0] ?? null,
+        idNummer: holder.admission?.registrationNumber ?? null,
+        organizationName: holder.subjectCommonName?.slice(0, 64) ?? null,
+        given_name: holder.subjectGivenName ?? null,
+        family_name: holder.subjectSurname ?? null,
       },
       clientId: String(challengeClaims['client_id']),
       redirectUri: String(challengeClaims['redirect_uri']),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CardMaterialError, loadCard, loadCards } from './card-material';
-import { readCertificateFields } from './certificate-fields';
+import { readCertificateFields } from '../certificate-fields';
 
 const SMCB_ROOT = join(__dirname, '../../../../test/fixtures/gematik/test-cards/smcb');
 const ADELHEID = join(SMCB_ROOT, '80276001011699902301');

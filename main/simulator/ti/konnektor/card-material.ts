@@ -12,7 +12,7 @@ import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } fr
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isBrainpoolKey } from '../../../ti-crypto/brainpool';
-import { readCertificateFields } from './certificate-fields';
+import { readCertificateFields } from '../certificate-fields';
 
 export type CardKeyType = 'ECC' | 'RSA';
 

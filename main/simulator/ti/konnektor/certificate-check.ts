@@ -10,7 +10,7 @@
  *   Admission (§4.1). Unknown → no role.
  */
 import { X509Certificate } from 'node:crypto';
-import { readCertificateFields } from './certificate-fields';
+import { readCertificateFields } from '../certificate-fields';
 
 export interface KnownCertificateRoles {
   /** DER */

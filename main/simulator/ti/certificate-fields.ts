@@ -16,6 +16,8 @@ import * as pkijs from 'pkijs';
 
 export const ADMISSION_OID = '1.3.36.8.3.3';
 const COMMON_NAME_OID = '2.5.4.3';
+const GIVEN_NAME_OID = '2.5.4.42';
+const SURNAME_OID = '2.5.4.4';
 
 export interface Admission {
   professionOids: string[];
@@ -25,6 +27,9 @@ export interface Admission {
 
 export interface CertificateFields {
   subjectCommonName: string | undefined;
+  /** GN and SN of the subject, when present (optional for an SMC-B; the IDP's given_name/family_name, §2.8) */
+  subjectGivenName: string | undefined;
+  subjectSurname: string | undefined;
   /** RFC 4514, e.g. `CN=GEM.SMCB-CA51 TEST-ONLY,OU=…,O=…,C=DE` */
   subjectName: string;
   issuerName: string;
@@ -49,6 +54,8 @@ export function readCertificateFields(der: Uint8Array): CertificateFields {
   const serialHex = Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex');
   return {
     subjectCommonName: attributeValue(certificate.subject, COMMON_NAME_OID),
+    subjectGivenName: attributeValue(certificate.subject, GIVEN_NAME_OID),
+    subjectSurname: attributeValue(certificate.subject, SURNAME_OID),
     subjectName: distinguishedName(certificate.subject),
     issuerName: distinguishedName(certificate.issuer),
     serialNumberDecimal: BigInt(`0x${serialHex || '0'}`).toString(10),
