@@ -43,5 +43,3 @@ export const PREFIX: Record<NamespaceKey, string> = {
 
 /** `dss:SignatureType` of an ECDSA card signature (spec ti-transport §3.5, table "Signature type"). */
 export const SIGNATURE_TYPE_ECDSA = 'urn:bsi:tr:03111:ecdsa';
-/** `dss:SignatureType` of an RSA card signature (§3.5). */
-export const SIGNATURE_TYPE_RSA = 'urn:ietf:rfc:3447';
