@@ -74,6 +74,22 @@ export function integerOption(flag: string, min: number, max: number, problem?: 
 
 const backendKinds: readonly BackendKind[] = ['embedded', 'simulator', 'ti'];
 
+/** An http(s) URL; a trailing slash is dropped (and tolerated: the user may copy either form). */
+function urlOption(flag: string): ValueOption<string> {
+  return valueOption((text) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return refused(`${flag} ist keine gültige URL: ${text}`, 'is not a valid URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      return refused(`${flag} muss http(s) sein: ${text}`, 'unsupported URL, must be http(s)');
+    }
+    return ok(url.toString().replace(/\/$/, ''));
+  });
+}
+
 /** The options more than one process understands. */
 export const sharedOptions = {
   help: flagOption('h'),
@@ -85,18 +101,11 @@ export const sharedOptions = {
     en: 'expects a number from 0 to 65535 (0 = any free port)',
   }),
   /** an external Fachdienst/simulator: http(s), without a trailing slash */
-  fachdienst: valueOption((text) => {
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      return refused(`--fachdienst ist keine gültige URL: ${text}`, 'is not a valid URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return refused(`--fachdienst muss http(s) sein: ${text}`, 'unsupported URL, must be http(s)');
-    }
-    return ok(url.toString().replace(/\/$/, ''));
-  }),
+  fachdienst: urlOption('--fachdienst'),
+  /** the IDP's base (`--backend ti`): http(s), without a trailing slash */
+  idp: urlOption('--idp'),
+  /** the Konnektor's base (`--backend ti`): http(s), without a trailing slash */
+  konnektor: urlOption('--konnektor'),
   /** which backend; whether it fits `--fachdienst` and may run is main/backend/choice.ts's */
   backend: valueOption((text) => {
     const kind = backendKinds.find((k) => k === text);

@@ -15,7 +15,8 @@ import { createCore, storeDirOf, type Core } from './core';
 import { openDataProtection } from './store/data-protection';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore } from './store/store';
-import { TI_NOT_AVAILABLE_MESSAGE } from './backend/policy';
+import { REAL_TI_NOT_AVAILABLE_MESSAGE } from './backend/policy';
+import { startSimulatorServer } from './simulator/server';
 
 let base: string;
 let core: Core | undefined;
@@ -30,9 +31,11 @@ afterEach(async () => {
 });
 
 describe('createCore refuses before anything is created', () => {
-  it('the TI backend: „TI-Anbindung noch nicht verfügbar“', async () => {
+  it('the real TI (addresses off this machine) and `ti` without addresses', async () => {
     const dataDir = join(base, 'ti');
-    await expect(createCore({ dataDir, backend: 'ti' })).rejects.toThrow(TI_NOT_AVAILABLE_MESSAGE);
+    const real = { fachdienstUrl: 'https://erp-ref.zentral.erp.splitdns.ti-dienste.de', idpUrl: 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de', konnektorUrl: 'https://192.168.1.10' };
+    await expect(createCore({ dataDir, backend: 'ti', ...real })).rejects.toThrow(REAL_TI_NOT_AVAILABLE_MESSAGE);
+    await expect(createCore({ dataDir, backend: 'ti' })).rejects.toThrow(/braucht die Adressen/);
     expect(existsSync(dataDir)).toBe(false);
   });
 
@@ -119,5 +122,35 @@ describe('training data under <data dir>/training/', () => {
     expect(await core.handlers['erx:trainerCurrentScenario']({})).toEqual(loaded);
     const view = await core.handlers['erx:trainerPatientView']({ prescriptionId: loaded.prescriptions[0]!.prescriptionId as PrescriptionId });
     expect(view.statusText).toBe('Noch nicht eingelöst');
+  });
+});
+
+describe('the TI simulation (`--backend ti` against `npm run simulator -- --ti`)', () => {
+  it('claims a scanned prescription through Konnektor, IDP and VAU; training mode; the pharmacy is the SMC-B\'s', async () => {
+    const simulator = await startSimulatorServer({ port: 0, ti: true });
+    try {
+      core = await createCore({
+        dataDir: base,
+        backend: 'ti',
+        fachdienstUrl: simulator.url,
+        idpUrl: `${simulator.url}/idp/`,
+        konnektorUrl: `${simulator.url}/konnektor`,
+        seedDemoPrescriptions: false,
+      });
+      const before = await core.handlers['erx:getAppInfo']({});
+      expect(before).toMatchObject({ backend: 'ti', training: true });
+      expect(existsSync(join(base, 'training', 'erx.db'))).toBe(true);
+
+      await core.handlers['erx:setStaff']({ kuerzel: 'AB' });
+      const created = (await (await fetch(`${simulator.url}/_sim/prescriptions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"flowType":"160"}' })).json()) as { token: string };
+      const { results } = await core.handlers['erx:scanCode']({ text: created.token });
+      // the simulator refuses a pharmacy's plain FHIR call in --ti mode (403): accepted means through the VAU
+      expect(results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
+      expect((await core.handlers['erx:getAppInfo']({})).pharmacy).toEqual({ telematikId: '3-01.2.2023001.16.101', name: 'Apotheke Adelheid Ulmendorfer TEST-ONLY' });
+    } finally {
+      await core?.close();
+      core = undefined;
+      await simulator.close();
+    }
   });
 });

@@ -7,9 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendKind } from '../shared/ipc/contract';
 import packageJson from '../package.json';
-import { assertBackendAvailable, chooseBackend, type AvailableBackend } from './backend/choice';
-import { assertTrainingFachdienstUrl, isTrainingBackend } from './backend/policy';
-import { SimulatorTokenProvider } from './fachdienst/access-token';
+import { availableBackend, chooseBackend, type AvailableBackend } from './backend/choice';
+import { assertTrainingFachdienstUrl } from './backend/policy';
+import { SimulatorTokenProvider, type AccessTokenProvider } from './fachdienst/access-token';
 import { FachdienstClient } from './fachdienst/client';
 import { HttpTransport } from './fachdienst/http-transport';
 import { ObservedTransport } from './fachdienst/observed-transport';
@@ -33,6 +33,7 @@ import { openStore, type Store } from './store/store';
 import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
 import { SimulatorControl } from './training/simulator-control';
 import { TrainerService } from './training/trainer-service';
+import { createTiConnection } from './ti/ti-connection';
 
 export { storeDirOf } from './training/data-layout';
 
@@ -46,9 +47,14 @@ const DUE_CHECK_MS = 30_000;
  */
 const CONTROL_TIMEOUT_MIN_MS = 60_000;
 
-/** The connection probe: one cheap read (CapabilityStatement); a server error counts as no way through. */
-async function probeFachdienst(transport: Transport): Promise<void> {
-  const response = await transport.send({ method: 'GET', path: 'metadata', headers: { Accept: 'application/fhir+json' } });
+/**
+ * The connection probe: one cheap read (CapabilityStatement); a server error counts as no way through. Through
+ * the VAU the read needs the access token (the sign-in is reused while it is valid, spec ti-transport §2.7).
+ */
+async function probeFachdienst(transport: Transport, tokens?: AccessTokenProvider): Promise<void> {
+  const headers: Record<string, string> = { Accept: 'application/fhir+json' };
+  if (tokens) headers['Authorization'] = `Bearer ${await tokens.getToken()}`;
+  const response = await transport.send({ method: 'GET', path: 'metadata', headers });
   if (response.status >= 500) throw new Error(`metadata: HTTP ${response.status}`);
 }
 
@@ -67,10 +73,14 @@ export interface CoreOptions {
   /** better-sqlite3 built for Electron's ABI (stack notes); absent = the Node build */
   sqliteNativeBinding?: string;
   /**
-   * The backend asked for on the command line (`--backend`); absent = by `fachdienstUrl`. `ti` is refused until
-   * the TI backend exists (architecture §2): the start fails with „TI-Anbindung noch nicht verfügbar …“.
+   * The backend asked for on the command line (`--backend`); absent = by `fachdienstUrl`. `ti` needs `idpUrl` and
+   * `konnektorUrl` beside `fachdienstUrl`; with all three on loopback it is the TI simulation (training mode), the
+   * real TI is refused at start (main/backend/choice.ts).
    */
   backend?: BackendKind;
+  /** `--idp URL`, `--konnektor URL` (backend `ti`) */
+  idpUrl?: string;
+  konnektorUrl?: string;
   /**
    * Deterministic runs of the embedded simulator (docs/simulator.md "Deterministic runs"): ids and
    * fictional data from `seed`, its base clock standing still at `fixedTime` (`/_sim/clock` still moves it).
@@ -81,7 +91,8 @@ export interface CoreOptions {
 export interface Core {
   handlers: HandlerTable;
   events: EventHub;
-  backend: { kind: Extract<BackendKind, 'embedded' | 'simulator'>; url: string };
+  /** `training`: every backend but the real TI — the TI simulation included (architecture §2) */
+  backend: { kind: BackendKind; url: string; training: boolean };
   /** runs the operations owed to the Fachdienst (startup reconciliation, docs/reliability.md); resolves when done */
   resumePendingOperations(): Promise<void>;
   /** tokens of the seeded demo prescriptions, printed by browser mode */
@@ -91,8 +102,8 @@ export interface Core {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const choice = checkBackendChoice(options);
-  // Training mode = any backend but the TI (architecture §2); its data lives under <data dir>/training/.
-  const training = isTrainingBackend(choice.kind);
+  // Training mode = any backend but the real TI (architecture §2); its data lives under <data dir>/training/.
+  const training = choice.kind !== 'ti' || choice.simulation;
   const storeDir = storeDirOf(options.dataDir, training);
   mkdirSync(options.dataDir, { recursive: true });
   if (training) moveLegacyDataIntoTraining(options.dataDir);
@@ -112,7 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const http = new HttpTransport({ baseUrl: backend.url, fetch: options.fetch, timeoutMs: () => network().requestTimeoutMs });
     // Every call's outcome feeds the connection indicator (spec §9.3, A_23814–A_23816).
     const transport: Transport = new ObservedTransport(http, (outcome) => observer.monitor?.record(outcome));
-    // Training mode (every backend so far is a simulator): the app follows the simulator's clock.
+    // Training mode (every backend so far is a simulator, the TI simulation too): the app follows its clock.
     const clock = new SimulatorClock(baseNow, transport);
     await clock.sync();
     const dbFile = join(storeDir, 'erx.db');
@@ -137,9 +148,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       networkOverrides: options.network,
     });
     network = () => settings.network();
-    // The IDP stand-in: the simulator issues the pharmacy's access token (spec §10.1 is future work).
-    const tokens = new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() });
-    const client = new FachdienstClient({ transport, tokens, now: () => clock.now(), userAgent: `eRxCounter/${packageJson.version}` });
+    const userAgent = `eRxCounter/${packageJson.version}`;
+    // The Fachdienst's way in: for the simulators direct HTTP with the simulator's token (the IDP stand-in); for
+    // the TI the VAU with the IDP's token, signed in with the SMC-B through the Konnektor (spec ti-transport).
+    const { fachdienstTransport, tokens } = (() => {
+      if (choice.kind !== 'ti') {
+        return { fachdienstTransport: transport, tokens: new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() }) };
+      }
+      const ti = createTiConnection({
+        fachdienstUrl: backend.url,
+        idpUrl: choice.addresses.idpUrl,
+        // The TI simulation's Konnektor speaks plain HTTP on this machine (spec ti-transport §3.2 option 1).
+        konnektor: { baseUrl: choice.addresses.konnektorUrl, allowPlainHttp: choice.simulation },
+        userAgent: `${userAgent} eRxCounter/gematikTestPs`,
+        now: () => clock.now(),
+        timeoutMs: () => network().requestTimeoutMs,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        // The IDP's consent (requested scopes and claims) is recorded; showing it is the settings screen's (not yet built).
+        consent: async (userConsent) => settings.rememberIdpConsent(userConsent),
+        // The pharmacy is the SMC-B's: its Telematik-ID and name from the token the IDP derived from the card.
+        onSignedIn: (signedIn) => settings.rememberPharmacyFromCard(signedIn.claims),
+      });
+      return { fachdienstTransport: new ObservedTransport(ti.transport, (outcome) => observer.monitor?.record(outcome)), tokens: ti.tokens };
+    })();
+    const client = new FachdienstClient({ transport: fachdienstTransport, tokens, now: () => clock.now(), userAgent });
     // Spec §8 / A_25460: backoff with jitter for $dispense and reads only; the UI shows it and may cancel.
     const fachdienst = new RetryingFachdienst({
       inner: client,
@@ -164,7 +196,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     const connection = new ConnectionMonitor({
       now: () => clock.now(),
-      probe: () => probeFachdienst(transport),
+      probe: () => (choice.kind === 'ti' ? probeFachdienst(fachdienstTransport, tokens) : probeFachdienst(transport)),
       probeIntervalMs: () => network().probeIntervalMs,
       pendingCount: () => workflow.pendingCount(),
       onChange: (status) => events.emit({ type: 'connection', status }),
@@ -225,7 +257,8 @@ async function startBackend(
   now: () => Date,
   cleanups: Array<() => void | Promise<void>>,
 ): Promise<Core['backend']> {
-  if (choice.kind === 'simulator') return { kind: 'simulator', url: normalizeBaseUrl(choice.fachdienstUrl) };
+  if (choice.kind === 'simulator') return { kind: 'simulator', url: normalizeBaseUrl(choice.fachdienstUrl), training: true };
+  if (choice.kind === 'ti') return { kind: 'ti', url: normalizeBaseUrl(choice.addresses.fachdienstUrl), training: choice.simulation };
   const fixedTime = options.simulator?.fixedTime;
   const simulator = await startSimulatorServer({
     port: 0,
@@ -235,22 +268,25 @@ async function startBackend(
     seed: options.simulator?.seed,
   });
   cleanups.push(() => simulator.close());
-  return { kind: 'embedded', url: normalizeBaseUrl(simulator.url) };
+  return { kind: 'embedded', url: normalizeBaseUrl(simulator.url), training: true };
 }
 
 /**
  * Refuses what this version cannot run, before anything is created: a start the backend rule refuses
- * (main/backend/choice.ts: `--backend` against `--fachdienst`, deterministic options for an external simulator),
- * the `ti` backend (not built yet), and an external Fachdienst that is not on this machine (training mode must not
+ * (main/backend/choice.ts: `--backend` against the addresses, deterministic options for an external simulator),
+ * the real TI (not released yet), and an external Fachdienst that is not on this machine (training mode must not
  * reach a real Fachdienst).
  */
 function checkBackendChoice(options: CoreOptions): AvailableBackend {
-  const choice = chooseBackend({
-    backend: options.backend,
-    fachdienstUrl: options.fachdienstUrl,
-    deterministic: options.simulator?.seed !== undefined || options.simulator?.fixedTime !== undefined,
-  });
-  assertBackendAvailable(choice);
+  const choice = availableBackend(
+    chooseBackend({
+      backend: options.backend,
+      fachdienstUrl: options.fachdienstUrl,
+      idpUrl: options.idpUrl,
+      konnektorUrl: options.konnektorUrl,
+      deterministic: options.simulator?.seed !== undefined || options.simulator?.fixedTime !== undefined,
+    }),
+  );
   if (choice.kind === 'simulator') assertTrainingFachdienstUrl(choice.fachdienstUrl);
   return choice;
 }

@@ -19,6 +19,9 @@ async function start(): Promise<void> {
   const core: Core = await createCore({
     dataDir,
     fachdienstUrl: args.fachdienstUrl,
+    ...(args.backend !== undefined ? { backend: args.backend } : {}),
+    ...(args.idpUrl !== undefined ? { idpUrl: args.idpUrl } : {}),
+    ...(args.konnektorUrl !== undefined ? { konnektorUrl: args.konnektorUrl } : {}),
     // better-sqlite3 built against Electron's ABI by scripts/start-electron.mjs (stack notes); the Node build
     // in node_modules keeps serving the tests.
     sqliteNativeBinding: process.env.ERX_SQLITE_NATIVE_BINDING || undefined,

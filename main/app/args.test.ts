@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TI_NOT_AVAILABLE_MESSAGE } from '../backend/policy';
+import { REAL_TI_NOT_AVAILABLE_MESSAGE } from '../backend/policy';
 import { parseAppArgs } from './args';
 
 describe('parseAppArgs', () => {
@@ -14,9 +14,17 @@ describe('parseAppArgs', () => {
     expect(() => parseAppArgs(['--fachdienst', 'nonsense'])).toThrow();
   });
 
-  it('--backend ti refuses to start with „TI-Anbindung noch nicht verfügbar“', () => {
-    expect(() => parseAppArgs(['--backend', 'ti'])).toThrow(TI_NOT_AVAILABLE_MESSAGE);
-    expect(() => parseAppArgs(['--data', '/tmp/x', '--backend', 'ti', '--fachdienst', 'http://127.0.0.1:8080'])).toThrow(/^TI-Anbindung noch nicht verfügbar/);
+  it('--backend ti: the TI simulation with three loopback addresses; the real TI and missing addresses refuse to start', () => {
+    const simulation = ['--backend', 'ti', '--fachdienst', 'http://127.0.0.1:8080/', '--idp', 'http://127.0.0.1:8080/idp/', '--konnektor', 'http://127.0.0.1:8080/konnektor'];
+    expect(parseAppArgs(simulation)).toEqual({
+      backend: 'ti',
+      fachdienstUrl: 'http://127.0.0.1:8080',
+      idpUrl: 'http://127.0.0.1:8080/idp',
+      konnektorUrl: 'http://127.0.0.1:8080/konnektor',
+    });
+    expect(() => parseAppArgs(['--backend', 'ti'])).toThrow(/braucht die Adressen von Fachdienst, IDP und Konnektor/);
+    expect(() => parseAppArgs(['--data', '/tmp/x', '--backend', 'ti', '--fachdienst', 'http://127.0.0.1:8080'])).toThrow(/--idp URL --konnektor URL/);
+    expect(() => parseAppArgs(simulation.map((arg) => arg.replace('http://127.0.0.1:8080/idp/', 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de')))).toThrow(REAL_TI_NOT_AVAILABLE_MESSAGE);
   });
   it('accepts the training backends when they fit --fachdienst, and nothing else', () => {
     expect(parseAppArgs(['--backend', 'embedded'])).toEqual({ backend: 'embedded' });

@@ -3,19 +3,24 @@
  * read with the shared option table (main/cli-options.ts) as browser mode reads them. Electron's and
  * Chromium's own switches and the app path share the command line, so what the table does not know is ignored.
  */
-import { assertBackendAvailable, chooseBackend, type AvailableBackend } from '../backend/choice';
+import { availableBackend, chooseBackend, type AvailableBackend } from '../backend/choice';
 import { formatBilingual, readCommandLine, sharedOptions, type OptionValues } from '../cli-options';
 
 export interface AppArgs {
   dataDir?: string;
   fachdienstUrl?: string;
-  /** `--backend embedded|simulator` (checked against `--fachdienst`); `ti` never gets here */
+  /** `--idp`, `--konnektor`: with `--backend ti` (the TI simulation when all three addresses are on loopback) */
+  idpUrl?: string;
+  konnektorUrl?: string;
+  /** `--backend` (checked against the addresses); the real TI never gets here */
   backend?: AvailableBackend['kind'];
 }
 
 const appOptions = {
   data: sharedOptions.data,
   fachdienst: sharedOptions.fachdienst,
+  idp: sharedOptions.idp,
+  konnektor: sharedOptions.konnektor,
   backend: sharedOptions.backend,
 };
 
@@ -26,12 +31,15 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
   // the table has no --help: the Electron app has no usage text of its own
   const given: OptionValues<typeof appOptions> = line.kind === 'values' ? line.values : {};
   // Choosing the TI is an explicit action (architecture §2) — on the command line the flag itself is that
-  // confirmed choice. Until the TI backend exists the app refuses to start (index.ts shows it, exit code 1).
-  const choice = chooseBackend({ backend: given.backend, fachdienstUrl: given.fachdienst });
-  assertBackendAvailable(choice);
+  // confirmed choice. The real TI is refused at start (index.ts shows it, exit code 1); the TI simulation runs.
+  const choice = availableBackend(
+    chooseBackend({ backend: given.backend, fachdienstUrl: given.fachdienst, idpUrl: given.idp, konnektorUrl: given.konnektor }),
+  );
   return {
     ...(given.data !== undefined ? { dataDir: given.data } : {}),
     ...(given.fachdienst !== undefined ? { fachdienstUrl: given.fachdienst } : {}),
+    ...(given.idp !== undefined ? { idpUrl: given.idp } : {}),
+    ...(given.konnektor !== undefined ? { konnektorUrl: given.konnektor } : {}),
     ...(given.backend !== undefined ? { backend: choice.kind } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertBackendAvailable, BackendChoiceError, chooseBackend, type BackendRequest } from './choice';
-import { TI_NOT_AVAILABLE_MESSAGE } from './policy';
+import { availableBackend, BackendChoiceError, chooseBackend, type BackendRequest } from './choice';
+import { REAL_TI_NOT_AVAILABLE_MESSAGE } from './policy';
 
 const URL = 'http://127.0.0.1:9000';
 
@@ -13,19 +13,33 @@ describe('chooseBackend', () => {
     expect(chooseBackend({ backend: 'simulator', fachdienstUrl: URL })).toEqual({ kind: 'simulator', fachdienstUrl: URL });
   });
 
-  it('--backend ti is returned as asked, whatever else was given; assertBackendAvailable refuses it', () => {
-    for (const request of [{ backend: 'ti' }, { backend: 'ti', fachdienstUrl: URL, deterministic: true }] satisfies BackendRequest[]) {
-      const choice = chooseBackend(request);
-      expect(choice).toEqual({ kind: 'ti' });
-      expect(() => assertBackendAvailable(choice)).toThrow(TI_NOT_AVAILABLE_MESSAGE);
+  const LOOPBACK_TI = { fachdienstUrl: URL, idpUrl: `${URL}/idp`, konnektorUrl: `${URL}/konnektor` };
+
+  it('--backend ti with its three addresses on this machine is the TI simulation, a training backend', () => {
+    const choice = chooseBackend({ backend: 'ti', ...LOOPBACK_TI });
+    expect(choice).toEqual({ kind: 'ti', addresses: LOOPBACK_TI });
+    expect(availableBackend(choice)).toEqual({ kind: 'ti', addresses: LOOPBACK_TI, simulation: true });
+    expect(availableBackend({ kind: 'embedded' })).toEqual({ kind: 'embedded' });
+  });
+
+  it('the real TI (any address off this machine) is refused at start; without addresses, too', () => {
+    for (const addresses of [
+      { ...LOOPBACK_TI, fachdienstUrl: 'https://erp-ref.zentral.erp.splitdns.ti-dienste.de' },
+      { ...LOOPBACK_TI, idpUrl: 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de' },
+      { ...LOOPBACK_TI, konnektorUrl: 'https://192.168.1.10' },
+    ]) {
+      expect(() => availableBackend(chooseBackend({ backend: 'ti', ...addresses }))).toThrow(REAL_TI_NOT_AVAILABLE_MESSAGE);
     }
-    expect(() => assertBackendAvailable({ kind: 'embedded' })).not.toThrow();
+    expect(() => availableBackend(chooseBackend({ backend: 'ti' }))).toThrow(/braucht die Adressen von Fachdienst, IDP und Konnektor/);
   });
 
   it.each([
     [{ backend: 'simulator' }, 'simulator-without-url', /--fachdienst URL/],
     [{ backend: 'embedded', fachdienstUrl: URL }, 'embedded-with-url', /schließen sich aus/],
     [{ fachdienstUrl: URL, deterministic: true }, 'deterministic-external', /--seed und --fixed-time gelten nur für den eingebauten Simulator/],
+    [{ backend: 'ti', fachdienstUrl: URL }, 'ti-without-addresses', /--fachdienst URL --idp URL --konnektor URL/],
+    [{ idpUrl: URL }, 'ti-addresses-without-ti', /nur mit --backend ti/],
+    [{ fachdienstUrl: URL, konnektorUrl: URL }, 'ti-addresses-without-ti', /nur mit --backend ti/],
   ] satisfies [BackendRequest, string, RegExp][])('refuses %j', (request, refusal, message) => {
     const thrown = (() => {
       try {

@@ -10,6 +10,15 @@ import type { BackendKind } from '../../shared/ipc/contract';
 export const TI_NOT_AVAILABLE_MESSAGE =
   'TI-Anbindung noch nicht verfügbar. Die App bleibt im Trainingsmodus; es wird nichts an die echte Telematikinfrastruktur gesendet.';
 
+/**
+ * The real TI is not run by this version: its Konnektor access (TLS, client certificate) and trust are set up in
+ * settings that do not exist yet. The TI simulation runs.
+ */
+export const REAL_TI_NOT_AVAILABLE_MESSAGE =
+  'Die Anbindung an die echte TI (RU oder PU) ist noch nicht freigegeben: Konnektor-Zugang und Vertrauensanker werden in ' +
+  'den Einstellungen eingerichtet, die es noch nicht gibt. Für die TI-Simulation alle drei Adressen auf diesem Rechner ' +
+  'angeben (127.0.0.1).';
+
 export const NOT_TRAINING_MESSAGE =
   'Nur im Trainingsmodus verfügbar: Trainerfunktionen arbeiten ausschließlich mit dem Simulator, nie mit der echten Telematikinfrastruktur.';
 

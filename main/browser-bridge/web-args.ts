@@ -22,10 +22,13 @@ export interface WebArgs {
   port: number;
   dataDir: string;
   fachdienstUrl?: string;
+  /** `--idp`, `--konnektor`: the TI's other two addresses (`--backend ti`) */
+  idpUrl?: string;
+  konnektorUrl?: string;
   rendererDir: string;
   /** timeouts and retry policy in milliseconds (tests, demos; spec §8, A_25460) */
   network: Partial<Record<NetworkOption, number>>;
-  /** `--backend`: `ti` is passed on and refused by the core at start (exit code 1) */
+  /** `--backend`: `ti` is passed on; the core runs the TI simulation and refuses the real TI at start (exit code 1) */
   backend?: BackendKind;
   /** `--seed`: deterministic ids and fictional data of the embedded simulator (docs/simulator.md) */
   seed?: number;
@@ -49,6 +52,8 @@ const webOptions = {
   port: sharedOptions.port,
   data: sharedOptions.data,
   fachdienst: sharedOptions.fachdienst,
+  idp: sharedOptions.idp,
+  konnektor: sharedOptions.konnektor,
   renderer: textOption(),
   backend: sharedOptions.backend,
   seed: sharedOptions.seed,
@@ -70,14 +75,16 @@ export interface WebArgsEnvironment {
 export type ParsedWebArgs = { kind: 'run'; args: WebArgs } | { kind: 'help' } | { kind: 'error'; message: string };
 
 export const WEB_USAGE = [
-  'Aufruf / usage: npm run start:web -- [--port P] [--data DIR] [--fachdienst URL] [--renderer DIR]',
+  'Aufruf / usage: npm run start:web -- [--port P] [--data DIR] [--fachdienst URL] [--backend ti --idp URL --konnektor URL] [--renderer DIR]',
   `  --port P          Port auf 127.0.0.1 (Standard ${DEFAULT_WEB_PORT}, 0 = freier Port) / loopback port (0 = any free port)`,
   '  --data DIR        Datenordner (Standard ~/.erx-counter/browser-mode) / data folder',
   '  --fachdienst URL  externer Simulator statt des eingebauten / external simulator instead of the embedded one',
   '  --renderer DIR    gebaute Oberfläche (Standard $ERX_RENDERER_DIR oder ./out/renderer) / built renderer',
   '  --request-timeout-ms N, --retry-base-ms N, --retry-max-delay-ms N, --max-attempts N (1–10), --probe-interval-ms N',
   '                    Zeitlimits und Wiederholungen (Tests, Vorführungen) / timeouts and retry policy',
-  '  --backend KIND    embedded (Standard), simulator (mit --fachdienst) oder ti (noch nicht verfügbar) / backend',
+  '  --backend KIND    embedded (Standard), simulator (mit --fachdienst) oder ti (mit --fachdienst, --idp, --konnektor) / backend',
+  '  --idp URL, --konnektor URL  TI: Basis des IDP und des Konnektors; alle drei auf 127.0.0.1 = TI-Simulation',
+  '                    (npm run simulator -- --ti); die echte TI ist noch nicht freigegeben / TI addresses (loopback = simulation)',
   '  --seed N          eingebauter Simulator: feste Ids und Testdaten (0–4294967295) / deterministic ids',
   '  --fixed-time ISO  eingebauter Simulator: Uhr steht bei diesem Zeitpunkt, z. B. 2026-10-05T09:00:00+02:00 / fixed clock',
 ].join('\n');
@@ -115,9 +122,15 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
 
   const fachdienstUrl = given.fachdienst;
   const fixedTime = given['fixed-time'];
-  // The backend rule (main/backend/choice.ts); `ti` goes on to the core, which refuses it at start (exit code 1).
+  // The backend rule (main/backend/choice.ts); whether `ti` may run is the core's (the real TI: exit code 1).
   try {
-    chooseBackend({ backend: given.backend, fachdienstUrl, deterministic: given.seed !== undefined || fixedTime !== undefined });
+    chooseBackend({
+      backend: given.backend,
+      fachdienstUrl,
+      idpUrl: given.idp,
+      konnektorUrl: given.konnektor,
+      deterministic: given.seed !== undefined || fixedTime !== undefined,
+    });
   } catch (e) {
     if (e instanceof BackendChoiceError) return error(formatBilingual({ de: e.message, en: e.english }));
     throw e;
@@ -129,6 +142,8 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
       port: given.port ?? DEFAULT_WEB_PORT,
       dataDir,
       fachdienstUrl,
+      ...(given.idp !== undefined ? { idpUrl: given.idp } : {}),
+      ...(given.konnektor !== undefined ? { konnektorUrl: given.konnektor } : {}),
       rendererDir,
       network,
       ...(given.backend !== undefined ? { backend: given.backend } : {}),
@@ -142,6 +157,8 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
 export interface WebCoreOptions {
   dataDir: string;
   fachdienstUrl?: string;
+  idpUrl?: string;
+  konnektorUrl?: string;
   network?: WebArgs['network'];
   backend?: BackendKind;
   simulator?: { seed?: number; fixedTime?: Date };
@@ -155,6 +172,8 @@ export function coreOptionsOf(args: WebArgs): WebCoreOptions {
   return {
     dataDir: args.dataDir,
     fachdienstUrl: args.fachdienstUrl,
+    ...(args.idpUrl !== undefined ? { idpUrl: args.idpUrl } : {}),
+    ...(args.konnektorUrl !== undefined ? { konnektorUrl: args.konnektorUrl } : {}),
     network: args.network,
     ...(args.backend !== undefined ? { backend: args.backend } : {}),
     ...(Object.keys(simulator).length > 0 ? { simulator } : {}),

@@ -29,7 +29,7 @@ const SCENARIOS = { scenarios: [{ name: 'standard-gkv-pzn', title: 'Standard', d
 
 function build(backend: BackendKind): HandlerTable {
   const clock = new FakeClock(new Date('2026-10-05T08:00:00Z'));
-  const settings = new SettingsService({ settings: store.settings, backend: { kind: backend, url: 'http://127.0.0.1:1/' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
+  const settings = new SettingsService({ settings: store.settings, backend: { kind: backend, url: 'http://127.0.0.1:1/', training: backend !== 'ti' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
   const events = new EventHub();
   const workflow = new WorkflowService({ store, fachdienst: fd.client, settings, events, clock, ids: { next: () => 'k' }, codecs: defaultCodecs });
   const trainer = new TrainerService({

@@ -10,7 +10,7 @@ const clock = { now: () => new Date('2026-10-05T08:00:00Z') };
 
 beforeEach(() => {
   store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32) });
-  settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:5000/' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
+  settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:5000/', training: true }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
 });
 afterEach(() => store.close());
 
@@ -23,7 +23,7 @@ describe('SettingsService', () => {
 
   it('selects a staff member by Kürzel (any case), persists it, and signs off with an empty one', () => {
     expect(settings.setStaff('cd').staff).toEqual({ kuerzel: 'CD', name: 'Can Demir' });
-    const reopened = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'x' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
+    const reopened = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'x', training: true }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
     expect(reopened.currentStaff()?.kuerzel).toBe('CD');
     expect(settings.setStaff('').staff).toBeNull();
   });

@@ -31,7 +31,7 @@ export const DEFAULT_STAFF: StaffMember[] = [
   { kuerzel: 'CD', name: 'Can Demir' },
 ];
 
-const Keys = { pharmacy: 'pharmacy', staffList: 'staffList', currentStaff: 'currentStaff', network: 'network' } as const;
+const Keys = { pharmacy: 'pharmacy', staffList: 'staffList', currentStaff: 'currentStaff', network: 'network', idpConsent: 'idpConsent' } as const;
 
 /**
  * Timeouts and retry policy (spec §8, A_25460): every Fachdienst call is aborted after
@@ -70,7 +70,8 @@ const pharmacySchema = z.object({ telematikId: z.string().min(3), name: z.string
 
 export interface SettingsServiceOptions {
   settings: SettingsRepository;
-  backend: { kind: BackendKind; url: string };
+  /** `training`: every backend but the real TI, the TI simulation included (architecture §2) */
+  backend: { kind: BackendKind; url: string; training: boolean };
   appVersion: string;
   clock: Clock;
   dataProtection: AppInfo['dataProtection'];
@@ -86,7 +87,7 @@ export class SettingsService {
     return {
       version: appVersion,
       backend: backend.kind,
-      training: backend.kind !== 'ti',
+      training: backend.training,
       fachdienstUrl: backend.url,
       pharmacy: this.pharmacy(),
       staff: this.currentStaff(),
@@ -150,6 +151,20 @@ export class SettingsService {
   staffList(): StaffMember[] {
     const parsed = z.array(staffMemberSchema).min(1).safeParse(this.options.settings.get(Keys.staffList));
     return parsed.success ? parsed.data : DEFAULT_STAFF;
+  }
+
+  /**
+   * Backend `ti`: the pharmacy is the SMC-B's. The IDP derives `idNummer` (Telematik-ID) and `organizationName`
+   * from the card's certificate (spec ti-transport §2.8); every sign-in refreshes them.
+   */
+  rememberPharmacyFromCard(claims: Record<string, unknown>): void {
+    const parsed = pharmacySchema.safeParse({ telematikId: claims['idNummer'], name: claims['organizationName'] });
+    if (parsed.success) this.options.settings.set(Keys.pharmacy, parsed.data);
+  }
+
+  /** The IDP's `user_consent` the pharmacy agreed to (api-erp authentisieren.adoc steps 18–19), with when. */
+  rememberIdpConsent(consent: Record<string, unknown>): void {
+    this.options.settings.set(Keys.idpConsent, { consent, at: this.options.clock.now().toISOString() });
   }
 
   pharmacy(): PharmacyIdentity {

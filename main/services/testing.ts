@@ -108,7 +108,7 @@ export function createWorkflowHarness(start = '2026-10-05T08:00:00Z'): WorkflowH
   const store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 7), now: () => clock.now() });
   const fd = noFachdienst();
   const codecs = fakeCodecs();
-  const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/' }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
+  const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/', training: true }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
   settings.setStaff('ab');
   const hub = new EventHub();
   const events: AppEvent[] = [];
