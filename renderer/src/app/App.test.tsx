@@ -13,6 +13,14 @@ describe('app shell', () => {
     expect(screen.getByTestId('pharmacy-name')).toHaveTextContent('Löwen-Apotheke am Markt');
   });
 
+  it('says „TI-Simulation“ in the banner when the TI backend runs against the simulated TI', async () => {
+    const { bridge } = createFakeBridge({ appInfo: appInfo({ training: true, backend: 'ti' }) });
+    renderWithProviders({ bridge });
+    const banner = await screen.findByTestId('training-banner');
+    expect(banner).toHaveTextContent('TRAINING – TI-Simulation, keine echten Rezepte');
+    expect(banner).toHaveAttribute('data-backend', 'ti-simulation');
+  });
+
   it('shows no training banner against the real TI', async () => {
     const { bridge } = createFakeBridge({ appInfo: appInfo({ training: false, backend: 'ti' }) });
     renderWithProviders({ bridge });

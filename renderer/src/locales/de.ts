@@ -10,6 +10,7 @@ export const de = {
   },
   training: {
     banner: 'TRAINING – Simulator, keine echten Rezepte',
+    bannerTiSimulation: 'TRAINING – TI-Simulation, keine echten Rezepte',
   },
   trainer: {
     clock: {

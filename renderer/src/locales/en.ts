@@ -9,6 +9,7 @@ export const en: Messages<typeof de> = {
   },
   training: {
     banner: 'TRAINING – simulator, no real prescriptions',
+    bannerTiSimulation: 'TRAINING – TI simulation, no real prescriptions',
   },
   trainer: {
     clock: {

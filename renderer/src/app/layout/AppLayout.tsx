@@ -63,7 +63,7 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
 
   return (
     <div className="app" data-testid="app-ready" data-training={appInfo.training}>
-      {appInfo.training ? <TrainingBanner /> : null}
+      {appInfo.training ? <TrainingBanner tiSimulation={appInfo.backend === 'ti'} /> : null}
       <AppHeader
         appInfo={appInfo}
         onInbox={openInbox}
