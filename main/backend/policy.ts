@@ -1,8 +1,8 @@
 /**
- * Which backend the app may talk to (architecture §2): training mode is any backend but the real
- * TI. Until the `ti` backend (VAU + IDP, spec §10.1) exists, choosing it — in the settings or with `--backend ti`
- * on the command line — is refused with one German message, and nothing in training mode may reach a real
- * Fachdienst: an external simulator (`--fachdienst URL`) must run on this machine (loopback).
+ * Which backend the app may talk to (architecture §2): training mode is any backend but the real TI — the TI
+ * simulation included. Switching to the TI in the settings is refused (its settings do not exist yet), the real TI
+ * is refused at start (choice.ts), and nothing in training mode may reach a real Fachdienst: an external simulator
+ * (`--fachdienst URL`) must run on this machine (loopback).
  */
 import { failure, type AppFailure } from '../errors';
 import type { BackendKind } from '../../shared/ipc/contract';

@@ -97,6 +97,23 @@ describe('FachdienstClient', () => {
     expect(transport.requests.map((r) => r.headers?.['Authorization'])).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
 
+  it('a failure on a TI hop before anything was sent keeps its German message and names the hop', async () => {
+    const hopError = (hop: string, message: string) => Object.assign(new Error(message), { hop, technical: 'GetPinStatus: VERIFIABLE' });
+    const transport = new ScriptedTransport(() => jsonResponse(200, {}));
+    const pinMissing = new FachdienstClient({
+      transport,
+      tokens: { getToken: () => Promise.reject(hopError('smcb', 'SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben.')), invalidate: () => undefined },
+      now,
+    });
+    const f = await failureOf(pinMissing.accept(id, ac));
+    expect(f.appError).toMatchObject({ code: 'ti-smcb', retry: 'never', system: 'network' });
+    expect(f.appError.message).toMatch(/^SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben\. Es wurde nichts/);
+    expect(f.appError.detail).toBe('accept: smcb: GetPinStatus: VERIFIABLE');
+    expect(transport.requests).toHaveLength(0);
+    const vauRefused = new FachdienstClient({ transport: { send: () => Promise.reject(hopError('vau', 'VAU-Zertifikat nicht vertrauenswürdig.')) }, tokens: new FixedTokenProvider(), now });
+    expect((await failureOf(vauRefused.accept(id, ac))).appError).toMatchObject({ code: 'ti-vau', retry: 'backoff' });
+  });
+
   it('a timeout on $accept becomes a network error that must be reconciled', async () => {
     const { client } = setup(() => Promise.reject(new TransportError('timeout', 'nach 10 ms abgebrochen')));
     const f = await failureOf(client.accept(id, ac));

@@ -151,6 +151,8 @@ export class FachdienstClient implements FachdienstApi {
       if (e instanceof TransportError) {
         throw new AppFailure(fachdienstUnreachableError(call.operation, e.kind, this.options.now(), e.technical));
       }
+      const hop = tiHopFailure(e, call.operation, this.options.now());
+      if (hop) throw hop;
       throw e;
     }
   }
@@ -159,6 +161,8 @@ export class FachdienstClient implements FachdienstApi {
     try {
       return await this.options.tokens.getToken();
     } catch (e) {
+      const hop = tiHopFailure(e, operation, this.options.now());
+      if (hop) throw hop;
       // Nothing was sent to the Fachdienst yet, so the operation can simply be repeated.
       const technical = e instanceof TransportError ? `${e.kind}: ${e.technical}` : e instanceof Error ? e.message : 'unbekannt';
       throw failure(
@@ -205,4 +209,22 @@ function parseBody(response: TransportResponse): unknown {
   } catch {
     return response.body;
   }
+}
+
+/**
+ * A failure on a hop of the TI chain before anything reached the Fachdienst — Konnektor, SMC-B, IDP, or a VAU
+ * certificate that is not trusted (main/ti/ti-error.ts `TiError`, recognised by its shape: this client knows only
+ * main/fachdienst). Its German message says which system failed and what to do (A_23814); it is kept as it is.
+ * An SMC-B that needs the PIN waits for the pharmacist, so it is not repeated automatically.
+ */
+function tiHopFailure(e: unknown, operation: FachdienstOperation, at: Date): AppFailure | undefined {
+  if (!(e instanceof Error) || !('hop' in e) || !('technical' in e)) return undefined;
+  const { hop, technical } = e as Error & { hop: unknown; technical: unknown };
+  if (typeof hop !== 'string' || typeof technical !== 'string') return undefined;
+  return failure(`ti-${hop}`, `${e.message} Es wurde nichts an den E-Rezept-Fachdienst gesendet.`, {
+    detail: redactSecrets(`${operation}: ${hop}: ${technical}`),
+    retry: hop === 'smcb' ? 'never' : 'backoff',
+    system: 'network',
+    at,
+  });
 }
