@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berlinDate } from '../../shared/erezept/dates';
-import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
-import { parseAccessCode, parsePrescriptionId, parseSecret, type AccessCode, type PrescriptionId, type Secret } from '../../shared/erezept/identifiers';
+import { parseSecret, type AccessCode, type PrescriptionId, type Secret } from '../../shared/erezept/identifiers';
+import { createDemoPrescription, demoEntry as entry, type DemoPrescription } from './support/demo-dispense';
 import { buildCloseParameters, buildDispenseParameters } from '../../shared/fhir/dispense/build';
 import { readAcceptBundle, readReceipt } from '../../shared/fhir/fachdienst-responses';
 import { SimulatorTokenProvider } from '../../main/fachdienst/access-token';
@@ -25,49 +24,6 @@ let simulator: { url: string; close(): Promise<void> };
 let transport: HttpTransport;
 let tokens: SimulatorTokenProvider;
 let client: FachdienstClient;
-
-interface DemoPrescription {
-  id: PrescriptionId;
-  accessCode: AccessCode;
-  kvnr: string;
-}
-
-async function createPrescription(): Promise<DemoPrescription> {
-  const response = await transport.send({
-    method: 'POST',
-    path: '_sim/prescriptions',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ flowType: '160' }),
-  });
-  expect(response.status).toBe(201);
-  const created = JSON.parse(response.body) as { taskId: string; accessCode: string; kvnr: string };
-  const id = parsePrescriptionId(created.taskId);
-  const ac = parseAccessCode(created.accessCode);
-  if (!id.ok || !ac.ok) throw new Error('simulator returned invalid ids');
-  return { id: id.data, accessCode: ac.data, kvnr: created.kvnr };
-}
-
-
-function entry(): DispenseEntry {
-  return {
-    key: 'row-1',
-    medication: {
-      kind: 'pzn',
-      pzn: '06313728',
-      name: 'Sumatriptan-1a Pharma 100 mg Tabletten',
-      form: 'TAB',
-      packSize: '20 St',
-      normSize: 'N1',
-      ingredients: [{ name: 'Sumatriptan', strengthValue: 100, strengthUnit: 'mg' }],
-      category: '00',
-      vaccine: false,
-    },
-    packs: 1,
-    batch: { lot: 'A123456789-1', expiry: '2028-03-31' },
-    serials: [],
-    whenHandedOver: berlinDate(new Date()),
-  };
-}
 
 async function acceptOne(rx: DemoPrescription): Promise<Secret> {
   const bundle = await client.accept(rx.id, rx.accessCode);
@@ -98,7 +54,7 @@ describe('Fachdienst client ⇄ simulator over HTTP', () => {
   });
 
   it('$accept → 200 with Secret and QES, $dispense → 204, $close without body → receipt', async () => {
-    const rx = await createPrescription();
+    const rx = await createDemoPrescription(transport);
     const bundle = await client.accept(rx.id, rx.accessCode);
     const accepted = readAcceptBundle(bundle);
     expect(accepted.ok).toBe(true);
@@ -125,7 +81,7 @@ describe('Fachdienst client ⇄ simulator over HTTP', () => {
   });
 
   it('$close with the list as body returns the receipt', async () => {
-    const rx = await createPrescription();
+    const rx = await createDemoPrescription(transport);
     const secret = await acceptOne(rx);
     const parameters = buildCloseParameters([entry()], { prescriptionId: rx.id, kvnr: rx.kvnr, telematikId: TELEMATIK_ID });
     if (!parameters.ok) throw new Error('build failed');
@@ -134,7 +90,7 @@ describe('Fachdienst client ⇄ simulator over HTTP', () => {
   });
 
   it('a second $accept is a 409 conflict naming our own institution', async () => {
-    const rx = await createPrescription();
+    const rx = await createDemoPrescription(transport);
     await acceptOne(rx);
     const f = await failureOf(client.accept(rx.id, rx.accessCode));
     expect(f.appError).toMatchObject({ httpStatus: 409, code: 'conflict', system: 'fachdienst', retry: 'never' });
@@ -142,7 +98,7 @@ describe('Fachdienst client ⇄ simulator over HTTP', () => {
   });
 
   it('a wrong Secret is a 403 that does not leak the secret', async () => {
-    const rx = await createPrescription();
+    const rx = await createDemoPrescription(transport);
     await acceptOne(rx);
     const wrong = 'f'.repeat(64) as Secret;
     const parameters = buildDispenseParameters([entry()], { prescriptionId: rx.id, kvnr: rx.kvnr, telematikId: TELEMATIK_ID });
@@ -153,7 +109,7 @@ describe('Fachdienst client ⇄ simulator over HTTP', () => {
   });
 
   it('a wrong AccessCode on $accept is a 403', async () => {
-    const rx = await createPrescription();
+    const rx = await createDemoPrescription(transport);
     const f = await failureOf(client.accept(rx.id, 'e'.repeat(64) as AccessCode));
     expect(f.appError.httpStatus).toBe(403);
     expect(f.appError.message).toContain('AccessCode');

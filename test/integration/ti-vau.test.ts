@@ -6,9 +6,8 @@
  * the VAU); the IDP sign-in has its own test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berlinDate } from '../../shared/erezept/dates';
-import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
-import { parseAccessCode, parsePrescriptionId, parseSecret, type AccessCode, type PrescriptionId, type Secret } from '../../shared/erezept/identifiers';
+import { parseSecret, type Secret } from '../../shared/erezept/identifiers';
+import { createDemoPrescription, demoEntry as entry } from './support/demo-dispense';
 import { buildDispenseParameters } from '../../shared/fhir/dispense/build';
 import { readAcceptBundle, readReceipt } from '../../shared/fhir/fachdienst-responses';
 import { SimulatorTokenProvider } from '../../main/fachdienst/access-token';
@@ -39,35 +38,6 @@ async function control(path: string, body?: unknown): Promise<Record<string, unk
   return JSON.parse(response.body) as Record<string, unknown>;
 }
 
-async function prescription(): Promise<{ id: PrescriptionId; accessCode: AccessCode; kvnr: string }> {
-  const created = (await control('prescriptions', { flowType: '160' })) as { taskId: string; accessCode: string; kvnr: string };
-  const id = parsePrescriptionId(created.taskId);
-  const accessCode = parseAccessCode(created.accessCode);
-  if (!id.ok || !accessCode.ok) throw new Error('simulator returned invalid ids');
-  return { id: id.data, accessCode: accessCode.data, kvnr: created.kvnr };
-}
-
-function entry(): DispenseEntry {
-  return {
-    key: 'row-1',
-    medication: {
-      kind: 'pzn',
-      pzn: '06313728',
-      name: 'Sumatriptan-1a Pharma 100 mg Tabletten',
-      form: 'TAB',
-      packSize: '20 St',
-      normSize: 'N1',
-      ingredients: [{ name: 'Sumatriptan', strengthValue: 100, strengthUnit: 'mg' }],
-      category: '00',
-      vaccine: false,
-    },
-    packs: 1,
-    batch: { lot: 'A123456789-1', expiry: '2028-03-31' },
-    serials: [],
-    whenHandedOver: berlinDate(new Date()),
-  };
-}
-
 async function secretOf(bundle: unknown): Promise<Secret> {
   const read = readAcceptBundle(bundle);
   if (!read.ok) throw new Error(read.error);
@@ -90,7 +60,7 @@ afterAll(async () => {
 
 describe('the VAU channel against the simulated VAU', () => {
   it('scan → $accept → $dispense → $close → receipt, every call inside the VAU; the Userpseudonym is taken up', async () => {
-    const rx = await prescription();
+    const rx = await createDemoPrescription(plain);
     expect(vau.userPseudonym).toBe('0');
     const secret = await secretOf(await client.accept(rx.id, rx.accessCode));
     expect(vau.userPseudonym).toMatch(/^[0-9a-f]{32}-[0-9a-f]{32}$/);
@@ -104,7 +74,7 @@ describe('the VAU channel against the simulated VAU', () => {
   it('a pharmacy calling the FHIR endpoints directly is refused with 403, an insurant is not', async () => {
     const tokens = new SimulatorTokenProvider({ transport: plain, telematikId: TELEMATIK_ID, now: () => new Date() });
     const direct = new FachdienstClient({ transport: plain, tokens, now: () => new Date() });
-    const rx = await prescription();
+    const rx = await createDemoPrescription(plain);
     const refused = await failureOf(direct.accept(rx.id, rx.accessCode));
     expect(refused.appError.httpStatus).toBe(403);
     expect(refused.appError.detail).toMatch(/über die VAU/);
@@ -114,7 +84,7 @@ describe('the VAU channel against the simulated VAU', () => {
   });
 
   it('an undecryptable request (fault) is sent once more after the certificate was fetched again', async () => {
-    const rx = await prescription();
+    const rx = await createDemoPrescription(plain);
     await control('ti/faults', { kind: 'decryption-error' });
     await expect(secretOf(await client.accept(rx.id, rx.accessCode))).resolves.toMatch(/^[0-9a-f]{64}$/);
     const faults = await plain.send({ method: 'GET', path: '_sim/ti/faults' });
@@ -122,7 +92,7 @@ describe('the VAU channel against the simulated VAU', () => {
   });
 
   it('an answer carrying another request id is an unknown outcome: the $accept happened, the app reconciles', async () => {
-    const rx = await prescription();
+    const rx = await createDemoPrescription(plain);
     await control('ti/faults', { kind: 'wrong-request-id' });
     const lost = await failureOf(client.accept(rx.id, rx.accessCode));
     expect(lost.appError.system).toBe('network');
@@ -133,7 +103,7 @@ describe('the VAU channel against the simulated VAU', () => {
   });
 
   it('an expired token (fault) is answered 401 inside the VAU; the client renews it once and the call succeeds', async () => {
-    const rx = await prescription();
+    const rx = await createDemoPrescription(plain);
     await control('ti/faults', { kind: 'expired-token' });
     await expect(secretOf(await client.accept(rx.id, rx.accessCode))).resolves.toMatch(/^[0-9a-f]{64}$/);
   });

@@ -10,6 +10,7 @@ import { TiError } from '../ti-error';
 import { requireKonnektorSettings, type KonnektorConfig } from './konnektor-config';
 import { KonnektorHttp, MESSAGES, type KonnektorTimers } from './konnektor-http';
 import { FakeKonnektor, makeTestPki, type TestPki } from './testing';
+import { rejectionOf } from '../../testing';
 
 let pki: TestPki;
 const fakes: FakeKonnektor[] = [];
@@ -37,15 +38,7 @@ function http(config: KonnektorConfig, timers?: KonnektorTimers): KonnektorHttp 
   return new KonnektorHttp(requireKonnektorSettings(config), timers ? { timers } : {});
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<TiError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof TiError) return e;
-    throw e;
-  }
-  throw new Error('expected a TiError');
-}
+const failureOf = (promise: Promise<unknown>): Promise<TiError> => rejectionOf(promise, TiError);
 
 describe('KonnektorHttp TLS trust', () => {
   it('accepts the Konnektor whose certificate has the pinned fingerprint, although the certificate names no IP', async () => {

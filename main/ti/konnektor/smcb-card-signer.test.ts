@@ -10,6 +10,7 @@ import { KonnektorClient } from './konnektor-client';
 import { SmcbCardSigner, SmcbError } from './smcb-card-signer';
 import { KonnektorFault } from './soap';
 import { API_ERP_EXAMPLE, FakeKonnektor, fault, makeTestPki, type FakeCard, type TestPki } from './testing';
+import { rejectionOf } from '../../testing';
 
 const EXAMPLE_CARD: FakeCard = { handle: 'SMC-B-1', iccsn: API_ERP_EXAMPLE.iccsn, holderName: API_ERP_EXAMPLE.holderName, ecc: API_ERP_EXAMPLE.certificate };
 const OTHER_CARD: FakeCard = { handle: 'SMC-B-2', iccsn: '80276001011699902301', holderName: 'Apotheke Adelheid Ulmendorfer TEST-ONLY', ecc: API_ERP_EXAMPLE.certificate };
@@ -27,15 +28,7 @@ afterEach(async () => {
   await fake.stop();
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<TiError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof TiError) return e;
-    throw e;
-  }
-  throw new Error('expected a TiError');
-}
+const failureOf = (promise: Promise<unknown>): Promise<TiError> => rejectionOf(promise, TiError);
 
 const operations = () => fake.calls.filter((call) => call.operation).map((call) => `${call.operation}${call.document?.getElementsByTagNameNS('*', 'CardHandle')[0] ? ` ${call.document.getElementsByTagNameNS('*', 'CardHandle')[0]?.textContent}` : ''}`);
 

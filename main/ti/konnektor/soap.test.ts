@@ -6,6 +6,7 @@ import { KonnektorHttp } from './konnektor-http';
 import { NS } from './namespaces';
 import { KonnektorFault, buildEnvelope, callSoap, soapActionOf, xml } from './soap';
 import { FakeKonnektor, childNames, fault, ok, status } from './testing';
+import { rejectionOf } from '../../testing';
 
 const ACTION = { namespace: NS.evt, name: 'GetCards' };
 const REQUEST = xml(NS.evt, 'GetCards', [xml(NS.cctx, 'Context', [xml(NS.conn, 'MandantId', 'Mandant1')]), xml(NS.cardcmn, 'CardType', 'SMC-B')]);
@@ -52,13 +53,7 @@ describe('callSoap', () => {
 
   async function failure(answer: ReturnType<typeof ok>): Promise<TiError> {
     const { result } = await call(answer);
-    try {
-      await result;
-    } catch (e) {
-      if (e instanceof TiError) return e;
-      throw e;
-    }
-    throw new Error('expected a TiError');
+    return rejectionOf(result, TiError);
   }
 
   it('POSTs text/xml with the quoted SOAPAction and returns the response element', async () => {
