@@ -27,9 +27,6 @@ export const TRAINING_BACKEND_AT_START_MESSAGE =
   'Der Trainings-Simulator wird beim Start gewählt: ohne weitere Angabe der eingebaute Simulator, mit „--fachdienst URL“ ' +
   'ein externer Simulator auf diesem Rechner. Bitte die App mit der gewünschten Angabe neu starten.';
 
-/** Training mode = any backend but the real TI (architecture §2). */
-export const isTrainingBackend = (kind: BackendKind): boolean => kind !== 'ti';
-
 /** `selectBackend` for `ti`: refused until the TI backend exists. */
 export const tiNotAvailable = (at?: Date): AppFailure => failure('not-available', TI_NOT_AVAILABLE_MESSAGE, { at });
 
