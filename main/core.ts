@@ -167,7 +167,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         // The IDP's consent (requested scopes and claims) is recorded; showing it is the settings screen's (not yet built).
         consent: async (userConsent) => settings.rememberIdpConsent(userConsent),
         // The pharmacy is the SMC-B's: its Telematik-ID and name from the token the IDP derived from the card.
-        onSignedIn: (signedIn) => settings.rememberPharmacyFromCard(signedIn.claims),
+        onSignedIn: (signedIn) => {
+          if (settings.rememberPharmacyFromCard(signedIn.claims)) events.emit({ type: 'app-info-changed' });
+        },
       });
       return { fachdienstTransport: new ObservedTransport(ti.transport, (outcome) => observer.monitor?.record(outcome)), tokens: ti.tokens };
     })();

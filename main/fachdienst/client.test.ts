@@ -106,7 +106,7 @@ describe('FachdienstClient', () => {
       now,
     });
     const f = await failureOf(pinMissing.accept(id, ac));
-    expect(f.appError).toMatchObject({ code: 'ti-smcb', retry: 'never', system: 'network' });
+    expect(f.appError).toMatchObject({ code: 'ti-smcb', retry: 'never', system: 'ti' });
     expect(f.appError.message).toMatch(/^SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben\. Es wurde nichts/);
     expect(f.appError.detail).toBe('accept: smcb: GetPinStatus: VERIFIABLE');
     expect(transport.requests).toHaveLength(0);

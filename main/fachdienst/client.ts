@@ -224,7 +224,8 @@ function tiHopFailure(e: unknown, operation: FachdienstOperation, at: Date): App
   return failure(`ti-${hop}`, `${e.message} Es wurde nichts an den E-Rezept-Fachdienst gesendet.`, {
     detail: redactSecrets(`${operation}: ${hop}: ${technical}`),
     retry: hop === 'smcb' ? 'never' : 'backoff',
-    system: 'network',
+    // not `network`: nothing reached the Fachdienst, so there is nothing to reconcile (docs/reliability.md)
+    system: 'ti',
     at,
   });
 }

@@ -157,9 +157,14 @@ export class SettingsService {
    * Backend `ti`: the pharmacy is the SMC-B's. The IDP derives `idNummer` (Telematik-ID) and `organizationName`
    * from the card's certificate (spec ti-transport §2.8); every sign-in refreshes them.
    */
-  rememberPharmacyFromCard(claims: Record<string, unknown>): void {
+  rememberPharmacyFromCard(claims: Record<string, unknown>): boolean {
     const parsed = pharmacySchema.safeParse({ telematikId: claims['idNummer'], name: claims['organizationName'] });
-    if (parsed.success) this.options.settings.set(Keys.pharmacy, parsed.data);
+    if (!parsed.success) return false;
+    const known = this.pharmacy();
+    if (known.telematikId === parsed.data.telematikId && known.name === parsed.data.name) return false;
+    this.options.settings.set(Keys.pharmacy, parsed.data);
+    // true: the identity changed, the window shows the new one
+    return true;
   }
 
   /** The IDP's `user_consent` the pharmacy agreed to (api-erp authentisieren.adoc steps 18–19), with when. */

@@ -30,8 +30,11 @@ export const appErrorSchema = z.object({
   detail: z.string().optional(),
   retry: retryClassSchema,
   httpStatus: z.number().int().optional(),
-  /** the system that failed: app | fachdienst | network */
-  system: z.enum(['app', 'fachdienst', 'network']).default('app'),
+  /**
+   * the system that failed: app | fachdienst | network | ti — the TI chain before the Fachdienst (Konnektor, SMC-B,
+   * IDP, VAU certificate; docs/ti.md): nothing was sent, the outcome is known
+   */
+  system: z.enum(['app', 'fachdienst', 'network', 'ti']).default('app'),
   at: z.string(),
   findings: z.array(findingSchema).optional(),
 });
@@ -548,5 +551,7 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retry-ended'), prescriptionId: z.string() }),
   /** the list of pending operations changed (queued, done, failed, cancelled) */
   z.object({ type: z.literal('pending-changed') }),
+  /** what `getAppInfo` answers changed (backend ti: the pharmacy's name and Telematik-ID came from the SMC-B) */
+  z.object({ type: z.literal('app-info-changed') }),
 ]);
 export type AppEvent = z.infer<typeof appEventSchema>;

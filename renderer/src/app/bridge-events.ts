@@ -6,6 +6,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { appEventSchema, type AppEvent, type ConnectionStatus, type ErxBridge } from '../../../shared/ipc/contract';
+import { appInfoKeys } from '../api/app-info/app-info-query';
 import { caseKeys } from '../api/cases/case-query';
 import { invalidateChangedCase } from '../api/cases/case-writes';
 import { connectionKeys } from '../api/connection/connection-query';
@@ -52,6 +53,9 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
       // the indicator's count comes with the status
       void queryClient.invalidateQueries({ queryKey: connectionKeys.status() });
+      return;
+    case 'app-info-changed':
+      void queryClient.invalidateQueries({ queryKey: appInfoKeys.info() });
       return;
   }
 }

@@ -203,6 +203,7 @@ export const de = {
       app: 'eRx Counter',
       fachdienst: 'E-Rezept-Fachdienst',
       network: 'Netzwerk',
+      ti: 'TI-Anbindung (Konnektor, SMC-B, IDP, VAU)',
     },
     retries: {
       never: 'nicht sinnvoll',

@@ -202,6 +202,7 @@ export const en: Messages<typeof de> = {
       app: 'eRx Counter',
       fachdienst: 'E-prescription service',
       network: 'Network',
+      ti: 'TI connection (Konnektor, SMC-B, IDP, VAU)',
     },
     retries: {
       never: 'not useful',

@@ -31,6 +31,11 @@ export interface BrowserModeOptions {
   seed?: number;
   /** The embedded simulator's base clock stands still at this ISO instant (`--fixed-time`). Not with `fachdienstUrl`. */
   fixedTime?: string;
+  /**
+   * `--backend ti --idp URL --konnektor URL` beside `fachdienstUrl`: the app's TI backend; all on loopback = the TI
+   * simulation against a simulator started with `--ti` (kit/fixtures.ts option `tiSimulation`).
+   */
+  ti?: { idpUrl: string; konnektorUrl: string };
 }
 
 export interface NetworkOptions {
@@ -76,6 +81,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'erx-e2e-'));
   const args = [join(repoRoot, 'out/node/web.mjs'), '--port', '0', '--data', dataDir];
   if (options.fachdienstUrl) args.push('--fachdienst', options.fachdienstUrl);
+  if (options.ti) args.push('--backend', 'ti', '--idp', options.ti.idpUrl, '--konnektor', options.ti.konnektorUrl);
   args.push(...networkArgs(options.network));
   if (options.seed !== undefined) args.push('--seed', String(options.seed));
   if (options.fixedTime !== undefined) args.push('--fixed-time', options.fixedTime);

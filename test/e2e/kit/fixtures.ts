@@ -20,6 +20,7 @@ import { startBrowserMode, type BrowserModeHandle, type NetworkOptions } from '.
 import { bindApp, type ErxApp } from './erx-app';
 import type { ScenarioName } from './scenarios';
 import { SimulatorHandle } from './simulator';
+import { startSimulatorProcess } from './simulator-process';
 
 /** Set per file or `describe` with `test.use({ … })`. */
 export interface ErxOptions {
@@ -31,6 +32,11 @@ export interface ErxOptions {
   seed: number | undefined;
   /** `--fixed-time`: the simulator's base clock stands at this ISO instant */
   fixedTime: string | undefined;
+  /**
+   * The TI simulation: a simulator process with `--ti` (VAU, IDP, Konnektor) and browser mode with `--backend ti`
+   * pointing at it — every pharmacy call through Konnektor, IDP and VAU. Not with `seed`/`fixedTime`.
+   */
+  tiSimulation: boolean;
 }
 
 export interface ErxFixtures {
@@ -53,11 +59,28 @@ export const test = base.extend<ErxOptions & ErxFixtures>({
   network: [{}, { option: true }],
   seed: [undefined, { option: true }],
   fixedTime: [undefined, { option: true }],
+  tiSimulation: [false, { option: true }],
 
-  browserMode: async ({ network, seed, fixedTime }, use) => {
-    const started = await startBrowserMode({ network, seed, fixedTime });
-    await use(started);
-    await started.stop();
+  browserMode: async ({ network, seed, fixedTime, tiSimulation }, use) => {
+    if (!tiSimulation) {
+      const started = await startBrowserMode({ network, seed, fixedTime });
+      await use(started);
+      await started.stop();
+      return;
+    }
+    const simulatorProcess = await startSimulatorProcess({ ti: true });
+    try {
+      const started = await startBrowserMode({
+        network,
+        fachdienstUrl: simulatorProcess.url,
+        ti: { idpUrl: `${simulatorProcess.url}/idp`, konnektorUrl: `${simulatorProcess.url}/konnektor` },
+      });
+      // the simulator handle talks to the TI simulation's control API
+      await use({ ...started, simulatorUrl: simulatorProcess.url });
+      await started.stop();
+    } finally {
+      await simulatorProcess.remove();
+    }
   },
   bridge: async ({ browserMode }, use) => use(await connectBridge(browserMode.appUrl)),
   loadedScenario: async ({ bridge, scenario }, use) => {
@@ -69,9 +92,9 @@ export const test = base.extend<ErxOptions & ErxFixtures>({
     void loadedScenario;
     await use(bindApp(browserMode, page));
   },
-  simulator: async ({ browserMode, loadedScenario }, use) => {
-    if (!browserMode.simulatorUrl) throw new Error('browser mode runs without an embedded simulator');
-    await use(new SimulatorHandle(browserMode.simulatorUrl, loadedScenario));
+  simulator: async ({ browserMode, loadedScenario, tiSimulation }, use) => {
+    if (!browserMode.simulatorUrl) throw new Error('browser mode runs without a simulator of its own (embedded, or the TI simulation)');
+    await use(new SimulatorHandle(browserMode.simulatorUrl, loadedScenario, { ti: tiSimulation }));
   },
   sim: async ({ simulator }, use) => use(simulator),
 });

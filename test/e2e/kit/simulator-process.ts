@@ -19,6 +19,8 @@ export interface SimulatorProcessOptions {
   dataDir?: string;
   /** one line per request on stderr (`--log`) */
   log?: boolean;
+  /** `--ti`: also the simulated VAU, IDP (`/idp/`) and Konnektor (`/konnektor/`) — docs/simulator.md */
+  ti?: boolean;
   /** how long to wait for the listening line; default 60 s for the same reason as browser-mode.ts's */
   startTimeoutMs?: number;
 }
@@ -52,6 +54,7 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions = {
   const launch = async (): Promise<number> => {
     const args = [join(repoRoot, 'out/node/simulator.mjs'), '--port', String(port), '--data', dataDir];
     if (options.log) args.push('--log');
+    if (options.ti) args.push('--ti');
     // The port of a process stopped a moment ago can still be held briefly: try again a few times.
     for (let attempt = 1; ; attempt++) {
       const started = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

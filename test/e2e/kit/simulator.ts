@@ -16,6 +16,7 @@ import {
   type PrescriptionRequest,
   type TokenClaims,
 } from '../../../main/simulator-client/client';
+import { VauTransport } from '../../../main/ti/vau/vau-transport';
 
 // The control API's requests and answers, declared once in the control client (main/simulator-client/client.ts).
 export type { ArmedFault, CreatedPrescription, FaultRequest, PrescriptionRequest };
@@ -30,15 +31,37 @@ export interface StoredDispense {
 export class SimulatorHandle {
   private readonly control: SimulatorControlClient<FullControlChannel>;
 
+  private vau: VauTransport | undefined;
+
   /**
    * @param url the simulator's base URL (browser mode prints it as `simulator: …`)
    * @param scenario the deck scenario the app loaded (`trainerLoadScenario`), if any
+   * @param options `ti`: the simulator plays the TI (`--ti`): pharmacies reach its FHIR endpoints only through the VAU
    */
   constructor(
     readonly url: string,
     readonly scenario?: LoadedScenario,
+    readonly options: { ti?: boolean } = {},
   ) {
     this.control = new SimulatorControlClient(fetchChannel(url));
+  }
+
+  /**
+   * A FHIR GET as the pharmacy `telematikId` (token from `/_sim/token`) — through the VAU when the simulator plays
+   * the TI, where a pharmacy's plain call is refused with 403 (docs/simulator.md „The simulated TI“). The kit trusts
+   * the test simulator's VAU certificate without asking a Konnektor.
+   */
+  async pharmacyGet(pathAndQuery: string, telematikId: string): Promise<{ status: number; body: string }> {
+    const token = await this.control.pharmacyToken(telematikId);
+    const headers = { Authorization: `Bearer ${token}`, Accept: 'application/fhir+json' };
+    if (!this.options.ti) {
+      const response = await fetch(`${this.url}/${pathAndQuery}`, { headers });
+      return { status: response.status, body: await response.text() };
+    }
+    this.vau ??= new VauTransport({ baseUrl: this.url, userAgent: 'eRxCounter-QA-Kit/1 eRxCounter/gematikTestPs', trust: async () => undefined, now: () => new Date() });
+    const [path = '', query] = pathAndQuery.split('?');
+    const response = await this.vau.send({ method: 'GET', path, query: Object.fromEntries(new URLSearchParams(query ?? '')), headers });
+    return { status: response.status, body: response.body };
   }
 
   /** The loaded scenario's prescriptions in scenario order (empty without a scenario). */
@@ -157,12 +180,9 @@ export class SimulatorHandle {
    * know the Secret (e.g. to prove it is not stored in the clear); `undefined` when the Fachdienst says no.
    */
   async secretOf(taskId: string, accessCode: string, telematikId: string): Promise<string | undefined> {
-    const token = await this.control.pharmacyToken(telematikId);
-    const response = await fetch(`${this.url}/Task/${taskId}?ac=${accessCode}`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
-    });
-    if (!response.ok) return undefined;
-    const bundle = (await response.json()) as { entry?: { resource: { resourceType?: string; identifier?: { system?: string; value?: string }[] } }[] };
+    const response = await this.pharmacyGet(`Task/${taskId}?ac=${accessCode}`, telematikId);
+    if (response.status < 200 || response.status >= 300) return undefined;
+    const bundle = JSON.parse(response.body) as { entry?: { resource: { resourceType?: string; identifier?: { system?: string; value?: string }[] } }[] };
     const task = bundle.entry?.map((e) => e.resource).find((r) => r.resourceType === 'Task');
     return task?.identifier?.find((i) => i.system?.endsWith('GEM_ERP_NS_Secret'))?.value;
   }

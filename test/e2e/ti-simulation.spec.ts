@@ -1,0 +1,109 @@
+/**
+ * The TI simulation end to end (docs/ti.md): browser mode with `--backend ti` against a simulator started with
+ * `--ti` — every pharmacy call goes through the Konnektor (SMC-B signs the IDP challenge), the IDP and the VAU;
+ * the simulator refuses a pharmacy's plain FHIR call with 403, so a working story proves the chain. Then one test
+ * per fault of the new hops, as the pharmacist meets it.
+ */
+import type { Page } from '@playwright/test';
+import { CounterPage } from './kit/counter-page';
+import { EditorPage } from './kit/editor-page';
+import { expect, test } from './kit/fixtures';
+import type { SimulatorHandle } from './kit/simulator';
+
+test.use({ tiSimulation: true });
+
+const CARD_PHARMACY = 'Apotheke Adelheid Ulmendorfer TEST-ONLY';
+const CARD_TELEMATIK_ID = '3-01.2.2023001.16.101';
+
+async function tiControl(sim: SimulatorHandle, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${sim.url}/_sim/ti/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status, `POST /_sim/ti/${path}`).toBeLessThan(300);
+}
+
+/**
+ * The app keeps its access token for up to 300 s (spec ti-transport §2.7): a fault of the sign-in only shows once
+ * a new sign-in is due. Moving the simulator's clock — which the app follows in training — makes it due.
+ */
+async function signInDue(sim: SimulatorHandle): Promise<void> {
+  await sim.clock({ advance: 'PT4M' });
+}
+
+async function scanNew(page: Page, appUrl: string, sim: SimulatorHandle) {
+  const created = await sim.createPrescription({ flowType: '160' });
+  const counter = new CounterPage(page);
+  await counter.open(appUrl);
+  await counter.chooseStaff('AB');
+  await counter.scan(created.dataMatrix);
+  return { created, counter };
+}
+
+test('the dispense story over Konnektor, IDP and VAU: scan → $accept → $dispense → correction → $close → receipt', async ({ app, sim, page }) => {
+  const { created, counter } = await scanNew(page, app.appUrl, sim);
+  await expect(counter.trainingBanner).toHaveText('TRAINING – TI-Simulation, keine echten Rezepte');
+  await expect(counter.trainingBanner).toHaveAttribute('data-backend', 'ti-simulation');
+  const editor = new EditorPage(page);
+  await expect(page.getByTestId('prescription-id')).toHaveText(created.taskId);
+  // the pharmacy is the SMC-B's: the IDP took its name and Telematik-ID from the card certificate
+  await expect(page.getByTestId('pharmacy-name')).toContainText(CARD_PHARMACY);
+
+  await expect(editor.field(0, 'pzn')).not.toHaveValue('');
+  await editor.field(0, 'batch').fill('TI-FIRST-1');
+  await editor.field(0, 'expiry').fill('2028-03-31');
+  await editor.submit();
+  await expect(editor.confirmation).toBeVisible();
+  expect(await sim.storedDispenses(created.taskId, created.kvnr)).toMatchObject([{ lot: 'TI-FIRST-1' }]);
+
+  // the correction resubmits the complete list through the VAU; the Fachdienst keeps only the corrected one
+  await editor.field(0, 'batch').fill('TI-SECOND-2');
+  await editor.submit();
+  await expect(editor.version(2)).toHaveAttribute('data-state', 'confirmed');
+  expect(await sim.storedDispenses(created.taskId, created.kvnr)).toMatchObject([{ lot: 'TI-SECOND-2' }]);
+
+  await counter.closeCase();
+  await expect(counter.receipt).toBeVisible();
+  await expect(counter.receipt).toContainText(created.taskId);
+  // the Task belongs to the card's pharmacy: its Secret reads back through the kit's VAU helper, not plain
+  expect(await sim.secretOf(created.taskId, created.accessCode, CARD_TELEMATIK_ID)).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test('an undecryptable request (VAU fault) is sent once more with a fresh certificate: the pharmacist sees nothing', async ({ app, sim, page }) => {
+  await tiControl(sim, 'faults', { kind: 'decryption-error' });
+  const { created } = await scanNew(page, app.appUrl, sim);
+  await expect(page.getByTestId('prescription-id')).toHaveText(created.taskId);
+});
+
+test('an expired token (VAU fault) is renewed with a new sign-in and the call repeated once', async ({ app, sim, page }) => {
+  await tiControl(sim, 'faults', { kind: 'expired-token' });
+  const { created } = await scanNew(page, app.appUrl, sim);
+  await expect(page.getByTestId('prescription-id')).toHaveText(created.taskId);
+});
+
+test('an answer with another request id (VAU fault) is an unknown outcome: the app reads back through the VAU and opens the claimed case', async ({ app, sim, page }) => {
+  await tiControl(sim, 'faults', { kind: 'wrong-request-id' });
+  const { created } = await scanNew(page, app.appUrl, sim);
+  // the $accept was carried out; GET ?ac (docs/reliability.md) shows the Task is ours and brings the Secret
+  await expect(page.getByTestId('prescription-id')).toHaveText(created.taskId);
+  expect(await sim.secretOf(created.taskId, created.accessCode, CARD_TELEMATIK_ID)).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test('the IDP fails (fault): the pharmacist reads that the Identity Provider refused, and nothing was sent', async ({ app, sim, page }) => {
+  await tiControl(sim, 'faults', { kind: 'idp-error' });
+  await signInDue(sim);
+  const { counter } = await scanNew(page, app.appUrl, sim);
+  await expect(counter.alert.first()).toContainText('Identity Provider');
+  await expect(counter.alert.first()).toContainText('Es wurde nichts an den E-Rezept-Fachdienst gesendet');
+});
+
+test('the Konnektor is down: the pharmacist reads that the Konnektor cannot be reached', async ({ app, sim, page }) => {
+  await tiControl(sim, 'konnektor/down', { down: true });
+  await signInDue(sim);
+  const { counter } = await scanNew(page, app.appUrl, sim);
+  await expect(counter.alert.first()).toContainText('Konnektor');
+});
+
+test('the SMC-B is not unlocked: „SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben“', async ({ app, sim, page }) => {
+  await tiControl(sim, 'konnektor/pin', { iccsn: '80276001011699902301', verified: false });
+  await signInDue(sim);
+  const { counter } = await scanNew(page, app.appUrl, sim);
+  await expect(counter.alert.first()).toContainText('SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben');
+});
