@@ -34,6 +34,7 @@ import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
 import { SimulatorControl } from './training/simulator-control';
 import { TrainerService } from './training/trainer-service';
 import { createTiConnection } from './ti/ti-connection';
+import { HopFailure } from './errors';
 
 export { storeDirOf } from './training/data-layout';
 
@@ -171,7 +172,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           if (settings.rememberPharmacyFromCard(signedIn.claims)) events.emit({ type: 'app-info-changed' });
         },
       });
-      return { fachdienstTransport: new ObservedTransport(ti.transport, (outcome) => observer.monitor?.record(outcome)), tokens: ti.tokens };
+      // A failed sign-in (Konnektor, SMC-B, IDP) shows in the connection indicator with its hop (A_23814).
+      const observedTokens: AccessTokenProvider = {
+        getToken: async () => {
+          try {
+            return await ti.tokens.getToken();
+          } catch (e) {
+            if (e instanceof HopFailure) observer.monitor?.recordHopFailure(e);
+            throw e;
+          }
+        },
+        invalidate: () => ti.tokens.invalidate(),
+      };
+      return { fachdienstTransport: new ObservedTransport(ti.transport, (outcome) => observer.monitor?.record(outcome)), tokens: observedTokens };
     })();
     const client = new FachdienstClient({ transport: fachdienstTransport, tokens, now: () => clock.now(), userAgent });
     // Spec §8 / A_25460: backoff with jitter for $dispense and reads only; the UI shows it and may cancel.

@@ -4,6 +4,7 @@ import { FachdienstClient } from './client';
 import { FixedTokenProvider, jsonResponse, ScriptedTransport } from './testing';
 import { TransportError, type TransportResponse } from './transport';
 import { failureOf } from '../testing';
+import { HopFailure, type TiHop } from '../errors';
 
 const id = '160.000.000.000.001.54' as PrescriptionId;
 const ac = 'a'.repeat(64) as AccessCode;
@@ -98,7 +99,7 @@ describe('FachdienstClient', () => {
   });
 
   it('a failure on a TI hop before anything was sent keeps its German message and names the hop', async () => {
-    const hopError = (hop: string, message: string) => Object.assign(new Error(message), { hop, technical: 'GetPinStatus: VERIFIABLE' });
+    const hopError = (hop: TiHop, message: string) => new HopFailure(hop, message, 'GetPinStatus: VERIFIABLE');
     const transport = new ScriptedTransport(() => jsonResponse(200, {}));
     const pinMissing = new FachdienstClient({
       transport,

@@ -11,7 +11,7 @@ import {
   redactSecrets,
   type FachdienstOperation,
 } from '../../shared/fhir/operation-outcome';
-import { AppFailure, failure } from '../errors';
+import { AppFailure, failure, HopFailure } from '../errors';
 import type { AccessTokenProvider } from './access-token';
 import { FachdienstClock } from './fachdienst-clock';
 import { TransportError, type Transport, type TransportResponse } from './transport';
@@ -213,17 +213,15 @@ function parseBody(response: TransportResponse): unknown {
 
 /**
  * A failure on a hop of the TI chain before anything reached the Fachdienst — Konnektor, SMC-B, IDP, or a VAU
- * certificate that is not trusted (main/ti/ti-error.ts `TiError`, recognised by its shape: this client knows only
- * main/fachdienst). Its German message says which system failed and what to do (A_23814); it is kept as it is.
- * An SMC-B that needs the PIN waits for the pharmacist, so it is not repeated automatically.
+ * certificate that is not trusted (`HopFailure`, main/errors.ts). Its German message says which system failed and
+ * what to do (A_23814); it is kept as it is. An SMC-B that needs the PIN waits for the pharmacist, so it is not
+ * repeated automatically.
  */
 function tiHopFailure(e: unknown, operation: FachdienstOperation, at: Date): AppFailure | undefined {
-  if (!(e instanceof Error) || !('hop' in e) || !('technical' in e)) return undefined;
-  const { hop, technical } = e as Error & { hop: unknown; technical: unknown };
-  if (typeof hop !== 'string' || typeof technical !== 'string') return undefined;
-  return failure(`ti-${hop}`, `${e.message} Es wurde nichts an den E-Rezept-Fachdienst gesendet.`, {
-    detail: redactSecrets(`${operation}: ${hop}: ${technical}`),
-    retry: hop === 'smcb' ? 'never' : 'backoff',
+  if (!(e instanceof HopFailure)) return undefined;
+  return failure(`ti-${e.hop}`, `${e.message} Es wurde nichts an den E-Rezept-Fachdienst gesendet.`, {
+    detail: redactSecrets(`${operation}: ${e.hop}: ${e.technical}`),
+    retry: e.hop === 'smcb' ? 'never' : 'backoff',
     // not `network`: nothing reached the Fachdienst, so there is nothing to reconcile (docs/reliability.md)
     system: 'ti',
     at,

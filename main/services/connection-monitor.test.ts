@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '../../shared/ipc/contract';
 import type { TransportOutcome } from '../fachdienst/observed-transport';
 import { TransportError } from '../fachdienst/transport';
 import { ConnectionMonitor, type ConnectionMonitorOptions } from './connection-monitor';
+import { HopFailure } from '../errors';
 
 const answer = (status: number, hop: 'idp' | 'fachdienst' = 'fachdienst'): TransportOutcome => ({ hop, kind: 'answer', status });
 const noAnswer = (cause: 'timeout' | 'network', technical: string, hop: 'idp' | 'fachdienst' = 'fachdienst'): TransportOutcome => ({
@@ -221,5 +222,31 @@ describe('ConnectionMonitor: the connection indicator and its probes (A_23814–
     expect(() => s.monitor.record(answer(503))).not.toThrow();
     expect(() => s.monitor.record(answer(200))).not.toThrow();
     expect(s.restored()).toBe(1);
+  });
+});
+
+describe('ConnectionMonitor: the TI hops before the Fachdienst (backend ti, A_23814)', () => {
+  it('a failed sign-in names its hop with the hop\'s German message; a Fachdienst answer clears it', () => {
+    const { monitor, changes, restored } = setup();
+    monitor.recordHopFailure(new HopFailure('smcb', 'SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben.', 'GetPinStatus PIN.SMC: VERIFIABLE'));
+    expect(monitor.status()).toMatchObject({ state: 'offline', failedHop: 'smcb', detail: 'smcb: GetPinStatus PIN.SMC: VERIFIABLE' });
+    expect(monitor.status().message).toMatch(/^SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben\. Entwürfe bleiben gespeichert/);
+    monitor.recordHopFailure(new HopFailure('konnektor', 'Der Konnektor ist nicht erreichbar.', 'ECONNREFUSED'));
+    expect(changes.map((c) => c.failedHop)).toEqual(['smcb', 'konnektor']);
+    monitor.record(answer(200));
+    expect(monitor.status().state).toBe('online');
+    expect(restored()).toBe(1);
+    monitor.stop();
+  });
+
+  it('a probe that fails on a TI hop reports that hop, not the network', async () => {
+    const { monitor } = setup({
+      probe: async () => {
+        throw new HopFailure('vau', 'Das Verschlüsselungszertifikat des E-Rezept-Fachdienstes (VAU) ist nicht vertrauenswürdig.', 'VAU-Zertifikat ohne Rolle');
+      },
+    });
+    const status = await monitor.check();
+    expect(status).toMatchObject({ state: 'offline', failedHop: 'vau' });
+    monitor.stop();
   });
 });

@@ -9,6 +9,7 @@ import { redactSecrets } from '../../shared/fhir/operation-outcome';
 import type { ConnectionHop, ConnectionStatus } from '../../shared/ipc/contract';
 import type { TransportOutcome } from '../fachdienst/observed-transport';
 import { TransportError } from '../fachdienst/transport';
+import { HopFailure } from '../errors';
 
 export interface ConnectionMonitorOptions {
   now: () => Date;
@@ -60,6 +61,20 @@ export class ConnectionMonitor {
     this.apply(next);
   }
 
+  /**
+   * A TI hop failed before the Fachdienst (backend `ti`: Konnektor, SMC-B, IDP, VAU): no way through until it is
+   * fixed; the hop's German message says what to do (A_23814).
+   */
+  recordHopFailure(failure: HopFailure): void {
+    this.recorded++;
+    this.apply({
+      state: 'offline',
+      failedHop: failure.hop,
+      message: `${failure.message}${keepsWorking('die Verbindung zurück ist')}`,
+      detail: redactSecrets(`${failure.hop}: ${failure.technical}`),
+    });
+  }
+
   status(): ConnectionStatus {
     const { state, failedHop, message, detail } = this.current;
     return {
@@ -99,6 +114,8 @@ export class ConnectionMonitor {
       if (this.recorded === recordedBefore && e instanceof TransportError) {
         this.record({ hop: 'fachdienst', kind: 'no-answer', cause: e.kind, technical: e.technical });
       }
+      // backend `ti`: the probe's sign-in or the VAU certificate failed on a hop before the Fachdienst
+      if (this.recorded === recordedBefore && e instanceof HopFailure) this.recordHopFailure(e);
     }
     this.lastCheckedAt = this.options.now().toISOString();
   }

@@ -1,20 +1,14 @@
 /**
- * A failure on one hop of the TI chain, named so the connection indicator and the diagnosis can say which
- * system failed and what to do (A_23814): the Konnektor, the SMC-B in it, the IDP, the VAU.
+ * The TI client's failures: a `HopFailure` (main/errors.ts) — the failing hop (`konnektor`, `smcb`, `idp`, `vau`),
+ * a German message, the technical detail, the other side's code — under the name the TI code uses.
  */
-export type TiHop = 'konnektor' | 'smcb' | 'idp' | 'vau';
+import { HopFailure, type TiHop } from '../errors';
 
-export class TiError extends Error {
-  constructor(
-    readonly hop: TiHop,
-    /** German, for the pharmacist: what failed and what to do */
-    message: string,
-    /** for support: codes, statuses, the failing step — never a token, PIN or key */
-    readonly technical: string,
-    /** the other side's error code where it gave one (gematik_code, Konnektor fault code) */
-    readonly code?: string,
-  ) {
-    super(message);
+export type { TiHop };
+
+export class TiError extends HopFailure {
+  constructor(hop: TiHop, message: string, technical: string, code?: string) {
+    super(hop, message, technical, code);
     this.name = 'TiError';
   }
 }

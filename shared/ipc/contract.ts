@@ -252,7 +252,8 @@ const byPrescription = z.object({ prescriptionId: prescriptionIdSchema });
  * Where the way to the Fachdienst broke: `network` = no connection at all (LAN, router, TI access);
  * `idp` = the sign-in (access token) failed; `fachdienst` = the Fachdienst answered, but with a server error.
  */
-export const connectionHopSchema = z.enum(['network', 'idp', 'fachdienst']);
+/** The hop a disturbance lies on; konnektor, smcb and vau only with backend `ti` (docs/ti.md). */
+export const connectionHopSchema = z.enum(['network', 'konnektor', 'smcb', 'idp', 'vau', 'fachdienst']);
 export type ConnectionHop = z.infer<typeof connectionHopSchema>;
 
 export const connectionStatusSchema = z.object({

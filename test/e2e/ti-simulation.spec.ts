@@ -99,6 +99,9 @@ test('the Konnektor is down: the pharmacist reads that the Konnektor cannot be r
   await signInDue(sim);
   const { counter } = await scanNew(page, app.appUrl, sim);
   await expect(counter.alert.first()).toContainText('Konnektor');
+  // the connection indicator names the hop (A_23814)
+  await expect(page.getByTestId('connection-notice')).toHaveAttribute('data-hop', 'konnektor');
+  await expect(page.getByTestId('connection-notice-hop')).toContainText('Konnektor');
 });
 
 test('the SMC-B is not unlocked: „SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben“', async ({ app, sim, page }) => {

@@ -233,11 +233,17 @@ export const de = {
     },
     hop: 'Unterbrochen bei',
     hops: {
+      konnektor: 'Konnektor',
+      smcb: 'SMC-B (Praxisausweis der Apotheke)',
+      vau: 'Verschlüsselung zum Fachdienst (VAU)',
       network: 'Netzwerk / TI-Zugang',
       idp: 'Anmeldung am Fachdienst (Zugangstoken)',
       fachdienst: 'E-Rezept-Fachdienst (Serverfehler)',
     },
     hopAdvice: {
+      konnektor: 'Der Konnektor antwortet nicht: Bitte Konnektor und Netzwerk prüfen, gegebenenfalls den IT-Dienstleister informieren.',
+      smcb: 'Die SMC-B ist nicht bereit: Bitte prüfen, ob sie im Kartenterminal steckt und die PIN eingegeben ist.',
+      vau: 'Die verschlüsselte Verbindung zum E-Rezept-Fachdienst kam nicht zustande: Bitte später erneut versuchen; bleibt es dabei, den Support informieren.',
       network:
         'Keine Antwort aus dem Netz: Bitte Netzwerkkabel, Router und den TI-Zugang (Konnektor) prüfen. Besteht die Störung weiter, den IT-Dienstleister informieren.',
       idp: 'Die Anmeldung am E-Rezept-Fachdienst ist fehlgeschlagen: Bitte SMC-B-Karte und Konnektor prüfen.',

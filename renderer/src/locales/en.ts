@@ -232,11 +232,17 @@ export const en: Messages<typeof de> = {
     },
     hop: 'Broken at',
     hops: {
+      konnektor: 'Connector',
+      smcb: 'SMC-B (the pharmacy card)',
+      vau: 'Encryption to the service (VAU)',
       network: 'Network / TI access',
       idp: 'Sign-in to the service (access token)',
       fachdienst: 'E-prescription service (server errors)',
     },
     hopAdvice: {
+      konnektor: 'The connector does not answer: please check the connector and the network, or contact your IT service provider.',
+      smcb: 'The SMC-B is not ready: please check that it is in the card terminal and its PIN was entered.',
+      vau: 'The encrypted connection to the e-prescription service failed: please try again later; if it persists, contact support.',
       network:
         'No answer from the network: please check the network cable, the router and the TI access (connector). If the problem persists, contact your IT service provider.',
       idp: 'Signing in to the e-prescription service failed: please check the SMC-B card and the connector.',
