@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSecret, type AccessCode, type PrescriptionId, type Secret } from '../../shared/erezept/identifiers';
-import { createDemoPrescription, demoEntry as entry, type DemoPrescription } from './support/demo-dispense';
+import { type AccessCode, type PrescriptionId, type Secret } from '../../shared/erezept/identifiers';
+import { createDemoPrescription, demoEntry as entry, secretOfAcceptBundle, type DemoPrescription } from './support/demo-dispense';
 import { buildCloseParameters, buildDispenseParameters } from '../../shared/fhir/dispense/build';
 import { readAcceptBundle, readReceipt } from '../../shared/fhir/fachdienst-responses';
 import { SimulatorTokenProvider } from '../../main/fachdienst/access-token';
@@ -26,12 +26,7 @@ let tokens: SimulatorTokenProvider;
 let client: FachdienstClient;
 
 async function acceptOne(rx: DemoPrescription): Promise<Secret> {
-  const bundle = await client.accept(rx.id, rx.accessCode);
-  const read = readAcceptBundle(bundle);
-  if (!read.ok) throw new Error(read.error);
-  const secret = parseSecret(read.data.task.secret ?? '');
-  if (!secret.ok) throw new Error('no secret');
-  return secret.data;
+  return secretOfAcceptBundle(await client.accept(rx.id, rx.accessCode));
 }
 
 beforeAll(async () => {

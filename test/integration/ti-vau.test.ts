@@ -6,10 +6,9 @@
  * the VAU); the IDP sign-in has its own test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSecret, type Secret } from '../../shared/erezept/identifiers';
-import { createDemoPrescription, demoEntry as entry } from './support/demo-dispense';
+import { createDemoPrescription, demoEntry as entry, secretOfAcceptBundle } from './support/demo-dispense';
 import { buildDispenseParameters } from '../../shared/fhir/dispense/build';
-import { readAcceptBundle, readReceipt } from '../../shared/fhir/fachdienst-responses';
+import { readReceipt } from '../../shared/fhir/fachdienst-responses';
 import { SimulatorTokenProvider } from '../../main/fachdienst/access-token';
 import { FachdienstClient } from '../../main/fachdienst/client';
 import { HttpTransport } from '../../main/fachdienst/http-transport';
@@ -38,14 +37,6 @@ async function control(path: string, body?: unknown): Promise<Record<string, unk
   return JSON.parse(response.body) as Record<string, unknown>;
 }
 
-async function secretOf(bundle: unknown): Promise<Secret> {
-  const read = readAcceptBundle(bundle);
-  if (!read.ok) throw new Error(read.error);
-  const secret = parseSecret(read.data.task.secret ?? '');
-  if (!secret.ok) throw new Error('no secret');
-  return secret.data;
-}
-
 beforeAll(async () => {
   simulator = await startSimulatorServer({ port: 0, ti: true });
   plain = new HttpTransport({ baseUrl: simulator.url, timeoutMs: 10_000 });
@@ -62,7 +53,7 @@ describe('the VAU channel against the simulated VAU', () => {
   it('scan → $accept → $dispense → $close → receipt, every call inside the VAU; the Userpseudonym is taken up', async () => {
     const rx = await createDemoPrescription(plain);
     expect(vau.userPseudonym).toBe('0');
-    const secret = await secretOf(await client.accept(rx.id, rx.accessCode));
+    const secret = secretOfAcceptBundle(await client.accept(rx.id, rx.accessCode));
     expect(vau.userPseudonym).toMatch(/^[0-9a-f]{32}-[0-9a-f]{32}$/);
     const parameters = buildDispenseParameters([entry()], { prescriptionId: rx.id, kvnr: rx.kvnr, telematikId: TELEMATIK_ID });
     if (!parameters.ok) throw new Error('dispense parameters');
@@ -86,7 +77,7 @@ describe('the VAU channel against the simulated VAU', () => {
   it('an undecryptable request (fault) is sent once more after the certificate was fetched again', async () => {
     const rx = await createDemoPrescription(plain);
     await control('ti/faults', { kind: 'decryption-error' });
-    await expect(secretOf(await client.accept(rx.id, rx.accessCode))).resolves.toMatch(/^[0-9a-f]{64}$/);
+    expect(secretOfAcceptBundle(await client.accept(rx.id, rx.accessCode))).toMatch(/^[0-9a-f]{64}$/);
     const faults = await plain.send({ method: 'GET', path: '_sim/ti/faults' });
     expect(JSON.parse(faults.body)).toEqual({ faults: [] });
   });
@@ -105,7 +96,7 @@ describe('the VAU channel against the simulated VAU', () => {
   it('an expired token (fault) is answered 401 inside the VAU; the client renews it once and the call succeeds', async () => {
     const rx = await createDemoPrescription(plain);
     await control('ti/faults', { kind: 'expired-token' });
-    await expect(secretOf(await client.accept(rx.id, rx.accessCode))).resolves.toMatch(/^[0-9a-f]{64}$/);
+    expect(secretOfAcceptBundle(await client.accept(rx.id, rx.accessCode))).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('the VAU refuses what it cannot decrypt with an unencrypted 400, as the Fachdienst does', async () => {

@@ -4,7 +4,8 @@
  */
 import { berlinDate } from '../../../shared/erezept/dates';
 import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
-import { parseAccessCode, parsePrescriptionId, type AccessCode, type PrescriptionId } from '../../../shared/erezept/identifiers';
+import { parseAccessCode, parsePrescriptionId, parseSecret, type AccessCode, type PrescriptionId, type Secret } from '../../../shared/erezept/identifiers';
+import { readAcceptBundle } from '../../../shared/fhir/fachdienst-responses';
 import type { Transport } from '../../../main/fachdienst/transport';
 
 export interface DemoPrescription {
@@ -27,6 +28,15 @@ export async function createDemoPrescription(plain: Transport): Promise<DemoPres
   const accessCode = parseAccessCode(created.accessCode);
   if (!id.ok || !accessCode.ok) throw new Error('simulator returned invalid ids');
   return { id: id.data, accessCode: accessCode.data, kvnr: created.kvnr };
+}
+
+/** The Secret of an `$accept` answer (the Task in the bundle); throws when there is none. */
+export function secretOfAcceptBundle(bundle: unknown): Secret {
+  const read = readAcceptBundle(bundle);
+  if (!read.ok) throw new Error(read.error);
+  const secret = parseSecret(read.data.task.secret ?? '');
+  if (!secret.ok) throw new Error('no secret');
+  return secret.data;
 }
 
 /** One pack of a demo-catalogue article with batch and expiry, handed over today. */
