@@ -2,9 +2,12 @@
  * CertificateService v6.0 (spec ti-transport §3.4, §3.6).
  *
  * `ReadCardCertificate`: only `C.AUT` exists on the simulated cards (as in E2E's mock Konnektor, §4.3); each
- * `CertRef` must be C.AUT and `CERT:Crypt`, when sent, must match the card's key (ECC for the Ulmendorfer cards) —
- * 4149 otherwise. Without `Crypt` the card's own key type is used: since C_12203 (CertificateService 6.0.2) the
- * default depends on the card generation, and the simulated cards carry one key only.
+ * `CertRef` must be C.AUT (4149 otherwise). Each simulated card carries one key only — ECC for the Ulmendorfer cards,
+ * RSA for the RSA-only card (material/smcb-rsa/). `CERT:Crypt` asking for the other key type gets the answer for a
+ * certificate the card does not have: `X509DataInfo` with its `CertRef` and without `X509Data`, which the schema
+ * leaves optional (CertificateServiceCommon v2.0) — the client then asks again with `Crypt=RSA` (§3.4: RSA only for
+ * a card without ECC key). Without `Crypt` the card's own key type is used: since C_12203 (CertificateService 6.0.2)
+ * the default depends on the card generation.
  *
  * `VerifyCertificate`: see certificate-check.ts for what VALID means here.
  */
@@ -28,9 +31,7 @@ export const readCardCertificate: OperationHandler = (operation, { state, contex
   if (other !== undefined) throw Faults.certificateReference(`${other.slice(0, 16)}: die simulierte Karte hat nur ${AUT}`);
   const crypt = childText(operation, NS.CERT, 'Crypt');
   if (crypt !== undefined && !CRYPT_VALUES.has(crypt)) throw Faults.syntax(`Crypt ${crypt.slice(0, 16)} unbekannt (ECC oder RSA)`);
-  if ((crypt ?? card.keyType) !== card.keyType) {
-    throw Faults.certificateReference(`Karte ${card.iccsn} hat kein ${crypt}-Zertifikat, nur ${card.keyType}`);
-  }
+  const present = (crypt ?? card.keyType) === card.keyType;
 
   return soapResponse('CERT', 'ReadCardCertificateResponse', (response) => {
     addOkStatus(response);
@@ -38,6 +39,7 @@ export const readCardCertificate: OperationHandler = (operation, { state, contex
     for (const reference of references) {
       const info = infoList.add('CERTCMN', 'X509DataInfo');
       info.add('CERTCMN', 'CertRef', reference);
+      if (!present) continue; // no C.AUT of the asked key type on this card
       const data = info.add('CERTCMN', 'X509Data');
       const issuerSerial = data.add('CERTCMN', 'X509IssuerSerial');
       issuerSerial.add('CERTCMN', 'X509IssuerName', card.issuerName);

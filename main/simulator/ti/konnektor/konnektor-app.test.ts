@@ -1,4 +1,4 @@
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { constants, createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
@@ -14,11 +14,22 @@ const FIXTURES = join(__dirname, '../../../../test/fixtures/gematik');
 const ADELHEID = loadCard(join(FIXTURES, 'test-cards/smcb/80276001011699902301'));
 const BERND = loadCard(join(FIXTURES, 'test-cards/smcb/80276001011699902302'));
 const CA51 = readFileSync(join(FIXTURES, 'test-cards/ca/GEM.SMCB-CA51-TEST-ONLY.crt'));
+// the simulation's RSA-only SMC-B and its CA (material/smcb-rsa/NOTICE)
+const RSA_MATERIAL = join(__dirname, '../material/smcb-rsa');
+const RENATE = loadCard(join(RSA_MATERIAL, '80276001011699902399'));
+const RSA_CA = new X509Certificate(readFileSync(join(RSA_MATERIAL, 'SMCB-RSA-CA-TEST-ONLY.pem'))).raw;
 const NOW = new Date('2026-06-01T08:00:00Z');
 
 function setup(overrides: Partial<KonnektorAppDeps> = {}, inserted: 'first' | 'all' = 'first') {
   const state = new KonnektorState([ADELHEID, BERND], { inserted, now: () => NOW });
   const app = konnektorApp({ state, baseUrl: 'http://127.0.0.1:4711/konnektor/', now: () => NOW, trustAnchors: [CA51], ...overrides });
+  return { state, app };
+}
+
+/** The RSA-only card inserted (SMC-B-1), the ECC card Adelheid loaded beside it. */
+function setupRsa() {
+  const state = new KonnektorState([RENATE, ADELHEID], { now: () => NOW });
+  const app = konnektorApp({ state, baseUrl: 'http://127.0.0.1:4711/konnektor/', now: () => NOW, trustAnchors: [CA51, RSA_CA] });
   return { state, app };
 }
 
@@ -190,6 +201,20 @@ function certRefs(...references: string[]): string {
 }
 const crypt = (value: string): string => `<r:Crypt xmlns:r="${NS.CERT}">${value}</r:Crypt>`;
 
+/**
+ * The C.AUT certificate of a successful ReadCardCertificate answer; undefined when its X509DataInfo has no X509Data
+ * (the card has no certificate of the asked key type).
+ */
+function autCertificate(result: Awaited<ReturnType<typeof call>>): Buffer | undefined {
+  expect(result.status).toBe(200);
+  const response = only(result.body, NS.CERT, 'ReadCardCertificateResponse');
+  expect(childText(only(response, NS.CONN, 'Status'), NS.CONN, 'Result')).toBe('OK');
+  const info = only(only(response, NS.CERTCMN, 'X509DataInfoList'), NS.CERTCMN, 'X509DataInfo');
+  expect(childText(info, NS.CERTCMN, 'CertRef')).toBe('C.AUT');
+  const data = childElements(info, NS.CERTCMN, 'X509Data')[0];
+  return data === undefined ? undefined : Buffer.from(childText(data, NS.CERTCMN, 'X509Certificate') ?? '', 'base64');
+}
+
 describe('CertificateService ReadCardCertificate', () => {
   it('returns C.AUT of the card: the .crt bytes in X509Certificate, issuer and serial, subject', async () => {
     const { app } = setup();
@@ -208,13 +233,23 @@ describe('CertificateService ReadCardCertificate', () => {
     expect(childText(issuerSerial, NS.CERTCMN, 'X509SerialNumber')).toBe(BigInt(`0x${new X509Certificate(der).serialNumber}`).toString());
   });
 
-  it('without Crypt answers the card\'s ECC certificate; Crypt=RSA and CertRef C.ENC are faults (4149)', async () => {
+  it('without Crypt answers the card\'s ECC certificate; Crypt=RSA gets C.AUT without X509Data; CertRef C.ENC is fault 4149', async () => {
     const { app } = setup();
-    expect((await call(app, 'ReadCardCertificate', `${handle('SMC-B-1')}${context()}${certRefs('C.AUT')}`)).status).toBe(200);
+    expect(autCertificate(await call(app, 'ReadCardCertificate', `${handle('SMC-B-1')}${context()}${certRefs('C.AUT')}`))).toEqual(ADELHEID.certificateDer);
     const rsa = await call(app, 'ReadCardCertificate', `${handle('SMC-B-1')}${context()}${certRefs('C.AUT')}${crypt('RSA')}`);
-    expect(faultOf(rsa).code).toBe('4149');
+    expect(autCertificate(rsa)).toBeUndefined();
     const enc = await call(app, 'ReadCardCertificate', `${handle('SMC-B-1')}${context()}${certRefs('C.ENC')}${crypt('ECC')}`);
     expect(faultOf(enc).code).toBe('4149');
+  });
+
+  it('RSA-only card: Crypt=ECC gets C.AUT without X509Data (the client then asks RSA, §3.4); Crypt=RSA and no Crypt the RSA certificate', async () => {
+    const { app } = setupRsa();
+    const ecc = await call(app, 'ReadCardCertificate', `${handle('SMC-B-1')}${context()}${certRefs('C.AUT')}${crypt('ECC')}`);
+    expect(autCertificate(ecc)).toBeUndefined();
+    const rsa = await call(app, 'ReadCardCertificate', `${handle('SMC-B-1')}${context()}${certRefs('C.AUT')}${crypt('RSA')}`);
+    expect(autCertificate(rsa)).toEqual(RENATE.certificateDer);
+    expect(new X509Certificate(autCertificate(rsa) ?? Buffer.alloc(0)).publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(autCertificate(await call(app, 'ReadCardCertificate', `${handle('SMC-B-1')}${context()}${certRefs('C.AUT')}`))).toEqual(RENATE.certificateDer);
   });
 
   it('answers an unknown card handle with fault 4008', async () => {
@@ -225,12 +260,13 @@ describe('CertificateService ReadCardCertificate', () => {
   });
 });
 
-/** `signatureType` null: no OptionalInputs at all */
-function externalAuthenticate(digest: Buffer, signatureType: string | null = SIGNATURE_TYPE_ECDSA, cardHandle = 'SMC-B-1'): string {
+/** `signatureType` null: no OptionalInputs at all; `scheme`: a `SIG:SignatureSchemes` after the type (§3.5) */
+function externalAuthenticate(digest: Buffer, signatureType: string | null = SIGNATURE_TYPE_ECDSA, cardHandle = 'SMC-B-1', scheme?: string): string {
+  const schemes = scheme === undefined ? '' : `<s:SignatureSchemes>${scheme}</s:SignatureSchemes>`;
   const optional =
     signatureType === null
       ? ''
-      : `<s:OptionalInputs xmlns:s="${NS.SIG}"><d:SignatureType xmlns:d="${NS.DSS}">${signatureType}</d:SignatureType></s:OptionalInputs>`;
+      : `<s:OptionalInputs xmlns:s="${NS.SIG}"><d:SignatureType xmlns:d="${NS.DSS}">${signatureType}</d:SignatureType>${schemes}</s:OptionalInputs>`;
   return (
     `${handle(cardHandle)}${context()}${optional}` +
     `<s:BinaryString xmlns:s="${NS.SIG}"><d:Base64Data xmlns:d="${NS.DSS}" MimeType="application/octet-stream">${digest.toString('base64')}</d:Base64Data></s:BinaryString>`
@@ -287,6 +323,59 @@ describe('AuthSignatureService ExternalAuthenticate', () => {
   });
 });
 
+const RSA_TYPE = 'urn:ietf:rfc:3447';
+/** PS256 as the IDP checks the card's JWS: SHA-256 of the signing input, PSS with MGF1-SHA-256 and salt 32 (§3.5) */
+const verifiesAsPs256 = (certificate: X509Certificate, signingInput: string, signature: Buffer): boolean =>
+  verify('sha256', Buffer.from(signingInput), { key: certificate.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+
+function base64Signature(result: Awaited<ReturnType<typeof call>>): { type: string | null; signature: Buffer } {
+  expect(result.status).toBe(200);
+  const element = only(only(only(result.body, NS.SIG, 'ExternalAuthenticateResponse'), NS.DSS, 'SignatureObject'), NS.DSS, 'Base64Signature');
+  return { type: element.getAttribute('Type'), signature: Buffer.from(element.textContent ?? '', 'base64') };
+}
+
+describe('AuthSignatureService ExternalAuthenticate with the RSA-only card', () => {
+  const signingInput = 'eyJhbGciOiJQUzI1NiIsImN0eSI6Ik5KV1QifQ.eyJuand0IjoieCJ9';
+  const digest = createHash('sha256').update(signingInput).digest();
+
+  it('urn:ietf:rfc:3447 with RSASSA-PSS: the raw 256-byte RSASSA-PSS signature over the 32 bytes sent, verifying as PS256', async () => {
+    const { app } = setupRsa();
+    const { type, signature } = base64Signature(await call(app, 'ExternalAuthenticate', externalAuthenticate(digest, RSA_TYPE, 'SMC-B-1', 'RSASSA-PSS')));
+    expect(type).toBe(RSA_TYPE);
+    expect(signature).toHaveLength(256);
+    expect(verifiesAsPs256(RENATE.certificate, signingInput, signature)).toBe(true);
+    expect(verifiesAsPs256(RENATE.certificate, `${signingInput}x`, signature)).toBe(false);
+  });
+
+  it('without SignatureSchemes, and without OptionalInputs at all, the RSA card signs RSASSA-PSS too (the RSA defaults)', async () => {
+    const { app } = setupRsa();
+    for (const request of [externalAuthenticate(digest, RSA_TYPE), externalAuthenticate(digest, null)]) {
+      const { type, signature } = base64Signature(await call(app, 'ExternalAuthenticate', request));
+      expect(type).toBe(RSA_TYPE);
+      expect(verifiesAsPs256(RENATE.certificate, signingInput, signature)).toBe(true);
+    }
+  });
+
+  it('refuses the ECDSA type and the PKCS#1 v1.5 scheme for the RSA card (4111); the ECC card beside it still signs ECDSA', async () => {
+    const { app, state } = setupRsa();
+    expect(faultOf(await call(app, 'ExternalAuthenticate', externalAuthenticate(digest, SIGNATURE_TYPE_ECDSA))).code).toBe('4111');
+    const pkcs1 = faultOf(await call(app, 'ExternalAuthenticate', externalAuthenticate(digest, RSA_TYPE, 'SMC-B-1', 'RSASSA-PKCS1-v1_5')));
+    expect(pkcs1).toMatchObject({ code: '4111', text: 'Ungültiger Signaturtyp oder Signaturvariante' });
+    state.setInserted([RENATE.iccsn, ADELHEID.iccsn]);
+    const ecc = state.insertedCards().find((slot) => slot.card.iccsn === ADELHEID.iccsn)?.handle ?? '';
+    expect(faultOf(await call(app, 'ExternalAuthenticate', externalAuthenticate(digest, RSA_TYPE, ecc, 'RSASSA-PSS'))).code).toBe('4111');
+    const { type, signature } = base64Signature(await call(app, 'ExternalAuthenticate', externalAuthenticate(digest, SIGNATURE_TYPE_ECDSA, ecc)));
+    expect(type).toBe(SIGNATURE_TYPE_ECDSA);
+    expect(verifyDigestSignature(ADELHEID.certificate.publicKey, digest, signature)).toBe(true);
+  });
+
+  it('fails with 4085 while the RSA card is not unlocked', async () => {
+    const { app, state } = setupRsa();
+    state.setPinVerified(RENATE.iccsn, false);
+    expect(faultOf(await call(app, 'ExternalAuthenticate', externalAuthenticate(digest, RSA_TYPE, 'SMC-B-1', 'RSASSA-PSS'))).code).toBe('4085');
+  });
+});
+
 describe('CardService GetPinStatus', () => {
   it('says VERIFIED for the unlocked SMC-B, with Status first', async () => {
     const { app } = setup();
@@ -323,6 +412,11 @@ describe('CertificateService VerifyCertificate', () => {
   it('VALID with the Admission role for a card certificate issued by a trusted anchor', async () => {
     const { app } = setup();
     expect(await verification(app, ADELHEID.certificateDer)).toEqual({ result: 'VALID', roles: ['1.2.276.0.76.4.54'] });
+  });
+
+  it('VALID with the pharmacy role for the RSA card when its CA is an anchor', async () => {
+    expect(await verification(setupRsa().app, RENATE.certificateDer)).toEqual({ result: 'VALID', roles: ['1.2.276.0.76.4.54'] });
+    expect((await verification(setup().app, RENATE.certificateDer)).result).toBe('INVALID');
   });
 
   it('INVALID without the issuer among the anchors, and after the certificate expired', async () => {
