@@ -2,7 +2,8 @@
  * The simulated TI's TEST-ONLY keys and certificates (material/NOTICE): the VAU key, the IDP's keys, the SMC-B
  * cards of the simulated Konnektor. They sit beside the sources, never in the packaged app; the simulator finds
  * the folder by walking up from its own file (source or bundle in out/node/), or takes it from
- * `ERX_TI_SIMULATION_MATERIAL`.
+ * `ERX_TI_SIMULATION_MATERIAL`. The RSA-only SMC-B (`smcb-rsa/`, NOTICE there) is in play only when asked for
+ * (`ERX_TI_SIMULATION_RSA_CARD=1`), so the default card list stays the two ECC cards.
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FOLDER = join('main', 'simulator', 'ti', 'material');
+const RSA_CARD_FOLDER = 'smcb-rsa';
 
 export interface SigningMaterial {
   certificate: X509Certificate;
@@ -24,11 +26,13 @@ export interface TiSimulationMaterial {
   idpEncryptionKey: KeyObject;
   /** the simulation's own CA: the anchor the app accepts for a TI simulation on loopback */
   simulationCa: X509Certificate;
-  /** issuers the simulated IDP accepts for card certificates */
+  /** issuers the simulated IDP accepts for card certificates (with the RSA card in play: its CA too) */
   cardCas: X509Certificate[];
   /** ICCSN → the SMC-B card's certificate (DER file) and key; the folder `smcb/` holds one folder per card */
   smcbs: Map<string, SigningMaterial>;
   smcbFolder: string;
+  /** the RSA-only SMC-B's folder (one card folder inside, as in `smcb/`) when it is in play */
+  rsaSmcbFolder?: string;
 }
 
 export class MissingMaterialError extends Error {
@@ -48,7 +52,10 @@ export function findMaterialFolder(start: string = dirname(fileURLToPath(import.
   }
 }
 
-export function loadTiSimulationMaterial(folder: string = findMaterialFolder()): TiSimulationMaterial {
+export function loadTiSimulationMaterial(
+  folder: string = findMaterialFolder(),
+  { rsaCard = process.env['ERX_TI_SIMULATION_RSA_CARD'] === '1' }: { rsaCard?: boolean } = {},
+): TiSimulationMaterial {
   const file = (name: string): Buffer => readFileSync(join(folder, name));
   const signing = (name: string, certificateFile = `${name}.pem`): SigningMaterial => ({
     certificate: new X509Certificate(file(certificateFile)),
@@ -66,9 +73,13 @@ export function loadTiSimulationMaterial(folder: string = findMaterialFolder()):
     idpSignature: signing('idp-signature'),
     idpEncryptionKey: createPrivateKey(file('idp-encryption.prv.pem')),
     simulationCa: new X509Certificate(file('ti-simulation-ca.pem')),
-    cardCas: [new X509Certificate(file('GEM.SMCB-CA51-TEST-ONLY.pem'))],
+    cardCas: [
+      new X509Certificate(file('GEM.SMCB-CA51-TEST-ONLY.pem')),
+      ...(rsaCard ? [new X509Certificate(file(join(RSA_CARD_FOLDER, 'SMCB-RSA-CA-TEST-ONLY.pem')))] : []),
+    ],
     smcbs,
     smcbFolder: join(folder, 'smcb'),
+    ...(rsaCard ? { rsaSmcbFolder: join(folder, RSA_CARD_FOLDER) } : {}),
   };
 }
 

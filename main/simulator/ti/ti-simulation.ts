@@ -25,7 +25,9 @@ export interface TiSimulation {
 }
 
 export function createTiSimulation(material: TiSimulationMaterial = loadTiSimulationMaterial(), now: () => Date = () => new Date()): TiSimulation {
-  return { material, vau: initialVauState(), idp: initialIdpState(), konnektor: new KonnektorState(loadCards(material.smcbFolder), { now }) };
+  // the ECC cards first (the one inserted at the start), then the RSA-only card when the material has it in play
+  const cards = [...loadCards(material.smcbFolder), ...(material.rsaSmcbFolder === undefined ? [] : loadCards(material.rsaSmcbFolder))];
+  return { material, vau: initialVauState(), idp: initialIdpState(), konnektor: new KonnektorState(cards, { now }) };
 }
 
 /** Back to the start (`/_sim/reset`): no faults, keys as served normally. */
