@@ -34,6 +34,8 @@ import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
 import { SimulatorControl } from './training/simulator-control';
 import { TrainerService } from './training/trainer-service';
 import { createTiConnection } from './ti/ti-connection';
+import { tiDiagnosisChecks } from './services/ti-diagnosis';
+import { fachdienstCheck, runDiagnosis } from './services/connection-diagnosis';
 import { HopFailure } from './errors';
 
 export { storeDirOf } from './training/data-layout';
@@ -152,9 +154,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const userAgent = `eRxCounter/${packageJson.version}`;
     // The Fachdienst's way in: for the simulators direct HTTP with the simulator's token (the IDP stand-in); for
     // the TI the VAU with the IDP's token, signed in with the SMC-B through the Konnektor (spec ti-transport).
-    const { fachdienstTransport, tokens } = (() => {
+    const { fachdienstTransport, tokens, diagnosisChecks } = (() => {
       if (choice.kind !== 'ti') {
-        return { fachdienstTransport: transport, tokens: new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() }) };
+        return {
+          fachdienstTransport: transport,
+          tokens: new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() }),
+          // a simulator has no hops before the Fachdienst; its token is its own stand-in for the IDP
+          diagnosisChecks: [fachdienstCheck(transport)],
+        };
       }
       const ti = createTiConnection({
         fachdienstUrl: backend.url,
@@ -184,7 +191,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         },
         invalidate: () => ti.tokens.invalidate(),
       };
-      return { fachdienstTransport: new ObservedTransport(ti.transport, (outcome) => observer.monitor?.record(outcome)), tokens: observedTokens };
+      const observedTransport = new ObservedTransport(ti.transport, (outcome) => observer.monitor?.record(outcome));
+      return {
+        fachdienstTransport: observedTransport,
+        tokens: observedTokens,
+        diagnosisChecks: [...tiDiagnosisChecks(ti), fachdienstCheck(observedTransport, observedTokens)],
+      };
     })();
     const client = new FachdienstClient({ transport: fachdienstTransport, tokens, now: () => clock.now(), userAgent });
     // Spec §8 / A_25460: backoff with jitter for $dispense and reads only; the UI shows it and may cancel.
@@ -250,7 +262,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const seededTokens = seed ? await ensureDemoPrescriptions({ transport, fachdienst, settings: store.settings }) : [];
 
     return {
-      handlers: createHandlers({ settings, workflow, connection, fachdienst, trainer }),
+      handlers: createHandlers({
+        settings,
+        workflow,
+        connection,
+        fachdienst,
+        trainer,
+        diagnosis: { run: () => runDiagnosis(diagnosisChecks, () => clock.now()) },
+      }),
       events,
       backend,
       seededTokens,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import { channels, type BackendKind, type Channel, type ConnectionStatus } from '../../shared/ipc/contract';
+import { channels, type BackendKind, type Channel, type ConnectionDiagnosis, type ConnectionStatus } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
 import { jsonResponse, ScriptedTransport } from '../fachdienst/testing';
 import { EventHub } from '../services/events';
@@ -25,6 +25,7 @@ let cancelled: string[];
 /** the simulator as the trainer channels see it: every request recorded */
 let simulator: ScriptedTransport;
 
+const DIAGNOSIS: ConnectionDiagnosis = { ok: true, at: '2026-10-05T08:00:00.000Z', steps: [{ step: 'fachdienst', hop: 'fachdienst', state: 'ok', message: 'antwortet' }] };
 const SCENARIOS = { scenarios: [{ name: 'standard-gkv-pzn', title: 'Standard', description: 'GKV, PZN' }] };
 
 function build(backend: BackendKind): HandlerTable {
@@ -41,7 +42,14 @@ function build(backend: BackendKind): HandlerTable {
     now: () => clock.now(),
     pharmacy: () => settings.pharmacy(),
   });
-  return createHandlers({ settings, workflow, connection, trainer, fachdienst: { cancel: (id) => (cancelled.push(id), id === '160.000.000.000.001.54') } });
+  return createHandlers({
+    settings,
+    workflow,
+    connection,
+    trainer,
+    fachdienst: { cancel: (id) => (cancelled.push(id), id === '160.000.000.000.001.54') },
+    diagnosis: { run: async () => DIAGNOSIS },
+  });
 }
 
 beforeEach(async () => {
@@ -69,6 +77,7 @@ describe('createHandlers', () => {
     expect(scan.results[0]?.ok).toBe(true);
     expect((await handlers['erx:listCases']({ filter: 'open' })).cases.map((c) => c.prescriptionId)).toEqual([prescribed.id]);
     expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
+    expect(await handlers['erx:diagnoseConnection']({})).toEqual(DIAGNOSIS);
   });
 
   it('„Jetzt erneut versuchen“ checks the connection before it runs what is owed', async () => {

@@ -3,6 +3,7 @@
  * Sender check, schema parsing and Result wrapping happen in handle.ts around this table.
  */
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import type { ConnectionDiagnosis } from '../../shared/ipc/contract';
 import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
@@ -18,9 +19,11 @@ export interface Services {
   fachdienst: { cancel(id: PrescriptionId): boolean };
   /** the trainer panel (architecture §2); its channels refuse outside training mode */
   trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView'>;
+  /** „Verbindung prüfen“ (main/services/connection-diagnosis.ts) */
+  diagnosis: { run(): Promise<ConnectionDiagnosis> };
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst, trainer }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis }: Services): HandlerTable {
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -48,6 +51,7 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:recoverSecret': (req) => workflow.recoverSecret(req.prescriptionId),
     'erx:previewPatientView': (req) => workflow.previewPatientView(req.prescriptionId, req.entries),
     'erx:getConnection': async () => connection.status(),
+    'erx:diagnoseConnection': () => diagnosis.run(),
     'erx:listPendingOperations': async () => workflow.listPendingOperations(),
     // „Jetzt erneut versuchen“: ask the Fachdienst first, then run what is due (a 429 wait is never cut short).
     'erx:resumePendingOperations': async () => {

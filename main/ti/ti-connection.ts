@@ -3,8 +3,6 @@
  * IDP sign-in as the `AccessTokenProvider`, the VAU as the `Transport`, with the certificates of VAU and IDP
  * checked through the Konnektor. The Fachdienst client above neither knows nor cares.
  */
-import type { AccessTokenProvider } from '../fachdienst/access-token';
-import type { Transport } from '../fachdienst/transport';
 import { idpTrustThrough, vauTrustThrough } from './certificate-trust';
 import { IdpTokenProvider } from './idp/idp-token-provider';
 import type { SignedIn, UserConsent } from './idp/sign-in';
@@ -35,8 +33,10 @@ export interface TiConnectionOptions {
 }
 
 export interface TiConnection {
-  transport: Transport;
-  tokens: AccessTokenProvider;
+  /** the `Transport` the Fachdienst client uses; its certificate check also serves „Verbindung prüfen“ */
+  transport: VauTransport;
+  /** the `AccessTokenProvider`; discovery and sign-in also serve „Verbindung prüfen“ */
+  tokens: IdpTokenProvider;
   konnektor: KonnektorClient;
   smcb: SmcbCardSigner;
 }

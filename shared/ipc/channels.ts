@@ -19,6 +19,7 @@ export const channels = [
   'erx:recoverSecret',
   'erx:previewPatientView',
   'erx:getConnection',
+  'erx:diagnoseConnection',
   'erx:listPendingOperations',
   'erx:resumePendingOperations',
   'erx:cancelPendingOperation',

@@ -273,6 +273,34 @@ export const connectionStatusSchema = z.object({
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 
 /**
+ * „Verbindung prüfen“ (docs/ti.md „Diagnosis“): the way to the Fachdienst walked hop by hop. Backend `ti`: Konnektor
+ * reachable, SMC-B present and verified, IDP discovery document, sign-in, VAU certificate, Fachdienst `/metadata`
+ * (spec ti-transport §1–§3); the simulators: the Fachdienst only. The walk stops at the first failure; the steps
+ * after it are `skipped`.
+ */
+export const diagnosisStepIdSchema = z.enum(['konnektor', 'smcb', 'idp-discovery', 'sign-in', 'vau-certificate', 'fachdienst']);
+export type DiagnosisStepId = z.infer<typeof diagnosisStepIdSchema>;
+
+export const diagnosisStepSchema = z.object({
+  step: diagnosisStepIdSchema,
+  /** the hop the step checks, as the connection indicator names it */
+  hop: connectionHopSchema,
+  state: z.enum(['ok', 'failed', 'skipped']),
+  /** German: what was found, or what failed and what to do */
+  message: z.string().optional(),
+  /** for support: codes, statuses — never a token, PIN or key */
+  detail: z.string().optional(),
+});
+export type DiagnosisStep = z.infer<typeof diagnosisStepSchema>;
+
+export const connectionDiagnosisSchema = z.object({
+  ok: z.boolean(),
+  at: z.string(),
+  steps: z.array(diagnosisStepSchema),
+});
+export type ConnectionDiagnosis = z.infer<typeof connectionDiagnosisSchema>;
+
+/**
  * An operation the app still owes the Fachdienst, or one it completed on its own (docs/reliability.md):
  * - `outcome-unknown`: sent, but the answer was lost (crash, timeout, cut connection) — reconciled with
  *   GET ?ac / GET ?secret before anything is sent again;
@@ -474,6 +502,8 @@ export const contract = {
   },
   /** The connection indicator (spec §9.3, A_23814): state, failing hop and what to do. */
   'erx:getConnection': { request: z.object({}), response: connectionStatusSchema },
+  /** „Verbindung prüfen“: walks every hop to the Fachdienst now (never sends anything about a prescription). */
+  'erx:diagnoseConnection': { request: z.object({}), response: connectionDiagnosisSchema },
   /**
    * Operations owed to the Fachdienst (pending) and the last ones the app completed or gave up on its own
    * (newest first), so the pharmacist sees what happened after a crash or an outage.

@@ -5,6 +5,7 @@
  * per fault of the new hops, as the pharmacist meets it.
  */
 import type { Page } from '@playwright/test';
+import { ConnectionPanel } from './kit/connection-panel';
 import { CounterPage } from './kit/counter-page';
 import { EditorPage } from './kit/editor-page';
 import { expect, test } from './kit/fixtures';
@@ -109,4 +110,17 @@ test('the SMC-B is not unlocked: „SMC-B nicht freigeschaltet – bitte PIN am 
   await signInDue(sim);
   const { counter } = await scanNew(page, app.appUrl, sim);
   await expect(counter.alert.first()).toContainText('SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben');
+});
+
+test('„Verbindung prüfen“ walks Konnektor, SMC-B, IDP, sign-in, VAU and Fachdienst; a locked SMC-B is named with what to do', async ({ app, sim, page }) => {
+  const counter = new CounterPage(page);
+  await counter.open(app.appUrl);
+  const connection = new ConnectionPanel(page);
+  expect(await connection.checkConnection()).toEqual(['konnektor:ok', 'smcb:ok', 'idp-discovery:ok', 'sign-in:ok', 'vau-certificate:ok', 'fachdienst:ok']);
+  await expect(connection.checkStep('smcb')).toContainText(CARD_PHARMACY);
+
+  await tiControl(sim, 'konnektor/pin', { iccsn: '80276001011699902301', verified: false });
+  expect(await connection.checkConnection()).toEqual(['konnektor:ok', 'smcb:failed', 'idp-discovery:skipped', 'sign-in:skipped', 'vau-certificate:skipped', 'fachdienst:skipped']);
+  await expect(connection.checkStep('smcb')).toHaveAttribute('data-hop', 'smcb');
+  await expect(connection.checkStep('smcb')).toContainText('SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben');
 });

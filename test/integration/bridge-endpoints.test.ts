@@ -62,6 +62,7 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:recoverSecret': byId,
     'erx:previewPatientView': byId,
     'erx:getConnection': {},
+    'erx:diagnoseConnection': {},
     'erx:listPendingOperations': {},
     'erx:resumePendingOperations': {},
     'erx:cancelPendingOperation': { id: 987_654 },

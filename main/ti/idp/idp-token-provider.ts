@@ -43,6 +43,20 @@ export class IdpTokenProvider implements AccessTokenProvider {
     this.token = undefined;
   }
 
+  /** „Verbindung prüfen“: the discovery document fetched and verified afresh (§2.2). */
+  async checkDiscovery(): Promise<void> {
+    this.configuration = undefined;
+    await this.currentConfiguration();
+  }
+
+  /** „Verbindung prüfen“: a full sign-in now, whatever token is held (§2.3–§2.6); the new token is kept. */
+  async signInNow(): Promise<SignedIn> {
+    this.invalidate();
+    await this.getToken();
+    if (!this.token) throw new Error('Anmeldung ohne Token beendet');
+    return this.token;
+  }
+
   private async signInAgain(): Promise<string> {
     const configuration = await this.currentConfiguration();
     const signedIn = await signIn(this.options, {

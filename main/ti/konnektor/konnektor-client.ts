@@ -103,6 +103,15 @@ export class KonnektorClient {
     return new KonnektorClient(requireKonnektorSettings(config), options);
   }
 
+  /**
+   * „Verbindung prüfen“: reads `connector.sds` (§3.1) — the Konnektor answers, TLS and client authentication hold —
+   * and says how many services it offers.
+   */
+  async checkReachable(): Promise<{ serviceCount: number }> {
+    const directory = await this.endpoints.serviceDirectory();
+    return { serviceCount: directory.services.size };
+  }
+
   /** EventService v7.2 `GetCards` (§3.3). */
   async getCards(cardType: CardType = 'SMC-B'): Promise<KonnektorCard[]> {
     const answer = await this.call(ACTIONS.getCards, xml(NS.evt, 'GetCards', [contextOf(this.settings.context), xml(NS.cardcmn, 'CardType', cardType)]));

@@ -199,4 +199,11 @@ describe('SmcbCardSigner: RSA-only card', () => {
     expect(seen).toEqual(['urn:ietf:rfc:3447']);
     expect(fake.callsOf('ReadCardCertificate').map((call) => call.document?.getElementsByTagNameNS('*', 'Crypt')[0]?.textContent)).toEqual(['ECC', 'RSA']);
   });
+
+  it('also falls back when the Konnektor answers the missing ECC key with fault 4149', async () => {
+    const rsaCertificate = Buffer.from(new X509Certificate(pki.clientCert).raw);
+    const card = await signer([{ handle: 'SMC-B-1', iccsn: API_ERP_EXAMPLE.iccsn, holderName: 'RSA-Karte', rsa: rsaCertificate, missingKeyType: 'fault-4149' }]);
+    expect((await card.readAuthenticationCertificate()).equals(rsaCertificate)).toBe(true);
+    expect(fake.callsOf('ReadCardCertificate').map((call) => call.document?.getElementsByTagNameNS('*', 'Crypt')[0]?.textContent)).toEqual(['ECC', 'RSA']);
+  });
 });

@@ -63,6 +63,21 @@ export class SmcbCardSigner implements CardSigner {
     return cards.map(({ iccsn, holderName, certificateExpirationDate, ctId, slotId }) => ({ iccsn, holderName, certificateExpirationDate, ctId, slotId }));
   }
 
+  /**
+   * „Verbindung prüfen“: the card chosen afresh (§3.3), PIN.SMC verified, C.HCI.AUT readable (§3.4) — everything
+   * a sign-in needs from the SMC-B except the signature.
+   */
+  async checkCard(): Promise<SmcbSummary & { crypt: CardCrypt }> {
+    this.forgetCard();
+    const card = await this.currentCard();
+    return this.withCard(async (handle) => {
+      await this.requireUnlocked(handle);
+      const { crypt } = await this.certificateOf(handle);
+      const { iccsn, holderName, certificateExpirationDate, ctId, slotId } = card;
+      return { iccsn, holderName, certificateExpirationDate, ctId, slotId, crypt };
+    });
+  }
+
   async readAuthenticationCertificate(): Promise<Buffer> {
     return (await this.withCard((handle) => this.certificateOf(handle))).der;
   }
@@ -157,7 +172,7 @@ export class SmcbCardSigner implements CardSigner {
     try {
       certificate = { der: await this.konnektor.readCardCertificate(handle, 'ECC'), crypt: 'ECC' };
     } catch (e) {
-      if (!(e instanceof CardCertificateMissing)) throw e;
+      if (!hasNoEccCertificate(e)) throw e;
       certificate = { der: await this.konnektor.readCardCertificate(handle, 'RSA'), crypt: 'RSA' };
     }
     this.certificates.set(handle, certificate);
@@ -184,4 +199,13 @@ function pinMessage(status: string): string {
     default:
       return `${base} – bitte PIN am Kartenterminal eingeben.`;
   }
+}
+
+/**
+ * How a Konnektor says the card has no ECC C.AUT (§3.4): an `X509DataInfo` without `X509Data` (the schema allows
+ * it), or — read defensively, since which one a product answers could not be checked here — fault 4149 for the
+ * asked key type.
+ */
+function hasNoEccCertificate(e: unknown): boolean {
+  return e instanceof CardCertificateMissing || (e instanceof KonnektorFault && e.code === '4149');
 }

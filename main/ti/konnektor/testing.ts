@@ -33,6 +33,8 @@ export interface FakeCard {
   ecc?: Buffer;
   /** C.AUT for Crypt=RSA */
   rsa?: Buffer;
+  /** how a missing key type is answered: an empty X509DataInfo list (default) or fault 4149 */
+  missingKeyType?: 'empty' | 'fault-4149';
   pinStatus?: string;
   leftTries?: number;
   /** what ExternalAuthenticate returns for a hash */
@@ -147,7 +149,11 @@ export class FakeKonnektor {
       case 'GetCards':
         return ok(this.getCards(request));
       case 'ReadCardCertificate':
-        return this.withCard(request, (card) => ok(readCardCertificate(card, text(request, 'Crypt') ?? 'RSA')));
+        return this.withCard(request, (card) => {
+          const crypt = text(request, 'Crypt') ?? 'RSA';
+          const missing = (crypt === 'ECC' ? card.ecc : card.rsa) === undefined;
+          return missing && card.missingKeyType === 'fault-4149' ? fault('4149', `Kein Zertifikat mit Crypt=${crypt}`) : ok(readCardCertificate(card, crypt));
+        });
       case 'ExternalAuthenticate':
         return this.withCard(request, (card) => ok(externalAuthenticate(card, request)));
       case 'GetPinStatus':

@@ -119,6 +119,13 @@ export class VauTransport implements Transport {
     if (value !== null && PSEUDONYM_PATTERN.test(value)) this.pseudonym = value;
   }
 
+  /** „Verbindung prüfen“: `/VAUCertificate` fetched and checked afresh (§1.2), the cache renewed with it. */
+  async checkCertificate(): Promise<Pick<VauCertificate, 'notAfter' | 'fingerprint256'>> {
+    this.cached = undefined;
+    const { notAfter, fingerprint256 } = await this.certificate();
+    return { notAfter, fingerprint256 };
+  }
+
   private async certificate(): Promise<VauCertificate> {
     const now = this.options.now().getTime();
     if (this.cached && now - this.cached.fetchedAt < CERTIFICATE_MAX_AGE_MS && now < this.cached.certificate.notAfter.getTime()) {

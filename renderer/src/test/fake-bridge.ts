@@ -21,6 +21,7 @@ import {
   type CaseDetail,
   type CaseFilter,
   type Channel,
+  type ConnectionDiagnosis,
   type ConnectionStatus,
   type ErxBridge,
   type InsurantView,
@@ -45,6 +46,8 @@ export interface FakeBridgeOptions {
   connection?: ConnectionStatus;
   /** what listPendingOperations answers (default: none) */
   pendingOperations?: PendingOperation[];
+  /** what diagnoseConnection answers (default: the simulator's one step, passed) */
+  diagnosis?: ConnectionDiagnosis;
   /** the trainer's deck (default: trainer-fixtures' scenarioSummaries) */
   scenarios?: ScenarioSummary[];
   /** the scenario loaded before the app started (default: none) */
@@ -266,6 +269,10 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     }),
     getConnection: vi.fn(async () => ({ ok: true as const, data: connection })),
     listPendingOperations: vi.fn(async () => ({ ok: true as const, data: pending })),
+    diagnoseConnection: vi.fn(async () => ({
+      ok: true as const,
+      data: options.diagnosis ?? { ok: true, at: now, steps: [{ step: 'fachdienst' as const, hop: 'fachdienst' as const, state: 'ok' as const, message: 'Der E-Rezept-Fachdienst antwortet.' }] },
+    })),
     /** „Jetzt erneut versuchen“: the fake reaches the Fachdienst again and completes every queued operation. */
     resumePendingOperations: vi.fn(async () => {
       pending = pending.map((op) => (op.state === 'pending' && op.reason !== 'rate-limited' ? { ...op, state: 'done' as const, completedAt: now } : op));

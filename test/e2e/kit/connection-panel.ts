@@ -114,6 +114,28 @@ export class ConnectionPanel {
     if (!confirm) await this.cancelDialog.waitFor({ state: 'detached' });
   }
 
+  /**
+   * „Verbindung prüfen“ in the panel (opened first): main walks every hop (docs/ti.md „Diagnosis“). Waits for the
+   * result and answers `step:state` per step, e.g. `['konnektor:ok', 'smcb:failed', 'idp-discovery:skipped', …]`.
+   */
+  async checkConnection(): Promise<string[]> {
+    await this.open();
+    const check = this.panel.getByTestId('connection-check');
+    const runs = Number(await check.getAttribute('data-runs'));
+    await this.panel.getByTestId('connection-check-run').click();
+    // `data-runs` counts ended checks: the result below is this check's, not the one before
+    await this.panel.locator(`[data-testid="connection-check"][data-runs="${runs + 1}"]`).waitFor();
+    const result = check.getByTestId('connection-check-result');
+    return result
+      .getByTestId('connection-check-step')
+      .evaluateAll((steps) => steps.map((step) => `${step.getAttribute('data-step')}:${step.getAttribute('data-state')}`));
+  }
+
+  /** One step of the last „Verbindung prüfen“ (`data-step`, `data-state`, `data-hop`; its German message inside). */
+  checkStep(step: string): Locator {
+    return this.panel.locator(`[data-testid="connection-check-step"][data-step="${step}"]`);
+  }
+
   /** „Jetzt erneut versuchen“ in the panel. */
   async resumeAll(): Promise<void> {
     await this.resume.click();

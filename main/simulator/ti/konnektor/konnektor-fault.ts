@@ -12,7 +12,8 @@
  * - SMC-B not unlocked: 4085 "Zugriffsbedingungen nicht erfüllt" — the card refuses the key without PIN.SMC; the
  *   code clients of real Konnektors look for before asking for `VerifyPin`.
  * - Wrong signature type: 4111; a hash that is not 32 bytes or another malformed request: 4000 Syntaxfehler.
- * - A certificate the simulated card does not have (CertRef ≠ C.AUT, Crypt ≠ the card's key type): 4149.
+ * - A certificate the simulated card does not have (CertRef ≠ C.AUT): 4149. A Crypt the card lacks is no fault:
+ *   an X509DataInfo without X509Data (certificate-service.ts), which the schema allows.
  */
 import type { SoapFaultContent } from './soap-envelope';
 

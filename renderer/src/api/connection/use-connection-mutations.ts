@@ -55,3 +55,16 @@ export function useCancelRetry() {
     onSuccess: (_answer, prescriptionId) => clearRetry(queryClient, prescriptionId),
   });
 }
+
+/**
+ * „Verbindung prüfen“: main walks every hop to the Fachdienst (Konnektor, SMC-B, IDP, VAU, Fachdienst; docs/ti.md).
+ * The walk also tells the connection indicator what it found.
+ */
+export function useConnectionDiagnosis() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => invoke(bridge, 'diagnoseConnection', {}),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: connectionKeys.status() }),
+  });
+}

@@ -6,13 +6,14 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PendingOperation } from '../../../../../shared/ipc/contract';
-import { usePendingOperations } from '../../../api/connection/use-connection';
+import { useConnection, usePendingOperations } from '../../../api/connection/use-connection';
 import { useCancelPendingOperation, useResumePendingOperations } from '../../../api/connection/use-connection-mutations';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { SidePanel } from '../../../components/SidePanel';
 import { useCurrentCase } from '../../../lib/current-case';
 import { appErrorOf } from '../../../lib/invoke';
+import { ConnectionCheck } from './ConnectionCheck';
 import { PendingOperationRow } from './PendingOperationRow';
 
 interface Props {
@@ -53,6 +54,8 @@ export function PendingOperationsPanel({ id, onClose }: Props) {
       closeTestId="pending-close"
       onClose={onClose}
     >
+      <DisturbedHop />
+      <ConnectionCheck />
       <p className="muted">{t('pending.intro')}</p>
       {resume.isError ? <ErrorAlert error={appErrorOf(resume.error)} testId="pending-resume-error" /> : null}
       {query.isPending ? (
@@ -113,5 +116,21 @@ export function PendingOperationsPanel({ id, onClose }: Props) {
         </ConfirmDialog>
       ) : null}
     </SidePanel>
+  );
+}
+
+/**
+ * While the connection is disturbed, the panel says where (A_23814): with backend `ti` that may be the Konnektor,
+ * the SMC-B, the sign-in or the VAU — what waits here waits for that hop.
+ */
+function DisturbedHop() {
+  const { t } = useTranslation();
+  const { data: status } = useConnection();
+  if (!status || (status.state !== 'offline' && status.state !== 'degraded')) return null;
+  const hop = status.failedHop ?? (status.state === 'offline' ? 'network' : 'fachdienst');
+  return (
+    <p className="pending-hop" data-testid="pending-connection-hop" data-hop={hop}>
+      {t('pending.waitingFor')}: <strong>{t(`connection.hops.${hop}`)}</strong>
+    </p>
   );
 }
