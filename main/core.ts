@@ -168,6 +168,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         idpUrl: choice.addresses.idpUrl,
         // The TI simulation's Konnektor speaks plain HTTP on this machine (spec ti-transport §3.2 option 1).
         konnektor: { baseUrl: choice.addresses.konnektorUrl, allowPlainHttp: choice.simulation },
+        trustPolicy: 'simulation',
         userAgent: `${userAgent} eRxCounter/gematikTestPs`,
         now: () => clock.now(),
         timeoutMs: () => network().requestTimeoutMs,

@@ -3,7 +3,7 @@
  * IDP sign-in as the `AccessTokenProvider`, the VAU as the `Transport`, with the certificates of VAU and IDP
  * checked through the Konnektor. The Fachdienst client above neither knows nor cares.
  */
-import { idpTrustThrough, vauTrustThrough } from './certificate-trust';
+import { idpTrustThrough, vauTrustThrough, type TiTrustPolicy } from './certificate-trust';
 import { IdpTokenProvider } from './idp/idp-token-provider';
 import type { SignedIn, UserConsent } from './idp/sign-in';
 import type { KonnektorConfig } from './konnektor/konnektor-config';
@@ -25,6 +25,8 @@ export interface TiConnectionOptions {
   redirectUri?: string;
   /** `openid e-rezept` (`e-rezept-dev` on RU-DEV) */
   scope?: string;
+  /** which certificates may be trusted at all (certificate-trust.ts): the simulation's only in the TI simulation */
+  trustPolicy: TiTrustPolicy;
   now: () => Date;
   timeoutMs: () => number;
   fetch?: typeof fetch;
@@ -51,7 +53,7 @@ export function createTiConnection(options: TiConnectionOptions): TiConnection {
     redirectUri: options.redirectUri ?? DEFAULT_REDIRECT_URI,
     scope: options.scope ?? 'openid e-rezept',
     http: { userAgent: options.userAgent, ...(options.fetch ? { fetch: options.fetch } : {}), timeoutMs: options.timeoutMs() },
-    trust: idpTrustThrough(konnektor),
+    trust: idpTrustThrough(konnektor, options.trustPolicy),
     card: smcb,
     consent: options.consent,
     now: options.now,
@@ -60,7 +62,7 @@ export function createTiConnection(options: TiConnectionOptions): TiConnection {
   const transport = new VauTransport({
     baseUrl: options.fachdienstUrl,
     userAgent: options.userAgent,
-    trust: vauTrustThrough(konnektor),
+    trust: vauTrustThrough(konnektor, options.trustPolicy),
     now: options.now,
     timeoutMs: options.timeoutMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),

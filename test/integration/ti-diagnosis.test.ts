@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionDiagnosis } from '../../shared/ipc/contract';
 import { fachdienstCheck, runDiagnosis } from '../../main/services/connection-diagnosis';
 import { startSimulatorServer, type SimulatorHandle } from '../../main/simulator/server';
+import type { TiTrustPolicy } from '../../main/ti/certificate-trust';
 import { createTiConnection } from '../../main/ti/ti-connection';
 import { tiDiagnosisChecks } from '../../main/services/ti-diagnosis';
 
@@ -34,7 +35,7 @@ async function control(method: string, path: string, body?: unknown): Promise<vo
   expect(response.status, `${method} /_sim/${path}`).toBeLessThan(300);
 }
 
-async function diagnose(smcbIccsn?: string): Promise<ConnectionDiagnosis> {
+async function diagnose(smcbIccsn?: string, trustPolicy: TiTrustPolicy = 'simulation'): Promise<ConnectionDiagnosis> {
   const ti = createTiConnection({
     fachdienstUrl: `${simulator.url}/`,
     idpUrl: `${simulator.url}/idp`,
@@ -43,6 +44,7 @@ async function diagnose(smcbIccsn?: string): Promise<ConnectionDiagnosis> {
     now: () => new Date(),
     timeoutMs: () => 10_000,
     consent: async () => undefined,
+    trustPolicy,
   });
   return runDiagnosis([...tiDiagnosisChecks(ti), fachdienstCheck(ti.transport, ti.tokens)], () => new Date());
 }
@@ -91,4 +93,14 @@ describe('„Verbindung prüfen“ against the simulated TI', () => {
     expect(states(diagnosis)).toEqual(['konnektor:ok', 'smcb:ok', 'idp-discovery:failed', 'sign-in:skipped', 'vau-certificate:skipped', 'fachdienst:skipped']);
     expect(diagnosis.steps[2]).toMatchObject({ hop: 'idp', detail: expect.stringContaining('5000') });
   });
+
+  it.each(['reference', 'production'] as const)(
+    'with the trust of the real TI (%s) the simulation\'s TEST-ONLY IDP certificate is refused before anything is sent to it',
+    async (policy) => {
+      const diagnosis = await diagnose(undefined, policy);
+      expect(states(diagnosis).slice(0, 3)).toEqual(['konnektor:ok', 'smcb:ok', 'idp-discovery:failed']);
+      expect(diagnosis.steps[2]).toMatchObject({ hop: 'idp', message: expect.stringContaining('nicht vertrauenswürdig') });
+      expect(diagnosis.steps[2]?.detail).toContain('TI-Simulation (TEST-ONLY)');
+    },
+  );
 });
