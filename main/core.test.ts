@@ -3,7 +3,7 @@
  * training data lives (and how an earlier version's data gets there), deterministic runs of the embedded simulator,
  * and the trainer channels wired to it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,6 @@ import { createCore, storeDirOf, type Core } from './core';
 import { openDataProtection } from './store/data-protection';
 import { loadOrCreateKey } from './store/kvnr-key';
 import { openStore } from './store/store';
-import { REAL_TI_NOT_AVAILABLE_MESSAGE } from './backend/policy';
 import { startSimulatorServer } from './simulator/server';
 
 let base: string;
@@ -31,11 +30,9 @@ afterEach(async () => {
 });
 
 describe('createCore refuses before anything is created', () => {
-  it('the real TI (addresses off this machine) and `ti` without addresses', async () => {
+  it('`ti` with only some of its three addresses', async () => {
     const dataDir = join(base, 'ti');
-    const real = { fachdienstUrl: 'https://erp-ref.zentral.erp.splitdns.ti-dienste.de', idpUrl: 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de', konnektorUrl: 'https://192.168.1.10' };
-    await expect(createCore({ dataDir, backend: 'ti', ...real })).rejects.toThrow(REAL_TI_NOT_AVAILABLE_MESSAGE);
-    await expect(createCore({ dataDir, backend: 'ti' })).rejects.toThrow(/braucht die Adressen/);
+    await expect(createCore({ dataDir, backend: 'ti', fachdienstUrl: 'https://erp-ref.zentral.erp.splitdns.ti-dienste.de' })).rejects.toThrow(/alle drei Adressen/);
     expect(existsSync(dataDir)).toBe(false);
   });
 
@@ -152,5 +149,87 @@ describe('the TI simulation (`--backend ti` against `npm run simulator -- --ti`)
       core = undefined;
       await simulator.close();
     }
+  });
+});
+
+describe('the real TI (`--backend ti` without addresses: the environment in the settings)', () => {
+  /** Every request the Fachdienst or IDP side would get: none may go out while nothing is set up. */
+  function recordingFetch(): { fetch: typeof fetch; urls: string[] } {
+    const urls: string[] = [];
+    return {
+      urls,
+      fetch: async (input) => {
+        urls.push(String(input instanceof Request ? input.url : input));
+        throw new TypeError('fetch failed: no network in this test');
+      },
+    };
+  }
+
+  it('starts in the production store, not training; until set up every call fails on hop konnektor and nothing is sent', async () => {
+    const network = recordingFetch();
+    core = await createCore({ dataDir: base, backend: 'ti', fetch: network.fetch });
+    expect(await core.handlers['erx:getAppInfo']({})).toMatchObject({ backend: 'ti', training: false, fachdienstUrl: '' });
+    expect(existsSync(join(base, 'erx.db'))).toBe(true);
+    expect(existsSync(join(base, 'training'))).toBe(false);
+
+    const settings = await core.handlers['erx:getTiSettings']({});
+    expect(settings).toMatchObject({ environment: null, addressesFromStart: false, clientId: 'gematikTestPs', konnektor: { mandantId: 'Mandant1', clientSystemId: 'CS1', workplaceId: 'AP1' } });
+    expect(settings.problems).toEqual([{ field: 'environment', message: expect.stringContaining('noch nicht vollständig eingerichtet') }]);
+
+    await core.handlers['erx:setStaff']({ kuerzel: 'AB' });
+    const { results } = await core.handlers['erx:scanCode']({ text: 'Task/160.000.100.000.001.05/$accept?ac=777bea0e13cc9c42ceec14aec3ddee2263325dc2c6c699db115f58fe423607ea' });
+    expect(results[0]).toMatchObject({ ok: false, error: { code: 'ti-konnektor', system: 'ti', message: expect.stringContaining('Es wurde nichts an den E-Rezept-Fachdienst gesendet') } });
+    const diagnosis = await core.handlers['erx:diagnoseConnection']({});
+    expect(diagnosis.steps[0]).toMatchObject({ step: 'konnektor', state: 'failed', hop: 'konnektor', message: expect.stringContaining('Einstellungen & Info') });
+    await expect(core.handlers['erx:trainerListScenarios']({})).rejects.toMatchObject({ appError: { code: 'not-training' } });
+    expect(network.urls).toEqual([]);
+  });
+
+  it('saves RU with a Konnektor: refused while the TLS trust is missing; stored with the password encrypted, which never comes back', async () => {
+    const network = recordingFetch();
+    core = await createCore({ dataDir: base, backend: 'ti', fetch: network.fetch });
+    const input = {
+      environment: 'ru' as const,
+      fachdienstUrl: '',
+      idpUrl: '',
+      clientId: 'gematikTestPs',
+      konnektor: {
+        baseUrl: 'https://127.0.0.1:1/',
+        mandantId: 'Mandant1',
+        clientSystemId: 'CS1',
+        workplaceId: 'AP1',
+        userId: '',
+        trust: { kind: 'none' as const },
+        allowPlainHttp: false,
+        smcbIccsn: '',
+        clientAuth: { kind: 'basic' as const, username: 'kasse1', password: 'geheim-4711' },
+      },
+    };
+    const refused = await core.handlers['erx:saveTiSettings'](input);
+    expect(refused.saved).toBe(false);
+    expect(refused.problems).toEqual([{ field: 'konnektor.trust', message: expect.stringContaining('CA-Zertifikat des Konnektors importieren') }]);
+
+    const saved = await core.handlers['erx:saveTiSettings']({ ...input, konnektor: { ...input.konnektor, trust: { kind: 'pin', sha256Fingerprint: 'ab'.repeat(32) } } });
+    expect(saved).toMatchObject({ saved: true, problems: [] });
+    expect(saved.settings).toMatchObject({ environment: 'ru', fachdienstUrl: 'https://erp-ref.zentral.erp.splitdns.ti-dienste.de/', problems: [] });
+    expect(saved.settings.konnektor.clientAuth).toEqual({ kind: 'basic', username: 'kasse1', passwordStored: true });
+    expect(JSON.stringify(await core.handlers['erx:getTiSettings']({}))).not.toContain('geheim-4711');
+    expect((await core.handlers['erx:getAppInfo']({})).fachdienstUrl).toBe('https://erp-ref.zentral.erp.splitdns.ti-dienste.de/');
+
+    // saving again without a password keeps the stored one
+    const again = await core.handlers['erx:saveTiSettings']({ ...input, konnektor: { ...input.konnektor, trust: { kind: 'pin', sha256Fingerprint: 'ab'.repeat(32) }, clientAuth: { kind: 'basic', username: 'kasse1' } } });
+    expect(again.settings.konnektor.clientAuth).toEqual({ kind: 'basic', username: 'kasse1', passwordStored: true });
+    await core.close();
+    core = undefined;
+    // at rest the password is encrypted (architecture §7): its bytes are nowhere in the store's files
+    for (const file of readdirSync(base).filter((name) => name.startsWith('erx.db'))) {
+      expect(readFileSync(join(base, file)).includes(Buffer.from('geheim-4711'))).toBe(false);
+    }
+
+    // after a restart the connection is built from them: the Konnektor (nothing listens) is the failing hop
+    core = await createCore({ dataDir: base, backend: 'ti', fetch: network.fetch });
+    const diagnosis = await core.handlers['erx:diagnoseConnection']({});
+    expect(diagnosis.steps[0]).toMatchObject({ step: 'konnektor', state: 'failed', hop: 'konnektor', message: expect.stringContaining('nicht erreichbar') });
+    expect(network.urls).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BackendKind } from '../shared/ipc/contract';
 import packageJson from '../package.json';
 import { availableBackend, chooseBackend, type AvailableBackend } from './backend/choice';
-import { assertTrainingFachdienstUrl } from './backend/policy';
+import { assertTrainingFachdienstUrl, NOT_TRAINING_MESSAGE } from './backend/policy';
 import { SimulatorTokenProvider, type AccessTokenProvider } from './fachdienst/access-token';
 import { FachdienstClient } from './fachdienst/client';
 import { HttpTransport } from './fachdienst/http-transport';
@@ -17,7 +17,7 @@ import { RetryingFachdienst } from './fachdienst/retrying-fachdienst';
 import type { Transport } from './fachdienst/transport';
 import { createHandlers } from './ipc/handlers';
 import type { HandlerTable } from './ipc/types';
-import { randomIds } from './services/clock';
+import { randomIds, SystemClock } from './services/clock';
 import { defaultCodecs } from './services/default-codecs';
 import { ensureDemoPrescriptions } from './services/demo-prescriptions';
 import { ConnectionMonitor } from './services/connection-monitor';
@@ -35,8 +35,11 @@ import { SimulatorControl } from './training/simulator-control';
 import { TrainerService } from './training/trainer-service';
 import { createTiConnection } from './ti/ti-connection';
 import { tiDiagnosisChecks } from './services/ti-diagnosis';
+import { SwitchableTi } from './services/switchable-ti';
+import { TiSettingsService } from './services/ti-settings';
+import { TiSetupService } from './services/ti-setup';
 import { fachdienstCheck, runDiagnosis } from './services/connection-diagnosis';
-import { HopFailure } from './errors';
+import { failure, HopFailure } from './errors';
 
 export { storeDirOf } from './training/data-layout';
 
@@ -60,6 +63,16 @@ async function probeFachdienst(transport: Transport, tokens?: AccessTokenProvide
   const response = await transport.send({ method: 'GET', path: 'metadata', headers });
   if (response.status >= 500) throw new Error(`metadata: HTTP ${response.status}`);
 }
+
+/**
+ * The real TI's stand-in for the plain HTTP a simulator offers (its token, its clock, the trainer's control calls):
+ * refused before anything is sent (architecture §2: nothing of the simulator's may reach the TI).
+ */
+const trainingOnlyTransport: Transport = {
+  send: async () => {
+    throw failure('not-training', NOT_TRAINING_MESSAGE);
+  },
+};
 
 export interface CoreOptions {
   dataDir: string;
@@ -118,16 +131,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   try {
-    const backend = await startBackend(choice, options, storeDir, baseNow, cleanups);
+    const started = await startBackend(choice, options, storeDir, baseNow, cleanups);
     // Settings live in the store, which needs the clock; until they exist the defaults and overrides apply.
     let network = (): NetworkSettings => ({ ...DEFAULT_NETWORK_SETTINGS, ...options.network });
     // The monitor needs the workflow (pending count), the workflow needs the transport: filled in below.
     const observer: { monitor?: ConnectionMonitor } = {};
-    const http = new HttpTransport({ baseUrl: backend.url, fetch: options.fetch, timeoutMs: () => network().requestTimeoutMs });
-    // Every call's outcome feeds the connection indicator (spec §9.3, A_23814–A_23816).
-    const transport: Transport = new ObservedTransport(http, (outcome) => observer.monitor?.record(outcome));
-    // Training mode (every backend so far is a simulator, the TI simulation too): the app follows its clock.
-    const clock = new SimulatorClock(baseNow, transport);
+    // Training: plain HTTP to the simulator (its token, its clock, the trainer's control calls), every outcome
+    // feeding the connection indicator (spec §9.3, A_23814–A_23816). The real TI has no plain way to the Fachdienst
+    // at all: everything goes through the VAU, and what only a simulator offers is refused before it is sent.
+    const transport: Transport = training
+      ? new ObservedTransport(new HttpTransport({ baseUrl: started.url, fetch: options.fetch, timeoutMs: () => network().requestTimeoutMs }), (outcome) =>
+          observer.monitor?.record(outcome),
+        )
+      : trainingOnlyTransport;
+    // Training follows the simulator's clock (the TI simulation's too); the real TI this computer's.
+    const clock = training ? new SimulatorClock(baseNow, transport) : new SystemClock(baseNow);
     await clock.sync();
     const dbFile = join(storeDir, 'erx.db');
     assertDataKeyNotLost({ dataDir: storeDir, dbFile, nativeBinding: options.sqliteNativeBinding });
@@ -142,9 +160,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cleanups.push(() => store.close());
 
     const events = new EventHub();
+    // Backend `ti`: its settings (environment, Konnektor, SMC-B) live in this mode's store (docs/ti.md „Settings“).
+    const tiSettings =
+      choice.kind === 'ti'
+        ? new TiSettingsService({
+            settings: store.settings,
+            start: { simulation: choice.simulation, ...(choice.addresses ? { addresses: choice.addresses } : {}) },
+            openCaseCount: () => store.cases.list({ statuses: ['accepted', 'dispensed'], limit: 1 }).total,
+          })
+        : undefined;
+    const backend: Core['backend'] = tiSettings ? { ...started, url: tiSettings.fachdienstUrl() } : started;
     const settings = new SettingsService({
       settings: store.settings,
       backend,
+      ...(tiSettings ? { fachdienstUrl: () => tiSettings.fachdienstUrl() } : {}),
       appVersion: packageJson.version,
       clock,
       dataProtection: protection.kind,
@@ -154,31 +183,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const userAgent = `eRxCounter/${packageJson.version}`;
     // The Fachdienst's way in: for the simulators direct HTTP with the simulator's token (the IDP stand-in); for
     // the TI the VAU with the IDP's token, signed in with the SMC-B through the Konnektor (spec ti-transport).
-    const { fachdienstTransport, tokens, diagnosisChecks } = (() => {
-      if (choice.kind !== 'ti') {
+    const { fachdienstTransport, tokens, diagnosisChecks, ti } = (() => {
+      if (!tiSettings) {
         return {
           fachdienstTransport: transport,
           tokens: new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() }),
           // a simulator has no hops before the Fachdienst; its token is its own stand-in for the IDP
           diagnosisChecks: [fachdienstCheck(transport)],
+          ti: undefined,
         };
       }
-      const ti = createTiConnection({
-        fachdienstUrl: backend.url,
-        idpUrl: choice.addresses.idpUrl,
-        // The TI simulation's Konnektor speaks plain HTTP on this machine (spec ti-transport §3.2 option 1).
-        konnektor: { baseUrl: choice.addresses.konnektorUrl, allowPlainHttp: choice.simulation },
-        trustPolicy: 'simulation',
-        userAgent: `${userAgent} eRxCounter/gematikTestPs`,
-        now: () => clock.now(),
-        timeoutMs: () => network().requestTimeoutMs,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        // The IDP's consent (requested scopes and claims) is recorded; showing it is the settings screen's (not yet built).
-        consent: async (userConsent) => settings.rememberIdpConsent(userConsent),
-        // The pharmacy is the SMC-B's: its Telematik-ID and name from the token the IDP derived from the card.
-        onSignedIn: (signedIn) => {
-          if (settings.rememberPharmacyFromCard(signedIn.claims)) events.emit({ type: 'app-info-changed' });
-        },
+      // The TI: the VAU with the IDP's token, signed in with the SMC-B through the Konnektor (spec ti-transport),
+      // built from the settings on first use and afresh after they were saved.
+      const ti = new SwitchableTi(() => {
+        const config = tiSettings.connectionConfig();
+        return createTiConnection({
+          ...config,
+          userAgent: `${userAgent} eRxCounter/${config.clientId}`,
+          now: () => clock.now(),
+          timeoutMs: () => network().requestTimeoutMs,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          // The IDP's consent (requested scopes and claims) is recorded and shown once (IdpConsentNotice).
+          consent: async (userConsent) => {
+            if (settings.rememberIdpConsent(userConsent)) events.emit({ type: 'app-info-changed' });
+          },
+          // The pharmacy is the SMC-B's: its Telematik-ID and name from the token the IDP derived from the card.
+          onSignedIn: (signedIn) => {
+            if (settings.rememberPharmacyFromCard(signedIn.claims)) events.emit({ type: 'app-info-changed' });
+          },
+        });
       });
       // A failed sign-in (Konnektor, SMC-B, IDP) shows in the connection indicator with its hop (A_23814).
       const observedTokens: AccessTokenProvider = {
@@ -196,7 +229,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return {
         fachdienstTransport: observedTransport,
         tokens: observedTokens,
-        diagnosisChecks: [...tiDiagnosisChecks(ti), fachdienstCheck(observedTransport, observedTokens)],
+        diagnosisChecks: [...tiDiagnosisChecks(() => ti.connection()), fachdienstCheck(observedTransport, observedTokens)],
+        ti,
       };
     })();
     const client = new FachdienstClient({ transport: fachdienstTransport, tokens, now: () => clock.now(), userAgent });
@@ -224,7 +258,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     const connection = new ConnectionMonitor({
       now: () => clock.now(),
-      probe: () => (choice.kind === 'ti' ? probeFachdienst(fachdienstTransport, tokens) : probeFachdienst(transport)),
+      probe: () => (ti ? probeFachdienst(fachdienstTransport, tokens) : probeFachdienst(transport)),
       probeIntervalMs: () => network().probeIntervalMs,
       pendingCount: () => workflow.pendingCount(),
       onChange: (status) => events.emit({ type: 'connection', status }),
@@ -241,11 +275,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cleanups.push(() => clearInterval(dueTimer));
 
     // The trainer's control calls: same simulator, not counted by the connection indicator, a longer timeout.
-    const controlTransport = new HttpTransport({
-      baseUrl: backend.url,
-      fetch: options.fetch,
-      timeoutMs: () => Math.max(network().requestTimeoutMs, CONTROL_TIMEOUT_MIN_MS),
-    });
+    const controlTransport: Transport = training
+      ? new HttpTransport({ baseUrl: started.url, fetch: options.fetch, timeoutMs: () => Math.max(network().requestTimeoutMs, CONTROL_TIMEOUT_MIN_MS) })
+      : trainingOnlyTransport;
     const trainer = new TrainerService({
       control: new SimulatorControl(controlTransport, () => clock.now()),
       transport,
@@ -270,6 +302,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         fachdienst,
         trainer,
         diagnosis: { run: () => runDiagnosis(diagnosisChecks, () => clock.now()) },
+        tiSetup: new TiSetupService({ ...(tiSettings && ti ? { ti: { settings: tiSettings, connection: ti } } : {}), events, clock }),
       }),
       events,
       backend,
@@ -293,7 +326,8 @@ async function startBackend(
   cleanups: Array<() => void | Promise<void>>,
 ): Promise<Core['backend']> {
   if (choice.kind === 'simulator') return { kind: 'simulator', url: normalizeBaseUrl(choice.fachdienstUrl), training: true };
-  if (choice.kind === 'ti') return { kind: 'ti', url: normalizeBaseUrl(choice.addresses.fachdienstUrl), training: choice.simulation };
+  // the real TI without addresses at start: the environment in the settings decides (createCore)
+  if (choice.kind === 'ti') return { kind: 'ti', url: choice.addresses ? normalizeBaseUrl(choice.addresses.fachdienstUrl) : '', training: choice.simulation };
   const fixedTime = options.simulator?.fixedTime;
   const simulator = await startSimulatorServer({
     port: 0,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { REAL_TI_NOT_AVAILABLE_MESSAGE } from '../backend/policy';
 import { parseAppArgs } from './args';
 
 describe('parseAppArgs', () => {
@@ -14,7 +13,7 @@ describe('parseAppArgs', () => {
     expect(() => parseAppArgs(['--fachdienst', 'nonsense'])).toThrow();
   });
 
-  it('--backend ti: the TI simulation with three loopback addresses; the real TI and missing addresses refuse to start', () => {
+  it('--backend ti: with all three addresses (the TI simulation on loopback, or the real TI), or with none (the settings\' environment); two of three refuse', () => {
     const simulation = ['--backend', 'ti', '--fachdienst', 'http://127.0.0.1:8080/', '--idp', 'http://127.0.0.1:8080/idp/', '--konnektor', 'http://127.0.0.1:8080/konnektor'];
     expect(parseAppArgs(simulation)).toEqual({
       backend: 'ti',
@@ -22,9 +21,12 @@ describe('parseAppArgs', () => {
       idpUrl: 'http://127.0.0.1:8080/idp',
       konnektorUrl: 'http://127.0.0.1:8080/konnektor',
     });
-    expect(() => parseAppArgs(['--backend', 'ti'])).toThrow(/braucht die Adressen von Fachdienst, IDP und Konnektor/);
+    expect(parseAppArgs(['--backend', 'ti'])).toEqual({ backend: 'ti' });
     expect(() => parseAppArgs(['--data', '/tmp/x', '--backend', 'ti', '--fachdienst', 'http://127.0.0.1:8080'])).toThrow(/--idp URL --konnektor URL/);
-    expect(() => parseAppArgs(simulation.map((arg) => arg.replace('http://127.0.0.1:8080/idp/', 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de')))).toThrow(REAL_TI_NOT_AVAILABLE_MESSAGE);
+    expect(parseAppArgs(simulation.map((arg) => arg.replace('http://127.0.0.1:8080/idp/', 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de')))).toMatchObject({
+      backend: 'ti',
+      idpUrl: 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de',
+    });
   });
   it('accepts the training backends when they fit --fachdienst, and nothing else', () => {
     expect(parseAppArgs(['--backend', 'embedded'])).toEqual({ backend: 'embedded' });

@@ -31,7 +31,7 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
   // the table has no --help: the Electron app has no usage text of its own
   const given: OptionValues<typeof appOptions> = line.kind === 'values' ? line.values : {};
   // Choosing the TI is an explicit action (architecture §2) — on the command line the flag itself is that
-  // confirmed choice. The real TI is refused at start (index.ts shows it, exit code 1); the TI simulation runs.
+  // confirmed choice. `ti` alone is the real TI with the environment of its settings (docs/ti.md).
   const choice = availableBackend(
     chooseBackend({ backend: given.backend, fachdienstUrl: given.fachdienst, idpUrl: given.idp, konnektorUrl: given.konnektor }),
   );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { availableBackend, BackendChoiceError, chooseBackend, type BackendRequest } from './choice';
-import { REAL_TI_NOT_AVAILABLE_MESSAGE } from './policy';
 
 const URL = 'http://127.0.0.1:9000';
 
@@ -22,15 +21,15 @@ describe('chooseBackend', () => {
     expect(availableBackend({ kind: 'embedded' })).toEqual({ kind: 'embedded' });
   });
 
-  it('the real TI (any address off this machine) is refused at start; without addresses, too', () => {
+  it('any address off this machine is the real TI — never the TI simulation; without addresses the settings decide', () => {
     for (const addresses of [
       { ...LOOPBACK_TI, fachdienstUrl: 'https://erp-ref.zentral.erp.splitdns.ti-dienste.de' },
       { ...LOOPBACK_TI, idpUrl: 'https://idp-ref.zentral.idp.splitdns.ti-dienste.de' },
       { ...LOOPBACK_TI, konnektorUrl: 'https://192.168.1.10' },
     ]) {
-      expect(() => availableBackend(chooseBackend({ backend: 'ti', ...addresses }))).toThrow(REAL_TI_NOT_AVAILABLE_MESSAGE);
+      expect(availableBackend(chooseBackend({ backend: 'ti', ...addresses }))).toEqual({ kind: 'ti', addresses, simulation: false });
     }
-    expect(() => availableBackend(chooseBackend({ backend: 'ti' }))).toThrow(/braucht die Adressen von Fachdienst, IDP und Konnektor/);
+    expect(availableBackend(chooseBackend({ backend: 'ti' }))).toEqual({ kind: 'ti', simulation: false });
   });
 
   it.each([

@@ -5,10 +5,11 @@
  * means the embedded one. `--backend` must not contradict `--fachdienst`, and `--seed`/`--fixed-time` belong to
  * the embedded simulator (an external one is started with its own). `--backend ti` takes the three TI addresses
  * (`--fachdienst`, `--idp`, `--konnektor`); with every one on this machine it is the TI simulation (training mode),
- * anything else is the real TI, which this version does not run yet (`availableBackend`).
+ * anything else is the real TI; `--backend ti` alone is the real TI with the environment chosen in the settings
+ * (`availableBackend`, docs/ti.md).
  */
 import type { BackendKind } from '../../shared/ipc/contract';
-import { isLoopbackHost, REAL_TI_NOT_AVAILABLE_MESSAGE } from './policy';
+import { isLoopbackHost } from './policy';
 
 export interface BackendRequest {
   /** `--backend` */
@@ -28,8 +29,7 @@ export type BackendRefusal =
   | 'embedded-with-url'
   | 'deterministic-external'
   | 'ti-without-addresses'
-  | 'ti-addresses-without-ti'
-  | 'real-ti-not-available';
+  | 'ti-addresses-without-ti';
 
 /**
  * A start the rule refuses. `message` is German (the Electron app's dialog, createCore); browser mode, which
@@ -61,17 +61,13 @@ const refusals: Record<BackendRefusal, { de: string; en: string }> = {
   },
   'ti-without-addresses': {
     de:
-      '--backend ti braucht die Adressen von Fachdienst, IDP und Konnektor (--fachdienst URL --idp URL --konnektor URL); ' +
-      'eine TI-Umgebung (RU oder PU) in den Einstellungen zu wählen, gibt es noch nicht',
-    en: 'needs --fachdienst, --idp and --konnektor (choosing RU or PU in the settings does not exist yet)',
+      '--backend ti braucht alle drei Adressen (--fachdienst URL --idp URL --konnektor URL) oder keine: ohne Adressen gelten ' +
+      'Umgebung (RU oder PU) und Konnektor aus den Einstellungen',
+    en: 'needs all three of --fachdienst, --idp and --konnektor, or none (then the environment in the settings applies)',
   },
   'ti-addresses-without-ti': {
     de: '--idp und --konnektor gelten nur mit --backend ti',
     en: 'only with --backend ti',
-  },
-  'real-ti-not-available': {
-    de: REAL_TI_NOT_AVAILABLE_MESSAGE,
-    en: 'the real TI is not available yet; for the TI simulation give addresses on this machine (127.0.0.1)',
   },
 };
 
@@ -92,13 +88,15 @@ export type BackendChoice =
   | { kind: 'ti'; addresses: TiAddresses | undefined };
 
 /**
- * The backends this version can run: the two simulators, and the TI when every address is on this machine —
- * the TI simulation (`npm run simulator -- --ti`), a training backend (architecture §2).
+ * The backend to run: the two simulators; the TI simulation when every TI address is on this machine (`npm run
+ * simulator -- --ti`, a training backend, architecture §2); otherwise the real TI — its addresses from the start
+ * or, without any, from the environment in the settings.
  */
 export type AvailableBackend =
   | { kind: 'embedded' }
   | { kind: 'simulator'; fachdienstUrl: string }
-  | { kind: 'ti'; addresses: TiAddresses; simulation: true };
+  | { kind: 'ti'; addresses: TiAddresses; simulation: true }
+  | { kind: 'ti'; addresses?: TiAddresses; simulation: false };
 
 /**
  * The backend a start asks for. `ti` is returned with whatever addresses were given: whether it may run is the
@@ -120,15 +118,11 @@ export function chooseBackend(request: BackendRequest): BackendChoice {
   return url !== undefined ? { kind: 'simulator', fachdienstUrl: url } : { kind: 'embedded' };
 }
 
-/**
- * The choice if this version can run it: `ti` without addresses (an environment chosen in the settings) and the
- * real TI are refused; with every address on loopback it is the TI simulation.
- */
+/** Decides between the TI simulation (every address on loopback) and the real TI. */
 export function availableBackend(choice: BackendChoice): AvailableBackend {
   if (choice.kind !== 'ti') return choice;
-  if (choice.addresses === undefined) throw refuse('ti-without-addresses');
   const { addresses } = choice;
+  if (addresses === undefined) return { kind: 'ti', simulation: false };
   const onThisMachine = [addresses.fachdienstUrl, addresses.idpUrl, addresses.konnektorUrl].every((url) => isLoopbackHost(new URL(url).hostname));
-  if (!onThisMachine) throw refuse('real-ti-not-available');
-  return { kind: 'ti', addresses, simulation: true };
+  return onThisMachine ? { kind: 'ti', addresses, simulation: true } : { kind: 'ti', addresses, simulation: false };
 }

@@ -1,23 +1,17 @@
 /**
  * Which backend the app may talk to (architecture §2): training mode is any backend but the real TI — the TI
- * simulation included. Switching to the TI in the settings is refused (its settings do not exist yet), the real TI
- * is refused at start (choice.ts), and nothing in training mode may reach a real Fachdienst: an external simulator
- * (`--fachdienst URL`) must run on this machine (loopback).
+ * simulation included. The real TI is chosen at start (`--backend ti`, choice.ts), never by switching a running
+ * training app (its store, clock and trust differ), and nothing in training mode may reach a real Fachdienst: an
+ * external simulator (`--fachdienst URL`) must run on this machine (loopback).
  */
 import { failure, type AppFailure } from '../errors';
 import type { BackendKind } from '../../shared/ipc/contract';
 
-export const TI_NOT_AVAILABLE_MESSAGE =
-  'TI-Anbindung noch nicht verfügbar. Die App bleibt im Trainingsmodus; es wird nichts an die echte Telematikinfrastruktur gesendet.';
-
-/**
- * The real TI is not run by this version: its Konnektor access (TLS, client certificate) and trust are set up in
- * settings that do not exist yet. The TI simulation runs.
- */
-export const REAL_TI_NOT_AVAILABLE_MESSAGE =
-  'Die Anbindung an die echte TI (RU oder PU) ist noch nicht freigegeben: Konnektor-Zugang und Vertrauensanker werden in ' +
-  'den Einstellungen eingerichtet, die es noch nicht gibt. Für die TI-Simulation alle drei Adressen auf diesem Rechner ' +
-  'angeben (127.0.0.1).';
+/** `selectBackend('ti')` in a training app: the real TI is a start of its own (production store, own clock). */
+export const TI_AT_START_MESSAGE =
+  'Die echte TI wird beim Start gewählt: bitte die App mit „--backend ti“ starten (z. B. über eine eigene Programmverknüpfung). ' +
+  'Umgebung (RU oder PU), Konnektor und SMC-B werden dann unter „Einstellungen & Info“ eingerichtet. Bis dahin bleibt die App im ' +
+  'Trainingsmodus; es wird nichts an die echte Telematikinfrastruktur gesendet.';
 
 export const NOT_TRAINING_MESSAGE =
   'Nur im Trainingsmodus verfügbar: Trainerfunktionen arbeiten ausschließlich mit dem Simulator, nie mit der echten Telematikinfrastruktur.';
@@ -27,8 +21,8 @@ export const TRAINING_BACKEND_AT_START_MESSAGE =
   'Der Trainings-Simulator wird beim Start gewählt: ohne weitere Angabe der eingebaute Simulator, mit „--fachdienst URL“ ' +
   'ein externer Simulator auf diesem Rechner. Bitte die App mit der gewünschten Angabe neu starten.';
 
-/** `selectBackend` for `ti`: refused until the TI backend exists. */
-export const tiNotAvailable = (at?: Date): AppFailure => failure('not-available', TI_NOT_AVAILABLE_MESSAGE, { at });
+/** `selectBackend` for `ti` in a training app: a restart with `--backend ti`. */
+export const tiAtStart = (at?: Date): AppFailure => failure('restart-required', TI_AT_START_MESSAGE, { at });
 
 /** Every trainer channel refuses outside training mode (architecture §2: dedicated channels, training only). */
 export function requireTraining(info: { training: boolean }, at?: Date): void {
@@ -51,9 +45,8 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Nothing in training mode may reach a real Fachdienst. Every backend of this version is a
- * training backend, so `--fachdienst URL` may only name a simulator on this machine. Throws a German Error (the
- * app refuses to start).
+ * Nothing in training mode may reach a real Fachdienst: `--fachdienst URL` without `--backend ti` names a
+ * simulator, which must run on this machine. Throws a German Error (the app refuses to start).
  */
 export function assertTrainingFachdienstUrl(url: string): void {
   let host: string;
@@ -65,7 +58,7 @@ export function assertTrainingFachdienstUrl(url: string): void {
   if (!isLoopbackHost(host)) {
     throw new Error(
       `Im Trainingsmodus darf die Fachdienst-Adresse nur auf diesen Rechner zeigen (127.0.0.1, ::1 oder localhost), nicht auf „${host}“. ` +
-        'So kann nichts an einen echten E-Rezept-Fachdienst gelangen. Die Anbindung an die Telematikinfrastruktur gibt es noch nicht.',
+        'So kann nichts an einen echten E-Rezept-Fachdienst gelangen. Die echte TI wird mit „--backend ti“ gestartet.',
     );
   }
 }

@@ -82,9 +82,10 @@ export const WEB_USAGE = [
   '  --renderer DIR    gebaute Oberfläche (Standard $ERX_RENDERER_DIR oder ./out/renderer) / built renderer',
   '  --request-timeout-ms N, --retry-base-ms N, --retry-max-delay-ms N, --max-attempts N (1–10), --probe-interval-ms N',
   '                    Zeitlimits und Wiederholungen (Tests, Vorführungen) / timeouts and retry policy',
-  '  --backend KIND    embedded (Standard), simulator (mit --fachdienst) oder ti (mit --fachdienst, --idp, --konnektor) / backend',
+  '  --backend KIND    embedded (Standard), simulator (mit --fachdienst) oder ti / backend',
   '  --idp URL, --konnektor URL  TI: Basis des IDP und des Konnektors; alle drei auf 127.0.0.1 = TI-Simulation',
-  '                    (npm run simulator -- --ti); die echte TI ist noch nicht freigegeben / TI addresses (loopback = simulation)',
+  '                    (npm run simulator -- --ti); ti ohne Adressen = echte TI mit der Umgebung aus den Einstellungen',
+  '                    / TI addresses (loopback = simulation); ti without addresses = the real TI set up in the settings',
   '  --seed N          eingebauter Simulator: feste Ids und Testdaten (0–4294967295) / deterministic ids',
   '  --fixed-time ISO  eingebauter Simulator: Uhr steht bei diesem Zeitpunkt, z. B. 2026-10-05T09:00:00+02:00 / fixed clock',
 ].join('\n');

@@ -14,6 +14,7 @@ import { openStore, type Store } from '../store/store';
 import { SimulatorControl } from '../training/simulator-control';
 import { TrainerService } from '../training/trainer-service';
 import { createHandlers } from './handlers';
+import { TiSetupService } from '../services/ti-setup';
 import type { HandlerTable } from './types';
 
 let store: Store;
@@ -49,6 +50,7 @@ function build(backend: BackendKind): HandlerTable {
     trainer,
     fachdienst: { cancel: (id) => (cancelled.push(id), id === '160.000.000.000.001.54') },
     diagnosis: { run: async () => DIAGNOSIS },
+    tiSetup: new TiSetupService({ events, clock }),
   });
 }
 
@@ -78,6 +80,8 @@ describe('createHandlers', () => {
     expect((await handlers['erx:listCases']({ filter: 'open' })).cases.map((c) => c.prescriptionId)).toEqual([prescribed.id]);
     expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
     expect(await handlers['erx:diagnoseConnection']({})).toEqual(DIAGNOSIS);
+    // the TI settings exist only with backend ti
+    await expect(handlers['erx:getTiSettings']({})).rejects.toMatchObject({ appError: { code: 'not-available', message: expect.stringContaining('--backend ti') } });
   });
 
   it('„Jetzt erneut versuchen“ checks the connection before it runs what is owed', async () => {
@@ -130,9 +134,9 @@ describe('trainer channels: training mode only (architecture §2)', () => {
 });
 
 describe('erx:selectBackend: an explicit, confirmed choice (architecture §2, backends)', () => {
-  it('refuses the TI with „TI-Anbindung noch nicht verfügbar“ and keeps training mode', async () => {
+  it('refuses the TI in a running training app — it is a start with --backend ti — and keeps training mode', async () => {
     await expect(handlers['erx:selectBackend']({ backend: 'ti', confirmed: true })).rejects.toMatchObject({
-      appError: { code: 'not-available', message: expect.stringContaining('TI-Anbindung noch nicht verfügbar') },
+      appError: { code: 'restart-required', message: expect.stringContaining('mit „--backend ti“ starten') },
     });
     expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
   });

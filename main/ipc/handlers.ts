@@ -8,6 +8,7 @@ import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
 import { requireTraining } from '../backend/policy';
+import type { TiSetupService } from '../services/ti-setup';
 import type { TrainerService } from '../training/trainer-service';
 import type { HandlerTable } from './types';
 
@@ -19,11 +20,13 @@ export interface Services {
   fachdienst: { cancel(id: PrescriptionId): boolean };
   /** the trainer panel (architecture §2); its channels refuse outside training mode */
   trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView'>;
+  /** the TI section of the settings (backend `ti` only) */
+  tiSetup: Pick<TiSetupService, 'view' | 'save' | 'listSmcbs'>;
   /** „Verbindung prüfen“ (main/services/connection-diagnosis.ts) */
   diagnosis: { run(): Promise<ConnectionDiagnosis> };
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup }: Services): HandlerTable {
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -51,6 +54,11 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:recoverSecret': (req) => workflow.recoverSecret(req.prescriptionId),
     'erx:previewPatientView': (req) => workflow.previewPatientView(req.prescriptionId, req.entries),
     'erx:getConnection': async () => connection.status(),
+    'erx:getTiSettings': async () => tiSetup.view(),
+    'erx:saveTiSettings': async (req) => tiSetup.save(req),
+    'erx:listSmcbs': () => tiSetup.listSmcbs(),
+    // `confirmed: true` is enforced by the contract schema
+    'erx:acknowledgeIdpConsent': async () => settings.acknowledgeIdpConsent(),
     'erx:diagnoseConnection': () => diagnosis.run(),
     'erx:listPendingOperations': async () => workflow.listPendingOperations(),
     // „Jetzt erneut versuchen“: ask the Fachdienst first, then run what is due (a 429 wait is never cut short).

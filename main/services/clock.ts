@@ -5,6 +5,22 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * The real TI runs on this computer's clock (architecture §2: only training follows the simulator's); the sync
+ * calls the workflow makes before its steps have nothing to do.
+ */
+export class SystemClock implements Clock {
+  constructor(private readonly base: () => Date = () => new Date()) {}
+
+  now(): Date {
+    return this.base();
+  }
+
+  async sync(): Promise<void> {}
+
+  async syncIfOlderThan(): Promise<void> {}
+}
+
 /** Fresh ids, e.g. for the key of a prefilled dispense row. */
 export interface IdSource {
   next(): string;

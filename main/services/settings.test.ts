@@ -44,18 +44,50 @@ describe('SettingsService', () => {
     expect(settings.getAppInfo()).toMatchObject({ pharmacy: { name: 'Löwen-Apotheke' }, staffList: [{ kuerzel: 'XY' }] });
   });
 
-  it('selectBackend: refuses the TI (not yet available), keeps the running backend, names the start option for the other', () => {
+  it('selectBackend: the TI and the other training backend are starts of their own; the running backend stays', () => {
     try {
       settings.selectBackend('ti');
       expect.unreachable();
     } catch (e) {
       expect((e as AppFailure).appError).toMatchObject({
-        code: 'not-available',
-        message: 'TI-Anbindung noch nicht verfügbar. Die App bleibt im Trainingsmodus; es wird nichts an die echte Telematikinfrastruktur gesendet.',
+        code: 'restart-required',
+        message: expect.stringMatching(/^Die echte TI wird beim Start gewählt: bitte die App mit „--backend ti“ starten.*Bis dahin bleibt die App im Trainingsmodus/),
       });
     }
     expect(settings.selectBackend('embedded')).toEqual(settings.getAppInfo());
     expect(() => settings.selectBackend('simulator')).toThrow(/beim Start gewählt.*--fachdienst URL/);
     expect(settings.getAppInfo()).toMatchObject({ backend: 'embedded', training: true });
+  });
+
+  it('the IDP\'s consent: shown until acknowledged, not again for the same consent, again for another one (backend ti only)', () => {
+    const ti = new SettingsService({ settings: store.settings, backend: { kind: 'ti', url: 'x', training: false }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
+    expect(ti.getAppInfo().idpConsent).toBeNull();
+    const consent = {
+      requested_scopes: { openid: 'Zugriff auf den ID-Token', 'e-rezept': 'Zugriff auf die E-Rezept-Funktionalität.' },
+      requested_claims: { organizationName: 'Zustimmung zur Verarbeitung der Organisationszugehörigkeit' },
+    };
+    expect(ti.rememberIdpConsent(consent)).toBe(true);
+    expect(ti.getAppInfo().idpConsent).toEqual({
+      at: '2026-10-05T08:00:00.000Z',
+      scopes: [
+        { name: 'openid', text: 'Zugriff auf den ID-Token' },
+        { name: 'e-rezept', text: 'Zugriff auf die E-Rezept-Funktionalität.' },
+      ],
+      claims: [{ name: 'organizationName', text: 'Zustimmung zur Verarbeitung der Organisationszugehörigkeit' }],
+      acknowledged: false,
+    });
+    expect(ti.acknowledgeIdpConsent().idpConsent?.acknowledged).toBe(true);
+    // the next sign-in brings the same consent: nothing to show
+    expect(ti.rememberIdpConsent(consent)).toBe(false);
+    expect(ti.getAppInfo().idpConsent?.acknowledged).toBe(true);
+    // the IDP asks for more: shown again
+    expect(ti.rememberIdpConsent({ ...consent, requested_claims: { ...consent.requested_claims, idNummer: 'Telematik-ID' } })).toBe(true);
+    expect(ti.getAppInfo().idpConsent).toMatchObject({ acknowledged: false, claims: [{ name: 'organizationName' }, { name: 'idNummer' }] });
+    // a simulator backend has no IDP
+    expect(settings.getAppInfo()).not.toHaveProperty('idpConsent');
+  });
+
+  it('acknowledging without any consent recorded is refused in German', () => {
+    expect(() => settings.acknowledgeIdpConsent()).toThrow(/noch nicht angemeldet/);
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '../../shared/ipc/contract';
 import { failure } from '../errors';
 import type { SettingsRepository } from '../store/settings';
-import { tiNotAvailable, trainingBackendAtStart } from '../backend/policy';
+import { tiAtStart, trainingBackendAtStart } from '../backend/policy';
 import type { Clock } from './clock';
 
 export interface PharmacyIdentity {
@@ -68,10 +68,14 @@ const networkSettingsSchema = z
 
 const pharmacySchema = z.object({ telematikId: z.string().min(3), name: z.string().min(1) });
 
+const storedConsentSchema = z.object({ consent: z.record(z.string(), z.unknown()), at: z.string(), acknowledged: z.boolean().optional() });
+
 export interface SettingsServiceOptions {
   settings: SettingsRepository;
   /** `training`: every backend but the real TI, the TI simulation included (architecture §2) */
   backend: { kind: BackendKind; url: string; training: boolean };
+  /** backend `ti`: the Fachdienst's address follows the TI settings (the environment may be set while running) */
+  fachdienstUrl?: () => string;
   appVersion: string;
   clock: Clock;
   dataProtection: AppInfo['dataProtection'];
@@ -88,24 +92,25 @@ export class SettingsService {
       version: appVersion,
       backend: backend.kind,
       training: backend.training,
-      fachdienstUrl: backend.url,
+      fachdienstUrl: this.options.fachdienstUrl?.() ?? backend.url,
       pharmacy: this.pharmacy(),
       staff: this.currentStaff(),
       staffList: this.staffList(),
       dataProtection: this.options.dataProtection,
       network: (({ requestTimeoutMs, retryBaseMs, maxAttempts }) => ({ requestTimeoutMs, retryBaseMs, maxAttempts }))(this.network()),
+      ...(backend.kind === 'ti' ? { idpConsent: this.idpConsent() } : {}),
     };
   }
 
   /**
-   * The confirmed choice of a backend (architecture §2; `confirmed: true` is enforced by the contract): `ti` is
-   * refused until the TI backend exists — the app stays in training mode; the running backend is kept as is; the
-   * other training backend is chosen at start (embedded, or `--fachdienst URL`), never while cases are open.
+   * The confirmed choice of a backend (architecture §2; `confirmed: true` is enforced by the contract): the running
+   * backend is kept as is; every other one is chosen at start — the real TI with `--backend ti`, the other training
+   * backend as embedded or `--fachdienst URL` — never by switching under open cases.
    */
   selectBackend(backend: BackendKind): AppInfo {
     const at = this.options.clock.now();
-    if (backend === 'ti') throw tiNotAvailable(at);
     if (backend === this.options.backend.kind) return this.getAppInfo();
+    if (backend === 'ti') throw tiAtStart(at);
     throw trainingBackendAtStart(backend, at);
   }
 
@@ -167,9 +172,39 @@ export class SettingsService {
     return true;
   }
 
-  /** The IDP's `user_consent` the pharmacy agreed to (api-erp authentisieren.adoc steps 18–19), with when. */
-  rememberIdpConsent(consent: Record<string, unknown>): void {
-    this.options.settings.set(Keys.idpConsent, { consent, at: this.options.clock.now().toISOString() });
+  /**
+   * The IDP's `user_consent` at a sign-in (api-erp authentisieren.adoc steps 18–19), with when. The same consent as
+   * before keeps its acknowledgement; a different one is shown again. Returns whether the window must show it.
+   */
+  rememberIdpConsent(consent: Record<string, unknown>): boolean {
+    const known = storedConsentSchema.safeParse(this.options.settings.get(Keys.idpConsent));
+    const same = known.success && JSON.stringify(known.data.consent) === JSON.stringify(consent);
+    const acknowledged = same && known.data.acknowledged === true;
+    this.options.settings.set(Keys.idpConsent, { consent, at: same ? known.data.at : this.options.clock.now().toISOString(), acknowledged });
+    return !same;
+  }
+
+  /** „Zur Kenntnis genommen“: the consent is not shown again until the IDP asks for something else. */
+  acknowledgeIdpConsent(): AppInfo {
+    const known = storedConsentSchema.safeParse(this.options.settings.get(Keys.idpConsent));
+    if (!known.success) {
+      throw failure('not-found', 'Es liegt keine Einwilligung des Identity Providers vor – die App hat sich noch nicht angemeldet.', { at: this.options.clock.now() });
+    }
+    this.options.settings.set(Keys.idpConsent, { ...known.data, acknowledged: true });
+    return this.getAppInfo();
+  }
+
+  private idpConsent(): AppInfo['idpConsent'] {
+    const known = storedConsentSchema.safeParse(this.options.settings.get(Keys.idpConsent));
+    if (!known.success) return null;
+    const texts = (value: unknown) =>
+      Object.entries(z.record(z.string(), z.string()).catch({}).parse(value)).map(([name, text]) => ({ name, text }));
+    return {
+      at: known.data.at,
+      scopes: texts(known.data.consent['requested_scopes']),
+      claims: texts(known.data.consent['requested_claims']),
+      acknowledged: known.data.acknowledged === true,
+    };
   }
 
   pharmacy(): PharmacyIdentity {

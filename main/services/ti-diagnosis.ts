@@ -9,13 +9,14 @@ import type { TiConnection } from '../ti/ti-connection';
 
 const dateTime = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
 
-export function tiDiagnosisChecks(ti: Pick<TiConnection, 'konnektor' | 'smcb' | 'tokens' | 'transport'>): DiagnosisCheck[] {
+/** `ti` is asked per step: a connection that cannot be built (nothing set up) fails the first step. */
+export function tiDiagnosisChecks(connection: () => Pick<TiConnection, 'konnektor' | 'smcb' | 'tokens' | 'transport'>): DiagnosisCheck[] {
   return [
     {
       step: 'konnektor',
       hop: 'konnektor',
       run: async () => {
-        const { serviceCount } = await ti.konnektor.checkReachable();
+        const { serviceCount } = await connection().konnektor.checkReachable();
         return `Der Konnektor antwortet (Dienstverzeichnis mit ${serviceCount} Diensten gelesen).`;
       },
     },
@@ -23,7 +24,7 @@ export function tiDiagnosisChecks(ti: Pick<TiConnection, 'konnektor' | 'smcb' | 
       step: 'smcb',
       hop: 'smcb',
       run: async () => {
-        const card = await ti.smcb.checkCard();
+        const card = await connection().smcb.checkCard();
         const name = card.holderName ? `„${card.holderName}“` : 'der Apotheke';
         const where = card.ctId ? `, Kartenterminal ${card.ctId}` : '';
         return `SMC-B ${name} (ICCSN ${card.iccsn ?? 'unbekannt'}${where}) gesteckt und freigeschaltet, Schlüssel ${card.crypt}.`;
@@ -33,7 +34,7 @@ export function tiDiagnosisChecks(ti: Pick<TiConnection, 'konnektor' | 'smcb' | 
       step: 'idp-discovery',
       hop: 'idp',
       run: async () => {
-        await ti.tokens.checkDiscovery();
+        await connection().tokens.checkDiscovery();
         return 'Das Discovery-Dokument des Identity Providers ist gültig und vertrauenswürdig.';
       },
     },
@@ -41,7 +42,7 @@ export function tiDiagnosisChecks(ti: Pick<TiConnection, 'konnektor' | 'smcb' | 
       step: 'sign-in',
       hop: 'idp',
       run: async () => {
-        const signedIn = await ti.tokens.signInNow();
+        const signedIn = await connection().tokens.signInNow();
         const organization = typeof signedIn.claims['organizationName'] === 'string' ? signedIn.claims['organizationName'] : 'die Apotheke';
         return `Anmeldung mit der SMC-B erfolgreich: ${organization}, Zugriffstoken gültig bis ${dateTime.format(new Date(signedIn.expiresAt))}.`;
       },
@@ -50,7 +51,7 @@ export function tiDiagnosisChecks(ti: Pick<TiConnection, 'konnektor' | 'smcb' | 
       step: 'vau-certificate',
       hop: 'vau',
       run: async () => {
-        const certificate = await ti.transport.checkCertificate();
+        const certificate = await connection().transport.checkCertificate();
         return `Das Verschlüsselungszertifikat des Fachdienstes (VAU) ist vertrauenswürdig, gültig bis ${dateTime.format(certificate.notAfter)}.`;
       },
     },

@@ -67,6 +67,19 @@ export const appInfoSchema = z.object({
   dataProtection: z.enum(['safe-storage', 'key-file']),
   /** timeouts and retry policy in effect (spec §8, A_25460); tests run with milliseconds */
   network: z.object({ requestTimeoutMs: z.number().int(), retryBaseMs: z.number().int(), maxAttempts: z.number().int() }),
+  /**
+   * Backend `ti`: what the IDP asked consent for at the last sign-in (its `user_consent`: scopes and claims with
+   * their German texts, api-erp authentisieren.adoc steps 18–19), and whether the pharmacy has seen it. Shown once.
+   */
+  idpConsent: z
+    .object({
+      at: z.string(),
+      scopes: z.array(z.object({ name: z.string(), text: z.string() })),
+      claims: z.array(z.object({ name: z.string(), text: z.string() })),
+      acknowledged: z.boolean(),
+    })
+    .nullable()
+    .optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -271,6 +284,94 @@ export const connectionStatusSchema = z.object({
   pendingCount: z.number().int().nonnegative(),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
+
+/**
+ * The TI connection's settings (docs/ti.md „Settings“; spec ti-transport §3.1, §3.2): the environment (RU, RU-DEV,
+ * PU, or own addresses), the Konnektor (address, call context, TLS trust, client authentication), the SMC-B and the
+ * IDP client id. Secrets (password, PKCS#12 and its passphrase, private key) go one way: the form may send them,
+ * main stores them encrypted and answers only whether one is stored.
+ */
+export const tiEnvironmentSchema = z.enum(['ru', 'ru-dev', 'pu', 'custom']);
+export type TiEnvironmentChoice = z.infer<typeof tiEnvironmentSchema>;
+
+const pemText = z.string().max(200_000);
+export const tiTrustSchema = z.discriminatedUnion('kind', [
+  /** the Konnektor's CA certificate(s), PEM */
+  z.object({ kind: z.literal('ca'), caPem: pemText }),
+  /** SHA-256 fingerprint of the Konnektor's own certificate */
+  z.object({ kind: z.literal('pin'), sha256Fingerprint: z.string().max(200) }),
+  /** no TLS: only with plain HTTP allowed (test setups) */
+  z.object({ kind: z.literal('none') }),
+]);
+
+export const tiClientAuthViewSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('basic'), username: z.string(), passwordStored: z.boolean() }),
+  z.object({ kind: z.literal('pkcs12'), certificateStored: z.boolean(), passphraseStored: z.boolean() }),
+  z.object({ kind: z.literal('pem'), certPem: z.string(), keyStored: z.boolean() }),
+]);
+
+/** A secret left out keeps the stored one; an empty string is a value (e.g. a PKCS#12 without passphrase). */
+export const tiClientAuthInputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('basic'), username: z.string().max(200), password: z.string().max(500).optional() }),
+  z.object({ kind: z.literal('pkcs12'), pfxBase64: z.string().max(400_000).optional(), passphrase: z.string().max(500).optional() }),
+  z.object({ kind: z.literal('pem'), certPem: pemText, keyPem: pemText.optional() }),
+]);
+
+const konnektorFields = {
+  baseUrl: z.string().max(2000),
+  mandantId: z.string().max(200),
+  clientSystemId: z.string().max(200),
+  workplaceId: z.string().max(200),
+  userId: z.string().max(200),
+  trust: tiTrustSchema,
+  allowPlainHttp: z.boolean(),
+  /** 20 digits, or empty: exactly one inserted SMC-B is taken without asking (§3.3) */
+  smcbIccsn: z.string().max(40),
+};
+
+export const tiSettingsInputSchema = z.object({
+  environment: tiEnvironmentSchema,
+  /** only for `custom` */
+  fachdienstUrl: z.string().max(2000),
+  idpUrl: z.string().max(2000),
+  konnektor: z.object({ ...konnektorFields, clientAuth: tiClientAuthInputSchema }),
+  clientId: z.string().max(200),
+});
+export type TiSettingsInput = z.infer<typeof tiSettingsInputSchema>;
+
+export const tiSettingsProblemSchema = z.object({
+  /** the form field: `environment`, `fachdienstUrl`, `idpUrl`, `clientId`, `konnektor.baseUrl`, `konnektor.trust` … */
+  field: z.string(),
+  /** German */
+  message: z.string(),
+});
+export type TiSettingsProblem = z.infer<typeof tiSettingsProblemSchema>;
+
+export const tiSettingsSchema = z.object({
+  /** null: not set up yet */
+  environment: tiEnvironmentSchema.nullable(),
+  fachdienstUrl: z.string(),
+  idpUrl: z.string(),
+  /** the TI simulation: the three addresses come from the start (`--fachdienst`, `--idp`, `--konnektor`) */
+  addressesFromStart: z.boolean(),
+  konnektor: z.object({ ...konnektorFields, clientAuth: tiClientAuthViewSchema }),
+  clientId: z.string(),
+  /** what still keeps the connection from working (German), empty when complete */
+  problems: z.array(tiSettingsProblemSchema),
+});
+export type TiSettings = z.infer<typeof tiSettingsSchema>;
+
+/** An inserted SMC-B as the Konnektor lists it (`GetCards`, §3.3) — to choose one when several are inserted. */
+export const smcbCardSchema = z.object({
+  iccsn: z.string().optional(),
+  holderName: z.string().optional(),
+  ctId: z.string().optional(),
+  slotId: z.string().optional(),
+  certificateExpirationDate: z.string().optional(),
+});
+export type SmcbCard = z.infer<typeof smcbCardSchema>;
 
 /**
  * „Verbindung prüfen“ (docs/ti.md „Diagnosis“): the way to the Fachdienst walked hop by hop. Backend `ti`: Konnektor
@@ -502,6 +603,20 @@ export const contract = {
   },
   /** The connection indicator (spec §9.3, A_23814): state, failing hop and what to do. */
   'erx:getConnection': { request: z.object({}), response: connectionStatusSchema },
+  /** The TI connection's settings (backend `ti` only; secrets only as „stored“). */
+  'erx:getTiSettings': { request: z.object({}), response: tiSettingsSchema },
+  /**
+   * Saves them when they are valid (`saved: true`; the next call uses them, the sign-in starts afresh); otherwise
+   * nothing is saved and `problems` say why, per field.
+   */
+  'erx:saveTiSettings': {
+    request: tiSettingsInputSchema,
+    response: z.object({ saved: z.boolean(), settings: tiSettingsSchema, problems: z.array(tiSettingsProblemSchema) }),
+  },
+  /** The SMC-Bs inserted in the Konnektor with the settings as they are (backend `ti` only). */
+  'erx:listSmcbs': { request: z.object({}), response: z.array(smcbCardSchema) },
+  /** The IDP's consent was shown and taken note of: it is not shown again until the IDP asks for something else. */
+  'erx:acknowledgeIdpConsent': { request: z.object({ confirmed: z.literal(true) }), response: appInfoSchema },
   /** „Verbindung prüfen“: walks every hop to the Fachdienst now (never sends anything about a prescription). */
   'erx:diagnoseConnection': { request: z.object({}), response: connectionDiagnosisSchema },
   /**
@@ -519,9 +634,9 @@ export const contract = {
   /** „Abbrechen“ while „wird erneut versucht“: stops the automatic retries of this prescription's running call. */
   'erx:cancelRetry': { request: byPrescription, response: z.object({ cancelled: z.boolean() }) },
   /**
-   * Choosing the backend is an explicit, confirmed action (architecture §2, backends). `ti` is refused with
-   * „TI-Anbindung noch nicht verfügbar“ until that backend exists; the training backends need a restart with other
-   * options.
+   * Choosing the backend is an explicit, confirmed action (architecture §2, backends). Every backend but the
+   * running one is a start of its own: `ti` with `--backend ti` (refused in a training app with „Die echte TI wird
+   * beim Start gewählt …“), the training backends with other options.
    */
   'erx:selectBackend': {
     request: z.object({ backend: backendKindSchema, confirmed: z.literal(true) }),

@@ -46,7 +46,7 @@ async function diagnose(smcbIccsn?: string, trustPolicy: TiTrustPolicy = 'simula
     consent: async () => undefined,
     trustPolicy,
   });
-  return runDiagnosis([...tiDiagnosisChecks(ti), fachdienstCheck(ti.transport, ti.tokens)], () => new Date());
+  return runDiagnosis([...tiDiagnosisChecks(() => ti), fachdienstCheck(ti.transport, ti.tokens)], () => new Date());
 }
 
 const states = (diagnosis: ConnectionDiagnosis) => diagnosis.steps.map((step) => `${step.step}:${step.state}`);
