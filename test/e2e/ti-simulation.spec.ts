@@ -46,6 +46,11 @@ test('the dispense story over Konnektor, IDP and VAU: scan → $accept → $disp
   await expect(page.getByTestId('prescription-id')).toHaveText(created.taskId);
   // the pharmacy is the SMC-B's: the IDP took its name and Telematik-ID from the card certificate
   await expect(page.getByTestId('pharmacy-name')).toContainText(CARD_PHARMACY);
+  // the IDP's consent from that first sign-in, shown once
+  const consent = page.getByTestId('idp-consent');
+  await expect(consent.locator('[data-testid="idp-consent-item"][data-name="organizationName"]')).toBeVisible();
+  await consent.getByTestId('idp-consent-acknowledge').click();
+  await expect(consent).toHaveCount(0);
 
   await expect(editor.field(0, 'pzn')).not.toHaveValue('');
   await editor.field(0, 'batch').fill('TI-FIRST-1');
@@ -123,4 +128,25 @@ test('„Verbindung prüfen“ walks Konnektor, SMC-B, IDP, sign-in, VAU and Fac
   expect(await connection.checkConnection()).toEqual(['konnektor:ok', 'smcb:failed', 'idp-discovery:skipped', 'sign-in:skipped', 'vau-certificate:skipped', 'fachdienst:skipped']);
   await expect(connection.checkStep('smcb')).toHaveAttribute('data-hop', 'smcb');
   await expect(connection.checkStep('smcb')).toContainText('SMC-B nicht freigeschaltet – bitte PIN am Kartenterminal eingeben');
+});
+
+test('two SMC-Bs in the Konnektor: the pharmacist is asked to choose, picks one in „TI-Anbindung“, and the next scan signs in with it', async ({ app, sim, page }) => {
+  await tiControl(sim, 'konnektor/cards', { iccsns: ['80276001011699902301', '80276001011699902302'] });
+  const { created, counter } = await scanNew(page, app.appUrl, sim);
+  await expect(counter.alert.first()).toContainText('Mehrere SMC-B gefunden – bitte in den Einstellungen eine auswählen.');
+
+  await page.getByTestId('app-settings-open').click();
+  const ti = page.getByTestId('ti-settings');
+  await expect(ti.getByTestId('ti-addresses-from-start')).toBeVisible();
+  await ti.getByTestId('ti-smcb-list').click();
+  await expect(ti.getByTestId('ti-smcb-card')).toHaveCount(2);
+  await ti.locator('[data-testid="ti-smcb-card"][data-iccsn="80276001011699902302"]').getByTestId('ti-smcb-choose').click();
+  await expect(ti.getByTestId('ti-smcbIccsn')).toHaveValue('80276001011699902302');
+  await ti.getByTestId('ti-settings-save').click();
+  await expect(ti.getByTestId('ti-settings-saved')).toBeVisible();
+  await page.getByTestId('app-settings-close').click();
+
+  await counter.scan(created.dataMatrix);
+  await expect(page.getByTestId('prescription-id')).toHaveText(created.taskId);
+  await expect(page.getByTestId('pharmacy-name')).toContainText('Apotheke Bernd Ulmendorfer TEST-ONLY');
 });

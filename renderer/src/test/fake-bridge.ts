@@ -30,7 +30,11 @@ import {
   type PendingOperation,
   type ScanOutcome,
   type ScenarioSummary,
+  type SmcbCard,
   type Submission,
+  type TiSettings,
+  type TiSettingsInput,
+  type TiSettingsProblem,
 } from '../../../shared/ipc/contract';
 import { appInfo as makeAppInfo, connectionStatus, receipt } from './fixtures';
 import { loadedScenario, scenarioSummaries } from './trainer-fixtures';
@@ -48,6 +52,12 @@ export interface FakeBridgeOptions {
   pendingOperations?: PendingOperation[];
   /** what diagnoseConnection answers (default: the simulator's one step, passed) */
   diagnosis?: ConnectionDiagnosis;
+  /** backend ti: what getTiSettings answers (default: refused, as with a simulator) */
+  tiSettings?: TiSettings;
+  /** what saveTiSettings answers for a request (default: saved, settings unchanged) */
+  saveTiSettings?: (input: TiSettingsInput) => { saved: boolean; settings: TiSettings; problems: TiSettingsProblem[] };
+  /** what listSmcbs answers (default: none inserted) */
+  smcbs?: SmcbCard[];
   /** the trainer's deck (default: trainer-fixtures' scenarioSummaries) */
   scenarios?: ScenarioSummary[];
   /** the scenario loaded before the app started (default: none) */
@@ -269,6 +279,19 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     }),
     getConnection: vi.fn(async () => ({ ok: true as const, data: connection })),
     listPendingOperations: vi.fn(async () => ({ ok: true as const, data: pending })),
+    getTiSettings: vi.fn(async () =>
+      options.tiSettings ? { ok: true as const, data: options.tiSettings } : refusal('not-available', 'Die TI-Einstellungen gibt es nur mit der TI.'),
+    ),
+    saveTiSettings: vi.fn(async (input: TiSettingsInput) => {
+      if (!options.tiSettings) return refusal('not-available', 'Die TI-Einstellungen gibt es nur mit der TI.');
+      return { ok: true as const, data: options.saveTiSettings?.(input) ?? { saved: true, settings: options.tiSettings, problems: [] } };
+    }),
+    listSmcbs: vi.fn(async () => ({ ok: true as const, data: options.smcbs ?? [] })),
+    acknowledgeIdpConsent: vi.fn(async () => {
+      if (!info.idpConsent) return refusal('not-found', 'Es liegt keine Einwilligung des Identity Providers vor.');
+      info = { ...info, idpConsent: { ...info.idpConsent, acknowledged: true } };
+      return { ok: true as const, data: info };
+    }),
     diagnoseConnection: vi.fn(async () => ({
       ok: true as const,
       data: options.diagnosis ?? { ok: true, at: now, steps: [{ step: 'fachdienst' as const, hop: 'fachdienst' as const, state: 'ok' as const, message: 'Der E-Rezept-Fachdienst antwortet.' }] },
@@ -289,7 +312,11 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     cancelRetry: vi.fn(async (_req: { prescriptionId: string }) => ({ ok: true as const, data: { cancelled: true } })),
     /** like main until the TI backend exists: `ti` is refused (architecture §2) */
     selectBackend: vi.fn(async ({ backend }: { backend: BackendKind; confirmed: true }) =>
-      backend === 'ti' ? refusal('state', 'TI-Anbindung noch nicht verfügbar.') : { ok: true as const, data: info },
+      backend === info.backend
+        ? { ok: true as const, data: info }
+        : backend === 'ti'
+          ? refusal('restart-required', 'Die echte TI wird beim Start gewählt: bitte die App mit „--backend ti“ starten.')
+          : { ok: true as const, data: info },
     ),
     trainerListScenarios: vi.fn(async () => outsideTraining() ?? { ok: true as const, data: scenarios }),
     /** loading resets the training store: every case goes (docs/qa-contract.md, scenario-load) */

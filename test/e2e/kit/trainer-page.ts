@@ -261,7 +261,7 @@ export class TrainerPage {
 
   /**
    * „Echte TI verwenden …“ → „Ich verstehe …“ → „Umschalten“. Resolves when main answered: the dialog closed
-   * (switched), or it shows main's refusal (`backend-ti-error`, „TI-Anbindung noch nicht verfügbar“). Returns the dialog.
+   * (switched), or it shows main's refusal (`backend-ti-error`, „Die echte TI wird beim Start gewählt …“). Returns the dialog.
    */
   async chooseRealTi(): Promise<Locator> {
     const settings = this.page.getByTestId('app-settings');

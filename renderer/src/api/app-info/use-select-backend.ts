@@ -6,7 +6,7 @@ import { appInfoKeys } from './app-info-query';
 
 /**
  * Chooses the backend — only after the pharmacist confirmed it (architecture §2). Main answers with the new
- * AppInfo, or refuses `ti` with „TI-Anbindung noch nicht verfügbar“ until that backend exists.
+ * AppInfo, or refuses `ti` in a training app: the real TI is a start with `--backend ti`.
  */
 export function useSelectBackend() {
   const bridge = useBridge();

@@ -7,6 +7,7 @@
  */
 import { useCallback, useId, useRef, useState } from 'react';
 import type { AppInfo } from '../../../../shared/ipc/contract';
+import { IdpConsentNotice } from '../../features/app-info/components/IdpConsentNotice';
 import { StaffHint } from '../../features/app-info/components/StaffHint';
 import { ConnectionNotice } from '../../features/connection/components/ConnectionNotice';
 import { PendingOperationsPanel } from '../../features/connection/components/PendingOperationsPanel';
@@ -77,6 +78,7 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
         trainerButtonRef={trainerButtonRef}
       />
       <ConnectionNotice onShowPending={() => setPendingOpen(true)} />
+      {appInfo.idpConsent ? <IdpConsentNotice consent={appInfo.idpConsent} /> : null}
       {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}
       {appInfo.training && trainerOpen ? <LazyTrainerPanel id={trainerPanelId} onClose={closeTrainer} /> : null}
       {/* pack scans go to the open dispense editor, which registers itself with the scan router's slot */}

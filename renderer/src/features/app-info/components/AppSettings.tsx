@@ -12,6 +12,7 @@ import { Modal } from '../../../components/Modal';
 import { formatDuration } from '../../../lib/format';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { BackendSection, BackendTiDialog } from './BackendChoice';
+import { TiSettingsSection } from './TiSettingsSection';
 
 export function AppSettingsButton({ appInfo }: { appInfo: AppInfo }) {
   const { t } = useTranslation();
@@ -101,6 +102,7 @@ function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): 
           </dl>
         </section>
         <BackendSection appInfo={appInfo} onUseTi={() => setAskTi(true)} />
+        {appInfo.backend === 'ti' ? <TiSettingsSection /> : null}
       </Modal>
       {/* beside the settings, not inside: its Esc and Tab stay its own, the settings stay open underneath */}
       {askTi ? <BackendTiDialog onClose={() => setAskTi(false)} /> : null}

@@ -45,7 +45,7 @@ describe('backend choice in „Einstellungen & Info“: leaving training only af
       expect(fake.calls.selectBackend).toHaveBeenCalledWith({ backend: 'ti', confirmed: true }),
     );
     expect(await within(dialog).findByTestId('backend-ti-error-message')).toHaveTextContent(
-      'TI-Anbindung noch nicht verfügbar',
+      'Die echte TI wird beim Start gewählt: bitte die App mit „--backend ti“ starten.',
     );
     // still training: nothing changed, the dialog stays for the pharmacist to read
     expect(screen.getByTestId('training-banner')).toBeInTheDocument();
