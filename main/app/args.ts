@@ -9,10 +9,10 @@ import { formatBilingual, readCommandLine, sharedOptions, type OptionValues } fr
 export interface AppArgs {
   dataDir?: string;
   fachdienstUrl?: string;
-  /** `--idp`, `--konnektor`: with `--backend ti` (the TI simulation when all three addresses are on loopback) */
+  /** `--idp`, `--konnektor`: with `--backend ti` (the TI simulation when all three addresses are on loopback, else the real TI) */
   idpUrl?: string;
   konnektorUrl?: string;
-  /** `--backend` (checked against the addresses); the real TI never gets here */
+  /** `--backend` (checked against the addresses); `ti` alone is the real TI with the environment of its settings */
   backend?: AvailableBackend['kind'];
 }
 
