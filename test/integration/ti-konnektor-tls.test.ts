@@ -134,10 +134,10 @@ describe('Konnektor over TLS with a client certificate (§3.2 option 3)', () => 
     expect(server.refusedHandshakes).toEqual(['UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
     expect(server.requests).toEqual([]);
     // Node's TLS server checks the client certificate only after the handshake and closes without a TLS alert, so
-    // the client sees a reset; today it reports that as "nicht erreichbar" (a Konnektor that sends an alert, like
-    // the missing-certificate case above, gets "Anmeldung am Konnektor abgelehnt")
-    expect(error).toMatchObject({ hop: 'konnektor', message: MESSAGES.unreachable });
-    expect(error.technical).toMatch(/^GET \/connector\.sds: (ECONNRESET|EPIPE)$/);
+    // the client sees a reset: with a client certificate presented it names the certificate, not the network
+    // (a Konnektor that sends an alert, like the missing-certificate case above, gets "Anmeldung am Konnektor abgelehnt")
+    expect(error).toMatchObject({ hop: 'konnektor', message: MESSAGES.droppedAfterHandshake });
+    expect(error.technical).toMatch(/^GET \/connector\.sds: (ECONNRESET|EPIPE) nach dem TLS-Handshake \(Client-Zertifikat vorgelegt\)$/);
   });
 });
 

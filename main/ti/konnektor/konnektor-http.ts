@@ -35,6 +35,8 @@ export const MESSAGES = {
   timeout: 'Der Konnektor hat nicht rechtzeitig geantwortet. Bitte prüfen, ob er läuft und erreichbar ist, und es erneut versuchen.',
   tlsTrust: 'Das TLS-Zertifikat des Konnektors passt nicht zum hinterlegten CA-Zertifikat bzw. Fingerabdruck. Bitte die Einstellungen prüfen oder den Konnektor-Administrator fragen.',
   rejected: 'Anmeldung am Konnektor abgelehnt. Bitte Benutzername/Passwort bzw. das Client-Zertifikat in den Einstellungen prüfen.',
+  droppedAfterHandshake:
+    'Der Konnektor hat die Verbindung gleich nach dem Aufbau getrennt – meist nimmt er das Client-Zertifikat nicht an. Bitte das Client-Zertifikat in den Einstellungen prüfen oder den Konnektor-Administrator fragen.',
   plainHttp: 'Unverschlüsselte Verbindungen (http://) zum Konnektor sind nicht erlaubt. Bitte https:// verwenden oder „unverschlüsseltes HTTP erlauben“ ausdrücklich einschalten.',
   noTrust: 'Für die TLS-Verbindung zum Konnektor fehlt das Vertrauen: bitte das CA-Zertifikat importieren oder den Fingerabdruck des Konnektor-Zertifikats eintragen.',
   tooLarge: 'Der Konnektor hat eine unerwartet große Antwort geschickt. Bitte den Support verständigen.',
@@ -115,7 +117,7 @@ export class KonnektorHttp {
         settled = true;
         this.timers.clearTimeout(timer);
         if ('response' in outcome) resolve(outcome.response);
-        else reject(asTiError(outcome.error, where, timeoutMs));
+        else reject(asTiError(outcome.error, where, timeoutMs, trust !== undefined && presentsClientCertificate(this.settings.clientAuth)));
       };
       const timer = this.timers.setTimeout(() => {
         const error = new DeadlineExceeded();
@@ -238,7 +240,14 @@ function describeClientAuth(auth: KonnektorClientAuth): string {
 /** TLS alerts with which a server refuses the client's certificate (or its absence) during the handshake. */
 const CLIENT_CERTIFICATE_REFUSED = /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE|ACCESS_DENIED)/;
 
-function asTiError(error: unknown, where: string, timeoutMs: number): TiError {
+const presentsClientCertificate = (auth: KonnektorClientAuth): boolean => auth.kind === 'pkcs12' || auth.kind === 'pem';
+
+/**
+ * `clientCertificate`: TLS with a client certificate. A server that checks the certificate after the handshake
+ * (TLS 1.3) may simply close the connection — a reset before any answer then most likely means the certificate was
+ * not accepted, and the pharmacy is told to check it rather than the network.
+ */
+function asTiError(error: unknown, where: string, timeoutMs: number, clientCertificate = false): TiError {
   if (error instanceof TiError) return error;
   if (error instanceof DeadlineExceeded) return new TiError('konnektor', MESSAGES.timeout, `${where}: Zeitüberschreitung nach ${timeoutMs} ms`);
   if (error instanceof TlsTrustFailure) return new TiError('konnektor', MESSAGES.tlsTrust, `${where}: ${error.reason}`);
@@ -246,6 +255,9 @@ function asTiError(error: unknown, where: string, timeoutMs: number): TiError {
   const name = typeof code === 'string' ? code : error instanceof Error ? error.name : 'unbekannt';
   if (typeof code === 'string' && CLIENT_CERTIFICATE_REFUSED.test(code)) {
     return new TiError('konnektor', MESSAGES.rejected, `${where}: TLS-Handshake abgelehnt (${code})`);
+  }
+  if (clientCertificate && (code === 'ECONNRESET' || code === 'EPIPE')) {
+    return new TiError('konnektor', MESSAGES.droppedAfterHandshake, `${where}: ${code} nach dem TLS-Handshake (Client-Zertifikat vorgelegt)`);
   }
   return new TiError('konnektor', MESSAGES.unreachable, `${where}: ${name}`);
 }
