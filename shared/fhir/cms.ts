@@ -24,8 +24,8 @@ const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 export function extractCmsContent(der: Uint8Array): Result<CmsContent, string> {
   if (der.byteLength === 0) return err('QES-Container ist leer');
 
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1 || asn.result.error !== '') {
+  const asn = berOf(der);
+  if (!asn || asn.offset === -1 || asn.result.error !== '') {
     return err('QES-Container ist kein gültiges ASN.1 (beschädigt oder unvollständig)');
   }
 
@@ -63,4 +63,16 @@ function firstMessageDigest(signedData: SignedData): Uint8Array | undefined {
   const attribute = attributes.find((a) => a.type === OID_MESSAGE_DIGEST);
   const value: unknown = attribute?.values[0];
   return value instanceof asn1js.OctetString ? new Uint8Array(value.getValue()) : undefined;
+}
+
+/**
+ * asn1js reports most broken input in `result.error`, but a few primitive types throw while decoding their value
+ * (an empty GeneralizedTime, `18 00`, found by the fuzz suite): both are "not ASN.1" here.
+ */
+function berOf(der: Uint8Array): ReturnType<typeof asn1js.fromBER> | undefined {
+  try {
+    return asn1js.fromBER(der);
+  } catch {
+    return undefined;
+  }
 }

@@ -66,8 +66,14 @@ export function readCertificateFields(der: Uint8Array): CertificateFields {
 function readAdmission(certificate: pkijs.Certificate): Admission | undefined {
   const extension = certificate.extensions?.find((candidate) => candidate.extnID === ADMISSION_OID);
   if (extension === undefined) return undefined;
-  const parsed = asn1js.fromBER(extension.extnValue.valueBlock.valueHexView);
-  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Sequence)) {
+  // asn1js throws on a few broken primitives instead of reporting them (shared/fhir/cms.ts)
+  let parsed: ReturnType<typeof asn1js.fromBER> | undefined;
+  try {
+    parsed = asn1js.fromBER(extension.extnValue.valueBlock.valueHexView);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.offset === -1 || !(parsed.result instanceof asn1js.Sequence)) {
     throw new CertificateFormatError('Admission-Erweiterung nicht lesbar');
   }
   const professionOids: string[] = [];

@@ -390,7 +390,8 @@ describe('extractCmsContent and readPrescriptionFromQes under hostile input', ()
         const read = readPrescriptionFromQes(bytes);
         if (!read.ok) expect(readErrorCodes.has(read.error.code)).toBe(true);
       }),
-      runs(500),
+      // found once: an empty GeneralizedTime made asn1js throw instead of reporting an error
+      { ...runs(500), examples: [[Uint8Array.from([0x18, 0x00])]] },
     );
   });
 
