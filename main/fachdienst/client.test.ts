@@ -4,7 +4,7 @@ import { FachdienstClient } from './client';
 import { FixedTokenProvider, jsonResponse, ScriptedTransport } from './testing';
 import { TransportError, type TransportResponse } from './transport';
 import { failureOf } from '../testing';
-import { HopFailure, type TiHop } from '../errors';
+import { AppFailure, HopFailure, type TiHop } from '../errors';
 
 const id = '160.000.000.000.001.54' as PrescriptionId;
 const ac = 'a'.repeat(64) as AccessCode;
@@ -176,5 +176,42 @@ describe('FachdienstClient: the Fachdienst clock from the Date header', () => {
     await client.dispense(id, secret, parameters);
     await failureOf(client.dispense(id, secret, parameters));
     expect(client.clockOffsetMs()).toBe(2000);
+  });
+});
+
+describe('FachdienstClient: GET /Task with the eGK proof (spec §3.9)', () => {
+  const vsdm = { kind: 'vsdm' as const, kvnr: 'X110411675', hcv: 'F9ZD7cI', pnw: 'H4sI+/abc=' };
+  const outcome = (text: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', details: { text } }] });
+
+  it('VSDM: kvnr, hcv and pnw as query parameters; a PoPP token as X-PoPP-Token; 202 lists like 200', async () => {
+    const { transport, client } = setup((i) => jsonResponse(i === 0 ? 200 : 202, { resourceType: 'Bundle', type: 'searchset', total: 0 }));
+    expect(await client.listByEgk(vsdm)).toMatchObject({ status: 200, body: { type: 'searchset' } });
+    expect(transport.requests[0]).toMatchObject({ method: 'GET', path: 'Task', query: { kvnr: 'X110411675', hcv: 'F9ZD7cI', pnw: 'H4sI+/abc=' } });
+    expect((await client.listByEgk({ kind: 'popp', token: 'eyJ.x.y' })).status).toBe(202);
+    expect(transport.requests[1]).toMatchObject({ query: {}, headers: { 'X-PoPP-Token': 'eyJ.x.y' } });
+  });
+
+  it('a next page repeats the Fachdienst\'s own query on /Task', async () => {
+    const { transport, client } = setup(() => jsonResponse(200, { resourceType: 'Bundle', type: 'searchset', total: 0 }));
+    await client.listByEgk(vsdm, 'kvnr=X110411675&hcv=F9ZD7cI&pnw=H4sI%2B%2Fabc%3D&__offset=50');
+    expect(transport.requests[0]).toMatchObject({ path: 'Task', query: { kvnr: 'X110411675', pnw: 'H4sI+/abc=', __offset: '50' } });
+  });
+
+  it.each([
+    [403, 'egk-proof', 'Anwesenheitsnachweis der Gesundheitskarte nicht an'],
+    [423, 'egk-locked', 'bis zum Ende des Tages gesperrt'],
+    [454, 'egk-offline-check', 'Online-Prüfung der Gesundheitskarte war nicht möglich'],
+    [455, 'egk-kvnr-missing', 'keine Versichertennummer'],
+    [456, 'egk-kvnr-mismatch', 'Versichertennummer passt nicht zum Prüfungsnachweis'],
+    [457, 'egk-hcv-missing', 'Prüfwert der Gesundheitskarte (hcv)'],
+    [458, 'egk-hcv-mismatch', 'Versichertendaten der Karte passen nicht'],
+  ])('HTTP %i → %s with German advice and the Fachdienst\'s text', async (status, code, text) => {
+    const { client } = setup(() => jsonResponse(status, outcome('Anwesenheitsnachweis konnte nicht erfolgreich durchgeführt werden (Fehler)')));
+    const error = await client.listByEgk(vsdm).then(
+      () => undefined,
+      (e: unknown) => (e instanceof AppFailure ? e.appError : undefined),
+    );
+    expect(error).toMatchObject({ code, httpStatus: status, system: 'fachdienst', retry: 'never', message: expect.stringContaining(text) });
+    expect(error?.message).toContain('Meldung des Fachdienstes: „Anwesenheitsnachweis konnte nicht erfolgreich durchgeführt werden (Fehler)“');
   });
 });

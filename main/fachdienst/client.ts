@@ -52,11 +52,21 @@ export interface FachdienstApi {
   /** POST Task/<id>/$abort?secret= → 204; the Task is cancelled (deleted), spec §3.8 */
   abort(id: PrescriptionId, secret: Secret): Promise<void>;
   /**
+   * GET Task with the proof of the patient's presence (spec §3.9): VSDM `?kvnr&hcv&pnw` or a PoPP token; `page` =
+   * the query of the previous answer's `next` link. 200 and 202 (a proof with result 3 accepted) both list.
+   */
+  listByEgk?(proof: EgkPresenceProof, page?: string): Promise<{ status: number; body: unknown }>;
+  /**
    * The Fachdienst's clock minus the app's in ms, from the `Date` header of the latest answer (fachdienst-clock.ts);
    * undefined before any answer carried one. Optional: a fake without it counts as offset 0.
    */
   clockOffsetMs?(): number | undefined;
 }
+
+/** What proves the patient and their eGK were here (spec §3.9). */
+export type EgkPresenceProof =
+  | { kind: 'vsdm'; kvnr: string; hcv: string; pnw: string }
+  | { kind: 'popp'; token: string };
 
 export interface FachdienstClientOptions {
   transport: Transport;
@@ -72,6 +82,7 @@ interface Call {
   path: string;
   query: Record<string, string>;
   body?: FhirResourceJson;
+  headers?: Record<string, string>;
 }
 
 export class FachdienstClient implements FachdienstApi {
@@ -115,6 +126,14 @@ export class FachdienstClient implements FachdienstApi {
     await this.call({ operation: 'abort', method: 'POST', path: `${taskPath(id)}/$abort`, query: { secret } });
   }
 
+  async listByEgk(proof: EgkPresenceProof, page?: string): Promise<{ status: number; body: unknown }> {
+    // a next page repeats the Fachdienst's own query (shared/fhir/fachdienst-responses.ts keeps it on /Task)
+    const query = page !== undefined ? Object.fromEntries(new URLSearchParams(page)) : proof.kind === 'vsdm' ? { kvnr: proof.kvnr, hcv: proof.hcv, pnw: proof.pnw } : {};
+    const headers = proof.kind === 'popp' ? { 'X-PoPP-Token': proof.token } : undefined;
+    const response = await this.call({ operation: 'listByEgk', method: 'GET', path: 'Task', query, ...(headers ? { headers } : {}) });
+    return { status: response.status, body: this.json('listByEgk', response) };
+  }
+
   private async call(call: Call): Promise<TransportResponse> {
     let response = await this.send(call, await this.token(call.operation));
     if (response.status === 401) {
@@ -136,6 +155,7 @@ export class FachdienstClient implements FachdienstApi {
       'User-Agent': this.options.userAgent ?? 'eRxCounter/0.1.0',
     };
     if (call.body) headers['Content-Type'] = FHIR_JSON_UTF8;
+    Object.assign(headers, call.headers);
     try {
       const response = await this.options.transport.send({
         method: call.method,

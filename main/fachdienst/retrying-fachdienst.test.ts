@@ -38,6 +38,7 @@ class ScriptedFachdienst implements FachdienstApi {
   getByAccessCode = () => this.step<unknown>({ resourceType: 'Bundle' });
   reject = () => this.step<void>(undefined);
   abort = () => this.step<void>(undefined);
+  listByEgk = () => this.step({ status: 200, body: { resourceType: 'Bundle', type: 'searchset' } as unknown });
 }
 
 function setup(script: Step[], policy: RetryPolicy = { maxAttempts: 10, baseMs: 1000, maxDelayMs: 60_000 }) {
@@ -378,3 +379,15 @@ describe('RetryingFachdienst: $dispense is read before it is repeated', () => {
     expect(fachdienst.clockOffsetMs()).toBe(-300_000);
   });
 });
+
+describe('RetryingFachdienst: the eGK list', () => {
+  it('is asked once: a 503 is not repeated (the proof is short-lived, mismatches count towards the lock)', async () => {
+    const { inner, fachdienst, delays } = setup([http('listByEgk', 503), 'ok']);
+    const error = await rejection(fachdienst.listByEgk({ kind: 'popp', token: 't' }));
+    expect(error).toBeInstanceOf(AppFailure);
+    expect(inner.calls).toBe(1);
+    expect(delays).toEqual([]);
+    expect(await fachdienst.listByEgk({ kind: 'popp', token: 't' })).toMatchObject({ status: 200 });
+  });
+});
+

@@ -17,7 +17,7 @@ import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/id
 import type { FhirResourceJson } from '../../shared/fhir/xml';
 import type { RetryProgress } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
-import type { DispenseOptions, DispenseRepeatCheck, FachdienstApi } from './client';
+import type { DispenseOptions, DispenseRepeatCheck, EgkPresenceProof, FachdienstApi } from './client';
 import {
   backoffDelayMs,
   mustReadBeforeRepeat,
@@ -83,6 +83,15 @@ export class RetryingFachdienst implements FachdienstApi {
 
   abort(id: PrescriptionId, secret: Secret): Promise<void> {
     return this.options.inner.abort(id, secret);
+  }
+
+  /**
+   * Not repeated automatically: the proof of presence is short-lived and a mismatch counts towards the day's lock
+   * (423, spec §3.9) — the pharmacist reads the card again instead.
+   */
+  async listByEgk(proof: EgkPresenceProof, page?: string): Promise<{ status: number; body: unknown }> {
+    if (!this.options.inner.listByEgk) throw new Error('Der Fachdienst-Zugang kann keine Rezepte per Gesundheitskarte abrufen');
+    return this.options.inner.listByEgk(proof, page);
   }
 
   clockOffsetMs(): number | undefined {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../test/fixtures';
-import { readAcceptBundle, readReceipt, readTaskBundle } from './fachdienst-responses';
+import { readAcceptBundle, readEgkTaskList, readReceipt, readTaskBundle } from './fachdienst-responses';
 import { fhirXmlToJson, type FhirResourceJson } from './xml';
 
 const WF16 = 'gematik/workflow-1.6';
@@ -223,3 +223,42 @@ describe('malformed input', () => {
     );
   });
 });
+
+describe('readEgkTaskList (GET /Task with the eGK proof, spec §3.9)', () => {
+  const task = (id: string, accessCode?: string) => ({
+    resourceType: 'Task',
+    id,
+    status: 'ready',
+    identifier: [
+      { system: 'https://gematik.de/fhir/erp/NamingSystem/GEM_ERP_NS_PrescriptionId', value: id },
+      ...(accessCode ? [{ system: 'https://gematik.de/fhir/erp/NamingSystem/GEM_ERP_NS_AccessCode', value: accessCode }] : []),
+    ],
+    extension: [
+      { url: 'https://gematik.de/fhir/erp/StructureDefinition/GEM_ERP_EX_PrescriptionType', valueCoding: { system: 'https://gematik.de/fhir/erp/CodeSystem/GEM_ERP_CS_FlowType', code: '160' } },
+      { url: 'https://gematik.de/fhir/erp/StructureDefinition/GEM_ERP_EX_ExpiryDate', valueDate: '2026-12-31' },
+    ],
+    authoredOn: '2026-10-01',
+  });
+  const page = (entries: unknown[], extra: Record<string, unknown> = {}) => ({ resourceType: 'Bundle', type: 'searchset', total: entries.length, entry: entries.map((resource) => ({ resource })), ...extra });
+
+  it('lists ready Tasks with their AccessCode; one without is named, not dropped', () => {
+    const list = expectOk(readEgkTaskList(page([task('160.000.100.000.001.05', ACCESS_CODE), task('160.000.100.000.002.02')])));
+    expect(list.tasks).toEqual([expect.objectContaining({ prescriptionId: '160.000.100.000.001.05', accessCode: ACCESS_CODE, flowType: '160', expiryDate: '2026-12-31' })]);
+    expect(list.unreadable).toEqual(['Eintrag 2 (160.000.100.000.002.02): ohne AccessCode']);
+    expect(list.total).toBe(2);
+    expect(list.nextQuery).toBeUndefined();
+  });
+
+  it('follows a next link only on /Task, as its query', () => {
+    const next = (url: string) => readEgkTaskList(page([], { total: 51, link: [{ relation: 'next', url }] }));
+    expect(expectOk(next('https://erp-ref.zentral.erp.splitdns.ti-dienste.de/Task?kvnr=X110411675&__offset=50')).nextQuery).toBe('kvnr=X110411675&__offset=50');
+    expect(expectOk(next('https://evil.example/Communication?x=1')).nextQuery).toBeUndefined();
+  });
+
+  it('refuses what is not a searchset, and a hostile number of entries', () => {
+    expect(expectErr(readEgkTaskList({ resourceType: 'Bundle', type: 'collection' }))).toContain('keine Trefferliste');
+    expect(expectErr(readEgkTaskList(page(Array.from({ length: 201 }, () => task('160.000.100.000.001.05', ACCESS_CODE)))))).toContain('unerwartet lang');
+    expect(expectErr(readEgkTaskList('<xml/>'))).toContain('kein FHIR-Bundle');
+  });
+});
+

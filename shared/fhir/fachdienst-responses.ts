@@ -136,6 +136,59 @@ export function readReceipt(bundle: unknown): Result<ReceiptInfo, string> {
   });
 }
 
+/** A patient's redeemable prescriptions as `GET /Task` with an eGK proof lists them (spec §3.9). */
+export interface EgkTaskList {
+  /** how many the Fachdienst found in all (its `total`), over every page */
+  total: number;
+  /** ready Tasks with their AccessCode, as listed; entries that are unreadable are named in `unreadable` */
+  tasks: Array<TaskInfo & { accessCode: string }>;
+  /** German reasons for entries that could not be read (never silently dropped) */
+  unreadable: string[];
+  /** the `next` link's query (`…/Task?…` → the part after `?`), when there is another page */
+  nextQuery?: string;
+}
+
+/** At most this many entries per page are read: the Fachdienst pages at 50 (spec §3.9); more is hostile. */
+const MAX_EGK_ENTRIES = 200;
+
+/**
+ * The searchset of `GET /Task?kvnr&hcv&pnw` or with `X-PoPP-Token` (spec §3.9): Tasks without QES but with
+ * AccessCode. Each entry must be a ready Task with a PrescriptionID and a well-formed AccessCode; one that is not is
+ * reported, not dropped.
+ */
+export function readEgkTaskList(json: unknown): Result<EgkTaskList, string> {
+  const bundle = asBundle(json);
+  if (!bundle.ok) return bundle;
+  if (bundle.data['type'] !== 'searchset') return err('Die Antwort des Fachdienstes ist keine Trefferliste (searchset).');
+  const entries = records(bundle.data['entry']);
+  if (entries.length > MAX_EGK_ENTRIES) return err(`Die Trefferliste des Fachdienstes ist unerwartet lang (${entries.length} Einträge).`);
+  const tasks: EgkTaskList['tasks'] = [];
+  const unreadable: string[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const resource = rec(entry['resource']);
+    if (!resource || resource['resourceType'] !== 'Task') continue;
+    const task = readTask(resource);
+    if (!task.ok) unreadable.push(`Eintrag ${index + 1}: ${task.error}`);
+    else if (task.data.accessCode === undefined) unreadable.push(`Eintrag ${index + 1} (${task.data.prescriptionId}): ohne AccessCode`);
+    else tasks.push({ ...task.data, accessCode: task.data.accessCode });
+  }
+  const total = typeof bundle.data['total'] === 'number' && Number.isInteger(bundle.data['total']) ? bundle.data['total'] : tasks.length;
+  const next = records(bundle.data['link']).find((link) => link['relation'] === 'next');
+  const nextQuery = queryOfTaskLink(str(next?.['url']));
+  return ok({ total, tasks, unreadable, ...(nextQuery !== undefined ? { nextQuery } : {}) });
+}
+
+/** Only a link to `…/Task?…` is followed; its query is sent again on the same path (never another URL). */
+function queryOfTaskLink(url: string | undefined): string | undefined {
+  if (url === undefined || url.length > 4000) return undefined;
+  try {
+    const parsed = new URL(url, 'https://fachdienst.invalid/');
+    return /\/Task$/.test(parsed.pathname) && parsed.search.length > 1 ? parsed.search.slice(1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function asBundle(json: unknown): Result<Json, string> {
   const bundle = rec(json);
   if (!bundle || bundle['resourceType'] !== 'Bundle')

@@ -8,7 +8,7 @@
  */
 import type { AppError, RetryClass } from '../ipc/contract';
 
-export type FachdienstOperation = 'accept' | 'dispense' | 'close' | 'reject' | 'abort' | 'getBySecret' | 'getByAc';
+export type FachdienstOperation = 'accept' | 'dispense' | 'close' | 'reject' | 'abort' | 'getBySecret' | 'getByAc' | 'listByEgk';
 
 export interface OutcomeIssue {
   severity?: string;
@@ -129,6 +129,7 @@ const operationLabel: Record<FachdienstOperation, string> = {
   abort: '$abort',
   getBySecret: 'GET Task?secret',
   getByAc: 'GET Task?ac',
+  listByEgk: 'GET Task (eGK)',
 };
 
 const doing: Record<FachdienstOperation, string> = {
@@ -139,6 +140,7 @@ const doing: Record<FachdienstOperation, string> = {
   abort: 'Löschen des Rezepts',
   getBySecret: 'Abrufen der Quittung',
   getByAc: 'erneuten Abrufen des Rezepts',
+  listByEgk: 'Abrufen der Rezepte zur Gesundheitskarte',
 };
 
 function describe(
@@ -149,6 +151,10 @@ function describe(
 ): { code: string; message: string } {
   const quoted = fdText ? ` Meldung des Fachdienstes: „${redactSecrets(fdText)}“.` : '';
   const allText = issues.map((i) => `${i.text ?? ''} ${i.diagnostics ?? ''}`).join(' ');
+  if (operation === 'listByEgk') {
+    const egk = describeEgkRefusal(status, quoted);
+    if (egk) return egk;
+  }
   switch (status) {
     case 400:
       return {
@@ -222,6 +228,53 @@ function describe(
         code: 'fachdienst',
         message: `Der ${FD} hat das ${doing[operation]} abgelehnt (HTTP ${status}).${quoted} Bitte den Support informieren.`,
       };
+  }
+}
+
+/**
+ * The eGK path's own answers (spec §3.9): the proof of presence (Prüfungsnachweis / PoPP token), the KVNR and the
+ * `hcv` are checked against each other; repeated mismatches lock the pharmacy for the day (423).
+ */
+function describeEgkRefusal(status: number, quoted: string): { code: string; message: string } | undefined {
+  const again = 'Bitte die Gesundheitskarte erneut stecken und neu einlesen.';
+  switch (status) {
+    case 403:
+      return {
+        code: 'egk-proof',
+        message: `Der ${FD} erkennt den Anwesenheitsnachweis der Gesundheitskarte nicht an (ungültig oder zu alt).${quoted} ${again}`,
+      };
+    case 423:
+      return {
+        code: 'egk-locked',
+        message: `Der ${FD} hat die Abfrage per Gesundheitskarte für diese Apotheke bis zum Ende des Tages gesperrt (wiederholt nicht passende Kartendaten).${quoted} Rezepte bitte heute über den Rezeptcode (Ausdruck oder App) einlösen und den Support informieren.`,
+      };
+    case 454:
+      return {
+        code: 'egk-offline-check',
+        message: `Die Online-Prüfung der Gesundheitskarte war nicht möglich; der ${FD} nimmt diesen Prüfungsnachweis nicht an.${quoted} ${again} Klappt es nicht, den Patienten nach dem Rezeptcode fragen.`,
+      };
+    case 455:
+      return {
+        code: 'egk-kvnr-missing',
+        message: `Die Gesundheitskarte hat keine Versichertennummer geliefert.${quoted} ${again} Besteht der Fehler, den Support informieren.`,
+      };
+    case 456:
+      return {
+        code: 'egk-kvnr-mismatch',
+        message: `Die Versichertennummer passt nicht zum Prüfungsnachweis der Karte.${quoted} ${again} Wurde die Karte zwischendurch gewechselt?`,
+      };
+    case 457:
+      return {
+        code: 'egk-hcv-missing',
+        message: `Der ${FD} verlangt den Prüfwert der Gesundheitskarte (hcv), der fehlt.${quoted} Bitte den Support informieren.`,
+      };
+    case 458:
+      return {
+        code: 'egk-hcv-mismatch',
+        message: `Die Versichertendaten der Karte passen nicht zum Prüfungsnachweis (hcv).${quoted} ${again} Bleibt es dabei, soll der Patient die Daten seiner Karte bei der Krankenkasse aktualisieren lassen.`,
+      };
+    default:
+      return undefined;
   }
 }
 
