@@ -75,6 +75,20 @@ export class WorkflowService {
     return { results };
   }
 
+  /**
+   * The prescriptions the pharmacist ticked in the eGK list (spec §3.9): each is claimed like a scanned code — the
+   * same `$accept` through the journal, the same case — with the AccessCode the Fachdienst listed.
+   */
+  async acceptListed(tokens: readonly ErezeptToken[]): Promise<{ results: ScanOutcome[] }> {
+    const staff = this.deps.settings.requireStaff();
+    await this.deps.syncClock?.();
+    const results: ScanOutcome[] = [];
+    for (const token of tokens) {
+      results.push(await this.lock.run(token.prescriptionId, () => this.acceptToken(token, staff)));
+    }
+    return { results };
+  }
+
   private async acceptToken(token: ErezeptToken, staff: StaffMember): Promise<ScanOutcome> {
     const id = token.prescriptionId;
     try {
