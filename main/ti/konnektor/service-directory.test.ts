@@ -100,6 +100,19 @@ describe('parseServiceDirectory / resolveServiceEndpoint', () => {
     expect((error as Error).message).toContain('bietet den Dienst CardService nicht an');
   });
 
+  it('finds VSDService (eGK path, spec erezept-pharmacy §3.9) under VSDService v5.2 only', () => {
+    const vsd = (namespace: string, version: string, path: string) =>
+      `<si:Version TargetNamespace="${namespace}" Version="${version}"><si:EndpointTLS Location="${path}"/></si:Version>`;
+    const withVsd = parseServiceDirectory(
+      SDS.replace(
+        '</si:ServiceInformation>',
+        `<si:Service Name="VSDService"><si:Versions>${vsd('http://ws.gematik.de/conn/vsds/VSDService/v5.2', '5.2.0', '/ws/VSDService')}${vsd('http://ws.gematik.de/conn/vsds/VSDService/v5.1', '5.9.0', '/ws/VSDService51')}</si:Versions></si:Service></si:ServiceInformation>`,
+      ),
+    );
+    expect(resolveServiceEndpoint(withVsd, 'VSDService', https).href).toBe('https://10.0.0.1/ws/VSDService');
+    expect(problemOf(() => resolveServiceEndpoint(directory, 'VSDService', https))).toBe('service-missing');
+  });
+
   it('refuses what is not a ConnectorServices v3.1 document', () => {
     expect(problemOf(() => parseServiceDirectory('<html><body>Login</body></html>'))).toBe('unreadable');
     expect(problemOf(() => parseServiceDirectory('<ConnectorServices xmlns="http://ws.gematik.de/conn/ServiceDirectory/v3.0"/>'))).toBe('unreadable');
