@@ -4,12 +4,14 @@
  * reads from the answers.
  */
 import { X509Certificate } from 'node:crypto';
-import type { Document } from '@xmldom/xmldom';
+import { DOMParser, type Document } from '@xmldom/xmldom';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CardCertificateMissing, KonnektorClient } from './konnektor-client';
+import { readFixture } from '../../../test/fixtures';
+import { TiError } from '../ti-error';
+import { CardCertificateMissing, KonnektorClient, VsdReadError } from './konnektor-client';
 import type { KonnektorConfig } from './konnektor-config';
 import { NS } from './namespaces';
-import { API_ERP_EXAMPLE, FAKE_PATHS, FakeKonnektor, childNames, makeTestPki, type ReceivedCall, type TestPki } from './testing';
+import { API_ERP_EXAMPLE, FAKE_PATHS, FakeKonnektor, childNames, fault, makeTestPki, ok, type ReceivedCall, type TestPki } from './testing';
 
 const CONN = (name: string) => `{${NS.conn}}${name}`;
 const CCTX = (name: string) => `{${NS.cctx}}${name}`;
@@ -143,6 +145,101 @@ describe('KonnektorClient over plain http (test setup)', () => {
     expect(call.headers['soapaction']).toBe('"http://ws.gematik.de/conn/CertificateService/v6.0#VerifyCertificate"');
     expect(childNames(requestOf(call, NS.cert, 'VerifyCertificate'))).toEqual([CCTX('Context'), `{${NS.certcmn}}X509Certificate`]);
     expect(requestOf(call, NS.certcmn, 'X509Certificate').textContent).toBe(API_ERP_EXAMPLE.certificate.toString('base64'));
+  });
+});
+
+// gematik's recorded eGK path (eRezept-Examples, erp_abrufen_egk): GetCards for an eGK, ReadVSD request and answers
+const EGK_FIXTURES = 'gematik/erp-abrufen-egk-2025-10-01';
+const VSD = (name: string) => `{${NS.vsd}}${name}`;
+const VENDOR_ANSWERS = ['04_01_ReadVSD_Response_KOCO.xml', '04_02_ReadVSD_Response_Rise.xml', '04_03_ReadVSD_Response_Secunet.xml'];
+
+/** The text of `{vsd}name` in a recorded answer, without the whitespace of its pretty-printing. */
+function recorded(answer: string, name: string): string | undefined {
+  return new DOMParser().parseFromString(answer, 'text/xml').getElementsByTagNameNS(NS.vsd, name)[0]?.textContent?.replace(/\s+/g, '');
+}
+
+async function startWithEgk(readVsd: (request: unknown) => { status: number; body: string }): Promise<void> {
+  await start();
+  fake.cards.push({ handle: 'EGK-7', iccsn: '80276001011699901343', holderName: 'Patientin Muster', type: 'EGK', readVsd });
+}
+
+describe('KonnektorClient: the eGK path (spec erezept-pharmacy §3.9)', () => {
+  it('GetCards for CardType EGK reads gematik\'s recorded answer', async () => {
+    await start();
+    fake.override = (call) => (call.operation === 'GetCards' ? ok(readFixture(EGK_FIXTURES, '02_GetCards_Response.xml')) : undefined);
+    expect(await client.getCards('EGK')).toEqual([
+      {
+        handle: 'a5567061-f3b0-436b-b702-fbb5026aa168',
+        type: 'EGK',
+        iccsn: '00000000000000000000',
+        holderName: 'Patientin Muster',
+        certificateExpirationDate: '2024-08-13',
+        ctId: 'Terminal1',
+        slotId: '2',
+        insertTime: '2022-08-17T09:30:47Z',
+      },
+    ]);
+    expect(requestOf(only('GetCards'), NS.cardcmn, 'CardType').textContent).toBe('EGK');
+  });
+
+  it('ReadVSD: VSDService v5.2 from connector.sds, the elements of gematik\'s recorded request in its order', async () => {
+    await startWithEgk(() => ({ status: 200, body: readFixture(EGK_FIXTURES, '04_01_ReadVSD_Response_KOCO.xml') }));
+    await client.readVsd('EGK-7', 'SMC-B-1');
+    const call = only('ReadVSD');
+    expect(call.path).toBe(FAKE_PATHS.VSDService);
+    expect(call.headers['soapaction']).toBe('"http://ws.gematik.de/conn/vsds/VSDService/v5.2#ReadVSD"');
+    const request = requestOf(call, NS.vsd, 'ReadVSD');
+    const gematik = new DOMParser().parseFromString(readFixture(EGK_FIXTURES, '03_ReadVSD.xml'), 'text/xml').getElementsByTagNameNS(NS.vsd, 'ReadVSD')[0];
+    expect(childNames(request)).toEqual(childNames(gematik));
+    expect(childNames(request)).toEqual([VSD('EhcHandle'), VSD('HpcHandle'), VSD('PerformOnlineCheck'), VSD('ReadOnlineReceipt'), CCTX('Context')]);
+    const values = ['EhcHandle', 'HpcHandle', 'PerformOnlineCheck', 'ReadOnlineReceipt'].map((name) => requestOf(call, NS.vsd, name).textContent);
+    expect(values).toEqual(['EGK-7', 'SMC-B-1', 'true', 'true']);
+  });
+
+  it.each(VENDOR_ANSWERS)('ReadVSD reads the answer %s: the four base64 fields without whitespace and VSD_Status', async (file) => {
+    const answer = readFixture(EGK_FIXTURES, file);
+    await startWithEgk(() => ({ status: 200, body: answer }));
+    const result = await client.readVsd('EGK-7', 'SMC-B-1');
+    expect(result).toEqual({
+      persoenlicheVersichertendaten: recorded(answer, 'PersoenlicheVersichertendaten'),
+      allgemeineVersicherungsdaten: recorded(answer, 'AllgemeineVersicherungsdaten'),
+      geschuetzteVersichertendaten: recorded(answer, 'GeschuetzteVersichertendaten'),
+      vsdStatus: { status: '0', timestamp: expect.stringMatching(/^2025-01-\d\dT\d\d:\d\d:\d\d\.000Z$/), version: '5.2.0' },
+      pruefungsnachweis: recorded(answer, 'Pruefungsnachweis'),
+    });
+    expect(result.pruefungsnachweis).toMatch(/^H4sI[A-Za-z0-9+/]+={0,2}$/);
+  });
+
+  it('a refused ReadVSD is a VsdReadError on hop konnektor that says the eGK could not be read and keeps the code', async () => {
+    await startWithEgk(() => fault('114', 'Gesundheitsanwendung auf eGK gesperrt'));
+    const error = await client.readVsd('EGK-7', 'SMC-B-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VsdReadError);
+    expect(error).toMatchObject({ hop: 'konnektor', problem: 'refused', code: '114' });
+    expect((error as Error).message).toMatch(/^Die Gesundheitskarte ließ sich über den Konnektor nicht lesen \(Fehler 114: Gesundheitsanwendung auf eGK gesperrt\)/);
+  });
+
+  it('an unknown eGK handle is refused the same way', async () => {
+    await startWithEgk(() => ok(''));
+    await expect(client.readVsd('EGK-gone', 'SMC-B-1')).rejects.toMatchObject({ name: 'VsdReadError', problem: 'refused' });
+  });
+
+  it('no Prüfungsnachweis although ReadOnlineReceipt was asked is a VsdReadError no-proof; without asking it is fine', async () => {
+    const withoutProof = readFixture(EGK_FIXTURES, '04_02_ReadVSD_Response_Rise.xml').replace(/<ns2:Pruefungsnachweis>[^<]*<\/ns2:Pruefungsnachweis>/, '');
+    await startWithEgk(() => ({ status: 200, body: withoutProof }));
+    await expect(client.readVsd('EGK-7', 'SMC-B-1')).rejects.toMatchObject({ name: 'VsdReadError', problem: 'no-proof', hop: 'konnektor' });
+    const offline = await client.readVsd('EGK-7', 'SMC-B-1', { performOnlineCheck: false, readOnlineReceipt: false });
+    expect(offline.pruefungsnachweis).toBeUndefined();
+    const second = fake.callsOf('ReadVSD')[1];
+    expect(second?.document?.getElementsByTagNameNS(NS.vsd, 'PerformOnlineCheck')[0]?.textContent).toBe('false');
+  });
+
+  it('an answer without the personal data is unintelligible, not an empty result', async () => {
+    const withoutPersonal = readFixture(EGK_FIXTURES, '04_03_ReadVSD_Response_Secunet.xml').replace(/<ns2:PersoenlicheVersichertendaten>[^<]*<\/ns2:PersoenlicheVersichertendaten>/, '');
+    await startWithEgk(() => ({ status: 200, body: withoutPersonal }));
+    const error = await client.readVsd('EGK-7', 'SMC-B-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TiError);
+    expect(error).not.toBeInstanceOf(VsdReadError);
+    expect(error).toMatchObject({ hop: 'konnektor', technical: 'ReadVSD: PersoenlicheVersichertendaten fehlt in der Antwort' });
   });
 });
 

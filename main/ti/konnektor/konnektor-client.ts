@@ -10,7 +10,7 @@ import { requireKonnektorSettings, type KonnektorConfig, type KonnektorContext, 
 import { KonnektorHttp, type KonnektorHttpOptions } from './konnektor-http';
 import { NS, SERVICE_NAMESPACE, type KonnektorService } from './namespaces';
 import { KonnektorEndpoints } from './service-directory';
-import { callSoap, childElements, childNamed, textOf, xml, type XmlElement } from './soap';
+import { KonnektorFault, callSoap, childElements, childNamed, textOf, xml, type XmlElement } from './soap';
 
 /** `CARDCMN:CardType` values (§3.3); others may appear and are passed through. */
 export type CardType = 'SMC-B' | 'EGK' | 'HBA' | 'HBA-qSig' | 'SM-B' | 'HSM-B';
@@ -27,7 +27,8 @@ export interface KonnektorCard {
   ctId?: string;
   slotId?: string;
   insertTime?: string;
-  cardVersion?: string;
+  // `CardVersion` is not read: it is a structure (COSVersion, ObjectSystemVersion, … as in gematik's recorded eGK
+  // answer), and its text content was whitespace and digits run together
 }
 
 /** Which of the card's keys (§3.4, §3.5): brainpoolP256r1 or RSA 2048. */
@@ -61,6 +62,39 @@ export class CardCertificateMissing extends TiError {
   }
 }
 
+/** What ReadVSD returns (VSDService v5.2): the VSD documents as base64(gzip(XML)), still undecoded — main/egk/ reads them. */
+export interface ReadVsdResult {
+  persoenlicheVersichertendaten: string;
+  allgemeineVersicherungsdaten: string;
+  /** optional here: the eGK path does not need it */
+  geschuetzteVersichertendaten?: string;
+  /** `VSD_Status` as given; not interpreted here */
+  vsdStatus: { status: string; timestamp?: string; version?: string };
+  /** the Prüfungsnachweis (`pnw` of spec erezept-pharmacy §3.9), present when ReadOnlineReceipt was asked */
+  pruefungsnachweis?: string;
+}
+
+export interface ReadVsdOptions {
+  performOnlineCheck: boolean;
+  readOnlineReceipt: boolean;
+}
+
+/** Why ReadVSD gave nothing usable: the Konnektor refused (card, SMC-B, online check) or sent no Prüfungsnachweis. */
+export type VsdReadProblem = 'refused' | 'no-proof';
+
+/** A `TiError` on hop `konnektor` for the eGK path (spec erezept-pharmacy §3.9); `code` is the Konnektor's, if any. */
+export class VsdReadError extends TiError {
+  constructor(
+    readonly problem: VsdReadProblem,
+    message: string,
+    technical: string,
+    code?: string,
+  ) {
+    super('konnektor', message, technical, code);
+    this.name = 'VsdReadError';
+  }
+}
+
 interface Operation {
   service: KonnektorService;
   namespace: string;
@@ -76,6 +110,7 @@ const ACTIONS = {
   verifyCertificate: operation('CertificateService', 'VerifyCertificate'),
   externalAuthenticate: operation('AuthSignatureService', 'ExternalAuthenticate'),
   getPinStatus: operation('CardService', 'GetPinStatus'),
+  readVsd: operation('VSDService', 'ReadVSD'),
 };
 
 /** §3.5's table: the signature type (and for RSA the scheme) per card key. */
@@ -128,7 +163,6 @@ export class KonnektorClient {
         ['ctId', 'CtId'],
         ['slotId', 'SlotId'],
         ['insertTime', 'InsertTime'],
-        ['cardVersion', 'CardVersion'],
       ];
       for (const [key, name] of optional) {
         const value = field(name);
@@ -208,6 +242,67 @@ export class KonnektorClient {
     return { result, roles };
   }
 
+  /**
+   * VSDService v5.2 `ReadVSD` (spec erezept-pharmacy §3.9): reads the eGK in `egkHandle`; with the online check the
+   * SMC-B in `smcbHandle` authenticates the pharmacy, and the Prüfungsnachweis comes back for `GET /Task?…&pnw=`.
+   * Elements in the order of gematik's recorded request (EhcHandle, HpcHandle, PerformOnlineCheck,
+   * ReadOnlineReceipt, Context). The base64 fields are returned without the XML's whitespace (xs:base64Binary).
+   */
+  async readVsd(egkHandle: string, smcbHandle: string, options: ReadVsdOptions = { performOnlineCheck: true, readOnlineReceipt: true }): Promise<ReadVsdResult> {
+    let answer: Element;
+    try {
+      answer = await this.call(ACTIONS.readVsd,
+        xml(NS.vsd, 'ReadVSD', [
+          xml(NS.vsd, 'EhcHandle', egkHandle),
+          xml(NS.vsd, 'HpcHandle', smcbHandle),
+          xml(NS.vsd, 'PerformOnlineCheck', String(options.performOnlineCheck)),
+          xml(NS.vsd, 'ReadOnlineReceipt', String(options.readOnlineReceipt)),
+          contextOf(this.settings.context),
+        ]),
+      );
+    } catch (e) {
+      if (!(e instanceof KonnektorFault)) throw e;
+      const first = e.traces.find((trace) => trace.code) ?? e.traces[0];
+      const text = first?.errorText ?? e.faultString;
+      const detail = [first?.code ? `Fehler ${first.code}` : undefined, text ? oneLine(text) : undefined].filter(Boolean).join(': ');
+      throw new VsdReadError(
+        'refused',
+        `Die Gesundheitskarte ließ sich über den Konnektor nicht lesen${detail ? ` (${detail})` : ''}. Bitte die Karte neu stecken und es noch einmal versuchen; bleibt es dabei, den Konnektor-Administrator fragen.`,
+        e.technical,
+        e.code,
+      );
+    }
+    const field = (name: string) => {
+      const text = textOf(childNamed(answer, name, NS.vsd));
+      return text === undefined ? undefined : text.replace(/\s+/g, '');
+    };
+    const persoenlicheVersichertendaten = field('PersoenlicheVersichertendaten');
+    const allgemeineVersicherungsdaten = field('AllgemeineVersicherungsdaten');
+    const statusElement = childNamed(answer, 'VSD_Status', NS.vsd);
+    const status = statusElement ? textOf(childNamed(statusElement, 'Status', NS.vsd)) : undefined;
+    if (!persoenlicheVersichertendaten || !allgemeineVersicherungsdaten || status === undefined) {
+      const missing = [!persoenlicheVersichertendaten && 'PersoenlicheVersichertendaten', !allgemeineVersicherungsdaten && 'AllgemeineVersicherungsdaten', status === undefined && 'VSD_Status/Status'].filter(Boolean);
+      throw new TiError('konnektor', UNINTELLIGIBLE, `ReadVSD: ${missing.join(', ')} fehlt in der Antwort`);
+    }
+    const result: ReadVsdResult = { persoenlicheVersichertendaten, allgemeineVersicherungsdaten, vsdStatus: { status } };
+    const geschuetzteVersichertendaten = field('GeschuetzteVersichertendaten');
+    if (geschuetzteVersichertendaten) result.geschuetzteVersichertendaten = geschuetzteVersichertendaten;
+    const timestamp = textOf(statusElement && childNamed(statusElement, 'Timestamp', NS.vsd));
+    const version = textOf(statusElement && childNamed(statusElement, 'Version', NS.vsd));
+    if (timestamp) result.vsdStatus.timestamp = timestamp;
+    if (version) result.vsdStatus.version = version;
+    const pruefungsnachweis = field('Pruefungsnachweis');
+    if (pruefungsnachweis) result.pruefungsnachweis = pruefungsnachweis;
+    else if (options.readOnlineReceipt) {
+      throw new VsdReadError(
+        'no-proof',
+        'Der Konnektor hat keinen Prüfungsnachweis der Online-Prüfung geliefert; ohne ihn lassen sich die E-Rezepte der Gesundheitskarte nicht abrufen. Bitte es noch einmal versuchen; bleibt es dabei, den Konnektor-Administrator fragen.',
+        `ReadVSD: kein Pruefungsnachweis trotz ReadOnlineReceipt=true (VSD_Status ${status})`,
+      );
+    }
+    return result;
+  }
+
   private async call(action: Operation, request: XmlElement): Promise<Element> {
     return callSoap(this.http, await this.endpoints.endpointOf(action.service), action, request);
   }
@@ -222,6 +317,12 @@ function contextOf(context: KonnektorContext): XmlElement {
 
 function firstDescendant(parent: Element, namespace: string | undefined, localName: string): Element | undefined {
   return Array.from(parent.getElementsByTagNameNS(namespace ?? '*', localName))[0];
+}
+
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the Konnektor's text goes into a one-line message
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return clean.length > 160 ? `${clean.slice(0, 159)}…` : clean;
 }
 
 function decodeBase64(text: string, what: string): Buffer {

@@ -39,6 +39,8 @@ export interface FakeCard {
   leftTries?: number;
   /** what ExternalAuthenticate returns for a hash */
   sign?: (hash: Buffer, signatureType: string) => Buffer;
+  /** eGK only: the whole answer to ReadVSD for this card (e.g. gematik's recorded one) */
+  readVsd?: (request: Element) => FakeAnswer;
 }
 
 export interface ReceivedCall {
@@ -71,6 +73,7 @@ export const FAKE_PATHS = {
   CertificateService: '/webservices/certificateservice',
   AuthSignatureService: '/service/authsignatureservice',
   CardService: '/soap-api/CardService/8.1.2',
+  VSDService: '/ws/VSDService',
 } as const;
 
 export class FakeKonnektor {
@@ -164,6 +167,8 @@ export class FakeKonnektor {
             }</c:GetPinStatusResponse>`,
           ),
         );
+      case 'ReadVSD':
+        return this.readVsd(request);
       case 'VerifyCertificate':
         return ok(
           `<ns3:VerifyCertificateResponse xmlns:ns3="${NS.cert}" xmlns:ns2="${NS.conn}">${status('ns2')}<ns3:VerificationStatus><ns3:VerificationResult>VALID</ns3:VerificationResult></ns3:VerificationStatus><ns3:RoleList><ns3:Role>1.2.276.0.76.4.260</ns3:Role></ns3:RoleList></ns3:VerifyCertificateResponse>`,
@@ -178,6 +183,16 @@ export class FakeKonnektor {
     const card = this.cards.find((candidate) => candidate.handle === handle);
     // the fake's code for an unknown handle; the client must not depend on it
     return card ? answer(card) : fault('4101', `Kartenhandle ${handle ?? ''} ungültig`);
+  }
+
+  /** ReadVSD names its cards `EhcHandle` (the eGK) and `HpcHandle` (the SMC-B), not `CardHandle`. */
+  private readVsd(request: Element): FakeAnswer {
+    const egk = this.cards.find((card) => card.handle === text(request, 'EhcHandle') && card.type === 'EGK');
+    const smcb = this.cards.find((card) => card.handle === text(request, 'HpcHandle') && (card.type ?? 'SMC-B') === 'SMC-B');
+    // the fake's codes; the client must not depend on them
+    if (!egk) return fault('4101', `Kartenhandle ${text(request, 'EhcHandle') ?? ''} ungültig`);
+    if (!smcb) return fault('4101', `Kartenhandle ${text(request, 'HpcHandle') ?? ''} ungültig`);
+    return egk.readVsd ? egk.readVsd(request) : fault('4000', 'Gesundheitskarte ohne Versichertendaten');
   }
 
   private getCards(request: Element): string {
@@ -217,6 +232,7 @@ export class FakeKonnektor {
       service('CertificateService', [{ namespace: NS.cert, version: '6.0.1', path: FAKE_PATHS.CertificateService }]) +
       service('AuthSignatureService', [{ namespace: NS.sig, version: '7.4.1', path: FAKE_PATHS.AuthSignatureService }]) +
       service('CardService', [{ namespace: NS.card, version: '8.1.2', path: FAKE_PATHS.CardService }]) +
+      service('VSDService', [{ namespace: NS.vsd, version: '5.2.0', path: FAKE_PATHS.VSDService }]) +
       `</si:ServiceInformation></sd:ConnectorServices>`
     );
   }
