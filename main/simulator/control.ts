@@ -18,6 +18,7 @@ import { ProfessionOids } from '../../shared/fhir/profiles';
 import type { TokenService } from './auth';
 import { applyClockChange } from './clock';
 import { ControlError, parseOrRefuse } from './control-error';
+import { egkControlApp } from './egk/egk-control';
 import { faultRequestSchema, type FaultInjector } from './faults';
 import type { SimulatorState } from './operations/context';
 import { createFromBody, parsePrescriptionBody } from './prescription-request';
@@ -140,6 +141,8 @@ export function controlApp(deps: ControlDeps): Hono {
     return c.json({ faults: [] });
   });
 
+  // eGK path of GET /Task: switches and PoPP tokens (egk/egk-control.ts, spec erezept-pharmacy §3.9)
+  app.route('/egk', egkControlApp(deps.state));
   if (deps.ti) app.route('/ti', deps.ti.control);
 
   app.all('*', (c) => {

@@ -13,6 +13,7 @@ import { BRUTE_FORCE_HEADERS, FachdienstError } from '../operation-outcome';
 import { prescriptionBinary, taskResource } from '../task-resource';
 import type { TaskRecord } from '../task-record';
 import { findTask, requireValidTaskId, type OperationRequest, type OperationResult, type SimulatorState } from './context';
+import { listTasksForPharmacy } from './egk-task-list';
 import { requireSecret } from './secret';
 
 const NOT_FOUND_IN_DB = 'Task not found in DB';
@@ -97,14 +98,9 @@ function getTaskAsInsurant(state: SimulatorState, request: OperationRequest): Op
   return { status: 200, resource: collection(state, selfLink, [{ fullUrl: selfLink, resource }]) };
 }
 
-/** GET /Task — the insurant's list (A_19115-01); a pharmacy needs an eGK proof the simulator cannot check. */
+/** GET /Task — the insurant's list (A_19115-01); a pharmacy's list by eGK proof is egk-task-list.ts (spec §3.9). */
 export async function listTasks(state: SimulatorState, request: OperationRequest): Promise<OperationResult> {
-  if (request.caller.professionOID !== ProfessionOids.insurant) {
-    if (request.query('kvnr') === undefined) {
-      throw new FachdienstError(455, 'Ein Prüfnachweis ohne KVNR wird nicht akzeptiert.');
-    }
-    throw new FachdienstError(403, 'Missing or invalid PNW query parameter and X-PoPP-Token header');
-  }
+  if (request.caller.professionOID !== ProfessionOids.insurant) return listTasksForPharmacy(state, request);
   const tasks = state.repository
     .listForKvnr(request.caller.idNummer)
     .filter((task) => task.status !== 'draft')
