@@ -31,6 +31,8 @@ describe('the simulator\'s Prüfungsnachweis', () => {
     const rewrap = (body: string) => gzipSync(Buffer.from(body, 'utf8')).toString('base64');
     expect(readPruefungsnachweis(rewrap(xml.replace(pz, forged.toString('base64'))), KEY)).toEqual({ ok: false, error: 'pz-invalid' });
     expect(readPruefungsnachweis(rewrap(xml.replace(/<PZ>[^<]+<\/PZ>/, '')), KEY)).toEqual({ ok: false, error: 'pz-missing' });
+    // TS is outside the MAC: a PN made to look fresh by a new TS is refused
+    expect(readPruefungsnachweis(rewrap(xml.replace('<TS>20261005081530</TS>', '<TS>20261005091530</TS>')), KEY)).toEqual({ ok: false, error: 'pz-invalid' });
   });
 
   it('hostile input: not base64, not gzip, a gzip bomb, a DOCTYPE, another root — each a typed error', () => {

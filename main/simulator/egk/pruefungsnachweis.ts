@@ -75,6 +75,10 @@ export function readPruefungsnachweis(pnw: string, key: Buffer): { ok: true; val
   if (bytes.length !== PZ_BYTES) return { ok: false, error: 'pz-invalid' };
   const body = bytes.subarray(0, PZ_BYTES - MAC_BYTES);
   if (!timingSafeEqual(bytes.subarray(PZ_BYTES - MAC_BYTES), mac(body, key))) return { ok: false, error: 'pz-invalid' };
+  // `TS` lies outside the MAC: it must name the second the Prüfziffer carries, or an old PN could pass as fresh
+  if (body.subarray(10, 20).toString('ascii') !== String(Math.floor(timestamp.getTime() / 1000)).padStart(10, '0')) {
+    return { ok: false, error: 'pz-invalid' };
+  }
   return { ok: true, value: { timestamp, result, kvnr: body.subarray(0, 10).toString('ascii'), hcv: Buffer.from(body.subarray(22, 27)) } };
 }
 
