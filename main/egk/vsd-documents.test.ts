@@ -81,6 +81,12 @@ describe('readPersonalData', () => {
     expect(`${error.message} ${error.detail}`).not.toMatch(/Erika|Mustermann|X110411675|19640812/);
   });
 
+  it('an XML error names the position, never the text around it (found by the fuzz suite: the parser quotes the document)', () => {
+    const error = refusal(readPersonalData(pack(personalDocument(KVNR, PERSON.replace('Mustermann</Nachname>', 'Mustermann</Vorname>')))));
+    expect(error.code).toBe('not-xml');
+    expect(error.detail).toMatch(/^PersoenlicheVersichertendaten: kein wohlgeformtes XML \(Zeile 1, Spalte \d+\)$/);
+  });
+
   it('refuses what is not base64(gzip(…)) and what unpacks to more than 64 KiB', () => {
     expect(refusal(readPersonalData('kein base64!')).code).toBe('not-base64');
     expect(refusal(readPersonalData('')).code).toBe('not-base64');

@@ -176,16 +176,17 @@ function unpack(base64: string, name: DocumentName): Result<Element, EgkReadErro
   let failure: string | undefined;
   try {
     root = new DOMParser({
-      onError: (level, message) => {
-        if (level !== 'warning') failure ??= message;
+      onError: (level, _message, context) => {
+        // the parser's own message quotes the document — the patient's data —, so only its position goes on
+        if (level !== 'warning') failure ??= positionOf(context);
       },
     }).parseFromString(characters.data, 'text/xml').documentElement;
-  } catch (e) {
-    failure ??= e instanceof Error ? e.message : 'unbekannt';
+  } catch {
+    failure ??= '';
   }
-  if (failure !== undefined || !root) return unreadable('not-xml', `kein wohlgeformtes XML (${(failure ?? 'keine Wurzel').split('\n')[0]?.slice(0, 120)})`);
+  if (failure !== undefined || !root) return unreadable('not-xml', `kein wohlgeformtes XML${failure ? ` (${failure})` : ''}`);
   if (root.namespaceURI !== namespace || root.localName !== rootName) {
-    return unreadable('wrong-document', `Wurzel ${safeName(root.localName)} statt ${rootName} (Namensraum ${root.namespaceURI === namespace ? 'passt' : 'falsch'})`);
+    return unreadable('wrong-document', `Wurzel ${knownRoot(root.localName)} statt ${rootName} (Namensraum ${root.namespaceURI === namespace ? 'passt' : 'falsch'})`);
   }
   return ok(root);
 }
@@ -259,7 +260,17 @@ function badField(name: DocumentName, path: string, what: string, why: string) {
   return egkError('bad-field', `Die Daten der Gesundheitskarte enthalten ${what} nicht im erwarteten Format. ${EGK_FALLBACK}`, `${name}: ${path} ${why}`);
 }
 
-/** An element name from the other side, reduced to what an XML name may contain, for the detail. */
-function safeName(name: string | null): string {
-  return (name ?? '').replace(/[^A-Za-z0-9_.-]/g, '?').slice(0, 60) || '(leer)';
+/** The parser's position (numbers only) from its error context, for the detail. */
+function positionOf(context: unknown): string {
+  const locator = (context as { locator?: { lineNumber?: unknown; columnNumber?: unknown } } | undefined)?.locator;
+  const line = Number(locator?.lineNumber);
+  const column = Number(locator?.columnNumber);
+  return Number.isInteger(line) && Number.isInteger(column) ? `Zeile ${line}, Spalte ${column}` : '';
+}
+
+/** A root element name from the other side only when it is one of the VSD documents (a field mix-up); any other
+ * name could be anything the card or Konnektor sent. */
+function knownRoot(name: string | null): string {
+  const known = ['UC_PersoenlicheVersichertendatenXML', 'UC_AllgemeineVersicherungsdatenXML', 'UC_GeschuetzteVersichertendatenXML', 'PN'];
+  return name !== null && known.includes(name) ? name : '(ein anderes Element)';
 }
