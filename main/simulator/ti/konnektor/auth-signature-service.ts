@@ -26,7 +26,7 @@ const SIGNATURE_TYPE_RSA = 'urn:ietf:rfc:3447';
 const SCHEME_PSS = 'RSASSA-PSS';
 
 export const externalAuthenticate: OperationHandler = (operation, { state, context, random }) => {
-  checkContext(operation, context);
+  checkContext(operation, context, state);
   const slot = requireCard(operation, state);
   const { card } = slot;
 

@@ -13,7 +13,7 @@ const SMCB_PIN = 'PIN.SMC';
 const LEFT_TRIES = '3';
 
 export const getPinStatus: OperationHandler = (operation, { state, context }) => {
-  checkContext(operation, context);
+  checkContext(operation, context, state);
   const slot = requireCard(operation, state);
   const pinType = childText(operation, NS.CARDCMN, 'PinTyp');
   if (pinType !== SMCB_PIN) throw Faults.syntax(`PinTyp ${pinType ?? '(fehlt)'} gibt es auf einer SMC-B nicht, erwartet ${SMCB_PIN}`);

@@ -22,7 +22,7 @@ const AUT = 'C.AUT';
 const CRYPT_VALUES = new Set(['ECC', 'RSA']);
 
 export const readCardCertificate: OperationHandler = (operation, { state, context }) => {
-  checkContext(operation, context);
+  checkContext(operation, context, state);
   const { card } = requireCard(operation, state);
   const list = childElement(operation, NS.CERT, 'CertRefList');
   const references = list === undefined ? [] : childElements(list, NS.CERT, 'CertRef').map((element) => element.textContent ?? '');
@@ -50,8 +50,8 @@ export const readCardCertificate: OperationHandler = (operation, { state, contex
   });
 };
 
-export const verifyCertificate: OperationHandler = (operation, { context, now, trust }) => {
-  checkContext(operation, context);
+export const verifyCertificate: OperationHandler = (operation, { state, context, now, trust }) => {
+  checkContext(operation, context, state);
   const encoded = childText(operation, NS.CERTCMN, 'X509Certificate');
   if (encoded === undefined) throw Faults.syntax('CERTCMN:X509Certificate fehlt');
   const der = decodeBase64(encoded, 'X509Certificate');

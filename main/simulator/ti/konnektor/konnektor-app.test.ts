@@ -94,7 +94,7 @@ function faultOf(result: Awaited<ReturnType<typeof call>>): { code: string | und
 const localNames = (element: Element): string[] => childElements(element).map((child) => `${child.namespaceURI}|${child.localName}`);
 
 describe('GET /connector.sds', () => {
-  it('lists the four services with absolute endpoints built from the base URL read per request', async () => {
+  it('lists the five services with absolute endpoints built from the base URL read per request', async () => {
     let port = 4711;
     const { app } = setup({
       baseUrl: () => `http://127.0.0.1:${port}/konnektor/`,
@@ -130,6 +130,8 @@ describe('GET /connector.sds', () => {
       { name: 'CertificateService', targetNamespace: NS.CERT, endpoint: 'http://127.0.0.1:5000/konnektor/ws/CertificateService', endpointTls: 'https://127.0.0.1:5001/konnektor/ws/CertificateService' },
       { name: 'AuthSignatureService', targetNamespace: 'http://ws.gematik.de/conn/SignatureService/v7.4', endpoint: 'http://127.0.0.1:5000/konnektor/ws/AuthSignatureService', endpointTls: 'https://127.0.0.1:5001/konnektor/ws/AuthSignatureService' },
       { name: 'CardService', targetNamespace: NS.CARD, endpoint: 'http://127.0.0.1:5000/konnektor/ws/CardService', endpointTls: 'https://127.0.0.1:5001/konnektor/ws/CardService' },
+      // the eGK path (spec erezept-pharmacy §3.9)
+      { name: 'VSDService', targetNamespace: 'http://ws.gematik.de/conn/vsds/VSDService/v5.2', endpoint: 'http://127.0.0.1:5000/konnektor/ws/VSDService', endpointTls: 'https://127.0.0.1:5001/konnektor/ws/VSDService' },
     ]);
   });
 

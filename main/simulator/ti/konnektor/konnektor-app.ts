@@ -8,7 +8,7 @@
  * exactly that operation (§3: `"<namespace>#<operation>"`). Faults are HTTP 500 with a SOAP fault carrying the
  * gematik error (SOAP 1.1 §6.2), built in soap-envelope.ts; the codes in konnektor-fault.ts.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { DEFAULT_CONTEXT, type KonnektorContextConfig } from './call-context';
@@ -40,6 +40,11 @@ export interface KonnektorAppDeps {
   knownRoles?: readonly KnownCertificateRoles[];
   /** the simulator clock (connector.sds InformationDate, VerifyCertificate's default time, fault timestamps) */
   now?: () => Date;
+  /**
+   * The MAC key of ReadVSD's Prüfungsnachweis (spec erezept-pharmacy §3.9), asked per ReadVSD; the simulator passes
+   * the key its Fachdienst checks PNs with. Default: a random key of this app alone (no one else can check its PNs).
+   */
+  egkProofKey?: () => Buffer;
   /** tests only: random source of the card signatures */
   random?: RandomSource;
 }
@@ -49,11 +54,13 @@ const TEXT_HEADERS = { 'Content-Type': 'text/plain; charset=UTF-8' };
 
 export function konnektorApp(deps: KonnektorAppDeps): Hono {
   const now = deps.now ?? ((): Date => new Date());
+  const ownProofKey = randomBytes(32);
   const environment: OperationEnvironment = {
     state: deps.state,
     context: deps.context ?? DEFAULT_CONTEXT,
     now,
     trust: certificateTrust(deps.trustAnchors ?? [], deps.knownRoles ?? []),
+    egkProofKey: deps.egkProofKey ?? ((): Buffer => ownProofKey),
     random: deps.random,
   };
   const credentials = deps.basicAuth === undefined ? undefined : basicAuthDigest(deps.basicAuth.username, deps.basicAuth.password);

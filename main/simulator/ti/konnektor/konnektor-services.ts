@@ -9,6 +9,7 @@ import { readCardCertificate, verifyCertificate } from './certificate-service';
 import { getCards } from './event-service';
 import { NS } from './namespaces';
 import type { OperationHandler } from './operation';
+import { readVsd } from './vsd-service';
 
 export interface KonnektorService {
   name: string;
@@ -54,5 +55,14 @@ export const KONNEKTOR_SERVICES: readonly KonnektorService[] = [
     path: 'ws/CardService',
     abstract: 'Kartendienst: PIN-Status',
     operations: { GetPinStatus: getPinStatus },
+  },
+  {
+    // the eGK path (spec erezept-pharmacy §3.9): VSDService v5.2 as in gematik's recorded ReadVSD exchange
+    name: 'VSDService',
+    version: '5.2.0',
+    namespace: NS.VSD,
+    path: 'ws/VSDService',
+    abstract: 'Versichertenstammdatendienst: eGK lesen (ReadVSD)',
+    operations: { ReadVSD: readVsd },
   },
 ];

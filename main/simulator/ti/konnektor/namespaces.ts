@@ -14,6 +14,8 @@ export const NS = {
   /** ExternalAuthenticate lives in the SignatureService namespace although the service is AuthSignatureService (§3.5) */
   SIG: 'http://ws.gematik.de/conn/SignatureService/v7.4',
   DSS: 'urn:oasis:names:tc:dss:1.0:core:schema',
+  /** ReadVSD for the eGK path (spec erezept-pharmacy §3.9; gematik's recorded requests, erp_abrufen_egk) */
+  VSD: 'http://ws.gematik.de/conn/vsds/VSDService/v5.2',
   GERROR: 'http://ws.gematik.de/tel/error/v2.0',
   SDS: 'http://ws.gematik.de/conn/ServiceDirectory/v3.1',
   SI: 'http://ws.gematik.de/conn/ServiceInformation/v2.0',
@@ -35,6 +37,7 @@ export const PREFIX: Record<NamespaceKey, string> = {
   CERTCMN: 'CERTCMN',
   SIG: 'SIG',
   DSS: 'dss',
+  VSD: 'VSD',
   GERROR: 'GERROR',
   SDS: 'SDS',
   SI: 'SI',

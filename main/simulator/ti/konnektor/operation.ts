@@ -16,6 +16,11 @@ export interface OperationEnvironment {
   context: KonnektorContextConfig;
   now: () => Date;
   trust: CertificateTrust;
+  /**
+   * The MAC key of the Prüfziffer in ReadVSD's Prüfungsnachweis (main/simulator/egk/pruefungsnachweis.ts), asked
+   * per call: the simulated Fachdienst checks the PN with the same key, which a reset may replace.
+   */
+  egkProofKey: () => Buffer;
   /** tests only: the random source of card signatures */
   random: RandomSource | undefined;
 }
