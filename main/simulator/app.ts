@@ -14,7 +14,8 @@ import { flowTypeOf, isPharmacyFlowType, parsePrescriptionId } from '../../share
 import { ProfessionOids } from '../../shared/fhir/profiles';
 import { bearerToken, PHARMACY_OIDS, type AccessClaims, type TokenService } from './auth';
 import type { SimClock } from './clock';
-import { controlApp } from './control';
+import { controlApp, loopbackRefusal } from './control';
+import { egkProofKey } from './egk/proof-key';
 import { FaultInjector, sleep, type FaultRule, type FaultTarget } from './faults';
 import {
   BOM_TEXT,
@@ -43,7 +44,16 @@ import type { TaskRepository } from './repository';
 import { parseScenarios, sampleScenarios, type Scenario } from './scenarios';
 import { TaskLocks } from './task-locks';
 import { withIdpTokens } from './ti/idp-tokens';
-import { mountTiSimulation, resetTiSimulation, tiControlApp, type TiSimulation } from './ti/ti-simulation';
+import { patientFromPrescriptions } from './ti/konnektor/egk-patient-lookup';
+import {
+  createKonnektorSimulation,
+  konnektorOfTiSimulation,
+  mountKonnektorSimulation,
+  mountTiSimulation,
+  resetTiSimulation,
+  tiControlApp,
+  type TiSimulation,
+} from './ti/ti-simulation';
 
 export interface SimulatorAppDeps {
   repository: TaskRepository;
@@ -170,6 +180,16 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
     log(`${c.req.method} ${c.req.path} → ${c.res.status}`);
   });
 
+  // The Konnektor with its SMC-Bs and eGK terminals, also without --ti (training reads eGKs, spec erezept-pharmacy
+  // §3.9); its PNs under the key the Fachdienst checks them with. Before the control API (its catch-all).
+  mountKonnektorSimulation(app, ti ? konnektorOfTiSimulation(ti) : createKonnektorSimulation(() => deps.clock.now()), {
+    now: () => deps.clock.now(),
+    origin: () => `http://127.0.0.1${deps.port?.() === undefined ? '' : `:${deps.port()}`}`,
+    egkProofKey: () => egkProofKey(state.repository),
+    knownPatient: (kvnr) => patientFromPrescriptions(state.repository, kvnr),
+    controlRefusal: (c) => loopbackRefusal(c, deps.port?.()),
+  });
+
   app.route(
     '/_sim',
     controlApp({
@@ -187,7 +207,6 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
   if (ti) {
     mountTiSimulation(app, ti, {
       now: () => deps.clock.now(),
-      origin: () => `http://127.0.0.1${deps.port?.() === undefined ? '' : `:${deps.port()}`}`,
       dispatch: (request, env) => Promise.resolve(app.fetch(request, env)),
     });
   }

@@ -3,15 +3,21 @@
  * the same Fachdienst app, the IDP under `/idp/`, the Konnektor under `/konnektor/`, and their control switches
  * under `/_sim/ti/` (faults for the new hops; the Konnektor's cards, PIN and outage under `/_sim/ti/konnektor/`;
  * docs/simulator.md).
+ *
+ * The Konnektor is served always, also without `--ti` (mountKonnektorSimulation): training reads the patients'
+ * eGKs through it (spec erezept-pharmacy §3.9), with the eGK switches under `/_sim/egk`. Without `--ti` its SMC-Bs
+ * come from the same material folder; an installed app has none, and its Konnektor then holds no SMC-B.
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { Hono as HonoApp } from 'hono';
 import { z } from 'zod';
 import { parseOrRefuse } from '../control-error';
 import { idpApp, initialIdpState, type IdpSimulationState } from './idp/idp-app';
-import { loadTiSimulationMaterial, type TiSimulationMaterial } from './material';
+import { findMaterialFolder, loadTiSimulationMaterial, MissingMaterialError, type TiSimulationMaterial } from './material';
 import { initialVauState, vauApp, vauFaultKinds, type VauDispatchEnv, type VauSimulationState } from './vau/vau-app';
-import { loadCards } from './konnektor/card-material';
+import { loadCards, type CardMaterial } from './konnektor/card-material';
+import type { KnownPatient } from './konnektor/egk-patient-lookup';
+import { egkTerminalControl } from './konnektor/egk-terminal-control';
 import { konnektorApp } from './konnektor/konnektor-app';
 import { konnektorControl } from './konnektor/konnektor-control';
 import { KonnektorState } from './konnektor/konnektor-state';
@@ -30,36 +36,105 @@ export function createTiSimulation(material: TiSimulationMaterial = loadTiSimula
   return { material, vau: initialVauState(), idp: initialIdpState(), konnektor: new KonnektorState(cards, { now }) };
 }
 
-/** Back to the start (`/_sim/reset`): no faults, keys as served normally. */
+/**
+ * Back to the start (`/_sim/reset`): no faults, keys as served normally. The Konnektor is reset by its own mount
+ * (mountKonnektorSimulation), with or without `--ti`.
+ */
 export function resetTiSimulation(simulation: TiSimulation): void {
   simulation.vau = Object.assign(simulation.vau, initialVauState());
   simulation.idp = Object.assign(simulation.idp, initialIdpState());
-  simulation.konnektor.reset();
+}
+
+/** The simulated Konnektor as the simulator serves it: its state and the anchors VerifyCertificate trusts. */
+export interface KonnektorSimulation {
+  state: KonnektorState;
+  trustAnchors: readonly Uint8Array[];
+}
+
+/** The Konnektor of a `--ti` simulation: VerifyCertificate knows the simulation's CA (VAU, IDP) and the card CAs (spec ti-transport §3.6). */
+export function konnektorOfTiSimulation(simulation: TiSimulation): KonnektorSimulation {
+  const { material } = simulation;
+  return { state: simulation.konnektor, trustAnchors: [material.simulationCa.raw, ...material.cardCas.map((ca) => ca.raw)] };
+}
+
+/** loaded once per process and material choice: every simulator app without `--ti` would otherwise parse the cards again */
+const standaloneMaterial = new Map<string, { cards: readonly CardMaterial[]; trustAnchors: readonly Uint8Array[] }>();
+
+/**
+ * The Konnektor of a simulator without `--ti` (the embedded one in training): the same SMC-Bs as with `--ti` when
+ * the material folder is there, else none (an installed app ships no test material).
+ */
+export function createKonnektorSimulation(now: () => Date): KonnektorSimulation {
+  let key = 'none';
+  try {
+    key = `${findMaterialFolder()}|${process.env['ERX_TI_SIMULATION_RSA_CARD'] ?? ''}`;
+  } catch (error) {
+    if (!(error instanceof MissingMaterialError)) throw error;
+  }
+  let loaded = standaloneMaterial.get(key);
+  if (loaded === undefined) {
+    if (key === 'none') loaded = { cards: [], trustAnchors: [] };
+    else {
+      const simulation = createTiSimulation(loadTiSimulationMaterial(), now);
+      loaded = { cards: simulation.konnektor.cards, trustAnchors: konnektorOfTiSimulation(simulation).trustAnchors };
+    }
+    standaloneMaterial.set(key, loaded);
+  }
+  return { state: new KonnektorState(loaded.cards, { now }), trustAnchors: loaded.trustAnchors };
+}
+
+export interface KonnektorMountDeps {
+  now: () => Date;
+  /** the simulator's own base, e.g. `http://127.0.0.1:PORT` (connector.sds names absolute endpoints) */
+  origin: () => string;
+  /** the MAC key of ReadVSD's Prüfungsnachweis: the one the simulated Fachdienst checks PNs with (egk/proof-key.ts) */
+  egkProofKey: () => Buffer;
+  /** the card data of a KVNR the simulator has prescriptions for (konnektor/egk-patient-lookup.ts) */
+  knownPatient: (kvnr: string) => KnownPatient | undefined;
+  /** the control API's loopback check (control.ts): why this request may not use `/_sim/egk`, if it may not */
+  controlRefusal: (c: Context) => string | undefined;
+}
+
+/**
+ * Serves the Konnektor under `/konnektor/` and its eGK switches under `/_sim/egk` (konnektor/egk-terminal-control.ts),
+ * and resets it with `/_sim/reset`. Call before the control API is mounted: its catch-all would hide `/_sim/egk/…`.
+ */
+export function mountKonnektorSimulation(app: Hono, konnektor: KonnektorSimulation, deps: KonnektorMountDeps): void {
+  app.route(
+    '/konnektor',
+    konnektorApp({
+      state: konnektor.state,
+      baseUrl: () => `${deps.origin()}/konnektor/`,
+      trustAnchors: konnektor.trustAnchors,
+      now: deps.now,
+      egkProofKey: deps.egkProofKey,
+    }),
+  );
+  const control = new HonoApp();
+  control.use('*', async (c, next) => {
+    const refusal = deps.controlRefusal(c);
+    if (refusal !== undefined) return c.json({ error: refusal }, 403);
+    await next();
+  });
+  control.route('/', egkTerminalControl({ state: konnektor.state, knownPatient: deps.knownPatient }));
+  app.route('/_sim/egk', control);
+  app.use('/_sim/reset', async (c, next) => {
+    await next();
+    if (c.req.method === 'POST' && c.res.status === 200) konnektor.state.reset();
+  });
 }
 
 export interface TiMountDeps {
   now: () => Date;
-  /** the simulator's own base, e.g. `http://127.0.0.1:PORT` (connector.sds names absolute endpoints) */
-  origin: () => string;
   /** the Fachdienst app itself: what the VAU hands each decrypted request to */
   dispatch: (request: Request, env: VauDispatchEnv) => Promise<Response>;
 }
 
-/** Adds the TI endpoints to the simulator app; call before its catch-all route. */
+/** Adds VAU and IDP to the simulator app (the Konnektor: mountKonnektorSimulation); call before its catch-all route. */
 export function mountTiSimulation(app: Hono, simulation: TiSimulation, deps: TiMountDeps): void {
   const { material } = simulation;
   app.route('/', vauApp({ certificateDer: material.vau.certificate.raw, privateKey: material.vau.privateKey, state: simulation.vau, dispatch: deps.dispatch }));
   app.route('/idp', idpApp({ material, now: deps.now, state: simulation.idp }));
-  app.route(
-    '/konnektor',
-    konnektorApp({
-      state: simulation.konnektor,
-      baseUrl: () => `${deps.origin()}/konnektor/`,
-      // VerifyCertificate knows the simulation's CA (VAU, IDP) and the TEST PKI's card CA (spec ti-transport §3.6)
-      trustAnchors: [material.simulationCa.raw, ...material.cardCas.map((ca) => ca.raw)],
-      now: deps.now,
-    }),
-  );
 }
 
 export const tiFaultKinds = [...vauFaultKinds, 'idp-error'] as const;
