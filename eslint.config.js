@@ -47,6 +47,7 @@ const mainZones = [
   { target: './main/simulator-client', from: './main', except: ['./simulator-client', './fachdienst/transport.ts', './errors.ts'], message: 'the control client talks HTTP to the simulator; it never loads the simulator itself.' },
   { target: './main/browser-bridge', from: './main', except: ['./browser-bridge', './ipc', './services/events.ts', './security', './backend', './cli-options.ts'], message: 'browser mode is a transport: it never loads the Electron glue, the store, the Fachdienst chain or the simulator.' },
   { target: './main/ti-crypto', from: './main', except: ['./ti-crypto'], message: 'the TI crypto primitives stand alone: node:crypto only.' },
+  { target: './main/egk', from: './main', except: ['./egk'], message: 'the eGK readers know only shared/, Node and xmldom.' },
   { target: './main/ti', from: './main', except: ['./ti', './ti-crypto', './fachdienst/transport.ts', './fachdienst/access-token.ts', './errors.ts'], message: 'the TI client shares only main/ti-crypto with the simulated TI (spec ti-transport §4.4).' },
   { target: './main/simulator', from: './main/ti', message: 'the simulated TI never uses the TI client: both are held to gematik\'s vectors on their own (spec ti-transport §4.4).' },
   { target: './main', from: './tools', message: 'app code never imports the tools (bench).' },

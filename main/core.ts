@@ -38,6 +38,10 @@ import { tiDiagnosisChecks } from './services/ti-diagnosis';
 import { SwitchableTi } from './services/switchable-ti';
 import { TiSettingsService } from './services/ti-settings';
 import { TiSetupService } from './services/ti-setup';
+import { EgkLookupService } from './services/egk-lookup';
+import { KonnektorEgkReader } from './services/egk-card-reader';
+import { KonnektorClient } from './ti/konnektor/konnektor-client';
+import { SmcbCardSigner } from './ti/konnektor/smcb-card-signer';
 import { fachdienstCheck, runDiagnosis } from './services/connection-diagnosis';
 import { failure, HopFailure } from './errors';
 
@@ -274,6 +278,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dueTimer.unref();
     cleanups.push(() => clearInterval(dueTimer));
 
+    // The eGK at this workplace (spec §3.9): the TI's Konnektor, or in training the simulator's (`<simulator>/konnektor`,
+    // the default workplace, plain HTTP on this machine).
+    let trainingEgkReader: KonnektorEgkReader | undefined;
+    const egkReader = (): KonnektorEgkReader => {
+      if (ti) {
+        const connection = ti.connection();
+        return new KonnektorEgkReader({ konnektor: connection.konnektor, smcb: connection.smcb, clock });
+      }
+      if (!trainingEgkReader) {
+        const konnektor = KonnektorClient.fromConfig({ baseUrl: `${started.url}konnektor/`, allowPlainHttp: true, timeoutMs: Math.max(network().requestTimeoutMs, 100) });
+        trainingEgkReader = new KonnektorEgkReader({ konnektor, smcb: new SmcbCardSigner(konnektor), clock });
+      }
+      return trainingEgkReader;
+    };
+
     // The trainer's control calls: same simulator, not counted by the connection indicator, a longer timeout.
     const controlTransport: Transport = training
       ? new HttpTransport({ baseUrl: started.url, fetch: options.fetch, timeoutMs: () => Math.max(network().requestTimeoutMs, CONTROL_TIMEOUT_MIN_MS) })
@@ -303,6 +322,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         trainer,
         diagnosis: { run: () => runDiagnosis(diagnosisChecks, () => clock.now()) },
         tiSetup: new TiSetupService({ ...(tiSettings && ti ? { ti: { settings: tiSettings, connection: ti } } : {}), events, clock }),
+        egk: new EgkLookupService({ reader: egkReader, fachdienst, accept: (tokens) => workflow.acceptListed(tokens), clock }),
       }),
       events,
       backend,

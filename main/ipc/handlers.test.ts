@@ -51,6 +51,11 @@ function build(backend: BackendKind): HandlerTable {
     fachdienst: { cancel: (id) => (cancelled.push(id), id === '160.000.000.000.001.54') },
     diagnosis: { run: async () => DIAGNOSIS },
     tiSetup: new TiSetupService({ events, clock }),
+    egk: {
+      poll: async () => ({ card: { ctId: 'CT-AP1', slotId: '1' } }),
+      lookup: async () => ({ lookupId: 'l-1', patient: { name: 'Erika Mustermann' }, offlineProofAccepted: false, total: 0, prescriptions: [], unreadable: [] }),
+      accept: async () => ({ results: [] }),
+    },
   });
 }
 
@@ -80,6 +85,7 @@ describe('createHandlers', () => {
     expect((await handlers['erx:listCases']({ filter: 'open' })).cases.map((c) => c.prescriptionId)).toEqual([prescribed.id]);
     expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
     expect(await handlers['erx:diagnoseConnection']({})).toEqual(DIAGNOSIS);
+    expect(await handlers['erx:egkPoll']({})).toEqual({ card: { ctId: 'CT-AP1', slotId: '1' } });
     // the TI settings exist only with backend ti
     await expect(handlers['erx:getTiSettings']({})).rejects.toMatchObject({ appError: { code: 'not-available', message: expect.stringContaining('--backend ti') } });
   });

@@ -8,6 +8,7 @@ import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
 import { requireTraining } from '../backend/policy';
+import type { EgkLookupService } from '../services/egk-lookup';
 import type { TiSetupService } from '../services/ti-setup';
 import type { TrainerService } from '../training/trainer-service';
 import type { HandlerTable } from './types';
@@ -22,11 +23,13 @@ export interface Services {
   trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView'>;
   /** the TI section of the settings (backend `ti` only) */
   tiSetup: Pick<TiSetupService, 'view' | 'save' | 'listSmcbs'>;
+  /** prescriptions by eGK (main/services/egk-lookup.ts) */
+  egk: Pick<EgkLookupService, 'poll' | 'lookup' | 'accept'>;
   /** „Verbindung prüfen“ (main/services/connection-diagnosis.ts) */
   diagnosis: { run(): Promise<ConnectionDiagnosis> };
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk }: Services): HandlerTable {
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -57,6 +60,9 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:getTiSettings': async () => tiSetup.view(),
     'erx:saveTiSettings': async (req) => tiSetup.save(req),
     'erx:listSmcbs': () => tiSetup.listSmcbs(),
+    'erx:egkPoll': () => egk.poll(),
+    'erx:egkLookup': () => egk.lookup(),
+    'erx:egkAccept': (req) => egk.accept(req.lookupId, req.prescriptionIds),
     // `confirmed: true` is enforced by the contract schema
     'erx:acknowledgeIdpConsent': async () => settings.acknowledgeIdpConsent(),
     'erx:diagnoseConnection': () => diagnosis.run(),

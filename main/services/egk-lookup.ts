@@ -24,6 +24,8 @@ export interface EgkCardSlot {
 export interface EgkReading {
   proof: EgkPresenceProof;
   patient: { name: string; birthDate?: string };
+  /** the Prüfungsnachweis' result: 3 = the online check was not possible (the Fachdienst answers 454 or 202) */
+  pnResult?: number;
 }
 
 /** The Konnektor side (main/egk over the Konnektor client; a fake in unit tests). */

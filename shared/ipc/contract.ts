@@ -374,6 +374,40 @@ export const smcbCardSchema = z.object({
 export type SmcbCard = z.infer<typeof smcbCardSchema>;
 
 /**
+ * The eGK path (spec §3.9): the card at this workplace's terminal, the patient it names, and the prescriptions the
+ * Fachdienst lists for it. AccessCodes stay in main: the renderer refers to a listed prescription by its id within
+ * one lookup.
+ */
+export const egkCardSchema = z.object({
+  /** card terminal and slot, as the Konnektor names them */
+  ctId: z.string().optional(),
+  slotId: z.string().optional(),
+});
+
+export const egkPollSchema = z.object({ card: egkCardSchema.nullable() });
+
+export const egkListedPrescriptionSchema = z.object({
+  prescriptionId: z.string(),
+  flowType: z.string().optional(),
+  authoredOn: z.string().optional(),
+  acceptDate: z.string().optional(),
+  expiryDate: z.string().optional(),
+});
+
+export const egkLookupSchema = z.object({
+  /** refers to this list in `egkAccept` (valid for a few minutes, in main only) */
+  lookupId: z.string(),
+  patient: z.object({ name: z.string(), birthDate: z.string().optional() }),
+  /** 202: the Fachdienst accepted a proof whose online check was not possible (result 3) */
+  offlineProofAccepted: z.boolean(),
+  total: z.number().int().nonnegative(),
+  prescriptions: z.array(egkListedPrescriptionSchema),
+  /** German: entries the app could not read (named, never dropped) */
+  unreadable: z.array(z.string()),
+});
+export type EgkLookup = z.infer<typeof egkLookupSchema>;
+
+/**
  * „Verbindung prüfen“ (docs/ti.md „Diagnosis“): the way to the Fachdienst walked hop by hop. Backend `ti`: Konnektor
  * reachable, SMC-B present and verified, IDP discovery document, sign-in, VAU certificate, Fachdienst `/metadata`
  * (spec ti-transport §1–§3); the simulators: the Fachdienst only. The walk stops at the first failure; the steps
@@ -615,6 +649,15 @@ export const contract = {
   },
   /** The SMC-Bs inserted in the Konnektor with the settings as they are (backend `ti` only). */
   'erx:listSmcbs': { request: z.object({}), response: z.array(smcbCardSchema) },
+  /** The eGK dialog asks every second: is a card inserted at this workplace? (GetCards CardType=EGK, spec §3.9) */
+  'erx:egkPoll': { request: z.object({}), response: egkPollSchema },
+  /** Reads the inserted card (ReadVSD with online check) and lists the patient's redeemable prescriptions. */
+  'erx:egkLookup': { request: z.object({}), response: egkLookupSchema },
+  /** Claims the ticked prescriptions of a lookup ($accept each, like a scan); the others are not claimed. */
+  'erx:egkAccept': {
+    request: z.object({ lookupId: z.string().max(64), prescriptionIds: z.array(prescriptionIdSchema).min(1).max(50) }),
+    response: z.object({ results: z.array(scanOutcomeSchema) }),
+  },
   /** The IDP's consent was shown and taken note of: it is not shown again until the IDP asks for something else. */
   'erx:acknowledgeIdpConsent': { request: z.object({ confirmed: z.literal(true) }), response: appInfoSchema },
   /** „Verbindung prüfen“: walks every hop to the Fachdienst now (never sends anything about a prescription). */

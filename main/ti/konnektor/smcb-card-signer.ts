@@ -78,6 +78,14 @@ export class SmcbCardSigner implements CardSigner {
     });
   }
 
+  /**
+   * The chosen SMC-B's handle, for calls that name the pharmacy's card beside another one (`ReadVSD`'s HpcHandle,
+   * spec erezept-pharmacy §3.9).
+   */
+  async cardHandle(): Promise<string> {
+    return (await this.currentCard()).handle;
+  }
+
   async readAuthenticationCertificate(): Promise<Buffer> {
     return (await this.withCard((handle) => this.certificateOf(handle))).der;
   }

@@ -20,6 +20,7 @@ import {
   type BackendKind,
   type CaseDetail,
   type CaseFilter,
+  type EgkLookup,
   type Channel,
   type ConnectionDiagnosis,
   type ConnectionStatus,
@@ -58,6 +59,8 @@ export interface FakeBridgeOptions {
   saveTiSettings?: (input: TiSettingsInput) => { saved: boolean; settings: TiSettings; problems: TiSettingsProblem[] };
   /** what listSmcbs answers (default: none inserted) */
   smcbs?: SmcbCard[];
+  /** the eGK at the workplace: what egkLookup answers (default: no card inserted) */
+  egk?: EgkLookup;
   /** the trainer's deck (default: trainer-fixtures' scenarioSummaries) */
   scenarios?: ScenarioSummary[];
   /** the scenario loaded before the app started (default: none) */
@@ -287,6 +290,17 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data: options.saveTiSettings?.(input) ?? { saved: true, settings: options.tiSettings, problems: [] } };
     }),
     listSmcbs: vi.fn(async () => ({ ok: true as const, data: options.smcbs ?? [] })),
+    egkPoll: vi.fn(async () => ({ ok: true as const, data: { card: options.egk ? { ctId: 'CT-AP1', slotId: '1' } : null } })),
+    egkLookup: vi.fn(async () => (options.egk ? { ok: true as const, data: options.egk } : refusal('egk-missing', 'Im Kartenterminal dieses Arbeitsplatzes steckt keine Gesundheitskarte.'))),
+    egkAccept: vi.fn(async ({ prescriptionIds }: { lookupId: string; prescriptionIds: string[] }) => ({
+      ok: true as const,
+      data: {
+        results: prescriptionIds.map((id): ScanOutcome => {
+          const found = cases.get(id);
+          return found ? { ok: true, prescriptionId: id, outcome: 'accepted', case: found, detail: found } : { ok: false, prescriptionId: id, error: notFound(id).error };
+        }),
+      },
+    })),
     acknowledgeIdpConsent: vi.fn(async () => {
       if (!info.idpConsent) return refusal('not-found', 'Es liegt keine Einwilligung des Identity Providers vor.');
       info = { ...info, idpConsent: { ...info.idpConsent, acknowledged: true } };
