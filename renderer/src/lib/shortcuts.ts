@@ -17,6 +17,8 @@ export const shortcuts = {
   staff: altLetter('m'),
   /** focus the scan field */
   focusScan: altLetter('s'),
+  /** the patient's health card: read the eGK and list its prescriptions (G = Gesundheitskarte) */
+  egk: altLetter('g'),
   /** show the inbox (Vorgänge) and focus its search */
   inbox: altLetter('v'),
   /** open or close the connection panel with the pending operations (W = Warteschlange; V is the inbox) */

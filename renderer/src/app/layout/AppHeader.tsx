@@ -4,6 +4,7 @@ import type { AppInfo } from '../../../../shared/ipc/contract';
 import { AppSettingsButton } from '../../features/app-info/components/AppSettings';
 import { StaffSwitch } from '../../features/app-info/components/StaffSwitch';
 import { ConnectionIndicator } from '../../features/connection/components/ConnectionIndicator';
+import { EgkButton } from '../../features/egk/components/EgkButton';
 import { TrainerButton } from '../../features/trainer/components/TrainerButton';
 import { useCurrentCase } from '../../lib/current-case';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -59,6 +60,7 @@ export function AppHeader({
         >
           {t('header.inbox')} <kbd>Alt+V</kbd>
         </button>
+        <EgkButton />
         {appInfo.training ? (
           <TrainerButton ref={trainerButtonRef} open={trainerOpen} onToggle={onToggleTrainer} panelId={trainerPanelId} />
         ) : null}
