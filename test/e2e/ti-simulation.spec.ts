@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { ConnectionPanel } from './kit/connection-panel';
 import { CounterPage } from './kit/counter-page';
 import { EditorPage } from './kit/editor-page';
+import { EgkPage } from './kit/egk-page';
 import { expect, test } from './kit/fixtures';
 import type { SimulatorHandle } from './kit/simulator';
 
@@ -149,4 +150,21 @@ test('two SMC-Bs in the Konnektor: the pharmacist is asked to choose, picks one 
   await counter.scan(created.dataMatrix);
   await expect(page.getByTestId('prescription-id')).toHaveText(created.taskId);
   await expect(page.getByTestId('pharmacy-name')).toContainText('Apotheke Bernd Ulmendorfer TEST-ONLY');
+});
+
+test('the eGK path over the TI: the card read through the Konnektor, the list and the claim through the VAU', async ({ app, sim, page }) => {
+  const first = await sim.createPrescription({ flowType: '160' });
+  const second = await sim.createPrescription({ flowType: '160', kvnr: first.kvnr });
+  const counter = new CounterPage(page);
+  await counter.open(app.appUrl);
+  await counter.chooseStaff('AB');
+  await sim.insertEgk(first.kvnr);
+  const egk = new EgkPage(page);
+  await egk.open();
+  await expect(egk.prescriptions).toHaveCount(2);
+  await egk.untick(second.taskId);
+  await egk.accept();
+  await expect(page.getByTestId('prescription-id')).toHaveText(first.taskId);
+  expect(await sim.secretOf(first.taskId, first.accessCode, CARD_TELEMATIK_ID)).toMatch(/^[0-9a-f]{64}$/);
+  expect(await sim.secretOf(second.taskId, second.accessCode, CARD_TELEMATIK_ID)).toBeUndefined();
 });

@@ -151,6 +151,23 @@ export class SimulatorHandle {
     return this.control.now();
   }
 
+  /**
+   * The patient's eGK into the card terminal of workplace `workplace` (docs/simulator.md „The simulated eGK and card
+   * terminals“): name and birth date come from the simulator's prescriptions for that KVNR.
+   */
+  async insertEgk(kvnr: string, workplace = 'AP1'): Promise<void> {
+    await this.egkControl('insert', { kvnr, workplace });
+  }
+
+  async removeEgk(workplace = 'AP1'): Promise<void> {
+    await this.egkControl('remove', { workplace });
+  }
+
+  private async egkControl(path: string, body: unknown): Promise<void> {
+    const response = await fetch(`${this.url}/_sim/egk/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`POST /_sim/egk/${path}: HTTP ${response.status} ${await response.text()}`);
+  }
+
   /** The next `count` calls of `operation` fail (docs/simulator.md, „Faults“). */
   async fault(fault: FaultRequest): Promise<void> {
     await this.control.addFault(fault);

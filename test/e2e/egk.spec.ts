@@ -1,0 +1,50 @@
+/**
+ * Prescriptions by eGK at the counter (spec erezept-pharmacy §3.9): the patient's card goes into the simulated card
+ * terminal of the workplace, the app reads it through the simulator's Konnektor (ReadVSD with online check), lists
+ * the patient's redeemable prescriptions with the Prüfungsnachweis, and claims the ticked ones.
+ */
+import { EgkPage } from './kit/egk-page';
+import { CounterPage } from './kit/counter-page';
+import { expect, test } from './kit/fixtures';
+
+test('eGK with three prescriptions: take two; the third stays unclaimed at the Fachdienst', async ({ app, sim, page }) => {
+  const first = await sim.createPrescription({ flowType: '160' });
+  const second = await sim.createPrescription({ flowType: '160', kvnr: first.kvnr });
+  const third = await sim.createPrescription({ flowType: '160', kvnr: first.kvnr });
+  const counter = new CounterPage(page);
+  await counter.open(app.appUrl);
+  await counter.chooseStaff('AB');
+
+  const egk = new EgkPage(page);
+  await egk.open();
+  await expect(egk.waiting).toBeVisible();
+  await sim.insertEgk(first.kvnr);
+  await expect(egk.prescriptions).toHaveCount(3);
+  await expect(egk.patient).not.toBeEmpty();
+  await egk.untick(third.taskId);
+  await egk.accept();
+
+  await expect(page.getByTestId('prescription-id')).toHaveText(first.taskId);
+  await expect(egk.dialog).toHaveCount(0);
+  // claimed: the two ticked ones are the pharmacy's now; the third is still ready for any pharmacy
+  for (const claimed of [first, second]) {
+    expect(await sim.secretOf(claimed.taskId, claimed.accessCode, '3-SMC-B-Testkarte-883110000095957')).toMatch(/^[0-9a-f]{64}$/);
+  }
+  expect(await sim.secretOf(third.taskId, third.accessCode, '3-SMC-B-Testkarte-883110000095957')).toBeUndefined();
+});
+
+test('an expired prescription is not listed', async ({ app, sim, page }) => {
+  const expiring = await sim.createPrescription({ flowType: '160' });
+  const counter = new CounterPage(page);
+  await counter.open(app.appUrl);
+  await counter.chooseStaff('AB');
+  await sim.clock({ advance: 'P120D' });
+  const fresh = await sim.createPrescription({ flowType: '160', kvnr: expiring.kvnr });
+  await sim.insertEgk(expiring.kvnr);
+
+  const egk = new EgkPage(page);
+  await egk.open();
+  await expect(egk.prescriptions).toHaveCount(1);
+  await expect(egk.prescription(fresh.taskId)).toBeVisible();
+  await expect(egk.prescription(expiring.taskId)).toHaveCount(0);
+});
