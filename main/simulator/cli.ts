@@ -36,7 +36,7 @@ export interface CliOptions {
   seed?: number;
   /** the base clock stands still at this instant (the `/_sim/clock` offset still applies) */
   fixedTime?: Date;
-  /** also play the TI: VAU, IDP under /idp/, Konnektor under /konnektor/ (spec ti-transport §4) */
+  /** also play the TI: VAU and IDP under /idp/ (spec ti-transport §4); the Konnektor under /konnektor/ is always served */
   ti: boolean;
 }
 

@@ -43,7 +43,7 @@ export interface SimulatorOptions {
   seed?: number;
   /** what `/_sim/scenarios` offers (default: the training deck, which holds both samples; scenarios/deck.ts) */
   scenarios?: readonly Scenario[];
-  /** `--ti`: also play VAU, IDP and Konnektor on the same port (spec ti-transport §4) */
+  /** `--ti`: also play VAU and IDP on the same port (spec ti-transport §4); the Konnektor is served always */
   ti?: boolean;
 }
 

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readAcceptBundle, readReceipt, readTaskBundle } from '../../../shared/fhir/fachdienst-responses';
+import { readAcceptBundle, readEgkTaskList, readReceipt, readTaskBundle } from '../../../shared/fhir/fachdienst-responses';
 import {
   fachdienstErrorFromResponse,
   retryClassForStatus,
@@ -36,9 +36,11 @@ function xmlFixture(path: string): unknown {
 const ACCEPT = JSON.parse(readFixture(`${WF16}/Bundle-Bundle-AcceptOperation.json`)) as unknown;
 const TASK_GET = xmlFixture(`${API}/10_response_taskGet.xml`);
 const RECEIPT = xmlFixture(`${API}/09_response_taskClose.xml`);
+/** the eGK list (spec §3.9) as a searchset of the recorded Task */
+const EGK_LIST = { ...(TASK_GET as Record<string, unknown>), type: 'searchset', total: 1 };
 const OUTCOME = JSON.parse(readFixture(`${WF16}/OperationOutcome-ExampleOperationCloseError.json`)) as unknown;
 
-const operations: readonly FachdienstOperation[] = ['accept', 'dispense', 'close', 'reject', 'abort', 'getBySecret', 'getByAc'];
+const operations: readonly FachdienstOperation[] = ['accept', 'dispense', 'close', 'reject', 'abort', 'getBySecret', 'getByAc', 'listByEgk'];
 
 // ------------------------------------------------------------------------------------------------------------
 // Structural mutations of a valid body: replace, delete or retype one node anywhere in the tree
@@ -139,6 +141,10 @@ function readAll(body: unknown): void {
   expectTypedStringResult(readAcceptBundle(body), body);
   expectTypedStringResult(readTaskBundle(body), body);
   expectTypedStringResult(readReceipt(body), body);
+  const egk = readEgkTaskList(body);
+  expectTypedStringResult(egk, body);
+  // an entry it cannot use is named, never with an AccessCode or Secret
+  if (egk.ok) for (const text of egk.data.unreadable) for (const hex of hexValuesIn(body)) expect(text).not.toContain(hex);
 }
 
 const anyBody: fc.Arbitrary<unknown> = fc.oneof(
@@ -160,6 +166,7 @@ describe('Fachdienst answer readers under hostile bodies', () => {
     expect(readAcceptBundle(ACCEPT).ok).toBe(true);
     expect(readTaskBundle(TASK_GET).ok).toBe(true);
     expect(readReceipt(RECEIPT).ok).toBe(true);
+    expect(readEgkTaskList(EGK_LIST).ok).toBe(true);
   });
 
   it('arbitrary values: a typed result, never a throw', () => {
@@ -173,7 +180,7 @@ describe('Fachdienst answer readers under hostile bodies', () => {
 
   it('mutated valid answers: a typed result, never a throw', () => {
     fc.assert(
-      fc.property(fc.constantFrom(ACCEPT, TASK_GET, RECEIPT), nodeMutations, (valid, steps) => {
+      fc.property(fc.constantFrom(ACCEPT, TASK_GET, RECEIPT, EGK_LIST), nodeMutations, (valid, steps) => {
         const body = mutateJson(valid, steps);
         readAll(body);
         // The receipt embedded in GET ?secret is read the same way (spec §3.6).
@@ -222,7 +229,7 @@ describe('Fachdienst answer readers under hostile bodies', () => {
     for (const e of garbageBinary.entry) if (e.resource.resourceType === 'Binary') e.resource.data = '!'.repeat(5 * 1024 * 1024);
     const deep = Array.from({ length: 10_000 }).reduce<unknown>((inner) => ({ resourceType: 'Bundle', entry: [{ resource: inner }] }), ACCEPT);
     for (const body of [manyEntries, hugeBinary, garbageBinary, deep]) {
-      for (const read of [readAcceptBundle, readTaskBundle, readReceipt]) {
+      for (const read of [readAcceptBundle, readTaskBundle, readReceipt, readEgkTaskList]) {
         const { result, cpuMs } = withCpuTime(() => read(body));
         expect(cpuMs).toBeLessThan(HANG_LIMIT_MS);
         expectTypedStringResult(result, {});
