@@ -33,6 +33,23 @@ export interface EgkCard {
   insurerName: string;
   /** Kostentraeger/Kostentraegerkennung: the insurer's 9-digit IK */
   insurerId: string;
+  /**
+   * A stale card (spec erezept-pharmacy §3.9, hcv): the street the insurer's online check holds when the data on the
+   * chip are outdated — the patient moved and the card was never updated. The Prüfziffer's hcv is then made from
+   * this street while the VSD documents keep `street`, so the Fachdienst answers 458 (A_27445). Absent: card and
+   * insurer agree.
+   */
+  insurerStreet?: string;
+}
+
+/** The street the hcv of this card's Prüfziffer is made from: the insurer's when the card is stale. */
+export function onlineCheckStreetOf(card: EgkCard): string {
+  return card.insurerStreet ?? card.street;
+}
+
+/** For a stale card: a current street at the insurer that surely differs from the one on the card. */
+export function movedStreetOf(cardStreet: string): string {
+  return cardStreet === 'Neue Straße' ? 'Am Neuen Markt' : 'Neue Straße';
 }
 
 /** What a real card reader shows as `CardHolderName` (GetCards): given name and surname. */

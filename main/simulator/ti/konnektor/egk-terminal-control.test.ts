@@ -58,6 +58,17 @@ describe('/_sim/egk (egkTerminalControl)', () => {
     expect([state.egkAt('AP2')?.card.kvnr, state.egkAt('AP2')?.handle]).toEqual(['X110411675', 'EGK-2']);
   });
 
+  it('staleCard: the card keeps its street, the insurer\'s online check holds another one; without it none', async () => {
+    const { state, post } = setup();
+    await post('/insert', { kvnr: 'X110411675', staleCard: true });
+    expect(state.egkAt('AP1')?.card).toMatchObject({ street: 'Lindenallee', insurerStreet: 'Neue Straße' });
+    await post('/insert', { kvnr: 'X110411675', street: 'Neue Straße', staleCard: true });
+    expect(state.egkAt('AP1')?.card).toMatchObject({ street: 'Neue Straße', insurerStreet: 'Am Neuen Markt' });
+    await post('/insert', { kvnr: 'X110411675', staleCard: false });
+    expect(state.egkAt('AP1')?.card.insurerStreet).toBeUndefined();
+    expect((await post('/insert', { kvnr: 'X110411675', staleCard: 'yes' })).status).toBe(400);
+  });
+
   it('GET / shows the terminals; remove pulls the card and keeps the terminal; online-check flips the switch', async () => {
     const { app, state, post } = setup();
     await post('/insert', { kvnr: 'X110411675', workplace: 'AP1' });

@@ -8,6 +8,8 @@
  * - `POST /insert`        `{"kvnr": "X110411675", "workplace": "AP1", …card fields}` → puts the patient's eGK into
  *                          that workplace's terminal (a card already there is pulled first; new handle). Fields not
  *                          given come from the simulator's newest prescription for that KVNR, else from defaults.
+ *                          `"staleCard": true` → the chip's data are outdated: the insurer's online check holds
+ *                          another street, so ReadVSD's Prüfziffer carries another hcv than the documents give (458).
  * - `POST /remove`        `{"workplace": "AP1"}` → pulls the eGK there
  * - `POST /online-check`  `{"available": false}` → ReadVSD's online check fails: PN with result 3, no Prüfziffer
  */
@@ -18,7 +20,7 @@ import { parseKvnrFormat } from '../../../../shared/erezept/identifiers';
 import { isIso885915 } from '../../egk/hcv';
 import { ControlError, parseOrRefuse } from '../../control-error';
 import { DEFAULT_CONTEXT } from './call-context';
-import { defaultIccsn, type EgkCard } from './egk-card';
+import { defaultIccsn, movedStreetOf, type EgkCard } from './egk-card';
 import type { KnownPatient } from './egk-patient-lookup';
 import type { KonnektorState } from './konnektor-state';
 
@@ -76,6 +78,7 @@ const insertSchema = z
     insuranceStart: cardDate.optional(),
     insurerName: cardText(45).optional(),
     insurerId: z.string().regex(/^\d{9}$/, 'Kostenträgerkennung (IK): 9 Ziffern erwartet').optional(),
+    staleCard: z.boolean().optional(),
   })
   .strict();
 const removeSchema = z.object({ workplace: workplace.optional() }).strict();
@@ -101,9 +104,10 @@ export function egkTerminalControl(deps: EgkTerminalControlDeps): Hono {
 
   app.get('/', (c) => c.json(state.egkSnapshot()));
   app.post('/insert', async (c) => {
-    const { workplace: requested, ...given } = parseOrRefuse(insertSchema, await jsonBody(c));
+    const { workplace: requested, staleCard, ...given } = parseOrRefuse(insertSchema, await jsonBody(c));
     const known = deps.knownPatient?.(given.kvnr);
-    const card: EgkCard = { ...DEFAULT_CARD, iccsn: defaultIccsn(given.kvnr), ...known, ...given };
+    const onCard: EgkCard = { ...DEFAULT_CARD, iccsn: defaultIccsn(given.kvnr), ...known, ...given };
+    const card: EgkCard = staleCard === true ? { ...onCard, insurerStreet: movedStreetOf(onCard.street) } : onCard;
     const inserted = state.insertEgk(requested ?? defaultWorkplace, card);
     return c.json({ ...state.egkSnapshot(), inserted: { workplaceId: inserted.workplaceId, handle: inserted.handle, from: known ? 'prescription' : 'defaults' } });
   });

@@ -87,6 +87,35 @@ describe('the Konnektor without --ti', () => {
     expect((bundle['entry'] as { resource: FhirResourceJson }[]).map((entry) => entry.resource['id'])).toEqual([created.taskId]);
   });
 
+  it('a stale card (staleCard): the PN carries the insurer\'s hcv, the documents the old street → 458; at the limit 423', async () => {
+    const sim = await createTestSimulator();
+    const created = await sim.createPrescription({ flowType: '160' });
+    expect((await sim.control('POST', '/egk/settings', { lockAfterMismatches: 1 })).status).toBe(200);
+    expect((await sim.control('POST', '/egk/insert', { kvnr: created.kvnr, staleCard: true })).status).toBe(200);
+    const [egk] = await handles(sim, 'EGK');
+    const [smcb] = await handles(sim, 'SMC-B');
+    const readVsd = () =>
+      soap(sim, 'VSDService', NS.VSD, 'ReadVSD', `<o:EhcHandle>${egk ?? ''}</o:EhcHandle><o:HpcHandle>${smcb ?? ''}</o:HpcHandle><o:PerformOnlineCheck>true</o:PerformOnlineCheck><o:ReadOnlineReceipt>true</o:ReadOnlineReceipt>${context}`);
+    // the pharmacy computes the hcv from what the card's documents say (Beginn and Strasse), as the app does
+    const hcvFromDocuments = (vsd: Element): string => {
+      const decode = (name: string) => new TextDecoder('iso-8859-15').decode(gunzipSync(Buffer.from(textOf(vsd, NS.VSD, name), 'base64')));
+      const street = /<Strasse>([^<]*)<\/Strasse>/.exec(decode('PersoenlicheVersichertendaten'))?.[1];
+      const start = /<Beginn>(\d{8})<\/Beginn>/.exec(decode('AllgemeineVersicherungsdaten'))?.[1] ?? '';
+      return hcvOf(start, street).toString('base64url');
+    };
+    const list = async (vsd: Element) =>
+      sim.fhir('GET', `/Task?kvnr=${created.kvnr}&hcv=${hcvFromDocuments(vsd)}&pnw=${encodeURIComponent(textOf(vsd, NS.VSD, 'Pruefungsnachweis'))}`, await sim.pharmacyToken());
+
+    const card = ((await sim.control('GET', '/egk')).json as { terminals: { egk: { street: string; insuranceStart: string; insurerStreet?: string } }[] }).terminals[0]?.egk;
+    expect(card?.insurerStreet).toBe('Neue Straße');
+    expect(card?.street).not.toBe('Neue Straße');
+    const first = await readVsd();
+    expect(hcvFromDocuments(first)).toBe(hcvOf(card?.insuranceStart ?? '', card?.street).toString('base64url'));
+    expect((await list(first)).status).toBe(458);
+    // the one mismatch reached the limit of 1: the next request of this pharmacy is locked for the day (A_27446)
+    expect((await list(await readVsd())).status).toBe(423);
+  });
+
   it('/_sim/egk is loopback only; /_sim/reset pulls the eGK and makes the online check available again', async () => {
     const sim = await createTestSimulator();
     const foreign = await sim.app.request('/_sim/egk/insert', {

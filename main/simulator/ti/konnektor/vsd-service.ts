@@ -14,11 +14,14 @@
  *   `ReadOnlineReceipt=true`. Result 2 (no update needed) with the simulator's Prüfziffer over KVNR, time and hcv
  *   (main/simulator/egk/pruefungsnachweis.ts, hcv.ts); result 3 (online check not possible, no PZ) while the control
  *   switch says the insurer's service is unavailable. Status stays 0: the VSD on the card are read either way.
+ * - A stale card (`insurerStreet`, egk-card.ts): the Prüfziffer carries the hcv of the insurer's current data, the
+ *   documents the card's old street — the pharmacy's hcv (from the documents) then mismatches: 458 at the Fachdienst.
  */
 import type { Element } from '@xmldom/xmldom';
 import { hcvOf } from '../../egk/hcv';
 import { makePruefungsnachweis, type PnResult } from '../../egk/pruefungsnachweis';
 import { checkContext } from './call-context';
+import { onlineCheckStreetOf } from './egk-card';
 import { Faults } from './konnektor-fault';
 import type { OperationHandler } from './operation';
 import { NS } from './namespaces';
@@ -47,7 +50,7 @@ export const readVsd: OperationHandler = (operation, { state, context, now, egkP
     const result: PnResult = state.onlineCheck === 'ok' ? 2 : 3;
     pruefungsnachweis = makePruefungsnachweis(
       result === 2
-        ? { timestamp: at, result, kvnr: egk.card.kvnr, hcv: hcvOf(egk.card.insuranceStart, egk.card.street) }
+        ? { timestamp: at, result, kvnr: egk.card.kvnr, hcv: hcvOf(egk.card.insuranceStart, onlineCheckStreetOf(egk.card)) }
         : { timestamp: at, result },
       egkProofKey(),
     );
