@@ -48,3 +48,22 @@ test('an expired prescription is not listed', async ({ app, sim, page }) => {
   await expect(egk.prescription(fresh.taskId)).toBeVisible();
   await expect(egk.prescription(expiring.taskId)).toHaveCount(0);
 });
+
+test('a stale card: the Fachdienst answers 458 (hcv mismatch); after the day\'s limit of mismatches the next read is 423', async ({ app, sim, page }) => {
+  const prescription = await sim.createPrescription({ flowType: '160' });
+  await sim.egkSettings({ lockAfterMismatches: 1 });
+  const counter = new CounterPage(page);
+  await counter.open(app.appUrl);
+  await counter.chooseStaff('AB');
+  // the patient moved: the insurer has the new street, the card still the old one
+  await sim.insertEgk(prescription.kvnr, { staleCard: true });
+
+  const egk = new EgkPage(page);
+  await egk.open();
+  await expect(egk.error).toContainText('Versichertendaten der Karte passen nicht');
+  await expect(egk.prescriptions).toHaveCount(0);
+  // that one mismatch reached the limit: reading again, the pharmacy is locked for today (A_27446)
+  await egk.dialog.getByTestId('egk-retry').click();
+  await expect(egk.error).toContainText('bis zum Ende des Tages gesperrt');
+  await expect(egk.prescriptions).toHaveCount(0);
+});

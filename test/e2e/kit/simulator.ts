@@ -153,10 +153,19 @@ export class SimulatorHandle {
 
   /**
    * The patient's eGK into the card terminal of workplace `workplace` (docs/simulator.md „The simulated eGK and card
-   * terminals“): name and birth date come from the simulator's prescriptions for that KVNR.
+   * terminals“): name and birth date come from the simulator's prescriptions for that KVNR. `staleCard`: the chip's
+   * data are outdated against the insurer's (another street), so the Fachdienst answers 458 (hcv mismatch).
    */
-  async insertEgk(kvnr: string, workplace = 'AP1'): Promise<void> {
-    await this.egkControl('insert', { kvnr, workplace });
+  async insertEgk(kvnr: string, options: { workplace?: string; staleCard?: boolean } = {}): Promise<void> {
+    await this.egkControl('insert', { kvnr, workplace: options.workplace ?? 'AP1', ...(options.staleCard ? { staleCard: true } : {}) });
+  }
+
+  /**
+   * The simulated Fachdienst's eGK switches (`POST /_sim/egk/settings`, docs/simulator.md „eGK: GET /Task …“):
+   * e.g. `lockAfterMismatches: 1` locks the pharmacy for the day (423) after one KVNR/hcv mismatch.
+   */
+  async egkSettings(settings: { pn3Accepted?: boolean; hcvEnforced?: boolean; lockAfterMismatches?: number }): Promise<void> {
+    await this.egkControl('settings', settings);
   }
 
   async removeEgk(workplace = 'AP1'): Promise<void> {
