@@ -6,6 +6,9 @@ import { readPrescriptionFromQes } from '../../../shared/fhir/kbv';
 import { ProfessionOids } from '../../../shared/fhir/profiles';
 import type { FhirResourceJson } from '../../../shared/fhir/xml';
 import { parseCms } from '../cms-sign';
+import { hcvOf } from '../egk/hcv';
+import { egkProofKey } from '../egk/proof-key';
+import { makePruefungsnachweis } from '../egk/pruefungsnachweis';
 import { startSimulatorServer, type SimulatorHandle } from '../server';
 import {
   createTestSimulator,
@@ -19,6 +22,7 @@ import {
 import {
   CLASS_DAY,
   DISPENSE_503_COUNT,
+  EGK_KVNR,
   EXPIRED_EXPIRY_DATE,
   freitextArticle,
   freitextText,
@@ -126,7 +130,7 @@ async function patientSees(sim: TestSimulator, p: LoadedPrescription): Promise<{
 }
 
 describe('the training deck', () => {
-  it('has the 14 training situations plus the two samples, unique kebab-case names, German steps', () => {
+  it('has the 15 training situations plus the two samples, unique kebab-case names, German steps', () => {
     const names = trainingDeck.map((s) => s.name);
     expect(names).toEqual([
       'standard-gkv-pzn',
@@ -140,6 +144,7 @@ describe('the training deck', () => {
       't-rezept',
       'korrektur-nach-abgabe',
       'schon-vergeben',
+      'egk-drei-rezepte',
       'secret-verloren',
       'fachdienst-503',
       'fachdienst-503-abgabe',
@@ -359,6 +364,27 @@ describe('key behaviour of each scenario against the simulator', () => {
     expect(refused.status).toBe(409);
     expect(await outcomeTexts(refused)).toEqual(['Task has invalid status in-progress']);
     expect(sim.repository.get(rezept.taskId)).toMatchObject({ status: 'in-progress', owner: OTHER_PHARMACY });
+  });
+
+  it('egk-drei-rezepte: one patient; her eGK lists only Rezept A (B expired, C held by another pharmacy)', async () => {
+    const sim = await deckSimulator();
+    const loaded = await load(sim, 'egk-drei-rezepte');
+    expect(berlinDate(new Date(loaded.now))).toBe(CLASS_DAY);
+    const [a, b, c] = ['Rezept A', 'Rezept B', 'Rezept C'].map((label) => byLabel(loaded, label));
+    expect(new Set(loaded.prescriptions.map((p) => p.kvnr))).toEqual(new Set([EGK_KVNR]));
+    expect(new Set(loaded.prescriptions.map((p) => `${p.patientName ?? ''} ${p.birthDate ?? ''}`)).size).toBe(1);
+    expect(sim.repository.get(b!.taskId)?.expiryDate).toBe(EXPIRED_EXPIRY_DATE);
+    expect(sim.repository.get(c!.taskId)).toMatchObject({ status: 'in-progress', owner: OTHER_PHARMACY });
+
+    // the card of the patient at AP1 (what the trainer's button does), read by the pharmacy: only A is listed
+    expect((await sim.control('POST', '/egk/insert', { kvnr: EGK_KVNR })).status).toBe(200);
+    const card = ((await sim.control('GET', '/egk')).json as { terminals: { egk: { surname: string; insuranceStart: string; street: string } }[] }).terminals[0]?.egk;
+    expect(a!.patientName).toContain(card?.surname ?? '-');
+    const pnw = makePruefungsnachweis({ timestamp: new Date(loaded.now), result: 2, kvnr: EGK_KVNR, hcv: hcvOf(card?.insuranceStart ?? '', card?.street) }, egkProofKey(sim.repository));
+    const list = await sim.fhir('GET', `/Task?kvnr=${EGK_KVNR}&pnw=${encodeURIComponent(pnw)}`, await sim.pharmacyToken());
+    expect(list.status).toBe(200);
+    const bundle = (await list.json()) as { entry?: { resource: FhirResourceJson }[] };
+    expect((bundle.entry ?? []).map((e) => e.resource['id'])).toEqual([a!.taskId]);
   });
 
   it('secret-verloren: $accept is stored but its answer dropped; GET ?ac then gives the Secret', async () => {

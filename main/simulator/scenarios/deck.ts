@@ -12,7 +12,7 @@
  */
 import { germanDate } from '../../../shared/erezept/dates';
 import { demoArticle, fixedMvoSeries, fixedPrescription, kvnrOf } from './fixed-prescriptions';
-import type { Scenario } from './format';
+import type { Scenario, ScenarioPrescription } from './format';
 import { fachdienst503, standardGkvPzn } from './samples';
 
 /** The simulated day of the fixed scenarios: Tuesday, 10 November 2026, 09:00 in Berlin. */
@@ -438,6 +438,44 @@ const zuVieleAnfragen: Scenario = {
   ],
 };
 
+// ---------------------------------------------------------------------------------------------
+// Prescriptions by eGK (spec erezept-pharmacy §3.9): only what is still redeemable here is listed
+// ---------------------------------------------------------------------------------------------
+
+/** the patient of the eGK scenario: one KVNR, one fictional person on all three prescriptions and on the card */
+export const EGK_KVNR = kvnrOf('G', '27182818');
+const egkPerson = 0.55;
+const egkPrescription = (label: string, article: ReturnType<typeof demoArticle>, authoredOn: string): ScenarioPrescription =>
+  fixedPrescription({ label, medication: 'pzn', article, kvnr: EGK_KVNR, authoredOn, person: egkPerson });
+
+const egkDreiRezepte: Scenario = {
+  format: 1,
+  name: 'egk-drei-rezepte',
+  title: 'Rezepte per Gesundheitskarte: drei Rezepte, eines einlösbar',
+  description:
+    'Eine Patientin hat drei E-Rezepte und gibt nur ihre Gesundheitskarte: „Rezept A“ ist einlösbar, „Rezept B“ ist ' +
+    `seit dem ${germanDate(EXPIRED_EXPIRY_DATE)} abgelaufen, „Rezept C“ hat eine andere Apotheke schon abgerufen. ` +
+    `Die App zeigt nach dem Stecken der Karte nur, was hier noch eingelöst werden kann. ${CLASS_DAY_TEXT}`,
+  clock: CLASS_DAY_CLOCK,
+  prescriptions: [
+    egkPrescription('Rezept A', mvoArticle, CLASS_DAY),
+    egkPrescription('Rezept B', wirkstoffPrescribed, EXPIRED_AUTHORED_ON),
+    { ...egkPrescription('Rezept C', freitextArticle, CLASS_DAY), acceptedBy: OTHER_PHARMACY },
+  ],
+  steps: [
+    'Die Teilnehmenden öffnen „Rezepte per Gesundheitskarte“ (Alt+G): Die App wartet auf die Karte.',
+    `Stecken Sie die Gesundheitskarte der Patientin (Versichertennummer ${EGK_KVNR}) über die Steuerung des ` +
+      'Simulators („eGK stecken“) in das Kartenterminal von Arbeitsplatz AP1.',
+    'Die App liest die Karte und zeigt die Patientin mit nur einem Rezept: „Rezept A“, angehakt. Übernehmen Sie es ' +
+      'mit Enter – der Vorgang öffnet sich wie nach dem Scannen.',
+    `Besprechen Sie, warum zwei fehlen: „Rezept B“ wurde am ${germanDate(EXPIRED_AUTHORED_ON)} ausgestellt und ist ` +
+      'abgelaufen; „Rezept C“ ist schon bei einer anderen Apotheke in Bearbeitung. Beides zeigt der Fachdienst ' +
+      'einer Apotheke über die Karte nicht an.',
+    'Fragt die Patientin nach „Rezept C“: Sie kann die andere Apotheke bitten, es zurückzugeben; danach erscheint es ' +
+      'beim nächsten Stecken der Karte wieder.',
+  ],
+};
+
 /**
  * The deck in the order of a class. It includes the two built-in samples unchanged (standard-gkv-pzn: the
  * whole counter workflow; fachdienst-503: $accept answers 503 twice).
@@ -454,6 +492,7 @@ export const trainingDeck: readonly Scenario[] = [
   tRezept,
   korrekturNachAbgabe,
   schonVergeben,
+  egkDreiRezepte,
   secretVerloren,
   fachdienst503,
   fachdienst503Abgabe,

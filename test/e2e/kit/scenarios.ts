@@ -15,6 +15,7 @@ export const deckScenarioNames = [
   't-rezept',
   'korrektur-nach-abgabe',
   'schon-vergeben',
+  'egk-drei-rezepte',
   'secret-verloren',
   'fachdienst-503',
   'fachdienst-503-abgabe',
