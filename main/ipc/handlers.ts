@@ -20,7 +20,7 @@ export interface Services {
   /** the retrying Fachdienst client (spec §8): „Abbrechen“ stops its waiting retries */
   fachdienst: { cancel(id: PrescriptionId): boolean };
   /** the trainer panel (architecture §2); its channels refuse outside training mode */
-  trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView'>;
+  trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView' | 'insertEgk'>;
   /** the TI section of the settings (backend `ti` only) */
   tiSetup: Pick<TiSetupService, 'view' | 'save' | 'listSmcbs'>;
   /** prescriptions by eGK (main/services/egk-lookup.ts) */
@@ -82,5 +82,6 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:trainerReset': trainingOnly(() => trainer.reset()),
     'erx:trainerAdvanceClock': trainingOnly((req: { duration: string }) => trainer.advanceClock(req.duration)),
     'erx:trainerPatientView': trainingOnly((req: { prescriptionId: PrescriptionId }) => trainer.patientView(req.prescriptionId)),
+    'erx:trainerInsertEgk': trainingOnly((req: { prescriptionId: PrescriptionId; staleCard?: boolean }) => trainer.insertEgk(req.prescriptionId, req.staleCard)),
   };
 }

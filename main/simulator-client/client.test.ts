@@ -103,6 +103,18 @@ describe('SimulatorControlClient', () => {
     expect(sent.at(-1)?.body).toBeUndefined();
   });
 
+  it('inserts an eGK (also a stale one), changes the eGK settings and pulls the card', async () => {
+    await client.createPrescription({ flowType: '160', kvnr: 'X110411675' });
+    expect(await client.insertEgk({ kvnr: 'X110411675', staleCard: true })).toMatchObject({ workplaceId: 'AP1', from: 'prescription' });
+    expect(sent.at(-1)).toMatchObject({ method: 'POST', path: '_sim/egk/insert', body: JSON.stringify({ kvnr: 'X110411675', staleCard: true }) });
+    expect((await sim.control('GET', '/egk')).json).toMatchObject({ terminals: [{ workplaceId: 'AP1', egk: { kvnr: 'X110411675', insurerStreet: 'Neue Straße' } }] });
+    expect(await client.egkSettings({ lockAfterMismatches: 1 })).toEqual({ pn3Accepted: false, hcvEnforced: false, lockAfterMismatches: 1 });
+    expect(await client.removeEgk()).toBe(true);
+    expect(await client.removeEgk('AP1')).toBe(false);
+    const refused = await refusalOf(client.insertEgk({ kvnr: 'not-a-kvnr' }));
+    expect([refused.status, refused.reason]).toEqual([400, expect.stringContaining('KVNR')]);
+  });
+
   it('a refusal carries the status and the control API’s German reason, never the answer body', async () => {
     const refused = await refusalOf(client.changeClock({ advance: 'bald' }));
     expect(refused).toMatchObject({ kind: 'refused', endpoint: 'POST /_sim/clock', status: 400, reason: expect.any(String) });

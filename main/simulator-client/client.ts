@@ -78,6 +78,9 @@ export const SimulatorControlPaths = {
   faults: '_sim/faults',
   scenarios: '_sim/scenarios',
   scenario: (name: string): string => `_sim/scenarios/${encodeURIComponent(name)}`,
+  egkInsert: '_sim/egk/insert',
+  egkRemove: '_sim/egk/remove',
+  egkSettings: '_sim/egk/settings',
 } as const;
 
 /** `POST /_sim/token`: an institution signs in with its Telematik-ID, an insurant with the KVNR (spec §1.1). */
@@ -183,6 +186,32 @@ export const scenarioAnswerSchema = z.object({
 });
 export type ScenarioAnswer = z.output<typeof scenarioAnswerSchema>;
 
+/**
+ * `POST /_sim/egk/insert` (docs/simulator.md „The simulated eGK and card terminals“, spec erezept-pharmacy §3.9):
+ * the patient's eGK into a workplace's card terminal (default AP1). `staleCard`: the chip's data are outdated
+ * against the insurer's (another street), so the Fachdienst answers 458 (hcv mismatch).
+ */
+export interface EgkInsertRequest {
+  kvnr: string;
+  workplace?: string;
+  staleCard?: boolean;
+}
+
+/** `POST /_sim/egk/settings`: the simulated Fachdienst's eGK switches; any subset. */
+export interface EgkSettings {
+  pn3Accepted?: boolean;
+  hcvEnforced?: boolean;
+  lockAfterMismatches?: number;
+}
+
+const egkInsertedSchema = z.object({
+  inserted: z.object({ workplaceId: z.string(), handle: z.string(), from: z.enum(['prescription', 'defaults']) }),
+});
+/** Where the card went and whether its person came from the simulator's prescriptions or the defaults. */
+export type InsertedEgk = z.infer<typeof egkInsertedSchema>['inserted'];
+const egkRemovedSchema = z.object({ removed: z.boolean() });
+const egkSettingsSchema = z.object({ pn3Accepted: z.boolean(), hcvEnforced: z.boolean(), lockAfterMismatches: z.number().int() });
+
 const tokenAnswerSchema = z.object({ access_token: z.string().min(1) });
 const clockAnswerSchema = z.object({ now: z.string().refine((text) => !Number.isNaN(Date.parse(text))) });
 const okAnswerSchema = z.object({ ok: z.literal(true) });
@@ -269,6 +298,22 @@ export class SimulatorControlClient<C extends ControlChannel = ControlChannel> {
    */
   loadScenario(name: string): Promise<ScenarioAnswer> {
     return this.call('POST', SimulatorControlPaths.scenario(name), scenarioAnswerSchema);
+  }
+
+  /** `POST /_sim/egk/insert`: the patient's eGK into the workplace's card terminal (a card there is pulled first). */
+  async insertEgk(request: EgkInsertRequest): Promise<InsertedEgk> {
+    return (await this.call('POST', SimulatorControlPaths.egkInsert, egkInsertedSchema, { body: request })).inserted;
+  }
+
+  /** `POST /_sim/egk/remove`: pulls the eGK at the workplace (default AP1); false when its terminal was empty. */
+  async removeEgk(workplace?: string): Promise<boolean> {
+    const body = workplace === undefined ? {} : { workplace };
+    return (await this.call('POST', SimulatorControlPaths.egkRemove, egkRemovedSchema, { body })).removed;
+  }
+
+  /** `POST /_sim/egk/settings`: changes the given switches; answers all of them. */
+  egkSettings(settings: EgkSettings): Promise<Required<EgkSettings>> {
+    return this.call('POST', SimulatorControlPaths.egkSettings, egkSettingsSchema, { body: settings });
   }
 
   /** `POST /_sim/faults`: arms a fault; answers it as armed. */

@@ -53,6 +53,14 @@ export class SimulatorControl {
     return now.toISOString();
   }
 
+  /**
+   * `POST /_sim/egk/insert`: the patient's eGK into the card terminal of the simulator's default workplace (AP1, the
+   * workplace the app reads in training — spec erezept-pharmacy §3.9); `staleCard` makes the hcv mismatch (458).
+   */
+  async insertEgk(kvnr: string, staleCard: boolean): Promise<void> {
+    await this.run(() => this.client.insertEgk({ kvnr, ...(staleCard ? { staleCard: true } : {}) }), 'das Stecken der Gesundheitskarte');
+  }
+
   /** `POST /_sim/token` for the insurant with this KVNR — the IDP stand-in, as the patient's app would sign in. */
   insurantToken(kvnr: string): Promise<string> {
     return this.run(() => this.client.insurantToken(kvnr), 'die Anmeldung des Versicherten');

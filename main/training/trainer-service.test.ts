@@ -111,6 +111,30 @@ describe('TrainerService', () => {
     expect((await trainer.listScenarios()).map((s) => s.name)).toEqual(['stage', 'faulty']);
   });
 
+  it('„eGK des Patienten stecken“: the card of a loaded prescription\'s patient into AP1\'s terminal, also as a stale card', async () => {
+    const loaded = await trainer.loadScenario('stage');
+    const rezeptA = loaded.prescriptions[0]!;
+    expect(await trainer.insertEgk(ID(rezeptA.prescriptionId))).toEqual({ ok: true });
+    type Terminals = { terminals: { workplaceId: string; egk: { kvnr: string; givenName: string; surname: string; insurerStreet?: string } | null }[] };
+    const card = ((await sim.control('GET', '/egk')).json as Terminals).terminals;
+    expect(card.map((t) => [t.workplaceId, t.egk?.kvnr])).toEqual([['AP1', kvnrsOfScenario()[rezeptA.prescriptionId]]]);
+    expect(`${card[0]?.egk?.givenName ?? ''} ${card[0]?.egk?.surname ?? ''}`).toBe(rezeptA.patientName);
+    expect(card[0]?.egk?.insurerStreet).toBeUndefined();
+
+    await trainer.insertEgk(ID(rezeptA.prescriptionId), true);
+    expect(((await sim.control('GET', '/egk')).json as Terminals).terminals[0]?.egk?.insurerStreet).toBe('Neue Straße');
+  });
+
+  it('eGK of a prescription with no known patient: not-found in German, no card inserted; a local case\'s patient works', async () => {
+    await expect(trainer.insertEgk(ID('160.000.000.000.777.14'))).rejects.toMatchObject({
+      appError: { code: 'not-found', message: expect.stringContaining('Gesundheitskarte lässt sich') },
+    });
+    expect((await sim.control('GET', '/egk')).json).toMatchObject({ terminals: [] });
+    localKvnrs.set('160.000.000.000.777.14', 'X110411675');
+    await trainer.insertEgk(ID('160.000.000.000.777.14'));
+    expect((await sim.control('GET', '/egk')).json).toMatchObject({ terminals: [{ workplaceId: 'AP1', egk: { kvnr: 'X110411675' } }] });
+  });
+
   it('loading a scenario: its prescriptions and "now", the training store emptied, the app told and its clock synced', async () => {
     const loaded = await trainer.loadScenario('stage');
     expect(loaded).toMatchObject({ name: 'stage', title: 'Bühne', now: '2026-10-05T07:00:00.000Z', loadedAt: '2026-11-25T10:00:00.000Z', faults: [], steps: ['Scannen Sie „Rezept A“.'] });

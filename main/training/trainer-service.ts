@@ -25,7 +25,7 @@ const persistedSchema = z.object({
 type PersistedScenario = z.infer<typeof persistedSchema>;
 
 export interface TrainerServiceOptions {
-  control: Pick<SimulatorControl, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'insurantToken'>;
+  control: Pick<SimulatorControl, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'insurantToken' | 'insertEgk'>;
   /** the transport to the simulator's Fachdienst endpoints (the insurant's reads) */
   transport: Transport;
   /** the training store: emptied in one transaction together with setting the current scenario */
@@ -79,6 +79,21 @@ export class TrainerService {
     return { now };
   }
 
+  /**
+   * „eGK des Patienten stecken“: the card of this prescription's patient into the simulated card terminal of the
+   * app's workplace, where „Rezepte per Gesundheitskarte“ (spec erezept-pharmacy §3.9) reads it — the KVNR as for the
+   * patient's view (the loaded scenario's, or a local case's). `staleCard`: outdated card data, the Fachdienst
+   * answers 458 (hcv mismatch).
+   */
+  async insertEgk(prescriptionId: PrescriptionId, staleCard = false): Promise<{ ok: true }> {
+    const kvnr = await this.kvnrOf(
+      prescriptionId,
+      'Zu diesem Rezept ist kein Versicherter bekannt. Die Gesundheitskarte lässt sich für die Rezepte des geladenen Szenarios und für angenommene Rezepte stecken.',
+    );
+    await this.options.control.insertEgk(kvnr, staleCard);
+    return { ok: true };
+  }
+
   currentScenario(): LoadedScenario | null {
     return this.persisted()?.scenario ?? null;
   }
@@ -86,14 +101,10 @@ export class TrainerService {
   /** What the patient's E-Rezept app shows for this prescription now: the insurant's read (spec §3.10). */
   async patientView(prescriptionId: PrescriptionId): Promise<InsurantView> {
     const persisted = this.persisted();
-    const kvnr = persisted?.kvnrs[prescriptionId] ?? (await this.options.localKvnr?.(prescriptionId));
-    if (kvnr === undefined) {
-      throw failure(
-        'not-found',
-        'Zu diesem Rezept ist kein Versicherter bekannt. Die Patientensicht gibt es für die Rezepte des geladenen Szenarios und für angenommene Rezepte.',
-        { at: this.options.now() },
-      );
-    }
+    const kvnr = await this.kvnrOf(
+      prescriptionId,
+      'Zu diesem Rezept ist kein Versicherter bekannt. Die Patientensicht gibt es für die Rezepte des geladenen Szenarios und für angenommene Rezepte.',
+    );
     const token = await this.options.control.insurantToken(kvnr);
     const deps = { transport: this.options.transport, now: this.options.now };
     const task = await readInsurantTask(deps, prescriptionId, token);
@@ -103,6 +114,13 @@ export class TrainerService {
       ...(medication !== undefined ? { medication } : {}),
       pharmacy: this.options.pharmacy(),
     });
+  }
+
+  /** The patient's KVNR: the loaded scenario's, else a local case's; `unknown` (German) when neither has one. */
+  private async kvnrOf(prescriptionId: PrescriptionId, unknown: string): Promise<string> {
+    const kvnr = this.persisted()?.kvnrs[prescriptionId] ?? (await this.options.localKvnr?.(prescriptionId));
+    if (kvnr === undefined) throw failure('not-found', unknown, { at: this.options.now() });
+    return kvnr;
   }
 
   private startAfresh(next: PersistedScenario | undefined): void {

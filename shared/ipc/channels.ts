@@ -38,6 +38,7 @@ export const channels = [
   'erx:trainerReset',
   'erx:trainerAdvanceClock',
   'erx:trainerPatientView',
+  'erx:trainerInsertEgk',
 ] as const satisfies readonly `erx:${string}`[];
 
 export type Channel = (typeof channels)[number];

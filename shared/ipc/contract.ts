@@ -706,6 +706,16 @@ export const contract = {
   },
   /** What the patient's E-Rezept app shows for this prescription now (the insurant's read). */
   'erx:trainerPatientView': { request: byPrescription, response: insurantViewSchema },
+  /**
+   * „eGK des Patienten stecken“ (spec erezept-pharmacy §3.9): the simulator puts the eGK of this prescription's
+   * patient into the card terminal of the app's workplace (default AP1), where „Rezepte per Gesundheitskarte“ reads
+   * it. By PrescriptionID: main knows the KVNR (kept apart from the DTO, as for the patient's view). `staleCard`: the
+   * card's data are outdated against the insurer's, so the Fachdienst answers 458 (hcv mismatch).
+   */
+  'erx:trainerInsertEgk': {
+    request: byPrescription.extend({ staleCard: z.boolean().optional() }),
+    response: z.object({ ok: z.literal(true) }),
+  },
 } as const satisfies Record<Channel, ChannelSchemas>;
 
 export type Contract = typeof contract;

@@ -98,6 +98,8 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:trainerReset': {},
     'erx:trainerAdvanceClock': { duration: 'PT1H' },
     'erx:trainerPatientView': byId,
+    // a prescription main knows no patient of: a typed refusal, no card inserted
+    'erx:trainerInsertEgk': { ...byId, staleCard: true },
   };
 }
 

@@ -65,6 +65,11 @@ export const de = {
       copyCode: 'Code kopieren',
       patientView: 'Patientensicht',
       patientViewLabel: 'Patientensicht von {{label}}',
+      insertEgk: 'eGK des Patienten stecken',
+      insertStaleEgk: 'eGK mit veralteten Daten stecken',
+      insertEgkHint: 'Veraltet: Der Patient ist umgezogen, die Karte kennt die neue Straße nicht – der Fachdienst lehnt die Abfrage ab (Prüfwert passt nicht).',
+      egkInserted: 'Die Gesundheitskarte steckt im Kartenterminal dieses Arbeitsplatzes. Jetzt „Rezepte per Gesundheitskarte“ öffnen (Alt+G).',
+      staleEgkInserted: 'Die Gesundheitskarte mit veralteten Daten steckt im Kartenterminal dieses Arbeitsplatzes. Jetzt „Rezepte per Gesundheitskarte“ öffnen (Alt+G).',
     },
     code: {
       failed: 'Der Rezeptcode konnte nicht gezeichnet werden.',

@@ -64,6 +64,11 @@ export const en: Messages<typeof de> = {
       copyCode: 'Copy code',
       patientView: 'Patient view',
       patientViewLabel: 'Patient view of {{label}}',
+      insertEgk: 'Insert the patient’s eGK',
+      insertStaleEgk: 'Insert the eGK with outdated data',
+      insertEgkHint: 'Outdated: the patient moved and the card does not know the new street – the Fachdienst refuses the lookup (check value does not match).',
+      egkInserted: 'The health card is in this workplace’s card terminal. Now open „Prescriptions by health card“ (Alt+G).',
+      staleEgkInserted: 'The health card with outdated data is in this workplace’s card terminal. Now open „Prescriptions by health card“ (Alt+G).',
     },
     code: {
       failed: 'The prescription code could not be drawn.',

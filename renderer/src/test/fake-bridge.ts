@@ -358,6 +358,13 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       const view = insurantViews.get(prescriptionId);
       return view ? { ok: true as const, data: view } : refusal('not-found', `Kein Rezept ${prescriptionId} im Simulator.`);
     }),
+    /** a prescription of the loaded scenario, or one with a patient view: its patient's eGK goes in */
+    trainerInsertEgk: vi.fn(async ({ prescriptionId }: { prescriptionId: string; staleCard?: boolean }) => {
+      const refused = outsideTraining();
+      if (refused) return refused;
+      const known = current?.prescriptions.some((p) => p.prescriptionId === prescriptionId) === true || insurantViews.has(prescriptionId);
+      return known ? { ok: true as const, data: { ok: true as const } } : refusal('not-found', `Zu ${prescriptionId} ist kein Versicherter bekannt.`);
+    }),
     onEvent: vi.fn((listener: (event: AppEvent) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -11,6 +11,7 @@ import {
   type ArmedFault,
   type ClockChange,
   type CreatedPrescription,
+  type EgkSettings,
   type FaultRequest,
   type FullControlChannel,
   type PrescriptionRequest,
@@ -157,24 +158,19 @@ export class SimulatorHandle {
    * data are outdated against the insurer's (another street), so the Fachdienst answers 458 (hcv mismatch).
    */
   async insertEgk(kvnr: string, options: { workplace?: string; staleCard?: boolean } = {}): Promise<void> {
-    await this.egkControl('insert', { kvnr, workplace: options.workplace ?? 'AP1', ...(options.staleCard ? { staleCard: true } : {}) });
+    await this.control.insertEgk({ kvnr, workplace: options.workplace ?? 'AP1', ...(options.staleCard ? { staleCard: true } : {}) });
   }
 
   /**
    * The simulated Fachdienst's eGK switches (`POST /_sim/egk/settings`, docs/simulator.md „eGK: GET /Task …“):
    * e.g. `lockAfterMismatches: 1` locks the pharmacy for the day (423) after one KVNR/hcv mismatch.
    */
-  async egkSettings(settings: { pn3Accepted?: boolean; hcvEnforced?: boolean; lockAfterMismatches?: number }): Promise<void> {
-    await this.egkControl('settings', settings);
+  async egkSettings(settings: EgkSettings): Promise<void> {
+    await this.control.egkSettings(settings);
   }
 
   async removeEgk(workplace = 'AP1'): Promise<void> {
-    await this.egkControl('remove', { workplace });
-  }
-
-  private async egkControl(path: string, body: unknown): Promise<void> {
-    const response = await fetch(`${this.url}/_sim/egk/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`POST /_sim/egk/${path}: HTTP ${response.status} ${await response.text()}`);
+    await this.control.removeEgk(workplace);
   }
 
   /** The next `count` calls of `operation` fail (docs/simulator.md, „Faults“). */

@@ -70,6 +70,18 @@ export function useHasCases(): () => Promise<boolean> {
 }
 
 /**
+ * „eGK des Patienten stecken“ (`trainerInsertEgk`, spec erezept-pharmacy §3.9): the simulator puts the card of this
+ * prescription's patient into the terminal of the app's workplace; „Rezepte per Gesundheitskarte“ (Alt+G) polls the
+ * terminal and reads it by itself, so nothing is invalidated here.
+ */
+export function useInsertEgk() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationFn: (request: { prescriptionId: string; staleCard: boolean }) => invoke(bridge, 'trainerInsertEgk', request),
+  });
+}
+
+/**
  * „Simulatorzeit vorstellen“ (`trainerAdvanceClock`): the simulator's clock moves and main's with it (training only,
  * architecture §2). Main then emits `cases-changed`, which reloads cases and pending operations (app/bridge-events.ts);
  * they are invalidated here as well, so deadlines and a 429 wait now over show at once even while the event stream

@@ -330,6 +330,42 @@ describe('the patient view (insurant read)', () => {
   });
 });
 
+describe('„eGK des Patienten stecken“ (spec erezept-pharmacy §3.9)', () => {
+  it('inserts the card of that prescription\'s patient, or a stale one, and says to open the eGK dialog', async () => {
+    const { user, panel, fake } = await openPanel({ scenarioFor: () => threePrescriptionScenario() });
+    const [, second] = await within(panel).findAllByTestId('scenario');
+    await user.click(within(second!).getByTestId('scenario-load'));
+    const cards = await within(panel).findAllByTestId('training-prescription');
+    const card = cards[1]!;
+
+    await user.click(within(card).getByTestId('training-egk-insert'));
+    const done = await within(card).findByTestId('training-egk-inserted');
+    expect(done).toHaveTextContent('Gesundheitskarte steckt im Kartenterminal dieses Arbeitsplatzes');
+    expect(done).toHaveTextContent('Alt+G');
+    expect(fake.calls.trainerInsertEgk).toHaveBeenLastCalledWith({ prescriptionId: card.getAttribute('data-prescription-id'), staleCard: false });
+    expect(within(cards[0]!).queryByTestId('training-egk-inserted')).not.toBeInTheDocument();
+
+    await user.click(within(card).getByTestId('training-egk-insert-stale'));
+    await waitFor(() => expect(within(card).getByTestId('training-egk-inserted')).toHaveAttribute('data-stale', 'true'));
+    expect(within(card).getByTestId('training-egk-inserted')).toHaveTextContent('mit veralteten Daten');
+    expect(fake.calls.trainerInsertEgk).toHaveBeenLastCalledWith({ prescriptionId: card.getAttribute('data-prescription-id'), staleCard: true });
+  });
+
+  it('shows main\'s refusal with the ErrorAlert', async () => {
+    const fake = createFakeBridge({ currentScenario: loadedScenario() });
+    fake.calls.trainerInsertEgk.mockResolvedValueOnce({
+      ok: false,
+      error: appError({ code: 'simulator', message: 'Der Simulator hat das Stecken der Gesundheitskarte abgelehnt (HTTP 400).', system: 'fachdienst', httpStatus: 400 }),
+    } as never);
+    const { user } = renderWithProviders({ bridge: fake.bridge });
+    await user.click(await screen.findByTestId('trainer-open'));
+    const card = await screen.findByTestId('training-prescription');
+    await user.click(within(card).getByTestId('training-egk-insert'));
+    expect(await within(card).findByTestId('training-egk-error-message')).toHaveTextContent('Stecken der Gesundheitskarte abgelehnt');
+    expect(within(card).queryByTestId('training-egk-inserted')).not.toBeInTheDocument();
+  });
+});
+
 describe('errors of the trainer channels', () => {
   it('shows a refused deck with the ErrorAlert', async () => {
     const fake = createFakeBridge();

@@ -1,7 +1,8 @@
 /**
  * One prescription of the loaded scenario: who and what, its flow type, whether another
  * pharmacy already holds it („schon vergeben“), its E-Rezept code as a DataMatrix to scan from the monitor
- * (or to copy into the scan field without a scanner), and the patient's view of it.
+ * (or to copy into the scan field without a scanner), the patient's eGK to insert (EgkInsert.tsx), and the
+ * patient's view of it.
  */
 import { useTranslation } from 'react-i18next';
 import type { TrainingPrescription } from '../../../../../shared/ipc/contract';
@@ -9,6 +10,7 @@ import { CopyButton } from '../../../components/CopyButton';
 import { isNamedFlowType } from '../../../lib/flow-type';
 import { formatDate } from '../../../lib/format';
 import { DataMatrixCanvas } from './DataMatrixCanvas';
+import { EgkInsert } from './EgkInsert';
 import { InsurantViewPanel } from './InsurantViewPanel';
 
 interface Props {
@@ -87,6 +89,7 @@ export function TrainingPrescriptionCard({
           {t('trainer.prescription.patientView')}
         </button>
       </div>
+      <EgkInsert prescriptionId={p.prescriptionId} />
       {patientViewOpen ? (
         <InsurantViewPanel prescriptionId={p.prescriptionId} label={label} onClose={onTogglePatientView} />
       ) : null}
