@@ -464,8 +464,8 @@ const egkDreiRezepte: Scenario = {
   ],
   steps: [
     'Die Teilnehmenden öffnen „Rezepte per Gesundheitskarte“ (Alt+G): Die App wartet auf die Karte.',
-    `Stecken Sie die Gesundheitskarte der Patientin (Versichertennummer ${EGK_KVNR}) über die Steuerung des ` +
-      'Simulators („eGK stecken“) in das Kartenterminal von Arbeitsplatz AP1.',
+    'Drücken Sie im Trainingsbereich bei „Rezept A“ auf „eGK des Patienten stecken“: Die Karte der Patientin steckt ' +
+      'jetzt im Kartenterminal dieses Arbeitsplatzes.',
     'Die App liest die Karte und zeigt die Patientin mit nur einem Rezept: „Rezept A“, angehakt. Übernehmen Sie es ' +
       'mit Enter – der Vorgang öffnet sich wie nach dem Scannen.',
     `Besprechen Sie, warum zwei fehlen: „Rezept B“ wurde am ${germanDate(EXPIRED_AUTHORED_ON)} ausgestellt und ist ` +
@@ -473,6 +473,9 @@ const egkDreiRezepte: Scenario = {
       'einer Apotheke über die Karte nicht an.',
     'Fragt die Patientin nach „Rezept C“: Sie kann die andere Apotheke bitten, es zurückzugeben; danach erscheint es ' +
       'beim nächsten Stecken der Karte wieder.',
+    'Zum Schluss „eGK mit veralteten Daten stecken“: Die Patientin ist umgezogen, die Karte kennt die neue Straße ' +
+      'nicht. Der Fachdienst lehnt die Abfrage ab („Versichertendaten der Karte passen nicht“) – die Patientin lässt ' +
+      'ihre Karte bei der Krankenkasse aktualisieren; bis dahin hilft der Rezeptcode aus ihrer App.',
   ],
 };
 
