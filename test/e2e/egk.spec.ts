@@ -67,3 +67,21 @@ test('a stale card: the Fachdienst answers 458 (hcv mismatch); after the day\'s 
   await expect(egk.error).toContainText('bis zum Ende des Tages gesperrt');
   await expect(egk.prescriptions).toHaveCount(0);
 });
+
+test.describe('the deck scenario egk-drei-rezepte', () => {
+  test.use({ scenario: 'egk-drei-rezepte' });
+
+  test('the trainer inserts the patient\'s eGK from the panel; the dialog lists only Rezept A (B expired, C taken elsewhere)', async ({ app, simulator, page }) => {
+    await app.openAs('AB');
+    await app.trainer.open();
+    const card = app.trainer.prescription('Rezept A');
+    await card.getByTestId('training-egk-insert').click();
+    await expect(card.getByTestId('training-egk-inserted')).toContainText('Alt+G');
+    await app.trainer.close();
+
+    const egk = new EgkPage(page);
+    await egk.open();
+    await expect(egk.prescriptions).toHaveCount(1);
+    await expect(egk.prescription(simulator.prescription('Rezept A').prescriptionId)).toBeVisible();
+  });
+});
