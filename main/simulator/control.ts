@@ -17,7 +17,7 @@ import { parseKvnrFormat, parseTelematikId } from '../../shared/erezept/identifi
 import { ProfessionOids } from '../../shared/fhir/profiles';
 import type { TokenService } from './auth';
 import { applyClockChange } from './clock';
-import { ControlError, parseOrRefuse } from './control-error';
+import { ControlError, parseOrRefuse, readJsonBody } from './control-error';
 import { egkControlApp } from './egk/egk-control';
 import { faultRequestSchema, type FaultInjector } from './faults';
 import type { SimulatorState } from './operations/context';
@@ -88,7 +88,7 @@ export function controlApp(deps: ControlDeps): Hono {
   app.get('/health', (c) => c.json({ ok: true }));
 
   app.post('/token', async (c) => {
-    const request = parse(tokenRequestSchema, await jsonBody(c));
+    const request = parse(tokenRequestSchema, await readJsonBody(c, MAX_BODY));
     const now = deps.state.clock.now();
     const lifetime = request.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
     const idNummer = request.professionOID === ProfessionOids.insurant ? request.kvnr! : request.telematikId!;
@@ -97,13 +97,13 @@ export function controlApp(deps: ControlDeps): Hono {
   });
 
   app.post('/prescriptions', async (c) => {
-    const body = parsePrescriptionBody(await jsonBody(c));
+    const body = parsePrescriptionBody(await readJsonBody(c, MAX_BODY));
     const created = await createFromBody({ state: deps.state, catalog: deps.catalog, random: deps.sources.random }, body);
     return c.json(prescriptionResponse(created), 201);
   });
 
   app.post('/reset', async (c) => {
-    await jsonBody(c);
+    await readJsonBody(c, MAX_BODY);
     deps.state.repository.reset();
     deps.state.clock.reset();
     deps.faults.clear();
@@ -114,7 +114,7 @@ export function controlApp(deps: ControlDeps): Hono {
 
   app.get('/scenarios', (c) => c.json({ scenarios: deps.scenarios.map(scenarioSummary) }));
   app.post('/scenarios/:name', async (c) => {
-    parse(z.object({}).strict(), await jsonBody(c));
+    parse(z.object({}).strict(), await readJsonBody(c, MAX_BODY));
     const scenario = deps.scenarios.find((s) => s.name === c.req.param('name'));
     if (!scenario) throw new ControlError(404, `unbekanntes Szenario „${c.req.param('name')}“`);
     const loaded = await loadScenario(
@@ -126,13 +126,13 @@ export function controlApp(deps: ControlDeps): Hono {
 
   app.get('/clock', (c) => c.json(clockState(deps)));
   app.post('/clock', async (c) => {
-    applyClockChange(deps.state.clock, parse(clockRequestSchema, await jsonBody(c)));
+    applyClockChange(deps.state.clock, parse(clockRequestSchema, await readJsonBody(c, MAX_BODY)));
     return c.json(clockState(deps));
   });
 
   app.get('/faults', (c) => c.json({ faults: deps.faults.list() }));
   app.post('/faults', async (c) => {
-    const request = parse(faultRequestSchema, await jsonBody(c));
+    const request = parse(faultRequestSchema, await readJsonBody(c, MAX_BODY));
     const rule = deps.faults.add(request);
     return c.json({ fault: rule, faults: deps.faults.list() }, 201);
   });
@@ -183,20 +183,6 @@ export function loopbackRefusal(c: Context, port: number | undefined): string | 
   return undefined;
 }
 
-async function jsonBody(c: Context): Promise<unknown> {
-  const contentType = c.req.header('content-type');
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
-  if (text.length > MAX_BODY) throw new ControlError(400, 'Anfrage zu groß');
-  if (text.trim() === '') return {};
-  if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
-    throw new ControlError(400, 'Content-Type application/json erwartet');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ControlError(400, 'Kein gültiges JSON');
-  }
-}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return parseOrRefuse(schema, value);

@@ -7,12 +7,11 @@
  *   to that pharmacy after reading that patient's eGK, issued now on the simulator clock. For tests and the app's
  *   simulated PoPP client.
  */
-import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseKvnrFormat, parseTelematikId } from '../../../shared/erezept/identifiers';
 import type { SimClock } from '../clock';
-import { ControlError, parseOrRefuse } from '../control-error';
+import { ControlError, parseOrRefuse, readJsonBody } from '../control-error';
 import { egkSettingsChangeSchema, readEgkSettings, updateEgkSettings, type SettingsStore } from './egk-settings';
 import { issuePoppToken } from './popp';
 
@@ -31,12 +30,12 @@ export function egkControlApp(state: { repository: SettingsStore; clock: SimCloc
 
   app.get('/settings', (c) => c.json(readEgkSettings(state.repository)));
   app.post('/settings', async (c) => {
-    const change = parseOrRefuse(egkSettingsChangeSchema, await jsonBody(c));
+    const change = parseOrRefuse(egkSettingsChangeSchema, await readJsonBody(c, MAX_BODY));
     return c.json(updateEgkSettings(state.repository, change));
   });
 
   app.post('/popp-token', async (c) => {
-    const request = parseOrRefuse(poppTokenRequestSchema, await jsonBody(c));
+    const request = parseOrRefuse(poppTokenRequestSchema, await readJsonBody(c, MAX_BODY));
     const token = issuePoppToken(state.repository, { actorId: request.telematikId, patientId: request.kvnr }, state.clock.now());
     return c.json({ token });
   });
@@ -51,17 +50,3 @@ export function egkControlApp(state: { repository: SettingsStore; clock: SimCloc
   return app;
 }
 
-async function jsonBody(c: Context): Promise<unknown> {
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
-  if (text.length > MAX_BODY) throw new ControlError(400, 'Anfrage zu groß');
-  if (text.trim() === '') return {};
-  const contentType = c.req.header('content-type');
-  if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
-    throw new ControlError(400, 'Content-Type application/json erwartet');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ControlError(400, 'Kein gültiges JSON');
-  }
-}

@@ -13,12 +13,11 @@
  * - `POST /remove`        `{"workplace": "AP1"}` → pulls the eGK there
  * - `POST /online-check`  `{"available": false}` → ReadVSD's online check fails: PN with result 3, no Prüfziffer
  */
-import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseKvnrFormat } from '../../../../shared/erezept/identifiers';
 import { isIso885915 } from '../../egk/hcv';
-import { ControlError, parseOrRefuse } from '../../control-error';
+import { ControlError, parseOrRefuse, readJsonBody } from '../../control-error';
 import { DEFAULT_CONTEXT } from './call-context';
 import { defaultIccsn, movedStreetOf, type EgkCard } from './egk-card';
 import type { KnownPatient } from './egk-patient-lookup';
@@ -104,7 +103,7 @@ export function egkTerminalControl(deps: EgkTerminalControlDeps): Hono {
 
   app.get('/', (c) => c.json(state.egkSnapshot()));
   app.post('/insert', async (c) => {
-    const { workplace: requested, staleCard, ...given } = parseOrRefuse(insertSchema, await jsonBody(c));
+    const { workplace: requested, staleCard, ...given } = parseOrRefuse(insertSchema, await readJsonBody(c, MAX_BODY));
     const known = deps.knownPatient?.(given.kvnr);
     const onCard: EgkCard = { ...DEFAULT_CARD, iccsn: defaultIccsn(given.kvnr), ...known, ...given };
     const card: EgkCard = staleCard === true ? { ...onCard, insurerStreet: movedStreetOf(onCard.street) } : onCard;
@@ -112,12 +111,12 @@ export function egkTerminalControl(deps: EgkTerminalControlDeps): Hono {
     return c.json({ ...state.egkSnapshot(), inserted: { workplaceId: inserted.workplaceId, handle: inserted.handle, from: known ? 'prescription' : 'defaults' } });
   });
   app.post('/remove', async (c) => {
-    const { workplace: requested } = parseOrRefuse(removeSchema, await jsonBody(c));
+    const { workplace: requested } = parseOrRefuse(removeSchema, await readJsonBody(c, MAX_BODY));
     const removed = state.removeEgk(requested ?? defaultWorkplace);
     return c.json({ ...state.egkSnapshot(), removed });
   });
   app.post('/online-check', async (c) => {
-    state.onlineCheck = parseOrRefuse(onlineCheckSchema, await jsonBody(c)).available ? 'ok' : 'unavailable';
+    state.onlineCheck = parseOrRefuse(onlineCheckSchema, await readJsonBody(c, MAX_BODY)).available ? 'ok' : 'unavailable';
     return c.json(state.egkSnapshot());
   });
   app.all('/', () => {
@@ -131,18 +130,3 @@ export function egkTerminalControl(deps: EgkTerminalControlDeps): Hono {
   return app;
 }
 
-/** The JSON body; an empty body counts as `{}` (remove at the default workplace). */
-async function jsonBody(c: Context): Promise<unknown> {
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
-  if (text.length > MAX_BODY) throw new ControlError(400, 'Anfrage zu groß');
-  if (text.trim() === '') return {};
-  const contentType = c.req.header('content-type');
-  if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
-    throw new ControlError(400, 'Content-Type application/json erwartet');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ControlError(400, 'Kein gültiges JSON');
-  }
-}
