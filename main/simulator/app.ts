@@ -52,6 +52,7 @@ import {
   mountTiSimulation,
   resetTiSimulation,
   tiControlApp,
+  type StandaloneCards,
   type TiSimulation,
 } from './ti/ti-simulation';
 
@@ -78,6 +79,8 @@ export interface SimulatorAppDeps {
    * endpoints only through the VAU, as in production; insurants, doctors and `/_sim/…` stay plain.
    */
   ti?: TiSimulation;
+  /** without `ti`: the Konnektor's SMC-Bs (ti-simulation.ts StandaloneCards; default the test material when present) */
+  konnektorCards?: StandaloneCards;
 }
 
 type Handler = (state: SimulatorState, request: OperationRequest) => Promise<OperationResult>;
@@ -182,7 +185,7 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
 
   // The Konnektor with its SMC-Bs and eGK terminals, also without --ti (training reads eGKs, spec erezept-pharmacy
   // §3.9); its PNs under the key the Fachdienst checks them with. Before the control API (its catch-all).
-  mountKonnektorSimulation(app, ti ? konnektorOfTiSimulation(ti) : createKonnektorSimulation(() => deps.clock.now()), {
+  mountKonnektorSimulation(app, ti ? konnektorOfTiSimulation(ti) : createKonnektorSimulation(() => deps.clock.now(), deps.konnektorCards), {
     now: () => deps.clock.now(),
     origin: () => `http://127.0.0.1${deps.port?.() === undefined ? '' : `:${deps.port()}`}`,
     egkProofKey: () => egkProofKey(state.repository),

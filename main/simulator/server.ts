@@ -10,7 +10,7 @@ import { serve } from '@hono/node-server';
 import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
 import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import { createSimulatorApp } from './app';
-import { createTiSimulation } from './ti/ti-simulation';
+import { createTiSimulation, type StandaloneCards } from './ti/ti-simulation';
 import { loadOrCreateTokenService } from './auth';
 import { createClock } from './clock';
 import { loadOrCreateTestPki } from './pki';
@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   scenarios?: readonly Scenario[];
   /** `--ti`: also play VAU and IDP on the same port (spec ti-transport §4); the Konnektor is served always */
   ti?: boolean;
+  /** without `ti`: where the Konnektor's SMC-Bs come from (ti/ti-simulation.ts StandaloneCards) */
+  konnektorCards?: StandaloneCards;
 }
 
 export const HOST = '127.0.0.1';
@@ -77,6 +79,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       seed: options.seed,
       scenarios: options.scenarios ?? trainingDeck,
       ...(options.ti ? { ti: createTiSimulation() } : {}),
+      ...(options.konnektorCards ? { konnektorCards: options.konnektorCards } : {}),
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));

@@ -14,7 +14,7 @@ import { loadOrCreateTestPki, type TestPki } from './pki';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
 import { SqliteTaskRepository } from './sqlite-repository';
 import type { Scenario } from './scenarios';
-import type { TiSimulation } from './ti/ti-simulation';
+import type { StandaloneCards, TiSimulation } from './ti/ti-simulation';
 
 export const PHARMACY_A = '3-SMC-B-Testkarte-883110000095957';
 export const PHARMACY_B = '3-01.2.2023001.16.101';
@@ -67,6 +67,8 @@ export interface TestSimulatorOptions {
   sqliteFile?: string;
   /** `--ti`: VAU, IDP and Konnektor beside the Fachdienst */
   ti?: TiSimulation;
+  /** without `ti`: where the Konnektor's SMC-Bs come from (ti/ti-simulation.ts StandaloneCards) */
+  konnektorCards?: StandaloneCards;
 }
 
 export async function createTestSimulator(
@@ -96,6 +98,7 @@ export async function createTestSimulator(
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.scenarios ? { scenarios: options.scenarios } : {}),
     ...(options.ti ? { ti: options.ti } : {}),
+    ...(options.konnektorCards ? { konnektorCards: options.konnektorCards } : {}),
   });
 
   const token = (professionOID: string, idNummer: string): Promise<string> =>

@@ -6,7 +6,8 @@
  *
  * The Konnektor is served always, also without `--ti` (mountKonnektorSimulation): training reads the patients'
  * eGKs through it (spec erezept-pharmacy §3.9), with the eGK switches under `/_sim/egk`. Without `--ti` its SMC-Bs
- * come from the same material folder; an installed app has none, and its Konnektor then holds no SMC-B.
+ * come from the same material folder; an installed app has none, and its Konnektor then holds one training SMC-B
+ * made at start (konnektor/training-smcb.ts).
  */
 import type { Context, Hono } from 'hono';
 import { Hono as HonoApp } from 'hono';
@@ -21,6 +22,7 @@ import { egkTerminalControl } from './konnektor/egk-terminal-control';
 import { konnektorApp } from './konnektor/konnektor-app';
 import { konnektorControl } from './konnektor/konnektor-control';
 import { KonnektorState } from './konnektor/konnektor-state';
+import { createTrainingSmcb } from './konnektor/training-smcb';
 
 export interface TiSimulation {
   material: TiSimulationMaterial;
@@ -61,26 +63,42 @@ export function konnektorOfTiSimulation(simulation: TiSimulation): KonnektorSimu
 const standaloneMaterial = new Map<string, { cards: readonly CardMaterial[]; trustAnchors: readonly Uint8Array[] }>();
 
 /**
- * The Konnektor of a simulator without `--ti` (the embedded one in training): the same SMC-Bs as with `--ti` when
- * the material folder is there, else none (an installed app ships no test material).
+ * Where the SMC-Bs of a Konnektor without `--ti` come from: `test-material` = the vendored TEST-ONLY cards when the
+ * material folder is there (a checkout), else a generated training card; `generated` = the generated card always
+ * (what an installed app has, for tests of that case).
  */
-export function createKonnektorSimulation(now: () => Date): KonnektorSimulation {
-  let key = 'none';
+export type StandaloneCards = 'test-material' | 'generated';
+
+/** the Telematik-ID the generated training SMC-B carries (its Admission registrationNumber) */
+export const TRAINING_SMCB_TELEMATIK_ID = '3-TRAINING-NUR-TEST';
+
+/**
+ * The Konnektor of a simulator without `--ti` (the embedded one in training): the same SMC-Bs as with `--ti` when
+ * the material folder is there, else one generated training SMC-B (an installed app ships no test material).
+ */
+export function createKonnektorSimulation(now: () => Date, cards: StandaloneCards = 'test-material'): KonnektorSimulation {
+  const loaded = cards === 'test-material' ? testMaterialCards(now) : undefined;
+  if (loaded === undefined) {
+    return { state: new KonnektorState([createTrainingSmcb(TRAINING_SMCB_TELEMATIK_ID, now())], { now }), trustAnchors: [] };
+  }
+  return { state: new KonnektorState(loaded.cards, { now }), trustAnchors: loaded.trustAnchors };
+}
+
+function testMaterialCards(now: () => Date): { cards: readonly CardMaterial[]; trustAnchors: readonly Uint8Array[] } | undefined {
+  let key: string;
   try {
     key = `${findMaterialFolder()}|${process.env['ERX_TI_SIMULATION_RSA_CARD'] ?? ''}`;
   } catch (error) {
-    if (!(error instanceof MissingMaterialError)) throw error;
+    if (error instanceof MissingMaterialError) return undefined;
+    throw error;
   }
   let loaded = standaloneMaterial.get(key);
   if (loaded === undefined) {
-    if (key === 'none') loaded = { cards: [], trustAnchors: [] };
-    else {
-      const simulation = createTiSimulation(loadTiSimulationMaterial(), now);
-      loaded = { cards: simulation.konnektor.cards, trustAnchors: konnektorOfTiSimulation(simulation).trustAnchors };
-    }
+    const simulation = createTiSimulation(loadTiSimulationMaterial(), now);
+    loaded = { cards: simulation.konnektor.cards, trustAnchors: konnektorOfTiSimulation(simulation).trustAnchors };
     standaloneMaterial.set(key, loaded);
   }
-  return { state: new KonnektorState(loaded.cards, { now }), trustAnchors: loaded.trustAnchors };
+  return loaded;
 }
 
 export interface KonnektorMountDeps {

@@ -58,27 +58,34 @@ export function loadCard(folder: string): CardMaterial {
   const keyFile = certificateFile.slice(0, -CERTIFICATE_SUFFIX.length) + KEY_SUFFIX;
 
   const certificateDer = readFileSync(join(folder, certificateFile));
-  const certificate = new X509Certificate(certificateDer);
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(readFileSync(join(folder, keyFile)));
   } catch (e) {
     throw new CardMaterialError(`${keyFile}: privater Schlüssel nicht lesbar (${e instanceof Error ? e.message : 'unbekannt'})`);
   }
-  if (!sameKey(createPublicKey(privateKey), certificate.publicKey)) {
-    throw new CardMaterialError(`${keyFile}: Schlüssel passt nicht zum Zertifikat ${certificateFile}`);
-  }
+  return cardFromCertificate(iccsn, certificateDer, privateKey, certificateFile);
+}
 
+/**
+ * A card from its C.HCI.AUT certificate and key, whether read from the material folder or generated for training
+ * (training-smcb.ts). `source` names the certificate in error messages.
+ */
+export function cardFromCertificate(iccsn: string, certificateDer: Buffer, privateKey: KeyObject, source: string): CardMaterial {
+  const certificate = new X509Certificate(certificateDer);
+  if (!sameKey(createPublicKey(privateKey), certificate.publicKey)) {
+    throw new CardMaterialError(`${source}: Schlüssel passt nicht zum Zertifikat`);
+  }
   const fields = readCertificateFields(certificateDer);
   const telematikId = fields.admission?.registrationNumber;
-  if (telematikId === undefined) throw new CardMaterialError(`${certificateFile}: keine Telematik-ID (Admission registrationNumber)`);
+  if (telematikId === undefined) throw new CardMaterialError(`${source}: keine Telematik-ID (Admission registrationNumber)`);
   return {
     cardType: 'SMC-B',
     iccsn,
     holderName: fields.subjectCommonName ?? telematikId,
     telematikId,
     professionOids: fields.admission?.professionOids ?? [],
-    keyType: keyTypeOf(certificate.publicKey, certificateFile),
+    keyType: keyTypeOf(certificate.publicKey, source),
     certificateDer,
     certificate,
     privateKey,
