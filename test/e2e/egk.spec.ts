@@ -5,9 +5,11 @@
  */
 import { EgkPage } from './kit/egk-page';
 import { CounterPage } from './kit/counter-page';
+import { InboxPage } from './kit/inbox-page';
+import { PrescriptionPage } from './kit/prescription-page';
 import { expect, test } from './kit/fixtures';
 
-test('eGK with three prescriptions: take two; the third stays unclaimed at the Fachdienst', async ({ app, sim, page }) => {
+test('eGK with three prescriptions: take two; the third stays unclaimed; one taken by mistake is returned at once (A_23152)', async ({ app, sim, page }) => {
   const first = await sim.createPrescription({ flowType: '160' });
   const second = await sim.createPrescription({ flowType: '160', kvnr: first.kvnr });
   const third = await sim.createPrescription({ flowType: '160', kvnr: first.kvnr });
@@ -31,6 +33,16 @@ test('eGK with three prescriptions: take two; the third stays unclaimed at the F
     expect(await sim.secretOf(claimed.taskId, claimed.accessCode, '3-SMC-B-Testkarte-883110000095957')).toMatch(/^[0-9a-f]{64}$/);
   }
   expect(await sim.secretOf(third.taskId, third.accessCode, '3-SMC-B-Testkarte-883110000095957')).toBeUndefined();
+
+  // the second was claimed by mistake: from the inbox, „Rezept zurückgeben“ hands it back to the Fachdienst
+  const inbox = new InboxPage(page);
+  await inbox.show();
+  await inbox.open(second.taskId);
+  const prescription = new PrescriptionPage(page);
+  await expect(prescription.prescriptionId).toHaveText(second.taskId);
+  await prescription.reject();
+  await expect(prescription.status).toHaveAttribute('data-status', 'rejected');
+  expect(await sim.secretOf(second.taskId, second.accessCode, '3-SMC-B-Testkarte-883110000095957')).toBeUndefined();
 });
 
 test('an expired prescription is not listed', async ({ app, sim, page }) => {
