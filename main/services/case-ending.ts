@@ -148,6 +148,7 @@ function finishEnd(kit: WorkflowKit, record: CaseRecord, kind: EndKind, staff: S
     store.pendingOperations.eraseFor(id);
     store.cases.erasePersonalData(id, kind === 'reject' ? 'rejected' : 'aborted', now, staff.kuerzel);
     store.submissions.eraseEntries(id);
+    store.messages.eraseFor(id);
     kit.audit(kind, id, staff, 'ok', httpStatus);
   });
   kit.changed(id);

@@ -77,6 +77,15 @@ function writeEverything(store: Store): void {
   });
   store.pendingOperations.create({ operation: 'accept', accessCode: PENDING_ACCESS_CODE, prescriptionId: '160.000.000.000.003.48' as PrescriptionId, reason: 'outcome-unknown', staff: 'AB', createdAt: '2026-10-05T08:02:00.000Z' });
   store.pendingOperations.create({ operation: 'dispense', entries: [entry], prescriptionId: ID, reason: 'offline', staff: 'AB', createdAt: '2026-10-05T08:03:00.000Z' });
+  store.messages.insertIfNew({
+    communicationId: 'c-1',
+    kind: 'dispreq',
+    prescriptionId: ID,
+    sentAt: '2026-10-05T07:00:00.000Z',
+    storedAt: '2026-10-05T07:01:00.000Z',
+    state: 'new',
+    content: { wish: { name: NAME }, kvnr: KVNR },
+  });
   store.settings.setSecret('demo.seededTokens', [`Task/160.000.000.000.004.45/$accept?ac=${DEMO_ACCESS_CODE}`]);
   store.settings.set('staffList', [{ kuerzel: 'AB', name: 'Anna Becker' }]);
   store.settings.set('currentStaff', 'AB');
@@ -235,8 +244,8 @@ describe('encryptLegacyPlaintext', () => {
   it('counts what it changed and changes nothing the second time, also when made to scan again', () => {
     const db = legacyDb();
     try {
-      // case: 6 columns; draft, submission, receipt, 2 pending operations; the demo tokens
-      expect(encryptLegacyPlaintext(db, aes)).toBe(6 + 1 + 1 + 1 + 2 + 1);
+      // case: 6 columns; draft, submission, receipt, 2 pending operations, a message; the demo tokens
+      expect(encryptLegacyPlaintext(db, aes)).toBe(6 + 1 + 1 + 1 + 2 + 1 + 1);
       const snapshot = db.prepare('SELECT * FROM cases ORDER BY prescription_id').all();
       expect(encryptLegacyPlaintext(db, aes)).toBe(0);
       db.prepare('DELETE FROM settings WHERE key = ?').run(PLAINTEXT_ENCRYPTED_MARKER);
@@ -264,7 +273,7 @@ describe('encryptLegacyPlaintext', () => {
       expect(db.prepare('SELECT * FROM cases ORDER BY prescription_id').all()).toEqual(before);
       expect(db.prepare('SELECT 1 FROM settings WHERE key = ?').get(PLAINTEXT_ENCRYPTED_MARKER)).toBeUndefined();
       // the next start tries again
-      expect(encryptLegacyPlaintext(db, aes)).toBe(12);
+      expect(encryptLegacyPlaintext(db, aes)).toBe(13);
     } finally {
       db.close();
     }

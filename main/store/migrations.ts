@@ -182,6 +182,27 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX pending_operations_case ON pending_operations (prescription_id, id);
     `,
   },
+  {
+    version: 7,
+    name: 'messages with the patients (Communication)',
+    // spec erezept-pharmacy §3.11, messages.ts: the content (names, addresses, phone, texts, KVNR, AccessCode) only
+    // encrypted; an erased message keeps its row without content so a later fetch does not bring it back as new.
+    sql: `
+      CREATE TABLE messages (
+        communication_id TEXT PRIMARY KEY,
+        kind             TEXT NOT NULL CHECK (kind IN ('dispreq', 'reply')),
+        prescription_id  TEXT NOT NULL,
+        sent_at          TEXT NOT NULL,
+        stored_at        TEXT NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN ('new', 'accepted', 'dismissed', 'sent', 'deleted', 'erased')),
+        handled_at       TEXT,
+        handled_by       TEXT,
+        content_enc      TEXT
+      );
+      CREATE INDEX messages_requests ON messages (kind, state, sent_at);
+      CREATE INDEX messages_prescription ON messages (prescription_id, sent_at);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

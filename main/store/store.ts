@@ -9,6 +9,7 @@ import { recognisesCiphertext, type Cipher } from './cipher';
 import { DraftRepository } from './drafts';
 import { kvnrHasher } from './kvnr-key';
 import { encryptLegacyPlaintext } from './legacy-plaintext';
+import { MessageRepository } from './messages';
 import { migrate } from './migrations';
 import { PendingOperationRepository } from './pending-operations';
 import { ReceiptRepository } from './receipts';
@@ -35,9 +36,11 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly pendingOperations: PendingOperationRepository;
   readonly settings: SettingsRepository;
+  /** Zuweisungen and replies (spec §3.11) */
+  readonly messages: MessageRepository;
   /** runs fn in one SQLite transaction (all or nothing) */
   transaction<T>(fn: () => T): T;
-  /** training only: empties cases, drafts, submissions, receipts, owed operations and audit; keeps settings */
+  /** training only: empties cases, drafts, submissions, receipts, messages, owed operations and audit; keeps settings */
   resetTrainingData(): void;
   close(): void;
 }
@@ -68,6 +71,7 @@ export function openStore(options: StoreOptions): Store {
     audit: new AuditRepository(db),
     pendingOperations: new PendingOperationRepository(db, options.cipher),
     settings: new SettingsRepository(db, options.cipher),
+    messages: new MessageRepository(db, options.cipher),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     resetTrainingData: () => resetTrainingData(db),
     close: () => db.close(),
