@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CommunicationRecord } from './communication-record';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
 import { SqliteTaskRepository } from './sqlite-repository';
 import type { TaskRecord } from './task-record';
@@ -29,6 +30,19 @@ function task(id: string, status: TaskRecord['status'] = 'ready'): TaskRecord {
     lastMedicationDispense: null,
     dispenses: [],
     receipt: null,
+  };
+}
+
+function communication(id: string, sender: string, recipient: string, taskId = '160.000.000.000.001.54'): CommunicationRecord {
+  return {
+    id,
+    messageType: 'DispReq',
+    taskId,
+    sender,
+    recipient,
+    sent: '2026-10-05T08:00:00.000Z',
+    received: null,
+    resource: { resourceType: 'Communication', id },
   };
 }
 
@@ -81,6 +95,38 @@ describe.each([
     expect(repo.listForKvnr('A123456780')).toEqual([]);
     repo.close();
   });
+
+  it('keeps Communications: by participant in order of arrival, replaced by id, deleted one by one or per Task, gone on reset', () => {
+    const repo = make();
+    const pharmacy = '3-SMC-B-Testkarte-883110000095957';
+    repo.putCommunication(communication('c1', 'X110411675', pharmacy));
+    repo.putCommunication(communication('c2', pharmacy, 'X110411675'));
+    repo.putCommunication(communication('c3', 'K220635158', '3-other', '160.000.000.000.002.51'));
+    repo.putCommunication({ ...communication('c1', 'X110411675', pharmacy), received: '2026-10-05T09:00:00.000Z' });
+    expect(repo.listCommunications(pharmacy).map((c) => `${c.id}:${c.received ?? '-'}`)).toEqual([
+      'c1:2026-10-05T09:00:00.000Z',
+      'c2:-',
+    ]);
+    expect(repo.getCommunication('c3')?.recipient).toBe('3-other');
+    expect(repo.deleteCommunication('c2')).toBe(true);
+    expect(repo.deleteCommunication('c2')).toBe(false);
+    repo.deleteCommunicationsOfTask('160.000.000.000.001.54');
+    expect(repo.getCommunication('c1')).toBeUndefined();
+    expect(repo.listCommunications('K220635158').map((c) => c.id)).toEqual(['c3']);
+    repo.reset();
+    expect(repo.getCommunication('c3')).toBeUndefined();
+    repo.close();
+  });
+});
+
+it('SQLite keeps Communications across a reopen', () => {
+  const file = sqliteFile();
+  const first = new SqliteTaskRepository(file);
+  first.putCommunication(communication('c1', 'X110411675', '3-a'));
+  first.close();
+  const second = new SqliteTaskRepository(file);
+  expect(second.listCommunications('3-a')).toEqual([communication('c1', 'X110411675', '3-a')]);
+  second.close();
 });
 
 it('SQLite writes the signed prescription once, beside the Task, and still reads rows that carry it inline', () => {

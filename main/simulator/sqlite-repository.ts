@@ -14,8 +14,11 @@
  * - Statements are prepared once; the database is opened in exclusive locking mode (no file locks per
  *   transaction; a second process cannot open it while the simulator runs).
  * Rows written by earlier versions (everything inline in `tasks.data`) are still read.
+ * Communications (spec §3.11) have their own table, searched by sender, recipient and Task; they are few and small,
+ * so they are not cached.
  */
 import Database from 'better-sqlite3';
+import type { CommunicationRecord } from './communication-record';
 import type { TaskRepository } from './repository';
 import type { TaskRecord } from './task-record';
 
@@ -77,6 +80,17 @@ export class SqliteTaskRepository implements TaskRepository {
       CREATE TABLE IF NOT EXISTS receipts (task_id TEXT PRIMARY KEY, data TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS communications (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS communications_sender ON communications (sender);
+      CREATE INDEX IF NOT EXISTS communications_recipient ON communications (recipient);
+      CREATE INDEX IF NOT EXISTS communications_task ON communications (task_id);
     `);
     this.sql = prepareStatements(this.db);
     this.putTx = this.db.transaction((task: TaskRecord, previous: TaskRecord | undefined): void => {
@@ -151,10 +165,40 @@ export class SqliteTaskRepository implements TaskRepository {
     this.committed();
   }
 
+  putCommunication(communication: CommunicationRecord): void {
+    this.sql.putCommunication.run({
+      id: communication.id,
+      sender: communication.sender,
+      recipient: communication.recipient,
+      taskId: communication.taskId,
+      data: JSON.stringify(communication),
+    });
+    this.committed();
+  }
+
+  getCommunication(id: string): CommunicationRecord | undefined {
+    const row = this.sql.getCommunication.get(id);
+    return row ? (JSON.parse(row.data) as CommunicationRecord) : undefined;
+  }
+
+  listCommunications(participant: string): CommunicationRecord[] {
+    return this.sql.listCommunications.all(participant, participant).map((row) => JSON.parse(row.data) as CommunicationRecord);
+  }
+
+  deleteCommunication(id: string): boolean {
+    const deleted = this.sql.deleteCommunication.run(id).changes > 0;
+    if (deleted) this.committed();
+    return deleted;
+  }
+
+  deleteCommunicationsOfTask(taskId: string): void {
+    if (this.sql.deleteCommunicationsOfTask.run(taskId).changes > 0) this.committed();
+  }
+
   reset(): void {
     this.db.transaction(() => {
       this.db.exec(
-        'DELETE FROM tasks; DELETE FROM prescriptions; DELETE FROM dispense_sets; DELETE FROM receipts; DELETE FROM settings;',
+        'DELETE FROM tasks; DELETE FROM prescriptions; DELETE FROM dispense_sets; DELETE FROM receipts; DELETE FROM settings; DELETE FROM communications;',
       );
     })();
     this.recent.clear();
@@ -238,6 +282,18 @@ function prepareStatements(db: Database.Database) {
     putSetting: db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     ),
+    // seq keeps the order of arrival (= order of `sent`); sender, recipient and Task never change
+    putCommunication: db.prepare<{ id: string; sender: string; recipient: string; taskId: string; data: string }>(
+      `INSERT INTO communications (id, seq, sender, recipient, task_id, data)
+       VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM communications), @sender, @recipient, @taskId, @data)
+       ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
+    ),
+    getCommunication: db.prepare<[string], DataRow>('SELECT data FROM communications WHERE id = ?'),
+    listCommunications: db.prepare<[string, string], DataRow>(
+      'SELECT data FROM communications WHERE sender = ? OR recipient = ? ORDER BY seq',
+    ),
+    deleteCommunication: db.prepare<[string]>('DELETE FROM communications WHERE id = ?'),
+    deleteCommunicationsOfTask: db.prepare<[string]>('DELETE FROM communications WHERE task_id = ?'),
   };
 }
 
