@@ -29,14 +29,13 @@ import { readPruefungsnachweis, type PnReadError } from '../egk/pruefungsnachwei
 import { FachdienstError } from '../operation-outcome';
 import { taskResource } from '../task-resource';
 import type { OperationRequest, OperationResult, SimulatorState } from './context';
+import { pageLinks, requestedPage } from './paging';
 
 /**
  * A_23451-01: how far the PN's time may lie from now. The spec (§9.4) calls it configurable
  * (`ERP_PROOF_VALIDITY_SECONDS`); the production value is 1800 s (FD 1.22 `vsdmValiditySeconds`).
  */
 const PROOF_VALIDITY_MS = 30 * 60 * 1000;
-/** A_19534: page size and its upper limit */
-const PAGE_SIZE = 50;
 /** spec §3.9, §12.8: the eGK list holds flow types 160 and 166 only */
 const EGK_FLOW_TYPES: readonly string[] = ['160', '166'];
 
@@ -135,25 +134,15 @@ function decodeHcv(hcv: string): Buffer {
 
 /** the searchset of spec §3.9; `searchArgs` (already encoded) go into every link, as the FD repeats its query */
 function taskList(state: SimulatorState, request: OperationRequest, kvnr: string, searchArgs: string[]): FhirResourceJson {
-  const count = Math.min(pagingNumber(request.query('_count'), '_count', false) ?? PAGE_SIZE, PAGE_SIZE);
-  const offset = pagingNumber(request.query('__offset'), '__offset', true) ?? 0;
+  const page = requestedPage(request);
   const today = berlinDate(state.clock.now());
   const tasks = state.repository
     .listForKvnr(kvnr)
     .filter((task) => task.status === 'ready' && EGK_FLOW_TYPES.includes(task.flowType) && task.expiryDate >= today)
     .sort((a, b) => a.authoredOn.localeCompare(b.authoredOn) || a.id.localeCompare(b.id));
   const total = tasks.length;
-  const page = tasks.slice(offset, offset + count);
-
-  const url = (pageOffset: number | undefined): string => {
-    const args = pageOffset === undefined ? searchArgs : [...searchArgs, `_count=${count}`, `__offset=${pageOffset}`];
-    return `${request.baseUrl}/Task${args.length > 0 ? `?${args.join('&')}` : ''}`;
-  };
-  const pagingSet = count !== PAGE_SIZE || offset > 0;
-  const link = [{ relation: 'self', url: url(pagingSet ? offset : undefined) }, { relation: 'first', url: url(0) }];
-  if (offset > 0) link.push({ relation: 'prev', url: url(Math.max(0, offset - count)) });
-  if (total > offset + count) link.push({ relation: 'next', url: url(offset + count) });
-  if (total > 0) link.push({ relation: 'last', url: url(total % count === 0 ? total - count : total - (total % count)) });
+  const pageTasks = tasks.slice(page.offset, page.offset + page.count);
+  const link = pageLinks(`${request.baseUrl}/Task`, searchArgs, page, total);
 
   return {
     resourceType: 'Bundle',
@@ -162,9 +151,9 @@ function taskList(state: SimulatorState, request: OperationRequest, kvnr: string
     timestamp: state.clock.now().toISOString(),
     total,
     link,
-    ...(page.length > 0
+    ...(pageTasks.length > 0
       ? {
-          entry: page.map((task) => ({
+          entry: pageTasks.map((task) => ({
             fullUrl: `${request.baseUrl}/Task/${task.id}`,
             resource: taskResource(task, { accessCode: true, secret: false, prescriptionInput: false, receiptOutput: false }),
             search: { mode: 'match' },
@@ -172,19 +161,4 @@ function taskList(state: SimulatorState, request: OperationRequest, kvnr: string
         }
       : {}),
   };
-}
-
-/** FD PagingArgument: `_count` (1…, capped at 50) and `__offset` (0…); anything else is 400 with the FD's texts. */
-function pagingNumber(raw: string | undefined, name: string, zeroAllowed: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const match = /^\s*[+-]?\d+/.exec(raw);
-  if (!match) throw new FachdienstError(400, `invalid numeric format in ${name}`);
-  if (match[0].length !== raw.length) {
-    throw new FachdienstError(400, `trailing characters are not permitted in a numerical argument: ${name}`);
-  }
-  const value = Number(match[0]);
-  if (Math.abs(value) > 2_147_483_647) throw new FachdienstError(400, `${name} value out of range`);
-  if (value < 0) throw new FachdienstError(400, `${name} can not be negative`);
-  if (value === 0 && !zeroAllowed) throw new FachdienstError(400, `${name} zero is not supported`);
-  return value;
 }
