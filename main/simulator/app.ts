@@ -1,6 +1,8 @@
 /**
- * The simulator as a Hono app: the pharmacy-facing Fachdienst endpoints (spec §3) plus the control API
- * (`/_sim/…`). Testable in-process with `app.request()`; server.ts serves it on 127.0.0.1.
+ * The simulator as a Hono app: the pharmacy-facing Fachdienst endpoints (spec §3: Task operations, Communications
+ * §3.11) plus the control API (`/_sim/…`). Endpoints of other roles that the simulator does not imitate still get
+ * the FD's role check (unsimulated-endpoints.ts). Testable in-process with `app.request()`; server.ts serves it on
+ * 127.0.0.1.
  *
  * Pipeline of every Fachdienst request, in the FD's order (VauRequestHandler, spec §3 "Common"):
  * body size (400) → BOM (400, A_28427) → handler lookup (405) → access token (401) → role (403, "endpoint is
@@ -32,6 +34,8 @@ import { FachdienstError, operationOutcome } from './operation-outcome';
 import { abortTask } from './operations/abort';
 import { acceptTask } from './operations/accept';
 import { closeTask } from './operations/close';
+import { postCommunication } from './operations/communication/post';
+import { deleteCommunication, getCommunication, listCommunications } from './operations/communication/read';
 import type { OperationRequest, OperationResult, SimulatorState } from './operations/context';
 import { dispenseTask } from './operations/dispense';
 import { getTask, listTasks } from './operations/get-task';
@@ -43,6 +47,7 @@ import { cryptoSources, seededSources } from './random-sources';
 import type { TaskRepository } from './repository';
 import { parseScenarios, sampleScenarios, type Scenario } from './scenarios';
 import { TaskLocks } from './task-locks';
+import { unsimulatedEndpoint } from './unsimulated-endpoints';
 import { withIdpTokens } from './ti/idp-tokens';
 import { patientFromPrescriptions } from './ti/konnektor/egk-patient-lookup';
 import {
@@ -158,7 +163,39 @@ const METADATA: FhirRoute = {
   locked: false,
 };
 
+/**
+ * Communications (spec §3.11, A_19446-02): insurants, pharmacies and cost bearers. Not serialised per Task: the
+ * handlers do not wait between reading and writing, so no other request can come in between.
+ */
+const communicationRoute = (handler: Handler): FhirRoute => ({
+  handler,
+  allowed: oneOf(ProfessionOids.insurant, ...PHARMACY_OIDS, ProfessionOids.costBearer),
+  fault: () => 'other',
+  locked: false,
+});
+const COMMUNICATION_ROUTES: Record<string, FhirRoute> = {
+  'GET /Communication': communicationRoute(listCommunications),
+  'POST /Communication': communicationRoute(postCommunication),
+  'GET /Communication/{id}': communicationRoute(getCommunication),
+  'DELETE /Communication/{id}': communicationRoute(deleteCommunication),
+};
+
 const NO_HANDLER = 'no matching handler found.';
+
+/**
+ * An FD endpoint without a handler here (unsimulated-endpoints.ts): the FD's role check first (a pharmacy gets the
+ * 403 of every forbidden call), then 405 for the roles that may call it.
+ */
+function unsimulatedRoute(c: Context): FhirRoute | undefined {
+  const endpoint = unsimulatedEndpoint(c.req.method, c.req.path);
+  if (!endpoint) return undefined;
+  return {
+    handler: () => Promise.reject(new FachdienstError(405, NO_HANDLER, { diagnostics: `not simulated: ${endpoint.name}` })),
+    allowed: (oid) => endpoint.allowedOids.includes(oid),
+    fault: () => 'other',
+    locked: false,
+  };
+}
 
 export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
   const sources = deps.seed !== undefined ? seededSources(deps.seed) : cryptoSources(deps.random, deps.ids);
@@ -218,17 +255,22 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
     handleFhirRequest(c, route, taskId, { state, tokens, faults, locks, vauOnlyForPharmacies: ti !== undefined });
 
   app.all('/Task', (c) => serve(c, c.req.method === 'GET' ? LIST_TASKS : undefined, undefined));
-  app.all('/Task/:id', (c) => serve(c, c.req.method === 'GET' ? GET_TASK : undefined, c.req.param('id')));
+  app.all('/Task/:id', (c) => serve(c, c.req.method === 'GET' ? GET_TASK : unsimulatedRoute(c), c.req.param('id')));
   app.all('/Task/:id/:operation', (c) => {
     const route = c.req.method === 'POST' ? TASK_OPERATIONS[c.req.param('operation')] : undefined;
-    return serve(c, route, c.req.param('id'));
+    return serve(c, route ?? unsimulatedRoute(c), c.req.param('id'));
   });
+  app.all('/Communication', (c) => serve(c, COMMUNICATION_ROUTES[`${c.req.method} /Communication`], undefined));
+  app.all('/Communication/:id', (c) =>
+    serve(c, COMMUNICATION_ROUTES[`${c.req.method} /Communication/{id}`], c.req.param('id')),
+  );
   app.all('/metadata', (c) => serve(c, c.req.method === 'GET' ? METADATA : undefined, undefined));
   app.all('/MedicationDispense', (c) =>
     serve(c, c.req.method === 'GET' ? LIST_MEDICATION_DISPENSES : undefined, undefined),
   );
-  // Everything else: the FD has no handler for it (A_19030: 405).
-  app.all('*', (c) => serve(c, undefined, undefined));
+  // Everything else: an FD endpoint the simulator does not imitate (its role check, then 405), or none at all
+  // (A_19030: 405).
+  app.all('*', (c) => serve(c, unsimulatedRoute(c), undefined));
 
   app.onError((error, c) => {
     console.error(`[simulator] ${c.req.method} ${c.req.path} failed: ${error instanceof Error ? error.message : String(error)}`);

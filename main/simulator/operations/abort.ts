@@ -4,8 +4,8 @@
  * pharmacy: 403 status ≠ in-progress (A_19146) → 403 secret (A_19224);
  * others: 403 when in-progress (A_19145-01); insurant with own KVNR passes (A_20546-03); a doctor needs a
  * ready Task; everyone else needs the AccessCode (A_20547, A_19120-3) → 204.
- * Effects: cancelled; AccessCode, Secret, owner, input/output, dispenses, lastMedicationDispense removed —
- * only the KVNR stays (A_19027-06).
+ * Effects: cancelled; AccessCode, Secret, owner, input/output, dispenses, lastMedicationDispense and the Task's
+ * Communications removed — only the KVNR stays (A_19027-06, FD AbortTaskHandler deleteCommunicationsForTask).
  */
 import { ProfessionOids } from '../../../shared/fhir/profiles';
 import { PHARMACY_OIDS } from '../auth';
@@ -54,5 +54,6 @@ export async function abortTask(state: SimulatorState, request: OperationRequest
   task.lastModified = instant;
   task.lastStatusChange = instant;
   state.repository.put(task);
+  state.repository.deleteCommunicationsOfTask(task.id);
   return { status: 204 };
 }

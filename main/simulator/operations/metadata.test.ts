@@ -34,6 +34,10 @@ describe('GET /metadata (FD MetaDataHandler)', () => {
     expect(resources.find((r) => r.type === 'MedicationDispense')?.profile).toMatch(
       /GEM_ERP_PR_MedicationDispense\|1\.6$/,
     );
+    expect(resources.find((r) => r.type === 'Communication')).toMatchObject({
+      supportedProfile: [expect.stringMatching(/Communication_DispReq\|1\.6$/), expect.stringMatching(/Communication_Reply\|1\.6$/)],
+      interaction: [{ code: 'create' }, { code: 'read' }, { code: 'delete' }, { code: 'search-type' }],
+    });
   });
 
   it('is XML by default for institutions, JSON for insurants; every authenticated role may read it', async () => {

@@ -1,12 +1,14 @@
 /**
  * GET /metadata — the CapabilityStatement (FD MetaDataHandler: any authenticated role, no Task). It names what
- * this simulator serves to pharmacies and insurants: the Task reads and operations of spec §3 and the insurant's
- * MedicationDispense search (§3.10), with the workflow 1.6 profiles. Not offered: $create/$activate,
- * Communication, ChargeItem, Consent, AuditEvent, Subscription (docs/simulator.md "Deviations").
+ * this simulator serves to pharmacies and insurants: the Task reads and operations of spec §3, the insurant's
+ * MedicationDispense search (§3.10) and the Communications (§3.11, the FD's interactions and search parameters),
+ * with the workflow 1.6 profiles. Not offered: $create/$activate, ChargeItem, Consent, AuditEvent
+ * (docs/simulator.md "Deviations").
  */
 import { OperationDefinitions, Profiles, versioned } from '../../../shared/fhir/profiles';
 import type { FhirResourceJson } from '../../../shared/fhir/xml';
 import { SIMULATOR_VERSION } from '../receipt';
+import { CommunicationProfiles } from './communication/message';
 import type { OperationRequest, OperationResult, SimulatorState } from './context';
 
 /** Release date of the FD version the simulator imitates (1.22.0, spec §0). */
@@ -49,6 +51,15 @@ export function capabilityStatement(): FhirResourceJson {
               operation('close'),
               operation('abort'),
             ],
+          },
+          {
+            type: 'Communication',
+            supportedProfile: [versioned(CommunicationProfiles.DispReq), versioned(CommunicationProfiles.Reply)],
+            interaction: [{ code: 'create' }, { code: 'read' }, { code: 'delete' }, { code: 'search-type' }],
+            searchParam: ['sent', 'received', 'sender', 'recipient'].map((name) => ({
+              name,
+              type: name === 'sent' || name === 'received' ? 'date' : 'string',
+            })),
           },
           {
             type: 'MedicationDispense',

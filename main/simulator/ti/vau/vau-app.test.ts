@@ -66,10 +66,10 @@ describe('the simulated VAU', () => {
   it('K3 replayed: the reference server\'s Task $create opens; the answer echoes the request id in lower case', async () => {
     const answer = await openAnswer(await post(readFileSync(new URL('task_create.cipher', VECTORS))), '0123456789ABCDEF0123456789ABCDEF');
     expect(answer.startsWith('1 0123456789abcdef0123456789abcdef HTTP/1.1 ')).toBe(true);
-    // the inner request reached the Fachdienst app: $create is a doctor's operation the simulator has no handler
-    // for, and the FD looks for the handler before it checks the token (405 before 401, spec §3 "Common")
-    expect(answer).toMatch(/^1 \S+ HTTP\/1\.1 405 /);
-    expect(answer).toContain('no matching handler found.');
+    // the inner request reached the Fachdienst app: $create is an endpoint the FD has (handler found), so the
+    // token comes next — the reference server's token is not signed by this simulator's key (401)
+    expect(answer).toMatch(/^1 \S+ HTTP\/1\.1 401 /);
+    expect(answer).toContain('JWT has invalid signature');
   });
 
   it('a pharmacy\'s GET /metadata inside the VAU is answered; the same call outside is refused with 403', async () => {
