@@ -5,11 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gcmDecrypt, gcmEncrypt } from '../../../ti-crypto/aes-gcm';
-import { generateBrainpoolKeyPair, pointOf, sharedSecret } from '../../../ti-crypto/brainpool';
-import { hkdfSha256 } from '../../../ti-crypto/kdf';
 import { createTestSimulator, LOOPBACK, PHARMACY_B, type TestSimulator } from '../../test-kit';
 import { createTiSimulation } from '../ti-simulation';
+import { encryptToVau as sealFor, openAnswer, postToVau } from './vau-test-client';
 
 const VECTORS = new URL('../../../../test/fixtures/gematik/ti-vectors/', import.meta.url);
 const PHARMACY_OID = '1.2.276.0.76.4.54';
@@ -19,29 +17,8 @@ beforeAll(async () => {
   sim = await createTestSimulator(new Date(), { ti: createTiSimulation() });
 });
 
-function post(body: Buffer, contentType = 'application/octet-stream'): Promise<Response> {
-  return Promise.resolve(sim.app.request('/VAU/0', { method: 'POST', headers: { 'Content-Type': contentType, ...LOOPBACK }, body: new Uint8Array(body) }));
-}
-
-/** ECIES to the VAU certificate's key, as a client does (§1.3), written here from the primitives. */
-async function encryptToVau(plaintext: Buffer): Promise<Buffer> {
-  const der = Buffer.from(await (await sim.app.request('/VAUCertificate', { headers: LOOPBACK })).arrayBuffer());
-  const { X509Certificate } = await import('node:crypto');
-  const vauKey = new X509Certificate(der).publicKey;
-  const ephemeral = generateBrainpoolKeyPair();
-  const key = hkdfSha256(sharedSecret(ephemeral.privateKey, vauKey), 'ecies-vau-transport', 16);
-  const iv = randomBytes(12);
-  const { ciphertext, tag } = gcmEncrypt(key, iv, plaintext);
-  const { x, y } = pointOf(ephemeral.publicKey);
-  return Buffer.concat([Buffer.of(1), x, y, iv, ciphertext, tag]);
-}
-
-async function openAnswer(response: Response, responseKeyHex: string): Promise<string> {
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toBe('application/octet-stream');
-  const body = Buffer.from(await response.arrayBuffer());
-  return gcmDecrypt(Buffer.from(responseKeyHex, 'hex'), body.subarray(0, 12), { ciphertext: body.subarray(12, body.length - 16), tag: body.subarray(body.length - 16) }).toString('utf8');
-}
+const post = (body: Buffer, contentType?: string): Promise<Response> => postToVau(sim, body, contentType);
+const encryptToVau = (plaintext: Buffer): Promise<Buffer> => sealFor(sim, plaintext);
 
 describe('the simulated VAU', () => {
   it('serves its certificate as DER (application/pkix-cert)', async () => {
