@@ -7,7 +7,7 @@
  * The app's browser bridge never forwards these paths.
  *
  * Scenarios (scenarios/format.ts): `GET /_sim/scenarios` lists them, `POST /_sim/scenarios/{name}` resets the
- * simulator and loads one.
+ * simulator and loads one. The patient's side of Communications: `/_sim/communications/` (communication-control.ts).
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -17,6 +17,7 @@ import { parseKvnrFormat, parseTelematikId } from '../../shared/erezept/identifi
 import { ProfessionOids } from '../../shared/fhir/profiles';
 import type { TokenService } from './auth';
 import { applyClockChange } from './clock';
+import { communicationControlApp } from './communication-control';
 import { ControlError, parseOrRefuse, readJsonBody } from './control-error';
 import { egkControlApp } from './egk/egk-control';
 import { faultRequestSchema, type FaultInjector } from './faults';
@@ -143,6 +144,8 @@ export function controlApp(deps: ControlDeps): Hono {
 
   // eGK path of GET /Task: switches and PoPP tokens (egk/egk-control.ts, spec erezept-pharmacy §3.9)
   app.route('/egk', egkControlApp(deps.state));
+  // the patient's app: Zuweisungen and the replies it got (spec erezept-pharmacy §3.11)
+  app.route('/communications', communicationControlApp(deps.state));
   if (deps.ti) app.route('/ti', deps.ti.control);
 
   app.all('*', (c) => {
