@@ -65,6 +65,11 @@ const tokenRequestSchema = z
     }
   });
 
+/** `POST /_sim/scenarios/{name}`: empty, or the pharmacy the scenario's Zuweisungen go to (the app's Telematik-ID). */
+const scenarioLoadSchema = z
+  .object({ pharmacy: z.string().min(1, 'pharmacy: Telematik-ID erwartet').max(128).optional() })
+  .strict();
+
 const clockRequestSchema = z.union([
   z.object({ set: z.string() }).strict(),
   z.object({ advance: z.string() }).strict(),
@@ -115,12 +120,13 @@ export function controlApp(deps: ControlDeps): Hono {
 
   app.get('/scenarios', (c) => c.json({ scenarios: deps.scenarios.map(scenarioSummary) }));
   app.post('/scenarios/:name', async (c) => {
-    parse(z.object({}).strict(), await readJsonBody(c, MAX_BODY));
+    const options = parse(scenarioLoadSchema, await readJsonBody(c, MAX_BODY));
     const scenario = deps.scenarios.find((s) => s.name === c.req.param('name'));
     if (!scenario) throw new ControlError(404, `unbekanntes Szenario „${c.req.param('name')}“`);
     const loaded = await loadScenario(
       { state: deps.state, catalog: deps.catalog, faults: deps.faults, sources: deps.sources },
       scenario,
+      options,
     );
     return c.json(loaded);
   });

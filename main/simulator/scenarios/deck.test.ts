@@ -20,6 +20,8 @@ import {
   type TestSimulator,
 } from '../test-kit';
 import {
+  abholungWish,
+  botendienstWish,
   CLASS_DAY,
   DISPENSE_503_COUNT,
   EGK_KVNR,
@@ -34,8 +36,11 @@ import {
   stueckelungPrescribed,
   wirkstoffDispensed,
   wirkstoffPrescribed,
+  zuweisungAbholungArticle,
+  zuweisungBotendienstArticle,
 } from './deck';
 import { PLACEHOLDER_PRESCRIPTION_ID } from './fixed-prescriptions';
+import { TRAINING_PHARMACY } from './format';
 import {
   fachdienst503,
   parseScenarios,
@@ -130,7 +135,7 @@ async function patientSees(sim: TestSimulator, p: LoadedPrescription): Promise<{
 }
 
 describe('the training deck', () => {
-  it('has the 15 training situations plus the two samples, unique kebab-case names, German steps', () => {
+  it('has the training situations plus the two samples, unique kebab-case names, German steps', () => {
     const names = trainingDeck.map((s) => s.name);
     expect(names).toEqual([
       'standard-gkv-pzn',
@@ -145,6 +150,8 @@ describe('the training deck', () => {
       'korrektur-nach-abgabe',
       'schon-vergeben',
       'egk-drei-rezepte',
+      'zuweisung-abholung',
+      'zuweisung-botendienst',
       'secret-verloren',
       'fachdienst-503',
       'fachdienst-503-abgabe',
@@ -385,6 +392,45 @@ describe('key behaviour of each scenario against the simulator', () => {
     expect(list.status).toBe(200);
     const bundle = (await list.json()) as { entry?: { resource: FhirResourceJson }[] };
     expect((bundle.entry ?? []).map((e) => e.resource['id'])).toEqual([a!.taskId]);
+  });
+
+  /** The pharmacy's unread Zuweisungen, as the app fetches them (spec §3.11). */
+  async function inbox(sim: TestSimulator, telematikId = PHARMACY_A): Promise<FhirResourceJson[]> {
+    const response = await sim.fhir('GET', '/Communication?received=NULL', await sim.pharmacyToken(telematikId));
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { entry?: { resource: FhirResourceJson }[] }).entry?.map((e) => e.resource) ?? [];
+  }
+  const wishOf = (message: FhirResourceJson | undefined): unknown =>
+    JSON.parse((message?.['payload'] as { contentString: string }[])[0]!.contentString);
+
+  it('zuweisung-abholung: a Zuweisung for pick-up waits for the training pharmacy; its AccessCode claims the prescription', async () => {
+    const sim = await deckSimulator();
+    const rezept = byLabel(await load(sim, 'zuweisung-abholung'), 'Rezept A');
+    expect(TRAINING_PHARMACY).toBe(PHARMACY_A);
+    expect(rezept.dispReq).toEqual({ pharmacy: TRAINING_PHARMACY, communicationIds: [expect.any(String)] });
+    expect(rezept.medication).toContain(zuweisungAbholungArticle.name);
+    const [message] = await inbox(sim);
+    expect(message?.['id']).toBe(rezept.dispReq?.communicationIds[0]);
+    expect(wishOf(message)).toEqual({ version: 1, ...abholungWish });
+    expect(abholungWish.name).toBe(rezept.patientName);
+    const reference = (message?.['basedOn'] as { reference: string }[])[0]!.reference;
+    expect(reference).toBe(rezept.token);
+    expect((await accept(sim, rezept)).status).toBe(200);
+  });
+
+  it('zuweisung-botendienst: the delivery wish carries the patient\'s name and address; a load may name another pharmacy', async () => {
+    const sim = await deckSimulator();
+    const rezept = byLabel(await load(sim, 'zuweisung-botendienst'), 'Rezept A');
+    const [message] = await inbox(sim);
+    expect(wishOf(message)).toEqual({ version: 1, ...botendienstWish, address: [...botendienstWish.address] });
+    expect(botendienstWish.address).toHaveLength(2);
+    expect(rezept.patientName).toBe(botendienstWish.name);
+    expect(rezept.medication).toContain(zuweisungBotendienstArticle.name);
+
+    const elsewhere = await sim.control('POST', '/scenarios/zuweisung-botendienst', { pharmacy: '3-SMC-B-Testkarte-883110000163973' });
+    expect(elsewhere.status).toBe(200);
+    expect(await inbox(sim)).toEqual([]);
+    expect(await inbox(sim, '3-SMC-B-Testkarte-883110000163973')).toHaveLength(1);
   });
 
   it('secret-verloren: $accept is stored but its answer dropped; GET ?ac then gives the Secret', async () => {

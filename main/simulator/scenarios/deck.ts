@@ -11,6 +11,7 @@
  * §3.4 full replace, §3.12 no changes after $close, §8 retries).
  */
 import { germanDate } from '../../../shared/erezept/dates';
+import { readPrescriptionXml } from '../../../shared/fhir/kbv';
 import { demoArticle, fixedMvoSeries, fixedPrescription, kvnrOf } from './fixed-prescriptions';
 import type { Scenario, ScenarioPrescription } from './format';
 import { fachdienst503, standardGkvPzn } from './samples';
@@ -479,6 +480,97 @@ const egkDreiRezepte: Scenario = {
   ],
 };
 
+// ---------------------------------------------------------------------------------------------
+// Zuweisung from the patient's app (spec erezept-pharmacy §3.11): the prescription waits in the inbox
+// ---------------------------------------------------------------------------------------------
+
+/** The patient of a fixed prescription as its bundle names them (what the wish carries). */
+function patientOf(entry: ScenarioPrescription): { name: string; addressLines: string[] } {
+  const read = 'kbvBundleXml' in entry ? readPrescriptionXml(entry.kbvBundleXml) : undefined;
+  if (!read?.ok) throw new Error('Trainings-Deck: Patientin der festen Verordnung nicht lesbar');
+  const { name, address } = read.data.patient;
+  return { name, addressLines: (address ?? '').split(', ').filter((line) => line !== '') };
+}
+
+export const zuweisungAbholungArticle = demoArticle('Ibuprofen Demopharm 400 mg Filmtabletten', 'N2');
+const abholungRezept = fixedPrescription({
+  label: 'Rezept A',
+  medication: 'pzn',
+  article: zuweisungAbholungArticle,
+  kvnr: kvnrOf('Z', '11235813'),
+  authoredOn: CLASS_DAY,
+  person: 0.25,
+});
+/** the patient's wish as her app sends it (payload v1) */
+export const abholungWish = {
+  supplyOptionsType: 'onPremise',
+  name: patientOf(abholungRezept).name,
+  phone: '030 1234567',
+  hint: 'Ich komme heute gegen 17 Uhr vorbei.',
+} as const;
+
+const zuweisungAbholung: Scenario = {
+  format: 1,
+  name: 'zuweisung-abholung',
+  title: 'Zuweisung aus der E-Rezept-App: Abholung in der Apotheke',
+  description:
+    `${abholungWish.name} hat sein E-Rezept in der E-Rezept-App dieser Apotheke zugewiesen und möchte es abholen. Die ` +
+    'Zuweisung wartet in „Nachrichten“ – das Rezept wird angenommen, ohne dass ein Code gescannt wird. ' +
+    CLASS_DAY_TEXT,
+  clock: CLASS_DAY_CLOCK,
+  prescriptions: [{ ...abholungRezept, dispReq: abholungWish }],
+  steps: [
+    'Der Patient hat sein Rezept in seiner App an diese Apotheke geschickt. Öffnen Sie „Nachrichten“ (falls dort noch ' +
+      'nichts steht: „Aktualisieren“) – die Zuweisung ist da.',
+    `Die Teilnehmenden lesen den Wunsch: Abholung in der Apotheke, Name ${abholungWish.name}, Telefon ` +
+      `${abholungWish.phone} und der Hinweis „${abholungWish.hint}“.`,
+    '„Annehmen“: Die App ruft das Rezept beim E-Rezept-Fachdienst ab – wie nach dem Scannen – und öffnet den ' +
+      `Vorgang mit ${zuweisungAbholungArticle.name}.`,
+    'Erfassen Sie die Abgabe, wenn der Patient kommt: „Abgabe übermitteln“ und „Abgabe abschließen“ wie gewohnt.',
+    'Besprechen Sie: Ein zugewiesenes Rezept gehört der Apotheke erst mit „Annehmen“. Kann die Apotheke es nicht ' +
+      'beliefern, „Verwerfen“ – das Rezept bleibt für den Patienten einlösbar. Eine Antwort an ihn (z. B. ' +
+      '„liegt ab 14 Uhr bereit“) sieht er in seiner App.',
+  ],
+};
+
+export const zuweisungBotendienstArticle = demoArticle('Ramipril Musterpharma 5 mg Tabletten', 'N3');
+const botendienstRezept = fixedPrescription({
+  label: 'Rezept A',
+  medication: 'pzn',
+  article: zuweisungBotendienstArticle,
+  kvnr: kvnrOf('B', '31415927'),
+  authoredOn: CLASS_DAY,
+  person: 0.45,
+});
+export const botendienstWish = {
+  supplyOptionsType: 'delivery',
+  name: patientOf(botendienstRezept).name,
+  address: patientOf(botendienstRezept).addressLines,
+  phone: '030 7654321',
+  hint: 'Bitte zweimal klingeln, Hinterhaus.',
+} as const;
+
+const zuweisungBotendienst: Scenario = {
+  format: 1,
+  name: 'zuweisung-botendienst',
+  title: 'Zuweisung aus der E-Rezept-App: Lieferung durch den Botendienst',
+  description:
+    `${botendienstWish.name} hat sein E-Rezept in der E-Rezept-App dieser Apotheke zugewiesen und wünscht die Lieferung nach ` +
+    `Hause, mit Anschrift und Hinweis für den Boten. ${CLASS_DAY_TEXT}`,
+  clock: CLASS_DAY_CLOCK,
+  prescriptions: [{ ...botendienstRezept, dispReq: botendienstWish }],
+  steps: [
+    'Öffnen Sie „Nachrichten“ (oder „Aktualisieren“): Eine neue Zuweisung aus der E-Rezept-App ist da.',
+    `Die Teilnehmenden lesen den Wunsch: Lieferung durch den Botendienst an ${botendienstWish.name}, ` +
+      `${botendienstWish.address.join(', ')}, Telefon ${botendienstWish.phone}, Hinweis „${botendienstWish.hint}“.`,
+    `„Annehmen“: Der Vorgang mit ${zuweisungBotendienstArticle.name} öffnet sich wie nach dem Scannen.`,
+    'Die Abgabe erfassen, wenn der Bote losfährt; „Abgabe übermitteln“ und nach der Übergabe „Abgabe abschließen“.',
+    'Besprechen Sie: Anschrift und Telefonnummer stehen nur in der Zuweisung – die App zeigt sie beim Vorgang, damit ' +
+      'der Bote sie hat. Wünscht der Patient etwas, das die Apotheke nicht anbietet, antwortet die Apotheke ihm oder ' +
+      'verwirft die Zuweisung.',
+  ],
+};
+
 /**
  * The deck in the order of a class. It includes the two built-in samples unchanged (standard-gkv-pzn: the
  * whole counter workflow; fachdienst-503: $accept answers 503 twice).
@@ -496,6 +588,8 @@ export const trainingDeck: readonly Scenario[] = [
   korrekturNachAbgabe,
   schonVergeben,
   egkDreiRezepte,
+  zuweisungAbholung,
+  zuweisungBotendienst,
   secretVerloren,
   fachdienst503,
   fachdienst503Abgabe,

@@ -4,8 +4,11 @@
  * clock, creates the prescriptions, arms the faults and hands back the prescriptions and the German steps.
  *
  * - `prescriptions`: each is exactly a `POST /_sim/prescriptions` body (generated: flowType, kvnr, medication,
- *   authoredOn, mvo, count; or a real bundle: kbvBundleXml, flowType) plus `label` (how the steps name it) and
- *   `acceptedBy` (Telematik-ID of another pharmacy that has already accepted it — "already claimed").
+ *   authoredOn, mvo, count; or a real bundle: kbvBundleXml, flowType) plus `label` (how the steps name it),
+ *   `acceptedBy` (Telematik-ID of another pharmacy that has already accepted it — "already claimed") and `dispReq`
+ *   (the patient has assigned it to a pharmacy with a wish — a Zuweisung, spec erezept-pharmacy §3.11: the
+ *   `POST /_sim/communications/dispreq` body without `taskId`; `pharmacy` defaults to the pharmacy the load names,
+ *   else {@link TRAINING_PHARMACY}).
  * - `clock`: `{"set": "<ISO instant>"}` or `{"advance": "P1D"}`, applied after the reset and before the
  *   prescriptions (so `authoredOn` defaults to the scenario's "today").
  * - `faults`: `POST /_sim/faults` bodies, armed last (so creating the prescriptions never trips them).
@@ -18,10 +21,21 @@ import { parseDuration } from '../clock';
 import { ControlError, parseOrRefuse } from '../control-error';
 import { faultRequestSchema, type FaultRequest } from '../faults';
 import { parsePrescriptionBody, type PrescriptionBody } from '../prescription-request';
+import { dispReqWishSchema, type DispReqWish } from '../patient-app';
 import type { ImportRequest } from '../prescription-import';
 import type { prescriptionRequestSchema } from '../prescriptions';
 
 export const SCENARIO_FORMAT = 1;
+
+/**
+ * The pharmacy a scenario's Zuweisungen go to unless the load names another: the app's demo pharmacy in training
+ * (main/services/settings.ts DEFAULT_PHARMACY), the Telematik-ID the e2e tests sign in with.
+ */
+export const TRAINING_PHARMACY = '3-SMC-B-Testkarte-883110000095957';
+
+/** A scenario prescription's Zuweisung: the patient's wish and, optionally, the pharmacy it goes to. */
+const dispReqSchema = dispReqWishSchema.extend({ pharmacy: z.string().min(1).max(128).optional() });
+type ScenarioDispReq = DispReqWish & { pharmacy?: string };
 
 /** One prescription of a scenario: a `/_sim/prescriptions` body plus a label and an optional prior $accept. */
 export type ScenarioPrescription = (z.input<typeof prescriptionRequestSchema> | ImportRequest) & {
@@ -29,6 +43,8 @@ export type ScenarioPrescription = (z.input<typeof prescriptionRequestSchema> | 
   label?: string;
   /** Telematik-ID of another pharmacy that has already accepted it (its Task is in-progress there) */
   acceptedBy?: string;
+  /** the patient has assigned it to a pharmacy (a DispReq with this wish) */
+  dispReq?: ScenarioDispReq;
 };
 
 export interface Scenario {
@@ -53,7 +69,12 @@ export interface ParsedScenario {
   title: string;
   description: string;
   clock: { set: string } | { advance: string } | undefined;
-  prescriptions: { label: string | undefined; acceptedBy: string | undefined; body: PrescriptionBody }[];
+  prescriptions: {
+    label: string | undefined;
+    acceptedBy: string | undefined;
+    dispReq: z.output<typeof dispReqSchema> | undefined;
+    body: PrescriptionBody;
+  }[];
   faults: FaultRequest[];
   steps: string[];
 }
@@ -80,7 +101,7 @@ export function parseScenario(value: unknown): ParsedScenario {
   const scenario = parseOrRefuse(scenarioSchema, value);
   if (scenario.clock) checkClock(scenario.clock);
   const prescriptions = scenario.prescriptions.map((entry, index) => {
-    const { label, acceptedBy, ...body } = entry;
+    const { label, acceptedBy, dispReq, ...body } = entry;
     if (label !== undefined && (typeof label !== 'string' || label.length === 0 || label.length > 100)) {
       throw new ControlError(400, `prescriptions.${index}.label: Text (1–100 Zeichen) erwartet`);
     }
@@ -90,6 +111,7 @@ export function parseScenario(value: unknown): ParsedScenario {
     return {
       label: label as string | undefined,
       acceptedBy: acceptedBy as string | undefined,
+      dispReq: dispReq === undefined ? undefined : parseOrRefuse(dispReqSchema, dispReq, ['prescriptions', index, 'dispReq']),
       body: parsePrescriptionBody(body, ['prescriptions', index]),
     };
   });

@@ -1,6 +1,7 @@
 /**
  * Loads a scenario (format.ts): reset → re-seed the random sources (deterministic runs) → clock → prescriptions
- * (and their prior $accept by another pharmacy) → faults. Answers what a trainer or a test needs next: the
+ * (and their prior $accept by another pharmacy, or the patient's Zuweisung to a pharmacy) → faults. Answers what a
+ * trainer or a test needs next: the
  * prescriptions with their E-Rezept tokens and DataMatrix content and what the token sheet prints (flow type,
  * patient, medication, prescriber, date — prescription-display.ts), the simulated "now" and the German steps.
  */
@@ -12,11 +13,12 @@ import type { FaultInjector, FaultRule } from '../faults';
 import { FachdienstError } from '../operation-outcome';
 import { acceptTask } from '../operations/accept';
 import type { SimulatorState } from '../operations/context';
+import { sendDispReq } from '../patient-app';
 import { createFromBody } from '../prescription-request';
 import type { PrescriptionDisplay } from '../prescription-display';
 import { prescriptionResponse, type CreatedPrescription, type PrescriptionResponse } from '../prescriptions';
 import type { RandomSources } from '../random-sources';
-import type { ParsedScenario } from './format';
+import { TRAINING_PHARMACY, type ParsedScenario } from './format';
 
 export interface ScenarioDeps {
   state: SimulatorState;
@@ -38,6 +40,13 @@ export interface LoadedPrescription
   label?: string;
   /** the pharmacy that already holds it */
   acceptedBy?: string;
+  /** the patient's Zuweisung: to which pharmacy, and the DispReq of each Task of the entry */
+  dispReq?: { pharmacy: string; communicationIds: string[] };
+}
+
+/** What a load may name: the pharmacy the scenario's Zuweisungen go to (default {@link TRAINING_PHARMACY}). */
+export interface LoadOptions {
+  pharmacy?: string;
 }
 
 export interface LoadedScenario {
@@ -58,7 +67,7 @@ export const scenarioSummary = (s: ParsedScenario): { name: string; title: strin
   description: s.description,
 });
 
-export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario): Promise<LoadedScenario> {
+export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario, options: LoadOptions = {}): Promise<LoadedScenario> {
   const { state } = deps;
   state.repository.reset();
   state.clock.reset();
@@ -75,6 +84,7 @@ export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario)
     if (entry.acceptedBy !== undefined) {
       for (const prescription of created) await acceptElsewhere(state, prescription, entry.acceptedBy, index);
     }
+    const dispReq = entry.dispReq === undefined ? undefined : await assignAll(state, created, entry.dispReq, options, index);
     const displayed = created.map(withDisplay);
     const { taskId, accessCode, kvnr, token, dataMatrix } = prescriptionResponse(created);
     prescriptions.push({
@@ -87,6 +97,7 @@ export async function loadScenario(deps: ScenarioDeps, scenario: ParsedScenario)
       ...(displayed.length > 1 ? { prescriptions: displayed } : {}),
       ...(entry.label !== undefined ? { label: entry.label } : {}),
       ...(entry.acceptedBy !== undefined ? { acceptedBy: entry.acceptedBy } : {}),
+      ...(dispReq !== undefined ? { dispReq } : {}),
     });
   }
   for (const fault of scenario.faults) deps.faults.add(fault);
@@ -136,4 +147,26 @@ async function acceptElsewhere(
       `prescriptions.${index}.acceptedBy: $accept nicht möglich (${error.status} ${error.message})`,
     );
   }
+}
+
+/** The patient's Zuweisung of each Task of an entry, through the Fachdienst's rules (patient-app.ts). */
+async function assignAll(
+  state: SimulatorState,
+  created: readonly CreatedPrescription[],
+  dispReq: NonNullable<ParsedScenario['prescriptions'][number]['dispReq']>,
+  options: LoadOptions,
+  index: number,
+): Promise<{ pharmacy: string; communicationIds: string[] }> {
+  const { pharmacy: own, ...wish } = dispReq;
+  const pharmacy = own ?? options.pharmacy ?? TRAINING_PHARMACY;
+  const communicationIds: string[] = [];
+  for (const prescription of created) {
+    const outcome = await sendDispReq(state, prescription.taskId, pharmacy, wish);
+    if (!outcome?.ok) {
+      const reason = outcome ? `${outcome.refusal.status} ${outcome.refusal.message}` : 'Rezept fehlt';
+      throw new ControlError(400, `prescriptions.${index}.dispReq: Zuweisung nicht möglich (${reason})`);
+    }
+    communicationIds.push(outcome.id);
+  }
+  return { pharmacy, communicationIds };
 }

@@ -165,6 +165,37 @@ describe('POST /_sim/scenarios/{name}', () => {
   });
 });
 
+describe('a Zuweisung in a scenario (dispReq)', () => {
+  it('goes through the Fachdienst\'s rules: one for an expired prescription makes the load a 400 naming it', async () => {
+    const expired: Scenario = {
+      ...custom,
+      name: 'zuweisung-abgelaufen',
+      faults: [],
+      prescriptions: [{ flowType: '160', authoredOn: '2026-10-01', dispReq: { supplyOptionsType: 'onPremise' } }],
+    };
+    const sim = await createTestSimulator(START, { scenarios: [expired] });
+    const { status, json } = await sim.control('POST', '/scenarios/zuweisung-abgelaufen');
+    expect(status).toBe(400);
+    expect(json['error']).toBe('prescriptions.0.dispReq: Zuweisung nicht möglich (400 Task is expired.)');
+  });
+
+  it('sends one per Task of the entry, to the pharmacy the entry names', async () => {
+    const two: Scenario = {
+      ...custom,
+      name: 'zwei-zuweisungen',
+      clock: undefined,
+      faults: [],
+      prescriptions: [{ flowType: '160', count: 2, dispReq: { pharmacy: '3-eigene', version: 3, communicationType: 'text', text: 'Vorrätig?' } }],
+    };
+    const sim = await createTestSimulator(START, { scenarios: [two] });
+    const { status, json } = await sim.control('POST', '/scenarios/zwei-zuweisungen', { pharmacy: '3-ignoriert' });
+    expect(status).toBe(200);
+    const [entry] = json['prescriptions'] as { dispReq: { pharmacy: string; communicationIds: string[] } }[];
+    expect(entry?.dispReq.pharmacy).toBe('3-eigene');
+    expect(entry?.dispReq.communicationIds).toHaveLength(2);
+  });
+});
+
 describe('parseScenario', () => {
   it('accepts the samples and the custom scenario', () => {
     for (const scenario of [...sampleScenarios, custom])
@@ -184,6 +215,7 @@ describe('parseScenario', () => {
       'prescriptions.0.acceptedBy',
     ],
     ['a bad fault', { faults: [{ operation: 'fly' }] }, 'faults.0.operation'],
+    ['a bad Zuweisung', { prescriptions: [{ flowType: '160', dispReq: { version: 2 } }] }, 'prescriptions.0.dispReq.version'],
     ['an unknown key', { trainer: 'X' }, 'trainer'],
   ])('refuses %s', (_what, change, where) => {
     expect(() => parseScenario({ ...custom, ...change })).toThrow(where);
