@@ -1,8 +1,9 @@
 /**
  * A handle on the simulator's control API (`/_sim/…`, docs/simulator.md) for tests: prescriptions, tokens,
  * faults, clock, reset — through the one control client (main/simulator-client/client.ts), which checks every
- * answer — and, when the kit loaded a deck scenario, that scenario's prescriptions by label. The control API only
- * answers loopback hosts; the app's bridge never forwards it.
+ * answer — and, when the kit loaded a deck scenario, that scenario's prescriptions by label. The patient's side of
+ * Communications (a Zuweisung, the replies the patient got) goes to `/_sim/communications/…` directly over HTTP. The
+ * control API only answers loopback hosts; the app's bridge never forwards it.
  */
 import type { LoadedScenario, TrainingPrescription } from '../../../shared/ipc/contract';
 import {
@@ -22,6 +23,53 @@ import { VauTransport } from '../../../main/ti/vau/vau-transport';
 // The control API's requests and answers, declared once in the control client (main/simulator-client/client.ts).
 export type { ArmedFault, CreatedPrescription, FaultRequest, PrescriptionRequest };
 
+/**
+ * The patient's wish with a Zuweisung (`POST /_sim/communications/dispreq`, docs/simulator.md „Communications“). v1
+ * (default): `supplyOptionsType`, `name`, `address` (lines), `hint`, `phone`; v3 (accepted from 01.10.2026):
+ * `communicationType`, `firstname`, `lastname`, `address` (street), `postcode`, `city`, `country`, `text`, `email`,
+ * `transactionId`. `accessCode` sends another AccessCode than the Task's, `contentString` a payload verbatim.
+ */
+export interface PrescriptionWish {
+  version?: 1 | 3;
+  supplyOptionsType?: 'onPremise' | 'delivery' | 'shipment';
+  name?: string;
+  address?: string | string[];
+  hint?: string;
+  phone?: string;
+  communicationType?: 'order' | 'text';
+  firstname?: string;
+  lastname?: string;
+  postcode?: string;
+  city?: string;
+  country?: string;
+  email?: string;
+  text?: string;
+  transactionId?: string;
+  accessCode?: string;
+  contentString?: string;
+}
+
+/** A reply the patient got (`GET /_sim/communications/replies`), as the patient's app reads it. */
+export interface PatientReply {
+  id: string;
+  taskId: string;
+  /** the pharmacy's Telematik-ID */
+  sender: string;
+  sent: string;
+  /** stamped by the Fachdienst at the patient's first read — this one at the latest */
+  received: string;
+  contentString?: string;
+  /** the payload JSON (`{version, supplyOptionsType, info_text, …}`), or null when it is none */
+  payload: unknown;
+  /** GEM_ERP_EX_AvailabilityState, e.g. "20" */
+  availability?: string;
+  /** GEM_ERP_EX_SupplyOptionsType: what the pharmacy offers */
+  supplyOptions?: Partial<Record<'onPremise' | 'delivery' | 'shipment', boolean>>;
+}
+
+/** The app's pharmacy in the tests (its settings' default Telematik-ID, main/services/settings.ts). */
+export const APP_PHARMACY = '3-SMC-B-Testkarte-883110000095957';
+
 export interface StoredDispense {
   packs: number;
   lot?: string;
@@ -34,6 +82,8 @@ export class SimulatorHandle {
 
   private vau: VauTransport | undefined;
 
+  private readonly channel: FullControlChannel;
+
   /**
    * @param url the simulator's base URL (browser mode prints it as `simulator: …`)
    * @param scenario the deck scenario the app loaded (`trainerLoadScenario`), if any
@@ -44,7 +94,8 @@ export class SimulatorHandle {
     readonly scenario?: LoadedScenario,
     readonly options: { ti?: boolean } = {},
   ) {
-    this.control = new SimulatorControlClient(fetchChannel(url));
+    this.channel = fetchChannel(url);
+    this.control = new SimulatorControlClient(this.channel);
   }
 
   /**
@@ -194,6 +245,37 @@ export class SimulatorHandle {
   /** Disarms every fault (`DELETE /_sim/faults`). */
   clearFaults(): Promise<void> {
     return this.control.clearFaults();
+  }
+
+  /**
+   * „The patient assigns prescription `taskId` with wish `wish`“: the Task's patient sends a Zuweisung (DispReq) to
+   * `pharmacy` (default: the app's, {@link APP_PHARMACY}) under the Fachdienst's own rules — a prescription not
+   * ready, expired or of a flow type that pharmacy may not get is refused, and this throws with the Fachdienst's
+   * status and text. Answers the Communication id.
+   */
+  async assignPrescription(taskId: string, wish: PrescriptionWish = {}, pharmacy = APP_PHARMACY): Promise<string> {
+    const response = await this.channel.send({
+      method: 'POST',
+      path: '_sim/communications/dispreq',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ ...wish, taskId, pharmacy }),
+    });
+    const answer = JSON.parse(response.body) as { id?: string; error?: string };
+    if (response.status !== 201 || typeof answer.id !== 'string') {
+      throw new Error(`assignPrescription(${taskId}) → HTTP ${response.status}: ${answer.error ?? response.body.slice(0, 300)}`);
+    }
+    return answer.id;
+  }
+
+  /** The replies patient `kvnr` got, oldest first — read as the patient's app reads them, so `received` is stamped. */
+  async repliesOf(kvnr: string): Promise<PatientReply[]> {
+    const response = await this.channel.send({
+      method: 'GET',
+      path: `_sim/communications/replies?kvnr=${encodeURIComponent(kvnr)}`,
+      headers: { Accept: 'application/json' },
+    });
+    if (response.status !== 200) throw new Error(`repliesOf → HTTP ${response.status}: ${response.body.slice(0, 300)}`);
+    return (JSON.parse(response.body) as { replies: PatientReply[] }).replies;
   }
 
   /**
