@@ -215,3 +215,84 @@ describe('FachdienstClient: GET /Task with the eGK proof (spec §3.9)', () => {
     expect(error?.message).toContain('Meldung des Fachdienstes: „Anwesenheitsnachweis konnte nicht erfolgreich durchgeführt werden (Fehler)“');
   });
 });
+
+describe('FachdienstClient: the messages (spec §3.11)', () => {
+  const reply = { resourceType: 'Communication', basedOn: [{ reference: 'Task/160.000.000.000.001.54' }], payload: [{ contentString: '{"version":1}' }] };
+  const outcome = (status: number, text: string) => jsonResponse(status, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', details: { text } }] });
+
+  it('lists newest first; unread only adds received=NULL; a next page repeats the Fachdienst\'s own query', async () => {
+    const { transport, client } = setup(() => jsonResponse(200, { resourceType: 'Bundle', type: 'searchset', total: 0 }));
+    expect(await client.listCommunications()).toEqual({ status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: 0 } });
+    await client.listCommunications({ unreadOnly: true });
+    await client.listCommunications({ unreadOnly: true, page: 'received=NULL&_sort=-sent&_count=50&__offset=50' });
+    expect(transport.requests.map((r) => [r.method, r.path, r.query, r.body])).toEqual([
+      ['GET', 'Communication', { _sort: '-sent' }, undefined],
+      ['GET', 'Communication', { received: 'NULL', _sort: '-sent' }, undefined],
+      ['GET', 'Communication', { received: 'NULL', _sort: '-sent', _count: '50', __offset: '50' }, undefined],
+    ]);
+    expect(transport.requests[0]?.headers?.['Accept']).toBe('application/fhir+json');
+  });
+
+  it('a list answer that is not JSON is a failure, not an empty inbox', async () => {
+    const { client } = setup(() => ({ status: 200, headers: { 'content-type': 'application/fhir+xml' }, body: '<Bundle/>' }));
+    const failed = await failureOf(client.listCommunications({ unreadOnly: true }));
+    expect(failed.appError).toMatchObject({ retry: 'never', httpStatus: 200 });
+  });
+
+  it('sends a reply as FHIR JSON with POST Communication; the id comes from the body, else from the Location header', async () => {
+    const { transport, client } = setup((i) =>
+      i === 0
+        ? jsonResponse(201, { ...reply, id: '79cc4c08-0e7b-4e52-acee-6ec7519ce67f', sent: '2026-10-05T08:00:00Z' })
+        : { status: 201, headers: { location: 'http://prescriptionserver.telematik/Communication/0b8e7a3c-5f1d-4c2e-9a6b-3d2f1e0c9b8a' }, body: '' },
+    );
+    const first = await client.sendCommunication(reply);
+    expect(first.id).toBe('79cc4c08-0e7b-4e52-acee-6ec7519ce67f');
+    expect(first.body).toMatchObject({ sent: '2026-10-05T08:00:00Z' });
+    const req = transport.requests[0]!;
+    expect([req.method, req.path, req.query]).toEqual(['POST', 'Communication', {}]);
+    expect(req.headers?.['Content-Type']).toBe('application/fhir+json; charset=UTF-8');
+    expect(JSON.parse(req.body ?? '')).toEqual(reply);
+    expect(await client.sendCommunication(reply)).toEqual({ id: '0b8e7a3c-5f1d-4c2e-9a6b-3d2f1e0c9b8a', body: undefined });
+  });
+
+  it('a 201 that names no usable id is still a success (the message exists): id is empty', async () => {
+    const { client } = setup(() => ({ status: 201, headers: { location: 'https://evil.example/Communication/../../Task' }, body: '{"id":"a/b"}' }));
+    expect(await client.sendCommunication(reply)).toEqual({ id: '', body: { id: 'a/b' } });
+  });
+
+  it('a refused reply and a reply without answer become typed failures; the reply is sent once', async () => {
+    const refused = setup(() => outcome(400, 'Invalid request body'));
+    const failed = await failureOf(refused.client.sendCommunication(reply));
+    expect(failed.appError).toMatchObject({ code: 'validation', httpStatus: 400, retry: 'never' });
+    expect(failed.appError.message).toContain('sie wurde nicht gesendet');
+    expect(refused.transport.requests).toHaveLength(1);
+
+    const lost = setup(() => Promise.reject(new TransportError('timeout', 'nach 15000 ms abgebrochen')));
+    const unknown = await failureOf(lost.client.sendCommunication(reply));
+    expect(unknown.appError).toMatchObject({ code: 'timeout', retry: 'reconcile', system: 'network' });
+    expect(lost.transport.requests).toHaveLength(1);
+  });
+
+  it('deletes with DELETE Communication/<id> (204)', async () => {
+    const { transport, client } = setup(() => jsonResponse(204));
+    await client.deleteCommunication('79cc4c08-0e7b-4e52-acee-6ec7519ce67f');
+    expect(transport.requests.map((r) => [r.method, r.path, r.query, r.body])).toEqual([
+      ['DELETE', 'Communication/79cc4c08-0e7b-4e52-acee-6ec7519ce67f', {}, undefined],
+    ]);
+  });
+
+  it.each(['', '.', '..', '../Task', 'a b', 'x'.repeat(65), '79cc4c08?_format=xml'])('an id like %j is refused before anything is sent', async (bad) => {
+    const { transport, client } = setup(() => jsonResponse(204));
+    const failed = await failureOf(client.deleteCommunication(bad));
+    expect(failed.appError.code).toBe('validation');
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it('deleting someone else\'s message: the Fachdienst\'s 401 is tried once more with a fresh token, then said plainly', async () => {
+    const { transport, tokens, client } = setup(() => outcome(401, '3-SMC-B-Testkarte is not allowed to delete communication for id 79cc4c08-0e7b-4e52-acee-6ec7519ce67f'));
+    const failed = await failureOf(client.deleteCommunication('79cc4c08-0e7b-4e52-acee-6ec7519ce67f'));
+    expect(failed.appError.message).toContain('Nur Nachrichten, die diese Apotheke selbst gesendet hat');
+    expect(tokens.invalidations).toBe(1);
+    expect(transport.requests).toHaveLength(2);
+  });
+});

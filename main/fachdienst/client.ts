@@ -14,7 +14,7 @@ import {
 import { AppFailure, failure, HopFailure } from '../errors';
 import type { AccessTokenProvider } from './access-token';
 import { FachdienstClock } from './fachdienst-clock';
-import { TransportError, type Transport, type TransportResponse } from './transport';
+import { TransportError, type HttpMethod, type Transport, type TransportResponse } from './transport';
 
 export const FHIR_JSON = 'application/fhir+json';
 const FHIR_JSON_UTF8 = 'application/fhir+json; charset=UTF-8';
@@ -57,10 +57,34 @@ export interface FachdienstApi {
    */
   listByEgk?(proof: EgkPresenceProof, page?: string): Promise<{ status: number; body: unknown }>;
   /**
+   * GET Communication (spec §3.11): the messages this pharmacy sent or received, newest first (`_sort=-sent`);
+   * `unreadOnly` adds `received=NULL` — those the Fachdienst has not yet handed to their recipient, which includes
+   * this pharmacy's own replies the patient has not fetched. The Fachdienst stamps `received` on the messages
+   * addressed to the pharmacy with this very call, so a message is „unread“ only once. `page` = the query of the
+   * previous answer's `next` link (shared/fhir/communication keeps it on `Communication`). Read the body with
+   * `readCommunications`. Optional like listByEgk, so fakes of the other operations stay as they are.
+   */
+  listCommunications?(query?: CommunicationQuery): Promise<{ status: number; body: unknown }>;
+  /**
+   * POST Communication with a Reply built by `buildReply` → 201 (spec §3.11). `id` = the Communication.id the
+   * Fachdienst gave it (from the body, else the Location header); '' when the answer named none — the message was
+   * created all the same, so it must not be sent again. Not idempotent: never repeated automatically.
+   */
+  sendCommunication?(resource: FhirResourceJson): Promise<{ id: string; body: unknown }>;
+  /** DELETE Communication/<id> → 204: a message this pharmacy sent disappears from the patient's app (spec §3.11). */
+  deleteCommunication?(id: string): Promise<void>;
+  /**
    * The Fachdienst's clock minus the app's in ms, from the `Date` header of the latest answer (fachdienst-clock.ts);
    * undefined before any answer carried one. Optional: a fake without it counts as offset 0.
    */
   clockOffsetMs?(): number | undefined;
+}
+
+export interface CommunicationQuery {
+  /** only what no recipient has fetched yet (`received=NULL`) */
+  unreadOnly?: boolean;
+  /** the query of the previous answer's `next` link; replaces every other parameter */
+  page?: string;
 }
 
 /** What proves the patient and their eGK were here (spec §3.9). */
@@ -78,7 +102,7 @@ export interface FachdienstClientOptions {
 
 interface Call {
   operation: FachdienstOperation;
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   path: string;
   query: Record<string, string>;
   body?: FhirResourceJson;
@@ -132,6 +156,39 @@ export class FachdienstClient implements FachdienstApi {
     const headers = proof.kind === 'popp' ? { 'X-PoPP-Token': proof.token } : undefined;
     const response = await this.call({ operation: 'listByEgk', method: 'GET', path: 'Task', query, ...(headers ? { headers } : {}) });
     return { status: response.status, body: this.json('listByEgk', response) };
+  }
+
+  async listCommunications(query: CommunicationQuery = {}): Promise<{ status: number; body: unknown }> {
+    // a next page repeats the Fachdienst's own query; the first page asks newest first (api-erp erp_communication)
+    const params =
+      query.page !== undefined
+        ? Object.fromEntries(new URLSearchParams(query.page))
+        : { ...(query.unreadOnly ? { received: 'NULL' } : {}), _sort: '-sent' };
+    const response = await this.call({ operation: 'listCommunications', method: 'GET', path: 'Communication', query: params });
+    return { status: response.status, body: this.json('listCommunications', response) };
+  }
+
+  async sendCommunication(resource: FhirResourceJson): Promise<{ id: string; body: unknown }> {
+    const response = await this.call({ operation: 'sendCommunication', method: 'POST', path: 'Communication', query: {}, body: resource });
+    // Any 2xx proves the message was created (spec §8), so an unreadable body is no failure: only the id is unknown.
+    const body = parseBody(response);
+    const bodyId = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['id'] : undefined;
+    // Location: `<base>/Communication/<id>` (the Fachdienst writes its own base, prescriptionserver.telematik)
+    const locationId = /\/Communication\/([^/?#]+)(?:[?#].*)?$/.exec(response.headers['location'] ?? '')?.[1];
+    const id = [bodyId, locationId].find((candidate): candidate is string => typeof candidate === 'string' && FHIR_ID.test(candidate));
+    return { id: id ?? '', body: typeof body === 'object' && body !== null ? body : undefined };
+  }
+
+  async deleteCommunication(id: string): Promise<void> {
+    // Checked before anything is sent: an id from elsewhere must never become another path (`Communication/` alone
+    // would address the whole list).
+    if (!FHIR_ID.test(id)) {
+      throw failure('validation', 'Diese Nachricht hat keine gültige Kennung und kann nicht gelöscht werden. Es wurde nichts an den E-Rezept-Fachdienst gesendet.', {
+        detail: 'DELETE Communication: ungültige Id',
+        at: this.options.now(),
+      });
+    }
+    await this.call({ operation: 'deleteCommunication', method: 'DELETE', path: `Communication/${id}`, query: {} });
   }
 
   private async call(call: Call): Promise<TransportResponse> {
@@ -218,6 +275,12 @@ export class FachdienstClient implements FachdienstApi {
     );
   }
 }
+
+/**
+ * A FHIR id (the Fachdienst's Communication ids are UUIDs): letters, digits, '-' and '.', at most 64 — but not dots
+ * alone, which would be a path segment of their own (`.`, `..`).
+ */
+const FHIR_ID = /^(?!\.+$)[A-Za-z0-9\-.]{1,64}$/;
 
 /** The PrescriptionID is a validated branded value; encode it anyway so no path can be smuggled in. */
 const taskPath = (id: PrescriptionId): string => `Task/${encodeURIComponent(id)}`;

@@ -45,7 +45,7 @@ describe('retry policy (spec §8, A_25460)', () => {
     expect(shouldRetryAutomatically('dispense', fachdienstUnreachableError('dispense', 'network', at, 'ECONNREFUSED'))).toBe(false);
   });
 
-  it.each(['accept', 'close', 'reject', 'abort'] as const)('never repeats %s automatically, even after 503 or a timeout', (operation) => {
+  it.each(['accept', 'close', 'reject', 'abort', 'listCommunications', 'sendCommunication', 'deleteCommunication'] as const)('never repeats %s automatically, even after 503 or a timeout', (operation) => {
     expect(shouldRetryAutomatically(operation, answered(operation, 503))).toBe(false);
     expect(shouldRetryAutomatically(operation, fachdienstUnreachableError(operation, 'timeout', at))).toBe(false);
   });

@@ -40,7 +40,10 @@ export function isRetryableStatus(status: number): boolean {
  * The operations the retry loop may repeat: the two reads as they are, $dispense after a read (below; it
  * replaces the whole list, A_26482, so a repeat cannot duplicate entries — but it notifies the patient again).
  * $accept and $close with an unknown outcome are reconciled by the workflow (GET ?ac / GET ?secret, spec §3.3,
- * §3.6) and $reject/$abort need the user's confirmation (spec §9.3) — never automatic.
+ * §3.6) and $reject/$abort need the user's confirmation (spec §9.3) — never automatic. Nor are the message calls
+ * (spec §3.11): POST /Communication is not idempotent (a repeat after a timeout or 5xx may reach the patient twice),
+ * so its unknown outcome is reconciled through GET /Communication; the list waits for the next refresh (api-erp: not
+ * for polling) and a deletion is the pharmacist's action.
  */
 const PLAIN_RETRY_OPERATIONS: ReadonlySet<FachdienstOperation> = new Set(['dispense', 'getBySecret', 'getByAc']);
 

@@ -39,6 +39,9 @@ class ScriptedFachdienst implements FachdienstApi {
   reject = () => this.step<void>(undefined);
   abort = () => this.step<void>(undefined);
   listByEgk = () => this.step({ status: 200, body: { resourceType: 'Bundle', type: 'searchset' } as unknown });
+  listCommunications = () => this.step({ status: 200, body: { resourceType: 'Bundle', type: 'searchset' } as unknown });
+  sendCommunication = () => this.step({ id: 'c-1', body: { resourceType: 'Communication', id: 'c-1' } as unknown });
+  deleteCommunication = () => this.step<void>(undefined);
 }
 
 function setup(script: Step[], policy: RetryPolicy = { maxAttempts: 10, baseMs: 1000, maxDelayMs: 60_000 }) {
@@ -391,3 +394,39 @@ describe('RetryingFachdienst: the eGK list', () => {
   });
 });
 
+
+describe('RetryingFachdienst: the messages (spec §3.11)', () => {
+  const reply = { resourceType: 'Communication' };
+
+  it('a reply is sent once: a 503 or a timeout is not repeated (not idempotent; the failure says reconcile)', async () => {
+    for (const failure of [http('sendCommunication', 503), noAnswer('sendCommunication', 'timeout')]) {
+      const { inner, fachdienst, delays, progress } = setup([failure, 'ok']);
+      const error = await rejection(fachdienst.sendCommunication(reply));
+      expect(error).toBeInstanceOf(AppFailure);
+      expect((error as AppFailure).appError.retry).toBe('reconcile');
+      expect(inner.calls).toBe(1);
+      expect(delays).toEqual([]);
+      expect(progress).toEqual([]);
+    }
+  });
+
+  it('the list and a deletion are asked once as well; their answers pass through', async () => {
+    const list = setup([http('listCommunications', 503), 'ok']);
+    expect(await rejection(list.fachdienst.listCommunications({ unreadOnly: true }))).toBeInstanceOf(AppFailure);
+    expect(list.inner.calls).toBe(1);
+    expect(await list.fachdienst.listCommunications()).toMatchObject({ status: 200 });
+    const deletion = setup([noAnswer('deleteCommunication', 'timeout'), 'ok']);
+    expect(await rejection(deletion.fachdienst.deleteCommunication('c-1'))).toBeInstanceOf(AppFailure);
+    expect(deletion.inner.calls).toBe(1);
+    await deletion.fachdienst.deleteCommunication('c-1');
+    expect(await setup(['ok']).fachdienst.sendCommunication(reply)).toEqual({ id: 'c-1', body: { resourceType: 'Communication', id: 'c-1' } });
+  });
+
+  it('an inner client without message calls says so instead of failing obscurely', async () => {
+    const inner: FachdienstApi = { ...new ScriptedFachdienst(['ok']), listCommunications: undefined, sendCommunication: undefined, deleteCommunication: undefined };
+    const fachdienst = new RetryingFachdienst({ inner, policy: () => ({ maxAttempts: 1, baseMs: 1, maxDelayMs: 1 }), now: () => at });
+    await expect(fachdienst.sendCommunication(reply)).rejects.toThrow('keine Nachrichten senden');
+    await expect(fachdienst.listCommunications()).rejects.toThrow('keine Nachrichten abrufen');
+    await expect(fachdienst.deleteCommunication('c-1')).rejects.toThrow('keine Nachrichten löschen');
+  });
+});

@@ -12,12 +12,13 @@
  * - 429 waits an hour (the workflow queues it); 502/506, every other 4xx/5xx and "no connection": no repeat.
  * - $accept, $close, $reject and $abort pass straight through: an unknown $accept/$close outcome is reconciled
  *   by the workflow, $reject/$abort need the user's confirmation.
+ * - The message calls (spec §3.11) pass straight through as well — see each method for why.
  */
 import type { AccessCode, PrescriptionId, Secret } from '../../shared/erezept/identifiers';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
 import type { RetryProgress } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
-import type { DispenseOptions, DispenseRepeatCheck, EgkPresenceProof, FachdienstApi } from './client';
+import type { CommunicationQuery, DispenseOptions, DispenseRepeatCheck, EgkPresenceProof, FachdienstApi } from './client';
 import {
   backoffDelayMs,
   mustReadBeforeRepeat,
@@ -92,6 +93,35 @@ export class RetryingFachdienst implements FachdienstApi {
   async listByEgk(proof: EgkPresenceProof, page?: string): Promise<{ status: number; body: unknown }> {
     if (!this.options.inner.listByEgk) throw new Error('Der Fachdienst-Zugang kann keine Rezepte per Gesundheitskarte abrufen');
     return this.options.inner.listByEgk(proof, page);
+  }
+
+  /**
+   * Not repeated automatically: GET /Communication is not meant for polling (api-erp: only when the user acts or
+   * refreshes), so a failed list is simply asked again at the next refresh instead of ten times in a row.
+   */
+  async listCommunications(query?: CommunicationQuery): Promise<{ status: number; body: unknown }> {
+    if (!this.options.inner.listCommunications) throw new Error('Der Fachdienst-Zugang kann keine Nachrichten abrufen');
+    return this.options.inner.listCommunications(query);
+  }
+
+  /**
+   * Never repeated automatically: POST /Communication is not idempotent — a second call after a timeout or a 5xx
+   * (which do not prove the message was not stored) would reach the patient twice, and every message notifies the
+   * patient's app. The outcome is reconciled instead (retry class `reconcile`: GET /Communication lists this
+   * pharmacy's replies), spec §8, §3.11.
+   */
+  async sendCommunication(resource: FhirResourceJson): Promise<{ id: string; body: unknown }> {
+    if (!this.options.inner.sendCommunication) throw new Error('Der Fachdienst-Zugang kann keine Nachrichten senden');
+    return this.options.inner.sendCommunication(resource);
+  }
+
+  /**
+   * Not repeated automatically: deleting is the pharmacist's action and its answer says what happened; a repeat after
+   * a lost answer would be harmless (404 at worst) but is left to the pharmacist, who sees the failure.
+   */
+  async deleteCommunication(id: string): Promise<void> {
+    if (!this.options.inner.deleteCommunication) throw new Error('Der Fachdienst-Zugang kann keine Nachrichten löschen');
+    return this.options.inner.deleteCommunication(id);
   }
 
   clockOffsetMs(): number | undefined {

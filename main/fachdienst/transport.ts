@@ -3,7 +3,8 @@
  * configured base URL. Direct HTTP today (embedded or external simulator); the VAU channel of the real
  * Fachdienst (spec §10.1) will be another implementation of the same interface.
  */
-export type HttpMethod = 'GET' | 'POST';
+/** DELETE only for `DELETE /Communication/{id}` (spec erezept-pharmacy §3.11). */
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /**
  * Which system a request is meant for, so the connection indicator can name the failing hop (A_23814):

@@ -182,3 +182,71 @@ describe('fachdienstErrorFromResponse', () => {
     expect(e.detail).toContain('ECONNREFUSED');
   });
 });
+
+describe('the message calls (spec §3.11, §8)', () => {
+  it('400 on a reply: not sent, what to check, the Fachdienst\'s words and its findings', () => {
+    const body = outcome('Invalid request body', 'invalid', "Invalid payload: Value of 'supplyOptionsType' must be 'onPremise'");
+    const e = fachdienstErrorFromResponse('sendCommunication', 400, body, at);
+    expect(e).toMatchObject({ code: 'validation', retry: 'never', httpStatus: 400 });
+    expect(e.message).toBe(
+      'Der E-Rezept-Fachdienst hat die Nachricht abgelehnt; sie wurde nicht gesendet. Meldung des Fachdienstes: „Invalid request body“. Bitte Text, Abholcode und Link prüfen (Länge, Sonderzeichen, Belieferungsart) und erneut senden; besteht der Fehler, den Support informieren.',
+    );
+    expect(e.findings?.[0]?.message).toContain("must be 'onPremise'");
+    expect(e.detail).toContain('POST Communication → HTTP 400');
+  });
+
+  it('400 on a reply to a prescription the Fachdienst no longer has (deleted Task)', () => {
+    for (const text of ['Task for prescription id 160.000.000.000.001.54 is missing', 'Referenced task does not contain a KVNR']) {
+      const e = fachdienstErrorFromResponse('sendCommunication', 400, outcome(text, 'invalid'), at);
+      expect(e.code).toBe('state');
+      expect(e.message).toContain('kennt das Rezept zu dieser Nachricht nicht (mehr)');
+    }
+  });
+
+  it('429 on a reply: too many messages, not sent, again later (at most hourly)', () => {
+    const e = fachdienstErrorFromResponse('sendCommunication', 429, outcome('there are already 10 messages', 'transient'), at);
+    expect(e.retry).toBe('hourly');
+    expect(e.message).toBe(
+      'Der E-Rezept-Fachdienst nimmt von dieser Apotheke gerade zu viele Nachrichten und Anfragen an (HTTP 429). Die Nachricht wurde nicht gesendet. Bitte später erneut senden, frühestens in einer Stunde.',
+    );
+  });
+
+  it('a 5xx or no answer to a reply leaves open whether it arrived: reconcile, never repeat blindly (not idempotent)', () => {
+    for (const status of [500, 503, 504]) {
+      const e = fachdienstErrorFromResponse('sendCommunication', status, undefined, at);
+      expect(e.retry).toBe('reconcile');
+      expect(e.message).toContain('Ob die Nachricht angekommen ist, ist nicht sicher.');
+    }
+    expect(fachdienstErrorFromResponse('sendCommunication', 408, undefined, at).retry).toBe('backoff');
+    const timeout = fachdienstUnreachableError('sendCommunication', 'timeout', at);
+    expect(timeout.retry).toBe('reconcile');
+    expect(timeout.message).toContain('Ob die Nachricht angekommen ist, ist unklar.');
+    expect(fachdienstUnreachableError('listCommunications', 'timeout', at).retry).toBe('backoff');
+    expect(fachdienstUnreachableError('deleteCommunication', 'network', at).retry).toBe('backoff');
+  });
+
+  it('403 on a reply: refused for this pharmacy; a wrong role is named as such', () => {
+    expect(fachdienstErrorFromResponse('sendCommunication', 403, outcome('Operation not allowed', 'forbidden'), at).message).toContain(
+      'verweigert dieser Apotheke das Senden der Nachricht',
+    );
+    expect(fachdienstErrorFromResponse('sendCommunication', 403, outcome('endpoint is forbidden for professionOID 1.2.276.0.76.4.50'), at).message).toContain('Rolle');
+  });
+
+  it('deleting: someone else\'s message (the Fachdienst answers 401), an unknown one (404), a malformed id (400)', () => {
+    const foreign = fachdienstErrorFromResponse('deleteCommunication', 401, outcome('3-SMC-B-Testkarte-883110000123465 is not allowed to delete communication for id 79cc4c08-0e7b-4e52-acee-6ec7519ce67f', 'unknown'), at);
+    expect(foreign.message).toBe('Der E-Rezept-Fachdienst erlaubt das Löschen nicht: Nur Nachrichten, die diese Apotheke selbst gesendet hat, können gelöscht werden.');
+    expect(fachdienstErrorFromResponse('deleteCommunication', 401, outcome('Token expired'), at).message).toContain('Anmeldung');
+    const gone = fachdienstErrorFromResponse('deleteCommunication', 404, outcome('No communication found for id 79cc4c08-0e7b-4e52-acee-6ec7519ce67f', 'not-found'), at);
+    expect(gone).toMatchObject({ code: 'not-found', httpStatus: 404 });
+    expect(gone.message).toContain('bereits gelöscht');
+    expect(fachdienstErrorFromResponse('deleteCommunication', 400, outcome('Invalid format of communication id', 'invalid'), at).message).toContain('Kennung der Nachricht ist ungültig');
+  });
+
+  it('listing: 429 and 5xx name the action; nothing is said about prescriptions', () => {
+    expect(fachdienstErrorFromResponse('listCommunications', 429, undefined, at).message).toContain('Bitte die Nachrichten später erneut abrufen, frühestens in einer Stunde.');
+    const down = fachdienstErrorFromResponse('listCommunications', 503, undefined, at);
+    expect(down).toMatchObject({ retry: 'backoff' });
+    expect(down.message).toContain('Das Abrufen der Nachrichten wurde nicht ausgeführt.');
+    expect(down.detail).toContain('GET Communication → HTTP 503');
+  });
+});

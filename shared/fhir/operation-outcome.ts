@@ -8,7 +8,21 @@
  */
 import type { AppError, RetryClass } from '../ipc/contract';
 
-export type FachdienstOperation = 'accept' | 'dispense' | 'close' | 'reject' | 'abort' | 'getBySecret' | 'getByAc' | 'listByEgk';
+export type FachdienstOperation =
+  | 'accept'
+  | 'dispense'
+  | 'close'
+  | 'reject'
+  | 'abort'
+  | 'getBySecret'
+  | 'getByAc'
+  | 'listByEgk'
+  /** GET /Communication (spec §3.11) */
+  | 'listCommunications'
+  /** POST /Communication: a reply to the patient — not idempotent, every message notifies the patient */
+  | 'sendCommunication'
+  /** DELETE /Communication/{id}: a message this pharmacy sent */
+  | 'deleteCommunication';
 
 export interface OutcomeIssue {
   severity?: string;
@@ -47,6 +61,17 @@ export function retryClassForStatus(status: number): RetryClass {
   return 'never';
 }
 
+/**
+ * The retry class of an answer to this operation: by status, except that a 5xx to POST /Communication does not prove
+ * that the message was not stored (a gateway may answer after the Fachdienst did it). A message is not idempotent —
+ * each one reaches the patient — so it is reconciled (GET /Communication shows whether it arrived), never repeated
+ * blindly (spec §8, §3.11).
+ */
+function retryClassFor(operation: FachdienstOperation, status: number): RetryClass {
+  if (operation === 'sendCommunication' && status >= 500 && status <= 599) return 'reconcile';
+  return retryClassForStatus(status);
+}
+
 /** The error for a non-2xx answer of the Fachdienst. */
 export function fachdienstErrorFromResponse(
   operation: FachdienstOperation,
@@ -71,7 +96,7 @@ export function fachdienstErrorFromResponse(
     code,
     message,
     detail: technicalDetail(operation, status, issues, at),
-    retry: retryClassForStatus(status),
+    retry: retryClassFor(operation, status),
     httpStatus: status,
     system: 'fachdienst',
     at: at.toISOString(),
@@ -82,7 +107,9 @@ export function fachdienstErrorFromResponse(
 /**
  * The error when no answer arrived (network failure or timeout). For $accept and $close the outcome is
  * unknown — the Fachdienst may have done it — so the caller must reconcile (GET ?ac / GET ?secret, spec §3.3,
- * §3.6) before trying again; the other operations are safe to repeat ($dispense replaces the whole list, A_26482).
+ * §3.6) before trying again; the same holds for a reply to the patient (GET /Communication shows whether it
+ * arrived, §3.11 — a second one would reach the patient twice). The other operations are safe to repeat ($dispense replaces the whole
+ * list, A_26482; deleting a message twice ends in 404 at worst).
  */
 export function fachdienstUnreachableError(
   operation: FachdienstOperation,
@@ -94,12 +121,9 @@ export function fachdienstUnreachableError(
     cause === 'timeout'
       ? `Der ${FD} hat nicht rechtzeitig geantwortet.`
       : `Der ${FD} ist nicht erreichbar (Netzwerk- oder Verbindungsfehler).`;
-  const unknownOutcome = operation === 'accept' || operation === 'close';
-  const next = unknownOutcome
-    ? operation === 'accept'
-      ? ' Ob das Rezept abgerufen wurde, ist unklar. Bitte den Code erneut scannen – die App gleicht den Stand mit dem Fachdienst ab.'
-      : ' Ob das Rezept abgeschlossen wurde, ist unklar. Bitte erneut „Abschließen“ wählen – die App gleicht den Stand mit dem Fachdienst ab.'
-    : ' Bitte die Verbindung prüfen und später erneut versuchen.';
+  const advice = unknownOutcomeAdvice[operation];
+  const unknownOutcome = advice !== undefined;
+  const next = advice ?? ' Bitte die Verbindung prüfen und später erneut versuchen.';
   return {
     code: cause,
     message: what + next,
@@ -113,6 +137,13 @@ export function fachdienstUnreachableError(
     at: at.toISOString(),
   };
 }
+
+/** The operations whose outcome must be reconciled when no answer arrived, and what to tell the pharmacist (docs/reliability.md). */
+const unknownOutcomeAdvice: Partial<Record<FachdienstOperation, string>> = {
+  accept: ' Ob das Rezept abgerufen wurde, ist unklar. Bitte den Code erneut scannen – die App gleicht den Stand mit dem Fachdienst ab.',
+  close: ' Ob das Rezept abgeschlossen wurde, ist unklar. Bitte erneut „Abschließen“ wählen – die App gleicht den Stand mit dem Fachdienst ab.',
+  sendCommunication: ' Ob die Nachricht angekommen ist, ist unklar. Bitte zuerst die Nachrichten abrufen und prüfen, ob sie im Verlauf steht, bevor sie erneut gesendet wird.',
+};
 
 /** True when a 409 on $accept says the caller already owns the Task (spec §3.2: 2nd info string). */
 export function isAcceptedByCaller(error: AppError): boolean {
@@ -130,6 +161,9 @@ const operationLabel: Record<FachdienstOperation, string> = {
   getBySecret: 'GET Task?secret',
   getByAc: 'GET Task?ac',
   listByEgk: 'GET Task (eGK)',
+  listCommunications: 'GET Communication',
+  sendCommunication: 'POST Communication',
+  deleteCommunication: 'DELETE Communication',
 };
 
 const doing: Record<FachdienstOperation, string> = {
@@ -141,6 +175,9 @@ const doing: Record<FachdienstOperation, string> = {
   getBySecret: 'Abrufen der Quittung',
   getByAc: 'erneuten Abrufen des Rezepts',
   listByEgk: 'Abrufen der Rezepte zur Gesundheitskarte',
+  listCommunications: 'Abrufen der Nachrichten',
+  sendCommunication: 'Senden der Nachricht',
+  deleteCommunication: 'Löschen der Nachricht',
 };
 
 function describe(
@@ -154,6 +191,10 @@ function describe(
   if (operation === 'listByEgk') {
     const egk = describeEgkRefusal(status, quoted);
     if (egk) return egk;
+  }
+  if (operation === 'listCommunications' || operation === 'sendCommunication' || operation === 'deleteCommunication') {
+    const message = describeCommunicationRefusal(operation, status, quoted, allText);
+    if (message) return message;
   }
   switch (status) {
     case 400:
@@ -276,6 +317,61 @@ function describeEgkRefusal(status: number, quoted: string): { code: string; mes
     default:
       return undefined;
   }
+}
+
+/**
+ * The answers to the message calls (spec §3.11; texts of erp-processing-context 1.22): a refused reply says it was not
+ * sent and what to check; a 5xx to a reply leaves open whether it arrived (retryClassFor); deleting a message of
+ * someone else is a 401 there („… is not allowed to delete communication …“), not an expired sign-in.
+ */
+function describeCommunicationRefusal(
+  operation: 'listCommunications' | 'sendCommunication' | 'deleteCommunication',
+  status: number,
+  quoted: string,
+  allText: string,
+): { code: string; message: string } | undefined {
+  const tooMany = `Der ${FD} nimmt von dieser Apotheke gerade zu viele Nachrichten und Anfragen an (HTTP 429).`;
+  if (operation === 'sendCommunication') {
+    if (status === 400 && /task for prescription id .* is missing|does not contain a KVNR/i.test(allText)) {
+      return {
+        code: 'state',
+        message: `Der ${FD} kennt das Rezept zu dieser Nachricht nicht (mehr) – vermutlich wurde es gelöscht.${quoted} Die Nachricht wurde nicht gesendet.`,
+      };
+    }
+    if (status === 400) {
+      return {
+        code: 'validation',
+        message: `Der ${FD} hat die Nachricht abgelehnt; sie wurde nicht gesendet.${quoted} Bitte Text, Abholcode und Link prüfen (Länge, Sonderzeichen, Belieferungsart) und erneut senden; besteht der Fehler, den Support informieren.`,
+      };
+    }
+    if (status === 403 && !/professionOID/i.test(allText)) {
+      return { code: 'fachdienst', message: `Der ${FD} verweigert dieser Apotheke das Senden der Nachricht.${quoted} Die Nachricht wurde nicht gesendet. Bitte den Support informieren.` };
+    }
+    if (status === 429) return { code: 'fachdienst', message: `${tooMany} Die Nachricht wurde nicht gesendet. Bitte später erneut senden, frühestens in einer Stunde.` };
+    if (status >= 500 && status <= 599) {
+      return {
+        code: 'fachdienst',
+        message: `Der ${FD} ist gerade gestört (HTTP ${status}). Ob die Nachricht angekommen ist, ist nicht sicher. Bitte zuerst die Nachrichten abrufen und prüfen, ob sie im Verlauf steht, bevor sie erneut gesendet wird.`,
+      };
+    }
+    return undefined;
+  }
+  if (operation === 'deleteCommunication') {
+    if (status === 401 && /not allowed to delete/i.test(allText)) {
+      return { code: 'fachdienst', message: `Der ${FD} erlaubt das Löschen nicht: Nur Nachrichten, die diese Apotheke selbst gesendet hat, können gelöscht werden.` };
+    }
+    if (status === 400) {
+      return { code: 'validation', message: `Der ${FD} hat das Löschen abgelehnt: Die Kennung der Nachricht ist ungültig.${quoted} Bitte den Support informieren.` };
+    }
+    if (status === 404) {
+      return { code: 'not-found', message: `Die Nachricht gibt es beim ${FD} nicht (mehr) – sie wurde bereits gelöscht oder ist abgelaufen.` };
+    }
+    if (status === 429) return { code: 'fachdienst', message: `${tooMany} Die Nachricht wurde nicht gelöscht. Bitte später erneut versuchen, frühestens in einer Stunde.` };
+    return undefined;
+  }
+  if (status === 404) return { code: 'not-found', message: `Der ${FD} hat zu dieser Abfrage keine Nachrichten gefunden (HTTP 404).${quoted}` };
+  if (status === 429) return { code: 'fachdienst', message: `${tooMany} Bitte die Nachrichten später erneut abrufen, frühestens in einer Stunde.` };
+  return undefined;
 }
 
 /** 403 has many causes (spec §3.1); the FD text tells them apart. */

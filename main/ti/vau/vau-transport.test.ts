@@ -102,6 +102,17 @@ describe('VauTransport', () => {
     expect(vau.certificateFetches()).toBe(1);
   });
 
+  it('the message calls (spec erezept-pharmacy §3.11): X-erp-resource Communication, the inner DELETE without body', async () => {
+    const vau = fakeVau({ answer: () => ({ raw: 'HTTP/1.1 204 No Content\r\n\r\n' }) });
+    const vauTransport = transport(vau.fetchFn);
+    const response = await vauTransport.send({ method: 'DELETE', path: 'Communication/79cc4c08-0e7b-4e52-acee-6ec7519ce67f', headers: request.headers });
+    expect(response).toMatchObject({ status: 204, body: '' });
+    await vauTransport.send({ method: 'GET', path: 'Communication', query: { received: 'NULL', _sort: '-sent' }, headers: request.headers });
+    expect(vau.received.map((r) => r.headers.get('x-erp-resource'))).toEqual(['Communication', 'Communication']);
+    expect(vau.received[0]?.inner).toBe(`DELETE /Communication/79cc4c08-0e7b-4e52-acee-6ec7519ce67f HTTP/1.1\r\nHost: erp-ref.example\r\nAuthorization: Bearer ${TOKEN}\r\nAccept: application/fhir+xml\r\n\r\n`);
+    expect(vau.received[1]?.inner).toMatch(/^GET \/Communication\?received=NULL&_sort=-sent HTTP\/1\.1\r\n/);
+  });
+
   it('a certificate the trust policy refuses stops the call before anything is sent', async () => {
     const vau = fakeVau();
     const refuse: VauCertificateTrust = async () => {
