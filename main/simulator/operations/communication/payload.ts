@@ -15,7 +15,8 @@
  * What the FD refuses here is a ModelException → 400 „Invalid request body“ with the reason as diagnostics, or a
  * schema violation → 400 „Invalid payload: does not conform to expected JSON schema: …“.
  *
- * Characters: the FD has no check of its own for control or replacement characters in payload strings. What it
+ * Characters: „no non-printable characters“ is a rule for the patient's app (api-erp erp_communication.adoc, the
+ * FdV specification); the FD has no check of its own for control or replacement characters in payload strings. What it
  * refuses comes from its parsers — an unescaped control character in JSON, any C0 control but TAB/LF/CR in XML,
  * invalid UTF-8 — and those are refused before this point (format.ts parseFhirBody). LF, CR and TAB are explicitly
  * allowed by FHIR's string type (`[ \r\n\t\S]+`); escaped controls, C1 controls, U+FEFF inside a text and U+FFFD pass
