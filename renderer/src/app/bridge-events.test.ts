@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import { caseKeys } from '../api/cases/case-query';
 import { connectionKeys } from '../api/connection/connection-query';
+import { messageKeys } from '../api/messages/messages-query';
 import { createFakeBridge } from '../test/fake-bridge';
 import { connectionStatus, ids, offlineStatus, retryProgress } from '../test/fixtures';
 import { subscribeBridgeEvents } from './bridge-events';
@@ -13,6 +14,9 @@ function seeded(): QueryClient {
   client.setQueryData(caseKeys.list('all', ''), []);
   client.setQueryData(connectionKeys.status(), connectionStatus());
   client.setQueryData(connectionKeys.pending(), []);
+  client.setQueryData(messageKeys.inbox(), { open: 0, requests: [] });
+  client.setQueryData(messageKeys.thread(ids.first), { messages: [], replyVersion: 1, canReply: true });
+  client.setQueryData(messageKeys.thread(ids.second), { messages: [], replyVersion: 1, canReply: true });
   return client;
 }
 
@@ -65,6 +69,31 @@ describe('bridge events', () => {
     expect(isStale(client, connectionKeys.pending())).toBe(true);
     expect(isStale(client, connectionKeys.status())).toBe(true);
     expect(isStale(client, caseKeys.detail(ids.first))).toBe(false);
+  });
+
+  it('messages-changed invalidates the inbox „Nachrichten“ (its badge) and every thread, no case', () => {
+    const client = seeded();
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    fake.emit({ type: 'messages-changed' });
+    expect(isStale(client, messageKeys.inbox())).toBe(true);
+    expect(isStale(client, messageKeys.thread(ids.first))).toBe(true);
+    expect(isStale(client, messageKeys.thread(ids.second))).toBe(true);
+    expect(isStale(client, caseKeys.detail(ids.first))).toBe(false);
+    expect(isStale(client, connectionKeys.pending())).toBe(false);
+  });
+
+  it('a changed case invalidates its own thread (erased with it, A_19251), not the inbox; cases-changed both', () => {
+    const client = seeded();
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    fake.emit({ type: 'case-changed', prescriptionId: ids.first });
+    expect(isStale(client, messageKeys.thread(ids.first))).toBe(true);
+    expect(isStale(client, messageKeys.thread(ids.second))).toBe(false);
+    expect(isStale(client, messageKeys.inbox())).toBe(false);
+    fake.emit({ type: 'cases-changed' });
+    expect(isStale(client, messageKeys.inbox())).toBe(true);
+    expect(isStale(client, messageKeys.thread(ids.second))).toBe(true);
   });
 
   it('retrying records the progress by PrescriptionID; retry-ended removes only that one', () => {

@@ -11,6 +11,7 @@ import { caseKeys } from '../api/cases/case-query';
 import { invalidateChangedCase } from '../api/cases/case-writes';
 import { connectionKeys } from '../api/connection/connection-query';
 import { clearRetry, recordRetry } from '../api/connection/retry-progress';
+import { messageKeys } from '../api/messages/messages-query';
 import { trainerKeys } from '../api/trainer/trainer-query';
 import { useBridge } from '../lib/bridge-context';
 
@@ -24,6 +25,9 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
       // training: the trainer's patient view shows what the Fachdienst holds now (spec §3.9–3.10)
       void queryClient.invalidateQueries({ queryKey: trainerKeys.patientView(event.prescriptionId) });
+      // the case's messages go with its personal data ($reject/$abort, A_19251); the inbox is left alone (every
+      // $dispense sends this event, and the inbox has its own `messages-changed`)
+      void queryClient.invalidateQueries({ queryKey: messageKeys.thread(event.prescriptionId) });
       return;
     case 'cases-changed':
       // also sent by the browser bridge after a reconnect: anything may have been missed meanwhile
@@ -33,6 +37,7 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       // a scenario may have been loaded elsewhere (e.g. by a QA fixture through the same bridge)
       void queryClient.invalidateQueries({ queryKey: trainerKeys.current() });
       void queryClient.invalidateQueries({ queryKey: trainerKeys.patientViews() });
+      void queryClient.invalidateQueries({ queryKey: messageKeys.all });
       return;
     case 'connection': {
       // The pushed status is newer than any `getConnection` still on its way: that fetch is cancelled, or its
@@ -53,6 +58,11 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
       // the indicator's count comes with the status
       void queryClient.invalidateQueries({ queryKey: connectionKeys.status() });
+      return;
+    case 'messages-changed':
+      // new Zuweisungen fetched, one accepted or dismissed, a reply sent or deleted (spec §3.11): the inbox with
+      // its badge, and every open thread — a reply from another counter belongs to a case shown here
+      void queryClient.invalidateQueries({ queryKey: messageKeys.all });
       return;
     case 'app-info-changed':
       void queryClient.invalidateQueries({ queryKey: appInfoKeys.info() });

@@ -23,6 +23,8 @@ export const shortcuts = {
   inbox: altLetter('v'),
   /** open or close the connection panel with the pending operations (W = Warteschlange; V is the inbox) */
   pendingOperations: altLetter('w'),
+  /** open or close the messages panel with the patients' Zuweisungen (Z = Zuweisungen; N adds an entry) */
+  messages: altLetter('z'),
   /** open „Einstellungen & Info“ (data protection, network settings) */
   settings: altLetter('i'),
   /** open or close the trainer panel (training mode only: scenarios, codes on screen, patient view) */

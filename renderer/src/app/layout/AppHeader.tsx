@@ -5,6 +5,7 @@ import { AppSettingsButton } from '../../features/app-info/components/AppSetting
 import { StaffSwitch } from '../../features/app-info/components/StaffSwitch';
 import { ConnectionIndicator } from '../../features/connection/components/ConnectionIndicator';
 import { EgkButton } from '../../features/egk/components/EgkButton';
+import { MessagesButton } from '../../features/messages/components/MessagesButton';
 import { TrainerButton } from '../../features/trainer/components/TrainerButton';
 import { useCurrentCase } from '../../lib/current-case';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -18,6 +19,12 @@ interface Props {
   panelId: string;
   /** the connection indicator, to give the focus back to when the panel closes */
   indicatorRef: Ref<HTMLButtonElement>;
+  /** the messages panel (the patients' Zuweisungen): open?, toggle, its id */
+  messagesOpen: boolean;
+  onToggleMessages(): void;
+  messagesPanelId: string;
+  /** the „Nachrichten“ button, to give the focus back to when the messages panel closes */
+  messagesButtonRef: Ref<HTMLButtonElement>;
   /** the trainer panel (training mode only): open?, toggle, its id */
   trainerOpen: boolean;
   onToggleTrainer(): void;
@@ -33,6 +40,10 @@ export function AppHeader({
   onTogglePanel,
   panelId,
   indicatorRef,
+  messagesOpen,
+  onToggleMessages,
+  messagesPanelId,
+  messagesButtonRef,
   trainerOpen,
   onToggleTrainer,
   trainerPanelId,
@@ -60,6 +71,7 @@ export function AppHeader({
         >
           {t('header.inbox')} <kbd>Alt+V</kbd>
         </button>
+        <MessagesButton ref={messagesButtonRef} open={messagesOpen} onToggle={onToggleMessages} panelId={messagesPanelId} />
         <EgkButton />
         {appInfo.training ? (
           <TrainerButton ref={trainerButtonRef} open={trainerOpen} onToggle={onToggleTrainer} panelId={trainerPanelId} />

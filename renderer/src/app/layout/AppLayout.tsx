@@ -1,8 +1,9 @@
 /**
  * The window's frame: training banner (whenever the backend is not the real TI, architecture §2), header with
  * navigation, connection indicator, settings, language and staff switch; under it the connection notice and — when
- * opened (Alt+W) — the pending operations (A_23815, A_23816), in training — when opened (Alt+T) — the trainer panel
- * (loaded on demand); then the work area — scan first, then the open case or the inbox (focus order = work order).
+ * opened (Alt+W) — the pending operations (A_23815, A_23816), when opened (Alt+Z) the patients' Zuweisungen
+ * („Nachrichten“, spec §3.11), in training — when opened (Alt+T) — the trainer panel (loaded on demand); then the
+ * work area — scan first, then the open case or the inbox (focus order = work order).
  * Wedge scans are caught here, on every screen (architecture §5).
  */
 import { useCallback, useId, useRef, useState } from 'react';
@@ -12,6 +13,7 @@ import { StaffHint } from '../../features/app-info/components/StaffHint';
 import { ConnectionNotice } from '../../features/connection/components/ConnectionNotice';
 import { PendingOperationsPanel } from '../../features/connection/components/PendingOperationsPanel';
 import { OtherRetryNotices } from '../../features/connection/components/RetryNotice';
+import { MessagesPanel } from '../../features/messages/components/MessagesPanel';
 import { ScanPanel } from '../../features/scan/components/ScanPanel';
 import { ScanProvider, useScan } from '../../features/scan/scan-context';
 import { useWedgeScanner } from '../../features/scan/use-wedge-scanner';
@@ -51,6 +53,17 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
   const togglePending = useCallback(() => (pendingOpen ? closePending() : setPendingOpen(true)), [pendingOpen, closePending]);
   useShortcut(shortcuts.pendingOperations, togglePending);
 
+  const messagesPanelId = useId();
+  const messagesButtonRef = useRef<HTMLButtonElement>(null);
+  const [messagesOpen, setMessagesOpen] = useState(false);
+  const closeMessages = useCallback((options: { returnFocus: boolean } = { returnFocus: true }) => {
+    setMessagesOpen(false);
+    // as with the pending operations: back to the button, unless „Annehmen“ opened a case to work on
+    if (options.returnFocus) messagesButtonRef.current?.focus();
+  }, []);
+  const toggleMessages = useCallback(() => (messagesOpen ? closeMessages() : setMessagesOpen(true)), [messagesOpen, closeMessages]);
+  useShortcut(shortcuts.messages, toggleMessages);
+
   const trainerPanelId = useId();
   const trainerButtonRef = useRef<HTMLButtonElement>(null);
   const [trainerOpen, setTrainerOpen] = useState(false);
@@ -72,6 +85,10 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
         onTogglePanel={togglePending}
         panelId={pendingPanelId}
         indicatorRef={indicatorRef}
+        messagesOpen={messagesOpen}
+        onToggleMessages={toggleMessages}
+        messagesPanelId={messagesPanelId}
+        messagesButtonRef={messagesButtonRef}
         trainerOpen={trainerOpen}
         onToggleTrainer={toggleTrainer}
         trainerPanelId={trainerPanelId}
@@ -80,6 +97,7 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
       <ConnectionNotice onShowPending={() => setPendingOpen(true)} />
       {appInfo.idpConsent ? <IdpConsentNotice consent={appInfo.idpConsent} /> : null}
       {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}
+      {messagesOpen ? <MessagesPanel id={messagesPanelId} onClose={closeMessages} /> : null}
       {appInfo.training && trainerOpen ? <LazyTrainerPanel id={trainerPanelId} onClose={closeTrainer} /> : null}
       {/* pack scans go to the open dispense editor, which registers itself with the scan router's slot */}
       <PackTargetProvider>

@@ -18,7 +18,9 @@ import { CaseRetryNotice } from '../../features/connection/components/RetryNotic
 import { Receipt } from '../../features/dispense/components/Receipt';
 import { VersionList } from '../../features/dispense/components/VersionList';
 import { DispenseForm } from '../../features/dispense/forms/DispenseForm';
+import { CaseMessages } from '../../features/messages/components/CaseMessages';
 import { PrescriptionView } from '../../features/prescription/components/PrescriptionView';
+import { DataMatrixCanvas } from '../../features/trainer/components/DataMatrixCanvas';
 import { useBridge } from '../../lib/bridge-context';
 import { useCurrentCase } from '../../lib/current-case';
 import { appErrorOf } from '../../lib/invoke';
@@ -84,6 +86,8 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
           />
         </div>
       ) : null}
+      {/* the patient's messages (spec §3.11); erased with the case's personal data after $reject/$abort (A_19251) */}
+      {!ended ? <CaseMessages prescriptionId={prescriptionId} staff={staff} codeImage={DataMatrixCanvas} /> : null}
       <VersionList submissions={detail.submissions} />
     </article>
   );
