@@ -39,6 +39,8 @@ import { SwitchableTi } from './services/switchable-ti';
 import { TiSettingsService } from './services/ti-settings';
 import { TiSetupService } from './services/ti-setup';
 import { EgkLookupService } from './services/egk-lookup';
+import { MessagesService } from './services/messages';
+import { MessagesPoller } from './services/messages-poller';
 import { KonnektorEgkReader } from './services/egk-card-reader';
 import { KonnektorClient } from './ti/konnektor/konnektor-client';
 import { SmcbCardSigner } from './ti/konnektor/smcb-card-signer';
@@ -260,12 +262,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       syncClock: () => clock.sync(),
       syncClockForReading: () => clock.syncIfOlderThan(READING_CLOCK_SYNC_MS),
     });
+    // the messages poller is built below, after the services it needs; it is told when the connection comes up
+    const connectionHooks = { up: (): void => undefined };
     const connection = new ConnectionMonitor({
       now: () => clock.now(),
       probe: () => (ti ? probeFachdienst(fachdienstTransport, tokens) : probeFachdienst(transport)),
       probeIntervalMs: () => network().probeIntervalMs,
       pendingCount: () => workflow.pendingCount(),
-      onChange: (status) => events.emit({ type: 'connection', status }),
+      onChange: (status) => {
+        events.emit({ type: 'connection', status });
+        if (status.state === 'online') connectionHooks.up();
+      },
       // A_23815: what waited for the connection is completed as soon as it returns.
       onRestored: () => void workflow.resumePendingOperations(),
     });
@@ -292,6 +299,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
       return trainingEgkReader;
     };
+
+    // The messages with the patients' apps (spec §3.11): fetched every 5 minutes and on demand, through the same
+    // retrying client (and over the TI through the VAU) as every other call.
+    const messages = new MessagesService({
+      store,
+      fachdienst,
+      accept: (tokens) => workflow.acceptListed(tokens),
+      staff: () => settings.requireStaff(),
+      retentionDays: () => settings.messageRetentionDays(),
+      clock,
+      events,
+    });
+    const poller = new MessagesPoller({
+      refresh: () => messages.refresh(),
+      clock,
+      onError: (e) => messages.noteRefreshFailure(e),
+      online: () => ['online', 'degraded'].includes(connection.status().state),
+    });
+    connectionHooks.up = () => poller.connectionUp();
+    poller.start();
+    cleanups.push(() => poller.stop());
 
     // The trainer's control calls: same simulator, not counted by the connection indicator, a longer timeout.
     const controlTransport: Transport = training
@@ -323,6 +351,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         diagnosis: { run: () => runDiagnosis(diagnosisChecks, () => clock.now()) },
         tiSetup: new TiSetupService({ ...(tiSettings && ti ? { ti: { settings: tiSettings, connection: ti } } : {}), events, clock }),
         egk: new EgkLookupService({ reader: egkReader, fachdienst, accept: (tokens) => workflow.acceptListed(tokens), clock }),
+        messages: {
+          inbox: () => messages.inbox(),
+          refreshNow: () => poller.refreshNow(),
+          acceptRequest: (id) => messages.acceptRequest(id),
+          dismissRequest: (id) => messages.dismissRequest(id),
+          caseMessages: (id) => messages.caseMessages(id),
+          sendReply: (input) => messages.sendReply(input),
+          deleteReply: (id) => messages.deleteReply(id),
+        },
       }),
       events,
       backend,

@@ -23,6 +23,8 @@ let fd: SimulatorFachdienst;
 let prescribed: Prescribed;
 let connection: { checks: number; status: () => ConnectionStatus; check: () => Promise<ConnectionStatus> };
 let cancelled: string[];
+/** „Aktualisieren“ presses that reached the messages poller */
+let refreshes = 0;
 /** the simulator as the trainer channels see it: every request recorded */
 let simulator: ScriptedTransport;
 
@@ -56,6 +58,17 @@ function build(backend: BackendKind): HandlerTable {
       lookup: async () => ({ lookupId: 'l-1', patient: { name: 'Erika Mustermann' }, offlineProofAccepted: false, total: 0, prescriptions: [], unreadable: [] }),
       accept: async () => ({ results: [] }),
     },
+    messages: {
+      inbox: () => ({ open: refreshes, requests: [] }),
+      refreshNow: async () => {
+        refreshes += 1;
+      },
+      acceptRequest: async () => ({ ok: false, error: { code: 'not-found', message: 'weg', retry: 'never', system: 'app', at: '2026-10-05T08:00:00.000Z' } }),
+      dismissRequest: () => ({ open: 0, requests: [] }),
+      caseMessages: () => ({ messages: [], replyVersion: 1, canReply: true }),
+      sendReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
+      deleteReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
+    },
   });
 }
 
@@ -86,6 +99,9 @@ describe('createHandlers', () => {
     expect((await handlers['erx:getAppInfo']({})).training).toBe(true);
     expect(await handlers['erx:diagnoseConnection']({})).toEqual(DIAGNOSIS);
     expect(await handlers['erx:egkPoll']({})).toEqual({ card: { ctId: 'CT-AP1', slotId: '1' } });
+    // „Aktualisieren“ goes through the poller (its spacing and 429 wait), then answers the inbox as stored
+    refreshes = 0;
+    expect((await handlers['erx:refreshMessages']({})).open).toBe(1);
     // the TI settings exist only with backend ti
     await expect(handlers['erx:getTiSettings']({})).rejects.toMatchObject({ appError: { code: 'not-available', message: expect.stringContaining('--backend ti') } });
   });

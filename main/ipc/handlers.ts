@@ -9,6 +9,7 @@ import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
 import { requireTraining } from '../backend/policy';
 import type { EgkLookupService } from '../services/egk-lookup';
+import type { MessagesService } from '../services/messages';
 import type { TiSetupService } from '../services/ti-setup';
 import type { TrainerService } from '../training/trainer-service';
 import type { HandlerTable } from './types';
@@ -25,11 +26,13 @@ export interface Services {
   tiSetup: Pick<TiSetupService, 'view' | 'save' | 'listSmcbs'>;
   /** prescriptions by eGK (main/services/egk-lookup.ts) */
   egk: Pick<EgkLookupService, 'poll' | 'lookup' | 'accept'>;
+  /** the messages with the patients' apps (main/services/messages.ts); `refreshNow` through the poller's spacing */
+  messages: Pick<MessagesService, 'inbox' | 'acceptRequest' | 'dismissRequest' | 'caseMessages' | 'sendReply' | 'deleteReply'> & { refreshNow(): Promise<void> };
   /** „Verbindung prüfen“ (main/services/connection-diagnosis.ts) */
   diagnosis: { run(): Promise<ConnectionDiagnosis> };
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages }: Services): HandlerTable {
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -63,6 +66,16 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:egkPoll': () => egk.poll(),
     'erx:egkLookup': () => egk.lookup(),
     'erx:egkAccept': (req) => egk.accept(req.lookupId, req.prescriptionIds),
+    'erx:listMessages': async () => messages.inbox(),
+    'erx:refreshMessages': async () => {
+      await messages.refreshNow();
+      return messages.inbox();
+    },
+    'erx:acceptMessage': (req) => messages.acceptRequest(req.communicationId),
+    'erx:dismissMessage': async (req) => messages.dismissRequest(req.communicationId),
+    'erx:caseMessages': async (req) => messages.caseMessages(req.prescriptionId),
+    'erx:sendReply': (req) => messages.sendReply(req),
+    'erx:deleteReply': (req) => messages.deleteReply(req.communicationId),
     // `confirmed: true` is enforced by the contract schema
     'erx:acknowledgeIdpConsent': async () => settings.acknowledgeIdpConsent(),
     'erx:diagnoseConnection': () => diagnosis.run(),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { failure } from '../errors';
 import { MessagesPoller, ON_DEMAND_SPACING_MS, POLL_INTERVAL_MS, RATE_LIMIT_WAIT_MS } from './messages-poller';
 
-function harness(refresh: () => Promise<unknown> = async () => undefined) {
+function harness(refresh: () => Promise<unknown> = async () => undefined, online: () => boolean = () => true) {
   let now = Date.parse('2026-12-07T09:00:00Z');
   const timers: { fn: () => void; at: number; cancelled: boolean }[] = [];
   let calls = 0;
@@ -23,6 +23,7 @@ function harness(refresh: () => Promise<unknown> = async () => undefined) {
       return { cancel: () => (timer.cancelled = true) };
     },
     onError: (e) => errors.push(e),
+    online,
   });
   const pending = () => timers.filter((t) => !t.cancelled);
   return {
@@ -100,6 +101,29 @@ describe('MessagesPoller', () => {
     await h.advance(POLL_INTERVAL_MS);
     expect(h.calls()).toBe(2);
     expect(h.errors).toHaveLength(1);
+  });
+
+  it('while the connection is down (or not set up) nothing is fetched; when it comes up a due refresh runs at once', async () => {
+    let up = false;
+    const h = harness(undefined, () => up);
+    h.poller.start();
+    await h.settle();
+    await h.advance(POLL_INTERVAL_MS);
+    expect(h.calls()).toBe(0);
+    up = true;
+    h.poller.connectionUp();
+    await h.settle();
+    expect(h.calls()).toBe(1);
+    // up again moments later: the refresh just made is recent enough
+    h.poller.connectionUp();
+    await h.settle();
+    expect(h.calls()).toBe(1);
+  });
+
+  it('„Aktualisieren“ asks even while the connection is thought down (the pharmacist sees the answer)', async () => {
+    const h = harness(undefined, () => false);
+    await h.poller.refreshNow();
+    expect(h.calls()).toBe(1);
   });
 
   it('stop ends the schedule', async () => {

@@ -2,7 +2,9 @@
  * When the app asks the Fachdienst for new messages (spec erezept-pharmacy §3.11: `GET /Communication` is "not meant
  * for polling"): no more often than every 5 minutes, plus on demand („Aktualisieren“); after a 429 not before an hour
  * has passed (spec §8: 429 retry at most hourly); while the connection is down the next attempt waits its interval.
- * On-demand refreshes are spaced too, so a key held down does not become a burst.
+ * On-demand refreshes are spaced too, so a key held down does not become a burst. The automatic ones run only while
+ * the connection is up (`online`), so an app that is not set up or offline does not knock every 5 minutes; when the
+ * connection comes up, a refresh that is due runs at once (`connectionUp`).
  */
 import { AppFailure, failure } from '../errors';
 import type { Clock } from './clock';
@@ -19,12 +21,15 @@ export interface MessagesPollerDeps {
   setTimer?: (fn: () => void, ms: number) => { cancel(): void };
   /** a failed automatic refresh (German message kept for the inbox) */
   onError?: (error: unknown) => void;
+  /** whether the Fachdienst is reachable now (the connection monitor); absent = always */
+  online?: () => boolean;
 }
 
 export class MessagesPoller {
   private timer: { cancel(): void } | undefined;
   private notBefore = 0;
   private lastOnDemand = Number.NEGATIVE_INFINITY;
+  private lastAttempt = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | undefined;
   private stopped = false;
 
@@ -33,6 +38,13 @@ export class MessagesPoller {
   /** The first refresh now, then every interval. */
   start(): void {
     this.stopped = false;
+    void this.run();
+  }
+
+  /** The connection came up: a refresh that is due (none for an interval, no 429 wait) runs now. */
+  connectionUp(): void {
+    const now = this.deps.clock.now().getTime();
+    if (this.stopped || this.running || now < this.notBefore || now - this.lastAttempt < POLL_INTERVAL_MS) return;
     void this.run();
   }
 
@@ -68,6 +80,11 @@ export class MessagesPoller {
       return;
     }
     this.timer?.cancel();
+    if (!rethrow && !(this.deps.online?.() ?? true)) {
+      this.schedule();
+      return;
+    }
+    this.lastAttempt = this.deps.clock.now().getTime();
     let failed: unknown;
     this.running = (async () => {
       try {

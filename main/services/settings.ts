@@ -31,7 +31,18 @@ export const DEFAULT_STAFF: StaffMember[] = [
   { kuerzel: 'CD', name: 'Can Demir' },
 ];
 
-const Keys = { pharmacy: 'pharmacy', staffList: 'staffList', currentStaff: 'currentStaff', network: 'network', idpConsent: 'idpConsent' } as const;
+const Keys = {
+  pharmacy: 'pharmacy',
+  staffList: 'staffList',
+  currentStaff: 'currentStaff',
+  network: 'network',
+  idpConsent: 'idpConsent',
+  messageRetentionDays: 'messages.retentionDays',
+} as const;
+
+/** Zuweisungen never accepted are erased after this many days unless the setting says otherwise (issue 17, A_19251 spirit). */
+export const DEFAULT_MESSAGE_RETENTION_DAYS = 30;
+const retentionDaysSchema = z.number().int().min(1).max(365);
 
 /**
  * Timeouts and retry policy (spec §8, A_25460): every Fachdienst call is aborted after
@@ -118,6 +129,12 @@ export class SettingsService {
   network(): NetworkSettings {
     const stored = networkSettingsSchema.safeParse(this.options.settings.get(Keys.network));
     return { ...DEFAULT_NETWORK_SETTINGS, ...(stored.success ? stored.data : {}), ...this.options.networkOverrides };
+  }
+
+  /** Days a Zuweisung never accepted keeps its content (names, address, texts) before it is erased. */
+  messageRetentionDays(): number {
+    const stored = retentionDaysSchema.safeParse(this.options.settings.get(Keys.messageRetentionDays));
+    return stored.success ? stored.data : DEFAULT_MESSAGE_RETENTION_DAYS;
   }
 
   /** Selects the staff member by Kürzel (case-insensitive); an empty Kürzel signs the current one off. */

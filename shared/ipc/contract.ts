@@ -5,6 +5,7 @@
  * renderer/src/lib/bridge.ts.
  */
 import { z } from 'zod';
+import { availabilityStates, replyLimits, supplyOptions, wishLimits, type AvailabilityState } from '../erezept/communication';
 import { dispenseEntrySchema } from '../erezept/dispense-entry';
 import { findingSchema } from '../erezept/findings';
 import { prescriptionIdSchema } from '../erezept/identifiers';
@@ -408,6 +409,104 @@ export const egkLookupSchema = z.object({
 export type EgkLookup = z.infer<typeof egkLookupSchema>;
 
 /**
+ * The messages with the patients' apps (spec §3.11): Zuweisungen in the inbox „Nachrichten“ and the replies per case.
+ * AccessCodes and KVNRs stay in main: the renderer refers to a Zuweisung by its Communication id.
+ */
+const messageText = (max: number) => z.string().max(max);
+export const dispReqWishSchema = z.object({
+  version: z.union([z.literal(1), z.literal(3)]),
+  /** absent on a v3 `text` message (a question, no order) */
+  supplyOption: z.enum(supplyOptions).optional(),
+  communicationType: z.enum(['order', 'text']).optional(),
+  name: messageText(wishLimits.name * 2 + 1).optional(),
+  addressLines: z.array(messageText(wishLimits.addressLine)).max(wishLimits.addressLines).optional(),
+  postcode: messageText(wishLimits.postcode).optional(),
+  city: messageText(wishLimits.city).optional(),
+  country: messageText(wishLimits.country).optional(),
+  hint: messageText(wishLimits.hint).optional(),
+  text: messageText(wishLimits.text).optional(),
+  phone: messageText(wishLimits.phone).optional(),
+  email: messageText(wishLimits.email).optional(),
+  transactionId: messageText(wishLimits.transactionId).optional(),
+});
+
+export const messageRequestSchema = z.object({
+  communicationId: z.string(),
+  prescriptionId: z.string(),
+  sent: z.string(),
+  state: z.enum(['new', 'accepted', 'dismissed']),
+  handledAt: z.string().optional(),
+  handledBy: z.string().optional(),
+  wish: dispReqWishSchema.optional(),
+  /** German: why the wish could not be read (the Zuweisung can still be accepted) */
+  wishProblem: z.string().optional(),
+  /** the prescription is a case at this pharmacy already */
+  hasCase: z.boolean(),
+});
+export type MessageRequest = z.infer<typeof messageRequestSchema>;
+
+export const messageInboxSchema = z.object({
+  /** Zuweisungen not yet accepted or dismissed (the header badge) */
+  open: z.number().int().nonnegative(),
+  requests: z.array(messageRequestSchema),
+  lastRefresh: z.object({ at: z.string(), added: z.number().int().nonnegative(), unreadable: z.array(z.string()) }).optional(),
+  /** the last automatic refresh failed (offline, 429 …): shown until one succeeds */
+  lastFailure: appErrorSchema.optional(),
+});
+export type MessageInbox = z.infer<typeof messageInboxSchema>;
+
+const availabilitySchema = z.enum(Object.keys(availabilityStates) as [AvailabilityState, ...AvailabilityState[]]);
+
+export const caseMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('dispreq'),
+    communicationId: z.string(),
+    sent: z.string(),
+    state: z.enum(['new', 'accepted', 'dismissed']),
+    handledAt: z.string().optional(),
+    handledBy: z.string().optional(),
+    wish: dispReqWishSchema.optional(),
+  }),
+  z.object({
+    kind: z.literal('reply'),
+    communicationId: z.string(),
+    sent: z.string(),
+    state: z.enum(['sent', 'deleted']),
+    handledAt: z.string().optional(),
+    handledBy: z.string().optional(),
+    text: z.string(),
+    pickUpCode: z.string().optional(),
+    availability: availabilitySchema.optional(),
+    supplyOption: z.enum(supplyOptions).optional(),
+  }),
+]);
+
+export const caseMessagesSchema = z.object({
+  messages: z.array(caseMessageSchema),
+  /** the payload version a reply goes out in (the patient's, v1 where both are possible) */
+  replyVersion: z.union([z.literal(1), z.literal(3)]),
+  /** the patient's wish, when a Zuweisung named one */
+  supplyOption: z.enum(supplyOptions).optional(),
+  canReply: z.boolean(),
+  cannotReplyReason: z.string().optional(),
+});
+export type CaseMessages = z.infer<typeof caseMessagesSchema>;
+
+/** A pick-up code: up to 8 letters and digits (payload `pickUpCodeHR`, §3.11) */
+export const pickUpCodeSchema = z.string().regex(/^[A-Z0-9]{4,8}$/);
+
+export const replyInputSchema = z.object({
+  prescriptionId: prescriptionIdSchema,
+  /** the final text as the pharmacist saw it (checked again in main before sending) */
+  text: z.string().min(1).max(replyLimits.textV3),
+  pickUpCode: pickUpCodeSchema.optional(),
+  availability: availabilitySchema.optional(),
+  /** when no Zuweisung named the patient's wish */
+  supplyOption: z.enum(supplyOptions).optional(),
+});
+export type ReplyInput = z.infer<typeof replyInputSchema>;
+
+/**
  * „Verbindung prüfen“ (docs/ti.md „Diagnosis“): the way to the Fachdienst walked hop by hop. Backend `ti`: Konnektor
  * reachable, SMC-B present and verified, IDP discovery document, sign-in, VAU certificate, Fachdienst `/metadata`
  * (spec ti-transport §1–§3); the simulators: the Fachdienst only. The walk stops at the first failure; the steps
@@ -658,6 +757,20 @@ export const contract = {
     request: z.object({ lookupId: z.string().max(64), prescriptionIds: z.array(prescriptionIdSchema).min(1).max(50) }),
     response: z.object({ results: z.array(scanOutcomeSchema) }),
   },
+  /** The inbox „Nachrichten“ as stored (no Fachdienst call). */
+  'erx:listMessages': { request: z.object({}), response: messageInboxSchema },
+  /** „Aktualisieren“: fetches the unread messages from the Fachdienst now (GET /Communication, §3.11). */
+  'erx:refreshMessages': { request: z.object({}), response: messageInboxSchema },
+  /** „Annehmen“: claims the Zuweisung's prescription ($accept with its AccessCode, like a scan) and opens it. */
+  'erx:acceptMessage': { request: z.object({ communicationId: z.string().min(1).max(128) }), response: scanOutcomeSchema },
+  /** „Verwerfen“: the Zuweisung is not taken (nothing is claimed, A_23152). */
+  'erx:dismissMessage': { request: z.object({ communicationId: z.string().min(1).max(128) }), response: messageInboxSchema },
+  /** The messages of one prescription (A_23796) and whether a reply can be sent. */
+  'erx:caseMessages': { request: byPrescription, response: caseMessagesSchema },
+  /** Sends a reply to the patient (Communication_Reply); refused before sending when the text has characters the Fachdienst refuses. */
+  'erx:sendReply': { request: replyInputSchema, response: caseMessagesSchema },
+  /** Deletes a sent reply at the Fachdienst. */
+  'erx:deleteReply': { request: z.object({ communicationId: z.string().min(1).max(128) }), response: caseMessagesSchema },
   /** The IDP's consent was shown and taken note of: it is not shown again until the IDP asks for something else. */
   'erx:acknowledgeIdpConsent': { request: z.object({ confirmed: z.literal(true) }), response: appInfoSchema },
   /** „Verbindung prüfen“: walks every hop to the Fachdienst now (never sends anything about a prescription). */
@@ -750,6 +863,8 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retry-ended'), prescriptionId: z.string() }),
   /** the list of pending operations changed (queued, done, failed, cancelled) */
   z.object({ type: z.literal('pending-changed') }),
+  /** the messages changed (new Zuweisungen fetched, one accepted or dismissed, a reply sent or deleted) */
+  z.object({ type: z.literal('messages-changed') }),
   /** what `getAppInfo` answers changed (backend ti: the pharmacy's name and Telematik-ID came from the SMC-B) */
   z.object({ type: z.literal('app-info-changed') }),
 ]);

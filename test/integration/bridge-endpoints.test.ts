@@ -84,6 +84,15 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:egkPoll': {},
     'erx:egkLookup': {},
     'erx:egkAccept': { lookupId: 'gibt-es-nicht', prescriptionIds: [UNKNOWN_PRESCRIPTION] },
+    'erx:listMessages': {},
+    'erx:refreshMessages': {},
+    // a Zuweisung the app never received: a typed refusal
+    'erx:acceptMessage': { communicationId: 'gibt-es-nicht' },
+    'erx:dismissMessage': { communicationId: 'gibt-es-nicht' },
+    'erx:caseMessages': byId,
+    // no KVNR known for this prescription: refused before anything is sent
+    'erx:sendReply': { ...byId, text: 'Liegt bereit.' },
+    'erx:deleteReply': { communicationId: 'gibt-es-nicht' },
     'erx:acknowledgeIdpConsent': { confirmed: true },
     'erx:diagnoseConnection': {},
     'erx:listPendingOperations': {},
