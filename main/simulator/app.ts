@@ -42,9 +42,11 @@ import { getTask, listTasks } from './operations/get-task';
 import { listMedicationDispenses } from './operations/medication-dispense';
 import { getMetadata } from './operations/metadata';
 import { rejectTask } from './operations/reject';
+import { postSubscription } from './operations/subscription';
 import type { TestPki } from './pki';
 import { cryptoSources, seededSources } from './random-sources';
 import type { TaskRepository } from './repository';
+import { SubscriptionHub } from './subscriptions';
 import { parseScenarios, sampleScenarios, type Scenario } from './scenarios';
 import { TaskLocks } from './task-locks';
 import { unsimulatedEndpoint } from './unsimulated-endpoints';
@@ -86,6 +88,8 @@ export interface SimulatorAppDeps {
   ti?: TiSimulation;
   /** without `ti`: the Konnektor's SMC-Bs (ti-simulation.ts StandaloneCards; default the test material when present) */
   konnektorCards?: StandaloneCards;
+  /** the subscriptions for new Communications; server.ts shares it with the WebSocket `/subscription` (default: own) */
+  subscriptions?: SubscriptionHub;
 }
 
 type Handler = (state: SimulatorState, request: OperationRequest) => Promise<OperationResult>;
@@ -180,6 +184,14 @@ const COMMUNICATION_ROUTES: Record<string, FhirRoute> = {
   'DELETE /Communication/{id}': communicationRoute(deleteCommunication),
 };
 
+/** A_22362-01: pharmacies and cost bearers register for the ping on new Communications. */
+const POST_SUBSCRIPTION: FhirRoute = {
+  handler: postSubscription,
+  allowed: oneOf(...PHARMACY_OIDS, ProfessionOids.costBearer),
+  fault: () => 'other',
+  locked: false,
+};
+
 const NO_HANDLER = 'no matching handler found.';
 
 /**
@@ -205,6 +217,7 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
     clock: deps.clock,
     ids: sources.ids,
     pki: deps.pki,
+    subscriptions: deps.subscriptions ?? new SubscriptionHub(),
   };
   const faults = deps.faults ?? new FaultInjector();
   const locks = new TaskLocks();
@@ -261,6 +274,7 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
     return serve(c, route ?? unsimulatedRoute(c), c.req.param('id'));
   });
   app.all('/Communication', (c) => serve(c, COMMUNICATION_ROUTES[`${c.req.method} /Communication`], undefined));
+  app.all('/Subscription', (c) => serve(c, c.req.method === 'POST' ? POST_SUBSCRIPTION : undefined, undefined));
   app.all('/Communication/:id', (c) =>
     serve(c, COMMUNICATION_ROUTES[`${c.req.method} /Communication/{id}`], c.req.param('id')),
   );

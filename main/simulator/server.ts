@@ -1,10 +1,12 @@
 /**
  * Starts the simulator as an HTTP server on 127.0.0.1 only (architecture §6): the app's embedded default
  * backend, the trainers' stage, QA's test double. With `dataDir` its state (SQLite), test PKI and JWT key live
- * there and survive restarts; without, everything is in memory.
+ * there and survive restarts; without, everything is in memory. The subscription service's WebSocket
+ * (`/subscription`, subscription-socket.ts) shares the HTTP server.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
@@ -17,6 +19,8 @@ import { loadOrCreateTestPki } from './pki';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
 import { SqliteTaskRepository } from './sqlite-repository';
 import { trainingDeck, type Scenario } from './scenarios';
+import { attachSubscriptionSocket } from './subscription-socket';
+import { SubscriptionHub } from './subscriptions';
 
 export interface SimulatorHandle {
   /** http://127.0.0.1:<port> */
@@ -68,7 +72,9 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     ]);
     // Known only once the server listens; the control API's Host check reads it per request.
     const listening: { port?: number } = {};
+    const subscriptions = new SubscriptionHub();
     const app = createSimulatorApp({
+      subscriptions,
       repository,
       clock,
       tokens,
@@ -85,6 +91,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: HOST }, () => resolve(s));
       s.once('error', reject);
     });
+    const closeSubscriptionSockets = attachSubscriptionSocket(server as Server, subscriptions, () => clock.now());
     const port = (server.address() as AddressInfo).port;
     listening.port = port;
     let closed: Promise<void> | undefined;
@@ -94,6 +101,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       close: () => {
         closed ??= new Promise<void>((resolve) => {
           server.close(() => resolve());
+          closeSubscriptionSockets();
           // Keep-alive connections would hold close() open; the simulator owns them all.
           const closeAll = (server as { closeAllConnections?: () => void }).closeAllConnections;
           closeAll?.call(server);

@@ -14,6 +14,7 @@ import { loadOrCreateTestPki, type TestPki } from './pki';
 import { MemoryTaskRepository, type TaskRepository } from './repository';
 import { SqliteTaskRepository } from './sqlite-repository';
 import type { Scenario } from './scenarios';
+import { SubscriptionHub } from './subscriptions';
 import type { StandaloneCards, TiSimulation } from './ti/ti-simulation';
 
 export const PHARMACY_A = '3-SMC-B-Testkarte-883110000095957';
@@ -26,6 +27,8 @@ export interface TestSimulator {
   clock: SimClock;
   pki: TestPki;
   tokens: TokenService;
+  /** the subscriptions for new Communications (a test binds a listener instead of a WebSocket) */
+  subscriptions: SubscriptionHub;
   /** moves the base time (the clock offset stays) */
   setBaseTime(instant: Date): void;
   token(professionOID: string, idNummer: string): Promise<string>;
@@ -88,11 +91,13 @@ export async function createTestSimulator(
     seed = (seed * 16807) % 2147483647;
     return (seed - 1) / 2147483646;
   };
+  const subscriptions = new SubscriptionHub();
   const app = createSimulatorApp({
     repository,
     clock,
     tokens,
     pki,
+    subscriptions,
     catalog: demoCatalog,
     random,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -122,6 +127,7 @@ export async function createTestSimulator(
     clock,
     pki,
     tokens,
+    subscriptions,
     setBaseTime: (instant) => {
       base = instant;
     },

@@ -10,6 +10,7 @@ import type { IdSource } from '../ids';
 import { FachdienstError } from '../operation-outcome';
 import type { TestPki } from '../pki';
 import type { TaskRepository } from '../repository';
+import type { SubscriptionHub } from '../subscriptions';
 import type { TaskRecord } from '../task-record';
 
 export interface SimulatorState {
@@ -17,6 +18,8 @@ export interface SimulatorState {
   clock: SimClock;
   ids: IdSource;
   pki: TestPki;
+  /** the pharmacies' subscriptions for new Communications and their bound sockets (spec §3.11) */
+  subscriptions: SubscriptionHub;
 }
 
 export interface OperationRequest {

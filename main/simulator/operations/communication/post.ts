@@ -19,7 +19,8 @@
  *  7. no messages to oneself (A_20231); test identities X0000nnnnn (A_20753) and insurants stay apart;
  *  8. the payload (payload.ts);
  *  9. stored with a new id; sender and sent set by the Fachdienst, received removed; 201 with the resource and
- *     `Location: http://prescriptionserver.telematik/Communication/<id>` (the FD's fixed base).
+ *     `Location: http://prescriptionserver.telematik/Communication/<id>` (the FD's fixed base);
+ * 10. a DispReq pings the recipient's subscription (A_22367-03, subscriptions.ts).
  * Representative messages (insurant ↔ insurant) are not imitated: 400 with the diagnostics „not simulated“.
  */
 import { berlinDate } from '../../../../shared/erezept/dates';
@@ -92,6 +93,7 @@ export async function postCommunication(state: SimulatorState, request: Operatio
     },
   };
   state.repository.putCommunication(stored);
+  if (messageType === 'DispReq') state.subscriptions.publish(recipient.value);
   return { status: 201, resource: stored.resource, headers: { Location: `${COMMUNICATION_LOCATION}${id}` } };
 }
 
