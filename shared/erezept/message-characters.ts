@@ -3,10 +3,12 @@
  * gematik lists C0 and C1 control characters, the byte order mark U+FEFF and the replacement character U+FFFD as
  * characters that must not be transmitted in a message's payload (api-erp erp_communication; spec erezept-pharmacy
  * §3.11). The Fachdienst itself does not refuse them (shared/fhir/communication/characters.ts), but the patient's app
- * would show them as garbage. Line breaks and tabs are text and stay allowed.
+ * would show them as garbage. Line breaks and tabs are text and stay allowed. An unpaired UTF-16 surrogate (half an
+ * emoji from a cut copy) is refused as well: that one the Fachdienst refuses too (its JSON parser cannot read it).
+ * Used by main before sending and by the renderer's reply composer as the pharmacist types.
  */
 
-export type UnsendableKind = 'control' | 'bom' | 'replacement';
+export type UnsendableKind = 'control' | 'bom' | 'replacement' | 'surrogate';
 
 export interface UnsendableCharacter {
   /** `U+0007` */
@@ -23,6 +25,8 @@ const CARRIAGE_RETURN = 0x0d;
 function kindOf(codePoint: number): UnsendableKind | undefined {
   if (codePoint === 0xfeff) return 'bom';
   if (codePoint === 0xfffd) return 'replacement';
+  // iterating a string by code points yields an unpaired surrogate on its own
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return 'surrogate';
   const c0 = codePoint <= 0x1f && codePoint !== TAB && codePoint !== LINE_FEED && codePoint !== CARRIAGE_RETURN;
   // DEL and the C1 controls (U+007F–U+009F): Unicode's other control characters (Cc)
   const delOrC1 = codePoint >= 0x7f && codePoint <= 0x9f;
@@ -48,6 +52,7 @@ const describe: Record<UnsendableKind, string> = {
   control: 'ein Steuerzeichen',
   bom: 'eine unsichtbare Byte-Order-Markierung',
   replacement: 'ein Ersatzzeichen (�) für ein unlesbares Zeichen',
+  surrogate: 'ein halbes Sonderzeichen (z. B. ein unvollständig kopiertes Emoji)',
 };
 
 /** German problems for the pharmacist, one per character kind found; empty when the text can be sent. */
@@ -55,4 +60,11 @@ export function unsendableCharacters(text: string): string[] {
   return findUnsendableCharacters(text).map(
     (c) => `Zeichen ${c.position} (${c.codePoint}) ist ${describe[c.kind]} und kann nicht an die E-Rezept-App gesendet werden – bitte löschen.`,
   );
+}
+
+/** `text` without its unsendable characters (most are invisible: the pharmacist cannot find them to delete). */
+export function withoutUnsendableCharacters(text: string): string {
+  let kept = '';
+  for (const char of text) if (!kindOf(char.codePointAt(0) ?? 0)) kept += char;
+  return kept;
 }

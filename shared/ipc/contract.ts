@@ -498,7 +498,12 @@ export const pickUpCodeSchema = z.string().regex(/^[A-Z0-9]{4,8}$/);
 export const replyInputSchema = z.object({
   prescriptionId: prescriptionIdSchema,
   /** the final text as the pharmacist saw it (checked again in main before sending) */
-  text: z.string().min(1).max(replyLimits.textV3),
+  // counted in code points as the Fachdienst counts (an emoji is one); the UTF-16 cap only bounds the input
+  text: z
+    .string()
+    .min(1)
+    .max(replyLimits.textV3 * 2)
+    .refine((text) => [...text].length <= replyLimits.textV3, { message: `höchstens ${replyLimits.textV3} Zeichen` }),
   pickUpCode: pickUpCodeSchema.optional(),
   availability: availabilitySchema.optional(),
   /** when no Zuweisung named the patient's wish */

@@ -301,6 +301,14 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
         }),
       },
     })),
+    // the patients' messages: an empty inbox; message tests set their own answers
+    listMessages: vi.fn(async () => ({ ok: true as const, data: { open: 0, requests: [] } })),
+    refreshMessages: vi.fn(async () => ({ ok: true as const, data: { open: 0, requests: [], lastRefresh: { at: now, added: 0, unreadable: [] } } })),
+    acceptMessage: vi.fn(async ({ communicationId }: { communicationId: string }) => refusal('not-found', `Keine Zuweisung ${communicationId}.`)),
+    dismissMessage: vi.fn(async ({ communicationId }: { communicationId: string }) => refusal('not-found', `Keine Zuweisung ${communicationId}.`)),
+    caseMessages: vi.fn(async (_req: { prescriptionId: string }) => ({ ok: true as const, data: { messages: [], replyVersion: 1 as const, canReply: true } })),
+    sendReply: vi.fn(async (_req: unknown) => refusal('not-available', 'Im Test-Bridge nicht vorgesehen.')),
+    deleteReply: vi.fn(async (_req: { communicationId: string }) => refusal('not-found', 'Im Test-Bridge nicht vorgesehen.')),
     acknowledgeIdpConsent: vi.fn(async () => {
       if (!info.idpConsent) return refusal('not-found', 'Es liegt keine Einwilligung des Identity Providers vor.');
       info = { ...info, idpConsent: { ...info.idpConsent, acknowledged: true } };

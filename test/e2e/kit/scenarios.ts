@@ -16,6 +16,8 @@ export const deckScenarioNames = [
   'korrektur-nach-abgabe',
   'schon-vergeben',
   'egk-drei-rezepte',
+  'zuweisung-abholung',
+  'zuweisung-botendienst',
   'secret-verloren',
   'fachdienst-503',
   'fachdienst-503-abgabe',
