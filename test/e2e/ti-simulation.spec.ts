@@ -10,6 +10,7 @@ import { CounterPage } from './kit/counter-page';
 import { EditorPage } from './kit/editor-page';
 import { EgkPage } from './kit/egk-page';
 import { expect, test } from './kit/fixtures';
+import { MessagesPage } from './kit/messages-page';
 import type { SimulatorHandle } from './kit/simulator';
 
 test.use({ tiSimulation: true });
@@ -167,4 +168,23 @@ test('the eGK path over the TI: the card read through the Konnektor, the list an
   await expect(page.getByTestId('prescription-id')).toHaveText(first.taskId);
   expect(await sim.secretOf(first.taskId, first.accessCode, CARD_TELEMATIK_ID)).toMatch(/^[0-9a-f]{64}$/);
   expect(await sim.secretOf(second.taskId, second.accessCode, CARD_TELEMATIK_ID)).toBeUndefined();
+});
+
+test('the patients\' messages over the TI: a Zuweisung fetched, accepted and answered through the VAU', async ({ app, sim, page }) => {
+  const assigned = await sim.createPrescription({ flowType: '160' });
+  await sim.assignPrescription(assigned.taskId, { supplyOptionsType: 'onPremise', name: 'Erika Mustermann' }, CARD_TELEMATIK_ID);
+  const counter = new CounterPage(page);
+  await counter.open(app.appUrl);
+  await counter.chooseStaff('AB');
+  const messages = new MessagesPage(page);
+  await messages.open();
+  await messages.refresh();
+  await messages.accept(assigned.taskId);
+  await expect(page.getByTestId('prescription-id')).toHaveText(assigned.taskId);
+  await messages.chooseTemplate('pickup');
+  const code = (await messages.pickUpCode.innerText()).trim();
+  await messages.send();
+  await expect(messages.sent).toBeVisible();
+  const replies = await sim.repliesOf(assigned.kvnr);
+  expect(replies[0]).toMatchObject({ sender: CARD_TELEMATIK_ID, payload: { pickUpCodeHR: code } });
 });
