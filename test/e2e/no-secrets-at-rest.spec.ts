@@ -1,6 +1,7 @@
 /**
  * Data at rest (architecture §7, README „Data at rest“): after a full run — scan → $dispense → $close → receipt,
- * and one prescription returned with $reject (A_19241–A_19251) — neither the app's data folder nor its logs hold a
+ * one prescription returned with $reject (A_19241–A_19251), and a patient's Zuweisung fetched into „Nachrichten“
+ * (spec §3.11: name, address, phone and hint only encrypted) — neither the app's data folder nor its logs hold a
  * Secret, an AccessCode, a patient's name or a KVNR in a readable form. Secrets and AccessCodes are credentials
  * (spec §3.2, A_19169-01: whoever has them can dispense or delete the prescription); names and KVNRs are
  * health data. The store keeps them only through the Cipher (AES-256-GCM) and the KVNR only as an HMAC.
@@ -29,6 +30,7 @@ import { startBrowserMode } from './kit/browser-mode';
 import { CounterPage } from './kit/counter-page';
 import { EditorPage } from './kit/editor-page';
 import { InboxPage } from './kit/inbox-page';
+import { MessagesPage } from './kit/messages-page';
 import { PrescriptionPage } from './kit/prescription-page';
 import { ReceiptPage } from './kit/receipt-page';
 import { SimulatorHandle, type CreatedPrescription } from './kit/simulator';
@@ -44,7 +46,7 @@ const KEY_FILES = new Set(['data.key', 'store.key', 'data-key.safe'].map((name) 
 /** A run of base64 (or base64url) characters at least this long is decoded and searched, too. */
 const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}/g;
 
-type Kind = 'Secret' | 'AccessCode' | 'KVNR' | 'name';
+type Kind = 'Secret' | 'AccessCode' | 'KVNR' | 'name' | 'message';
 
 interface Needle {
   kind: Kind;
@@ -156,7 +158,7 @@ function readAll(root: string, files: readonly string[], prefix: string): Haysta
 
 const hexOf = (token: string): string => /ac=([0-9a-f]{64})/i.exec(token)?.[1] ?? '';
 
-test('after a full run, neither the data folder nor the logs hold a Secret, AccessCode, name or KVNR', async ({ page }) => {
+test('after a full run, neither the data folder nor the logs hold a Secret, AccessCode, name, KVNR or a patient\'s message', async ({ page }) => {
   test.setTimeout(90_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'erx-e2e-at-rest-'));
   const app = await startBrowserMode({ dataDir });
@@ -204,7 +206,16 @@ test('after a full run, neither the data folder nor the logs hold a Secret, Acce
     await expect(prescription.ended).toContainText('Zurückgegeben am');
     await expect(prescription.status).toHaveAttribute('data-status', 'rejected');
 
-    // 3. the files as a crash would leave them, then after a clean stop
+    // 3. a patient's Zuweisung fetched into „Nachrichten“ and left open: its wish is personal data like a name
+    const assigned = await sim.createPrescription({ flowType: '160' });
+    const wish = { name: 'Wilhelmine Zuweisungsberg', phone: '0301234987', hint: 'Klingel Hinterhaus Querweg', address: ['Zuweisungsallee 77'] };
+    await sim.assignPrescription(assigned.taskId, { supplyOptionsType: 'delivery', ...wish }, telematikId);
+    const messages = new MessagesPage(page);
+    await messages.open();
+    await messages.refresh();
+    await expect(messages.request(assigned.taskId).getByTestId('message-wish-name')).toContainText(wish.name);
+
+    // 4. the files as a crash would leave them, then after a clean stop
     const live = filesBelow(dataDir, (rel) => isSimulatorPath(rel) || isKeyFile(rel));
     const liveHaystacks = readAll(dataDir, live, 'running: ');
     await app.stop();
@@ -228,7 +239,7 @@ test('after a full run, neither the data folder nor the logs hold a Secret, Acce
     expect(restHaystacks.find((h) => h.name === `stopped: ${STORE_FILE}`)?.bytes.length ?? 0).toBeGreaterThan(4096);
     expect(live.some((rel) => rel.startsWith(STORE_FILE)), 'the store while running').toBe(true);
 
-    // 4. what must not be there
+    // 5. what must not be there
     const nameNeedles = (name: string, whose: string): Needle[] => {
       const words = name.split(/[\s,]+/).filter((w) => w.length >= 5);
       return [{ kind: 'name', label: `name of ${whose}`, value: name }, ...words.map((w, i) => ({ kind: 'name' as const, label: `name part ${i + 1} of ${whose}`, value: w }))];
@@ -239,9 +250,17 @@ test('after a full run, neither the data folder nor the logs hold a Secret, Acce
       { kind: 'KVNR', label: `KVNR of ${whose}`, value: p.kvnr },
       ...nameNeedles(name, whose),
     ];
+    const messageNeedles: Needle[] = [
+      { kind: 'message', label: 'name in the Zuweisung', value: 'Zuweisungsberg' },
+      { kind: 'message', label: 'phone in the Zuweisung', value: wish.phone },
+      { kind: 'message', label: 'hint in the Zuweisung', value: 'Hinterhaus Querweg' },
+      { kind: 'message', label: 'address in the Zuweisung', value: 'Zuweisungsallee' },
+      { kind: 'AccessCode', label: 'AccessCode of the assigned prescription', value: assigned.accessCode },
+    ];
     const needles = [
       ...person(closed, 'the closed prescription', closedSecret!, closedName),
       ...person(returned, 'the returned prescription', returnedSecret!, returnedName),
+      ...messageNeedles,
     ];
     // The demo prescriptions' tokens are printed on stdout by contract (web-main.ts) and kept in the settings
     // through the Cipher (demo-prescriptions.ts): in the output they must be, in the files they must not.
@@ -257,17 +276,19 @@ test('after a full run, neither the data folder nor the logs hold a Secret, Acce
     ];
     expect(leaks, 'Secrets, AccessCodes, names or KVNRs readable in the data folder or the logs').toEqual([]);
 
-    // 5. the controls: the same search finds every value where it has to be
+    // 6. the controls: the same search finds every value where it has to be
     const tokens = [haystack('token of the closed prescription', Buffer.from(closed.token)), haystack('token of the returned prescription', Buffer.from(returned.token))];
     const mustBeFound: { needle: Needle; where: Haystack[] }[] = [
       // the Fachdienst keeps AccessCode and KVNR of both, the Secret of the completed Task, and the signed
       // prescription (names inside, base64 in a text column)
       ...needles.filter((n) => n.kind === 'AccessCode' || n.kind === 'KVNR').map((needle) => ({ needle, where: simulator })),
-      ...needles.filter((n) => n.kind === 'AccessCode').map((needle) => ({ needle, where: tokens })),
+      ...needles.filter((n) => n.kind === 'AccessCode' && !messageNeedles.includes(n)).map((needle) => ({ needle, where: tokens })),
       { needle: needles.find((n) => n.label === 'Secret of the closed prescription')!, where: simulator },
       { needle: needles.find((n) => n.label === 'Secret of the returned prescription')!, where: simulatorWhileAccepted },
       ...needles.filter((n) => n.kind === 'name' && n.label.startsWith('name part')).map((needle) => ({ needle, where: simulator })),
       ...demoCodes.map((needle) => ({ needle, where: [logs] })),
+      // the Fachdienst keeps the patient's message as sent
+      ...messageNeedles.map((needle) => ({ needle, where: simulator })),
     ];
     const missed = mustBeFound.filter(({ needle, where }) => occurrences(needle, where).length === 0).map(({ needle, where }) => `${needle.label} not found in ${where.map((h) => h.name).join(', ')}`);
     expect(missed, 'the control: the search finds the values where they are').toEqual([]);
