@@ -29,7 +29,7 @@ import { readPruefungsnachweis, type PnReadError } from '../egk/pruefungsnachwei
 import { FachdienstError } from '../operation-outcome';
 import { taskResource } from '../task-resource';
 import type { OperationRequest, OperationResult, SimulatorState } from './context';
-import { pageLinks, requestedPage } from './paging';
+import { pageLinks, requestedPage, searchsetBundle } from './paging';
 
 /**
  * A_23451-01: how far the PN's time may lie from now. The spec (§9.4) calls it configurable
@@ -144,21 +144,10 @@ function taskList(state: SimulatorState, request: OperationRequest, kvnr: string
   const pageTasks = tasks.slice(page.offset, page.offset + page.count);
   const link = pageLinks(`${request.baseUrl}/Task`, searchArgs, page, total);
 
-  return {
-    resourceType: 'Bundle',
-    id: state.ids.uuid(),
-    type: 'searchset',
-    timestamp: state.clock.now().toISOString(),
-    total,
-    link,
-    ...(pageTasks.length > 0
-      ? {
-          entry: pageTasks.map((task) => ({
-            fullUrl: `${request.baseUrl}/Task/${task.id}`,
-            resource: taskResource(task, { accessCode: true, secret: false, prescriptionInput: false, receiptOutput: false }),
-            search: { mode: 'match' },
-          })),
-        }
-      : {}),
-  };
+  const entry = pageTasks.map((task) => ({
+    fullUrl: `${request.baseUrl}/Task/${task.id}`,
+    resource: taskResource(task, { accessCode: true, secret: false, prescriptionInput: false, receiptOutput: false }),
+    search: { mode: 'match' },
+  }));
+  return searchsetBundle(state, total, link, entry);
 }

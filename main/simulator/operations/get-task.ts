@@ -15,6 +15,7 @@ import type { TaskRecord } from '../task-record';
 import { findTask, requireValidTaskId, type OperationRequest, type OperationResult, type SimulatorState } from './context';
 import { listTasksForPharmacy } from './egk-task-list';
 import { requireSecret } from './secret';
+import { searchsetBundle } from './paging';
 
 const NOT_FOUND_IN_DB = 'Task not found in DB';
 const DELETED = 'Task has already been deleted';
@@ -105,27 +106,12 @@ export async function listTasks(state: SimulatorState, request: OperationRequest
     .listForKvnr(request.caller.idNummer)
     .filter((task) => task.status !== 'draft')
     .sort((a, b) => a.authoredOn.localeCompare(b.authoredOn));
-  return {
-    status: 200,
-    resource: {
-      resourceType: 'Bundle',
-      id: state.ids.uuid(),
-      type: 'searchset',
-      timestamp: state.clock.now().toISOString(),
-      total: tasks.length,
-      link: [{ relation: 'self', url: `${request.baseUrl}/Task` }],
-      ...(tasks.length > 0 ? { entry: tasks.map((task) => ({
-        fullUrl: `${request.baseUrl}/Task/${task.id}`,
-        resource: taskResource(task, {
-          accessCode: !isDirectAssignment(task),
-          secret: false,
-          prescriptionInput: false,
-          receiptOutput: false,
-        }),
-        search: { mode: 'match' },
-      })) } : {}),
-    },
-  };
+  const entry = tasks.map((task) => ({
+    fullUrl: `${request.baseUrl}/Task/${task.id}`,
+    resource: taskResource(task, { accessCode: !isDirectAssignment(task), secret: false, prescriptionInput: false, receiptOutput: false }),
+    search: { mode: 'match' },
+  }));
+  return { status: 200, resource: searchsetBundle(state, tasks.length, [{ relation: 'self', url: `${request.baseUrl}/Task` }], entry) };
 }
 
 function collection(state: SimulatorState, selfLink: string, entry: Record<string, unknown>[]): Record<string, unknown> & {

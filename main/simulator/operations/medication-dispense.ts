@@ -5,6 +5,7 @@
  */
 import { NamingSystems } from '../../../shared/fhir/profiles';
 import type { OperationRequest, OperationResult, SimulatorState } from './context';
+import { searchsetBundle } from './paging';
 
 export async function listMedicationDispenses(state: SimulatorState, request: OperationRequest): Promise<OperationResult> {
   const identifier = request.query('identifier');
@@ -31,17 +32,5 @@ export async function listMedicationDispenses(state: SimulatorState, request: Op
       }
     }
   }
-  return {
-    status: 200,
-    resource: {
-      resourceType: 'Bundle',
-      id: state.ids.uuid(),
-      type: 'searchset',
-      timestamp: state.clock.now().toISOString(),
-      total,
-      link: [{ relation: 'self', url: `${request.baseUrl}/MedicationDispense` }],
-      // FHIR JSON has no empty arrays
-      ...(entry.length > 0 ? { entry } : {}),
-    },
-  };
+  return { status: 200, resource: searchsetBundle(state, total, [{ relation: 'self', url: `${request.baseUrl}/MedicationDispense` }], entry) };
 }

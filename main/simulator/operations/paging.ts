@@ -4,8 +4,9 @@
  * and the links self, first, prev (when not on the first page), next (when more follow) and last, each repeating
  * the search arguments. Used by the pharmacy's eGK Task list (spec §3.9) and GET /Communication (§3.11).
  */
+import type { FhirResourceJson } from '../../../shared/fhir/xml';
 import { FachdienstError } from '../operation-outcome';
-import type { OperationRequest } from './context';
+import type { OperationRequest, SimulatorState } from './context';
 
 /** A_19534: page size and its upper limit */
 export const PAGE_SIZE = 50;
@@ -54,4 +55,28 @@ function pagingNumber(raw: string | undefined, name: string, zeroAllowed: boolea
   if (value < 0) throw new FachdienstError(400, `${name} can not be negative`);
   if (value === 0 && !zeroAllowed) throw new FachdienstError(400, `${name} zero is not supported`);
   return value;
+}
+
+/** one `Bundle.entry`: fullUrl, resource, search mode (match, or include for a referenced resource) */
+export type SearchsetEntry = Record<string, unknown>;
+
+/**
+ * A searchset Bundle as the FD answers its searches (A_19534): a fresh id, the simulator's time, `total` (all
+ * matches, not only this page), the links, and `entry` only when there is one (FHIR JSON has no empty arrays).
+ */
+export function searchsetBundle(
+  state: Pick<SimulatorState, 'ids' | 'clock'>,
+  total: number,
+  link: readonly { relation: string; url: string }[],
+  entry: readonly SearchsetEntry[],
+): FhirResourceJson {
+  return {
+    resourceType: 'Bundle',
+    id: state.ids.uuid(),
+    type: 'searchset',
+    timestamp: state.clock.now().toISOString(),
+    total,
+    link: [...link],
+    ...(entry.length > 0 ? { entry: [...entry] } : {}),
+  };
 }

@@ -17,7 +17,7 @@ import { communicationResource, type CommunicationRecord } from '../../communica
 import { FachdienstError } from '../../operation-outcome';
 import type { OperationRequest, OperationResult, SimulatorState } from '../context';
 import { parseDateSearch, type DateMatcher } from '../fhir-search-date';
-import { pageLinks, requestedPage } from '../paging';
+import { pageLinks, requestedPage, searchsetBundle } from '../paging';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -35,22 +35,8 @@ export async function listCommunications(state: SimulatorState, request: Operati
   const matches = searchCommunications(state, request.caller.idNummer, search);
   const pageItems = markRetrieved(state, matches.slice(page.offset, page.offset + page.count), request.caller.idNummer);
   const base = `${request.baseUrl}/Communication`;
-  return {
-    status: 200,
-    resource: {
-      resourceType: 'Bundle',
-      id: state.ids.uuid(),
-      type: 'searchset',
-      timestamp: state.clock.now().toISOString(),
-      total: matches.length,
-      link: pageLinks(base, search.linkArgs, page, matches.length),
-      ...(pageItems.length > 0
-        ? {
-            entry: pageItems.map((c) => ({ fullUrl: `${base}/${c.id}`, resource: communicationResource(c), search: { mode: 'match' } })),
-          }
-        : {}),
-    },
-  };
+  const entry = pageItems.map((c) => ({ fullUrl: `${base}/${c.id}`, resource: communicationResource(c), search: { mode: 'match' } }));
+  return { status: 200, resource: searchsetBundle(state, matches.length, pageLinks(base, search.linkArgs, page, matches.length), entry) };
 }
 
 export async function getCommunication(state: SimulatorState, request: OperationRequest): Promise<OperationResult> {
