@@ -52,9 +52,7 @@ test('a reply with a control character is not sent: the character is named, and 
   await counter.open(app.appUrl);
   await counter.chooseStaff('AB');
   const messages = new MessagesPage(page);
-  await messages.open();
-  await messages.refresh();
-  await messages.accept(assigned.taskId);
+  await messages.fetchAndAccept(assigned.taskId);
   await expect(page.getByTestId('prescription-id')).toHaveText(assigned.taskId);
 
   await messages.replyText.fill('Wir liefern heute\u0007 ab 16 Uhr.');

@@ -177,9 +177,7 @@ test('the patients\' messages over the TI: a Zuweisung fetched, accepted and ans
   await counter.open(app.appUrl);
   await counter.chooseStaff('AB');
   const messages = new MessagesPage(page);
-  await messages.open();
-  await messages.refresh();
-  await messages.accept(assigned.taskId);
+  await messages.fetchAndAccept(assigned.taskId);
   await expect(page.getByTestId('prescription-id')).toHaveText(assigned.taskId);
   await messages.chooseTemplate('pickup');
   const code = (await messages.pickUpCode.innerText()).trim();

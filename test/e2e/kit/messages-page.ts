@@ -56,6 +56,13 @@ export class MessagesPage {
     await this.request(prescriptionId).getByTestId('message-accept').click();
   }
 
+  /** Opens the panel, fetches now and accepts the Zuweisung of this prescription: its case opens. */
+  async fetchAndAccept(prescriptionId: string): Promise<void> {
+    await this.open();
+    await this.refresh();
+    await this.accept(prescriptionId);
+  }
+
   async chooseTemplate(template: ReplyTemplate): Promise<void> {
     await this.composer.getByTestId('reply-template').selectOption(template);
   }
