@@ -126,6 +126,7 @@ const trainerCalls: Array<[Channel, (h: HandlerTable) => Promise<unknown>]> = [
   ['erx:trainerReset', (h) => h['erx:trainerReset']({})],
   ['erx:trainerAdvanceClock', (h) => h['erx:trainerAdvanceClock']({ duration: 'PT1H' })],
   ['erx:trainerPatientView', (h) => h['erx:trainerPatientView']({ prescriptionId: '160.000.000.000.001.54' as PrescriptionId })],
+  ['erx:trainerPatientReplies', (h) => h['erx:trainerPatientReplies']({ prescriptionId: '160.000.000.000.001.54' as PrescriptionId })],
   ['erx:trainerInsertEgk', (h) => h['erx:trainerInsertEgk']({ prescriptionId: '160.000.000.000.001.54' as PrescriptionId, staleCard: true })],
 ];
 

@@ -21,7 +21,7 @@ export interface Services {
   /** the retrying Fachdienst client (spec §8): „Abbrechen“ stops its waiting retries */
   fachdienst: { cancel(id: PrescriptionId): boolean };
   /** the trainer panel (architecture §2); its channels refuse outside training mode */
-  trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView' | 'insertEgk'>;
+  trainer: Pick<TrainerService, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'currentScenario' | 'patientView' | 'patientReplies' | 'insertEgk'>;
   /** the TI section of the settings (backend `ti` only) */
   tiSetup: Pick<TiSetupService, 'view' | 'save' | 'listSmcbs'>;
   /** prescriptions by eGK (main/services/egk-lookup.ts) */
@@ -95,6 +95,7 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:trainerReset': trainingOnly(() => trainer.reset()),
     'erx:trainerAdvanceClock': trainingOnly((req: { duration: string }) => trainer.advanceClock(req.duration)),
     'erx:trainerPatientView': trainingOnly((req: { prescriptionId: PrescriptionId }) => trainer.patientView(req.prescriptionId)),
+    'erx:trainerPatientReplies': trainingOnly((req: { prescriptionId: PrescriptionId }) => trainer.patientReplies(req.prescriptionId)),
     'erx:trainerInsertEgk': trainingOnly((req: { prescriptionId: PrescriptionId; staleCard?: boolean }) => trainer.insertEgk(req.prescriptionId, req.staleCard)),
   };
 }

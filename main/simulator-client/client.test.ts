@@ -4,7 +4,7 @@
  * that gets no answer.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ProfessionOids } from '../../shared/fhir/profiles';
+import { NamingSystems, ProfessionOids } from '../../shared/fhir/profiles';
 import { faultOperations as simulatorFaultOperations, type FaultRule } from '../simulator/faults';
 import { createTestSimulator, type TestSimulator } from '../simulator/test-kit';
 import {
@@ -113,6 +113,25 @@ describe('SimulatorControlClient', () => {
     expect(await client.removeEgk('AP1')).toBe(false);
     const refused = await refusalOf(client.insertEgk({ kvnr: 'not-a-kvnr' }));
     expect([refused.status, refused.reason]).toEqual([400, expect.stringContaining('KVNR')]);
+  });
+
+  it('reads the replies a patient got, with the KVNR as query (not in the endpoint named by errors)', async () => {
+    const created = await client.createPrescription({ flowType: '160' });
+    const reply = {
+      resourceType: 'Communication',
+      meta: { profile: ['https://gematik.de/fhir/erp/StructureDefinition/GEM_ERP_PR_Communication_Reply|1.6'] },
+      basedOn: [{ reference: `Task/${created.taskId}` }],
+      status: 'unknown',
+      recipient: [{ identifier: { system: NamingSystems.kvnr, value: created.kvnr } }],
+      payload: [{ contentString: '{"version":1,"supplyOptionsType":"onPremise","info_text":"Liegt bereit."}' }],
+    };
+    const posted = await sim.fhir('POST', '/Communication', await sim.pharmacyToken(), { body: JSON.stringify(reply), contentType: 'application/fhir+json' });
+    expect(posted.status).toBe(201);
+    const [read] = await client.patientReplies(created.kvnr);
+    expect(read).toMatchObject({ taskId: created.taskId, sender: '3-SMC-B-Testkarte-883110000095957', contentString: reply.payload[0]!.contentString, received: expect.any(String) });
+    expect(sent.at(-1)).toMatchObject({ method: 'GET', path: '_sim/communications/replies', query: { kvnr: created.kvnr } });
+    const refused = await refusalOf(client.patientReplies('x'));
+    expect(refused).toMatchObject({ status: 400, endpoint: 'GET /_sim/communications/replies' });
   });
 
   it('a refusal carries the status and the control API’s German reason, never the answer body', async () => {

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { ProfessionOids } from '../../shared/fhir/profiles';
-import type { ScenarioSummary } from '../../shared/ipc/contract';
+import { trainerReplyCaps, type ScenarioSummary } from '../../shared/ipc/contract';
 
 // ---------------------------------------------------------------------------------------------------------
 // Channel
@@ -25,6 +25,8 @@ export interface ControlRequest<M extends ControlMethod = ControlMethod> {
   method: M;
   /** relative to the simulator's base URL, e.g. `_sim/clock` */
   path: string;
+  /** query parameters, kept apart from the path (the app's Transport leaves them out of its error texts) */
+  query?: Record<string, string>;
   headers: Record<string, string>;
   body?: string;
   /** the access token stands in for the IDP (A_23814: the connection indicator names that hop) */
@@ -59,7 +61,9 @@ export function fetchChannel(baseUrl: string, fetchImpl: FetchLike = (url, init)
     async send(request) {
       const init: RequestInit = { method: request.method, headers: request.headers };
       if (request.body !== undefined) init.body = request.body;
-      const response = await fetchImpl(new URL(request.path, base), init);
+      const url = new URL(request.path, base);
+      for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+      const response = await fetchImpl(url, init);
       return { status: response.status, body: await response.text() };
     },
   };
@@ -81,6 +85,7 @@ export const SimulatorControlPaths = {
   egkInsert: '_sim/egk/insert',
   egkRemove: '_sim/egk/remove',
   egkSettings: '_sim/egk/settings',
+  communicationReplies: '_sim/communications/replies',
 } as const;
 
 /** `POST /_sim/token`: an institution signs in with its Telematik-ID, an insurant with the KVNR (spec §1.1). */
@@ -212,6 +217,42 @@ export type InsertedEgk = z.infer<typeof egkInsertedSchema>['inserted'];
 const egkRemovedSchema = z.object({ removed: z.boolean() });
 const egkSettingsSchema = z.object({ pn3Accepted: z.boolean(), hcvEnforced: z.boolean(), lockAfterMismatches: z.number().int() });
 
+/**
+ * `GET /_sim/communications/replies?kvnr=` (main/simulator/communication-control.ts): one reply (profile Reply) the
+ * patient got, as the patient's app reads it. Read leniently — the payload is whatever a pharmacy wrote (spec
+ * erezept-pharmacy §3.11), so every field is text or absent and nothing here is interpreted; the trainer's mapping
+ * decides what can be shown. `payload`, `supplyOptions` and `resource` are left out: `contentString` carries the
+ * payload as sent.
+ */
+const patientReplySchema = z.object({
+  id: optionalText,
+  taskId: optionalText,
+  /** the pharmacy's Telematik-ID */
+  sender: optionalText,
+  sent: optionalText,
+  /** stamped at the patient's first read; absent (or empty) before */
+  received: optionalText,
+  contentString: optionalText,
+  /** GEM_ERP_EX_AvailabilityState's code, e.g. "20" — unchecked */
+  availability: optionalText,
+});
+export type PatientReplyAnswer = z.output<typeof patientReplySchema>;
+
+/**
+ * Items that are no object at all carry nothing readable and are left out; the others are kept as far as readable.
+ * At most the newest `trainerReplyCaps.replies` (the answer is oldest first).
+ */
+const patientRepliesSchema = z.object({
+  replies: z
+    .array(z.unknown())
+    .transform((items) =>
+      items.slice(-trainerReplyCaps.replies).flatMap((item) => {
+        const parsed = patientReplySchema.safeParse(item);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    ),
+});
+
 const tokenAnswerSchema = z.object({ access_token: z.string().min(1) });
 const clockAnswerSchema = z.object({ now: z.string().refine((text) => !Number.isNaN(Date.parse(text))) });
 const okAnswerSchema = z.object({ ok: z.literal(true) });
@@ -316,6 +357,14 @@ export class SimulatorControlClient<C extends ControlChannel = ControlChannel> {
     return this.call('POST', SimulatorControlPaths.egkSettings, egkSettingsSchema, { body: settings });
   }
 
+  /**
+   * `GET /_sim/communications/replies?kvnr=`: the replies patient `kvnr` got, oldest first — read as the patient's
+   * app reads them, so the Fachdienst stamps `received` (spec §3.11: the pharmacy then sees them as read).
+   */
+  async patientReplies(kvnr: string): Promise<PatientReplyAnswer[]> {
+    return (await this.call('GET', SimulatorControlPaths.communicationReplies, patientRepliesSchema, { query: { kvnr } })).replies;
+  }
+
   /** `POST /_sim/faults`: arms a fault; answers it as armed. */
   async addFault(fault: FaultRequest): Promise<ArmedFault> {
     return (await this.call('POST', SimulatorControlPaths.faults, faultAddedSchema, { body: fault })).fault;
@@ -335,7 +384,7 @@ export class SimulatorControlClient<C extends ControlChannel = ControlChannel> {
     method: 'GET' | 'POST',
     path: string,
     schema: z.ZodType<T>,
-    options: { body?: unknown; hop?: 'idp' } = {},
+    options: RequestOptions = {},
   ): Promise<T> {
     return this.exchange(this.channel, requestOf(method, path, options), schema);
   }
@@ -356,8 +405,15 @@ export class SimulatorControlClient<C extends ControlChannel = ControlChannel> {
   }
 }
 
-function requestOf<M extends ControlMethod>(method: M, path: string, options: { body?: unknown; hop?: 'idp' } = {}): ControlRequest<M> {
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string>;
+  hop?: 'idp';
+}
+
+function requestOf<M extends ControlMethod>(method: M, path: string, options: RequestOptions = {}): ControlRequest<M> {
   const request: ControlRequest<M> = { method, path, headers: { ...JSON_HEADERS } };
+  if (options.query !== undefined) request.query = { ...options.query };
   if (options.body !== undefined) {
     request.headers['Content-Type'] = 'application/json';
     request.body = JSON.stringify(options.body);

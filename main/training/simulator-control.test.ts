@@ -99,3 +99,28 @@ describe('SimulatorControl', () => {
     expect((await failureOf(html.loadScenario('x'))).appError.message).toMatch(/nicht lesbar/);
   });
 });
+
+describe('SimulatorControl.patientReplies', () => {
+  it('asks GET _sim/communications/replies with the KVNR as query, and reads each reply as far as it can', async () => {
+    const transport = new ScriptedTransport(() =>
+      jsonResponse(200, {
+        replies: [
+          'kein Objekt',
+          { id: 'r-1', taskId: '160.000.000.000.001.54', sent: '2026-10-05T08:00:00.000Z', received: '', contentString: 42, availability: null, payload: { version: 1 } },
+        ],
+      }),
+    );
+    const replies = await new SimulatorControl(transport, now).patientReplies('X110411675');
+    expect(replies).toEqual([{ id: 'r-1', taskId: '160.000.000.000.001.54', sent: '2026-10-05T08:00:00.000Z' }]);
+    expect(transport.requests.map((r) => [r.method, r.path, r.query])).toEqual([['GET', '_sim/communications/replies', { kvnr: 'X110411675' }]]);
+  });
+
+  it('an answer without a replies list is unreadable; a refusal names the control API’s reason', async () => {
+    const broken = new SimulatorControl(new ScriptedTransport(() => jsonResponse(200, { replies: {} })), now);
+    expect((await failureOf(broken.patientReplies('X110411675'))).appError.message).toBe(
+      'Die Antwort des Simulators auf das Lesen der Nachrichten an den Patienten ist nicht lesbar.',
+    );
+    const refused = new SimulatorControl(new ScriptedTransport(() => jsonResponse(400, { error: 'kvnr: KVNR erwartet (Großbuchstabe + 9 Ziffern)' })), now);
+    expect((await failureOf(refused.patientReplies('x'))).appError).toMatchObject({ code: 'simulator', httpStatus: 400, message: expect.stringContaining('kvnr: KVNR erwartet') });
+  });
+});

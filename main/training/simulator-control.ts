@@ -1,8 +1,8 @@
 /**
  * The simulator's control API (`/_sim/…`, docs/simulator.md "Control API") as the trainer panel needs it:
- * the scenario deck, loading a scenario, reset, and an insurant's access token for the patient's view — through
- * the one control client (main/simulator-client/client.ts) over the app's Transport, to the same base URL as the
- * Fachdienst calls. The browser bridge never forwards `/_sim/…` (architecture §2), so these calls exist only behind
+ * the scenario deck, loading a scenario, reset, an insurant's access token for the patient's view and the replies
+ * the patient's app received — through the one control client (main/simulator-client/client.ts) over the app's
+ * Transport, to the same base URL as the Fachdienst calls. The browser bridge never forwards `/_sim/…` (architecture §2), so these calls exist only behind
  * the trainer's IPC channels, which refuse outside training.
  *
  * Errors become AppFailures with German messages; no answer body is copied into them as a whole (the scenario
@@ -12,7 +12,7 @@ import type { ScenarioSummary } from '../../shared/ipc/contract';
 import { ProfessionOids } from '../../shared/fhir/profiles';
 import { failure, type AppFailure } from '../errors';
 import { TransportError, type Transport, type TransportRequest, type TransportResponse } from '../fachdienst/transport';
-import { SimulatorControlClient, SimulatorControlError, type ScenarioAnswer } from '../simulator-client/client';
+import { SimulatorControlClient, SimulatorControlError, type PatientReplyAnswer, type ScenarioAnswer } from '../simulator-client/client';
 
 /** professionOID of the insurant (spec §1.1): only the insurant may read MedicationDispense (spec §3.10). */
 export const INSURANT_PROFESSION_OID = ProfessionOids.insurant;
@@ -64,6 +64,14 @@ export class SimulatorControl {
   /** `POST /_sim/token` for the insurant with this KVNR — the IDP stand-in, as the patient's app would sign in. */
   insurantToken(kvnr: string): Promise<string> {
     return this.run(() => this.client.insurantToken(kvnr), 'die Anmeldung des Versicherten');
+  }
+
+  /**
+   * `GET /_sim/communications/replies?kvnr=`: the pharmacies' replies this patient got (spec §3.11), read as the
+   * patient's app reads them — so they count as read (`received`) from now on, as in production.
+   */
+  patientReplies(kvnr: string): Promise<PatientReplyAnswer[]> {
+    return this.run(() => this.client.patientReplies(kvnr), 'das Lesen der Nachrichten an den Patienten');
   }
 
   /** The client's failures in German for the trainer: no answer, a refusal (with the API's reason), unreadable. */

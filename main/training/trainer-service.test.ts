@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
+import { buildReply } from '../../shared/fhir/communication';
 import type { AppEvent } from '../../shared/ipc/contract';
 import { AppFailure } from '../errors';
 import type { Transport } from '../fachdienst/transport';
@@ -213,6 +214,46 @@ describe('TrainerService', () => {
     await expect(trainer.patientView(ID(created.taskId))).rejects.toMatchObject({ appError: { code: 'not-found', message: expect.stringContaining('kein Versicherter bekannt') } });
     localKvnrs.set(created.taskId, created.kvnr);
     expect(await trainer.patientView(ID(created.taskId))).toMatchObject({ taskStatus: 'ready' });
+  });
+
+  it('the replies the patient’s app received for a prescription (spec §3.11): read as the patient reads them, so marked read', async () => {
+    const loaded = await trainer.loadScenario('stage');
+    const a = loaded.prescriptions[0]!;
+    const kvnrOfA = kvnrsOfScenario()[a.prescriptionId]!;
+    expect(await trainer.patientReplies(ID(a.prescriptionId))).toEqual([]);
+
+    // this app's reply with a pick-up code, as MessagesService sends it (v1: the code as text and for the DataMatrix)
+    const content = { version: 1, supplyOption: 'onPremise', text: 'Liegt bereit. Abholcode K7M2QX', pickUpCodeHR: 'K7M2QX', pickUpCodeDMC: 'K7M2QX', availability: '10' } as const;
+    const posted = await sim.fhir('POST', '/Communication', await sim.pharmacyToken(), {
+      body: JSON.stringify(buildReply({ prescriptionId: ID(a.prescriptionId), recipientKvnr: kvnrOfA, content })),
+      contentType: 'application/fhir+json',
+    });
+    expect(posted.status).toBe(201);
+    const { id } = (await posted.json()) as { id: string };
+    // another prescription's reply to another patient is not this prescription's
+    const piece = loaded.prescriptions[1]!;
+    const other = buildReply({ prescriptionId: ID(piece.prescriptionId), recipientKvnr: kvnrsOfScenario()[piece.prescriptionId]!, content: { version: 1, supplyOption: 'onPremise', text: 'Anderes Rezept' } });
+    expect((await sim.fhir('POST', '/Communication', await sim.pharmacyToken(), { body: JSON.stringify(other), contentType: 'application/fhir+json' })).status).toBe(201);
+
+    expect(await trainer.patientReplies(ID(a.prescriptionId))).toEqual([
+      {
+        id,
+        sent: expect.stringMatching(/^2026-10-05T/),
+        received: expect.stringMatching(/^2026-10-05T/),
+        text: 'Liegt bereit. Abholcode K7M2QX',
+        pickUpCodeHR: 'K7M2QX',
+        pickUpCodeDMC: 'K7M2QX',
+        availability: '10',
+        supplyOption: 'onPremise',
+      },
+    ]);
+    // the pharmacy now sees it as read by the patient
+    const seen = await sim.fhir('GET', `/Communication/${id}`, await sim.pharmacyToken());
+    expect(((await seen.json()) as { received?: string }).received).toBeDefined();
+
+    await expect(trainer.patientReplies(ID('160.000.000.000.777.14'))).rejects.toMatchObject({
+      appError: { code: 'not-found', message: expect.stringContaining('Die Nachrichten an den Patienten gibt es') },
+    });
   });
 
   it('reset empties the simulator and the training store; no scenario afterwards', async () => {

@@ -1,16 +1,24 @@
 /**
  * The trainer panel's service: the scenario deck, loading a scenario (simulator AND the app's
- * training store start afresh), reset, the scenario loaded last (kept across restarts) and the patient's view.
+ * training store start afresh), reset, the scenario loaded last (kept across restarts), the patient's view and the
+ * replies the patient's app received.
  * Behind dedicated IPC channels that refuse outside training (main/ipc/handlers.ts, architecture §2).
  */
 import { z } from 'zod';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
-import { loadedScenarioSchema, type InsurantView, type LoadedScenario, type ScenarioSummary } from '../../shared/ipc/contract';
+import {
+  loadedScenarioSchema,
+  type InsurantView,
+  type LoadedScenario,
+  type ScenarioSummary,
+  type TrainerPatientReply,
+} from '../../shared/ipc/contract';
 import { failure } from '../errors';
 import type { Transport } from '../fachdienst/transport';
 import type { EventHub } from '../services/events';
 import type { SettingsRepository } from '../store/settings';
 import { insurantViewOf, readInsurantDispenses, readInsurantTask } from './insurant-view';
+import { patientRepliesOf } from './patient-replies';
 import { mapScenarioAnswer } from './scenario-answer';
 import type { SimulatorControl } from './simulator-control';
 
@@ -25,7 +33,7 @@ const persistedSchema = z.object({
 type PersistedScenario = z.infer<typeof persistedSchema>;
 
 export interface TrainerServiceOptions {
-  control: Pick<SimulatorControl, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'insurantToken' | 'insertEgk'>;
+  control: Pick<SimulatorControl, 'listScenarios' | 'loadScenario' | 'reset' | 'advanceClock' | 'insurantToken' | 'insertEgk' | 'patientReplies'>;
   /** the transport to the simulator's Fachdienst endpoints (the insurant's reads) */
   transport: Transport;
   /** the training store: emptied in one transaction together with setting the current scenario */
@@ -114,6 +122,19 @@ export class TrainerService {
       ...(medication !== undefined ? { medication } : {}),
       pharmacy: this.options.pharmacy(),
     });
+  }
+
+  /**
+   * What the patient's E-Rezept app received for this prescription: the pharmacies' replies (spec §3.11, e.g. the
+   * answer to a Zuweisung with its pick-up code), oldest first — the KVNR as for the patient's view. The simulator
+   * answers them as the patient's app reads them, so they count as read from this call on (as in production).
+   */
+  async patientReplies(prescriptionId: PrescriptionId): Promise<TrainerPatientReply[]> {
+    const kvnr = await this.kvnrOf(
+      prescriptionId,
+      'Zu diesem Rezept ist kein Versicherter bekannt. Die Nachrichten an den Patienten gibt es für die Rezepte des geladenen Szenarios und für angenommene Rezepte.',
+    );
+    return patientRepliesOf(prescriptionId, await this.options.control.patientReplies(kvnr));
   }
 
   /** The patient's KVNR: the loaded scenario's, else a local case's; `unknown` (German) when neither has one. */

@@ -45,6 +45,7 @@ export const channels = [
   'erx:trainerReset',
   'erx:trainerAdvanceClock',
   'erx:trainerPatientView',
+  'erx:trainerPatientReplies',
   'erx:trainerInsertEgk',
 ] as const satisfies readonly `erx:${string}`[];
 

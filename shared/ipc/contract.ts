@@ -654,6 +654,41 @@ export const insurantViewSchema = z.object({
 });
 export type InsurantView = z.infer<typeof insurantViewSchema>;
 
+/**
+ * Caps of the patient's replies as the trainer shows them; texts in UTF-16 code units (zod's count): twice the
+ * Fachdienst's limits in code points (spec §3.11 payload schemas), so a text of emoji fits; main clips or leaves out
+ * what is longer.
+ */
+export const trainerReplyCaps = {
+  /** replies per answer (the newest): a patient in a class gets a handful */
+  replies: 200,
+  text: replyLimits.textV3 * 2,
+  pickUpCodeHR: replyLimits.pickUpCodeHR * 2,
+  pickUpCodeDMC: replyLimits.pickUpCodeDMCV3 * 2,
+} as const;
+
+/**
+ * A pharmacy's reply as the patient's E-Rezept app shows it (trainer panel; the simulator's
+ * `GET /_sim/communications/replies`, spec §3.11). Read from whatever the pharmacy sent: a payload that is no JSON
+ * shows as text, unknown fields are left out.
+ */
+const trainerPatientReplySchema = z.object({
+  /** Communication.id */
+  id: z.string().min(1).max(128),
+  /** when the pharmacy sent it (ISO instant) */
+  sent: z.string().max(40),
+  /** when the patient's app first read it (ISO instant); absent while unread */
+  received: z.string().max(40).optional(),
+  /** v1 `info_text` / v3 `text`; may be empty (e.g. a v3 pick-up code message) */
+  text: z.string().max(trainerReplyCaps.text),
+  pickUpCodeHR: z.string().min(1).max(trainerReplyCaps.pickUpCodeHR).optional(),
+  pickUpCodeDMC: z.string().min(1).max(trainerReplyCaps.pickUpCodeDMC).optional(),
+  availability: availabilitySchema.optional(),
+  /** v1 `supplyOptionsType`: the way of supply the reply is about */
+  supplyOption: z.enum(supplyOptions).optional(),
+});
+export type TrainerPatientReply = z.infer<typeof trainerPatientReplySchema>;
+
 /** $reject/$abort need the pharmacist's explicit confirmation (A_19241/A_19242, spec §9.3). */
 const confirmedByPrescription = byPrescription.extend({ confirmed: z.literal(true) });
 
@@ -824,6 +859,11 @@ export const contract = {
   },
   /** What the patient's E-Rezept app shows for this prescription now (the insurant's read). */
   'erx:trainerPatientView': { request: byPrescription, response: insurantViewSchema },
+  /**
+   * What the patient's E-Rezept app received for this prescription: the pharmacies' replies (spec §3.11), oldest
+   * first. Reading them is the patient's read: from then on they count as read (`received`).
+   */
+  'erx:trainerPatientReplies': { request: byPrescription, response: z.array(trainerPatientReplySchema).max(trainerReplyCaps.replies) },
   /**
    * „eGK des Patienten stecken“ (spec erezept-pharmacy §3.9): the simulator puts the eGK of this prescription's
    * patient into the card terminal of the app's workplace (default AP1), where „Rezepte per Gesundheitskarte“ reads

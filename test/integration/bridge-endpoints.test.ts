@@ -107,6 +107,8 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:trainerReset': {},
     'erx:trainerAdvanceClock': { duration: 'PT1H' },
     'erx:trainerPatientView': byId,
+    // no patient known for this prescription: a typed refusal, nothing read
+    'erx:trainerPatientReplies': byId,
     // a prescription main knows no patient of: a typed refusal, no card inserted
     'erx:trainerInsertEgk': { ...byId, staleCard: true },
   };

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { caseKeys } from '../api/cases/case-query';
 import { connectionKeys } from '../api/connection/connection-query';
 import { messageKeys } from '../api/messages/messages-query';
+import { trainerKeys } from '../api/trainer/trainer-query';
 import { createFakeBridge } from '../test/fake-bridge';
 import { connectionStatus, ids, offlineStatus, retryProgress } from '../test/fixtures';
 import { subscribeBridgeEvents } from './bridge-events';
@@ -81,6 +82,21 @@ describe('bridge events', () => {
     expect(isStale(client, messageKeys.thread(ids.second))).toBe(true);
     expect(isStale(client, caseKeys.detail(ids.first))).toBe(false);
     expect(isStale(client, connectionKeys.pending())).toBe(false);
+  });
+
+  it('training: messages-changed invalidates the replies the patient\'s app received (every prescription), not the patient views', () => {
+    const client = seeded();
+    client.setQueryData(trainerKeys.patientReplies(ids.first), []);
+    client.setQueryData(trainerKeys.patientReplies(ids.second), []);
+    client.setQueryData(trainerKeys.patientView(ids.second), { any: 'view' });
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    fake.emit({ type: 'pending-changed' });
+    expect(isStale(client, trainerKeys.patientReplies(ids.first))).toBe(false);
+    fake.emit({ type: 'messages-changed' });
+    expect(isStale(client, trainerKeys.patientReplies(ids.first))).toBe(true);
+    expect(isStale(client, trainerKeys.patientReplies(ids.second))).toBe(true);
+    expect(isStale(client, trainerKeys.patientView(ids.second))).toBe(false);
   });
 
   it('a changed case invalidates its own thread (erased with it, A_19251), not the inbox; cases-changed both', () => {

@@ -37,6 +37,7 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       // a scenario may have been loaded elsewhere (e.g. by a QA fixture through the same bridge)
       void queryClient.invalidateQueries({ queryKey: trainerKeys.current() });
       void queryClient.invalidateQueries({ queryKey: trainerKeys.patientViews() });
+      void queryClient.invalidateQueries({ queryKey: trainerKeys.allPatientReplies() });
       void queryClient.invalidateQueries({ queryKey: messageKeys.all });
       return;
     case 'connection': {
@@ -63,6 +64,8 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       // new Zuweisungen fetched, one accepted or dismissed, a reply sent or deleted (spec §3.11): the inbox with
       // its badge, and every open thread — a reply from another counter belongs to a case shown here
       void queryClient.invalidateQueries({ queryKey: messageKeys.all });
+      // training: what the patient's app received (the trainer's patient view) — a reply sent or deleted here
+      void queryClient.invalidateQueries({ queryKey: trainerKeys.allPatientReplies() });
       return;
     case 'app-info-changed':
       void queryClient.invalidateQueries({ queryKey: appInfoKeys.info() });

@@ -33,6 +33,7 @@ import {
   type ScenarioSummary,
   type SmcbCard,
   type Submission,
+  type TrainerPatientReply,
   type TiSettings,
   type TiSettingsInput,
   type TiSettingsProblem,
@@ -69,6 +70,8 @@ export interface FakeBridgeOptions {
   scenarioFor?: (summary: ScenarioSummary) => LoadedScenario;
   /** what trainerPatientView answers, by PrescriptionID */
   insurantViews?: InsurantView[];
+  /** what trainerPatientReplies answers, by PrescriptionID (default: none for every prescription) */
+  patientReplies?: Record<string, TrainerPatientReply[]>;
 }
 
 const filterStatuses: Record<CaseFilter, readonly CaseDetail['status'][] | undefined> = {
@@ -112,6 +115,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
   const scenarios = options.scenarios ?? scenarioSummaries();
   let current = options.currentScenario ?? null;
   const insurantViews = new Map((options.insurantViews ?? []).map((v) => [v.prescriptionId, v]));
+  const patientReplies = new Map(Object.entries(options.patientReplies ?? {}));
   const scenarioFor = options.scenarioFor ?? ((summary: ScenarioSummary) => loadedScenario({ ...summary, loadedAt: now, now }));
 
   const refusal = (code: string, message: string) => ({
@@ -366,6 +370,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       const view = insurantViews.get(prescriptionId);
       return view ? { ok: true as const, data: view } : refusal('not-found', `Kein Rezept ${prescriptionId} im Simulator.`);
     }),
+    trainerPatientReplies: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => outsideTraining() ?? { ok: true as const, data: patientReplies.get(prescriptionId) ?? [] }),
     /** a prescription of the loaded scenario, or one with a patient view: its patient's eGK goes in */
     trainerInsertEgk: vi.fn(async ({ prescriptionId }: { prescriptionId: string; staleCard?: boolean }) => {
       const refused = outsideTraining();
@@ -396,5 +401,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     caseOf: (id: string) => cases.get(id),
     /** what the patient's app shows next (e.g. after a dispense) */
     setInsurantView: (view: InsurantView) => insurantViews.set(view.prescriptionId, view),
+    /** the replies the patient's app has next (e.g. after the pharmacy answered) */
+    setPatientReplies: (prescriptionId: string, replies: TrainerPatientReply[]) => patientReplies.set(prescriptionId, replies),
   };
 }

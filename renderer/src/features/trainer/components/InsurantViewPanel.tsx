@@ -1,17 +1,19 @@
 /**
  * The patient's view: what the E-Rezept app shows for this prescription now — the insurant's
- * read of Task and MedicationDispense (spec §3.9–3.10), which the pharmacy itself cannot do. Not a dialog: the
- * trainer keeps it open while the class works at the counter; `case-changed` events refresh it.
+ * read of Task and MedicationDispense (spec §3.9–3.10), which the pharmacy itself cannot do, and the pharmacies'
+ * replies it received (PatientReplies, spec §3.11). Not a dialog: the trainer keeps it open while the class works at
+ * the counter; `case-changed` and `messages-changed` events refresh it.
  */
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { patientViewQueryOptions } from '../../../api/trainer/trainer-query';
+import { patientViewQueryOptions, trainerKeys } from '../../../api/trainer/trainer-query';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Fact } from '../../../components/Fact';
 import { useBridge } from '../../../lib/bridge-context';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
+import { PatientReplies } from './PatientReplies';
 
 interface Props {
   prescriptionId: string;
@@ -27,8 +29,13 @@ const formatDay = (value: string): string =>
 export function InsurantViewPanel({ prescriptionId, label, onClose }: Props) {
   const { t } = useTranslation();
   const titleId = useId();
+  const queryClient = useQueryClient();
   const query = useQuery(patientViewQueryOptions(useBridge(), prescriptionId));
   const view = query.data;
+  const refresh = () => {
+    void query.refetch();
+    void queryClient.invalidateQueries({ queryKey: trainerKeys.patientReplies(prescriptionId) });
+  };
   return (
     <section
       className="insurant-view phone"
@@ -46,7 +53,7 @@ export function InsurantViewPanel({ prescriptionId, label, onClose }: Props) {
           className="button-secondary button-small"
           data-testid="insurant-view-refresh"
           disabled={query.isFetching}
-          onClick={() => void query.refetch()}
+          onClick={refresh}
         >
           {query.isFetching ? t('trainer.patientView.refreshing') : t('trainer.patientView.refresh')}
         </button>
@@ -123,6 +130,7 @@ export function InsurantViewPanel({ prescriptionId, label, onClose }: Props) {
           )}
         </>
       ) : null}
+      <PatientReplies prescriptionId={prescriptionId} />
     </section>
   );
 }
