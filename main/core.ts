@@ -320,6 +320,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connectionHooks.up = () => poller.connectionUp();
     poller.start();
     cleanups.push(() => poller.stop());
+    // training: a loaded scenario (or a reset) changes what the simulator holds — its Zuweisungen show at once
+    if (training) {
+      const unsubscribe = events.subscribe((event) => {
+        if (event.type === 'cases-changed') poller.fetchNow();
+      });
+      cleanups.push(() => void unsubscribe());
+    }
 
     // The trainer's control calls: same simulator, not counted by the connection indicator, a longer timeout.
     const controlTransport: Transport = training

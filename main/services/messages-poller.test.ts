@@ -126,6 +126,26 @@ describe('MessagesPoller', () => {
     expect(h.calls()).toBe(1);
   });
 
+  it('fetchNow (a scenario loaded) fetches at once, also moments after „Aktualisieren“, but not during a 429 wait', async () => {
+    let answer429 = false;
+    const h = harness(async () => {
+      if (answer429) throw failure('fachdienst', 'zu viele', { httpStatus: 429 });
+    });
+    h.poller.start();
+    await h.settle();
+    await h.poller.refreshNow();
+    h.poller.fetchNow();
+    await h.settle();
+    expect(h.calls()).toBe(3);
+    answer429 = true;
+    h.poller.fetchNow();
+    await h.settle();
+    expect(h.calls()).toBe(4);
+    h.poller.fetchNow();
+    await h.settle();
+    expect(h.calls()).toBe(4);
+  });
+
   it('stop ends the schedule', async () => {
     const h = harness();
     h.poller.start();

@@ -41,6 +41,15 @@ export class MessagesPoller {
     void this.run();
   }
 
+  /**
+   * Something outside changed what the Fachdienst holds (training: a scenario loaded, the simulator reset): fetch now,
+   * without the on-demand spacing — unless a 429 wait is on. Errors go where the automatic ones go.
+   */
+  fetchNow(): void {
+    if (this.stopped || this.deps.clock.now().getTime() < this.notBefore) return;
+    void this.run();
+  }
+
   /** The connection came up: a refresh that is due (none for an interval, no 429 wait) runs now. */
   connectionUp(): void {
     const now = this.deps.clock.now().getTime();

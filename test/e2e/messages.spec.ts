@@ -66,3 +66,26 @@ test('a reply with a control character is not sent: the character is named, and 
   const replies = await sim.repliesOf(assigned.kvnr);
   expect(replies[0]?.payload).toMatchObject({ version: 1, supplyOptionsType: 'delivery', info_text: 'Wir liefern heute ab 16 Uhr.' });
 });
+
+test.describe('the deck scenario zuweisung-abholung', () => {
+  test.use({ scenario: 'zuweisung-abholung' });
+
+  test('the Zuweisung waits in „Nachrichten“ without a click; the answer shows in the trainer panel\'s patient view', async ({ app, simulator, page }) => {
+    await app.openAs('AB');
+    const messages = new MessagesPage(page);
+    // the app fetched when the scenario was loaded
+    await expect(messages.badge).toHaveAttribute('data-count', '1');
+    const id = simulator.prescription('Rezept A').prescriptionId;
+    await messages.open();
+    await messages.accept(id);
+    await expect(page.getByTestId('prescription-id')).toHaveText(id);
+    await messages.chooseTemplate('pickup');
+    const code = (await messages.pickUpCode.innerText()).trim();
+    await messages.send();
+    await expect(messages.sent).toBeVisible();
+
+    const view = await app.trainer.openPatientView('Rezept A');
+    await expect(view.getByTestId('trainer-patient-reply-code')).toContainText(code);
+    await expect(view.getByTestId('trainer-patient-reply-datamatrix')).toBeVisible();
+  });
+});

@@ -520,12 +520,14 @@ const zuweisungAbholung: Scenario = {
   clock: CLASS_DAY_CLOCK,
   prescriptions: [{ ...abholungRezept, dispReq: abholungWish }],
   steps: [
-    'Der Patient hat sein Rezept in seiner App an diese Apotheke geschickt. Öffnen Sie „Nachrichten“ (falls dort noch ' +
-      'nichts steht: „Aktualisieren“) – die Zuweisung ist da.',
+    'Der Patient hat sein Rezept in seiner App an diese Apotheke geschickt. Öffnen Sie „Nachrichten“ (Alt+Z) – die ' +
+      'Zuweisung ist da (die App hat beim Laden des Szenarios abgerufen; sonst alle 5 Minuten oder mit „Aktualisieren“).',
     `Die Teilnehmenden lesen den Wunsch: Abholung in der Apotheke, Name ${abholungWish.name}, Telefon ` +
       `${abholungWish.phone} und der Hinweis „${abholungWish.hint}“.`,
     '„Annehmen“: Die App ruft das Rezept beim E-Rezept-Fachdienst ab – wie nach dem Scannen – und öffnet den ' +
       `Vorgang mit ${zuweisungAbholungArticle.name}.`,
+    'Antworten Sie im Vorgang unter „Nachrichten an den Patienten“ mit der Vorlage „Liegt zur Abholung bereit“: Die ' +
+      'Patientensicht im Trainer-Panel zeigt, was in seiner App ankommt – Text und Abholcode.',
     'Erfassen Sie die Abgabe, wenn der Patient kommt: „Abgabe übermitteln“ und „Abgabe abschließen“ wie gewohnt.',
     'Besprechen Sie: Ein zugewiesenes Rezept gehört der Apotheke erst mit „Annehmen“. Kann die Apotheke es nicht ' +
       'beliefern, „Verwerfen“ – das Rezept bleibt für den Patienten einlösbar. Eine Antwort an ihn (z. B. ' +
