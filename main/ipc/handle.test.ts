@@ -15,6 +15,7 @@ const appInfo: AppInfo = {
   fachdienstUrl: 'http://127.0.0.1:1',
   dataProtection: 'key-file',
   network: { requestTimeoutMs: 15_000, retryBaseMs: 1_000, maxAttempts: 10 },
+  messageRetentionDays: 30,
   pharmacy: { telematikId: '3-SMC-B-Testkarte-883110000095957', name: 'Test-Apotheke' },
   staff: null,
   staffList: [],

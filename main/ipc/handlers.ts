@@ -66,6 +66,7 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:egkPoll': () => egk.poll(),
     'erx:egkLookup': () => egk.lookup(),
     'erx:egkAccept': (req) => egk.accept(req.lookupId, req.prescriptionIds),
+    'erx:setMessageRetentionDays': async (req) => settings.setMessageRetentionDays(req.days),
     'erx:listMessages': async () => messages.inbox(),
     'erx:refreshMessages': async () => {
       await messages.refreshNow();

@@ -44,6 +44,16 @@ describe('SettingsService', () => {
     expect(settings.getAppInfo()).toMatchObject({ pharmacy: { name: 'Löwen-Apotheke' }, staffList: [{ kuerzel: 'XY' }] });
   });
 
+  it('the retention of Zuweisungen never accepted: 30 days until set, then the stored value; outside 1–365 refused', () => {
+    expect(settings.messageRetentionDays()).toBe(30);
+    expect(settings.getAppInfo().messageRetentionDays).toBe(30);
+    expect(settings.setMessageRetentionDays(14).messageRetentionDays).toBe(14);
+    expect(settings.messageRetentionDays()).toBe(14);
+    expect(() => settings.setMessageRetentionDays(0)).toThrow();
+    expect(() => settings.setMessageRetentionDays(366)).toThrow();
+    expect(settings.messageRetentionDays()).toBe(14);
+  });
+
   it('selectBackend: the TI and the other training backend are starts of their own; the running backend stays', () => {
     try {
       settings.selectBackend('ti');

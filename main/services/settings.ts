@@ -41,7 +41,7 @@ const Keys = {
 } as const;
 
 /** Zuweisungen never accepted are erased after this many days unless the setting says otherwise (issue 17, A_19251 spirit). */
-export const DEFAULT_MESSAGE_RETENTION_DAYS = 30;
+const DEFAULT_MESSAGE_RETENTION_DAYS = 30;
 const retentionDaysSchema = z.number().int().min(1).max(365);
 
 /**
@@ -109,6 +109,7 @@ export class SettingsService {
       staffList: this.staffList(),
       dataProtection: this.options.dataProtection,
       network: (({ requestTimeoutMs, retryBaseMs, maxAttempts }) => ({ requestTimeoutMs, retryBaseMs, maxAttempts }))(this.network()),
+      messageRetentionDays: this.messageRetentionDays(),
       ...(backend.kind === 'ti' ? { idpConsent: this.idpConsent() } : {}),
     };
   }
@@ -135,6 +136,12 @@ export class SettingsService {
   messageRetentionDays(): number {
     const stored = retentionDaysSchema.safeParse(this.options.settings.get(Keys.messageRetentionDays));
     return stored.success ? stored.data : DEFAULT_MESSAGE_RETENTION_DAYS;
+  }
+
+  /** Stores the retention period of Zuweisungen never accepted (the next fetch erases what is older). */
+  setMessageRetentionDays(days: number): AppInfo {
+    this.options.settings.set(Keys.messageRetentionDays, retentionDaysSchema.parse(days));
+    return this.getAppInfo();
   }
 
   /** Selects the staff member by Kürzel (case-insensitive); an empty Kürzel signs the current one off. */

@@ -25,6 +25,7 @@ export const channels = [
   'erx:egkPoll',
   'erx:egkLookup',
   'erx:egkAccept',
+  'erx:setMessageRetentionDays',
   'erx:listMessages',
   'erx:refreshMessages',
   'erx:acceptMessage',

@@ -68,6 +68,8 @@ export const appInfoSchema = z.object({
   dataProtection: z.enum(['safe-storage', 'key-file']),
   /** timeouts and retry policy in effect (spec §8, A_25460); tests run with milliseconds */
   network: z.object({ requestTimeoutMs: z.number().int(), retryBaseMs: z.number().int(), maxAttempts: z.number().int() }),
+  /** days a patient's Zuweisung never accepted keeps its content (name, address, texts) before it is erased (docs/messages.md) */
+  messageRetentionDays: z.number().int().min(1).max(365),
   /**
    * Backend `ti`: what the IDP asked consent for at the last sign-in (its `user_consent`: scopes and claims with
    * their German texts, api-erp authentisieren.adoc steps 18–19), and whether the pharmacy has seen it. Shown once.
@@ -799,6 +801,8 @@ export const contract = {
   },
   /** The inbox „Nachrichten“ as stored (no Fachdienst call). */
   'erx:listMessages': { request: z.object({}), response: messageInboxSchema },
+  /** „Einstellungen & Info“: how many days a Zuweisung never accepted is kept (1–365; default 30). */
+  'erx:setMessageRetentionDays': { request: z.object({ days: z.number().int().min(1).max(365) }), response: appInfoSchema },
   /** „Aktualisieren“: fetches the unread messages from the Fachdienst now (GET /Communication, §3.11). */
   'erx:refreshMessages': { request: z.object({}), response: messageInboxSchema },
   /** „Annehmen“: claims the Zuweisung's prescription ($accept with its AccessCode, like a scan) and opens it. */

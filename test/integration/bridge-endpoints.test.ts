@@ -84,6 +84,7 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:egkPoll': {},
     'erx:egkLookup': {},
     'erx:egkAccept': { lookupId: 'gibt-es-nicht', prescriptionIds: [UNKNOWN_PRESCRIPTION] },
+    'erx:setMessageRetentionDays': { days: 30 },
     'erx:listMessages': {},
     'erx:refreshMessages': {},
     // a Zuweisung the app never received: a typed refusal

@@ -604,6 +604,14 @@ export const de = {
     },
     dataProtectionHint:
       'Secret, AccessCode, Verordnungen, Abgabedaten und Quittungen sind auf diesem Computer verschlüsselt gespeichert. Das Protokoll der Fachdienst-Vorgänge enthält keine Namen, KVNR oder Secrets.',
+    messagesTitle: 'Nachrichten aus der E-Rezept-App',
+    messageRetention: 'Nicht angenommene Zuweisungen löschen nach',
+    messageRetentionUnit: 'Tagen',
+    messageRetentionSave: 'Speichern',
+    messageRetentionSaved: 'Gespeichert: nicht angenommene Zuweisungen werden nach {{days}} Tagen gelöscht.',
+    messageRetentionRange: 'Bitte eine ganze Zahl von {{min}} bis {{max}} Tagen eingeben.',
+    messageRetentionHint:
+      'Name, Anschrift, Telefon und Texte einer Zuweisung, die nicht angenommen wurde, werden danach gelöscht. Angenommene bleiben beim Vorgang und werden mit dessen persönlichen Daten gelöscht.',
     network: 'Netzwerk',
     requestTimeout: 'Zeitlimit je Anfrage',
     retryBase: 'Erste Wartezeit vor einer Wiederholung (wächst mit jedem Versuch)',

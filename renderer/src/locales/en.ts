@@ -601,6 +601,14 @@ export const en: Messages<typeof de> = {
     },
     dataProtectionHint:
       'Secret, AccessCode, prescriptions, dispense data and receipts are stored encrypted on this computer. The log of service operations holds no names, KVNRs or secrets.',
+    messagesTitle: 'Messages from the E-Rezept app',
+    messageRetention: 'Delete Zuweisungen not accepted after',
+    messageRetentionUnit: 'days',
+    messageRetentionSave: 'Save',
+    messageRetentionSaved: 'Saved: Zuweisungen not accepted are deleted after {{days}} days.',
+    messageRetentionRange: 'Please enter a whole number from {{min}} to {{max}} days.',
+    messageRetentionHint:
+      'Name, address, phone and texts of a Zuweisung that was not accepted are deleted then. Accepted ones stay with their case and are deleted with its personal data.',
     network: 'Network',
     requestTimeout: 'Timeout per request',
     retryBase: 'First wait before a retry (grows with every attempt)',

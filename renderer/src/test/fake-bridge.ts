@@ -179,6 +179,10 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       info = { ...info, staff: info.staffList.find((s) => s.kuerzel === kuerzel) ?? null };
       return { ok: true as const, data: info };
     }),
+    setMessageRetentionDays: vi.fn(async ({ days }: { days: number }) => {
+      info = { ...info, messageRetentionDays: days };
+      return { ok: true as const, data: info };
+    }),
     scanCode: vi.fn(async () => ({
       ok: true as const,
       data: {

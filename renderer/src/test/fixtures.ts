@@ -37,6 +37,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     staffList,
     dataProtection: 'key-file',
     network: { requestTimeoutMs: 10_000, retryBaseMs: 500, maxAttempts: 10 },
+    messageRetentionDays: 30,
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import { Modal } from '../../../components/Modal';
 import { formatDuration } from '../../../lib/format';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { BackendSection, BackendTiDialog } from './BackendChoice';
+import { MessageRetentionSection } from './MessageRetentionSection';
 import { TiSettingsSection } from './TiSettingsSection';
 
 export function AppSettingsButton({ appInfo }: { appInfo: AppInfo }) {
@@ -68,6 +69,7 @@ function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): 
           </p>
           <p className="muted">{t('settings.dataProtectionHint')}</p>
         </section>
+        <MessageRetentionSection appInfo={appInfo} />
         <section className="settings-section" aria-labelledby="settings-network">
           <h3 id="settings-network">{t('settings.network')}</h3>
           <dl className="facts">
