@@ -41,6 +41,7 @@ import { TiSetupService } from './services/ti-setup';
 import { EgkLookupService } from './services/egk-lookup';
 import { MessagesService } from './services/messages';
 import { MessagesPoller } from './services/messages-poller';
+import { MessagesSubscription, subscriptionSocketUrl } from './services/messages-subscription';
 import { KonnektorEgkReader } from './services/egk-card-reader';
 import { KonnektorClient } from './ti/konnektor/konnektor-client';
 import { SmcbCardSigner } from './ti/konnektor/smcb-card-signer';
@@ -320,6 +321,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connectionHooks.up = () => poller.connectionUp();
     poller.start();
     cleanups.push(() => poller.stop());
+    // The Fachdienst's ping on new Zuweisungen (spec §3.11) where the app knows the subscription service: only the
+    // simulator on this machine (training, the TI simulation). It only makes a Zuweisung show sooner — a failing
+    // registration or socket retries quietly while the poller above does the job (docs/messages.md).
+    const subscriptionUrl = training ? subscriptionSocketUrl(backend.url) : undefined;
+    if (subscriptionUrl) {
+      const subscription = new MessagesSubscription({
+        socketUrl: subscriptionUrl,
+        subscribe: async () => {
+          // over the TI simulation the pharmacy is the SMC-B's, known once signed in (settings.rememberPharmacyFromCard)
+          await tokens.getToken();
+          return fachdienst.subscribeCommunications(settings.pharmacy().telematikId);
+        },
+        onPing: () => poller.fetchNow(),
+        clock,
+      });
+      subscription.start();
+      cleanups.push(() => subscription.stop());
+    }
     // training: a loaded scenario (or a reset) changes what the simulator holds — its Zuweisungen show at once
     if (training) {
       const unsubscribe = events.subscribe((event) => {

@@ -296,3 +296,85 @@ describe('FachdienstClient: the messages (spec §3.11)', () => {
     expect(transport.requests).toHaveLength(2);
   });
 });
+
+describe('FachdienstClient: the registration for the ping on new Zuweisungen (POST /Subscription, spec §3.11)', () => {
+  const PHARMACY = '3-SMC-B-Testkarte-883110000095957';
+  const JWS = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWJzY3JpcHRpb25JZCI6IjBmM2M1ZTdhIn0.c2lnbmF0dXJl';
+  const answer = (overrides: Record<string, unknown> = {}) => ({
+    resourceType: 'Subscription',
+    id: '0f3c5e7a9b1d2f4a6c8e0a2b4c6d8e0f',
+    status: 'active',
+    reason: 'communication notifications',
+    criteria: `Communication?received=null&recipient=${PHARMACY}`,
+    end: '2026-10-05T20:00:00.000Z',
+    channel: { type: 'websocket', header: [`Authorization: Bearer ${JWS}`] },
+    ...overrides,
+  });
+
+  it('posts a Subscription for the own Telematik-ID and answers id, end and the token from channel.header', async () => {
+    const { transport, client } = setup(() => jsonResponse(200, answer()));
+    expect(await client.subscribeCommunications(PHARMACY)).toEqual({ id: '0f3c5e7a9b1d2f4a6c8e0a2b4c6d8e0f', end: new Date('2026-10-05T20:00:00Z'), token: JWS });
+    const req = transport.requests[0]!;
+    // the path's first segment is what the VAU sends as X-erp-resource (vau-transport.ts)
+    expect([req.method, req.path, req.query]).toEqual(['POST', 'Subscription', {}]);
+    expect(req.headers?.['Content-Type']).toBe('application/fhir+json; charset=UTF-8');
+    expect(JSON.parse(req.body ?? '')).toEqual({
+      resourceType: 'Subscription',
+      status: 'requested',
+      reason: 'Communication notifications',
+      criteria: `Communication?received=null&recipient=${PHARMACY}`,
+      channel: { type: 'websocket' },
+    });
+  });
+
+  it('a Telematik-ID that is none is refused before anything is sent; its characters never add a search parameter', async () => {
+    const { transport, client } = setup(() => jsonResponse(200, answer()));
+    for (const bad of ['', 'SMC-B', '3-a b']) {
+      expect((await failureOf(client.subscribeCommunications(bad))).appError.code).toBe('validation');
+    }
+    expect(transport.requests).toHaveLength(0);
+    await client.subscribeCommunications('3-x&recipient=3-other#');
+    expect(JSON.parse(transport.requests[0]?.body ?? '').criteria).toBe('Communication?received=null&recipient=3-x%26recipient%3D3-other%23');
+  });
+
+  it.each([
+    ['no Subscription', { resourceType: 'OperationOutcome' }],
+    ['an id that would break the bind message', { id: 'abc def' }],
+    ['an id longer than a FHIR id', { id: 'a'.repeat(65) }],
+    ['status off', { status: 'off' }],
+    ['an end without zone', { end: '2026-10-05T20:00:00' }],
+    ['an end that is no date', { end: 'morgen' }],
+    ['another channel', { channel: { type: 'rest-hook', header: [`Authorization: Bearer ${JWS}`] } }],
+    ['no Authorization header', { channel: { type: 'websocket', header: ['X-Other: 1'] } }],
+    ['a Basic Authorization', { channel: { type: 'websocket', header: ['Authorization: Basic dXNlcjpwdw=='] } }],
+    ['two tokens', { channel: { type: 'websocket', header: [`Authorization: Bearer ${JWS}`, 'Authorization: Bearer other'] } }],
+    ['a token with a line break', { channel: { type: 'websocket', header: [`Authorization: Bearer ${JWS}\r\nX-Evil: 1`] } }],
+    ['a token too long', { channel: { type: 'websocket', header: [`Authorization: Bearer ${'a'.repeat(5000)}`] } }],
+    ['too many headers', { channel: { type: 'websocket', header: Array.from({ length: 17 }, () => `Authorization: Bearer ${JWS}`) } }],
+  ])('an answer with %s is not usable — a failure that never quotes the token', async (_what, overrides) => {
+    const { client } = setup(() => jsonResponse(200, { ...answer(), ...overrides }));
+    const failed = await failureOf(client.subscribeCommunications(PHARMACY));
+    expect(failed.appError).toMatchObject({ code: 'fachdienst', retry: 'never', httpStatus: 200 });
+    expect(failed.appError.message).toContain('Anmeldung für Benachrichtigungen war nicht lesbar');
+    expect(JSON.stringify(failed.appError)).not.toContain(JWS);
+  });
+
+  it('an oversized answer is not read at all', async () => {
+    const { client } = setup(() => jsonResponse(200, { ...answer(), padding: 'x'.repeat(70_000) }));
+    expect((await failureOf(client.subscribeCommunications(PHARMACY))).appError.detail).toContain('Subscription answer of');
+  });
+
+  it('other Authorization headers beside it and other fields are fine; `Bearer` in any case', async () => {
+    const { client } = setup(() => jsonResponse(200, answer({ channel: { type: 'websocket', header: ['X-Trace: 1', `authorization: bearer ${JWS}`] } })));
+    expect((await client.subscribeCommunications(PHARMACY)).token).toBe(JWS);
+  });
+
+  it('403 „ID mismatch“ becomes a typed failure', async () => {
+    const { client } = setup(() =>
+      jsonResponse(403, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', details: { text: 'ID mismatch' } }] }),
+    );
+    const failed = await failureOf(client.subscribeCommunications(PHARMACY));
+    expect(failed.appError).toMatchObject({ httpStatus: 403, system: 'fachdienst' });
+    expect(failed.appError.message).toContain('Telematik-ID der Anfrage ist nicht die der angemeldeten Apotheke');
+  });
+});

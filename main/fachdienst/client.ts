@@ -14,6 +14,7 @@ import {
 import { AppFailure, failure, HopFailure } from '../errors';
 import type { AccessTokenProvider } from './access-token';
 import { FachdienstClock } from './fachdienst-clock';
+import { MAX_SUBSCRIPTION_ANSWER_CHARS, readSubscriptionAnswer, subscriptionRequest, type CommunicationSubscription } from './subscription-answer';
 import { TransportError, type HttpMethod, type Transport, type TransportResponse } from './transport';
 
 export const FHIR_JSON = 'application/fhir+json';
@@ -73,6 +74,13 @@ export interface FachdienstApi {
   sendCommunication?(resource: FhirResourceJson): Promise<{ id: string; body: unknown }>;
   /** DELETE Communication/<id> → 204: a message this pharmacy sent disappears from the patient's app (spec §3.11). */
   deleteCommunication?(id: string): Promise<void>;
+  /**
+   * POST Subscription (spec §3.11, A_22363): registers this pharmacy (`telematikId` = its own, else 403 „ID
+   * mismatch“) for the ping on new Zuweisungen, criteria `Communication?received=null&recipient=<telematikId>`.
+   * Answers the Subscription's id, its end and the WebSocket's bearer token (read strictly, subscription-answer.ts).
+   * Over the TI through the VAU like every call (`X-erp-resource: Subscription`).
+   */
+  subscribeCommunications?(telematikId: string): Promise<CommunicationSubscription>;
   /**
    * The Fachdienst's clock minus the app's in ms, from the `Date` header of the latest answer (fachdienst-clock.ts);
    * undefined before any answer carried one. Optional: a fake without it counts as offset 0.
@@ -189,6 +197,30 @@ export class FachdienstClient implements FachdienstApi {
       });
     }
     await this.call({ operation: 'deleteCommunication', method: 'DELETE', path: `Communication/${id}`, query: {} });
+  }
+
+  async subscribeCommunications(telematikId: string): Promise<CommunicationSubscription> {
+    const request = subscriptionRequest(telematikId);
+    if (!request) {
+      throw failure('validation', 'Die Telematik-ID der Apotheke ist ungültig; die Anmeldung für Benachrichtigungen über neue Zuweisungen wurde nicht gesendet.', {
+        detail: 'POST Subscription: ungültige Telematik-ID',
+        at: this.options.now(),
+      });
+    }
+    const response = await this.call({ operation: 'subscribeCommunications', method: 'POST', path: 'Subscription', query: {}, body: request });
+    const read =
+      response.body.length > MAX_SUBSCRIPTION_ANSWER_CHARS
+        ? { ok: false as const, reason: `Subscription answer of ${response.body.length} characters` }
+        : readSubscriptionAnswer(parseBody(response));
+    if (read.ok) return read.subscription;
+    throw failure('fachdienst', 'Die Antwort des E-Rezept-Fachdienstes auf die Anmeldung für Benachrichtigungen war nicht lesbar. Neue Zuweisungen werden weiter regelmäßig abgerufen.', {
+      // the reason names fields only, never a header value (one of them is the token)
+      detail: `POST Subscription → HTTP ${response.status}: ${read.reason}`,
+      retry: 'never',
+      httpStatus: response.status,
+      system: 'fachdienst',
+      at: this.options.now(),
+    });
   }
 
   private async call(call: Call): Promise<TransportResponse> {

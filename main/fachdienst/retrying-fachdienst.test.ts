@@ -42,6 +42,7 @@ class ScriptedFachdienst implements FachdienstApi {
   listCommunications = () => this.step({ status: 200, body: { resourceType: 'Bundle', type: 'searchset' } as unknown });
   sendCommunication = () => this.step({ id: 'c-1', body: { resourceType: 'Communication', id: 'c-1' } as unknown });
   deleteCommunication = () => this.step<void>(undefined);
+  subscribeCommunications = () => this.step({ id: 'sub-1', end: new Date('2026-10-05T20:00:00Z'), token: 'jws' });
 }
 
 function setup(script: Step[], policy: RetryPolicy = { maxAttempts: 10, baseMs: 1000, maxDelayMs: 60_000 }) {
@@ -428,5 +429,15 @@ describe('RetryingFachdienst: the messages (spec §3.11)', () => {
     await expect(fachdienst.sendCommunication(reply)).rejects.toThrow('keine Nachrichten senden');
     await expect(fachdienst.listCommunications()).rejects.toThrow('keine Nachrichten abrufen');
     await expect(fachdienst.deleteCommunication('c-1')).rejects.toThrow('keine Nachrichten löschen');
+  });
+
+  it('the registration for the ping is asked once (the listener has its own backoff) and its answer passes through', async () => {
+    const { inner, fachdienst, delays } = setup([http('subscribeCommunications', 503), 'ok']);
+    expect(await rejection(fachdienst.subscribeCommunications('3-SMC-B-Testkarte-883110000095957'))).toBeInstanceOf(AppFailure);
+    expect(inner.calls).toBe(1);
+    expect(delays).toEqual([]);
+    expect(await fachdienst.subscribeCommunications('3-SMC-B-Testkarte-883110000095957')).toEqual({ id: 'sub-1', end: new Date('2026-10-05T20:00:00Z'), token: 'jws' });
+    const without = new RetryingFachdienst({ inner: { ...inner, subscribeCommunications: undefined }, policy: () => ({ maxAttempts: 1, baseMs: 1, maxDelayMs: 1 }), now: () => at });
+    await expect(without.subscribeCommunications('3-SMC-B-Testkarte-883110000095957')).rejects.toThrow('nicht für Benachrichtigungen anmelden');
   });
 });

@@ -27,6 +27,7 @@ import {
   type RetryableOperation,
   type RetryPolicy,
 } from './retry-policy';
+import type { CommunicationSubscription } from './subscription-answer';
 
 export interface RetryingFachdienstOptions {
   inner: FachdienstApi;
@@ -122,6 +123,15 @@ export class RetryingFachdienst implements FachdienstApi {
   async deleteCommunication(id: string): Promise<void> {
     if (!this.options.inner.deleteCommunication) throw new Error('Der Fachdienst-Zugang kann keine Nachrichten löschen');
     return this.options.inner.deleteCommunication(id);
+  }
+
+  /**
+   * Not repeated here: the subscription listener (main/services/messages-subscription.ts) has its own backoff, and
+   * polling goes on meanwhile, so nothing waits for this call.
+   */
+  async subscribeCommunications(telematikId: string): Promise<CommunicationSubscription> {
+    if (!this.options.inner.subscribeCommunications) throw new Error('Der Fachdienst-Zugang kann sich nicht für Benachrichtigungen anmelden');
+    return this.options.inner.subscribeCommunications(telematikId);
   }
 
   clockOffsetMs(): number | undefined {

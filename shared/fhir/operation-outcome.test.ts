@@ -250,3 +250,35 @@ describe('the message calls (spec §3.11, §8)', () => {
     expect(down.detail).toContain('GET Communication → HTTP 503');
   });
 });
+
+describe('the registration for the ping on new Zuweisungen (POST /Subscription, spec §3.11)', () => {
+  it('400: refused as faulty, with the Fachdienst\'s words; polling goes on', () => {
+    const e = fachdienstErrorFromResponse('subscribeCommunications', 400, outcome('Missing recipient', 'invalid'), at);
+    expect(e).toMatchObject({ code: 'validation', retry: 'never', httpStatus: 400 });
+    expect(e.message).toBe(
+      'Der E-Rezept-Fachdienst hat die Anmeldung für Benachrichtigungen über neue Zuweisungen als fehlerhaft abgelehnt. Meldung des Fachdienstes: „Missing recipient“. Neue Zuweisungen werden weiter alle 5 Minuten abgerufen. Besteht der Fehler, den Support informieren.',
+    );
+    expect(e.detail).toContain('POST Subscription → HTTP 400');
+  });
+
+  it('403 „ID mismatch“ names the Telematik-ID; another 403 is a refusal, a wrong role stays the role message', () => {
+    const mismatch = fachdienstErrorFromResponse('subscribeCommunications', 403, outcome('ID mismatch', 'forbidden'), at);
+    expect(mismatch.message).toContain('Die Telematik-ID der Anfrage ist nicht die der angemeldeten Apotheke (SMC-B)');
+    expect(mismatch.message).toContain('Neue Zuweisungen werden weiter alle 5 Minuten abgerufen.');
+    expect(mismatch.message).not.toContain('Rezeptstatus');
+    expect(fachdienstErrorFromResponse('subscribeCommunications', 403, outcome('Forbidden', 'forbidden'), at).message).toContain(
+      'verweigert dieser Apotheke die Anmeldung für Benachrichtigungen',
+    );
+    expect(fachdienstErrorFromResponse('subscribeCommunications', 403, outcome('endpoint is forbidden for professionOID 1.2.276.0.76.4.49'), at).message).toContain('Rolle');
+  });
+
+  it('429: again at the earliest in an hour (spec §8); 5xx and no answer name the action', () => {
+    const e = fachdienstErrorFromResponse('subscribeCommunications', 429, undefined, at);
+    expect(e.retry).toBe('hourly');
+    expect(e.message).toContain('Die Anmeldung für Benachrichtigungen wird frühestens in einer Stunde wiederholt.');
+    expect(fachdienstErrorFromResponse('subscribeCommunications', 503, undefined, at).message).toContain(
+      'Das Anmelden für Benachrichtigungen über neue Zuweisungen wurde nicht ausgeführt.',
+    );
+    expect(fachdienstUnreachableError('subscribeCommunications', 'network', at)).toMatchObject({ retry: 'backoff', system: 'network' });
+  });
+});

@@ -22,7 +22,9 @@ export type FachdienstOperation =
   /** POST /Communication: a reply to the patient — not idempotent, every message notifies the patient */
   | 'sendCommunication'
   /** DELETE /Communication/{id}: a message this pharmacy sent */
-  | 'deleteCommunication';
+  | 'deleteCommunication'
+  /** POST /Subscription: the registration for the ping on new Zuweisungen (§3.11) — polling goes on without it */
+  | 'subscribeCommunications';
 
 export interface OutcomeIssue {
   severity?: string;
@@ -164,6 +166,7 @@ const operationLabel: Record<FachdienstOperation, string> = {
   listCommunications: 'GET Communication',
   sendCommunication: 'POST Communication',
   deleteCommunication: 'DELETE Communication',
+  subscribeCommunications: 'POST Subscription',
 };
 
 const doing: Record<FachdienstOperation, string> = {
@@ -178,6 +181,7 @@ const doing: Record<FachdienstOperation, string> = {
   listCommunications: 'Abrufen der Nachrichten',
   sendCommunication: 'Senden der Nachricht',
   deleteCommunication: 'Löschen der Nachricht',
+  subscribeCommunications: 'Anmelden für Benachrichtigungen über neue Zuweisungen',
 };
 
 function describe(
@@ -194,6 +198,10 @@ function describe(
   }
   if (operation === 'listCommunications' || operation === 'sendCommunication' || operation === 'deleteCommunication') {
     const message = describeCommunicationRefusal(operation, status, quoted, allText);
+    if (message) return message;
+  }
+  if (operation === 'subscribeCommunications') {
+    const message = describeSubscriptionRefusal(status, quoted, allText);
     if (message) return message;
   }
   switch (status) {
@@ -371,6 +379,37 @@ function describeCommunicationRefusal(
   }
   if (status === 404) return { code: 'not-found', message: `Der ${FD} hat zu dieser Abfrage keine Nachrichten gefunden (HTTP 404).${quoted}` };
   if (status === 429) return { code: 'fachdienst', message: `${tooMany} Bitte die Nachrichten später erneut abrufen, frühestens in einer Stunde.` };
+  return undefined;
+}
+
+/**
+ * The answers to `POST /Subscription` (spec §3.11; FD 1.22 SubscriptionPostHandler: 400 „Missing recipient“ /
+ * „Request status not supported“, 403 „ID mismatch“ when the Telematik-ID is not the signed-in one, A_22363). None of
+ * them stops the app: new Zuweisungen are still fetched every 5 minutes, so each message says so.
+ */
+function describeSubscriptionRefusal(status: number, quoted: string, allText: string): { code: string; message: string } | undefined {
+  const polling = 'Neue Zuweisungen werden weiter alle 5 Minuten abgerufen.';
+  if (status === 400) {
+    return {
+      code: 'validation',
+      message: `Der ${FD} hat die Anmeldung für Benachrichtigungen über neue Zuweisungen als fehlerhaft abgelehnt.${quoted} ${polling} Besteht der Fehler, den Support informieren.`,
+    };
+  }
+  if (status === 403 && /ID mismatch/i.test(allText)) {
+    return {
+      code: 'fachdienst',
+      message: `Der ${FD} verweigert die Anmeldung für Benachrichtigungen: Die Telematik-ID der Anfrage ist nicht die der angemeldeten Apotheke (SMC-B).${quoted} ${polling} Bitte die Telematik-ID der Apotheke unter „Einstellungen & Info“ prüfen.`,
+    };
+  }
+  if (status === 403 && !/professionOID/i.test(allText)) {
+    return { code: 'fachdienst', message: `Der ${FD} verweigert dieser Apotheke die Anmeldung für Benachrichtigungen.${quoted} ${polling}` };
+  }
+  if (status === 429) {
+    return {
+      code: 'fachdienst',
+      message: `Der ${FD} nimmt von dieser Apotheke gerade zu viele Anfragen an (HTTP 429). Die Anmeldung für Benachrichtigungen wird frühestens in einer Stunde wiederholt. ${polling}`,
+    };
+  }
   return undefined;
 }
 
