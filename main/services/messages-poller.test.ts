@@ -146,6 +146,29 @@ describe('MessagesPoller', () => {
     expect(h.calls()).toBe(4);
   });
 
+  it('fetchNow during a running refresh (a ping mid-poll) runs one more refresh after it, not two', async () => {
+    let release: () => void = () => undefined;
+    let first = true;
+    const h = harness(
+      () =>
+        new Promise<void>((resolve) => {
+          if (first) {
+            first = false;
+            release = resolve;
+          } else resolve();
+        }),
+    );
+    h.poller.start();
+    await h.settle();
+    expect(h.calls()).toBe(1);
+    h.poller.fetchNow();
+    h.poller.fetchNow();
+    release();
+    await h.settle();
+    await h.settle();
+    expect(h.calls()).toBe(2);
+  });
+
   it('stop ends the schedule', async () => {
     const h = harness();
     h.poller.start();

@@ -31,6 +31,8 @@ export class MessagesPoller {
   private lastOnDemand = Number.NEGATIVE_INFINITY;
   private lastAttempt = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | undefined;
+  /** a fetchNow arrived while a refresh ran: that refresh's answer may predate what changed, so one more follows */
+  private again = false;
   private stopped = false;
 
   constructor(private readonly deps: MessagesPollerDeps) {}
@@ -47,6 +49,10 @@ export class MessagesPoller {
    */
   fetchNow(): void {
     if (this.stopped || this.deps.clock.now().getTime() < this.notBefore) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     void this.run();
   }
 
@@ -109,6 +115,10 @@ export class MessagesPoller {
     } finally {
       this.running = undefined;
       this.schedule();
+    }
+    if (this.again) {
+      this.again = false;
+      if (!this.stopped && this.deps.clock.now().getTime() >= this.notBefore) void this.run();
     }
     if (rethrow && failed !== undefined) throw failed;
   }
