@@ -194,7 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (!tiSettings) {
         return {
           fachdienstTransport: transport,
-          tokens: new SimulatorTokenProvider({ transport, telematikId: settings.pharmacy().telematikId, now: () => clock.now() }),
+          tokens: new SimulatorTokenProvider({ transport, telematikId: () => settings.pharmacy().telematikId, now: () => clock.now() }),
           // a simulator has no hops before the Fachdienst; its token is its own stand-in for the IDP
           diagnosisChecks: [fachdienstCheck(transport)],
           ti: undefined,

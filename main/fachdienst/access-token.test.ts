@@ -23,6 +23,18 @@ describe('SimulatorTokenProvider', () => {
     expect(await provider.getToken()).toBe('tok-3');
   });
 
+  it('a pharmacy whose Telematik-ID changed while the app runs gets a new token for the new one, not the cached one', async () => {
+    let n = 0;
+    let telematikId = '3-SMC-B-Testkarte-883110000095957';
+    const transport = new ScriptedTransport(() => jsonResponse(200, { access_token: `tok-${++n}`, expires_in: 300 }));
+    const provider = new SimulatorTokenProvider({ transport, telematikId: () => telematikId, now: () => new Date() });
+    expect(await provider.getToken()).toBe('tok-1');
+    expect(await provider.getToken()).toBe('tok-1');
+    telematikId = '3-SMC-B-Testkarte-883110000000001';
+    expect(await provider.getToken()).toBe('tok-2');
+    expect(JSON.parse(transport.requests[1]?.body ?? '')).toMatchObject({ telematikId: '3-SMC-B-Testkarte-883110000000001' });
+  });
+
   it('concurrent callers share one request', async () => {
     const transport = new ScriptedTransport(() => jsonResponse(200, { access_token: 'x', expires_in: 300 }));
     const provider = new SimulatorTokenProvider({ transport, telematikId: '3-a', now: () => new Date() });

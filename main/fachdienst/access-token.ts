@@ -19,7 +19,11 @@ export const PHARMACY_PROFESSION_OID = ProfessionOids.publicPharmacy;
 export interface SimulatorTokenProviderOptions {
   /** the same transport (and therefore the same configured base URL) as the Fachdienst calls */
   transport: Transport;
-  telematikId: string;
+  /**
+   * The pharmacy the token is for; a function where the pharmacy's settings can change while the app runs (training:
+   * „Apotheke & Personal“) — a token of the old Telematik-ID is then not used again.
+   */
+  telematikId: string | (() => string);
   now: () => Date;
   /** renew this long before expiry (default 60 s) */
   renewBeforeMs?: number;
@@ -36,14 +40,15 @@ export class TokenError extends Error {
 }
 
 export class SimulatorTokenProvider implements AccessTokenProvider {
-  private cached: { token: string; expiresAt: number } | undefined;
+  private cached: { token: string; expiresAt: number; telematikId: string } | undefined;
   private pending: Promise<string> | undefined;
 
   constructor(private readonly options: SimulatorTokenProviderOptions) {}
 
   async getToken(): Promise<string> {
     const renewBefore = this.options.renewBeforeMs ?? 60_000;
-    if (this.cached && this.cached.expiresAt - renewBefore > this.options.now().getTime()) return this.cached.token;
+    const fresh = this.cached && this.cached.expiresAt - renewBefore > this.options.now().getTime();
+    if (fresh && this.cached?.telematikId === this.telematikId()) return this.cached.token;
     // Concurrent callers share one token request.
     this.pending ??= this.fetchToken().finally(() => {
       this.pending = undefined;
@@ -55,14 +60,20 @@ export class SimulatorTokenProvider implements AccessTokenProvider {
     this.cached = undefined;
   }
 
+  private telematikId(): string {
+    const { telematikId } = this.options;
+    return typeof telematikId === 'function' ? telematikId() : telematikId;
+  }
+
   private async fetchToken(): Promise<string> {
+    const telematikId = this.telematikId();
     const response = await this.options.transport.send({
       method: 'POST',
       path: '_sim/token',
       // The IDP stand-in: the connection indicator names the sign-in as the failing hop (A_23814).
       hop: 'idp',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ professionOID: PHARMACY_PROFESSION_OID, telematikId: this.options.telematikId }),
+      body: JSON.stringify({ professionOID: PHARMACY_PROFESSION_OID, telematikId }),
     });
     if (response.status < 200 || response.status >= 300) {
       throw new TokenError(response.status, `Token-Ausgabe des Simulators antwortet mit HTTP ${response.status}`);
@@ -79,7 +90,7 @@ export class SimulatorTokenProvider implements AccessTokenProvider {
     const now = this.options.now().getTime();
     const expiresIn = typeof record['expires_in'] === 'number' ? record['expires_in'] : undefined;
     const expiresAt = expiresIn !== undefined ? now + expiresIn * 1000 : (jwtExpiry(token) ?? now + 5 * 60_000);
-    this.cached = { token, expiresAt };
+    this.cached = { token, expiresAt, telematikId };
     return token;
   }
 }
