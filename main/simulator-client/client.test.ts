@@ -91,7 +91,7 @@ describe('SimulatorControlClient', () => {
     expect(sent.map((r) => r.method)).toContain('DELETE');
   });
 
-  it('lists the deck and loads a scenario without a body', async () => {
+  it('lists the deck and loads a scenario (an empty body without a pharmacy)', async () => {
     const deck = await client.scenarios();
     const first = deck[0];
     expect(first).toMatchObject({ name: expect.any(String), title: expect.any(String) });
@@ -100,7 +100,13 @@ describe('SimulatorControlClient', () => {
     expect(loaded.prescriptions.length).toBeGreaterThan(0);
     expect(loaded.prescriptions[0]).toMatchObject({ taskId: expect.any(String), token: expect.any(String), dataMatrix: expect.any(String) });
     expect(sent.at(-1)).toMatchObject({ method: 'POST', path: `_sim/scenarios/${encodeURIComponent(first?.name ?? '')}` });
-    expect(sent.at(-1)?.body).toBeUndefined();
+    expect(JSON.parse(sent.at(-1)?.body ?? '')).toEqual({});
+  });
+
+  it('a scenario loaded for a pharmacy names it (its Zuweisungen go there; the simulator\'s side: scenarios.test.ts)', async () => {
+    const [first] = await client.scenarios();
+    await client.loadScenario(first?.name ?? '', '3-SMC-B-Testkarte-883110000000001');
+    expect(JSON.parse(sent.at(-1)?.body ?? '')).toEqual({ pharmacy: '3-SMC-B-Testkarte-883110000000001' });
   });
 
   it('inserts an eGK (also a stale one), changes the eGK settings and pulls the card', async () => {

@@ -334,11 +334,12 @@ export class SimulatorControlClient<C extends ControlChannel = ControlChannel> {
   }
 
   /**
-   * `POST /_sim/scenarios/{name}`: resets the simulator and loads the scenario. No body: the control API takes an
-   * empty one or `{}`. The answer carries tokens and KVNRs (training data, still never logged).
+   * `POST /_sim/scenarios/{name}`: resets the simulator and loads the scenario. `pharmacy`: the Telematik-ID the
+   * scenario's Zuweisungen go to (the app's own; without it the simulator's training pharmacy). The answer carries
+   * tokens and KVNRs (training data, still never logged).
    */
-  loadScenario(name: string): Promise<ScenarioAnswer> {
-    return this.call('POST', SimulatorControlPaths.scenario(name), scenarioAnswerSchema);
+  loadScenario(name: string, pharmacy?: string): Promise<ScenarioAnswer> {
+    return this.call('POST', SimulatorControlPaths.scenario(name), scenarioAnswerSchema, { body: pharmacy === undefined ? {} : { pharmacy } });
   }
 
   /** `POST /_sim/egk/insert`: the patient's eGK into the workplace's card terminal (a card there is pulled first). */

@@ -34,7 +34,7 @@ describe('SimulatorControl', () => {
     });
     const control = new SimulatorControl(transport, now);
     expect(await control.listScenarios()).toEqual([{ name: 'a', title: 'A', description: 'd' }]);
-    expect(await control.loadScenario('standard-gkv-pzn')).toEqual(loaded);
+    expect(await control.loadScenario('standard-gkv-pzn', '3-SMC-B-Testkarte-883110000000001')).toEqual(loaded);
     await control.reset();
     expect(await control.advanceClock('PT1H')).toBe('2026-10-05T09:00:00.000Z');
     expect(await control.insurantToken('X110411675')).toBe('jwt');
@@ -46,8 +46,8 @@ describe('SimulatorControl', () => {
       'POST _sim/clock',
       'POST _sim/token',
     ]);
-    // a scenario load sends no body: the control API refuses anything but an empty one or {}
-    expect(transport.requests[1]?.body).toBeUndefined();
+    // a scenario load names the app's pharmacy: the scenario's Zuweisungen go there (spec §3.11)
+    expect(JSON.parse(transport.requests[1]?.body ?? '')).toEqual({ pharmacy: '3-SMC-B-Testkarte-883110000000001' });
     expect(JSON.parse(transport.requests[3]?.body ?? '')).toEqual({ advance: 'PT1H' });
     expect(JSON.parse(transport.requests[4]?.body ?? '')).toEqual({ professionOID: INSURANT_PROFESSION_OID, kvnr: 'X110411675' });
     expect(transport.requests[4]?.hop).toBe('idp');

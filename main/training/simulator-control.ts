@@ -36,8 +36,8 @@ export class SimulatorControl {
    * `POST /_sim/scenarios/{name}`: resets the simulator and loads the scenario (with tokens and KVNRs — training
    * data, but still never logged). 404 = the deck has no such scenario.
    */
-  loadScenario(name: string): Promise<ScenarioAnswer> {
-    return this.run(() => this.client.loadScenario(name), `das Szenario „${name}“`, {
+  loadScenario(name: string, pharmacy?: string): Promise<ScenarioAnswer> {
+    return this.run(() => this.client.loadScenario(name, pharmacy), `das Szenario „${name}“`, {
       404: () => failure('not-found', `Das Szenario „${name}“ gibt es im Simulator nicht.`, { at: this.now(), httpStatus: 404 }),
     });
   }

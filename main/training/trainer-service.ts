@@ -60,7 +60,8 @@ export class TrainerService {
    * training store is emptied and the scenario remembered, in one transaction — a failed load changes nothing here.
    */
   async loadScenario(name: string): Promise<LoadedScenario> {
-    const answer = await this.options.control.loadScenario(name);
+    // the scenario's Zuweisungen go to this pharmacy, whatever its Telematik-ID is set to (spec §3.11)
+    const answer = await this.options.control.loadScenario(name, this.options.pharmacy().telematikId);
     const mapped = mapScenarioAnswer(answer, this.options.now());
     this.startAfresh(mapped);
     await this.options.syncClock();
