@@ -49,11 +49,20 @@ async function start(): Promise<void> {
   });
 }
 
-// A second instance would open the same SQLite store twice.
+// A second instance would open the same SQLite store twice (issue 18: one instance per data folder). The lock is
+// Electron's, one per app (its userData), so it also covers every `--data` folder; browser mode has its own
+// (main/browser-bridge/instance-lock.ts).
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  // the second start ends at once; the pharmacist gets the running window, restored if minimised
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  });
   app.enableSandbox();
   app
     .whenReady()

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { channels, type Channel } from '../../shared/ipc/contract';
 import type { HandlerTable } from '../ipc/types';
 import { EventHub } from '../services/events';
-import { runBrowserMode, type BrowserModeCore, type BrowserModeDeps } from './web-main';
+import { INSTANCE_LOCK_FILE } from './instance-lock';
+import { EXIT_ALREADY_RUNNING, runBrowserMode, type BrowserModeCore, type BrowserModeDeps } from './web-main';
 
 let base: string;
 let rendererDir: string;
@@ -106,9 +107,32 @@ describe('runBrowserMode', () => {
       expect(h.err.join('\n')).toContain('belegt');
       expect(h.out).toEqual([]);
       expect(h.core.close).toHaveBeenCalledTimes(1);
+      // the data folder is free again for the next start
+      expect(existsSync(join(base, '.erx-counter', 'browser-mode', INSTANCE_LOCK_FILE))).toBe(false);
     } finally {
       blocker.close();
     }
+  });
+
+  it('one instance per data folder: a second start names the running one\'s app address and exits before the core (issue 18)', async () => {
+    const first = harness();
+    const running = await runBrowserMode(['--port', '0', '--renderer', rendererDir, '--data', 'd'], first.deps);
+    if (!running) throw new Error('the first start failed');
+    try {
+      const second = harness();
+      expect(await runBrowserMode(['--port', '0', '--renderer', rendererDir, '--data', 'd'], second.deps)).toBeUndefined();
+      expect(second.exits).toEqual([EXIT_ALREADY_RUNNING]);
+      expect(second.err).toEqual([expect.stringContaining(`läuft schon eine Instanz der App (PID ${process.pid}); sie ist unter app: ${running.bridge.url} erreichbar`)]);
+      expect(second.out).toEqual([]);
+      expect(second.createCore).not.toHaveBeenCalled();
+    } finally {
+      await running.close();
+    }
+    expect(existsSync(join(base, 'd', INSTANCE_LOCK_FILE))).toBe(false);
+    const third = harness();
+    const again = await runBrowserMode(['--port', '0', '--renderer', rendererDir, '--data', 'd'], third.deps);
+    expect(third.exits).toEqual([]);
+    await again?.close();
   });
 
   it('exits 1 when there is no built renderer', async () => {

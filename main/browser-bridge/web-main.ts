@@ -6,6 +6,9 @@
  * stdout is a contract with QA scripts: with the embedded simulator `simulator: <url>` and one
  * `token: <E-Rezept-Token>` line per seeded prescription, then `app: <url>` — last, so that it doubles as the
  * readiness signal (everything is printed once it appears). Everything else goes to stderr.
+ *
+ * One instance per data folder (issue 18): the lock (instance-lock.ts) is taken before the store is opened; a
+ * second start on the same folder says where the running one is and exits with EXIT_ALREADY_RUNNING.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import type { HandlerTable } from '../ipc/types';
 import { createDispatcher } from '../ipc/handle';
 import type { EventHub } from '../services/events';
+import { acquireInstanceLock, alreadyRunningMessage, type InstanceLock } from './instance-lock';
 import { startBrowserBridge, type RunningBridge } from './server';
 import { coreOptionsOf, parseWebArgs, WEB_USAGE, type WebArgsEnvironment, type WebCoreOptions } from './web-args';
 
@@ -47,6 +51,8 @@ export interface RunningBrowserMode {
 
 export const EXIT_BAD_ARGS = 2;
 export const EXIT_FAILURE = 1;
+/** another instance already works with this data folder */
+export const EXIT_ALREADY_RUNNING = 3;
 
 export async function runBrowserMode(argv: readonly string[], deps: BrowserModeDeps): Promise<RunningBrowserMode | undefined> {
   const parsed = parseWebArgs(argv, deps.env);
@@ -72,11 +78,27 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
     return undefined;
   }
 
-  let core: BrowserModeCore;
+  let lock: InstanceLock;
   try {
     await mkdir(args.dataDir, { recursive: true });
+    const attempt = acquireInstanceLock(args.dataDir);
+    if (attempt.kind === 'held') {
+      deps.stderr(alreadyRunningMessage(args.dataDir, attempt.holder));
+      deps.exit(EXIT_ALREADY_RUNNING);
+      return undefined;
+    }
+    lock = attempt.lock;
+  } catch (error) {
+    deps.stderr(`Fehler / error: Start fehlgeschlagen / start failed: ${messageOf(error)}`);
+    deps.exit(EXIT_FAILURE);
+    return undefined;
+  }
+
+  let core: BrowserModeCore;
+  try {
     core = await deps.createCore(coreOptionsOf(args));
   } catch (error) {
+    lock.release();
     deps.stderr(`Fehler / error: Start fehlgeschlagen / start failed: ${messageOf(error)}`);
     deps.exit(EXIT_FAILURE);
     return undefined;
@@ -98,9 +120,11 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
         : `Fehler / error: Bridge-Start fehlgeschlagen / bridge failed to start: ${messageOf(error)}`,
     );
     await core.close().catch(() => undefined);
+    lock.release();
     deps.exit(EXIT_FAILURE);
     return undefined;
   }
+  lock.announce(bridge.url);
 
   if (core.backend.kind === 'embedded') {
     deps.stdout(`simulator: ${core.backend.url.replace(/\/+$/, '')}`);
@@ -116,6 +140,8 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
     closing ??= (async () => {
       await bridge.close();
       await core.close();
+      // only after the store is closed: a new start may open it as soon as the lock is gone
+      lock.release();
     })();
     return closing;
   };

@@ -13,7 +13,7 @@ import { IdentityCipher } from '../store/cipher';
 import { openStore, type Store } from '../store/store';
 import { SimulatorControl } from '../training/simulator-control';
 import { TrainerService } from '../training/trainer-service';
-import { createHandlers } from './handlers';
+import { createHandlers, type Services } from './handlers';
 import { TiSetupService } from '../services/ti-setup';
 import type { HandlerTable } from './types';
 
@@ -31,7 +31,7 @@ let simulator: ScriptedTransport;
 const DIAGNOSIS: ConnectionDiagnosis = { ok: true, at: '2026-10-05T08:00:00.000Z', steps: [{ step: 'fachdienst', hop: 'fachdienst', state: 'ok', message: 'antwortet' }] };
 const SCENARIOS = { scenarios: [{ name: 'standard-gkv-pzn', title: 'Standard', description: 'GKV, PZN' }] };
 
-function build(backend: BackendKind): HandlerTable {
+function build(backend: BackendKind, extra: Pick<Services, 'pharmacySetup'> = {}): HandlerTable {
   const clock = new FakeClock(new Date('2026-10-05T08:00:00Z'));
   const settings = new SettingsService({ settings: store.settings, backend: { kind: backend, url: 'http://127.0.0.1:1/', training: backend !== 'ti' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
   const events = new EventHub();
@@ -69,6 +69,7 @@ function build(backend: BackendKind): HandlerTable {
       sendReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
       deleteReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
     },
+    ...extra,
   });
 }
 
@@ -170,5 +171,33 @@ describe('erx:selectBackend: an explicit, confirmed choice (architecture §2, ba
     await expect(handlers['erx:selectBackend']({ backend: 'simulator', confirmed: true })).rejects.toMatchObject({
       appError: { code: 'restart-required', message: expect.stringContaining('--fachdienst URL') },
     });
+  });
+});
+
+describe('„Apotheke & Personal“ (issue 18)', () => {
+  const demoStaff = [
+    { kuerzel: 'AB', name: 'Anna Becker', active: true },
+    { kuerzel: 'CD', name: 'Can Demir', active: true },
+  ];
+
+  it('saves the counter name and staff list; the AppInfo shows them at once', async () => {
+    expect(await handlers['erx:getPharmacySetup']({})).toMatchObject({ staff: demoStaff, counterName: '', pharmacySource: 'settings' });
+    const saved = await handlers['erx:savePharmacySetup']({ staff: [...demoStaff, { kuerzel: 'ef', name: 'Eva Fischer', active: true }], counterName: 'Kasse 2' });
+    expect(saved).toMatchObject({ saved: true, problems: [] });
+    expect(await handlers['erx:getAppInfo']({})).toMatchObject({ counterName: 'Kasse 2', staffList: [{ kuerzel: 'AB' }, { kuerzel: 'CD' }, { kuerzel: 'EF', active: true }] });
+  });
+
+  it('keeps the Telematik-ID while a prescription is in Abgabe (the workflow\'s open cases)', async () => {
+    await handlers['erx:setStaff']({ kuerzel: 'AB' });
+    expect((await handlers['erx:scanCode']({ text: prescribed.token })).results[0]?.ok).toBe(true);
+    const refused = await handlers['erx:savePharmacySetup']({ staff: demoStaff, counterName: '', pharmacy: { name: 'Löwen-Apotheke', telematikId: '3-01.2.2023001.16.101' } });
+    expect(refused).toMatchObject({ saved: false, problems: [{ field: 'pharmacy.telematikId', message: expect.stringContaining('solange ein Rezept in Abgabe ist') }] });
+  });
+
+  it('a set-up service passed in (with the event hub) answers instead', async () => {
+    const setup = { staff: demoStaff, counterName: 'Kasse 9', pharmacy: { name: 'X', telematikId: '3-x' }, pharmacySource: 'smcb' as const };
+    const table = build('embedded', { pharmacySetup: { view: () => setup, save: async () => ({ saved: false, setup, problems: [{ field: 'pharmacy', message: 'SMC-B' }] }) } });
+    expect(await table['erx:getPharmacySetup']({})).toBe(setup);
+    expect((await table['erx:savePharmacySetup']({ staff: [], counterName: '' })).problems).toEqual([{ field: 'pharmacy', message: 'SMC-B' }]);
   });
 });

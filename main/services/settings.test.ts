@@ -22,7 +22,7 @@ describe('SettingsService', () => {
   });
 
   it('selects a staff member by Kürzel (any case), persists it, and signs off with an empty one', () => {
-    expect(settings.setStaff('cd').staff).toEqual({ kuerzel: 'CD', name: 'Can Demir' });
+    expect(settings.setStaff('cd').staff).toEqual({ kuerzel: 'CD', name: 'Can Demir', active: true });
     const reopened = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'x', training: true }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
     expect(reopened.currentStaff()?.kuerzel).toBe('CD');
     expect(settings.setStaff('').staff).toBeNull();
@@ -42,6 +42,35 @@ describe('SettingsService', () => {
     store.settings.set('pharmacy', { telematikId: '3-01.2.2023001.16.101', name: 'Löwen-Apotheke' });
     store.settings.set('staffList', [{ kuerzel: 'XY', name: 'Xaver Y' }]);
     expect(settings.getAppInfo()).toMatchObject({ pharmacy: { name: 'Löwen-Apotheke' }, staffList: [{ kuerzel: 'XY' }] });
+  });
+
+  it('reads a staff list stored before `active` existed as all active; the counter name is empty until set', () => {
+    store.settings.set('staffList', [{ kuerzel: 'XY', name: 'Xaver Y' }, { kuerzel: 'Q1', name: 'Quirin Eins', active: false }]);
+    expect(settings.staffList()).toEqual([
+      { kuerzel: 'XY', name: 'Xaver Y', active: true },
+      { kuerzel: 'Q1', name: 'Quirin Eins', active: false },
+    ]);
+    expect(settings.getAppInfo().counterName).toBe('');
+  });
+
+  it('an inactive member cannot be chosen; deactivating the current member signs them off, the others stay signed in', () => {
+    settings.applyPharmacySetup({ staff: [{ kuerzel: 'AB', name: 'Anna Becker', active: true }, { kuerzel: 'CD', name: 'Can Demir', active: false }], counterName: 'Kasse 1' });
+    expect(() => settings.setStaff('cd')).toThrow(/nicht mehr aktiv/);
+    expect(settings.setStaff('AB').staff?.kuerzel).toBe('AB');
+    expect(settings.getAppInfo().counterName).toBe('Kasse 1');
+
+    settings.applyPharmacySetup({ staff: [{ kuerzel: 'AB', name: 'Anna Becker-Roth', active: true }, { kuerzel: 'CD', name: 'Can Demir', active: true }], counterName: 'Kasse 1' });
+    expect(settings.currentStaff()).toEqual({ kuerzel: 'AB', name: 'Anna Becker-Roth', active: true });
+
+    settings.applyPharmacySetup({ staff: [{ kuerzel: 'AB', name: 'Anna Becker-Roth', active: false }, { kuerzel: 'CD', name: 'Can Demir', active: true }], counterName: 'Kasse 1' });
+    expect(settings.currentStaff()).toBeNull();
+    expect(() => settings.requireStaff()).toThrow(AppFailure);
+  });
+
+  it('the pharmacy comes from the SMC-B with backend ti only', () => {
+    expect(settings.pharmacyFromCard()).toBe(false);
+    const ti = new SettingsService({ settings: store.settings, backend: { kind: 'ti', url: 'x', training: false }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
+    expect(ti.pharmacyFromCard()).toBe(true);
   });
 
   it('the retention of Zuweisungen never accepted: 30 days until set, then the stored value; outside 1–365 refused', () => {

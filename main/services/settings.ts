@@ -27,9 +27,17 @@ export const DEFAULT_PHARMACY: PharmacyIdentity = {
 };
 
 export const DEFAULT_STAFF: StaffMember[] = [
-  { kuerzel: 'AB', name: 'Anna Becker' },
-  { kuerzel: 'CD', name: 'Can Demir' },
+  { kuerzel: 'AB', name: 'Anna Becker', active: true },
+  { kuerzel: 'CD', name: 'Can Demir', active: true },
 ];
+
+/** What „Apotheke & Personal“ saves once every rule of main/services/pharmacy-setup.ts holds (issue 18). */
+export interface PharmacySetupValues {
+  staff: Array<{ kuerzel: string; name: string; active: boolean }>;
+  counterName: string;
+  /** absent: the pharmacy stays as it is (backend ti: it comes from the SMC-B) */
+  pharmacy?: PharmacyIdentity;
+}
 
 const Keys = {
   pharmacy: 'pharmacy',
@@ -38,6 +46,7 @@ const Keys = {
   network: 'network',
   idpConsent: 'idpConsent',
   messageRetentionDays: 'messages.retentionDays',
+  counterName: 'counterName',
 } as const;
 
 /** Zuweisungen never accepted are erased after this many days unless the setting says otherwise (issue 17, A_19251 spirit). */
@@ -107,6 +116,7 @@ export class SettingsService {
       pharmacy: this.pharmacy(),
       staff: this.currentStaff(),
       staffList: this.staffList(),
+      counterName: this.counterName(),
       dataProtection: this.options.dataProtection,
       network: (({ requestTimeoutMs, retryBaseMs, maxAttempts }) => ({ requestTimeoutMs, retryBaseMs, maxAttempts }))(this.network()),
       messageRetentionDays: this.messageRetentionDays(),
@@ -144,7 +154,10 @@ export class SettingsService {
     return this.getAppInfo();
   }
 
-  /** Selects the staff member by Kürzel (case-insensitive); an empty Kürzel signs the current one off. */
+  /**
+   * Selects the staff member by Kürzel (case-insensitive); an empty Kürzel signs the current one off. Members set
+   * inactive in „Apotheke & Personal“ cannot be chosen (issue 18).
+   */
   setStaff(kuerzel: string): AppInfo {
     const wanted = kuerzel.trim();
     if (wanted === '') {
@@ -157,13 +170,21 @@ export class SettingsService {
         at: this.options.clock.now(),
       });
     }
+    if (!member.active) {
+      throw failure('staff-inactive', `„${member.kuerzel}“ (${member.name}) ist nicht mehr aktiv und kann nicht gewählt werden. Aktiv setzen lässt es sich unter „Einstellungen & Info“ → „Apotheke & Personal“.`, {
+        at: this.options.clock.now(),
+      });
+    }
     this.options.settings.set(Keys.currentStaff, member.kuerzel);
     return this.getAppInfo();
   }
 
+  /** The chosen member — never an inactive one: deactivating the current member signs them off (issue 18). */
   currentStaff(): StaffMember | null {
     const kuerzel = this.options.settings.get(Keys.currentStaff);
-    return typeof kuerzel === 'string' ? (this.staffList().find((s) => s.kuerzel === kuerzel) ?? null) : null;
+    if (typeof kuerzel !== 'string') return null;
+    const member = this.staffList().find((s) => s.kuerzel === kuerzel);
+    return member?.active ? member : null;
   }
 
   /** Every state-changing call names who did it (architecture §2): without a current staff member, nothing happens. */
@@ -177,9 +198,39 @@ export class SettingsService {
     return staff;
   }
 
+  /** Everyone, inactive members included, each with `active` set (lists stored before it existed: active). */
   staffList(): StaffMember[] {
     const parsed = z.array(staffMemberSchema).min(1).safeParse(this.options.settings.get(Keys.staffList));
-    return parsed.success ? parsed.data : DEFAULT_STAFF;
+    return (parsed.success ? parsed.data : DEFAULT_STAFF).map((member) => ({ ...member, active: member.active !== false }));
+  }
+
+  /** This counter's name („Kasse 1“) for the header; empty until set (issue 18). */
+  counterName(): string {
+    const stored = this.options.settings.get(Keys.counterName);
+    return typeof stored === 'string' ? stored : '';
+  }
+
+  /**
+   * Backend `ti` (the TI simulation included): the pharmacy is the SMC-B's and every sign-in sets it
+   * (`rememberPharmacyFromCard`), so it is not set by hand — an edit would be overwritten at the next sign-in.
+   */
+  pharmacyFromCard(): boolean {
+    return this.options.backend.kind === 'ti';
+  }
+
+  /**
+   * Stores a set-up already checked by main/services/pharmacy-setup.ts. A current member who is now inactive is
+   * signed off: the next action asks for a Kürzel (architecture §2), the history keeps theirs.
+   */
+  applyPharmacySetup(values: PharmacySetupValues): void {
+    this.options.settings.set(Keys.staffList, values.staff);
+    this.options.settings.set(Keys.counterName, values.counterName);
+    if (values.pharmacy) this.options.settings.set(Keys.pharmacy, values.pharmacy);
+    const current = this.options.settings.get(Keys.currentStaff);
+    if (typeof current !== 'string') return;
+    // a Kürzel stored before the set-up wrote it in capitals still names the same person
+    const stays = values.staff.find((member) => member.active && member.kuerzel.toLocaleUpperCase('de') === current.toLocaleUpperCase('de'));
+    this.options.settings.set(Keys.currentStaff, stays ? stays.kuerzel : null);
   }
 
   /**

@@ -48,7 +48,12 @@ export type AppError = z.infer<typeof appErrorSchema>;
 export const backendKindSchema = z.enum(['embedded', 'simulator', 'ti']);
 export type BackendKind = z.infer<typeof backendKindSchema>;
 
-export const staffMemberSchema = z.object({ kuerzel: z.string().regex(/^[A-Za-zÄÖÜäöüß]{1,8}$/), name: z.string() });
+/**
+ * A person at the counter. `active: false` = no longer chosen in the staff switch; the Kürzel stays in the history
+ * and the audit (issue 18). Lists stored before `active` existed read as active (missing = active). The Kürzel is
+ * read leniently (1–8 letters or digits); a save checks the stricter rule of the set-up (2–8, main/services/pharmacy-setup.ts).
+ */
+export const staffMemberSchema = z.object({ kuerzel: z.string().regex(/^[A-Za-zÄÖÜäöüß0-9]{1,8}$/), name: z.string(), active: z.boolean().optional() });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 
 export const appInfoSchema = z.object({
@@ -59,7 +64,10 @@ export const appInfoSchema = z.object({
   fachdienstUrl: z.string(),
   pharmacy: z.object({ telematikId: z.string(), name: z.string() }),
   staff: staffMemberSchema.nullable(),
+  /** everyone, inactive members included (their Kürzel still names them in the history); the switch offers the active ones */
   staffList: z.array(staffMemberSchema),
+  /** this counter's name („Kasse 1“), shown in the header; absent or empty: none set (issue 18) */
+  counterName: z.string().optional(),
   /**
    * How personal data and credentials are encrypted at rest (architecture §7):
    * `safe-storage` = the data key is protected by the operating system's keychain (Electron safeStorage, only
@@ -351,6 +359,35 @@ export const tiSettingsProblemSchema = z.object({
   message: z.string(),
 });
 export type TiSettingsProblem = z.infer<typeof tiSettingsProblemSchema>;
+
+/**
+ * „Apotheke & Personal“ in „Einstellungen & Info“ (issue 18). The request is read leniently (bounded lengths only),
+ * so that main can answer every rule per field in German instead of a bare validation error.
+ */
+export const pharmacySetupInputSchema = z.object({
+  staff: z.array(z.object({ kuerzel: z.string().max(40), name: z.string().max(400), active: z.boolean() })).max(200),
+  counterName: z.string().max(400),
+  /** training only; over the TI the pharmacy comes from the SMC-B and a pharmacy here is refused */
+  pharmacy: z.object({ name: z.string().max(400), telematikId: z.string().max(400) }).optional(),
+});
+export type PharmacySetupInput = z.infer<typeof pharmacySetupInputSchema>;
+
+export const pharmacySetupSchema = z.object({
+  staff: z.array(z.object({ kuerzel: z.string(), name: z.string(), active: z.boolean() })),
+  counterName: z.string(),
+  pharmacy: z.object({ name: z.string(), telematikId: z.string() }),
+  /** `settings`: set here (training); `smcb`: backend ti — from the SMC-B at the sign-in, not editable */
+  pharmacySource: z.enum(['settings', 'smcb']),
+});
+export type PharmacySetup = z.infer<typeof pharmacySetupSchema>;
+
+export const pharmacySetupProblemSchema = z.object({
+  /** the form field: `counterName`, `pharmacy.name`, `pharmacy.telematikId`, `staff`, `staff.<row>.kuerzel`, `staff.<row>.name` (row from 0) */
+  field: z.string(),
+  /** German */
+  message: z.string(),
+});
+export type PharmacySetupProblem = z.infer<typeof pharmacySetupProblemSchema>;
 
 export const tiSettingsSchema = z.object({
   /** null: not set up yet */
@@ -803,6 +840,16 @@ export const contract = {
   'erx:listMessages': { request: z.object({}), response: messageInboxSchema },
   /** „Einstellungen & Info“: how many days a Zuweisung never accepted is kept (1–365; default 30). */
   'erx:setMessageRetentionDays': { request: z.object({ days: z.number().int().min(1).max(365) }), response: appInfoSchema },
+  /** „Apotheke & Personal“: the staff list, this counter's name and (training) the pharmacy (issue 18). */
+  'erx:getPharmacySetup': { request: z.object({}), response: pharmacySetupSchema },
+  /**
+   * Saves the whole set-up when every rule holds (`saved: true`; every screen follows through `app-info-changed`, no
+   * restart); otherwise nothing is saved and `problems` say why, per field.
+   */
+  'erx:savePharmacySetup': {
+    request: pharmacySetupInputSchema,
+    response: z.object({ saved: z.boolean(), setup: pharmacySetupSchema, problems: z.array(pharmacySetupProblemSchema) }),
+  },
   /** „Aktualisieren“: fetches the unread messages from the Fachdienst now (GET /Communication, §3.11). */
   'erx:refreshMessages': { request: z.object({}), response: messageInboxSchema },
   /** „Annehmen“: claims the Zuweisung's prescription ($accept with its AccessCode, like a scan) and opens it. */
@@ -914,7 +961,7 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pending-changed') }),
   /** the messages changed (new Zuweisungen fetched, one accepted or dismissed, a reply sent or deleted) */
   z.object({ type: z.literal('messages-changed') }),
-  /** what `getAppInfo` answers changed (backend ti: the pharmacy's name and Telematik-ID came from the SMC-B) */
+  /** what `getAppInfo` answers changed (backend ti: the pharmacy's name and Telematik-ID came from the SMC-B; „Apotheke & Personal“ saved) */
   z.object({ type: z.literal('app-info-changed') }),
 ]);
 export type AppEvent = z.infer<typeof appEventSchema>;

@@ -85,6 +85,15 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:egkLookup': {},
     'erx:egkAccept': { lookupId: 'gibt-es-nicht', prescriptionIds: [UNKNOWN_PRESCRIPTION] },
     'erx:setMessageRetentionDays': { days: 30 },
+    'erx:getPharmacySetup': {},
+    // the demo staff as they are, with a counter name: every other sample keeps its Kürzel
+    'erx:savePharmacySetup': {
+      staff: [
+        { kuerzel: 'AB', name: 'Anna Becker', active: true },
+        { kuerzel: 'CD', name: 'Can Demir', active: true },
+      ],
+      counterName: 'Kasse 1',
+    },
     'erx:listMessages': {},
     'erx:refreshMessages': {},
     // a Zuweisung the app never received: a typed refusal

@@ -29,6 +29,9 @@ import {
   type LoadedScenario,
   type PatientView,
   type PendingOperation,
+  type PharmacySetup,
+  type PharmacySetupInput,
+  type PharmacySetupProblem,
   type ScanOutcome,
   type ScenarioSummary,
   type SmcbCard,
@@ -58,6 +61,11 @@ export interface FakeBridgeOptions {
   tiSettings?: TiSettings;
   /** what saveTiSettings answers for a request (default: saved, settings unchanged) */
   saveTiSettings?: (input: TiSettingsInput) => { saved: boolean; settings: TiSettings; problems: TiSettingsProblem[] };
+  /**
+   * what savePharmacySetup answers for a request (default: saved as sent — Kürzel in capitals, names trimmed —, the
+   * AppInfo follows; backend ti refuses a pharmacy like main)
+   */
+  savePharmacySetup?: (input: PharmacySetupInput) => { saved: boolean; setup: PharmacySetup; problems: PharmacySetupProblem[] };
   /** what listSmcbs answers (default: none inserted) */
   smcbs?: SmcbCard[];
   /** the eGK at the workplace: what egkLookup answers (default: no card inserted) */
@@ -104,6 +112,14 @@ function checkedAnswer(channel: Channel, answer: unknown): unknown {
   if (!parsed.success) contractViolations.push(`${channel} answered what main could never send:\n${z.prettifyError(parsed.error)}`);
   return answer;
 }
+
+/** What main's getPharmacySetup answers for this AppInfo. */
+const pharmacySetupOf = (info: AppInfo): PharmacySetup => ({
+  staff: info.staffList.map((m) => ({ kuerzel: m.kuerzel, name: m.name, active: m.active !== false })),
+  counterName: info.counterName ?? '',
+  pharmacy: info.pharmacy,
+  pharmacySource: info.backend === 'ti' ? 'smcb' : 'settings',
+});
 
 export function createFakeBridge(options: FakeBridgeOptions = {}) {
   let info = options.appInfo ?? makeAppInfo();
@@ -173,6 +189,17 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       deadlineFindings: [],
     });
 
+  /** main's rules are main's (main/services/pharmacy-setup.ts); the fake stores what it gets, like a valid save */
+  const savedAsSent = (input: PharmacySetupInput): { saved: boolean; setup: PharmacySetup; problems: PharmacySetupProblem[] } => {
+    if (input.pharmacy && info.backend === 'ti') {
+      return { saved: false, setup: pharmacySetupOf(info), problems: [{ field: 'pharmacy', message: 'Name und Telematik-ID kommen mit der TI von der SMC-B.' }] };
+    }
+    const staffList = input.staff.map((m) => ({ kuerzel: m.kuerzel.trim().toUpperCase(), name: m.name.trim(), active: m.active }));
+    const staff = staffList.find((m) => m.active && m.kuerzel === info.staff?.kuerzel) ?? null;
+    info = { ...info, staffList, staff, counterName: input.counterName.trim(), ...(input.pharmacy ? { pharmacy: input.pharmacy } : {}) };
+    return { saved: true, setup: pharmacySetupOf(info), problems: [] };
+  };
+
   const bridge = {
     getAppInfo: vi.fn(async () => ({ ok: true as const, data: info })),
     setStaff: vi.fn(async ({ kuerzel }: { kuerzel: string }) => {
@@ -182,6 +209,11 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     setMessageRetentionDays: vi.fn(async ({ days }: { days: number }) => {
       info = { ...info, messageRetentionDays: days };
       return { ok: true as const, data: info };
+    }),
+    getPharmacySetup: vi.fn(async () => ({ ok: true as const, data: pharmacySetupOf(info) })),
+    savePharmacySetup: vi.fn(async (input: PharmacySetupInput) => {
+      const answer = options.savePharmacySetup?.(input) ?? savedAsSent(input);
+      return { ok: true as const, data: answer };
     }),
     scanCode: vi.fn(async () => ({
       ok: true as const,

@@ -22,8 +22,8 @@ export const ids = {
 } as const;
 
 const staffList = [
-  { kuerzel: 'AB', name: 'Anna Berger' },
-  { kuerzel: 'MK', name: 'Maria Keller' },
+  { kuerzel: 'AB', name: 'Anna Berger', active: true },
+  { kuerzel: 'MK', name: 'Maria Keller', active: true },
 ];
 
 export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
@@ -38,6 +38,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     dataProtection: 'key-file',
     network: { requestTimeoutMs: 10_000, retryBaseMs: 500, maxAttempts: 10 },
     messageRetentionDays: 30,
+    counterName: '',
     ...overrides,
   };
 }

@@ -59,6 +59,7 @@ export function AppHeader({
       <p className="pharmacy" data-testid="pharmacy-name">
         <span className="visually-hidden">{t('header.pharmacy')}: </span>
         {appInfo.pharmacy.name}
+        {appInfo.counterName ? <span className="counter-name" data-testid="counter-name"> · <span className="visually-hidden">{t('pharmacySetup.counterInHeader')}: </span>{appInfo.counterName}</span> : null}
       </p>
       <nav aria-label={t('header.navigation')} className="app-nav">
         <button

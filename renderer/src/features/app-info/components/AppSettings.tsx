@@ -2,7 +2,7 @@
  * „Einstellungen & Info“ (Alt+I): what the app runs against and how it protects data at rest (architecture §7:
  * safeStorage only when the OS keychain is real, else a key file for this user only) and the network settings in
  * effect (timeout, backoff base, attempts; spec §8, A_25460), and the backend: training or — only after an explicit
- * confirmation — the real TI (architecture §2).
+ * confirmation — the real TI (architecture §2). „Apotheke & Personal“ (issue 18): staff, this counter's name, the pharmacy.
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { formatDuration } from '../../../lib/format';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { BackendSection, BackendTiDialog } from './BackendChoice';
 import { MessageRetentionSection } from './MessageRetentionSection';
+import { PharmacySetupSection } from './PharmacySetupSection';
 import { TiSettingsSection } from './TiSettingsSection';
 
 export function AppSettingsButton({ appInfo }: { appInfo: AppInfo }) {
@@ -60,6 +61,7 @@ function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): 
           </button>
         }
       >
+        <PharmacySetupSection />
         <section className="settings-section" aria-labelledby="settings-data-protection">
           <h3 id="settings-data-protection">{t('settings.dataProtectionTitle')}</h3>
           <p data-testid="data-protection" data-method={appInfo.dataProtection}>

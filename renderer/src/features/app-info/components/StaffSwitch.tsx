@@ -1,6 +1,7 @@
 /**
  * The staff switch (architecture §2: the current Kürzel goes with every workflow call). Alt+M focuses it
- * from anywhere, so switching at a shared counter is two keystrokes and a choice.
+ * from anywhere, so switching at a shared counter is two keystrokes and a choice. Only active members are offered
+ * (issue 18: inactive ones stay in the history by Kürzel, main refuses them).
  */
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -31,7 +32,7 @@ export function StaffSwitch({ appInfo }: { appInfo: AppInfo }) {
         <option value="" disabled>
           {t('staff.placeholder')}
         </option>
-        {appInfo.staffList.map((s) => (
+        {appInfo.staffList.filter((s) => s.active !== false).map((s) => (
           <option key={s.kuerzel} value={s.kuerzel}>
             {t('staff.option', { kuerzel: s.kuerzel, name: s.name })}
           </option>
