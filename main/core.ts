@@ -40,6 +40,7 @@ import { TiSettingsService } from './services/ti-settings';
 import { TiSetupService } from './services/ti-setup';
 import { EgkLookupService } from './services/egk-lookup';
 import { MessagesService } from './services/messages';
+import { PharmacySetupService } from './services/pharmacy-setup';
 import { MessagesPoller } from './services/messages-poller';
 import { MessagesSubscription, subscriptionSocketUrl } from './services/messages-subscription';
 import { KonnektorEgkReader } from './services/egk-card-reader';
@@ -377,6 +378,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         diagnosis: { run: () => runDiagnosis(diagnosisChecks, () => clock.now()) },
         tiSetup: new TiSetupService({ ...(tiSettings && ti ? { ti: { settings: tiSettings, connection: ti } } : {}), events, clock }),
         egk: new EgkLookupService({ reader: egkReader, fachdienst, accept: (tokens) => workflow.acceptListed(tokens), clock }),
+        pharmacySetup: new PharmacySetupService({
+          settings,
+          events,
+          openCaseCount: async () => store.cases.list({ statuses: ['accepted', 'dispensed'], limit: 1 }).total,
+        }),
         messages: {
           inbox: () => messages.inbox(),
           refreshNow: () => poller.refreshNow(),

@@ -15,6 +15,7 @@ import { SimulatorControl } from '../training/simulator-control';
 import { TrainerService } from '../training/trainer-service';
 import { createHandlers, type Services } from './handlers';
 import { TiSetupService } from '../services/ti-setup';
+import { PharmacySetupService } from '../services/pharmacy-setup';
 import type { HandlerTable } from './types';
 
 let store: Store;
@@ -31,7 +32,7 @@ let simulator: ScriptedTransport;
 const DIAGNOSIS: ConnectionDiagnosis = { ok: true, at: '2026-10-05T08:00:00.000Z', steps: [{ step: 'fachdienst', hop: 'fachdienst', state: 'ok', message: 'antwortet' }] };
 const SCENARIOS = { scenarios: [{ name: 'standard-gkv-pzn', title: 'Standard', description: 'GKV, PZN' }] };
 
-function build(backend: BackendKind, extra: Pick<Services, 'pharmacySetup'> = {}): HandlerTable {
+function build(backend: BackendKind, extra: Partial<Pick<Services, 'pharmacySetup'>> = {}): HandlerTable {
   const clock = new FakeClock(new Date('2026-10-05T08:00:00Z'));
   const settings = new SettingsService({ settings: store.settings, backend: { kind: backend, url: 'http://127.0.0.1:1/', training: backend !== 'ti' }, appVersion: '0.1.0', clock, dataProtection: 'key-file' });
   const events = new EventHub();
@@ -69,6 +70,7 @@ function build(backend: BackendKind, extra: Pick<Services, 'pharmacySetup'> = {}
       sendReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
       deleteReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
     },
+    pharmacySetup: new PharmacySetupService({ settings, events, openCaseCount: async () => (await workflow.listCases(undefined, 'open', 1)).total }),
     ...extra,
   });
 }

@@ -10,7 +10,7 @@ import type { WorkflowService } from '../services/workflow';
 import { requireTraining } from '../backend/policy';
 import type { EgkLookupService } from '../services/egk-lookup';
 import type { MessagesService } from '../services/messages';
-import { PharmacySetupService } from '../services/pharmacy-setup';
+import type { PharmacySetupService } from '../services/pharmacy-setup';
 import type { TiSetupService } from '../services/ti-setup';
 import type { TrainerService } from '../training/trainer-service';
 import type { HandlerTable } from './types';
@@ -31,17 +31,11 @@ export interface Services {
   messages: Pick<MessagesService, 'inbox' | 'acceptRequest' | 'dismissRequest' | 'caseMessages' | 'sendReply' | 'deleteReply'> & { refreshNow(): Promise<void> };
   /** „Verbindung prüfen“ (main/services/connection-diagnosis.ts) */
   diagnosis: { run(): Promise<ConnectionDiagnosis> };
-  /**
-   * „Apotheke & Personal“ (main/services/pharmacy-setup.ts). The composition root passes it with the event hub, so
-   * every window follows a save; absent, it is built here from the settings and the workflow, and only the window
-   * that saved learns of it (from the answer).
-   */
-  pharmacySetup?: Pick<PharmacySetupService, 'view' | 'save'>;
+  /** „Apotheke & Personal“ (main/services/pharmacy-setup.ts), with the event hub: every window follows a save */
+  pharmacySetup: Pick<PharmacySetupService, 'view' | 'save'>;
 }
 
 export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages, pharmacySetup }: Services): HandlerTable {
-  const setup =
-    pharmacySetup ?? new PharmacySetupService({ settings, openCaseCount: async () => (await workflow.listCases(undefined, 'open', 1)).total });
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -76,8 +70,8 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:egkLookup': () => egk.lookup(),
     'erx:egkAccept': (req) => egk.accept(req.lookupId, req.prescriptionIds),
     'erx:setMessageRetentionDays': async (req) => settings.setMessageRetentionDays(req.days),
-    'erx:getPharmacySetup': async () => setup.view(),
-    'erx:savePharmacySetup': (req) => setup.save(req),
+    'erx:getPharmacySetup': async () => pharmacySetup.view(),
+    'erx:savePharmacySetup': (req) => pharmacySetup.save(req),
     'erx:listMessages': async () => messages.inbox(),
     'erx:refreshMessages': async () => {
       await messages.refreshNow();

@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import type { PharmacySetup, PharmacySetupInput, PharmacySetupProblem } from '../../../../../shared/ipc/contract';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { appErrorOf } from '../../../lib/invoke';
-import { usePharmacySetup, useSavePharmacySetup } from '../pharmacy-setup-query';
+import { usePharmacySetup, useSavePharmacySetup } from '../../../api/app-info/pharmacy-setup-query';
 
 interface SetupForm {
   /** `saved`: the row came from main — its Kürzel is fixed and it cannot be removed */

@@ -6,7 +6,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { PharmacySetupInput } from '../../../../shared/ipc/contract';
-import { appInfoKeys } from '../../api/app-info/app-info-query';
+import { appInfoKeys } from './app-info-query';
 import { useBridge } from '../../lib/bridge-context';
 import { invoke } from '../../lib/invoke';
 
