@@ -340,13 +340,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       subscription.start();
       cleanups.push(() => subscription.stop());
     }
-    // training: a loaded scenario (or a reset) changes what the simulator holds — its Zuweisungen show at once
-    if (training) {
-      const unsubscribe = events.subscribe((event) => {
-        if (event.type === 'cases-changed') poller.fetchNow();
-      });
-      cleanups.push(() => void unsubscribe());
-    }
 
     // The trainer's control calls: same simulator, not counted by the connection indicator, a longer timeout.
     const controlTransport: Transport = training
@@ -361,6 +354,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       now: baseNow,
       pharmacy: () => settings.pharmacy(),
       localKvnr: async (id) => store.cases.get(id)?.kvnr,
+      // a loaded scenario's Zuweisungen show at once, not with the next poll
+      onStageChanged: () => poller.fetchNow(),
     });
 
     // A loaded scenario is the class's stage: demo prescriptions are not mixed into it after a restart.

@@ -68,6 +68,8 @@ let sim: TestSimulator;
 let store: Store;
 let events: AppEvent[];
 let clockSyncs: number;
+/** the app told that the simulator holds a new stage (the messages are fetched then) */
+let stageChanges: number;
 let trainer: TrainerService;
 const localKvnrs = new Map<string, string>();
 
@@ -86,6 +88,9 @@ function service(): TrainerService {
     now: () => new Date('2026-11-25T10:00:00Z'),
     pharmacy: () => ({ telematikId: PHARMACY_A, name: 'Demo-Apotheke am Markt' }),
     localKvnr: async (id) => localKvnrs.get(id),
+    onStageChanged: () => {
+      stageChanges++;
+    },
   });
 }
 
@@ -98,6 +103,7 @@ beforeEach(async () => {
   store = openStore({ file: ':memory:', cipher: markingCipher, hmacKey: Buffer.alloc(32) });
   events = [];
   clockSyncs = 0;
+  stageChanges = 0;
   localKvnrs.clear();
   trainer = service();
   // a class before this one: a case, its audit entry, and the counter's settings
@@ -152,6 +158,12 @@ describe('TrainerService', () => {
     expect(store.settings.get('currentStaff')).toBe('AB');
     expect(events).toEqual([{ type: 'cases-changed' }, { type: 'pending-changed' }]);
     expect(clockSyncs).toBe(1);
+    // a new stage: the app fetches the scenario's Zuweisungen at once; a reset is a new stage too, moving the clock not
+    expect(stageChanges).toBe(1);
+    await trainer.advanceClock('PT1H');
+    expect(stageChanges).toBe(1);
+    await trainer.reset();
+    expect(stageChanges).toBe(2);
   });
 
   it('remembers the loaded scenario across a restart, encrypted (its tokens carry AccessCodes)', async () => {

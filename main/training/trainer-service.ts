@@ -46,6 +46,8 @@ export interface TrainerServiceOptions {
   pharmacy: () => { telematikId: string; name: string };
   /** the KVNR of a local case, for prescriptions not created by the loaded scenario (e.g. demo prescriptions) */
   localKvnr?: (prescriptionId: PrescriptionId) => Promise<string | undefined>;
+  /** the simulator holds a new stage (a scenario loaded, a reset): e.g. the scenario's Zuweisungen are fetched at once */
+  onStageChanged?: () => void;
 }
 
 export class TrainerService {
@@ -65,6 +67,7 @@ export class TrainerService {
     const mapped = mapScenarioAnswer(answer, this.options.now());
     this.startAfresh(mapped);
     await this.options.syncClock();
+    this.options.onStageChanged?.();
     return mapped.scenario;
   }
 
@@ -73,6 +76,7 @@ export class TrainerService {
     await this.options.control.reset();
     this.startAfresh(undefined);
     await this.options.syncClock();
+    this.options.onStageChanged?.();
     return { ok: true };
   }
 
