@@ -133,7 +133,11 @@ test('„Verbindung prüfen“ walks Konnektor, SMC-B, IDP, sign-in, VAU and Fac
 });
 
 test('two SMC-Bs in the Konnektor: the pharmacist is asked to choose, picks one in „TI-Anbindung“, and the next scan signs in with it', async ({ app, sim, page }) => {
+  // The app chose the one card at start (its background sign-in for the messages) and keeps it while it stays
+  // inserted. Pulled and put back beside a second one, its handle is void: the next sign-in chooses afresh, among two.
+  await tiControl(sim, 'konnektor/cards', { iccsns: [] });
   await tiControl(sim, 'konnektor/cards', { iccsns: ['80276001011699902301', '80276001011699902302'] });
+  await signInDue(sim);
   const { created, counter } = await scanNew(page, app.appUrl, sim);
   await expect(counter.alert.first()).toContainText('Mehrere SMC-B gefunden – bitte in den Einstellungen eine auswählen.');
 

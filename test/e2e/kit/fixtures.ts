@@ -87,9 +87,12 @@ export const test = base.extend<ErxOptions & ErxFixtures>({
     if (scenario === undefined) return use(undefined);
     await use(await bridge.call('trainerLoadScenario', { name: scenario }));
   },
-  app: async ({ browserMode, loadedScenario, page }, use) => {
+  app: async ({ browserMode, loadedScenario, page, bridge, tiSimulation }, use) => {
     // depends on loadedScenario so that `test.use({ scenario })` loads it even when a test asks for `app` alone
     void loadedScenario;
+    // Over the TI the app signs in at start for its background work (the patients' messages, docs/messages.md). A
+    // test that injects a sign-in fault or changes the cards does so after that first sign-in, not racing it.
+    if (tiSimulation) await backgroundStartDone(bridge);
     await use(bindApp(browserMode, page));
   },
   simulator: async ({ browserMode, loadedScenario, tiSimulation }, use) => {
@@ -98,6 +101,19 @@ export const test = base.extend<ErxOptions & ErxFixtures>({
   },
   sim: async ({ simulator }, use) => use(simulator),
 });
+
+/**
+ * Waits until the app's first background fetch of the patients' messages is done (succeeded or failed) — at most
+ * 20 s; an app that never reaches the Fachdienst (a test's broken TI) is not waited for longer.
+ */
+async function backgroundStartDone(bridge: BridgeClient): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const inbox = await bridge.call('listMessages', {});
+    if (inbox.lastRefresh !== undefined || inbox.lastFailure !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** Playwright's `expect`, waiting at most 5 s (docs/qa.md „Rules“: the app never needs longer in tests). */
 export const expect = baseExpect.configure({ timeout: 5_000 });
