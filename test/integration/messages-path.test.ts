@@ -7,17 +7,13 @@
  * call here went through it, signed in with the SMC-B at the IDP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatorTokenProvider } from '../../main/fachdienst/access-token';
-import { FachdienstClient } from '../../main/fachdienst/client';
-import { HttpTransport } from '../../main/fachdienst/http-transport';
-import { EventHub } from '../../main/services/events';
-import { MessagesService } from '../../main/services/messages';
+import type { FachdienstClient } from '../../main/fachdienst/client';
 import { startSimulatorServer, type SimulatorHandle } from '../../main/simulator/server';
-import { IdentityCipher } from '../../main/store/cipher';
-import { openStore, type Store } from '../../main/store/store';
-import { createTiConnection } from '../../main/ti/ti-connection';
 import { parsePrescriptionId } from '../../shared/erezept/identifiers';
 import type { ScanOutcome } from '../../shared/ipc/contract';
+import type { MessagesServiceDeps } from '../../main/services/messages';
+import type { Store } from '../../main/store/store';
+import { messagesService, plainClient, simControl, tiClient } from './support/messages-kit';
 
 const TRAINING_PHARMACY = '3-SMC-B-Testkarte-883110000095957';
 
@@ -33,48 +29,28 @@ afterAll(async () => {
   await Promise.all([training?.close(), ti?.close()]);
 });
 
-async function control(on: SimulatorHandle, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${on.url}/_sim/${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  expect(response.status, `${method} /_sim/${path}`).toBeLessThan(300);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-function service(client: FachdienstClient): MessagesService {
-  const store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32) });
-  stores.push(store);
-  return new MessagesService({
-    store,
-    fachdienst: client,
-    // the claim itself, as the workflow would send it (its journal is the workflow's own tests' business)
-    accept: async (tokens) => {
-      const results: ScanOutcome[] = [];
-      for (const token of tokens) {
-        await client.accept(token.prescriptionId, token.accessCode);
-        results.push({ ok: true, prescriptionId: token.prescriptionId, outcome: 'accepted', case: { prescriptionId: token.prescriptionId, flowType: '160', status: 'accepted', acceptedAt: new Date().toISOString(), hasUnsentChanges: false } });
-      }
-      return { results };
-    },
-    staff: () => ({ kuerzel: 'AB', name: 'Anna Becker' }),
-    retentionDays: () => 30,
-    clock: { now: () => new Date() },
-    events: new EventHub(),
-  });
+/** the claim itself, as the workflow would send it (its journal is the workflow's own tests' business) */
+function claimWith(client: FachdienstClient): MessagesServiceDeps['accept'] {
+  return async (tokens) => {
+    const results: ScanOutcome[] = [];
+    for (const token of tokens) {
+      await client.accept(token.prescriptionId, token.accessCode);
+      results.push({ ok: true, prescriptionId: token.prescriptionId, outcome: 'accepted', case: { prescriptionId: token.prescriptionId, flowType: '160', status: 'accepted', acceptedAt: new Date().toISOString(), hasUnsentChanges: false } });
+    }
+    return { results };
+  };
 }
 
 /** assign → fetch → accept → reply with a pick-up code → the patient reads it → delete */
 async function walk(on: SimulatorHandle, pharmacy: string, client: FachdienstClient): Promise<void> {
-  const created = await control(on, 'POST', 'prescriptions', { flowType: '160' });
+  const created = await simControl(on, 'POST', 'prescriptions', { flowType: '160' });
   const parsed = parsePrescriptionId(String(created['taskId']));
   if (!parsed.ok) throw new Error('the simulator made an invalid PrescriptionID');
   const taskId = parsed.data;
   const kvnr = String(created['kvnr']);
-  await control(on, 'POST', 'communications/dispreq', { taskId, pharmacy, supplyOptionsType: 'onPremise', name: 'Erika Mustermann', phone: '030 123456', hint: 'Komme nach 17 Uhr' });
+  await simControl(on, 'POST', 'communications/dispreq', { taskId, pharmacy, supplyOptionsType: 'onPremise', name: 'Erika Mustermann', phone: '030 123456', hint: 'Komme nach 17 Uhr' });
 
-  const messages = service(client);
+  const messages = messagesService(client, stores, claimWith(client));
   expect((await messages.refresh()).added).toBe(1);
   const [request] = messages.inbox().requests;
   expect(request).toMatchObject({ prescriptionId: taskId, state: 'new', wish: { supplyOption: 'onPremise', name: 'Erika Mustermann', hint: 'Komme nach 17 Uhr' } });
@@ -86,42 +62,24 @@ async function walk(on: SimulatorHandle, pharmacy: string, client: FachdienstCli
   const reply = thread.messages.find((m) => m.kind === 'reply');
   expect(reply).toMatchObject({ state: 'sent', pickUpCode: 'K7M2QX' });
 
-  const read = (await control(on, 'GET', `communications/replies?kvnr=${kvnr}`)) as { replies: { id: string; taskId: string; payload: Record<string, unknown> | null }[] };
+  const read = (await simControl(on, 'GET', `communications/replies?kvnr=${kvnr}`)) as { replies: { id: string; taskId: string; payload: Record<string, unknown> | null }[] };
   expect(read.replies).toHaveLength(1);
   expect(read.replies[0]).toMatchObject({ id: reply?.communicationId, taskId, payload: { version: 1, supplyOptionsType: 'onPremise', pickUpCodeHR: 'K7M2QX', info_text: 'Ihr Arzneimittel liegt bereit. Abholcode: K7M2QX' } });
 
   await messages.deleteReply(reply?.communicationId ?? '');
-  expect(((await control(on, 'GET', `communications/replies?kvnr=${kvnr}`)) as { replies: unknown[] }).replies).toEqual([]);
+  expect(((await simControl(on, 'GET', `communications/replies?kvnr=${kvnr}`)) as { replies: unknown[] }).replies).toEqual([]);
 }
 
 describe('messages with the patients against the simulator', () => {
   it('training (plain HTTP): a Zuweisung is fetched, claimed, answered with a pick-up code the patient reads, and the answer deleted', async () => {
-    const transport = new HttpTransport({ baseUrl: `${training.url}/`, timeoutMs: 10_000 });
-    const client = new FachdienstClient({ transport, tokens: new SimulatorTokenProvider({ transport, telematikId: TRAINING_PHARMACY, now: () => new Date() }), now: () => new Date() });
-    await walk(training, TRAINING_PHARMACY, client);
+    await walk(training, TRAINING_PHARMACY, plainClient(training, TRAINING_PHARMACY));
   });
 
   it('over the simulated TI every message call goes through the VAU, signed in with the SMC-B', async () => {
-    const connection = createTiConnection({
-      fachdienstUrl: `${ti.url}/`,
-      idpUrl: `${ti.url}/idp`,
-      konnektor: { baseUrl: `${ti.url}/konnektor`, allowPlainHttp: true, timeoutMs: 10_000 },
-      userAgent: 'eRxCounter/0.1.0 eRxCounter/gematikTestPs',
-      now: () => new Date(),
-      timeoutMs: () => 10_000,
-      consent: async () => undefined,
-      trustPolicy: 'simulation',
-    });
-    const client = new FachdienstClient({ transport: connection.transport, tokens: connection.tokens, now: () => new Date() });
-    // the pharmacy is the SMC-B's: its Telematik-ID from the simulated Konnektor
-    const konnektor = (await control(ti, 'GET', 'ti/konnektor')) as { cards: { telematikId: string; inserted: boolean }[] };
-    const pharmacy = konnektor.cards.find((card) => card.inserted)?.telematikId ?? '';
-    expect(pharmacy).not.toBe('');
+    const { client, pharmacy } = await tiClient(ti);
     await walk(ti, pharmacy, client);
 
     // the same call outside the VAU is refused by the simulated Fachdienst, as by the real one
-    const plain = new HttpTransport({ baseUrl: `${ti.url}/`, timeoutMs: 10_000 });
-    const outside = new FachdienstClient({ transport: plain, tokens: new SimulatorTokenProvider({ transport: plain, telematikId: pharmacy, now: () => new Date() }), now: () => new Date() });
-    await expect(outside.listCommunications({ unreadOnly: true })).rejects.toMatchObject({ appError: { httpStatus: 403 } });
+    await expect(plainClient(ti, pharmacy).listCommunications({ unreadOnly: true })).rejects.toMatchObject({ appError: { httpStatus: 403 } });
   });
 });

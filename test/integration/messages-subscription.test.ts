@@ -7,16 +7,11 @@
  * VAU (the simulator refuses every pharmacy call outside it) and the WebSocket, as at the real service, does not.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SimulatorTokenProvider } from '../../main/fachdienst/access-token';
-import { FachdienstClient } from '../../main/fachdienst/client';
-import { HttpTransport } from '../../main/fachdienst/http-transport';
-import { EventHub } from '../../main/services/events';
-import { MessagesService } from '../../main/services/messages';
+import type { FachdienstClient } from '../../main/fachdienst/client';
 import { MessagesSubscription, subscriptionSocketUrl } from '../../main/services/messages-subscription';
 import { startSimulatorServer, type SimulatorHandle } from '../../main/simulator/server';
-import { IdentityCipher } from '../../main/store/cipher';
-import { openStore, type Store } from '../../main/store/store';
-import { createTiConnection } from '../../main/ti/ti-connection';
+import type { Store } from '../../main/store/store';
+import { messagesService, plainClient, simControl, tiClient } from './support/messages-kit';
 
 const TRAINING_PHARMACY = '3-SMC-B-Testkarte-883110000095957';
 
@@ -35,30 +30,6 @@ afterAll(async () => {
   for (const store of stores) store.close();
   await Promise.all([training?.close(), ti?.close()]);
 });
-
-async function control(on: SimulatorHandle, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${on.url}/_sim/${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  expect(response.status, `${method} /_sim/${path}`).toBeLessThan(300);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-function messagesOf(client: FachdienstClient): MessagesService {
-  const store = openStore({ file: ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32) });
-  stores.push(store);
-  return new MessagesService({
-    store,
-    fachdienst: client,
-    accept: async () => ({ results: [] }),
-    staff: () => ({ kuerzel: 'AB', name: 'Anna Becker' }),
-    retentionDays: () => 30,
-    clock: { now: () => new Date() },
-    events: new EventHub(),
-  });
-}
 
 /** A promise that resolves at the next call of the returned function. */
 function nextCall(): { wait: Promise<void>; call: () => void; count: () => number } {
@@ -96,27 +67,24 @@ async function walk(on: SimulatorHandle, pharmacy: string, client: FachdienstCli
   await bound(listener);
   expect(ping.count()).toBe(0);
 
-  const created = await control(on, 'POST', 'prescriptions', { flowType: '160' });
+  const created = await simControl(on, 'POST', 'prescriptions', { flowType: '160' });
   const taskId = String(created['taskId']);
-  await control(on, 'POST', 'communications/dispreq', { taskId, pharmacy, supplyOptionsType: 'onPremise', name: 'Erika Mustermann' });
+  await simControl(on, 'POST', 'communications/dispreq', { taskId, pharmacy, supplyOptionsType: 'onPremise', name: 'Erika Mustermann' });
   await ping.wait;
   expect(ping.count()).toBe(1);
 
-  const messages = messagesOf(client);
+  const messages = messagesService(client, stores);
   expect((await messages.refresh()).added).toBe(1);
   expect(messages.inbox().requests[0]).toMatchObject({ prescriptionId: taskId, state: 'new', wish: { supplyOption: 'onPremise', name: 'Erika Mustermann' } });
 }
 
 describe('the ping on new Zuweisungen against the simulator', () => {
   it('training (plain HTTP): registered, bound, a Zuweisung pings, the refresh stores it', async () => {
-    const transport = new HttpTransport({ baseUrl: `${training.url}/`, timeoutMs: 10_000 });
-    const client = new FachdienstClient({ transport, tokens: new SimulatorTokenProvider({ transport, telematikId: TRAINING_PHARMACY, now: () => new Date() }), now: () => new Date() });
-    await walk(training, TRAINING_PHARMACY, client);
+    await walk(training, TRAINING_PHARMACY, plainClient(training, TRAINING_PHARMACY));
   });
 
   it('a Zuweisung to another pharmacy does not ping this one', async () => {
-    const transport = new HttpTransport({ baseUrl: `${training.url}/`, timeoutMs: 10_000 });
-    const client = new FachdienstClient({ transport, tokens: new SimulatorTokenProvider({ transport, telematikId: TRAINING_PHARMACY, now: () => new Date() }), now: () => new Date() });
+    const client = plainClient(training, TRAINING_PHARMACY);
     const ours = nextCall();
     const listener = new MessagesSubscription({
       socketUrl: subscriptionSocketUrl(`${training.url}/`) ?? '',
@@ -126,38 +94,23 @@ describe('the ping on new Zuweisungen against the simulator', () => {
     });
     listeners.push(listener);
     await bound(listener);
-    const other = await control(training, 'POST', 'prescriptions', { flowType: '160' });
-    await control(training, 'POST', 'communications/dispreq', { taskId: String(other['taskId']), pharmacy: '3-SMC-B-Testkarte-883110000123465', supplyOptionsType: 'onPremise' });
+    const other = await simControl(training, 'POST', 'prescriptions', { flowType: '160' });
+    await simControl(training, 'POST', 'communications/dispreq', { taskId: String(other['taskId']), pharmacy: '3-SMC-B-Testkarte-883110000123465', supplyOptionsType: 'onPremise' });
     // then one to us: its ping is the first this listener gets
-    const mine = await control(training, 'POST', 'prescriptions', { flowType: '160' });
-    await control(training, 'POST', 'communications/dispreq', { taskId: String(mine['taskId']), pharmacy: TRAINING_PHARMACY, supplyOptionsType: 'onPremise' });
+    const mine = await simControl(training, 'POST', 'prescriptions', { flowType: '160' });
+    await simControl(training, 'POST', 'communications/dispreq', { taskId: String(mine['taskId']), pharmacy: TRAINING_PHARMACY, supplyOptionsType: 'onPremise' });
     await ours.wait;
-    const messages = messagesOf(client);
+    const messages = messagesService(client, stores);
     await messages.refresh();
     expect(messages.inbox().requests.map((r) => r.prescriptionId)).toEqual([String(mine['taskId'])]);
     expect(ours.count()).toBe(1);
   });
 
   it('over the simulated TI the registration goes through the VAU, signed in with the SMC-B', async () => {
-    const connection = createTiConnection({
-      fachdienstUrl: `${ti.url}/`,
-      idpUrl: `${ti.url}/idp`,
-      konnektor: { baseUrl: `${ti.url}/konnektor`, allowPlainHttp: true, timeoutMs: 10_000 },
-      userAgent: 'eRxCounter/0.1.0 eRxCounter/gematikTestPs',
-      now: () => new Date(),
-      timeoutMs: () => 10_000,
-      consent: async () => undefined,
-      trustPolicy: 'simulation',
-    });
-    const client = new FachdienstClient({ transport: connection.transport, tokens: connection.tokens, now: () => new Date() });
-    const konnektor = (await control(ti, 'GET', 'ti/konnektor')) as { cards: { telematikId: string; inserted: boolean }[] };
-    const pharmacy = konnektor.cards.find((card) => card.inserted)?.telematikId ?? '';
-    expect(pharmacy).not.toBe('');
+    const { client, pharmacy } = await tiClient(ti);
     await walk(ti, pharmacy, client);
 
     // the same registration outside the VAU is refused by the simulated Fachdienst, as by the real one
-    const plain = new HttpTransport({ baseUrl: `${ti.url}/`, timeoutMs: 10_000 });
-    const outside = new FachdienstClient({ transport: plain, tokens: new SimulatorTokenProvider({ transport: plain, telematikId: pharmacy, now: () => new Date() }), now: () => new Date() });
-    await expect(outside.subscribeCommunications(pharmacy)).rejects.toMatchObject({ appError: { httpStatus: 403 } });
+    await expect(plainClient(ti, pharmacy).subscribeCommunications(pharmacy)).rejects.toMatchObject({ appError: { httpStatus: 403 } });
   });
 });
