@@ -194,8 +194,9 @@ describe('a case from the claim to the receipt, the return or the deletion, agai
     expect((await insurantTask(kvnr, id)).status).toBe('ready');
     expect(await storedDispenses(kvnr, id)).toEqual([]);
 
-    expect((await h()['erx:listCases']({ query: name })).cases).toEqual([]);
-    expect((await h()['erx:listCases']({ query: kvnr })).cases).toEqual([]);
+    // the other tests' cases share this store, and the simulator's fictional names repeat: ask for this case only
+    expect((await h()['erx:listCases']({ query: name })).cases.map((c) => c.prescriptionId)).not.toContain(id);
+    expect((await h()['erx:listCases']({ query: kvnr })).cases.map((c) => c.prescriptionId)).not.toContain(id);
     expect((await h()['erx:listCases']({ query: id })).cases.map((c) => c.status)).toEqual(['rejected']);
 
     const db = new Database(join(storeDirOf(dir, true), 'erx.db'), { readonly: true });
