@@ -93,6 +93,19 @@ describe('the shared options', () => {
     for (const bad of ['2026-10-05', 'gestern', '2026-13-45T99:00:00Z']) expect(problemOf(['--fixed-time', bad], t)).toMatch(/^--fixed-time erwartet/);
   });
 
+  it('--store: a postgres URL becomes a location; a refusal shows its German and English reason, never the password', () => {
+    const t = { store: sharedOptions.store, 'enrol-passphrase-file': sharedOptions['enrol-passphrase-file'] };
+    expect(readCommandLine(['--store', 'postgres://erx@127.0.0.1:5433/erx', '--enrol-passphrase-file=/etc/erx/enrol'], t)).toEqual({
+      kind: 'values',
+      values: { store: { host: '127.0.0.1', port: 5433, user: 'erx', database: 'erx' }, 'enrol-passphrase-file': '/etc/erx/enrol' },
+    });
+    const withPassword = problemOf(['--store=postgres://erx:geheim99@127.0.0.1/erx'], t);
+    expect(withPassword).toMatch(/^--store: Die Datenbank-Adresse darf kein Passwort enthalten\..* \/ the store address must not contain a password/);
+    expect(withPassword).not.toContain('geheim99');
+    expect(problemOf(['--store', 'postgres://erx@db.example/erx'], t)).toMatch(/^--store: .*sslmode=verify-full.* \/ a store off loopback requires TLS/);
+    expect(problemOf(['--store', 'mysql://x@y/z'], t)).toMatch(/^--store: Die Datenbank-Adresse muss mit postgres:\/\/ beginnen/);
+  });
+
   it('an option the processes share is read the same by each of them', () => {
     const env = { homeDir: '/home/pta', cwd: '/opt/erx' };
     // --port: browser mode and the simulator

@@ -11,6 +11,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { BackendKind } from '../shared/ipc/contract';
+import { parseStoreUrl, type PostgresLocation } from './store/store-location';
+
+export type { PostgresLocation } from './store/store-location';
 
 /**
  * A refused command line, in German and English: browser mode and the Electron app print both (`de / en`), the
@@ -90,6 +93,17 @@ function urlOption(flag: string): ValueOption<string> {
   });
 }
 
+/**
+ * `--store postgres://user@host:port/db` (docs/multi-counter.md §2): the shared PostgreSQL store. The refusal
+ * never repeats the text — it may hold a password, which is exactly what gets refused.
+ */
+function storeOption(): ValueOption<PostgresLocation> {
+  return valueOption((text) => {
+    const parsed = parseStoreUrl(text);
+    return parsed.ok ? ok(parsed.location) : refused(`--store: ${parsed.problem.de}`, parsed.problem.en);
+  });
+}
+
 /** The options more than one process understands. */
 export const sharedOptions = {
   help: flagOption('h'),
@@ -125,6 +139,10 @@ export const sharedOptions = {
           'expects an ISO 8601 instant',
         );
   }),
+  /** the shared PostgreSQL store (multi-counter §2); absent = the local SQLite store */
+  store: storeOption(),
+  /** the file holding the enrolment passphrase (multi-counter §5); read by main/store/pharmacy-keys.ts */
+  'enrol-passphrase-file': textOption(),
 } as const satisfies OptionTable;
 
 /** parseArgs's tokens (node:util does not export their type) */

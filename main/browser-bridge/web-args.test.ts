@@ -96,6 +96,34 @@ describe('parseWebArgs', () => {
     }
   });
 
+  it('--store and --enrol-passphrase-file: a parsed location and an absolute file, both only when given', () => {
+    const parsed = parseWebArgs(['--store', 'postgres://erx@localhost/erx_store', '--enrol-passphrase-file', 'secrets/enrol'], env);
+    expect(parsed).toMatchObject({
+      kind: 'run',
+      args: { store: { host: 'localhost', port: 5432, user: 'erx', database: 'erx_store' }, enrolPassphraseFile: '/opt/erx/secrets/enrol' },
+    });
+    expect(parseWebArgs(['--store=postgres://erx@127.0.0.1/erx', '--enrol-passphrase-file=/etc/erx/enrol'], env)).toMatchObject({
+      args: { enrolPassphraseFile: '/etc/erx/enrol' },
+    });
+    const without = parseWebArgs([], env);
+    expect(without.kind === 'run' && ('store' in without.args || 'enrolPassphraseFile' in without.args)).toBe(false);
+  });
+
+  it('refuses a bad --store with its reason, and a passphrase file without a store', () => {
+    const withPassword = parseWebArgs(['--store', 'postgres://erx:geheim99@127.0.0.1/erx'], env);
+    expect(withPassword.kind).toBe('error');
+    if (withPassword.kind === 'error') {
+      expect(withPassword.message).toMatch(/^--store: Die Datenbank-Adresse darf kein Passwort enthalten.* \/ the store address must not contain a password/);
+      expect(withPassword.message).not.toContain('geheim99');
+    }
+    expect(parseWebArgs(['--store', 'postgres://erx@db.example/erx'], env)).toMatchObject({ kind: 'error', message: expect.stringMatching(/verify-full/) });
+    expect(parseWebArgs(['--enrol-passphrase-file', '/etc/erx/enrol'], env)).toEqual({
+      kind: 'error',
+      message: '--enrol-passphrase-file gilt nur zusammen mit --store / --enrol-passphrase-file needs --store',
+    });
+    expect(parseWebArgs(['--store'], env).kind).toBe('error');
+  });
+
   it('without the new options the core gets exactly what it got before', () => {
     const args: WebArgs = { port: 0, dataDir: '/d', fachdienstUrl: 'http://127.0.0.1:9000', rendererDir: '/r', network: { maxAttempts: 2 } };
     expect(coreOptionsOf(args)).toStrictEqual({ dataDir: '/d', fachdienstUrl: 'http://127.0.0.1:9000', network: { maxAttempts: 2 } });
@@ -103,6 +131,11 @@ describe('parseWebArgs', () => {
 });
 
 describe('partitionWebArgs (npm start falling back to browser mode)', () => {
+  it('keeps --store and --enrol-passphrase-file with their values', () => {
+    const argv = ['--store', 'postgres://erx@127.0.0.1/erx', '--enrol-passphrase-file=/etc/erx/enrol', '--no-sandbox'];
+    expect(partitionWebArgs(argv)).toEqual({ known: argv.slice(0, 3), ignored: ['--no-sandbox'] });
+  });
+
   it('keeps the options browser mode knows, with their values, and names the rest', () => {
     const { known, ignored } = partitionWebArgs(['--data', '/tmp/x', '--smcb', '8027', '--fachdienst=http://127.0.0.1:9', '--inspect', '--port', '0']);
     expect(known).toEqual(['--data', '/tmp/x', '--fachdienst=http://127.0.0.1:9', '--port', '0']);

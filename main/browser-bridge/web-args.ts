@@ -1,7 +1,8 @@
 /**
  * Command line of browser mode (`npm run start:web -- --port P --data DIR --fachdienst URL --renderer DIR`), read
  * with the shared option table (main/cli-options.ts). Pure: the environment (home folder, working directory,
- * ERX_RENDERER_DIR) is passed in.
+ * ERX_RENDERER_DIR) is passed in — except that `--store`'s CA file (`sslrootcert`, absolute or `~/` of the
+ * process's home) is checked to be readable while the command line is read, so a wrong path fails at start.
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BackendKind } from '../../shared/ipc/contract';
@@ -14,6 +15,7 @@ import {
   sharedOptions,
   textOption,
   type OptionTable,
+  type PostgresLocation,
 } from '../cli-options';
 
 export const DEFAULT_WEB_PORT = 5180;
@@ -34,6 +36,13 @@ export interface WebArgs {
   seed?: number;
   /** `--fixed-time`: the embedded simulator's base clock stands still at this instant (docs/simulator.md) */
   fixedTime?: Date;
+  /**
+   * `--store`: the shared PostgreSQL store (docs/multi-counter.md §2); absent = the SQLite store in the data folder.
+   * Print it only through redactStoreUrl (main/store/store-location.ts).
+   */
+  store?: PostgresLocation;
+  /** `--enrol-passphrase-file`, absolute: the enrolment passphrase (multi-counter §5); only with `--store` */
+  enrolPassphraseFile?: string;
 }
 
 /** Command-line names of the network settings (main/services/settings.ts NetworkSettings). */
@@ -58,6 +67,8 @@ const webOptions = {
   backend: sharedOptions.backend,
   seed: sharedOptions.seed,
   'fixed-time': sharedOptions['fixed-time'],
+  store: sharedOptions.store,
+  'enrol-passphrase-file': sharedOptions['enrol-passphrase-file'],
   'request-timeout-ms': integerOption('--request-timeout-ms', 1, 3_600_000),
   'retry-base-ms': integerOption('--retry-base-ms', 1, 3_600_000),
   'retry-max-delay-ms': integerOption('--retry-max-delay-ms', 1, 3_600_000),
@@ -76,6 +87,7 @@ export type ParsedWebArgs = { kind: 'run'; args: WebArgs } | { kind: 'help' } | 
 
 export const WEB_USAGE = [
   'Aufruf / usage: npm run start:web -- [--port P] [--data DIR] [--fachdienst URL] [--backend ti --idp URL --konnektor URL] [--renderer DIR]',
+  '                           [--store URL [--enrol-passphrase-file DATEI]]',
   `  --port P          Port auf 127.0.0.1 (Standard ${DEFAULT_WEB_PORT}, 0 = freier Port) / loopback port (0 = any free port)`,
   '  --data DIR        Datenordner (Standard ~/.erx-counter/browser-mode) / data folder',
   '  --fachdienst URL  externer Simulator statt des eingebauten / external simulator instead of the embedded one',
@@ -88,6 +100,11 @@ export const WEB_USAGE = [
   '                    / TI addresses (loopback = simulation); ti without addresses = the real TI set up in the settings',
   '  --seed N          eingebauter Simulator: feste Ids und Testdaten (0–4294967295) / deterministic ids',
   '  --fixed-time ISO  eingebauter Simulator: Uhr steht bei diesem Zeitpunkt, z. B. 2026-10-05T09:00:00+02:00 / fixed clock',
+  '  --store URL       gemeinsame PostgreSQL-Datenbank mehrerer Kassen, postgres://benutzer@host:port/datenbank; Passwort',
+  '                    nur in der Passwortdatei (PGPASSFILE oder ~/.pgpass, chmod 600); außerhalb dieses Rechners nur mit',
+  '                    ?sslmode=verify-full&sslrootcert=/pfad/ca.pem / shared PostgreSQL store (TLS verify-full off loopback)',
+  '  --enrol-passphrase-file DATEI  Passphrase (mind. 16 Zeichen, chmod 600), mit der die Kassen die Schlüssel der',
+  '                    Apotheke teilen; nur mit --store / enrolment passphrase file (with --store)',
 ].join('\n');
 
 /**
@@ -121,6 +138,13 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
     if (value !== undefined) network[key] = value;
   }
 
+  // multi-counter §5: the passphrase enrols counters into a shared store; without one it would silently do nothing
+  if (given['enrol-passphrase-file'] !== undefined && given.store === undefined) {
+    return error(
+      formatBilingual({ de: '--enrol-passphrase-file gilt nur zusammen mit --store', en: '--enrol-passphrase-file needs --store' }),
+    );
+  }
+
   const fachdienstUrl = given.fachdienst;
   const fixedTime = given['fixed-time'];
   // The backend rule (main/backend/choice.ts); whether `ti` may run is the core's (the real TI: exit code 1).
@@ -150,6 +174,8 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
       ...(given.backend !== undefined ? { backend: given.backend } : {}),
       ...(given.seed !== undefined ? { seed: given.seed } : {}),
       ...(fixedTime !== undefined ? { fixedTime } : {}),
+      ...(given.store !== undefined ? { store: given.store } : {}),
+      ...(given['enrol-passphrase-file'] !== undefined ? { enrolPassphraseFile: absolute(given['enrol-passphrase-file']) } : {}),
     },
   };
 }
