@@ -174,7 +174,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         ? new TiSettingsService({
             settings: store.settings,
             start: { simulation: choice.simulation, ...(choice.addresses ? { addresses: choice.addresses } : {}) },
-            openCaseCount: () => store.cases.list({ statuses: ['accepted', 'dispensed'], limit: 1 }).total,
+            openCaseCount: async () => (await store.cases.list({ statuses: ['accepted', 'dispensed'], limit: 1 })).total,
           })
         : undefined;
     const backend: Core['backend'] = tiSettings ? { ...started, url: tiSettings.fachdienstUrl() } : started;
@@ -213,11 +213,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           ...(options.fetch ? { fetch: options.fetch } : {}),
           // The IDP's consent (requested scopes and claims) is recorded and shown once (IdpConsentNotice).
           consent: async (userConsent) => {
-            if (settings.rememberIdpConsent(userConsent)) events.emit({ type: 'app-info-changed' });
+            if (await settings.rememberIdpConsent(userConsent)) events.emit({ type: 'app-info-changed' });
           },
           // The pharmacy is the SMC-B's: its Telematik-ID and name from the token the IDP derived from the card.
           onSignedIn: (signedIn) => {
-            if (settings.rememberPharmacyFromCard(signedIn.claims)) events.emit({ type: 'app-info-changed' });
+            // not written (store unreachable): the next sign-in writes it again
+            void settings.rememberPharmacyFromCard(signedIn.claims).then(
+              (changed) => {
+                if (changed) events.emit({ type: 'app-info-changed' });
+              },
+              () => undefined,
+            );
           },
         });
       });
@@ -264,13 +270,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       syncClock: () => clock.sync(),
       syncClockForReading: () => clock.syncIfOlderThan(READING_CLOCK_SYNC_MS),
     });
+    // The connection status carries the number of owed operations and is read synchronously: the count is kept
+    // here and re-read whenever the owed operations may have changed (the store answers asynchronously).
+    const owedCount = { value: await workflow.pendingCount() };
+    const unsubscribeOwed = events.subscribe((event) => {
+      if (event.type !== 'pending-changed' && event.type !== 'case-changed' && event.type !== 'cases-changed') return;
+      void workflow.pendingCount().then(
+        (count) => {
+          owedCount.value = count;
+        },
+        () => undefined,
+      );
+    });
+    cleanups.push(unsubscribeOwed);
     // the messages poller is built below, after the services it needs; it is told when the connection comes up
     const connectionHooks = { up: (): void => undefined };
     const connection = new ConnectionMonitor({
       now: () => clock.now(),
       probe: () => (ti ? probeFachdienst(fachdienstTransport, tokens) : probeFachdienst(transport)),
       probeIntervalMs: () => network().probeIntervalMs,
-      pendingCount: () => workflow.pendingCount(),
+      pendingCount: () => owedCount.value,
       onChange: (status) => {
         events.emit({ type: 'connection', status });
         if (status.state === 'online') connectionHooks.up();
@@ -282,7 +301,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cleanups.push(() => connection.stop());
     // 429 waits end by the clock, not by an event: look for due operations now and then.
     const dueTimer = setInterval(() => {
-      if (connection.status().state !== 'offline' && workflow.pendingCount() > 0) void workflow.resumePendingOperations();
+      if (connection.status().state !== 'offline' && owedCount.value > 0) void workflow.resumePendingOperations();
     }, DUE_CHECK_MS);
     dueTimer.unref();
     cleanups.push(() => clearInterval(dueTimer));
@@ -353,7 +372,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       syncClock: () => clock.sync(),
       now: baseNow,
       pharmacy: () => settings.pharmacy(),
-      localKvnr: async (id) => store.cases.get(id)?.kvnr,
+      localKvnr: async (id) => (await store.cases.get(id))?.kvnr,
       // a loaded scenario's Zuweisungen show at once, not with the next poll
       onStageChanged: () => poller.fetchNow(),
     });
@@ -376,7 +395,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         pharmacySetup: new PharmacySetupService({
           settings,
           events,
-          openCaseCount: async () => store.cases.list({ statuses: ['accepted', 'dispensed'], limit: 1 }).total,
+          openCaseCount: async () => (await store.cases.list({ statuses: ['accepted', 'dispensed'], limit: 1 })).total,
         }),
         messages: {
           inbox: () => messages.inbox(),

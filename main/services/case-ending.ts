@@ -42,12 +42,12 @@ export function endedByRead(kind: EndKind, error: AppError): boolean {
 
 export async function endCase(kit: WorkflowKit, id: PrescriptionId, kind: EndKind, staff: StaffMember): Promise<CaseDetail> {
   await kit.deps.syncClock?.();
-  const record = kit.requireCase(id);
+  const record = await kit.requireCase(id);
   // A closed Task cannot be rejected or aborted by the pharmacy (spec §3.12: 403).
   kit.requireEditable(record);
   const secret = kit.requireSecret(record);
   // Journaled BEFORE the call, like $accept/$dispense/$close: a crash or a lost answer leaves it to reconcile.
-  const opId = kit.store.pendingOperations.create({ operation: kind, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt: kit.nowIso() });
+  const opId = await kit.store.pendingOperations.create({ operation: kind, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt: kit.nowIso() });
   try {
     if (kind === 'reject') await kit.deps.fachdienst.reject(id, secret);
     else await kit.deps.fachdienst.abort(id, secret);
@@ -55,11 +55,11 @@ export async function endCase(kit: WorkflowKit, id: PrescriptionId, kind: EndKin
     const error = kit.appErrorOf(e);
     if (alreadyEnded(kind, error)) return finishEnd(kit, record, kind, staff, opId, error.httpStatus ?? 204);
     if (outcomeUnknown(error)) {
-      kit.audit(kind, id, staff, 'unknown', error.httpStatus);
+      await kit.audit(kind, id, staff, 'unknown', error.httpStatus);
       return reconcileEnd(kit, record, secret, kind, staff, opId, error);
     }
-    kit.audit(kind, id, staff, 'failed', error.httpStatus);
-    kit.settleOperation(opId, 'failed');
+    await kit.audit(kind, id, staff, 'failed', error.httpStatus);
+    await kit.settleOperation(opId, 'failed');
     throw kit.failureOf(e);
   }
   return finishEnd(kit, record, kind, staff, opId, 204);
@@ -67,14 +67,14 @@ export async function endCase(kit: WorkflowKit, id: PrescriptionId, kind: EndKin
 
 /** The owed-operation runner: GET ?secret only — a $reject/$abort is never sent again without the pharmacist. */
 export async function resumeEnd(kit: WorkflowKit, opId: number, kind: EndKind, staff: StaffMember): Promise<void> {
-  const op = kit.store.pendingOperations.get(opId);
+  const op = await kit.store.pendingOperations.get(opId);
   if (!op) return;
-  const record = kit.store.cases.get(op.prescriptionId);
+  const record = await kit.store.cases.get(op.prescriptionId);
   if (!record?.secret || (record.status !== 'accepted' && record.status !== 'dispensed')) {
-    kit.settleOperation(opId, 'cancelled', `Verworfen: Das Rezept wird nicht mehr von dieser Apotheke bearbeitet.`);
+    await kit.settleOperation(opId, 'cancelled', `Verworfen: Das Rezept wird nicht mehr von dieser Apotheke bearbeitet.`);
     return;
   }
-  kit.store.pendingOperations.recordAttempt(opId);
+  await kit.store.pendingOperations.recordAttempt(opId);
   await reconcileEnd(kit, record, record.secret, kind, staff, opId).catch(() => undefined);
 }
 
@@ -96,17 +96,17 @@ async function reconcileEnd(
   } catch (e) {
     const error = kit.appErrorOf(e);
     if (endedByRead(kind, error)) {
-      kit.audit(`reconcile-${kind}`, id, staff, 'ok', error.httpStatus);
+      await kit.audit(`reconcile-${kind}`, id, staff, 'ok', error.httpStatus);
       return finishEnd(kit, record, kind, staff, opId, error.httpStatus ?? 200, `Rezept ${done}: Der Abgleich mit dem E-Rezept-Fachdienst hat gezeigt, dass die ${action} angekommen war, nur die Antwort fehlte.`);
     }
-    if (readInconclusive(error)) throw oweReconciliation(kit, opId, kind, cause ?? error);
-    kit.audit(`reconcile-${kind}`, id, staff, 'failed', error.httpStatus);
-    throw settleNotDone(kit, id, opId, `Ob das Rezept ${done} wurde, konnte nicht geklärt werden: ${error.message}`, error);
+    if (readInconclusive(error)) throw await oweReconciliation(kit, opId, kind, cause ?? error);
+    await kit.audit(`reconcile-${kind}`, id, staff, 'failed', error.httpStatus);
+    throw await settleNotDone(kit, id, opId, `Ob das Rezept ${done} wurde, konnte nicht geklärt werden: ${error.message}`, error);
   }
-  kit.audit(`reconcile-${kind}`, id, staff, 'failed', 200);
+  await kit.audit(`reconcile-${kind}`, id, staff, 'failed', 200);
   if (taskStatus === 'in-progress') {
     // Not done — and not repeated on its own: the pharmacist decides again (spec §9.3).
-    throw settleNotDone(
+    throw await settleNotDone(
       kit,
       id,
       opId,
@@ -114,22 +114,22 @@ async function reconcileEnd(
       cause,
     );
   }
-  throw settleNotDone(kit, id, opId, `Das Rezept wurde nicht ${done}: Der E-Rezept-Fachdienst meldet den Status „${taskStatus ?? 'unbekannt'}“.`, cause);
+  throw await settleNotDone(kit, id, opId, `Das Rezept wurde nicht ${done}: Der E-Rezept-Fachdienst meldet den Status „${taskStatus ?? 'unbekannt'}“.`, cause);
 }
 
-function settleNotDone(kit: WorkflowKit, id: PrescriptionId, opId: number, message: string, cause?: AppError): AppFailure {
-  kit.settleOperation(opId, 'failed', message);
+async function settleNotDone(kit: WorkflowKit, id: PrescriptionId, opId: number, message: string, cause?: AppError): Promise<AppFailure> {
+  await kit.settleOperation(opId, 'failed', message);
   kit.changed(id);
   return failure('state', message, { detail: cause?.detail, httpStatus: cause?.httpStatus, system: cause?.system, at: kit.now() });
 }
 
-function finishEnd(kit: WorkflowKit, record: CaseRecord, kind: EndKind, staff: StaffMember, opId: number, httpStatus: number, reconciledMessage?: string): CaseDetail {
+async function finishEnd(kit: WorkflowKit, record: CaseRecord, kind: EndKind, staff: StaffMember, opId: number, httpStatus: number, reconciledMessage?: string): Promise<CaseDetail> {
   const { store } = kit;
   const id = record.prescriptionId;
   const now = kit.nowIso();
-  store.transaction(() => {
-    for (const pending of store.submissions.listFor(id).filter((s) => s.state === 'pending')) {
-      store.submissions.complete(pending.id, {
+  await store.transaction(async () => {
+    for (const pending of (await store.submissions.listFor(id)).filter((s) => s.state === 'pending')) {
+      await store.submissions.complete(pending.id, {
         state: 'failed',
         completedAt: now,
         errorMessage: kind === 'reject' ? 'Rezept wurde zurückgegeben.' : 'Rezept wurde gelöscht.',
@@ -137,19 +137,19 @@ function finishEnd(kit: WorkflowKit, record: CaseRecord, kind: EndKind, staff: S
     }
     // This operation is done; nothing else may be sent for this prescription, and queued lists are personal
     // data (A_19251).
-    kit.settleOperation(opId, 'done', reconciledMessage);
-    for (const owed of store.pendingOperations.pendingFor(id)) {
-      store.pendingOperations.finish(owed.id, {
+    await kit.settleOperation(opId, 'done', reconciledMessage);
+    for (const owed of await store.pendingOperations.pendingFor(id)) {
+      await store.pendingOperations.finish(owed.id, {
         state: 'cancelled',
         completedAt: now,
         message: kind === 'reject' ? 'Verworfen: Das Rezept wurde zurückgegeben.' : 'Verworfen: Das Rezept wurde gelöscht.',
       });
     }
-    store.pendingOperations.eraseFor(id);
-    store.cases.erasePersonalData(id, kind === 'reject' ? 'rejected' : 'aborted', now, staff.kuerzel);
-    store.submissions.eraseEntries(id);
-    store.messages.eraseFor(id);
-    kit.audit(kind, id, staff, 'ok', httpStatus);
+    await store.pendingOperations.eraseFor(id);
+    await store.cases.erasePersonalData(id, kind === 'reject' ? 'rejected' : 'aborted', now, staff.kuerzel);
+    await store.submissions.eraseEntries(id);
+    await store.messages.eraseFor(id);
+    await kit.audit(kind, id, staff, 'ok', httpStatus);
   });
   kit.changed(id);
   kit.pendingChanged();

@@ -33,7 +33,7 @@ export async function claimPrescription(kit: WorkflowKit, request: ClaimRequest)
   const owed = kit.store.pendingOperations;
   if (request.resumeOperationId !== undefined) return reconcileAccept(kit, request, request.resumeOperationId);
 
-  const opId = owed.create({ operation: 'accept', accessCode, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt: kit.nowIso() });
+  const opId = await owed.create({ operation: 'accept', accessCode, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt: kit.nowIso() });
   let bundle: unknown;
   try {
     bundle = await kit.deps.fachdienst.accept(id, accessCode);
@@ -42,13 +42,13 @@ export async function claimPrescription(kit: WorkflowKit, request: ClaimRequest)
     // becomes the AppError of shared/fhir/operation-outcome.ts, and nothing is stored.
     const error = kit.appErrorOf(e);
     const unknownOutcome = outcomeUnknown(error);
-    kit.audit('accept', id, staff, unknownOutcome ? 'unknown' : 'failed', error.httpStatus);
+    await kit.audit('accept', id, staff, unknownOutcome ? 'unknown' : 'failed', error.httpStatus);
     // Our own earlier $accept went through but its answer was lost (409 "processed by requesting
     // institution"), or an answer that does not prove the outcome (timeout, cut connection, 5xx — the Task
     // may be claimed by us already): find out with GET ?ac.
     if (isAcceptedByCaller(error) || unknownOutcome) return reconcileAccept(kit, request, opId);
-    if (error.httpStatus === 429) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
-    kit.settleOperation(opId, 'failed');
+    if (error.httpStatus === 429) return { ok: false, prescriptionId: id, error: (await owe(kit, opId, 'accept', error)).appError };
+    await kit.settleOperation(opId, 'failed');
     return { ok: false, prescriptionId: id, error };
   }
   return storeAccepted(kit, request, bundle, 'accept', opId);
@@ -56,15 +56,15 @@ export async function claimPrescription(kit: WorkflowKit, request: ClaimRequest)
 
 async function reconcileAccept(kit: WorkflowKit, request: ClaimRequest, opId: number): Promise<ScanOutcome> {
   const { prescriptionId: id, accessCode, staff } = request;
-  kit.store.pendingOperations.recordAttempt(opId);
+  await kit.store.pendingOperations.recordAttempt(opId);
   let bundle: unknown;
   try {
     bundle = await kit.deps.fachdienst.getByAccessCode(id, accessCode);
   } catch (e) {
     const error = kit.appErrorOf(e);
-    kit.audit('reconcile-accept', id, staff, readInconclusive(error) ? 'unknown' : 'failed', error.httpStatus);
+    await kit.audit('reconcile-accept', id, staff, readInconclusive(error) ? 'unknown' : 'failed', error.httpStatus);
     if (error.httpStatus === 412) return acceptAgain(kit, request, opId);
-    if (mustWait(error) || readInconclusive(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    if (mustWait(error) || readInconclusive(error)) return { ok: false, prescriptionId: id, error: (await owe(kit, opId, 'accept', error)).appError };
     return giveUp(kit, opId, id, error);
   }
   return storeAccepted(kit, request, bundle, 'recover', opId, 'Rezept abgerufen: Der E-Rezept-Fachdienst hatte es dieser Apotheke bereits zugeordnet, nur die Antwort war verloren gegangen (oder kam als Fehler).');
@@ -78,8 +78,8 @@ async function acceptAgain(kit: WorkflowKit, request: ClaimRequest, opId: number
     bundle = await kit.deps.fachdienst.accept(id, accessCode);
   } catch (e) {
     const error = kit.appErrorOf(e);
-    kit.audit('accept', id, staff, outcomeUnknown(error) ? 'unknown' : 'failed', error.httpStatus);
-    if (outcomeUnknown(error) || mustWait(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    await kit.audit('accept', id, staff, outcomeUnknown(error) ? 'unknown' : 'failed', error.httpStatus);
+    if (outcomeUnknown(error) || mustWait(error)) return { ok: false, prescriptionId: id, error: (await owe(kit, opId, 'accept', error)).appError };
     // The first, slow $accept landed meanwhile: the Task is ours after all — GET ?ac once more for the Secret.
     if (isAcceptedByCaller(error)) return readBackOwnClaim(kit, request, opId);
     return giveUp(kit, opId, id, error);
@@ -94,19 +94,19 @@ async function readBackOwnClaim(kit: WorkflowKit, request: ClaimRequest, opId: n
     return storeAccepted(kit, request, bundle, 'recover', opId, 'Rezept abgerufen: Der erste, verspätete Abruf war doch beim E-Rezept-Fachdienst angekommen.');
   } catch (e) {
     const error = kit.appErrorOf(e);
-    kit.audit('reconcile-accept', id, staff, readInconclusive(error) ? 'unknown' : 'failed', error.httpStatus);
-    if (mustWait(error) || readInconclusive(error)) return { ok: false, prescriptionId: id, error: owe(kit, opId, 'accept', error).appError };
+    await kit.audit('reconcile-accept', id, staff, readInconclusive(error) ? 'unknown' : 'failed', error.httpStatus);
+    if (mustWait(error) || readInconclusive(error)) return { ok: false, prescriptionId: id, error: (await owe(kit, opId, 'accept', error)).appError };
     return giveUp(kit, opId, id, error);
   }
 }
 
-function giveUp(kit: WorkflowKit, opId: number, id: PrescriptionId, error: AppError): ScanOutcome {
-  kit.settleOperation(opId, 'failed', `Nicht abgerufen: ${error.message}`);
+async function giveUp(kit: WorkflowKit, opId: number, id: PrescriptionId, error: AppError): Promise<ScanOutcome> {
+  await kit.settleOperation(opId, 'failed', `Nicht abgerufen: ${error.message}`);
   return { ok: false, prescriptionId: id, error };
 }
 
 /** Stores Secret, AccessCode and QES with the prescription read from it in one transaction (A_19169-01, spec §3.2). */
-function storeAccepted(
+async function storeAccepted(
   kit: WorkflowKit,
   request: ClaimRequest,
   bundle: unknown,
@@ -114,17 +114,17 @@ function storeAccepted(
   opId: number,
   /** what to tell the pharmacist in the pending list; absent = a plain success that leaves no trace */
   reconciledMessage?: string,
-): ScanOutcome {
+): Promise<ScanOutcome> {
   const { store, codecs } = kit.deps;
   const { prescriptionId: id, accessCode, staff } = request;
   const now = kit.now();
   const read = codecs.readAcceptBundle(bundle);
   const secret = read.ok ? parseSecret(read.data.secret ?? '') : undefined;
   if (!read.ok || !secret?.ok || (read.data.prescriptionId && read.data.prescriptionId !== id)) {
-    kit.audit(operation, id, staff, 'failed');
+    await kit.audit(operation, id, staff, 'failed');
     const why = !read.ok ? read.error : !secret?.ok ? 'Secret fehlt oder ist ungültig' : 'Rezept-ID der Antwort passt nicht';
     // The Task is ours but we have no Secret: the pending operation stays, so the app asks again (GET ?ac).
-    kit.store.pendingOperations.setWaiting(opId, 'outcome-unknown');
+    await kit.store.pendingOperations.setWaiting(opId, 'outcome-unknown');
     kit.pendingChanged();
     return {
       ok: false,
@@ -156,17 +156,17 @@ function storeAccepted(
   // Secret, QES, prescription, draft and audit land in ONE fsync'd transaction (A_19169-01; docs/performance.md,
   // scan-overhead).
   const { record, draft } = withPrescription(kit, base, task.qes, now);
-  store.transaction(() => {
-    store.cases.save(record);
-    if (draft.length > 0) store.drafts.save({ prescriptionId: id, entries: draft, savedAt: now.toISOString(), staff: staff.kuerzel });
-    kit.audit(operation, id, staff, 'ok', 200);
+  await store.transaction(async () => {
+    await store.cases.save(record);
+    if (draft.length > 0) await store.drafts.save({ prescriptionId: id, entries: draft, savedAt: now.toISOString(), staff: staff.kuerzel });
+    await kit.audit(operation, id, staff, 'ok', 200);
     // The owed operation is settled in the same transaction: a crash cannot leave it pending beside its case.
-    kit.settleOperation(opId, 'done', reconciledMessage);
+    await kit.settleOperation(opId, 'done', reconciledMessage);
   });
   kit.changed(id);
   // The whole case comes with the answer, so the counter shows it without a second round trip (docs/performance.md,
   // scan-overhead).
-  return { ok: true, prescriptionId: id, outcome: 'accepted', case: caseSummary(record, kit.today()), detail: kit.detail(id) };
+  return { ok: true, prescriptionId: id, outcome: 'accepted', case: caseSummary(record, kit.today()), detail: await kit.detail(id) };
 }
 
 /** The case with its prescription and initial draft — or, when the QES cannot be read, with the reason. */

@@ -38,14 +38,14 @@ export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAga
   const resumed = attempt.resumeOperationId !== undefined || sentAgain;
   const parameters = preflight(kit, 'close', record, list);
   const createdAt = kit.nowIso();
-  const { submissionId, opId } = store.transaction(() => {
+  const { submissionId, opId } = await store.transaction(async () => {
     const owed = store.pendingOperations;
-    if (attempt.draft) store.drafts.save({ prescriptionId: id, entries: [...attempt.draft], savedAt: createdAt, staff: staff.kuerzel });
-    const submission = store.submissions.createPending({ prescriptionId: id, operation: 'close', staff: staff.kuerzel, createdAt, entries: list, withBody: true });
+    if (attempt.draft) await store.drafts.save({ prescriptionId: id, entries: [...attempt.draft], savedAt: createdAt, staff: staff.kuerzel });
+    const submission = await store.submissions.createPending({ prescriptionId: id, operation: 'close', staff: staff.kuerzel, createdAt, entries: list, withBody: true });
     const op =
       attempt.resumeOperationId ??
-      owed.create({ operation: 'close', entries: list, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt });
-    owed.attachSubmission(op, submission);
+      (await owed.create({ operation: 'close', entries: list, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt }));
+    await owed.attachSubmission(op, submission);
     return { submissionId: submission, opId: op };
   });
 
@@ -56,41 +56,41 @@ export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAga
     const error = kit.appErrorOf(e);
     const now = kit.nowIso();
     if (error.httpStatus === 429) {
-      store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: 429, errorMessage: error.message });
-      kit.audit('close', id, staff, 'failed', 429);
+      await store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: 429, errorMessage: error.message });
+      await kit.audit('close', id, staff, 'failed', 429);
       kit.changed(id);
-      throw owe(kit, opId, 'close', error);
+      throw await owe(kit, opId, 'close', error);
     }
     if (outcomeUnknown(error)) {
-      kit.audit('close', id, staff, 'unknown', error.httpStatus);
-      const submission = store.submissions.latest(id, { operation: 'close', state: 'pending' });
+      await kit.audit('close', id, staff, 'unknown', error.httpStatus);
+      const submission = await store.submissions.latest(id, { operation: 'close', state: 'pending' });
       const state = submission ? await reconcileClose(kit, record, secret, submission, staff) : 'unknown';
       if (state === 'closed') return kit.detail(id);
       if (state === 'open' && !sentAgain) {
         // The Fachdienst says the Task is still open: this $close did not happen and may simply be repeated.
-        return sendClose(kit, { ...attempt, draft: undefined, record: kit.requireCase(id), resumeOperationId: opId }, true);
+        return sendClose(kit, { ...attempt, draft: undefined, record: await kit.requireCase(id), resumeOperationId: opId }, true);
       }
       kit.changed(id);
-      throw owe(kit, opId, 'close', error);
+      throw await owe(kit, opId, 'close', error);
     }
     if (error.httpStatus === 403) {
       // „Task has to be in progress, but is: completed“: an earlier $close (slow, or its answer lost) completed
       // it. GET ?secret holds the receipt — store it instead of leaving the case stuck (spec §3.6).
-      const submission = store.submissions.latest(id, { operation: 'close', state: 'pending' });
+      const submission = await store.submissions.latest(id, { operation: 'close', state: 'pending' });
       const state = submission ? await reconcileClose(kit, record, secret, submission, staff) : 'unknown';
       if (state === 'closed') return kit.detail(id);
     }
-    store.transaction(() => {
-      store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
-      kit.audit('close', id, staff, 'failed', error.httpStatus);
+    await store.transaction(async () => {
+      await store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
+      await kit.audit('close', id, staff, 'failed', error.httpStatus);
     });
-    kit.settleOperation(opId, 'failed', resumed ? `Nicht abgeschlossen: ${error.message}` : undefined);
-    kit.refreshUnsentChanges(id);
+    await kit.settleOperation(opId, 'failed', resumed ? `Nicht abgeschlossen: ${error.message}` : undefined);
+    await kit.refreshUnsentChanges(id);
     kit.changed(id);
     throw kit.failureOf(e);
   }
-  finishClose(kit, { record, submissionId, receiptBundle: receipt, staff, withBody: true, list });
-  kit.settleOperation(opId, 'done', resumed ? 'Rezept abgeschlossen (automatisch nachgeholt), Quittung gespeichert.' : undefined);
+  await finishClose(kit, { record, submissionId, receiptBundle: receipt, staff, withBody: true, list });
+  await kit.settleOperation(opId, 'done', resumed ? 'Rezept abgeschlossen (automatisch nachgeholt), Quittung gespeichert.' : undefined);
   return kit.detail(id);
 }
 
@@ -106,7 +106,7 @@ export async function reconcileClose(
   staff: StaffMember,
 ): Promise<'closed' | 'open' | 'unknown'> {
   const { store } = kit;
-  const owed = store.pendingOperations.forSubmission(submission.id);
+  const owed = await store.pendingOperations.forSubmission(submission.id);
   let bundle: unknown;
   try {
     bundle = await kit.deps.fachdienst.getBySecret(record.prescriptionId, secret);
@@ -114,43 +114,43 @@ export async function reconcileClose(
     const error = kit.appErrorOf(e);
     if (readInconclusive(error)) return 'unknown';
     // The Fachdienst answered (e.g. 403/410): the pending $close is over; a new attempt reports the cause.
-    store.submissions.complete(submission.id, { state: 'failed', completedAt: kit.nowIso(), httpStatus: error.httpStatus, errorMessage: error.message });
-    kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', error.httpStatus);
+    await store.submissions.complete(submission.id, { state: 'failed', completedAt: kit.nowIso(), httpStatus: error.httpStatus, errorMessage: error.message });
+    await kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', error.httpStatus);
     return 'open';
   }
   const read = kit.deps.codecs.readTaskBundle(bundle);
   const found: { taskStatus?: string; receipt?: Record<string, unknown> } = read.ok ? read.data : {};
   if (found.taskStatus === 'completed' && found.receipt) {
-    finishClose(kit, { record, submissionId: submission.id, receiptBundle: found.receipt, staff, withBody: submission.withBody, list: submission.entries });
-    kit.audit('reconcile-close', record.prescriptionId, staff, 'ok', 200);
-    if (owed) kit.settleOperation(owed.id, 'done', 'Rezept abgeschlossen: Der Abschluss war beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen (oder kam als Fehler). Quittung gespeichert.');
+    await finishClose(kit, { record, submissionId: submission.id, receiptBundle: found.receipt, staff, withBody: submission.withBody, list: submission.entries });
+    await kit.audit('reconcile-close', record.prescriptionId, staff, 'ok', 200);
+    if (owed) await kit.settleOperation(owed.id, 'done', 'Rezept abgeschlossen: Der Abschluss war beim E-Rezept-Fachdienst angekommen, nur die Antwort war verloren gegangen (oder kam als Fehler). Quittung gespeichert.');
     return 'closed';
   }
   if (found.taskStatus === 'in-progress') {
-    store.submissions.complete(submission.id, {
+    await store.submissions.complete(submission.id, {
       state: 'failed',
       completedAt: kit.nowIso(),
       errorMessage: 'Nicht abgeschlossen: Der E-Rezept-Fachdienst führt das Rezept weiter als „in Bearbeitung“.',
     });
-    kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', 200);
+    await kit.audit('reconcile-close', record.prescriptionId, staff, 'failed', 200);
     return 'open';
   }
   return 'unknown';
 }
 
-export function finishClose(
+export async function finishClose(
   kit: WorkflowKit,
   /** `withBody` false only for a $close of an earlier version that was sent without the list */
   done: { record: CaseRecord; submissionId: number; receiptBundle: unknown; staff: StaffMember; withBody: boolean; list: readonly DispenseEntry[] },
-): void {
+): Promise<void> {
   const { store } = kit;
   const { record, staff } = done;
   const now = kit.nowIso();
   const receipt = receiptRecord(kit, record.prescriptionId, done.receiptBundle, staff);
-  store.transaction(() => {
-    store.receipts.save(receipt);
-    store.submissions.complete(done.submissionId, { state: 'confirmed', completedAt: now, httpStatus: 200 });
-    store.cases.updateStatus(record.prescriptionId, {
+  await store.transaction(async () => {
+    await store.receipts.save(receipt);
+    await store.submissions.complete(done.submissionId, { state: 'confirmed', completedAt: now, httpStatus: 200 });
+    await store.cases.updateStatus(record.prescriptionId, {
       status: 'closed',
       updatedAt: now,
       closedAt: now,
@@ -160,7 +160,7 @@ export function finishClose(
       lastHandoverDate: lastHandoverDate(done.list),
       unsentChanges: false,
     });
-    kit.audit('close', record.prescriptionId, staff, 'ok', 200);
+    await kit.audit('close', record.prescriptionId, staff, 'ok', 200);
   });
   kit.changed(record.prescriptionId);
 }

@@ -10,7 +10,7 @@ import { AppFailure } from '../errors';
 import type { FachdienstApi } from '../fachdienst/client';
 import type { Transport } from '../fachdienst/transport';
 import { SimulatorControlClient, SimulatorControlError } from '../simulator-client/client';
-import type { SettingsRepository } from '../store/settings';
+import type { SettingsStore } from '../store/repositories';
 
 const SEEDED_KEY = 'demo.seededTokens';
 
@@ -21,7 +21,7 @@ export interface DemoSeedOptions {
   transport: Transport;
   /** to ask whether the simulator still knows the remembered prescriptions */
   fachdienst: FachdienstApi;
-  settings: SettingsRepository;
+  settings: SettingsStore;
   count?: number;
 }
 
@@ -42,7 +42,7 @@ export async function ensureDemoPrescriptions(options: DemoSeedOptions): Promise
     }
   }
   // The tokens carry AccessCodes: kept through the Cipher like every other credential.
-  options.settings.setSecret(SEEDED_KEY, tokens);
+  await options.settings.setSecret(SEEDED_KEY, tokens);
   return tokens;
 }
 

@@ -46,18 +46,18 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
   const parameters = preflight(kit, 'dispense', record, entries);
   const createdAt = kit.nowIso();
   // Written as pending BEFORE the call: the Fachdienst cannot give the list back (spec §3.10).
-  const { submissionId, opId } = store.transaction(() => {
+  const { submissionId, opId } = await store.transaction(async () => {
     const owed = store.pendingOperations;
     // A newer list replaces any list still waiting for this prescription (A_26482: the Fachdienst overwrites).
-    for (const older of owed.pendingFor(id, 'dispense')) {
-      if (older.id !== attempt.resumeOperationId) owed.finish(older.id, { state: 'cancelled', completedAt: createdAt, message: REPLACED });
+    for (const older of await owed.pendingFor(id, 'dispense')) {
+      if (older.id !== attempt.resumeOperationId) await owed.finish(older.id, { state: 'cancelled', completedAt: createdAt, message: REPLACED });
     }
-    if (attempt.resumeOperationId === undefined) store.drafts.save({ prescriptionId: id, entries: [...entries], savedAt: createdAt, staff: staff.kuerzel });
-    const submission = store.submissions.createPending({ prescriptionId: id, operation: 'dispense', staff: staff.kuerzel, createdAt, entries });
+    if (attempt.resumeOperationId === undefined) await store.drafts.save({ prescriptionId: id, entries: [...entries], savedAt: createdAt, staff: staff.kuerzel });
+    const submission = await store.submissions.createPending({ prescriptionId: id, operation: 'dispense', staff: staff.kuerzel, createdAt, entries });
     const op =
       attempt.resumeOperationId ??
-      owed.create({ operation: 'dispense', entries, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt });
-    owed.attachSubmission(op, submission);
+      (await owed.create({ operation: 'dispense', entries, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt }));
+    await owed.attachSubmission(op, submission);
     return { submissionId: submission, opId: op };
   });
   // The read before each repeat. Every call of the loop sends the same list, so "arrived" is judged against the
@@ -80,9 +80,9 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
   // 204 — or no second call because the read before it found the list stored (lost answer, docs/reliability.md).
   const arrived = lastProbe?.outcome === 'arrived' ? lastProbe : undefined;
   const at = kit.nowIso();
-  store.transaction(() => {
-    store.submissions.complete(submissionId, { state: 'confirmed', completedAt: at, httpStatus: arrived ? undefined : 204 });
-    store.cases.updateStatus(id, {
+  await store.transaction(async () => {
+    await store.submissions.complete(submissionId, { state: 'confirmed', completedAt: at, httpStatus: arrived ? undefined : 204 });
+    await store.cases.updateStatus(id, {
       status: 'dispensed',
       updatedAt: at,
       lastDispenseAt: arrived?.lastMedicationDispense ?? at,
@@ -90,13 +90,13 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
       lastHandoverDate: lastHandoverDate(entries),
       unsentChanges: false,
     });
-    if (arrived) kit.audit('reconcile-dispense', id, staff, 'ok', arrived.answerStatus);
-    kit.audit('dispense', id, staff, 'ok', arrived ? undefined : 204);
+    if (arrived) await kit.audit('reconcile-dispense', id, staff, 'ok', arrived.answerStatus);
+    await kit.audit('dispense', id, staff, 'ok', arrived ? undefined : 204);
     // One fsync for the whole confirmation (docs/performance.md, submit-overhead): the pending row was durable
     // before the call; what the answer settles — submission, case, inbox flag, owed operation, audit — is all or
     // nothing after it.
-    kit.refreshUnsentChanges(id);
-    kit.settleOperation(opId, 'done', arrived ? ARRIVED_MESSAGE : attempt.resumeOperationId !== undefined ? 'Abgabedaten übermittelt (automatisch nachgeholt).' : undefined);
+    await kit.refreshUnsentChanges(id);
+    await kit.settleOperation(opId, 'done', arrived ? ARRIVED_MESSAGE : attempt.resumeOperationId !== undefined ? 'Abgabedaten übermittelt (automatisch nachgeholt).' : undefined);
   });
   kit.changed(id);
   return kit.detail(id);
@@ -117,36 +117,36 @@ async function afterFailedDispense(
   const now = kit.nowIso();
 
   if (error.httpStatus === 429) {
-    store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: 429, errorMessage: error.message });
-    kit.audit('dispense', id, attempt.staff, 'failed', 429);
+    await store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: 429, errorMessage: error.message });
+    await kit.audit('dispense', id, attempt.staff, 'failed', 429);
     kit.changed(id);
     return owe(kit, opId, 'dispense', error);
   }
   if (!outcomeUnknown(error)) {
     // A 4xx: the Fachdienst did not store the list and said why.
-    store.transaction(() => {
-      store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
-      kit.audit('dispense', id, attempt.staff, 'failed', error.httpStatus);
+    await store.transaction(async () => {
+      await store.submissions.complete(submissionId, { state: 'failed', completedAt: now, httpStatus: error.httpStatus, errorMessage: error.message });
+      await kit.audit('dispense', id, attempt.staff, 'failed', error.httpStatus);
     });
-    kit.settleOperation(opId, 'failed', resumed ? `Nicht übermittelt: ${error.message}` : undefined);
-    kit.refreshUnsentChanges(id);
+    await kit.settleOperation(opId, 'failed', resumed ? `Nicht übermittelt: ${error.message}` : undefined);
+    await kit.refreshUnsentChanges(id);
     kit.changed(id);
     return kit.failureOf(e);
   }
 
   // No answer that proves the outcome: the list may or may not be stored.
-  kit.audit('dispense', id, attempt.staff, 'unknown', error.httpStatus);
+  await kit.audit('dispense', id, attempt.staff, 'unknown', error.httpStatus);
   if (error.code === 'cancelled') {
     // „Abbrechen“: nothing more is sent on its own — not by this loop, not by the owed-operation runner. The
     // attempt itself stays pending (its outcome is unknown), so the pharmacist's next „Abgabe übermitteln“ or
     // $close reconciles it (GET ?secret) before anything is sent; the draft stays.
-    kit.settleOperation(opId, 'cancelled', CANCELLED_BY_PHARMACIST);
+    await kit.settleOperation(opId, 'cancelled', CANCELLED_BY_PHARMACIST);
     kit.changed(id);
     return kit.failureOf(e);
   }
   // The loop's own read just failed: asking again at once would only fail again — the runner asks later.
   if (lastProbe?.outcome !== 'unknown') {
-    const result = await reconcilePendingDispense(kit, kit.requireCase(id), attempt.secret, attempt.staff);
+    const result = await reconcilePendingDispense(kit, await kit.requireCase(id), attempt.secret, attempt.staff);
     if (result.outcome === 'arrived') return kit.detail(id);
   }
   // Not arrived, or still unknown: owed — the runner reads again before it sends (A_23815).

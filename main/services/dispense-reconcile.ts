@@ -94,7 +94,7 @@ export async function reconcilePendingDispense(
   secret: Secret,
   staff: StaffMember,
 ): Promise<{ outcome: ReconcileOutcome; submission?: SubmissionRecord }> {
-  const [pending, ...older] = kit.pendingSubmissions(record, 'dispense');
+  const [pending, ...older] = await kit.pendingSubmissions(record, 'dispense');
   if (!pending) return { outcome: 'lost' };
   const { store } = kit;
   const id = record.prescriptionId;
@@ -104,31 +104,31 @@ export async function reconcilePendingDispense(
   const now = kit.nowIso();
   const arrived = probe.outcome === 'arrived';
   const owed = store.pendingOperations;
-  store.transaction(() => {
+  await store.transaction(async () => {
     for (const superseded of older) {
-      store.submissions.complete(superseded.id, {
+      await store.submissions.complete(superseded.id, {
         state: 'failed',
         completedAt: now,
         errorMessage: SUPERSEDED,
       });
-      const op = owed.forSubmission(superseded.id);
-      if (op) owed.finish(op.id, { state: 'cancelled', completedAt: now, message: SUPERSEDED });
+      const op = await owed.forSubmission(superseded.id);
+      if (op) await owed.finish(op.id, { state: 'cancelled', completedAt: now, message: SUPERSEDED });
     }
     // The operation owed for this attempt: done when it arrived; when it did not, it stays owed (the list is
     // sent again by whoever resumes it — the runner, or the pharmacist's next „Abgabe übermitteln“).
-    const op = owed.forSubmission(pending.id);
+    const op = await owed.forSubmission(pending.id);
     if (op && arrived) {
-      owed.finish(op.id, {
+      await owed.finish(op.id, {
         state: 'done',
         completedAt: now,
         message: ARRIVED_MESSAGE,
       });
     } else if (op) {
-      owed.setWaiting(op.id, 'outcome-unknown');
+      await owed.setWaiting(op.id, 'outcome-unknown');
     }
     if (arrived) {
-      store.submissions.complete(pending.id, { state: 'confirmed', completedAt: now });
-      store.cases.updateStatus(id, {
+      await store.submissions.complete(pending.id, { state: 'confirmed', completedAt: now });
+      await store.cases.updateStatus(id, {
         status: record.status === 'accepted' ? 'dispensed' : record.status,
         updatedAt: now,
         lastDispenseAt: probe.lastMedicationDispense,
@@ -136,16 +136,16 @@ export async function reconcilePendingDispense(
         lastHandoverDate: lastHandoverDate(pending.entries),
       });
     } else {
-      store.submissions.complete(pending.id, {
+      await store.submissions.complete(pending.id, {
         state: 'failed',
         completedAt: now,
         errorMessage:
           'Nicht beim E-Rezept-Fachdienst angekommen: Der Abgleich hat gezeigt, dass diese Liste dort nicht gespeichert wurde.',
       });
     }
-    kit.audit('reconcile-dispense', id, staff, arrived ? 'ok' : 'failed', probe.answerStatus);
+    await kit.audit('reconcile-dispense', id, staff, arrived ? 'ok' : 'failed', probe.answerStatus);
   });
-  kit.refreshUnsentChanges(id);
+  await kit.refreshUnsentChanges(id);
   kit.changed(id);
   kit.pendingChanged();
   return { outcome: arrived ? 'arrived' : 'lost', submission: pending };

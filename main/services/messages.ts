@@ -95,24 +95,26 @@ export class MessagesService {
         });
       }
       unreadable.push(...read.data.unreadable.map((u) => (u.communicationId ? `Nachricht ${u.communicationId}: ${u.problem}` : u.problem)));
-      this.deps.store.transaction(() => {
-        for (const message of read.data.messages) if (this.store(message, now)) added += 1;
+      await this.deps.store.transaction(async () => {
+        for (const message of read.data.messages) if (await this.store(message, now)) added += 1;
       });
       page = read.data.nextPage;
       if (page === undefined) break;
     }
-    this.eraseExpired();
+    await this.eraseExpired();
     this.lastRefresh = { at: now, added, unreadable };
     this.lastFailure = undefined;
     if (added > 0) this.deps.events.emit({ type: 'messages-changed' });
     return { added, unreadable };
   }
 
-  inbox(): MessageInbox {
-    const requests = this.deps.store.messages.listRequests(INBOX_LIMIT).map((record) => {
+  async inbox(): Promise<MessageInbox> {
+    const records = await this.deps.store.messages.listRequests(INBOX_LIMIT);
+    const requests = [];
+    for (const record of records) {
       const stored = record.content as StoredRequest | undefined;
-      const local = this.deps.store.cases.get(record.prescriptionId);
-      return {
+      const local = await this.deps.store.cases.get(record.prescriptionId);
+      requests.push({
         communicationId: record.communicationId,
         prescriptionId: record.prescriptionId,
         sent: record.sentAt,
@@ -122,10 +124,10 @@ export class MessagesService {
         ...(stored?.wish ? { wish: stored.wish } : {}),
         ...(stored?.wishProblem ? { wishProblem: stored.wishProblem } : {}),
         hasCase: local !== undefined,
-      };
-    });
+      });
+    }
     return {
-      open: this.deps.store.messages.countOpenRequests(),
+      open: await this.deps.store.messages.countOpenRequests(),
       requests,
       ...(this.lastRefresh ? { lastRefresh: this.lastRefresh } : {}),
       ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
@@ -143,7 +145,7 @@ export class MessagesService {
   /** „Annehmen“: claims the prescription of a Zuweisung with its AccessCode ($accept through the journal). */
   async acceptRequest(communicationId: string): Promise<ScanOutcome> {
     const staff = this.deps.staff();
-    const record = this.requireRequest(communicationId);
+    const record = await this.requireRequest(communicationId);
     const stored = record.content as StoredRequest | undefined;
     const accessCode = parseAccessCode(stored?.accessCode ?? '');
     if (!stored || !accessCode.ok) {
@@ -155,31 +157,31 @@ export class MessagesService {
     const [outcome] = (await this.deps.accept([token])).results;
     if (!outcome) throw failure('internal', 'Interner Fehler der App: keine Antwort auf die Übernahme.', { at: this.deps.clock.now() });
     if (outcome.ok) {
-      this.deps.store.messages.markHandled(communicationId, 'new', 'accepted', this.nowIso(), staff.kuerzel);
-      this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-accept', prescriptionId: record.prescriptionId, result: 'ok' });
+      await this.deps.store.messages.markHandled(communicationId, 'new', 'accepted', this.nowIso(), staff.kuerzel);
+      await this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-accept', prescriptionId: record.prescriptionId, result: 'ok' });
       this.deps.events.emit({ type: 'messages-changed' });
     }
     return outcome;
   }
 
   /** „Verwerfen“: the Zuweisung leaves the open ones; nothing is claimed (A_23152). Its content goes after the retention period. */
-  dismissRequest(communicationId: string): MessageInbox {
+  async dismissRequest(communicationId: string): Promise<MessageInbox> {
     const staff = this.deps.staff();
-    const record = this.requireRequest(communicationId);
-    if (!this.deps.store.messages.markHandled(communicationId, 'new', 'dismissed', this.nowIso(), staff.kuerzel)) {
+    const record = await this.requireRequest(communicationId);
+    if (!(await this.deps.store.messages.markHandled(communicationId, 'new', 'dismissed', this.nowIso(), staff.kuerzel))) {
       throw failure('conflict', 'Diese Zuweisung ist bereits bearbeitet.', { at: this.deps.clock.now() });
     }
-    this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-dismiss', prescriptionId: record.prescriptionId, result: 'ok' });
+    await this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-dismiss', prescriptionId: record.prescriptionId, result: 'ok' });
     this.deps.events.emit({ type: 'messages-changed' });
     return this.inbox();
   }
 
   /** The thread of one prescription (A_23796): the patient's Zuweisung(en) and the replies, oldest first. */
-  caseMessages(prescriptionId: PrescriptionId): CaseMessages {
-    const records = this.deps.store.messages.listFor(prescriptionId);
+  async caseMessages(prescriptionId: PrescriptionId): Promise<CaseMessages> {
+    const records = await this.deps.store.messages.listFor(prescriptionId);
     const request = [...records].reverse().find((r) => r.kind === 'dispreq' && r.content !== undefined);
     const wish = (request?.content as StoredRequest | undefined)?.wish;
-    const kvnr = this.recipientOf(prescriptionId, records);
+    const kvnr = await this.recipientOf(prescriptionId, records);
     return {
       messages: records.map((record) => toCaseMessage(record)),
       replyVersion: replyVersionFor(wish),
@@ -197,8 +199,8 @@ export class MessagesService {
   async sendReply(input: ReplyInput): Promise<CaseMessages> {
     const staff = this.deps.staff();
     const id = input.prescriptionId as PrescriptionId;
-    const records = this.deps.store.messages.listFor(id);
-    const kvnr = this.recipientOf(id, records);
+    const records = await this.deps.store.messages.listFor(id);
+    const kvnr = await this.recipientOf(id, records);
     if (kvnr === undefined) {
       throw failure('message-no-recipient', 'Für dieses Rezept ist keine Versichertennummer bekannt – die Nachricht kann nicht adressiert werden.', { at: this.deps.clock.now() });
     }
@@ -226,12 +228,12 @@ export class MessagesService {
     try {
       sent = await this.deps.fachdienst.sendCommunication(resource);
     } catch (e) {
-      this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-reply', prescriptionId: id, result: 'failed' });
+      await this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-reply', prescriptionId: id, result: 'failed' });
       throw e;
     }
     const now = this.nowIso();
-    this.deps.store.transaction(() => {
-      this.deps.store.messages.insertIfNew({
+    await this.deps.store.transaction(async () => {
+      await this.deps.store.messages.insertIfNew({
         communicationId: sent.id || `local-${randomUUID()}`,
         kind: 'reply',
         prescriptionId: id,
@@ -241,7 +243,7 @@ export class MessagesService {
         handledBy: staff.kuerzel,
         content: { kvnr, content } satisfies StoredReply,
       });
-      this.deps.store.audit.append({ at: now, staff: staff.kuerzel, operation: 'message-reply', prescriptionId: id, result: 'ok', httpStatus: 201 });
+      await this.deps.store.audit.append({ at: now, staff: staff.kuerzel, operation: 'message-reply', prescriptionId: id, result: 'ok', httpStatus: 201 });
     });
     this.deps.events.emit({ type: 'messages-changed' });
     return this.caseMessages(id);
@@ -250,7 +252,7 @@ export class MessagesService {
   /** „Nachricht löschen“: a reply of this pharmacy, deleted at the Fachdienst (the patient's app no longer shows it). */
   async deleteReply(communicationId: string): Promise<CaseMessages> {
     const staff = this.deps.staff();
-    const record = this.deps.store.messages.get(communicationId);
+    const record = await this.deps.store.messages.get(communicationId);
     if (!record || record.kind !== 'reply' || record.state !== 'sent') {
       throw failure('not-found', 'Diese gesendete Nachricht gibt es nicht (mehr).', { at: this.deps.clock.now() });
     }
@@ -260,21 +262,21 @@ export class MessagesService {
       // already gone at the Fachdienst (the patient deleted the Task, or another counter the message): done as well
       if (!(e instanceof AppFailure && e.appError.httpStatus === 404)) throw e;
     }
-    this.deps.store.messages.markHandled(communicationId, 'sent', 'deleted', this.nowIso(), staff.kuerzel);
-    this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-delete', prescriptionId: record.prescriptionId, result: 'ok' });
+    await this.deps.store.messages.markHandled(communicationId, 'sent', 'deleted', this.nowIso(), staff.kuerzel);
+    await this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation: 'message-delete', prescriptionId: record.prescriptionId, result: 'ok' });
     this.deps.events.emit({ type: 'messages-changed' });
     return this.caseMessages(record.prescriptionId);
   }
 
   /** Zuweisungen never accepted lose their content after the retention period (a setting, default 30 days). */
-  eraseExpired(): number {
+  async eraseExpired(): Promise<number> {
     const before = new Date(this.deps.clock.now().getTime() - this.deps.retentionDays() * DAY_MS).toISOString();
-    const erased = this.deps.store.messages.eraseUnacceptedRequestsBefore(before);
+    const erased = await this.deps.store.messages.eraseUnacceptedRequestsBefore(before);
     if (erased > 0) this.deps.events.emit({ type: 'messages-changed' });
     return erased;
   }
 
-  private store(message: IncomingDispReq | SentReply, now: string): boolean {
+  private async store(message: IncomingDispReq | SentReply, now: string): Promise<boolean> {
     if (message.kind === 'dispreq') {
       const content: StoredRequest = {
         kvnr: message.senderKvnr,
@@ -305,8 +307,8 @@ export class MessagesService {
     });
   }
 
-  private requireRequest(communicationId: string): MessageRecord {
-    const record = this.deps.store.messages.get(communicationId);
+  private async requireRequest(communicationId: string): Promise<MessageRecord> {
+    const record = await this.deps.store.messages.get(communicationId);
     if (!record || record.kind !== 'dispreq' || record.state === 'erased') {
       throw failure('not-found', 'Diese Zuweisung gibt es nicht (mehr).', { at: this.deps.clock.now() });
     }
@@ -314,8 +316,8 @@ export class MessagesService {
   }
 
   /** The patient's KVNR: from the case, else from a Zuweisung or an earlier reply of this prescription. */
-  private recipientOf(id: PrescriptionId, records: readonly MessageRecord[]): string | undefined {
-    const local = this.deps.store.cases.get(id);
+  private async recipientOf(id: PrescriptionId, records: readonly MessageRecord[]): Promise<string | undefined> {
+    const local = await this.deps.store.cases.get(id);
     if (local?.kvnr) return local.kvnr;
     for (const record of records) {
       const kvnr = (record.content as { kvnr?: unknown } | undefined)?.kvnr;

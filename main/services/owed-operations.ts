@@ -41,11 +41,11 @@ export function berlinTime(at: Date): string {
  * The operation waits: 429 → rate-limited until an hour from now; no answer at all → offline (or
  * outcome-unknown after a timeout). Returns the failure to throw or report, carrying the cause's detail.
  */
-export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, cause: AppError): AppFailure {
+export async function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, cause: AppError): Promise<AppFailure> {
   const rateLimited = cause.httpStatus === 429;
   const reason: PendingReason = rateLimited ? 'rate-limited' : cause.code === 'network' ? 'offline' : 'outcome-unknown';
   const notBefore = rateLimited ? new Date(kit.now().getTime() + RATE_LIMIT_DELAY_MS) : undefined;
-  kit.store.pendingOperations.setWaiting(opId, reason, notBefore?.toISOString());
+  await kit.store.pendingOperations.setWaiting(opId, reason, notBefore?.toISOString());
   kit.pendingChanged();
   const { subject, nominative, will, done } = texts[operation];
   const message =
@@ -67,8 +67,8 @@ export function owe(kit: WorkflowKit, opId: number, operation: OwedOperation, ca
  * A $reject/$abort whose outcome is unknown and could not be read back yet (docs/reliability.md): it stays owed as
  * `outcome-unknown`; the runner reads again (GET ?secret) and never sends it again on its own.
  */
-export function oweReconciliation(kit: WorkflowKit, opId: number, operation: 'reject' | 'abort', cause: AppError): AppFailure {
-  kit.store.pendingOperations.setWaiting(opId, 'outcome-unknown');
+export async function oweReconciliation(kit: WorkflowKit, opId: number, operation: 'reject' | 'abort', cause: AppError): Promise<AppFailure> {
+  await kit.store.pendingOperations.setWaiting(opId, 'outcome-unknown');
   kit.pendingChanged();
   const { subject, done } = texts[operation];
   return failure(

@@ -45,20 +45,20 @@ export function isDue(record: PendingOperationRecord, now: Date): boolean {
  * A submission left `pending` by a crash in the middle of a call (or by a version before migration 4) gets an
  * owed operation, so it is reconciled like any other.
  */
-export function adoptOrphanSubmissions(kit: WorkflowKit): number {
+export async function adoptOrphanSubmissions(kit: WorkflowKit): Promise<number> {
   const { store } = kit;
   let adopted = 0;
-  store.transaction(() => {
-    for (const submission of store.submissions.pending()) {
+  await store.transaction(async () => {
+    for (const submission of await store.submissions.pending()) {
       // only a submission that never had an operation (a crash between writes, a version before migration 4);
       // one whose operation was cancelled by the pharmacist („Abbrechen“) waits for the pharmacist
-      if (store.pendingOperations.attachedTo(submission.id)) continue;
+      if (await store.pendingOperations.attachedTo(submission.id)) continue;
       const common = { prescriptionId: submission.prescriptionId, reason: 'outcome-unknown' as const, staff: submission.staff, createdAt: submission.createdAt };
       const op =
         submission.operation === 'close'
-          ? store.pendingOperations.create({ ...common, operation: 'close', entries: submission.entries })
-          : store.pendingOperations.create({ ...common, operation: 'dispense', entries: submission.entries });
-      store.pendingOperations.attachSubmission(op, submission.id);
+          ? await store.pendingOperations.create({ ...common, operation: 'close', entries: submission.entries })
+          : await store.pendingOperations.create({ ...common, operation: 'dispense', entries: submission.entries });
+      await store.pendingOperations.attachSubmission(op, submission.id);
       adopted += 1;
     }
   });
@@ -78,10 +78,10 @@ export async function resumeOperation(kit: WorkflowKit, op: PendingOperationReco
     else await resumeEnd(kit, op.id, op.operation, staff);
   } catch (e) {
     const error = kit.appErrorOf(e);
-    const still = kit.store.pendingOperations.get(op.id);
+    const still = await kit.store.pendingOperations.get(op.id);
     // A queued failure leaves the operation owed (it says so itself); anything else ends it with its reason.
     if (still?.state === 'pending' && error.code !== 'queued' && error.system !== 'network') {
-      kit.settleOperation(op.id, 'failed', `Nicht nachgeholt: ${error.message}`);
+      await kit.settleOperation(op.id, 'failed', `Nicht nachgeholt: ${error.message}`);
     }
   } finally {
     kit.pendingChanged();
@@ -89,7 +89,7 @@ export async function resumeOperation(kit: WorkflowKit, op: PendingOperationReco
 }
 
 async function resumeSubmission(kit: WorkflowKit, op: Extract<PendingOperationRecord, { operation: 'dispense' | 'close' }>, staff: StaffMember): Promise<void> {
-  const record = kit.store.cases.get(op.prescriptionId);
+  const record = await kit.store.cases.get(op.prescriptionId);
   if (!record || !editableStatuses.includes(record.status)) {
     const why = record?.status === 'closed' ? 'Das Rezept ist bereits abgeschlossen.' : 'Das Rezept wird nicht mehr von dieser Apotheke bearbeitet.';
     return kit.settleOperation(op.id, 'cancelled', `Verworfen: ${why}`);
@@ -100,27 +100,27 @@ async function resumeSubmission(kit: WorkflowKit, op: Extract<PendingOperationRe
   const secret = record.secret;
 
   if (op.operation === 'close') {
-    const pendingClose = kit.store.submissions.latest(op.prescriptionId, { operation: 'close', state: 'pending' });
+    const pendingClose = await kit.store.submissions.latest(op.prescriptionId, { operation: 'close', state: 'pending' });
     if (pendingClose) {
       const state = await reconcileClose(kit, record, secret, pendingClose, staff);
       if (state !== 'open') return; // closed: settled by reconcileClose; unknown: still owed
     }
-    const current = kit.requireCase(op.prescriptionId);
+    const current = await kit.requireCase(op.prescriptionId);
     // Rows of earlier versions may hold no list ($close without body): the last confirmed list is sent then.
-    const list = op.entries ?? kit.lastConfirmedList(current)?.entries;
+    const list = op.entries ?? (await kit.lastConfirmedList(current))?.entries;
     if (!list) return kit.settleOperation(op.id, 'failed', 'Nicht abgeschlossen: Es sind keine Abgabedaten gespeichert.');
     await sendClose(kit, { record: current, secret, list, staff, resumeOperationId: op.id });
     return;
   }
 
-  if (kit.pendingSubmissions(record, 'dispense').length > 0) {
+  if ((await kit.pendingSubmissions(record, 'dispense')).length > 0) {
     const result = await reconcilePendingDispense(kit, record, secret, staff);
     if (result.outcome !== 'lost') return; // arrived: settled; unknown: still owed
   }
-  if (kit.store.pendingOperations.get(op.id)?.state !== 'pending') return;
+  if ((await kit.store.pendingOperations.get(op.id))?.state !== 'pending') return;
   if (!op.entries) return kit.settleOperation(op.id, 'failed', 'Nicht übermittelt: Die Liste ist nicht mehr gespeichert.');
-  const current = kit.requireCase(op.prescriptionId);
-  const confirmed = kit.lastConfirmedList(current);
+  const current = await kit.requireCase(op.prescriptionId);
+  const confirmed = await kit.lastConfirmedList(current);
   if (confirmed && sameEntries(confirmed.entries, op.entries)) {
     return kit.settleOperation(op.id, 'done', 'Nichts zu tun: Der E-Rezept-Fachdienst hält bereits genau diese Abgabedaten.');
   }

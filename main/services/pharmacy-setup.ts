@@ -61,7 +61,7 @@ export class PharmacySetupService {
       if (open > 0) problems.push({ field: 'pharmacy.telematikId', message: openCasesMessage(open) });
     }
     if (!values || problems.length > 0) return { saved: false, setup: current, problems };
-    this.deps.settings.applyPharmacySetup(values);
+    await this.deps.settings.applyPharmacySetup(values);
     this.deps.events?.emit({ type: 'app-info-changed' });
     return { saved: true, setup: this.view(), problems: [] };
   }

@@ -26,7 +26,7 @@ export function receiptRecord(kit: WorkflowKit, id: PrescriptionId, bundle: unkn
 
 /** „Quittung erneut abrufen“ for a closed case. */
 export async function refetchReceipt(kit: WorkflowKit, id: PrescriptionId, staff: StaffMember): Promise<CaseDetail> {
-  const record = kit.requireCase(id);
+  const record = await kit.requireCase(id);
   if (record.status !== 'closed') {
     throw failure(
       'state',
@@ -41,12 +41,12 @@ export async function refetchReceipt(kit: WorkflowKit, id: PrescriptionId, staff
   try {
     bundle = await kit.deps.fachdienst.getBySecret(id, secret);
   } catch (e) {
-    kit.audit('refetch-receipt', id, staff, 'failed', kit.appErrorOf(e).httpStatus);
+    await kit.audit('refetch-receipt', id, staff, 'failed', kit.appErrorOf(e).httpStatus);
     throw kit.failureOf(e);
   }
   const read = kit.deps.codecs.readTaskBundle(bundle);
   if (!read.ok || read.data.taskStatus !== 'completed' || !read.data.receipt) {
-    kit.audit('refetch-receipt', id, staff, 'failed', 200);
+    await kit.audit('refetch-receipt', id, staff, 'failed', 200);
     throw failure(
       'fachdienst',
       'Der E-Rezept-Fachdienst hat zu diesem Rezept keine Quittung geliefert. Die gespeicherte Quittung bleibt erhalten. Bitte später erneut versuchen; besteht der Fehler weiter, den Support informieren.',
@@ -58,9 +58,9 @@ export async function refetchReceipt(kit: WorkflowKit, id: PrescriptionId, staff
     );
   }
   const receipt = receiptRecord(kit, id, read.data.receipt, staff);
-  kit.store.transaction(() => {
-    kit.store.receipts.save(receipt);
-    kit.audit('refetch-receipt', id, staff, 'ok', 200);
+  await kit.store.transaction(async () => {
+    await kit.store.receipts.save(receipt);
+    await kit.audit('refetch-receipt', id, staff, 'ok', 200);
   });
   kit.changed(id);
   return kit.detail(id);

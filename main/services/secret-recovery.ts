@@ -16,7 +16,7 @@ import type { WorkflowKit } from './workflow-kit';
 /** The channel `erx:recoverSecret`: uses the stored AccessCode. */
 export async function recoverSecret(kit: WorkflowKit, id: PrescriptionId, staff: StaffMember): Promise<CaseDetail> {
   await kit.deps.syncClock?.();
-  const record = kit.requireCase(id);
+  const record = await kit.requireCase(id);
   if (!heldStatuses.includes(record.status)) {
     throw failure('state', `Das Rezept ${id} wurde zurückgegeben bzw. gelöscht und kann nicht wiederhergestellt werden.`, {
       detail: `Lokaler Status ${record.status} · ${kit.nowIso()}`,
@@ -42,13 +42,13 @@ export async function restoreSecret(kit: WorkflowKit, record: CaseRecord, access
   try {
     bundle = await kit.deps.fachdienst.getByAccessCode(id, accessCode);
   } catch (e) {
-    kit.audit('recover-secret', id, staff, 'failed', kit.appErrorOf(e).httpStatus);
+    await kit.audit('recover-secret', id, staff, 'failed', kit.appErrorOf(e).httpStatus);
     throw kit.failureOf(e);
   }
   const read = kit.deps.codecs.readAcceptBundle(bundle);
   const secret = read.ok ? parseSecret(read.data.secret ?? '') : undefined;
   if (!read.ok || !secret?.ok || (read.data.prescriptionId && read.data.prescriptionId !== id)) {
-    kit.audit('recover-secret', id, staff, 'failed', 200);
+    await kit.audit('recover-secret', id, staff, 'failed', 200);
     const why = !read.ok ? read.error : !secret?.ok ? 'Secret fehlt oder ist ungültig' : 'Rezept-ID der Antwort passt nicht';
     throw failure(
       'fachdienst',
@@ -59,17 +59,17 @@ export async function restoreSecret(kit: WorkflowKit, record: CaseRecord, access
   const { store } = kit;
   const now = kit.nowIso();
   const qes = read.data.qes;
-  store.transaction(() => {
-    store.cases.restoreSecret(id, secret.data, now, record.qes ? undefined : qes);
-    if (!record.accessCode) store.cases.save({ ...kit.requireCase(id), accessCode });
+  await store.transaction(async () => {
+    await store.cases.restoreSecret(id, secret.data, now, record.qes ? undefined : qes);
+    if (!record.accessCode) await store.cases.save({ ...(await kit.requireCase(id)), accessCode });
     // A case stored before its prescription could be read gets the prescription now.
     if (!record.prescription && qes.length > 0) {
       try {
         const prescription = kit.deps.codecs.readPrescription(qes);
         if (prescription.ok) {
           const { view, xml } = prescription.data;
-          store.cases.save({
-            ...kit.requireCase(id),
+          await store.cases.save({
+            ...(await kit.requireCase(id)),
             prescription: view,
             prescriptionXml: xml,
             prescriptionError: undefined,
@@ -82,7 +82,7 @@ export async function restoreSecret(kit: WorkflowKit, record: CaseRecord, access
         // the case keeps its prescriptionError; the Secret is what matters here
       }
     }
-    kit.audit('recover-secret', id, staff, 'ok', 200);
+    await kit.audit('recover-secret', id, staff, 'ok', 200);
   });
   kit.changed(id);
 }

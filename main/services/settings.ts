@@ -11,7 +11,7 @@ import {
   type StaffMember,
 } from '../../shared/ipc/contract';
 import { failure } from '../errors';
-import type { SettingsRepository } from '../store/settings';
+import type { SettingsStore } from '../store/repositories';
 import { tiAtStart, trainingBackendAtStart } from '../backend/policy';
 import type { Clock } from './clock';
 
@@ -91,7 +91,7 @@ const pharmacySchema = z.object({ telematikId: z.string().min(3), name: z.string
 const storedConsentSchema = z.object({ consent: z.record(z.string(), z.unknown()), at: z.string(), acknowledged: z.boolean().optional() });
 
 export interface SettingsServiceOptions {
-  settings: SettingsRepository;
+  settings: SettingsStore;
   /** `training`: every backend but the real TI, the TI simulation included (architecture §2) */
   backend: { kind: BackendKind; url: string; training: boolean };
   /** backend `ti`: the Fachdienst's address follows the TI settings (the environment may be set while running) */
@@ -149,8 +149,8 @@ export class SettingsService {
   }
 
   /** Stores the retention period of Zuweisungen never accepted (the next fetch erases what is older). */
-  setMessageRetentionDays(days: number): AppInfo {
-    this.options.settings.set(Keys.messageRetentionDays, retentionDaysSchema.parse(days));
+  async setMessageRetentionDays(days: number): Promise<AppInfo> {
+    await this.options.settings.set(Keys.messageRetentionDays, retentionDaysSchema.parse(days));
     return this.getAppInfo();
   }
 
@@ -158,10 +158,10 @@ export class SettingsService {
    * Selects the staff member by Kürzel (case-insensitive); an empty Kürzel signs the current one off. Members set
    * inactive in „Apotheke & Personal“ cannot be chosen (issue 18).
    */
-  setStaff(kuerzel: string): AppInfo {
+  async setStaff(kuerzel: string): Promise<AppInfo> {
     const wanted = kuerzel.trim();
     if (wanted === '') {
-      this.options.settings.set(Keys.currentStaff, null);
+      await this.options.settings.set(Keys.currentStaff, null);
       return this.getAppInfo();
     }
     const member = this.staffList().find((s) => s.kuerzel.toLocaleUpperCase('de') === wanted.toLocaleUpperCase('de'));
@@ -175,7 +175,7 @@ export class SettingsService {
         at: this.options.clock.now(),
       });
     }
-    this.options.settings.set(Keys.currentStaff, member.kuerzel);
+    await this.options.settings.set(Keys.currentStaff, member.kuerzel);
     return this.getAppInfo();
   }
 
@@ -222,27 +222,27 @@ export class SettingsService {
    * Stores a set-up already checked by main/services/pharmacy-setup.ts. A current member who is now inactive is
    * signed off: the next action asks for a Kürzel (architecture §2), the history keeps theirs.
    */
-  applyPharmacySetup(values: PharmacySetupValues): void {
-    this.options.settings.set(Keys.staffList, values.staff);
-    this.options.settings.set(Keys.counterName, values.counterName);
-    if (values.pharmacy) this.options.settings.set(Keys.pharmacy, values.pharmacy);
+  async applyPharmacySetup(values: PharmacySetupValues): Promise<void> {
+    await this.options.settings.set(Keys.staffList, values.staff);
+    await this.options.settings.set(Keys.counterName, values.counterName);
+    if (values.pharmacy) await this.options.settings.set(Keys.pharmacy, values.pharmacy);
     const current = this.options.settings.get(Keys.currentStaff);
     if (typeof current !== 'string') return;
     // a Kürzel stored before the set-up wrote it in capitals still names the same person
     const stays = values.staff.find((member) => member.active && member.kuerzel.toLocaleUpperCase('de') === current.toLocaleUpperCase('de'));
-    this.options.settings.set(Keys.currentStaff, stays ? stays.kuerzel : null);
+    await this.options.settings.set(Keys.currentStaff, stays ? stays.kuerzel : null);
   }
 
   /**
    * Backend `ti`: the pharmacy is the SMC-B's. The IDP derives `idNummer` (Telematik-ID) and `organizationName`
    * from the card's certificate (spec ti-transport §2.8); every sign-in refreshes them.
    */
-  rememberPharmacyFromCard(claims: Record<string, unknown>): boolean {
+  async rememberPharmacyFromCard(claims: Record<string, unknown>): Promise<boolean> {
     const parsed = pharmacySchema.safeParse({ telematikId: claims['idNummer'], name: claims['organizationName'] });
     if (!parsed.success) return false;
     const known = this.pharmacy();
     if (known.telematikId === parsed.data.telematikId && known.name === parsed.data.name) return false;
-    this.options.settings.set(Keys.pharmacy, parsed.data);
+    await this.options.settings.set(Keys.pharmacy, parsed.data);
     // true: the identity changed, the window shows the new one
     return true;
   }
@@ -251,21 +251,21 @@ export class SettingsService {
    * The IDP's `user_consent` at a sign-in (api-erp authentisieren.adoc steps 18–19), with when. The same consent as
    * before keeps its acknowledgement; a different one is shown again. Returns whether the window must show it.
    */
-  rememberIdpConsent(consent: Record<string, unknown>): boolean {
+  async rememberIdpConsent(consent: Record<string, unknown>): Promise<boolean> {
     const known = storedConsentSchema.safeParse(this.options.settings.get(Keys.idpConsent));
     const same = known.success && JSON.stringify(known.data.consent) === JSON.stringify(consent);
     const acknowledged = same && known.data.acknowledged === true;
-    this.options.settings.set(Keys.idpConsent, { consent, at: same ? known.data.at : this.options.clock.now().toISOString(), acknowledged });
+    await this.options.settings.set(Keys.idpConsent, { consent, at: same ? known.data.at : this.options.clock.now().toISOString(), acknowledged });
     return !same;
   }
 
   /** „Zur Kenntnis genommen“: the consent is not shown again until the IDP asks for something else. */
-  acknowledgeIdpConsent(): AppInfo {
+  async acknowledgeIdpConsent(): Promise<AppInfo> {
     const known = storedConsentSchema.safeParse(this.options.settings.get(Keys.idpConsent));
     if (!known.success) {
       throw failure('not-found', 'Es liegt keine Einwilligung des Identity Providers vor – die App hat sich noch nicht angemeldet.', { at: this.options.clock.now() });
     }
-    this.options.settings.set(Keys.idpConsent, { ...known.data, acknowledged: true });
+    await this.options.settings.set(Keys.idpConsent, { ...known.data, acknowledged: true });
     return this.getAppInfo();
   }
 

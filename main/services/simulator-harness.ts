@@ -237,7 +237,7 @@ export async function createSimulatorHarness(start = '2026-10-05T08:00:00Z', opt
   const { clock, client } = fd;
   const store = openStore({ file: options.storeFile ?? ':memory:', cipher: new IdentityCipher(), hmacKey: Buffer.alloc(32, 7), now: () => clock.now() });
   const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: SIMULATOR_BASE_URL, training: true }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
-  settings.setStaff('ab');
+  await settings.setStaff('ab');
   if (settings.pharmacy().telematikId !== PHARMACY_A) throw new Error('the harness claims prescriptions as the default pharmacy');
   const hub = new EventHub();
   const events: AppEvent[] = [];

@@ -109,7 +109,8 @@ export function createWorkflowHarness(start = '2026-10-05T08:00:00Z'): WorkflowH
   const fd = noFachdienst();
   const codecs = fakeCodecs();
   const settings = new SettingsService({ settings: store.settings, backend: { kind: 'embedded', url: 'http://127.0.0.1:1/', training: true }, appVersion: '1.2.3', clock, dataProtection: 'key-file' });
-  settings.setStaff('ab');
+  // a fresh in-memory store has nothing queued: the write lands before the next line (sqlite-unit-of-work.ts)
+  void settings.setStaff('ab');
   const hub = new EventHub();
   const events: AppEvent[] = [];
   hub.subscribe((e) => events.push(e));

@@ -18,7 +18,7 @@ import {
 } from '../../shared/ipc/contract';
 import { isLoopbackHost } from '../backend/policy';
 import type { TiAddresses } from '../backend/choice';
-import type { SettingsRepository } from '../store/settings';
+import type { SettingsStore } from '../store/repositories';
 import type { TiTrustPolicy } from '../ti/certificate-trust';
 import { validateKonnektorConfig, DEFAULT_CONTEXT, type KonnektorClientAuth, type KonnektorConfig, type KonnektorConfigField } from '../ti/konnektor/konnektor-config';
 import { TiError } from '../ti/ti-error';
@@ -97,10 +97,10 @@ export const TI_NOT_SET_UP_MESSAGE =
 export class TiSettingsService {
   constructor(
     private readonly options: {
-      settings: SettingsRepository;
+      settings: SettingsStore;
       start: TiStart;
       /** open cases belong to the environment they were claimed in: it cannot change under them */
-      openCaseCount: () => number;
+      openCaseCount: () => Promise<number>;
     },
   ) {}
 
@@ -134,7 +134,7 @@ export class TiSettingsService {
   }
 
   /** Validates and, when valid, stores. A secret left out keeps the stored one (the form never sees them). */
-  save(input: TiSettingsInput): TiSettingsSaved {
+  async save(input: TiSettingsInput): Promise<TiSettingsSaved> {
     const previous = this.stored();
     const secrets = mergeSecrets(input.konnektor.clientAuth, previous, this.secrets());
     const next: Stored = {
@@ -149,10 +149,10 @@ export class TiSettingsService {
       },
       clientId: input.clientId.trim(),
     };
-    const problems = [...this.check(next, secrets).problems, ...this.environmentChange(previous, next)];
+    const problems = [...this.check(next, secrets).problems, ...(await this.environmentChange(previous, next))];
     if (problems.length > 0) return { saved: false, settings: this.view(), problems };
-    this.options.settings.set(Keys.settings, next);
-    this.options.settings.setSecret(Keys.secrets, secrets);
+    await this.options.settings.set(Keys.settings, next);
+    await this.options.settings.setSecret(Keys.secrets, secrets);
     return { saved: true, settings: this.view(), problems: [] };
   }
 
@@ -229,12 +229,12 @@ export class TiSettingsService {
   }
 
   /** Cases claimed in one environment cannot be dispensed or closed in another: no switch while any is open. */
-  private environmentChange(previous: Stored, next: Stored): TiSettingsProblem[] {
+  private async environmentChange(previous: Stored, next: Stored): Promise<TiSettingsProblem[]> {
     if (this.options.start.addresses || this.storedRaw() === undefined) return [];
     const before = this.addresses(previous);
     const after = next.environment === 'custom' ? { fachdienstUrl: next.fachdienstUrl, idpUrl: next.idpUrl } : TI_ENVIRONMENTS[next.environment];
     if (before?.fachdienstUrl === after.fachdienstUrl && before.idpUrl === after.idpUrl) return [];
-    const open = this.options.openCaseCount();
+    const open = await this.options.openCaseCount();
     if (open === 0) return [];
     return [
       {

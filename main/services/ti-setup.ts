@@ -27,9 +27,9 @@ export class TiSetupService {
     return this.requireTi().settings.view();
   }
 
-  save(input: TiSettingsInput): TiSettingsSaved {
+  async save(input: TiSettingsInput): Promise<TiSettingsSaved> {
     const ti = this.requireTi();
-    const result = ti.settings.save(input);
+    const result = await ti.settings.save(input);
     if (result.saved) {
       ti.connection.reset();
       // the Fachdienst's address may have changed with the environment

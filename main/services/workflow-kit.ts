@@ -54,8 +54,8 @@ export class WorkflowKit {
     return berlinDate(this.deps.clock.now());
   }
 
-  requireCase(id: PrescriptionId): CaseRecord {
-    const record = this.deps.store.cases.get(id);
+  async requireCase(id: PrescriptionId): Promise<CaseRecord> {
+    const record = await this.deps.store.cases.get(id);
     if (!record) {
       throw failure('not-found', `Zur Rezept-ID ${id} gibt es in dieser Apotheke keinen Vorgang. Bitte das Rezept scannen.`, {
         detail: `Lokaler Speicher: kein Vorgang ${id} · ${this.nowIso()}`,
@@ -87,43 +87,42 @@ export class WorkflowKit {
   }
 
   /** The list the Fachdienst last confirmed for the current acceptance (an earlier, rejected one does not count). */
-  lastConfirmedList(record: CaseRecord): SubmissionRecord | undefined {
+  lastConfirmedList(record: CaseRecord): Promise<SubmissionRecord | undefined> {
     return this.deps.store.submissions.lastConfirmedList(record.prescriptionId, record.acceptedAt);
   }
 
   /** Pending submissions of the current acceptance, newest first. */
-  pendingSubmissions(record: CaseRecord, operation: SubmissionRecord['operation']): SubmissionRecord[] {
-    return this.deps.store.submissions
-      .listFor(record.prescriptionId)
+  async pendingSubmissions(record: CaseRecord, operation: SubmissionRecord['operation']): Promise<SubmissionRecord[]> {
+    return (await this.deps.store.submissions.listFor(record.prescriptionId))
       .filter((s) => s.operation === operation && s.state === 'pending' && s.createdAt >= record.acceptedAt)
       .reverse();
   }
 
   /** Recomputes whether the saved draft differs from what the Fachdienst last confirmed (inbox flag). */
-  refreshUnsentChanges(id: PrescriptionId): void {
+  async refreshUnsentChanges(id: PrescriptionId): Promise<void> {
     const { store } = this.deps;
-    const record = store.cases.get(id);
+    const record = await store.cases.get(id);
     if (!record) return;
-    const draft = store.drafts.get(id);
-    const confirmed = this.lastConfirmedList(record);
+    const draft = await store.drafts.get(id);
+    const confirmed = await this.lastConfirmedList(record);
     const unsent = isEditable(record) && draft !== undefined && (!confirmed || !sameEntries(draft.entries, confirmed.entries));
-    store.cases.setUnsentChanges(id, unsent);
+    await store.cases.setUnsentChanges(id, unsent);
   }
 
-  detail(id: PrescriptionId): CaseDetail {
-    return this.detailOf(this.requireCase(id));
+  async detail(id: PrescriptionId): Promise<CaseDetail> {
+    return this.detailOf(await this.requireCase(id));
   }
 
   /** The case view of a record just read (saves reading it again). */
-  detailOf(record: CaseRecord): CaseDetail {
+  async detailOf(record: CaseRecord): Promise<CaseDetail> {
     const { store } = this.deps;
     const id = record.prescriptionId;
     return caseDetail({
       record,
-      draft: store.drafts.get(id),
-      submissions: store.submissions.listFor(id),
-      confirmed: record.status === 'rejected' || record.status === 'aborted' ? undefined : this.lastConfirmedList(record),
-      receipt: store.receipts.get(id),
+      draft: await store.drafts.get(id),
+      submissions: await store.submissions.listFor(id),
+      confirmed: record.status === 'rejected' || record.status === 'aborted' ? undefined : await this.lastConfirmedList(record),
+      receipt: await store.receipts.get(id),
       today: this.today(),
     });
   }
@@ -141,8 +140,8 @@ export class WorkflowKit {
   }
 
   /** Audit rows hold ids, operation, result, staff and time — never names, KVNRs or secrets (architecture §7). */
-  audit(operation: string, id: string, staff: StaffMember, result: AuditResult, httpStatus?: number): void {
-    this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation, prescriptionId: id, result, httpStatus });
+  audit(operation: string, id: string, staff: StaffMember, result: AuditResult, httpStatus?: number): Promise<void> {
+    return this.deps.store.audit.append({ at: this.nowIso(), staff: staff.kuerzel, operation, prescriptionId: id, result, httpStatus });
   }
 
   changed(id: PrescriptionId): void {
@@ -159,13 +158,13 @@ export class WorkflowKit {
    * pharmacist should know about (a lost answer reconciled, a queued operation done or given up) stays in the
    * list of recent operations with its German message.
    */
-  settleOperation(opId: number, state: 'done' | 'failed' | 'cancelled', message?: string): void {
+  async settleOperation(opId: number, state: 'done' | 'failed' | 'cancelled', message?: string): Promise<void> {
     const owed = this.deps.store.pendingOperations;
     if (message === undefined) {
-      owed.delete(opId);
+      await owed.delete(opId);
       return;
     }
-    owed.finish(opId, { state, completedAt: this.nowIso(), message });
+    await owed.finish(opId, { state, completedAt: this.nowIso(), message });
     this.pendingChanged();
   }
 

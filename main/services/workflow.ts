@@ -92,7 +92,7 @@ export class WorkflowService {
   private async acceptToken(token: ErezeptToken, staff: StaffMember): Promise<ScanOutcome> {
     const id = token.prescriptionId;
     try {
-      const existing = this.deps.store.cases.get(id);
+      const existing = await this.deps.store.cases.get(id);
       if (existing && heldStatuses.includes(existing.status)) {
         // A_23801: the pharmacy already holds it — open the local case; the Fachdienst would answer 409.
         // Its Secret lost? The scanned AccessCode allows „Verordnung erneut abrufen“ (spec §3.3) right away.
@@ -103,15 +103,15 @@ export class WorkflowService {
             // the case opens with `secretMissing`, which offers the recovery again
           }
         }
-        this.kit.audit('open-existing', id, staff, 'ok');
+        await this.kit.audit('open-existing', id, staff, 'ok');
         // The whole case comes with the answer: the counter shows it without a second round trip
         // (docs/performance.md, scan-overhead).
-        const current = this.kit.requireCase(id);
-        return { ok: true, prescriptionId: id, outcome: 'existing', case: this.summary(current), detail: this.kit.detailOf(current) };
+        const current = await this.kit.requireCase(id);
+        return { ok: true, prescriptionId: id, outcome: 'existing', case: this.summary(current), detail: await this.kit.detailOf(current) };
       }
       // Scanned again while an earlier claim is still owed (lost answer, outage, 429): reconcile that one
       // instead of a blind second $accept (docs/reliability.md) — except that a 429 wait is never cut short.
-      const owed = this.deps.store.pendingOperations.pendingFor(id, 'accept')[0];
+      const owed = (await this.deps.store.pendingOperations.pendingFor(id, 'accept'))[0];
       if (owed && isDue(owed, this.kit.now())) {
         return await claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff, resumeOperationId: owed.id });
       }
@@ -132,7 +132,7 @@ export class WorkflowService {
     const today = this.kit.today();
     // The newest `limit` (default 200) plus the number of matches — 10,000 cases never cross the bridge
     // (docs/performance.md, inbox-10k).
-    const { records, total } = this.deps.store.cases.list({ text: query, statuses: filterStatuses[filter], limit });
+    const { records, total } = await this.deps.store.cases.list({ text: query, statuses: filterStatuses[filter], limit });
     return { cases: records.map((r) => caseSummary(r, today)), total };
   }
 
@@ -144,21 +144,21 @@ export class WorkflowService {
   /** Autosave of the dispense editor; the list is locked once the case is closed (spec §3.12). */
   async saveDraft(id: PrescriptionId, entries: DispenseEntry[]): Promise<{ savedAt: string }> {
     const staff = this.deps.settings.requireStaff();
-    const record = this.kit.requireCase(id);
+    const record = await this.kit.requireCase(id);
     this.kit.requireEditable(record);
     const savedAt = this.kit.nowIso();
-    this.deps.store.drafts.save({ prescriptionId: id, entries, savedAt, staff: staff.kuerzel });
+    await this.deps.store.drafts.save({ prescriptionId: id, entries, savedAt, staff: staff.kuerzel });
     const before = record.unsentChanges;
-    this.kit.refreshUnsentChanges(id);
+    await this.kit.refreshUnsentChanges(id);
     // The inbox shows the flag; the editor itself does not need an event for every keystroke's autosave.
-    if (this.deps.store.cases.get(id)?.unsentChanges !== before) this.kit.changed(id);
+    if ((await this.deps.store.cases.get(id))?.unsentChanges !== before) this.kit.changed(id);
     return { savedAt };
   }
 
   /** What the patient will see for this list (or the draft, or the last confirmed list) — nothing is sent. */
   async previewPatientView(id: PrescriptionId, entries?: DispenseEntry[]): Promise<PatientView> {
-    const record = this.kit.requireCase(id);
-    const list = entries ?? this.deps.store.drafts.get(id)?.entries ?? this.kit.lastConfirmedList(record)?.entries ?? [];
+    const record = await this.kit.requireCase(id);
+    const list = entries ?? (await this.deps.store.drafts.get(id))?.entries ?? (await this.kit.lastConfirmedList(record))?.entries ?? [];
     return patientView({
       prescriptionId: id,
       pharmacyName: this.deps.settings.pharmacy().name,
@@ -181,32 +181,32 @@ export class WorkflowService {
     return this.lock.run(id, async () => {
       await this.deps.syncClock?.();
       const { store } = this.deps;
-      let record = this.kit.requireCase(id);
+      let record = await this.kit.requireCase(id);
       this.kit.requireEditable(record);
       const secret = this.kit.requireSecret(record);
 
       let reconciled: SubmissionRecord | undefined;
-      if (this.kit.pendingSubmissions(record, 'dispense').length > 0) {
+      if ((await this.kit.pendingSubmissions(record, 'dispense')).length > 0) {
         const result = await reconcilePendingDispense(this.kit, record, secret, staff);
         if (result.outcome === 'unknown') throw this.stillUnknown('dispense');
         if (result.outcome === 'arrived') reconciled = result.submission;
-        record = this.kit.requireCase(id);
+        record = await this.kit.requireCase(id);
       }
 
-      const confirmed = this.kit.lastConfirmedList(record);
+      const confirmed = await this.kit.lastConfirmedList(record);
       if (confirmed && sameEntries(confirmed.entries, entries)) {
         const savedAt = this.kit.nowIso();
-        store.drafts.save({ prescriptionId: id, entries, savedAt, staff: staff.kuerzel });
-        this.kit.refreshUnsentChanges(id);
-        this.kit.audit('dispense-unchanged', id, staff, 'ok');
+        await store.drafts.save({ prescriptionId: id, entries, savedAt, staff: staff.kuerzel });
+        await this.kit.refreshUnsentChanges(id);
+        await this.kit.audit('dispense-unchanged', id, staff, 'ok');
         this.kit.changed(id);
         const wasReconciled = reconciled?.id === confirmed.id;
         return {
-          ...this.kit.detail(id),
+          ...(await this.kit.detail(id)),
           outcome: wasReconciled ? 'reconciled' : 'unchanged',
           notice: wasReconciled
             ? 'Die letzte Übermittlung ist beim E-Rezept-Fachdienst angekommen, nur ihre Antwort ging verloren. Dieselbe Liste wurde deshalb nicht noch einmal gesendet.'
-            : `Die Abgabedaten sind unverändert gegenüber der zuletzt bestätigten Übermittlung (Version ${this.versionOf(confirmed)}). Es wurde nichts gesendet, denn jede Übermittlung benachrichtigt den Patienten.`,
+            : `Die Abgabedaten sind unverändert gegenüber der zuletzt bestätigten Übermittlung (Version ${await this.versionOf(confirmed)}). Es wurde nichts gesendet, denn jede Übermittlung benachrichtigt den Patienten.`,
         };
       }
 
@@ -227,27 +227,27 @@ export class WorkflowService {
     return this.lock.run(id, async () => {
       await this.deps.syncClock?.();
       const { store } = this.deps;
-      let record = this.kit.requireCase(id);
+      let record = await this.kit.requireCase(id);
       this.kit.requireEditable(record);
       const secret = this.kit.requireSecret(record);
 
       // A $close whose answer never arrived: find out first whether it went through (spec §3.6).
-      const pendingClose = store.submissions.latest(id, { operation: 'close', state: 'pending' });
+      const pendingClose = await store.submissions.latest(id, { operation: 'close', state: 'pending' });
       if (pendingClose) {
         const state = await reconcileClose(this.kit, record, secret, pendingClose, staff);
         if (state === 'closed') return this.kit.detail(id);
         if (state === 'unknown') throw this.stillUnknown('close');
-        record = this.kit.requireCase(id);
+        record = await this.kit.requireCase(id);
       }
       // Likewise a lost $dispense answer: settled first, so the versions say what the Fachdienst had confirmed.
-      if (this.kit.pendingSubmissions(record, 'dispense').length > 0) {
+      if ((await this.kit.pendingSubmissions(record, 'dispense')).length > 0) {
         const result = await reconcilePendingDispense(this.kit, record, secret, staff);
         if (result.outcome === 'unknown') throw this.stillUnknown('dispense');
-        record = this.kit.requireCase(id);
+        record = await this.kit.requireCase(id);
       }
 
-      const confirmed = this.kit.lastConfirmedList(record);
-      const list = entries ?? store.drafts.get(id)?.entries ?? confirmed?.entries;
+      const confirmed = await this.kit.lastConfirmedList(record);
+      const list = entries ?? (await store.drafts.get(id))?.entries ?? confirmed?.entries;
       if (!list || list.length === 0) {
         throw failure('validation', 'Es gibt noch keine Abgabedaten zu diesem Rezept. Bitte zuerst die Abgabe erfassen.', { at: this.kit.now() });
       }
@@ -285,11 +285,11 @@ export class WorkflowService {
   // ----------------------------------------------------------------------------------------------
 
   /** Pending ones first, then the most recent ones the app completed or gave up on its own. */
-  listPendingOperations(): PendingOperation[] {
-    return this.deps.store.pendingOperations.listForDisplay().map(toPendingOperation);
+  async listPendingOperations(): Promise<PendingOperation[]> {
+    return (await this.deps.store.pendingOperations.listForDisplay()).map(toPendingOperation);
   }
 
-  pendingCount(): number {
+  pendingCount(): Promise<number> {
     return this.deps.store.pendingOperations.countPending();
   }
 
@@ -307,16 +307,16 @@ export class WorkflowService {
   private resuming: Promise<PendingOperation[]> | undefined;
 
   private async runDue(): Promise<PendingOperation[]> {
-    const adopted = adoptOrphanSubmissions(this.kit);
+    const adopted = await adoptOrphanSubmissions(this.kit);
     if (adopted > 0) this.kit.pendingChanged();
-    const owed = this.deps.store.pendingOperations.pending();
+    const owed = await this.deps.store.pendingOperations.pending();
     // The clock first: in training a trainer may have moved the simulator an hour ahead (429 wait over).
     if (owed.length > 0) await this.deps.syncClock?.();
     const due = owed.filter((op) => isDue(op, this.kit.now()));
     for (const op of due) {
       await this.lock.run(op.prescriptionId, async () => {
         // Re-read inside the lock: the pharmacist may have settled it meanwhile.
-        const current = this.deps.store.pendingOperations.get(op.id);
+        const current = await this.deps.store.pendingOperations.get(op.id);
         if (current?.state === 'pending' && isDue(current, this.kit.now())) await resumeOperation(this.kit, current);
       });
     }
@@ -324,9 +324,9 @@ export class WorkflowService {
   }
 
   /** „Verwerfen“: only a queued operation; one whose outcome is unknown must be reconciled first. */
-  cancelPendingOperation(id: number): PendingOperation {
+  async cancelPendingOperation(id: number): Promise<PendingOperation> {
     const staff = this.deps.settings.requireStaff();
-    const op = this.deps.store.pendingOperations.get(id);
+    const op = await this.deps.store.pendingOperations.get(id);
     if (!op) {
       throw failure('not-found', 'Diesen ausstehenden Vorgang gibt es nicht (mehr).', { at: this.kit.now() });
     }
@@ -338,10 +338,10 @@ export class WorkflowService {
         { detail: `Vorgang ${id} (${op.operation}) mit unbekanntem Ausgang · ${this.kit.nowIso()}`, at: this.kit.now() },
       );
     }
-    this.kit.settleOperation(id, 'cancelled', `Verworfen von ${staff.kuerzel}. Die Abgabedaten bleiben als Entwurf erhalten.`);
-    this.kit.audit(`cancel-${op.operation}`, op.prescriptionId, staff, 'ok');
-    if (this.deps.store.cases.get(op.prescriptionId)) this.kit.changed(op.prescriptionId);
-    return toPendingOperation(this.deps.store.pendingOperations.get(id) ?? op);
+    await this.kit.settleOperation(id, 'cancelled', `Verworfen von ${staff.kuerzel}. Die Abgabedaten bleiben als Entwurf erhalten.`);
+    await this.kit.audit(`cancel-${op.operation}`, op.prescriptionId, staff, 'ok');
+    if (await this.deps.store.cases.get(op.prescriptionId)) this.kit.changed(op.prescriptionId);
+    return toPendingOperation((await this.deps.store.pendingOperations.get(id)) ?? op);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -364,8 +364,8 @@ export class WorkflowService {
     );
   }
 
-  private versionOf(submission: SubmissionRecord): number {
-    return this.deps.store.submissions.listFor(submission.prescriptionId).findIndex((s) => s.id === submission.id) + 1;
+  private async versionOf(submission: SubmissionRecord): Promise<number> {
+    return (await this.deps.store.submissions.listFor(submission.prescriptionId)).findIndex((s) => s.id === submission.id) + 1;
   }
 
   private summary(record: CaseRecord): CaseSummary {

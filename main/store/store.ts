@@ -15,7 +15,11 @@ import { PendingOperationRepository } from './pending-operations';
 import { ReceiptRepository } from './receipts';
 import { SettingsRepository } from './settings';
 import { SubmissionRepository } from './submissions';
+import type { Store } from './repositories';
+import { SqliteUnitsOfWork } from './sqlite-unit-of-work';
 import { resetTrainingData } from './training-reset';
+
+export type { Store } from './repositories';
 
 export interface StoreOptions {
   /** database file, or `:memory:` for tests */
@@ -26,23 +30,6 @@ export interface StoreOptions {
   now?: () => Date;
   /** better-sqlite3 native module built for Electron's ABI (stack notes); absent = the Node build */
   nativeBinding?: string;
-}
-
-export interface Store {
-  readonly cases: CaseRepository;
-  readonly drafts: DraftRepository;
-  readonly submissions: SubmissionRepository;
-  readonly receipts: ReceiptRepository;
-  readonly audit: AuditRepository;
-  readonly pendingOperations: PendingOperationRepository;
-  readonly settings: SettingsRepository;
-  /** Zuweisungen and replies (spec §3.11) */
-  readonly messages: MessageRepository;
-  /** runs fn in one SQLite transaction (all or nothing) */
-  transaction<T>(fn: () => T): T;
-  /** training only: empties cases, drafts, submissions, receipts, messages, owed operations and audit; keeps settings */
-  resetTrainingData(): void;
-  close(): void;
 }
 
 export function openStore(options: StoreOptions): Store {
@@ -63,17 +50,30 @@ export function openStore(options: StoreOptions): Store {
     db.close();
     throw e;
   }
+  const units = new SqliteUnitsOfWork(db);
+  const settings = new SettingsRepository(db, options.cipher);
   return {
-    cases: new CaseRepository(db, options.cipher, kvnrHasher(options.hmacKey)),
-    drafts: new DraftRepository(db, options.cipher),
-    submissions: new SubmissionRepository(db, options.cipher),
-    receipts: new ReceiptRepository(db, options.cipher),
-    audit: new AuditRepository(db),
-    pendingOperations: new PendingOperationRepository(db, options.cipher),
-    settings: new SettingsRepository(db, options.cipher),
-    messages: new MessageRepository(db, options.cipher),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
-    resetTrainingData: () => resetTrainingData(db),
-    close: () => db.close(),
+    engine: 'sqlite',
+    cases: units.serialise(new CaseRepository(db, options.cipher, kvnrHasher(options.hmacKey))),
+    drafts: units.serialise(new DraftRepository(db, options.cipher)),
+    submissions: units.serialise(new SubmissionRepository(db, options.cipher)),
+    receipts: units.serialise(new ReceiptRepository(db, options.cipher)),
+    audit: units.serialise(new AuditRepository(db)),
+    pendingOperations: units.serialise(new PendingOperationRepository(db, options.cipher)),
+    // Reads straight from the row (one connection, so a read sees what this counter wrote); writes queue.
+    settings: {
+      get: (key) => settings.get(key),
+      getSecret: (key) => settings.getSecret(key),
+      set: (key, value) => units.run(() => settings.set(key, value)),
+      setSecret: (key, value) => units.run(() => settings.setSecret(key, value)),
+    },
+    messages: units.serialise(new MessageRepository(db, options.cipher)),
+    transaction: (fn) => units.transaction(fn),
+    resetTrainingData: () => units.run(() => resetTrainingData(db)),
+    // After whatever is queued, so a unit of work in flight is not cut off.
+    close: () =>
+      units.run(() => {
+        db.close();
+      }),
   };
 }

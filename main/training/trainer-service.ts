@@ -16,7 +16,7 @@ import {
 import { failure } from '../errors';
 import type { Transport } from '../fachdienst/transport';
 import type { EventHub } from '../services/events';
-import type { SettingsRepository } from '../store/settings';
+import type { Store } from '../store/repositories';
 import { insurantViewOf, readInsurantDispenses, readInsurantTask } from './insurant-view';
 import { patientRepliesOf } from './patient-replies';
 import { mapScenarioAnswer } from './scenario-answer';
@@ -37,7 +37,7 @@ export interface TrainerServiceOptions {
   /** the transport to the simulator's Fachdienst endpoints (the insurant's reads) */
   transport: Transport;
   /** the training store: emptied in one transaction together with setting the current scenario */
-  store: { settings: SettingsRepository; transaction<T>(fn: () => T): T; resetTrainingData(): void };
+  store: Pick<Store, 'settings' | 'transaction' | 'resetTrainingData'>;
   events: Pick<EventHub, 'emit'>;
   /** re-reads the simulator clock (a scenario sets its own "now"; the app follows it in training) */
   syncClock: () => Promise<void>;
@@ -65,7 +65,7 @@ export class TrainerService {
     // the scenario's Zuweisungen go to this pharmacy, whatever its Telematik-ID is set to (spec §3.11)
     const answer = await this.options.control.loadScenario(name, this.options.pharmacy().telematikId);
     const mapped = mapScenarioAnswer(answer, this.options.now());
-    this.startAfresh(mapped);
+    await this.startAfresh(mapped);
     await this.options.syncClock();
     this.options.onStageChanged?.();
     return mapped.scenario;
@@ -74,7 +74,7 @@ export class TrainerService {
   /** Empties the simulator and the training store; no scenario is loaded afterwards. */
   async reset(): Promise<{ ok: true }> {
     await this.options.control.reset();
-    this.startAfresh(undefined);
+    await this.startAfresh(undefined);
     await this.options.syncClock();
     this.options.onStageChanged?.();
     return { ok: true };
@@ -149,13 +149,13 @@ export class TrainerService {
     return kvnr;
   }
 
-  private startAfresh(next: PersistedScenario | undefined): void {
+  private async startAfresh(next: PersistedScenario | undefined): Promise<void> {
     const { store } = this.options;
-    store.transaction(() => {
-      store.resetTrainingData();
-      // null, not a deleted row: SettingsRepository has no delete, and getSecret of null reads as „none“
-      if (next) store.settings.setSecret(CURRENT_SCENARIO_KEY, next);
-      else store.settings.set(CURRENT_SCENARIO_KEY, null);
+    await store.transaction(async () => {
+      await store.resetTrainingData();
+      // null, not a deleted row: SettingsStore has no delete, and getSecret of null reads as „none“
+      if (next) await store.settings.setSecret(CURRENT_SCENARIO_KEY, next);
+      else await store.settings.set(CURRENT_SCENARIO_KEY, null);
     });
     this.options.events.emit({ type: 'cases-changed' });
     this.options.events.emit({ type: 'pending-changed' });
