@@ -71,7 +71,15 @@ const KEY_HEX = /^[0-9a-f]{64}$/;
 /** Backends that do not protect the key: the hard-coded-password fallback, and "asked before app ready". */
 const UNPROTECTED_BACKENDS = new Set(['basic_text', 'unknown']);
 
-export function openDataProtection(options: { dataDir: string; safeStorage?: SafeStorageLike }): DataProtection {
+export function openDataProtection(options: {
+  dataDir: string;
+  safeStorage?: SafeStorageLike;
+  /**
+   * The key to hold when this folder holds none yet — a counter joining a shared store gets the pharmacy's data key
+   * (docs/multi-counter.md §5) instead of a random one. A key already held is never replaced by it.
+   */
+  initialKey?: Buffer;
+}): DataProtection {
   const keyFile = join(options.dataDir, KEY_FILE_NAME);
   const wrappedFile = join(options.dataDir, WRAPPED_KEY_FILE_NAME);
   const keychain = usableKeychain(options.safeStorage);
@@ -88,7 +96,7 @@ export function openDataProtection(options: { dataDir: string; safeStorage?: Saf
     // First start with a usable keychain, or it became usable: the existing key moves into it unchanged, so the
     // data written with it stays readable. data.key goes only after the wrapped copy was read back.
     const existing = existsSync(keyFile) ? readKeyFile(keyFile) : undefined;
-    const key = existing ?? randomBytes(DATA_KEY_BYTES);
+    const key = existing ?? options.initialKey ?? randomBytes(DATA_KEY_BYTES);
     if (storeWrappedKey(keychain, wrappedFile, key)) {
       if (existing) unlinkSync(keyFile);
       return { kind: 'safe-storage', cipher: new AesGcmCipher(key) };
@@ -97,7 +105,7 @@ export function openDataProtection(options: { dataDir: string; safeStorage?: Saf
     if (existing) return { kind: 'key-file', cipher: new AesGcmCipher(existing) };
   }
 
-  const key = existsSync(keyFile) ? readKeyFile(keyFile) : createKeyFile(keyFile);
+  const key = existsSync(keyFile) ? readKeyFile(keyFile) : createKeyFile(keyFile, options.initialKey);
   return { kind: 'key-file', cipher: new AesGcmCipher(key) };
 }
 
@@ -159,8 +167,8 @@ function ensureOwnerOnly(file: string): void {
   }
 }
 
-function createKeyFile(file: string): Buffer {
-  const key = randomBytes(DATA_KEY_BYTES);
+function createKeyFile(file: string, initialKey?: Buffer): Buffer {
+  const key = initialKey ?? randomBytes(DATA_KEY_BYTES);
   // 'wx' = exclusive: never overwrite a key another process wrote in the meantime. Mode 0600 at creation, so
   // the key is never readable by others, not even for a moment; fsync because data will be written with it.
   writeDurably(file, `${key.toString('hex')}\n`, 'wx');

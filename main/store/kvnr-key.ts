@@ -5,13 +5,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export function loadOrCreateKey(file: string): Buffer {
+/** `initialKey`: the key to keep when the file does not exist yet (a counter joining a shared store, §5). */
+export function loadOrCreateKey(file: string, initialKey?: Buffer): Buffer {
   if (existsSync(file)) {
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
     if (key.length >= 32) return key;
     throw new Error(`Schlüsseldatei ${file} ist beschädigt`);
   }
-  const key = randomBytes(32);
+  const key = initialKey ?? randomBytes(32);
   // 'wx' fails instead of overwriting a key another process wrote in the meantime.
   writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   return key;
