@@ -36,9 +36,9 @@ interface AuditRow {
   hash: string | null;
 }
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 
-function entryHash(previous: string, row: Omit<AuditRow, 'id' | 'hash'>): string {
+export function entryHash(previous: string, row: Omit<AuditRow, 'id' | 'hash'>): string {
   const fields = [previous, row.at, row.staff, row.operation, row.prescription_id, row.result, row.http_status];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

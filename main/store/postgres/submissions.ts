@@ -1,0 +1,128 @@
+/**
+ * Submissions in the PostgreSQL store, as the SQLite SubmissionRepository (../submissions.ts): written `pending`
+ * BEFORE the Fachdienst call and completed with its answer. Every write notifies `erx_case_changed` (§3).
+ */
+import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
+import type { PrescriptionId } from '../../../shared/erezept/identifiers';
+import type { Cipher } from '../cipher';
+import { decodeEntries, encodeEntries } from '../entries-codec';
+import type { SubmissionStore } from '../repositories';
+import type { SubmissionOperation, SubmissionRecord, SubmissionState } from '../submissions';
+import { notifyCasesChanged } from './notify';
+import type { PostgresUnitsOfWork } from './unit-of-work';
+
+interface SubmissionRow {
+  /** BIGINT: a string from node-postgres */
+  id: string;
+  prescription_id: string;
+  operation: string;
+  state: string;
+  staff: string;
+  created_at: string;
+  completed_at: string | null;
+  entries_enc: string;
+  with_body: boolean;
+  http_status: number | null;
+  error_message: string | null;
+}
+
+export class PostgresSubmissionRepository implements SubmissionStore {
+  constructor(
+    private readonly units: PostgresUnitsOfWork,
+    private readonly cipher: Cipher,
+  ) {}
+
+  async createPending(input: {
+    prescriptionId: PrescriptionId;
+    operation: SubmissionOperation;
+    staff: string;
+    createdAt: string;
+    entries: readonly DispenseEntry[];
+    withBody?: boolean;
+  }): Promise<number> {
+    return this.units.transaction(async () => {
+      const { rows } = await this.units.query<{ id: string }>(
+        `INSERT INTO submissions (prescription_id, operation, state, staff, created_at, entries_enc, with_body)
+         VALUES ($1, $2, 'pending', $3, $4, $5, $6) RETURNING id`,
+        [input.prescriptionId, input.operation, input.staff, input.createdAt, encodeEntries(this.cipher, input.entries), input.withBody !== false],
+      );
+      await notifyCasesChanged(this.units, [input.prescriptionId]);
+      return Number(rows[0]?.id);
+    });
+  }
+
+  async complete(
+    id: number,
+    outcome: { state: 'confirmed' | 'failed'; completedAt: string; httpStatus?: number; errorMessage?: string },
+  ): Promise<void> {
+    await this.units.transaction(async () => {
+      const { rows } = await this.units.query<{ prescription_id: string }>(
+        `UPDATE submissions SET state = $1, completed_at = $2, http_status = $3, error_message = $4 WHERE id = $5 AND state = 'pending'
+         RETURNING prescription_id`,
+        [outcome.state, outcome.completedAt, outcome.httpStatus ?? null, outcome.errorMessage ?? null, id],
+      );
+      await notifyCasesChanged(
+        this.units,
+        rows.map((r) => r.prescription_id),
+      );
+    });
+  }
+
+  /** Oldest first. */
+  async listFor(prescriptionId: PrescriptionId): Promise<SubmissionRecord[]> {
+    const { rows } = await this.units.query<SubmissionRow>('SELECT * FROM submissions WHERE prescription_id = $1 ORDER BY id', [prescriptionId]);
+    return rows.map((row) => this.fromRow(row));
+  }
+
+  async latest(prescriptionId: PrescriptionId, filter: { operation?: SubmissionOperation; state?: SubmissionState } = {}): Promise<SubmissionRecord | undefined> {
+    const { rows } = await this.units.query<SubmissionRow>(
+      `SELECT * FROM submissions WHERE prescription_id = $1 AND ($2::text IS NULL OR operation = $2) AND ($3::text IS NULL OR state = $3)
+       ORDER BY id DESC LIMIT 1`,
+      [prescriptionId, filter.operation ?? null, filter.state ?? null],
+    );
+    return rows[0] ? this.fromRow(rows[0]) : undefined;
+  }
+
+  /**
+   * The newest confirmed $dispense or $close with body created at or after `since` (`created_at` compares as a
+   * string in byte order, as in SQLite: the column is COLLATE "C").
+   */
+  async lastConfirmedList(prescriptionId: PrescriptionId, since: string): Promise<SubmissionRecord | undefined> {
+    const { rows } = await this.units.query<SubmissionRow>(
+      `SELECT * FROM submissions WHERE prescription_id = $1 AND state = 'confirmed' AND with_body AND created_at >= $2
+       ORDER BY id DESC LIMIT 1`,
+      [prescriptionId, since],
+    );
+    return rows[0] ? this.fromRow(rows[0]) : undefined;
+  }
+
+  /** After $reject/$abort (A_19251): the dispensed lists are personal data; times, staff and answers stay. */
+  async eraseEntries(prescriptionId: PrescriptionId): Promise<void> {
+    await this.units.transaction(async () => {
+      await this.units.query('UPDATE submissions SET entries_enc = $1 WHERE prescription_id = $2', [encodeEntries(this.cipher, []), prescriptionId]);
+      await notifyCasesChanged(this.units, [prescriptionId]);
+    });
+  }
+
+  /** Every submission whose outcome is still unknown (e.g. after a crash during a call). */
+  async pending(): Promise<SubmissionRecord[]> {
+    const { rows } = await this.units.query<SubmissionRow>(`SELECT * FROM submissions WHERE state = 'pending' ORDER BY id`);
+    return rows.map((row) => this.fromRow(row));
+  }
+
+  private fromRow(row: SubmissionRow): SubmissionRecord {
+    return {
+      id: Number(row.id),
+      prescriptionId: row.prescription_id as PrescriptionId,
+      operation: row.operation as SubmissionOperation,
+      state: row.state as SubmissionState,
+      staff: row.staff,
+      createdAt: row.created_at,
+      completedAt: row.completed_at ?? undefined,
+      entries: decodeEntries(this.cipher, row.entries_enc),
+      withBody: row.with_body,
+      httpStatus: row.http_status ?? undefined,
+      errorMessage: row.error_message ?? undefined,
+    };
+  }
+}
