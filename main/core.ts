@@ -26,10 +26,11 @@ import { DEFAULT_NETWORK_SETTINGS, SettingsService, type NetworkSettings } from 
 import { SimulatorClock } from './services/simulator-clock';
 import { WorkflowService } from './services/workflow';
 import { startSimulatorServer } from './simulator/server';
-import { openDataProtection, type SafeStorageLike } from './store/data-protection';
-import { assertDataKeyNotLost } from './store/key-loss';
-import { loadOrCreateKey } from './store/kvnr-key';
-import { openStore, type Store } from './store/store';
+import { CaseLeaseService } from './services/case-leases';
+import { startSharedStoreSync, type SharedStoreSync } from './services/shared-store-sync';
+import { openCounterStore } from './store/counter-store';
+import type { SafeStorageLike } from './store/data-protection';
+import type { PostgresLocation } from './store/store-location';
 import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
 import { SimulatorControl } from './training/simulator-control';
 import { TrainerService } from './training/trainer-service';
@@ -82,6 +83,9 @@ const trainingOnlyTransport: Transport = {
   },
 };
 
+const SHARED_STORE_NEEDS_SHARED_SIMULATOR =
+  'Eine gemeinsame Datenbank (--store) braucht im Training einen gemeinsamen Simulator (--fachdienst URL): Mit dem eingebauten Simulator hätte jede Kasse ihren eigenen E-Rezept-Fachdienst, und ein an einer Kasse angenommenes Rezept gäbe es an der anderen nicht.';
+
 export interface CoreOptions {
   dataDir: string;
   /** external Fachdienst/simulator base URL; absent = start the embedded simulator */
@@ -110,6 +114,14 @@ export interface CoreOptions {
    * fictional data from `seed`, its base clock standing still at `fixedTime` (`/_sim/clock` still moves it).
    */
   simulator?: { seed?: number; fixedTime?: Date };
+  /**
+   * `--store postgres://user@host:port/db` (issue 18): the pharmacy's shared store instead of this counter's SQLite
+   * file; `enrolPassphraseFile` the enrolment secret (docs/multi-counter.md §2, §5)
+   */
+  store?: PostgresLocation;
+  enrolPassphraseFile?: string;
+  /** where the passfile is looked up (PGPASSFILE, home); default the process's */
+  storeEnvironment?: { env?: NodeJS.ProcessEnv; homeDir?: string };
 }
 
 export interface Core {
@@ -121,11 +133,16 @@ export interface Core {
   resumePendingOperations(): Promise<void>;
   /** tokens of the seeded demo prescriptions, printed by browser mode */
   seededTokens: string[];
+  /** the shared store, redacted (`postgres://user@host:port/db`); absent = this counter's own SQLite file */
+  sharedStore?: string;
   close(): Promise<void>;
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const choice = checkBackendChoice(options);
+  // Training on a shared store needs a shared simulator: with the embedded one each counter would have its own
+  // Fachdienst, and a case claimed at one counter would not exist at the other's (issue 18 item 2).
+  if (options.store && choice.kind === 'embedded') throw new Error(SHARED_STORE_NEEDS_SHARED_SIMULATOR);
   // Training mode = any backend but the real TI (architecture §2); its data lives under <data dir>/training/.
   const training = choice.kind !== 'ti' || choice.simulation;
   const storeDir = storeDirOf(options.dataDir, training);
@@ -155,15 +172,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // Training follows the simulator's clock (the TI simulation's too); the real TI this computer's.
     const clock = training ? new SimulatorClock(baseNow, transport) : new SystemClock(baseNow);
     await clock.sync();
-    const dbFile = join(storeDir, 'erx.db');
-    assertDataKeyNotLost({ dataDir: storeDir, dbFile, nativeBinding: options.sqliteNativeBinding });
-    const protection = openDataProtection({ dataDir: storeDir, safeStorage: options.safeStorage });
-    const store: Store = openStore({
-      file: dbFile,
-      cipher: protection.cipher,
-      hmacKey: loadOrCreateKey(join(storeDir, 'store.key')),
+    const { store, protectionKind, shared } = await openCounterStore({
+      choice: options.store ? { engine: 'postgres', location: options.store, ...(options.enrolPassphraseFile ? { enrolPassphraseFile: options.enrolPassphraseFile } : {}) } : { engine: 'sqlite' },
+      storeDir,
+      ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
+      ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
       now: () => clock.now(),
-      nativeBinding: options.sqliteNativeBinding,
+      ...(options.storeEnvironment ? { env: options.storeEnvironment } : {}),
     });
     cleanups.push(() => store.close());
 
@@ -184,7 +199,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...(tiSettings ? { fachdienstUrl: () => tiSettings.fachdienstUrl() } : {}),
       appVersion: packageJson.version,
       clock,
-      dataProtection: protection.kind,
+      dataProtection: protectionKind,
       networkOverrides: options.network,
     });
     network = () => settings.network();
@@ -259,6 +274,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       onProgress: (progress) => events.emit({ type: 'retrying', progress }),
       onEnded: (prescriptionId) => events.emit({ type: 'retry-ended', prescriptionId }),
     });
+    // One owner per case across counters (issue 18 item 4); with the counter's own SQLite every case is its own.
+    const leases = new CaseLeaseService({
+      ...(shared ? { store: shared.leases } : {}),
+      me: () => ({ counterId: shared?.counterId ?? 'local', counterName: settings.counterName() || (shared ? `Arbeitsplatz ${shared.counterId.slice(0, 4)}` : 'Diese Kasse'), staff: settings.currentStaff()?.kuerzel ?? '' }),
+      now: () => clock.now(),
+    });
     const workflow = new WorkflowService({
       store,
       fachdienst,
@@ -269,7 +290,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       codecs: defaultCodecs,
       syncClock: () => clock.sync(),
       syncClockForReading: () => clock.syncIfOlderThan(READING_CLOCK_SYNC_MS),
+      ...(shared
+        ? {
+            sending: leases,
+            // erased values must not stay readable in old row versions (§6); a failure leaves it to the next erasure
+            afterErasure: () => void shared.vacuumErased().catch(() => undefined),
+          }
+        : {}),
     });
+    // Several counters: the background work runs where the background lock is (§4); the others follow by events.
+    const background: { sync?: SharedStoreSync } = {};
+    const backgroundHere = (): boolean => background.sync?.isOwner() ?? !shared;
     // The connection status carries the number of owed operations and is read synchronously: the count is kept
     // here and re-read whenever the owed operations may have changed (the store answers asynchronously).
     const owedCount = { value: await workflow.pendingCount() };
@@ -295,13 +326,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (status.state === 'online') connectionHooks.up();
       },
       // A_23815: what waited for the connection is completed as soon as it returns.
-      onRestored: () => void workflow.resumePendingOperations(),
+      onRestored: () => {
+        if (backgroundHere()) void workflow.resumePendingOperations();
+      },
     });
     observer.monitor = connection;
     cleanups.push(() => connection.stop());
     // 429 waits end by the clock, not by an event: look for due operations now and then.
     const dueTimer = setInterval(() => {
-      if (connection.status().state !== 'offline' && owedCount.value > 0) void workflow.resumePendingOperations();
+      if (backgroundHere() && connection.status().state !== 'offline' && owedCount.value > 0) void workflow.resumePendingOperations();
     }, DUE_CHECK_MS);
     dueTimer.unref();
     cleanups.push(() => clearInterval(dueTimer));
@@ -339,8 +372,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       online: () => ['online', 'degraded'].includes(connection.status().state),
     });
     connectionHooks.up = () => poller.connectionUp();
-    poller.start();
     cleanups.push(() => poller.stop());
+    if (shared) {
+      // only the background owner fetches the messages; the others see them through the store's notifications
+      background.sync = await startSharedStoreSync({
+        shared,
+        events,
+        counterName: () => settings.counterName() || shared.counterId,
+        onOwnership: (owner) => {
+          if (!owner) {
+            poller.stop();
+            return;
+          }
+          poller.start();
+          // taking over from a counter that died: what it left owed is reconciled and completed now
+          void workflow.resumePendingOperations();
+        },
+      });
+      cleanups.push(() => background.sync?.stop());
+    } else {
+      poller.start();
+    }
     // The Fachdienst's ping on new Zuweisungen (spec §3.11) where the app knows the subscription service: only the
     // simulator on this machine (training, the TI simulation). It only makes a Zuweisung show sooner — a failing
     // registration or socket retries quietly while the poller above does the job (docs/messages.md).
@@ -353,7 +405,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           await tokens.getToken();
           return fachdienst.subscribeCommunications(settings.pharmacy().telematikId);
         },
-        onPing: () => poller.fetchNow(),
+        onPing: () => {
+          if (backgroundHere()) poller.fetchNow();
+        },
         clock,
       });
       subscription.start();
@@ -392,6 +446,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         diagnosis: { run: () => runDiagnosis(diagnosisChecks, () => clock.now()) },
         tiSetup: new TiSetupService({ ...(tiSettings && ti ? { ti: { settings: tiSettings, connection: ti } } : {}), events, clock }),
         egk: new EgkLookupService({ reader: egkReader, fachdienst, accept: (tokens) => workflow.acceptListed(tokens), clock }),
+        leases,
         pharmacySetup: new PharmacySetupService({
           settings,
           events,
@@ -410,8 +465,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       events,
       backend,
       seededTokens,
+      ...(shared ? { sharedStore: shared.description } : {}),
       resumePendingOperations: async () => {
-        await workflow.resumePendingOperations();
+        if (backgroundHere()) await workflow.resumePendingOperations();
       },
       close: closeAll,
     };

@@ -189,6 +189,9 @@ export interface WebCoreOptions {
   network?: WebArgs['network'];
   backend?: BackendKind;
   simulator?: { seed?: number; fixedTime?: Date };
+  /** `--store`: the pharmacy's shared PostgreSQL (issue 18) */
+  store?: PostgresLocation;
+  enrolPassphraseFile?: string;
 }
 
 export function coreOptionsOf(args: WebArgs): WebCoreOptions {
@@ -204,6 +207,8 @@ export function coreOptionsOf(args: WebArgs): WebCoreOptions {
     network: args.network,
     ...(args.backend !== undefined ? { backend: args.backend } : {}),
     ...(Object.keys(simulator).length > 0 ? { simulator } : {}),
+    ...(args.store !== undefined ? { store: args.store } : {}),
+    ...(args.enrolPassphraseFile !== undefined ? { enrolPassphraseFile: args.enrolPassphraseFile } : {}),
   };
 }
 

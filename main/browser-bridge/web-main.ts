@@ -27,6 +27,8 @@ export interface BrowserModeCore {
   backend: { kind: string; url: string };
   /** E-Rezept-Tokens the embedded simulator seeded for demos and QA */
   seededTokens: readonly string[];
+  /** the shared store, redacted (issue 18); absent = the counter's own SQLite file */
+  sharedStore?: string;
   /** startup reconciliation of operations owed to the Fachdienst (docs/reliability.md) */
   resumePendingOperations?(): Promise<void>;
   close(): Promise<void>;
@@ -130,6 +132,8 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
     deps.stdout(`simulator: ${core.backend.url.replace(/\/+$/, '')}`);
     for (const token of core.seededTokens) deps.stdout(`token: ${token}`);
   }
+  // the shared store's address as the README shows it — user, host, port, database; never a password (issue 18)
+  if (core.sharedStore) deps.stdout(`store: ${core.sharedStore}`);
   deps.stdout(`app: ${bridge.url}`);
   // After a crash or restart: what the app still owes the Fachdienst is reconciled on its own; the page shows
   // the progress through its pending-operations list (events), so the start does not wait for it.

@@ -4,6 +4,7 @@
  */
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { ConnectionDiagnosis } from '../../shared/ipc/contract';
+import type { CaseLeaseService } from '../services/case-leases';
 import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
@@ -33,9 +34,11 @@ export interface Services {
   diagnosis: { run(): Promise<ConnectionDiagnosis> };
   /** „Apotheke & Personal“ (main/services/pharmacy-setup.ts), with the event hub: every window follows a save */
   pharmacySetup: Pick<PharmacySetupService, 'view' | 'save'>;
+  /** one owner per open case across counters (main/services/case-leases.ts, issue 18) */
+  leases: Pick<CaseLeaseService, 'hold' | 'takeOver' | 'release'>;
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages, pharmacySetup }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages, pharmacySetup, leases }: Services): HandlerTable {
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -53,6 +56,9 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:scanCode': (req) => workflow.scanCode(req.text),
     'erx:listCases': (req) => workflow.listCases(req.query, req.filter, req.limit),
     'erx:getCase': (req) => workflow.getCase(req.prescriptionId),
+    'erx:holdCase': (req) => leases.hold(req.prescriptionId),
+    'erx:takeOverCase': (req) => leases.takeOver(req.prescriptionId),
+    'erx:releaseCase': (req) => leases.release(req.prescriptionId),
     'erx:saveDraft': (req) => workflow.saveDraft(req.prescriptionId, req.entries),
     'erx:submitDispense': (req) => workflow.submitDispense(req.prescriptionId, req.entries),
     'erx:closeCase': (req) => workflow.closeCase(req.prescriptionId, req.entries),

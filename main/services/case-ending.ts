@@ -154,5 +154,6 @@ async function finishEnd(kit: WorkflowKit, record: CaseRecord, kind: EndKind, st
   kit.changed(id);
   kit.pendingChanged();
   kit.deps.events.emit({ type: 'cases-changed' });
+  kit.deps.afterErasure?.();
   return kit.detail(id);
 }

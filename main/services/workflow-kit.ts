@@ -17,6 +17,7 @@ import { caseDetail, isEditable } from './case-views';
 import type { Clock, IdSource } from './clock';
 import type { WorkflowCodecs } from './codecs';
 import { sameEntries } from '../../shared/erezept/dispense-list-equality';
+import type { SendingGuard } from './case-leases';
 import type { EventHub } from './events';
 import type { SettingsService } from './settings';
 
@@ -32,6 +33,13 @@ export interface WorkflowServiceDeps {
   syncClock?: () => Promise<void>;
   /** training mode, reading calls: a cheaper, throttled sync so deadlines follow a clock the trainer moved */
   syncClockForReading?: () => Promise<void>;
+  /**
+   * Several counters on one store (issue 18, docs/multi-counter.md §4): $dispense/$close/$reject/$abort run only while
+   * the case is this counter's and marked busy (case-leases.ts). Absent: one counter, nothing to check.
+   */
+  sending?: SendingGuard;
+  /** after personal data were erased ($reject/$abort, A_19251): the shared store reclaims old row versions (§6) */
+  afterErasure?: () => void;
 }
 
 export class WorkflowKit {

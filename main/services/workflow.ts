@@ -178,7 +178,7 @@ export class WorkflowService {
    */
   async submitDispense(id: PrescriptionId, entries: DispenseEntry[]): Promise<SubmitOutcome> {
     const staff = this.deps.settings.requireStaff();
-    return this.lock.run(id, async () => {
+    return this.lock.run(id, () => this.sending(id, async () => {
       await this.deps.syncClock?.();
       const { store } = this.deps;
       let record = await this.kit.requireCase(id);
@@ -211,7 +211,7 @@ export class WorkflowService {
       }
 
       return { ...(await sendDispense(this.kit, { record, secret, entries, staff })), outcome: 'sent' as const };
-    });
+    }));
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ export class WorkflowService {
    */
   async closeCase(id: PrescriptionId, entries?: DispenseEntry[]): Promise<CaseDetail> {
     const staff = this.deps.settings.requireStaff();
-    return this.lock.run(id, async () => {
+    return this.lock.run(id, () => this.sending(id, async () => {
       await this.deps.syncClock?.();
       const { store } = this.deps;
       let record = await this.kit.requireCase(id);
@@ -252,7 +252,7 @@ export class WorkflowService {
         throw failure('validation', 'Es gibt noch keine Abgabedaten zu diesem Rezept. Bitte zuerst die Abgabe erfassen.', { at: this.kit.now() });
       }
       return sendClose(this.kit, { record, secret, list, staff, draft: entries });
-    });
+    }));
   }
 
   /** „Quittung erneut abrufen“ (GET ?secret, spec §3.6). */
@@ -267,12 +267,12 @@ export class WorkflowService {
 
   async rejectCase(id: PrescriptionId): Promise<CaseDetail> {
     const staff = this.deps.settings.requireStaff();
-    return this.lock.run(id, () => endCase(this.kit, id, 'reject', staff));
+    return this.lock.run(id, () => this.sending(id, () => endCase(this.kit, id, 'reject', staff)));
   }
 
   async abortCase(id: PrescriptionId): Promise<CaseDetail> {
     const staff = this.deps.settings.requireStaff();
-    return this.lock.run(id, () => endCase(this.kit, id, 'abort', staff));
+    return this.lock.run(id, () => this.sending(id, () => endCase(this.kit, id, 'abort', staff)));
   }
 
   async recoverSecret(id: PrescriptionId): Promise<CaseDetail> {
@@ -317,7 +317,11 @@ export class WorkflowService {
       await this.lock.run(op.prescriptionId, async () => {
         // Re-read inside the lock: the pharmacist may have settled it meanwhile.
         const current = await this.deps.store.pendingOperations.get(op.id);
-        if (current?.state === 'pending' && isDue(current, this.kit.now())) await resumeOperation(this.kit, current);
+        if (current?.state !== 'pending' || !isDue(current, this.kit.now())) return;
+        // Another counter sending for this case right now: left owed, the next run tries again (§4).
+        await this.sending(op.prescriptionId, () => resumeOperation(this.kit, current), { background: true }).catch((e: unknown) => {
+          if (!(e instanceof AppFailure && e.appError.code === 'case-leased')) throw e;
+        });
       });
     }
     return this.listPendingOperations();
@@ -347,6 +351,11 @@ export class WorkflowService {
   // ----------------------------------------------------------------------------------------------
   // helpers
   // ----------------------------------------------------------------------------------------------
+
+  /** Runs a sending operation under the case lease when several counters share the store (case-leases.ts). */
+  private sending<T>(id: PrescriptionId, work: () => Promise<T>, options?: { background?: boolean }): Promise<T> {
+    return this.deps.sending ? this.deps.sending.sending(id, work, options) : work();
+  }
 
   /** The reconcile could not reach the Fachdienst: nothing is sent while the earlier outcome is unknown. */
   private stillUnknown(operation: 'dispense' | 'close'): AppFailure {

@@ -12,7 +12,7 @@ import type { Cipher } from './cipher';
 import type { SettingsStore } from './repositories';
 
 /** The keys kept per workplace (the rest are the pharmacy's). */
-export const LOCAL_SETTING_KEYS: ReadonlySet<string> = new Set(['counterName', 'currentStaff', 'network', 'tiSettings', 'tiSecrets']);
+export const LOCAL_SETTING_KEYS: ReadonlySet<string> = new Set(['counterId', 'counterName', 'currentStaff', 'network', 'tiSettings', 'tiSecrets']);
 
 export class LocalSettingsFile implements SettingsStore {
   private values: Record<string, unknown>;

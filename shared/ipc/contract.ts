@@ -213,6 +213,23 @@ export const caseDetailSchema = caseSummarySchema.extend({
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 
 /**
+ * Who works on an open case (issue 18 item 4, docs/multi-counter.md §4). With one shared store, the counter that
+ * opened a case holds it while it is open; another counter sees it read-only („wird an Kasse 2 von AB bearbeitet“)
+ * and may take it over after a confirmation. With one counter (SQLite) every case is this counter's.
+ */
+export const caseLeaseSchema = z.object({
+  /** this counter holds the case: it may send $dispense/$close */
+  mine: z.boolean(),
+  /** the holding counter's name, e.g. „Kasse 2“ */
+  counter: z.string(),
+  /** the Kürzel of the staff member at that counter */
+  staff: z.string(),
+  /** the holder is sending to the Fachdienst right now: no take-over until that is done */
+  busy: z.boolean(),
+});
+export type CaseLease = z.infer<typeof caseLeaseSchema>;
+
+/**
  * The answer of `erx:submitDispense`: the case plus what happened to this list.
  * - `sent`: $dispense was sent and confirmed;
  * - `unchanged`: the list equals the one the Fachdienst last confirmed — nothing was sent, because every
@@ -827,6 +844,15 @@ export const contract = {
   },
   /** The SMC-Bs inserted in the Konnektor with the settings as they are (backend `ti` only). */
   'erx:listSmcbs': { request: z.object({}), response: z.array(smcbCardSchema) },
+  /**
+   * The open case is held by this counter: taken when free (or expired), renewed by every call — the case view calls
+   * it every 20 s while open; a counter that stops calling (closed, crashed) frees the case after 60 s (§4).
+   */
+  'erx:holdCase': { request: byPrescription, response: caseLeaseSchema },
+  /** „Übernehmen“ after the confirmation: the case moves to this counter (refused while the holder is sending). */
+  'erx:takeOverCase': { request: confirmedByPrescription, response: caseLeaseSchema },
+  /** The case view was left: the case is free for other counters at once. */
+  'erx:releaseCase': { request: byPrescription, response: z.object({ released: z.boolean() }) },
   /** The eGK dialog asks every second: is a card inserted at this workplace? (GetCards CardType=EGK, spec §3.9) */
   'erx:egkPoll': { request: z.object({}), response: egkPollSchema },
   /** Reads the inserted card (ReadVSD with online check) and lists the patient's redeemable prescriptions. */

@@ -132,6 +132,30 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX messages_prescription ON messages (prescription_id, sent_at);
     `,
   },
+  {
+    version: 2,
+    name: 'case leases (one owner per case) and the pharmacy keys wrapped for enrolment (§4, §5)',
+    // Only the shared store has these: leases and enrolment make no sense for a single counter's SQLite file.
+    // Lease times are the server's (timestamptz, compared with clock_timestamp()), not the counters' ISO texts.
+    sql: `
+      CREATE TABLE case_leases (
+        prescription_id TEXT PRIMARY KEY,
+        counter_id      TEXT NOT NULL,
+        counter_name    TEXT NOT NULL,
+        staff           TEXT NOT NULL,
+        taken_at        TIMESTAMPTZ NOT NULL,
+        expires_at      TIMESTAMPTZ NOT NULL,
+        busy_until      TIMESTAMPTZ
+      );
+      CREATE TABLE pharmacy_keys (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        wrap            JSONB NOT NULL,
+        data_key_check  TEXT NOT NULL,
+        kvnr_key_check  TEXT NOT NULL,
+        created_at      TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+      );
+    `,
+  },
 ];
 
 /**

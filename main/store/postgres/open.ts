@@ -8,7 +8,12 @@ import pg from 'pg';
 import type { Cipher } from '../cipher';
 import { kvnrHasher } from '../kvnr-key';
 import type { SettingsStore, Store } from '../repositories';
+import type { CaseLeaseStore } from '../case-leases';
+import type { PharmacyKeyTable } from '../pharmacy-enrolment';
 import { PostgresAuditRepository } from './audit';
+import { PostgresCaseLeaseRepository } from './case-leases';
+import { CASE_CHANGED, MESSAGES_CHANGED, PENDING_CHANGED } from './notify';
+import { PostgresPharmacyKeyTable } from './pharmacy-keys-table';
 import { PostgresCaseRepository } from './cases';
 import { clientConfig } from './client-config';
 import { PostgresDraftRepository } from './drafts';
@@ -31,24 +36,44 @@ export interface PostgresConnection {
   ssl?: { ca: string; servername?: string };
 }
 
-export interface PostgresStoreOptions {
-  connection: PostgresConnection;
+/** The pharmacy keys: the data key's Cipher and the KVNR search key, shared by all counters (§5). */
+export interface StoreKeys {
   cipher: Cipher;
-  /** key for the KVNR HMAC (search without storing the KVNR in clear), shared by all counters (§5) */
+  /** key for the KVNR HMAC (search without storing the KVNR in clear) */
   hmacKey: Buffer;
-  now?: () => Date;
 }
+
+export type PostgresStoreOptions = {
+  connection: PostgresConnection;
+  now?: () => Date;
+} & (
+  | StoreKeys
+  /** the keys come out of the store itself (enrolment, pharmacy-enrolment.ts): asked after the migrations */
+  | { enrol: (table: PharmacyKeyTable) => Promise<StoreKeys> }
+);
 
 /** The PostgreSQL store: settings can be reloaded when another counter announces a change (§3). */
 export interface PostgresStore extends Store {
   readonly engine: 'postgres';
   readonly settings: SettingsStore & { reload(): Promise<void> };
+  /** one owner per open case (§4) */
+  readonly leases: CaseLeaseStore;
+  /** what `enrol` answered, when the keys came from the store */
+  readonly keys: StoreKeys;
+  /**
+   * After an erasure ($reject/$abort, A_19251): old row versions still hold the erased ciphertext until VACUUM
+   * reclaims them (§6). Not inside a transaction (VACUUM cannot run in one).
+   */
+  vacuumErased(): Promise<void>;
 }
 
 /**
  * Emptied by `resetTrainingData`, as the SQLite engine's training-reset.ts: every case with its drafts, submissions,
  * receipts and messages, the owed operations and the audit trail; settings stay.
  */
+/** Where an erasure leaves old row versions with personal data (case-ending.ts: cases, submissions, owed, messages). */
+const ERASED_TABLES = ['cases', 'submissions', 'pending_operations', 'messages', 'drafts'] as const;
+
 const TRAINING_TABLES = ['pending_operations', 'receipts', 'submissions', 'drafts', 'messages', 'cases', 'audit'] as const;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -71,8 +96,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
 
+  let keys: StoreKeys;
+  try {
+    keys = 'enrol' in options ? await options.enrol(new PostgresPharmacyKeyTable(pool)) : { cipher: options.cipher, hmacKey: options.hmacKey };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   const units = new PostgresUnitsOfWork(pool);
-  const settings = new PostgresSettingsRepository(units, options.cipher);
+  const settings = new PostgresSettingsRepository(units, keys.cipher);
   try {
     await settings.reload();
   } catch (error) {
@@ -82,20 +114,27 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let closed: Promise<void> | undefined;
   return {
     engine: 'postgres',
-    cases: new PostgresCaseRepository(units, options.cipher, kvnrHasher(options.hmacKey)),
-    drafts: new PostgresDraftRepository(units, options.cipher),
-    submissions: new PostgresSubmissionRepository(units, options.cipher),
-    receipts: new PostgresReceiptRepository(units, options.cipher),
+    cases: new PostgresCaseRepository(units, keys.cipher, kvnrHasher(keys.hmacKey)),
+    drafts: new PostgresDraftRepository(units, keys.cipher),
+    submissions: new PostgresSubmissionRepository(units, keys.cipher),
+    receipts: new PostgresReceiptRepository(units, keys.cipher),
     audit: new PostgresAuditRepository(units),
-    pendingOperations: new PostgresPendingOperationRepository(units, options.cipher),
+    pendingOperations: new PostgresPendingOperationRepository(units, keys.cipher),
     settings,
-    messages: new PostgresMessageRepository(units, options.cipher),
+    messages: new PostgresMessageRepository(units, keys.cipher),
+    leases: new PostgresCaseLeaseRepository(units),
+    keys,
+    vacuumErased: async () => {
+      for (const table of ERASED_TABLES) await pool.query(`VACUUM ${table}`);
+    },
     transaction: (fn) => units.transaction(fn),
     // One statement for all tables (their foreign keys allow no other order for TRUNCATE); the ids go on counting,
     // as after SQLite's DELETE, and the audit chain starts again from its genesis hash.
     resetTrainingData: () =>
       units.transaction(async () => {
         await units.query(`TRUNCATE ${TRAINING_TABLES.join(', ')}`);
+        // every counter reloads everything (a payload that is no PrescriptionID means „all cases“, §3)
+        await units.query(`SELECT pg_notify('${CASE_CHANGED}', '*'), pg_notify('${MESSAGES_CHANGED}', ''), pg_notify('${PENDING_CHANGED}', '')`);
       }),
     // pool.end waits for checked-out connections to be released, so a unit of work in flight is not cut off.
     close: () => (closed ??= pool.end()),

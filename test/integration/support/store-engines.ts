@@ -36,6 +36,8 @@ export interface StoreEngineHarness {
   storedText(): Promise<string>;
   /** PostgreSQL only: a plain client on the current test's database (LISTEN, locks), ended by closeAll() */
   client?: () => Promise<pg.Client>;
+  /** PostgreSQL only: the current test's database as the app connects to it (for stores opened by hand) */
+  connection?: () => PostgresConnection;
   /** afterEach: closes every Store and client opened for the test */
   closeAll(): Promise<void>;
   /** afterAll */
@@ -138,6 +140,7 @@ function postgresHarness(): StoreEngineHarness {
 
   return {
     name: 'postgres',
+    connection,
     start: async () => {
       cluster = await startPostgresCluster();
       admin = new pg.Client({ ...superuserConnection(cluster), database: 'postgres' });

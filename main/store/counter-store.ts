@@ -1,0 +1,114 @@
+/**
+ * Which store this counter works on (issue 18 item 1, docs/multi-counter.md §2): its own SQLite file (the default,
+ * one counter), or the pharmacy's shared PostgreSQL (`--store postgres://user@host:port/db`). Opens it with its keys:
+ * - SQLite: the data key of this folder (data-protection.ts), refusing to start afresh when the key was lost;
+ * - PostgreSQL: the pharmacy keys from enrolment (pharmacy-enrolment.ts; the secret from `--enrol-passphrase-file`),
+ *   held in `<store dir>/shared-store/`; the workplace's own settings in `<store dir>/local-settings.json`, the
+ *   pharmacy's in the store (local-settings.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { CaseLeaseStore } from './case-leases';
+import { openDataProtection, type DataProtectionKind, type SafeStorageLike } from './data-protection';
+import { assertDataKeyNotLost } from './key-loss';
+import { loadOrCreateKey } from './kvnr-key';
+import { LocalSettingsFile, splitSettings } from './local-settings';
+import { enrolCounter } from './pharmacy-enrolment';
+import { readEnrolmentPassphrase } from './pharmacy-keys';
+import { openPostgresStore, type PostgresConnection } from './postgres/open';
+import type { Store } from './repositories';
+import { openStore } from './store';
+import { postgresConnection, redactStoreUrl, type PostgresLocation } from './store-location';
+
+export type StoreChoice = { engine: 'sqlite' } | { engine: 'postgres'; location: PostgresLocation; enrolPassphraseFile?: string };
+
+/** What only the shared store has: the other counters. */
+export interface SharedStore {
+  /** `postgres://user@host:port/db` — never a password, never the query (§2) */
+  description: string;
+  connection: PostgresConnection;
+  leases: CaseLeaseStore;
+  /** this workplace's stable id (local settings), so two counters with one name are still two */
+  counterId: string;
+  /** another counter changed the pharmacy's settings: read them again */
+  reloadSettings(): Promise<void>;
+  /** after an erasure: no readable old row versions (§6) */
+  vacuumErased(): Promise<void>;
+}
+
+export interface CounterStore {
+  store: Store;
+  protectionKind: DataProtectionKind;
+  shared?: SharedStore;
+}
+
+export interface CounterStoreOptions {
+  choice: StoreChoice;
+  /** `<data dir>` or `<data dir>/training` (main/training/data-layout.ts) */
+  storeDir: string;
+  safeStorage?: SafeStorageLike;
+  nativeBinding?: string;
+  now: () => Date;
+  /** PGPASSFILE / home for the passfile (tests) */
+  env?: { env?: NodeJS.ProcessEnv; homeDir?: string };
+}
+
+const COUNTER_ID_KEY = 'counterId';
+
+export async function openCounterStore(options: CounterStoreOptions): Promise<CounterStore> {
+  const { choice, storeDir } = options;
+  if (choice.engine === 'sqlite') {
+    const dbFile = join(storeDir, 'erx.db');
+    assertDataKeyNotLost({ dataDir: storeDir, dbFile, nativeBinding: options.nativeBinding });
+    const protection = openDataProtection({ dataDir: storeDir, safeStorage: options.safeStorage });
+    const store = openStore({
+      file: dbFile,
+      cipher: protection.cipher,
+      hmacKey: loadOrCreateKey(join(storeDir, 'store.key')),
+      now: options.now,
+      nativeBinding: options.nativeBinding,
+    });
+    return { store, protectionKind: protection.kind };
+  }
+
+  const connection = postgresConnection(choice.location, options.env);
+  const passphraseFile = choice.enrolPassphraseFile;
+  let protectionKind: DataProtectionKind = 'key-file';
+  const store = await openPostgresStore({
+    connection,
+    now: options.now,
+    enrol: async (table) => {
+      const enrolled = await enrolCounter({
+        keyDir: join(storeDir, 'shared-store'),
+        table,
+        ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
+        ...(passphraseFile ? { secret: () => readEnrolmentPassphrase(passphraseFile) } : {}),
+      });
+      protectionKind = enrolled.protection.kind;
+      return { cipher: enrolled.protection.cipher, hmacKey: enrolled.hmacKey };
+    },
+  });
+  try {
+    const local = new LocalSettingsFile(join(storeDir, 'local-settings.json'), store.keys.cipher);
+    let counterId = local.get(COUNTER_ID_KEY);
+    if (typeof counterId !== 'string') {
+      counterId = randomUUID();
+      await local.set(COUNTER_ID_KEY, counterId);
+    }
+    return {
+      store: { ...store, settings: splitSettings(local, store.settings) },
+      protectionKind,
+      shared: {
+        description: redactStoreUrl(choice.location),
+        connection,
+        leases: store.leases,
+        counterId: counterId as string,
+        reloadSettings: () => store.settings.reload(),
+        vacuumErased: () => store.vacuumErased(),
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
