@@ -200,6 +200,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       appVersion: packageJson.version,
       clock,
       dataProtection: protectionKind,
+      ...(shared ? { sharedStore: shared.description } : {}),
       networkOverrides: options.network,
     });
     network = () => settings.network();

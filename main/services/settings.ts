@@ -99,6 +99,8 @@ export interface SettingsServiceOptions {
   appVersion: string;
   clock: Clock;
   dataProtection: AppInfo['dataProtection'];
+  /** the shared store, redacted (issue 18); absent = this counter's own */
+  sharedStore?: string;
   /** overrides from the command line (tests, demos); win over stored settings */
   networkOverrides?: Partial<NetworkSettings>;
 }
@@ -118,6 +120,7 @@ export class SettingsService {
       staffList: this.staffList(),
       counterName: this.counterName(),
       dataProtection: this.options.dataProtection,
+      ...(this.options.sharedStore ? { sharedStore: this.options.sharedStore } : {}),
       network: (({ requestTimeoutMs, retryBaseMs, maxAttempts }) => ({ requestTimeoutMs, retryBaseMs, maxAttempts }))(this.network()),
       messageRetentionDays: this.messageRetentionDays(),
       ...(backend.kind === 'ti' ? { idpConsent: this.idpConsent() } : {}),

@@ -74,6 +74,11 @@ export const appInfoSchema = z.object({
    * when its backend is not `basic_text`); `key-file` = a key file readable only by this user account.
    */
   dataProtection: z.enum(['safe-storage', 'key-file']),
+  /**
+   * Several counters share one store (issue 18): its address as `postgres://user@host:port/db` (never a password).
+   * Absent: this counter keeps its own store. A trainer's reset then empties the training for every counter.
+   */
+  sharedStore: z.string().optional(),
   /** timeouts and retry policy in effect (spec §8, A_25460); tests run with milliseconds */
   network: z.object({ requestTimeoutMs: z.number().int(), retryBaseMs: z.number().int(), maxAttempts: z.number().int() }),
   /** days a patient's Zuweisung never accepted keeps its content (name, address, texts) before it is erased (docs/messages.md) */
