@@ -82,10 +82,10 @@ describe('training data under <data dir>/training/', () => {
     // top level
     const protection = openDataProtection({ dataDir: base });
     const legacy = openStore({ file: join(base, 'erx.db'), cipher: protection.cipher, hmacKey: loadOrCreateKey(join(base, 'store.key')) });
-    legacy.settings.set('currentStaff', 'CD');
+    await legacy.settings.set('currentStaff', 'CD');
     // an encrypted value: without its data key the start would be refused (key-loss check)
-    legacy.settings.setSecret('demo.seededTokens', ['Task/160.000.000.000.001.54/$accept?ac=' + '1'.repeat(64)]);
-    legacy.close();
+    await legacy.settings.setSecret('demo.seededTokens', ['Task/160.000.000.000.001.54/$accept?ac=' + '1'.repeat(64)]);
+    await legacy.close();
     mkdirSync(join(base, 'simulator'));
     writeFileSync(join(base, 'simulator', 'marker.txt'), 'the embedded Fachdienst of the earlier version');
 

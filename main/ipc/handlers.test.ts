@@ -60,13 +60,13 @@ function build(backend: BackendKind, extra: Partial<Pick<Services, 'pharmacySetu
       accept: async () => ({ results: [] }),
     },
     messages: {
-      inbox: () => ({ open: refreshes, requests: [] }),
+      inbox: async () => ({ open: refreshes, requests: [] }),
       refreshNow: async () => {
         refreshes += 1;
       },
       acceptRequest: async () => ({ ok: false, error: { code: 'not-found', message: 'weg', retry: 'never', system: 'app', at: '2026-10-05T08:00:00.000Z' } }),
-      dismissRequest: () => ({ open: 0, requests: [] }),
-      caseMessages: () => ({ messages: [], replyVersion: 1, canReply: true }),
+      dismissRequest: async () => ({ open: 0, requests: [] }),
+      caseMessages: async () => ({ messages: [], replyVersion: 1, canReply: true }),
       sendReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
       deleteReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
     },

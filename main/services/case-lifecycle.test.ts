@@ -42,7 +42,7 @@ describe('versions and corrections', () => {
     expect(sent.confirmedEntries).toEqual(first);
     expect(sent.hasUnsentChanges).toBe(false);
 
-    h.settings.setStaff('CD');
+    await h.settings.setStaff('CD');
     h.clock.set('2026-10-05T09:00:00Z');
     const corrected = first.map((e) => (e.key === 'b' ? { ...e, packs: 3 } : e));
     const again = await h.workflow.submitDispense(ID1(), corrected);
@@ -110,7 +110,7 @@ describe('lost $dispense answers are reconciled, not refused', () => {
     const f = await failureOf(h.workflow.submitDispense(ID1(), draft));
     expect(f.appError.retry).toBe('reconcile');
     expect(f.appError.message).toContain('unklar');
-    expect(h.store.pendingOperations.pending()).toMatchObject([{ operation: 'dispense', reason: 'outcome-unknown' }]);
+    expect(await h.store.pendingOperations.pending()).toMatchObject([{ operation: 'dispense', reason: 'outcome-unknown' }]);
     const pending = await h.workflow.getCase(ID1());
     expect(pending.outcomeUnknown).toBe(true);
     expect(pending.submissions[0]?.state).toBe('pending');
@@ -182,13 +182,13 @@ describe('close, lock and receipts', () => {
   it('re-fetches the receipt with GET ?secret and stores it with the staff member', async () => {
     const draft = await accepted();
     await h.workflow.closeCase(ID1(), draft);
-    h.store.transaction(() => h.store.receipts.save({ ...h.store.receipts.get(ID1())!, bundleId: 'old' }));
-    h.settings.setStaff('CD');
+    await h.store.transaction(async () => h.store.receipts.save({ ...(await h.store.receipts.get(ID1()))!, bundleId: 'old' }));
+    await h.settings.setStaff('CD');
     h.clock.set('2026-10-06T07:00:00Z');
     const detail = await h.workflow.refetchReceipt(ID1());
     expect(h.ops().at(-1)).toBe('getBySecret');
     expect(detail.receipt).toMatchObject({ bundleId: h.task(ID1()).receipt?.['id'], staff: 'CD', receivedAt: '2026-10-06T07:00:00.000Z' });
-    expect(h.store.audit.list(ID1()).at(-1)).toMatchObject({ operation: 'refetch-receipt', staff: 'CD', result: 'ok' });
+    expect((await h.store.audit.list(ID1())).at(-1)).toMatchObject({ operation: 'refetch-receipt', staff: 'CD', result: 'ok' });
   });
 
   it('refuses to fetch a receipt for a case that is not closed', async () => {
@@ -204,7 +204,7 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
     const draft = await accepted();
     const name = (await h.workflow.getCase(ID1())).patientName!;
     await h.workflow.submitDispense(ID1(), draft);
-    h.settings.setStaff('CD');
+    await h.settings.setStaff('CD');
     const detail = await h.workflow.rejectCase(ID1());
     expect(h.task(ID1()).status).toBe('ready');
     expect(detail).toMatchObject({ status: 'rejected', readOnly: true, endedBy: 'CD', acceptedBy: 'AB', endedAt: '2026-10-05T08:00:00.000Z' });
@@ -215,14 +215,14 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
     expect(detail.confirmedEntries).toBeNull();
     expect(detail.submissions[0]).toMatchObject({ state: 'confirmed', staff: 'AB', entries: [] });
 
-    const record = h.store.cases.get(ID1())!;
+    const record = (await h.store.cases.get(ID1()))!;
     expect([record.secret, record.accessCode, record.qes, record.prescriptionXml]).toEqual([undefined, undefined, undefined, undefined]);
     expect((await h.workflow.listCases(name)).cases).toEqual([]);
     expect((await h.workflow.listCases(p1.kvnr)).cases).toEqual([]);
     expect((await h.workflow.listCases(ID1())).cases.map((c) => c.status)).toEqual(['rejected']);
     expect((await h.workflow.listCases(undefined, 'ended')).cases.map((c) => c.prescriptionId)).toEqual([ID1()]);
-    expect(h.store.audit.list(ID1()).at(-1)).toMatchObject({ operation: 'reject', staff: 'CD', result: 'ok', httpStatus: 204 });
-    expect(JSON.stringify(h.store.audit.list(ID1()))).not.toContain(name);
+    expect((await h.store.audit.list(ID1())).at(-1)).toMatchObject({ operation: 'reject', staff: 'CD', result: 'ok', httpStatus: 204 });
+    expect(JSON.stringify(await h.store.audit.list(ID1()))).not.toContain(name);
   });
 
   it('erases nothing when the Fachdienst refuses or cannot be reached', async () => {
@@ -244,8 +244,8 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
     const unknown = await failureOf(h.workflow.abortCase(ID1()));
     // neither the call nor the read got an answer: owed, the outcome unknown, nothing erased
     expect(unknown.appError).toMatchObject({ code: 'queued', retry: 'reconcile' });
-    expect(h.store.pendingOperations.pending()).toEqual([expect.objectContaining({ operation: 'abort', reason: 'outcome-unknown' })]);
-    const record = h.store.cases.get(ID1())!;
+    expect(await h.store.pendingOperations.pending()).toEqual([expect.objectContaining({ operation: 'abort', reason: 'outcome-unknown' })]);
+    const record = (await h.store.cases.get(ID1()))!;
     expect(record.status).toBe('accepted');
     expect(record.secret).toBeDefined();
     expect(record.patientName).toBe(name);
@@ -258,12 +258,12 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
     await h.fail('abort', 'after-timeout');
     await h.fail('getBySecret', 'network');
     await failureOf(h.workflow.abortCase(ID1()));
-    expect(h.store.cases.get(ID1())?.secret).toBeDefined();
+    expect((await h.store.cases.get(ID1()))?.secret).toBeDefined();
     const detail = await h.workflow.abortCase(ID1());
     expect(h.task(ID1()).status).toBe('cancelled');
     expect(detail.status).toBe('aborted');
-    expect(h.store.cases.get(ID1())?.secret).toBeUndefined();
-    expect(h.store.audit.list(ID1()).at(-1)).toMatchObject({ operation: 'abort', result: 'ok', httpStatus: 410 });
+    expect((await h.store.cases.get(ID1()))?.secret).toBeUndefined();
+    expect((await h.store.audit.list(ID1())).at(-1)).toMatchObject({ operation: 'abort', result: 'ok', httpStatus: 410 });
   });
 
   it('a repeated $reject after a lost answer finds the Task ready and completes the erasure', async () => {
@@ -288,12 +288,12 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
       expect(detail.status).toBe(ended);
       expect(h.ops().filter((o) => o === op)).toHaveLength(1);
       expect(h.ops().at(-1)).toBe('getBySecret');
-      expect(h.store.cases.get(ID1())?.secret).toBeUndefined();
-      expect(h.store.audit.list(ID1()).map((a) => [a.operation, a.result])).toEqual(
+      expect((await h.store.cases.get(ID1()))?.secret).toBeUndefined();
+      expect((await h.store.audit.list(ID1())).map((a) => [a.operation, a.result])).toEqual(
         expect.arrayContaining([[op, 'unknown'], [`reconcile-${op}`, 'ok'], [op, 'ok']]),
       );
-      expect(h.store.audit.list(ID1()).find((a) => a.operation === `reconcile-${op}`)?.httpStatus).toBe(readStatus);
-      const [journal] = h.store.pendingOperations.listForDisplay();
+      expect((await h.store.audit.list(ID1())).find((a) => a.operation === `reconcile-${op}`)?.httpStatus).toBe(readStatus);
+      const [journal] = await h.store.pendingOperations.listForDisplay();
       expect(journal).toMatchObject({ operation: op, state: 'done', message: expect.stringContaining('Abgleich') });
     });
 
@@ -304,8 +304,8 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
       const f = await failureOf(h.workflow[call](ID1()));
       expect(f.appError.message).toMatch(/wurde nicht (zurückgegeben|gelöscht)/);
       expect(h.ops().filter((o) => o === op)).toHaveLength(1);
-      expect(h.store.cases.get(ID1())).toMatchObject({ status: 'accepted', patientName: name });
-      expect(h.store.pendingOperations.pending()).toHaveLength(0);
+      expect(await h.store.cases.get(ID1())).toMatchObject({ status: 'accepted', patientName: name });
+      expect(await h.store.pendingOperations.pending()).toHaveLength(0);
       expect(h.task(ID1()).status).toBe('in-progress');
     });
 
@@ -315,18 +315,18 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
       await h.fail('getBySecret', 'network');
       const f = await failureOf(h.workflow[call](ID1()));
       expect(f.appError).toMatchObject({ code: 'queued', retry: 'reconcile' });
-      expect(h.store.cases.get(ID1())?.secret).toBeDefined();
+      expect((await h.store.cases.get(ID1()))?.secret).toBeDefined();
       const listed = await h.workflow.resumePendingOperations();
       expect(listed.find((o) => o.operation === op)).toMatchObject({ state: 'done' });
       expect(h.ops().filter((o) => o === op)).toHaveLength(1);
-      expect(h.store.cases.get(ID1())?.status).toBe(ended);
-      expect(h.store.cases.get(ID1())?.secret).toBeUndefined();
+      expect((await h.store.cases.get(ID1()))?.status).toBe(ended);
+      expect((await h.store.cases.get(ID1()))?.secret).toBeUndefined();
     });
   });
 
   it('requires a staff member', async () => {
     await accepted();
-    h.settings.setStaff('');
+    await h.settings.setStaff('');
     for (const call of [h.workflow.rejectCase(ID1()), h.workflow.abortCase(ID1()), h.workflow.refetchReceipt(ID1()), h.workflow.recoverSecret(ID1())]) {
       expect((await failureOf(call)).appError.code).toBe('staff-required');
     }
@@ -335,12 +335,12 @@ describe('$reject and $abort (A_19241–A_19251)', () => {
 });
 
 describe('secret recovery (spec §3.3)', () => {
-  const dropSecret = (id: PrescriptionId) => h.store.cases.save({ ...h.store.cases.get(id)!, secret: undefined });
+  const dropSecret = async (id: PrescriptionId): Promise<void> => h.store.cases.save({ ...(await h.store.cases.get(id))!, secret: undefined });
 
   it('a case without Secret offers recovery; GET ?ac restores it and keeps status and history', async () => {
     const draft = await accepted();
     await h.workflow.submitDispense(ID1(), draft);
-    dropSecret(ID1());
+    await dropSecret(ID1());
     const missing = await h.workflow.getCase(ID1());
     expect(missing.secretMissing).toBe(true);
     const f = await failureOf(h.workflow.submitDispense(ID1(), draft.map((e) => ({ ...e, packs: 3 }))));
@@ -350,21 +350,21 @@ describe('secret recovery (spec §3.3)', () => {
     expect(h.ops().at(-1)).toBe('getByAc');
     expect(recovered).toMatchObject({ secretMissing: false, status: 'dispensed' });
     expect(recovered.submissions).toHaveLength(1);
-    expect(h.store.cases.get(ID1())?.secret).toBe(h.task(ID1()).secret);
+    expect((await h.store.cases.get(ID1()))?.secret).toBe(h.task(ID1()).secret);
   });
 
   it('re-scanning a held case without Secret opens it and restores the Secret with the scanned AccessCode', async () => {
     await accepted();
-    dropSecret(ID1());
+    await dropSecret(ID1());
     const { results } = await h.workflow.scanCode(p1.token);
     expect(results[0]).toMatchObject({ ok: true, outcome: 'existing' });
     expect(h.ops().filter((op) => op === 'accept')).toHaveLength(1);
-    expect(h.store.cases.get(ID1())?.secret).toBe(h.task(ID1()).secret);
+    expect((await h.store.cases.get(ID1()))?.secret).toBe(h.task(ID1()).secret);
   });
 
   it('without a stored AccessCode it asks for a new scan', async () => {
     await accepted();
-    h.store.cases.save({ ...h.store.cases.get(ID1())!, secret: undefined, accessCode: undefined });
+    await h.store.cases.save({ ...(await h.store.cases.get(ID1()))!, secret: undefined, accessCode: undefined });
     const f = await failureOf(h.workflow.recoverSecret(ID1()));
     expect(f.appError.message).toContain('erneut scannen');
   });

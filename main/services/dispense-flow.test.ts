@@ -44,12 +44,12 @@ describe('$dispense reads before it resends', () => {
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(detail).toMatchObject({ outcome: 'sent', status: 'dispensed', outcomeUnknown: false });
     expect(detail.submissions.map((s) => s.state)).toEqual(['confirmed']);
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ operation: 'dispense', state: 'done', message: ARRIVED_MESSAGE });
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ operation: 'dispense', state: 'done', message: ARRIVED_MESSAGE });
     // „Wird erneut versucht – Versuch 1 von 3“ during the wait before the read, then its end
     expect(progress().map((p) => [p.operation, p.attempt, p.maxAttempts])).toEqual([['dispense', 1, 3]]);
     expect(h.events).toContainEqual({ type: 'retry-ended', prescriptionId: ID1 });
     // the case carries the Fachdienst's own timestamp of the stored list
-    expect(h.store.cases.get(ID1)?.lastDispenseAt).toBe(h.task(ID1).lastMedicationDispense);
+    expect((await h.store.cases.get(ID1))?.lastDispenseAt).toBe(h.task(ID1).lastMedicationDispense);
   });
 
   it('500 after the commit: no second $dispense — the read finds the list', async () => {
@@ -68,7 +68,7 @@ describe('$dispense reads before it resends', () => {
     expect(h.calls.filter((c) => c.op === 'dispense').map((c) => c.body)).toEqual([h.calls[0]?.body, h.calls[0]?.body]);
     expect(detail.submissions.map((s) => [s.state, s.httpStatus])).toEqual([['confirmed', 204]]);
     expect(storedCount()).toBe(draft.length);
-    expect(owed()).toEqual([]);
+    expect(await owed()).toEqual([]);
   });
 
   it('the loop gives up after maxAttempts calls: GET between each, one GET after — not arrived → owed, no further send', async () => {
@@ -77,7 +77,7 @@ describe('$dispense reads before it resends', () => {
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(calls()).toEqual(['dispense', 'getBySecret', 'dispense', 'getBySecret', 'dispense', 'getBySecret']);
     expect(f.appError).toMatchObject({ code: 'queued', retry: 'reconcile', httpStatus: 503 });
-    expect(owed()).toMatchObject([{ operation: 'dispense', reason: 'outcome-unknown' }]);
+    expect(await owed()).toMatchObject([{ operation: 'dispense', reason: 'outcome-unknown' }]);
     expect((await h.workflow.getCase(ID1)).draft).toEqual(draft);
 
     // the runner reads once more before it sends
@@ -93,7 +93,7 @@ describe('$dispense reads before it resends', () => {
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(f.appError).toMatchObject({ code: 'queued', retry: 'reconcile' });
-    expect(owed()).toMatchObject([{ operation: 'dispense', reason: 'outcome-unknown' }]);
+    expect(await owed()).toMatchObject([{ operation: 'dispense', reason: 'outcome-unknown' }]);
     expect((await h.workflow.getCase(ID1)).outcomeUnknown).toBe(true);
 
     // later: the runner's read finds it arrived — still only one $dispense
@@ -122,7 +122,7 @@ describe('$dispense reads before it resends', () => {
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(f.appError.code).toBe('queued');
-    expect(owed()).toMatchObject([{ operation: 'dispense', reason }]);
+    expect(await owed()).toMatchObject([{ operation: 'dispense', reason }]);
     await h.workflow.resumePendingOperations();
     expect(calls()).toEqual(['dispense', 'getBySecret', 'dispense']);
     expect((await h.workflow.getCase(ID1)).status).toBe('dispensed');
@@ -134,9 +134,9 @@ describe('$dispense reads before it resends', () => {
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(f.appError.httpStatus).toBe(400);
     expect(calls()).toEqual(['dispense']);
-    expect(owed()).toEqual([]);
+    expect(await owed()).toEqual([]);
     // a refusal at the counter is shown there; it leaves no row in „Ausstehende Vorgänge“
-    expect(h.workflow.listPendingOperations()).toEqual([]);
+    expect(await h.workflow.listPendingOperations()).toEqual([]);
   });
 
   it('„Abbrechen“ during the wait: nothing more is sent, not even by the runner; the next submit reconciles first', async () => {
@@ -152,7 +152,7 @@ describe('$dispense reads before it resends', () => {
     expect(calls()).toEqual(['dispense']);
     expect((await h.workflow.getCase(ID1)).submissions.map((s) => s.state)).toEqual(['pending']);
     // the pending list says what happened, and the runner leaves it alone (the pharmacist stopped it)
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ operation: 'dispense', state: 'cancelled', message: expect.stringContaining('Abgebrochen') });
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ operation: 'dispense', state: 'cancelled', message: expect.stringContaining('Abgebrochen') });
     await h.workflow.resumePendingOperations();
     expect(calls()).toEqual(['dispense']);
     // the pharmacist sends again: the read finds the list (it had arrived) — no second $dispense

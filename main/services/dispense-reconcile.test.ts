@@ -74,7 +74,7 @@ describe('probeDispense: GET ?secret and the decision, nothing written', () => {
     p = await h.prescribe();
     ID = p.id;
     const draft = await h.accept(p);
-    secret = h.store.cases.get(ID)!.secret!;
+    secret = (await h.store.cases.get(ID))!.secret!;
     const built = h.codecs.buildParameters('dispense', draft, { prescriptionId: ID, kvnr: p.kvnr, telematikId: h.settings.pharmacy().telematikId });
     if (!built.ok) throw new Error(`no Parameters: ${JSON.stringify(built.error)}`);
     parameters = built.data;
@@ -104,9 +104,9 @@ describe('probeDispense: GET ?secret and the decision, nothing written', () => {
   });
 
   it('writes nothing: no submission, no owed operation, no audit row changes', async () => {
-    const before = { subs: h.store.submissions.listFor(ID).length, ops: h.store.pendingOperations.listForDisplay().length };
+    const before = { subs: (await h.store.submissions.listFor(ID)).length, ops: (await h.store.pendingOperations.listForDisplay()).length };
     await probeDispense(kit, ID, secret, h.clock.now().toISOString());
-    expect({ subs: h.store.submissions.listFor(ID).length, ops: h.store.pendingOperations.listForDisplay().length }).toEqual(before);
+    expect({ subs: (await h.store.submissions.listFor(ID)).length, ops: (await h.store.pendingOperations.listForDisplay()).length }).toEqual(before);
   });
 
   it.each([

@@ -115,7 +115,7 @@ describe('MessagesService', () => {
     fachdienst.lists.push(bundle(dispReq('c-1', V1_DELIVERY)), bundle(dispReq('c-1', V1_DELIVERY)));
     expect(await service.refresh()).toEqual({ added: 1, unreadable: [] });
     expect(await service.refresh()).toEqual({ added: 0, unreadable: [] });
-    const inbox = service.inbox();
+    const inbox = await service.inbox();
     expect(inbox.open).toBe(1);
     expect(inbox.requests).toHaveLength(1);
     expect(inbox.requests[0]).toMatchObject({
@@ -136,7 +136,7 @@ describe('MessagesService', () => {
     const result = await service.refresh();
     expect(result.added).toBe(1);
     expect(result.unreadable.join(' ')).toContain('evil');
-    expect(service.inbox().requests.map((r) => r.communicationId)).toEqual(['c-2']);
+    expect((await service.inbox()).requests.map((r) => r.communicationId)).toEqual(['c-2']);
   });
 
   it('„Annehmen“ claims with the Zuweisung\'s AccessCode (like a scan) and marks it accepted by the staff member', async () => {
@@ -145,16 +145,16 @@ describe('MessagesService', () => {
     const outcome = await service.acceptRequest('c-1');
     expect(outcome.ok).toBe(true);
     expect(accepted).toEqual([{ prescriptionId: RX, accessCode: AC, token: `Task/${RX}/$accept?ac=${AC}` }]);
-    expect(service.inbox()).toMatchObject({ open: 0, requests: [{ state: 'accepted', handledBy: 'AB' }] });
-    expect(store.audit.list().map((a) => a.operation)).toContain('message-accept');
+    expect(await service.inbox()).toMatchObject({ open: 0, requests: [{ state: 'accepted', handledBy: 'AB' }] });
+    expect((await store.audit.list()).map((a) => a.operation)).toContain('message-accept');
   });
 
   it('„Verwerfen“ claims nothing (A_23152) and cannot be done twice', async () => {
     fachdienst.lists.push(bundle(dispReq('c-1', V1_DELIVERY)));
     await service.refresh();
-    expect(service.dismissRequest('c-1').requests[0]?.state).toBe('dismissed');
+    expect((await service.dismissRequest('c-1')).requests[0]?.state).toBe('dismissed');
     expect(accepted).toEqual([]);
-    expect(() => service.dismissRequest('c-1')).toThrow(/bereits bearbeitet/);
+    await expect(service.dismissRequest('c-1')).rejects.toThrow(/bereits bearbeitet/);
   });
 
   it('a reply goes out in v1 for a v1 Zuweisung, addressed to the patient, and is listed with the case', async () => {
@@ -177,7 +177,7 @@ describe('MessagesService', () => {
       bundle(dispReq('c-3', { version: 3, supplyOptionsType: 'onPremise', communicationType: 'order', firstname: 'Erika', lastname: 'Mustermann', transactionID: 'tx-42' })),
     );
     await service.refresh();
-    expect(service.caseMessages(RX).replyVersion).toBe(3);
+    expect((await service.caseMessages(RX)).replyVersion).toBe(3);
     await service.sendReply({ prescriptionId: RX, text: 'Liegt bereit.' });
     const payload = JSON.parse((fachdienst.sent[0] as unknown as { payload: { contentString: string }[] }).payload[0]?.contentString ?? '{}') as Record<string, unknown>;
     expect(payload).toMatchObject({ version: 3, transactionID: 'tx-42' });
@@ -208,7 +208,7 @@ describe('MessagesService', () => {
     await service.refresh();
     fachdienst.failSend = failure('fachdienst', 'kaputt', { httpStatus: 500 });
     await expect(service.sendReply({ prescriptionId: RX, text: 'Liegt bereit.' })).rejects.toThrow('kaputt');
-    expect(service.caseMessages(RX).messages.map((m) => m.kind)).toEqual(['dispreq']);
+    expect((await service.caseMessages(RX)).messages.map((m) => m.kind)).toEqual(['dispreq']);
   });
 
   it('„Löschen“ deletes a sent reply at the Fachdienst and marks it deleted', async () => {
@@ -223,7 +223,7 @@ describe('MessagesService', () => {
 
   it('without a KVNR (no case, no Zuweisung) no reply can be addressed', async () => {
     const other = '160.000.100.000.002.02' as PrescriptionId;
-    expect(service.caseMessages(other)).toMatchObject({ canReply: false, cannotReplyReason: expect.stringContaining('Versichertennummer') });
+    expect(await service.caseMessages(other)).toMatchObject({ canReply: false, cannotReplyReason: expect.stringContaining('Versichertennummer') });
     await expect(service.sendReply({ prescriptionId: other, text: 'Hallo' })).rejects.toMatchObject({ appError: { code: 'message-no-recipient' } });
   });
 
@@ -232,8 +232,8 @@ describe('MessagesService', () => {
     await service.refresh();
     await service.acceptRequest('c-taken');
     clock.set('2027-01-07T09:00:01Z');
-    expect(service.eraseExpired()).toBe(1);
-    expect(service.inbox().requests.map((r) => r.communicationId)).toEqual(['c-taken']);
-    expect(store.messages.get('c-open')?.content).toBeUndefined();
+    expect(await service.eraseExpired()).toBe(1);
+    expect((await service.inbox()).requests.map((r) => r.communicationId)).toEqual(['c-taken']);
+    expect((await store.messages.get('c-open'))?.content).toBeUndefined();
   });
 });

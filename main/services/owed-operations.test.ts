@@ -32,13 +32,13 @@ const minutes = (n: number) => h.clock.set(new Date(h.clock.now().getTime() + n 
 describe('$accept: lost answer → GET ?ac; 412 → one new $accept', () => {
   it('a plain success leaves nothing owed and nothing to report', async () => {
     await accepted();
-    expect(h.store.pendingOperations.listForDisplay()).toEqual([]);
+    expect(await h.store.pendingOperations.listForDisplay()).toEqual([]);
   });
 
   it('the AccessCode is in the store while the $accept is in flight (a crash then loses nothing)', async () => {
     let during: unknown;
-    h.hooks.accept = () => {
-      during = owed();
+    h.hooks.accept = async () => {
+      during = await owed();
     };
     await accepted();
     expect(during).toMatchObject([{ operation: 'accept', prescriptionId: ID1, accessCode: AC1, reason: 'outcome-unknown' }]);
@@ -49,8 +49,8 @@ describe('$accept: lost answer → GET ?ac; 412 → one new $accept', () => {
     const { results } = await h.workflow.scanCode(TOKEN1);
     expect(results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
     expect(h.ops()).toEqual(['accept', 'getByAc']);
-    expect(h.store.cases.get(ID1)?.secret).toBe(h.task(ID1).secret);
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', message: expect.stringContaining('Antwort war verloren') });
+    expect((await h.store.cases.get(ID1))?.secret).toBe(h.task(ID1).secret);
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ state: 'done', message: expect.stringContaining('Antwort war verloren') });
   });
 
   it('412 then 409: another pharmacy claimed it meanwhile — reported, nothing stored, nothing owed', async () => {
@@ -60,16 +60,16 @@ describe('$accept: lost answer → GET ?ac; 412 → one new $accept', () => {
     const { results } = await h.workflow.scanCode(TOKEN1);
     expect(h.ops()).toEqual(['accept', 'getByAc', 'accept']);
     expect(results[0]).toMatchObject({ ok: false, error: { httpStatus: 409 } });
-    expect(h.store.cases.get(ID1)).toBeUndefined();
-    expect(owed()).toEqual([]);
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'failed', operation: 'accept' });
+    expect(await h.store.cases.get(ID1)).toBeUndefined();
+    expect(await owed()).toEqual([]);
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ state: 'failed', operation: 'accept' });
   });
 
   it('429: queued for an hour; scanning again before then asks nothing, afterwards the claim succeeds', async () => {
     await h.fail('accept', 429);
     const first = await h.workflow.scanCode(TOKEN1);
     expect(first.results[0]).toMatchObject({ ok: false, error: { code: 'queued', retry: 'hourly', httpStatus: 429 } });
-    expect(owed()[0]).toMatchObject({ reason: 'rate-limited', notBefore: '2026-10-05T09:00:00.000Z' });
+    expect((await owed())[0]).toMatchObject({ reason: 'rate-limited', notBefore: '2026-10-05T09:00:00.000Z' });
 
     minutes(30);
     const early = await h.workflow.scanCode(TOKEN1);
@@ -80,10 +80,10 @@ describe('$accept: lost answer → GET ?ac; 412 → one new $accept', () => {
 
     minutes(31);
     await h.workflow.resumePendingOperations();
-    expect(h.store.cases.get(ID1)?.status).toBe('accepted');
+    expect((await h.store.cases.get(ID1))?.status).toBe('accepted');
     expect(ops('getByAc')).toHaveLength(1); // reconcile first (412: not ours yet) …
     expect(ops('accept')).toHaveLength(2); // … then one new $accept
-    expect(owed()).toEqual([]);
+    expect(await owed()).toEqual([]);
   });
 
   it('offline: the claim waits with its AccessCode and is done when the runner resumes it', async () => {
@@ -92,13 +92,13 @@ describe('$accept: lost answer → GET ?ac; 412 → one new $accept', () => {
     const { results } = await h.workflow.scanCode(TOKEN1);
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'queued', system: 'network' } });
     expect(results[0]?.ok === false && results[0].error.message).toContain('sobald die Verbindung zurück ist');
-    expect(owed()[0]).toMatchObject({ reason: 'offline', accessCode: AC1 });
+    expect((await owed())[0]).toMatchObject({ reason: 'offline', accessCode: AC1 });
 
     await h.workflow.resumePendingOperations();
-    expect(h.store.cases.get(ID1)?.secret).toBe(h.task(ID1).secret);
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', operation: 'accept' });
+    expect((await h.store.cases.get(ID1))?.secret).toBe(h.task(ID1).secret);
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ state: 'done', operation: 'accept' });
     // the AccessCode served its purpose
-    expect(h.store.pendingOperations.get(h.workflow.listPendingOperations()[0]!.id)).toMatchObject({ accessCode: undefined });
+    expect(await h.store.pendingOperations.get((await h.workflow.listPendingOperations())[0]!.id)).toMatchObject({ accessCode: undefined });
   });
 });
 
@@ -119,7 +119,7 @@ describe('$dispense: owed on 429, outage and a lost answer', () => {
     const detail = await h.workflow.getCase(ID1);
     expect(detail.status).toBe('dispensed');
     expect(detail.confirmedEntries).toEqual(draft);
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', message: expect.stringContaining('nachgeholt') });
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ state: 'done', message: expect.stringContaining('nachgeholt') });
   });
 
   it('outage: no answer and no reconcile — the list waits; when the connection returns it is reconciled and resent once', async () => {
@@ -128,13 +128,13 @@ describe('$dispense: owed on 429, outage and a lost answer', () => {
     await h.fail('getBySecret', 'network');
     const f = await failureOf(h.workflow.submitDispense(ID1, draft));
     expect(f.appError.code).toBe('queued');
-    expect(owed()).toMatchObject([{ operation: 'dispense', reason: 'offline' }]);
+    expect(await owed()).toMatchObject([{ operation: 'dispense', reason: 'offline' }]);
 
     await h.workflow.resumePendingOperations();
     expect(ops('getBySecret')).toHaveLength(2); // the second one found lastMedicationDispense unset: not arrived
     expect(ops('dispense')).toHaveLength(2);
     expect((await h.workflow.getCase(ID1)).status).toBe('dispensed');
-    expect(owed()).toEqual([]);
+    expect(await owed()).toEqual([]);
   });
 
   it('a lost answer of a list that did arrive is confirmed by the runner without sending it again', async () => {
@@ -146,7 +146,7 @@ describe('$dispense: owed on 429, outage and a lost answer', () => {
     await h.workflow.resumePendingOperations();
     expect(ops('dispense')).toHaveLength(1);
     expect((await h.workflow.getCase(ID1)).submissions.map((s) => s.state)).toEqual(['confirmed']);
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'done', message: expect.stringContaining('angekommen') });
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ state: 'done', message: expect.stringContaining('angekommen') });
   });
 
   it('a newer list replaces a queued one (the Fachdienst keeps only the last complete list, A_26482)', async () => {
@@ -156,8 +156,8 @@ describe('$dispense: owed on 429, outage and a lost answer', () => {
     minutes(61);
     const corrected = draft.map((e) => ({ ...e, packs: e.packs + 1 }));
     await h.workflow.submitDispense(ID1, corrected);
-    expect(owed()).toEqual([]);
-    expect(h.workflow.listPendingOperations()[0]).toMatchObject({ state: 'cancelled', message: expect.stringContaining('ersetzt') });
+    expect(await owed()).toEqual([]);
+    expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ state: 'cancelled', message: expect.stringContaining('ersetzt') });
     await h.workflow.resumePendingOperations();
     expect(ops('dispense')).toHaveLength(2);
     expect((await h.workflow.getCase(ID1)).confirmedEntries).toEqual(corrected);
@@ -166,8 +166,8 @@ describe('$dispense: owed on 429, outage and a lost answer', () => {
   it('a submission left pending by a crash mid-call is adopted and reconciled on the next run', async () => {
     const draft = await accepted();
     // what a killed process leaves behind: the pending submission, no answer recorded
-    h.store.submissions.createPending({ prescriptionId: ID1, operation: 'dispense', staff: 'AB', createdAt: h.clock.now().toISOString(), entries: draft });
-    h.store.pendingOperations.delete(owed()[0]?.id ?? -1);
+    await h.store.submissions.createPending({ prescriptionId: ID1, operation: 'dispense', staff: 'AB', createdAt: h.clock.now().toISOString(), entries: draft });
+    await h.store.pendingOperations.delete((await owed())[0]?.id ?? -1);
     await h.workflow.resumePendingOperations();
     expect(ops('getBySecret')).toHaveLength(1);
     expect(ops('dispense')).toHaveLength(1); // never arrived → the same complete list sent once
@@ -207,35 +207,31 @@ describe('cancel and erase', () => {
     const draft = await accepted();
     await h.fail('dispense', 429);
     await failureOf(h.workflow.submitDispense(ID1, draft));
-    const [queued] = owed();
-    expect(h.workflow.cancelPendingOperation(queued!.id)).toMatchObject({ state: 'cancelled' });
+    const [queued] = await owed();
+    expect(await h.workflow.cancelPendingOperation(queued!.id)).toMatchObject({ state: 'cancelled' });
     expect((await h.workflow.getCase(ID1)).draft).toEqual(draft);
 
     await h.fail('dispense', 'after-timeout');
     await h.fail('getBySecret', 'timeout');
     await failureOf(h.workflow.submitDispense(ID1, draft));
-    const [unknown] = owed();
+    const [unknown] = await owed();
     expect(unknown?.reason).toBe('outcome-unknown');
-    const refused = (() => {
-      try {
-        h.workflow.cancelPendingOperation(unknown!.id);
-      } catch (e) {
-        return e;
-      }
-      return undefined;
-    })();
+    const refused = await h.workflow.cancelPendingOperation(unknown!.id).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(AppFailure);
-    expect(owed()).toHaveLength(1);
+    expect(await owed()).toHaveLength(1);
   });
 
   it('$reject ends what was owed and erases the queued list (A_19251)', async () => {
     const draft = await accepted();
     await h.fail('dispense', 429);
     await failureOf(h.workflow.submitDispense(ID1, draft));
-    const [queued] = owed();
+    const [queued] = await owed();
     await h.workflow.rejectCase(ID1);
-    expect(owed()).toEqual([]);
-    const after = h.store.pendingOperations.get(queued!.id);
+    expect(await owed()).toEqual([]);
+    const after = await h.store.pendingOperations.get(queued!.id);
     expect(after).toMatchObject({ state: 'cancelled', entries: undefined });
   });
 });

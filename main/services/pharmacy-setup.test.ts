@@ -133,7 +133,7 @@ describe('PharmacySetupService', () => {
 
   it('deactivating the current member signs them off', async () => {
     const { settings, setup } = build();
-    settings.setStaff('CD');
+    await settings.setStaff('CD');
     const result = await setup.save(
       input({
         staff: [

@@ -72,12 +72,18 @@ export const DEFAULT_AUTHORED_ON = '2026-10-01';
 const SIMULATOR_BASE_URL = 'http://127.0.0.1:8080/';
 
 /**
+ * A test's look at the moment before a Fachdienst call. The store answers asynchronously now (docs/multi-counter.md
+ * §1), so a hook may return a Promise; the call is sent only after it settled.
+ */
+type FachdienstHook = () => void | Promise<void>;
+
+/**
  * Between the client and the HttpTransport: records the Fachdienst calls, runs a test's hook before one is sent,
  * and turns the simulator's "answer dropped" marker into the TransportError the client would see.
  */
 class AnswerLosingTransport implements Transport {
   readonly calls: FachdienstCall[] = [];
-  readonly hooks: Partial<Record<FachdienstOp, () => void>> = {};
+  readonly hooks: Partial<Record<FachdienstOp, FachdienstHook>> = {};
   /** how each armed drop looks to the client, per operation in the order they were armed */
   readonly dropKinds: Partial<Record<FachdienstOp, Array<'timeout' | 'network'>>> = {};
   sendsDate = true;
@@ -88,7 +94,7 @@ class AnswerLosingTransport implements Transport {
     const call = fachdienstCall(request);
     if (call) {
       this.calls.push(call);
-      this.hooks[call.op]?.();
+      await this.hooks[call.op]?.();
     }
     const response = await this.inner.send(request);
     // In-process the simulator cannot cut a socket; it answers 503 with this marker instead (app.ts dropConnection).
@@ -125,7 +131,7 @@ export interface SimulatorFachdienst {
   /** every Fachdienst call the app made, in order */
   calls: FachdienstCall[];
   /** run before the app sends an operation (e.g. to look into the store at that moment) */
-  hooks: Partial<Record<FachdienstOp, () => void>>;
+  hooks: Partial<Record<FachdienstOp, FachdienstHook>>;
   /** the operations called so far, in order */
   ops(): FachdienstOp[];
   /** issues a prescription in the simulator (default: flow type 160 signed on DEFAULT_AUTHORED_ON) */
@@ -218,7 +224,7 @@ export interface SimulatorHarness extends SimulatorFachdienst {
    * pack (A_21105-02) — and saves that draft; returns it.
    */
   accept(prescribed: Prescribed): Promise<DispenseEntry[]>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface SimulatorHarnessOptions {

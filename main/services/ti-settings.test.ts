@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-const service = (start: TiStart = { simulation: false }) => new TiSettingsService({ settings: store.settings, start, openCaseCount: () => openCases });
+const service = (start: TiStart = { simulation: false }) => new TiSettingsService({ settings: store.settings, start, openCaseCount: async () => openCases });
 
 function input(overrides: Partial<TiSettingsInput> = {}, konnektor: Partial<TiSettingsInput['konnektor']> = {}): TiSettingsInput {
   return {
@@ -63,21 +63,21 @@ describe('TiSettingsService', () => {
     expect(error).toMatchObject({ hop: 'konnektor', message: expect.stringContaining('„Einstellungen & Info“ (Alt+I)') });
   });
 
-  it('each environment brings its addresses and scope; PU gets the production trust, RU and RU-DEV the reference trust', () => {
+  it('each environment brings its addresses and scope; PU gets the production trust, RU and RU-DEV the reference trust', async () => {
     const ti = service();
-    expect(ti.save(input({ environment: 'pu' })).saved).toBe(true);
+    expect((await ti.save(input({ environment: 'pu' }))).saved).toBe(true);
     expect(ti.connectionConfig()).toMatchObject({
       fachdienstUrl: 'https://erp.zentral.erp.splitdns.ti-dienste.de/',
       idpUrl: 'https://idp.zentral.idp.splitdns.ti-dienste.de/',
       scope: 'openid e-rezept',
       trustPolicy: 'production',
     });
-    ti.save(input({ environment: 'ru-dev' }));
+    await ti.save(input({ environment: 'ru-dev' }));
     expect(ti.connectionConfig()).toMatchObject({ fachdienstUrl: 'https://erp-dev.zentral.erp.splitdns.ti-dienste.de/', scope: 'openid e-rezept-dev', trustPolicy: 'reference' });
   });
 
-  it('own addresses must be https:// off this machine (loopback is the TI simulation, started otherwise)', () => {
-    const result = service().save(input({ environment: 'custom', fachdienstUrl: 'http://erp.example/', idpUrl: 'https://127.0.0.1/idp' }));
+  it('own addresses must be https:// off this machine (loopback is the TI simulation, started otherwise)', async () => {
+    const result = await service().save(input({ environment: 'custom', fachdienstUrl: 'http://erp.example/', idpUrl: 'https://127.0.0.1/idp' }));
     expect(result.saved).toBe(false);
     expect(result.problems).toEqual([
       { field: 'fachdienstUrl', message: expect.stringContaining('muss mit https:// beginnen') },
@@ -86,38 +86,38 @@ describe('TiSettingsService', () => {
     expect(service().view().environment).toBeNull();
   });
 
-  it('the environment does not change under open cases (they belong to the one they were claimed in)', () => {
+  it('the environment does not change under open cases (they belong to the one they were claimed in)', async () => {
     const ti = service();
-    ti.save(input({ environment: 'ru' }));
+    await ti.save(input({ environment: 'ru' }));
     openCases = 2;
-    const refused = ti.save(input({ environment: 'pu' }));
+    const refused = await ti.save(input({ environment: 'pu' }));
     expect(refused).toMatchObject({ saved: false, problems: [{ field: 'environment', message: expect.stringContaining('solange 2 Rezepte in Abgabe sind') }] });
     // other settings of the same environment still save
-    expect(ti.save(input({ environment: 'ru' }, { workplaceId: 'AP2' })).saved).toBe(true);
+    expect((await ti.save(input({ environment: 'ru' }, { workplaceId: 'AP2' }))).saved).toBe(true);
     expect(ti.connectionConfig().konnektor.context).toMatchObject({ workplaceId: 'AP2' });
   });
 
-  it('secrets: kept when left out, dropped with another kind of authentication, never in the view', () => {
+  it('secrets: kept when left out, dropped with another kind of authentication, never in the view', async () => {
     const ti = service();
-    const unreadable = ti.save(input({}, { clientAuth: { kind: 'pkcs12', pfxBase64: Buffer.from('no pkcs12').toString('base64'), passphrase: 'x' } }));
+    const unreadable = await ti.save(input({}, { clientAuth: { kind: 'pkcs12', pfxBase64: Buffer.from('no pkcs12').toString('base64'), passphrase: 'x' } }));
     expect(unreadable).toMatchObject({ saved: false, problems: [{ field: 'konnektor.clientAuth' }] });
-    ti.save(input({}, { clientAuth: { kind: 'pkcs12', pfxBase64: readFileSync(CLIENT_P12).toString('base64'), passphrase: CLIENT_P12_PASSPHRASE } }));
-    ti.save(input({}, { clientAuth: { kind: 'pkcs12' } }));
+    await ti.save(input({}, { clientAuth: { kind: 'pkcs12', pfxBase64: readFileSync(CLIENT_P12).toString('base64'), passphrase: CLIENT_P12_PASSPHRASE } }));
+    await ti.save(input({}, { clientAuth: { kind: 'pkcs12' } }));
     expect(ti.view().konnektor.clientAuth).toEqual({ kind: 'pkcs12', certificateStored: true, passphraseStored: true });
     const config = ti.connectionConfig().konnektor.clientAuth;
     expect(config).toMatchObject({ kind: 'pkcs12', passphrase: CLIENT_P12_PASSPHRASE });
     // a Basic auth without its password is incomplete: the PKCS#12's passphrase is not reused for it
-    expect(ti.save(input({}, { clientAuth: { kind: 'basic', username: 'kasse1' } }))).toMatchObject({ saved: false, problems: [{ field: 'konnektor.clientAuth' }] });
-    expect(ti.save(input({}, { clientAuth: { kind: 'basic', username: 'kasse1', password: 'pw' } })).saved).toBe(true);
+    expect(await ti.save(input({}, { clientAuth: { kind: 'basic', username: 'kasse1' } }))).toMatchObject({ saved: false, problems: [{ field: 'konnektor.clientAuth' }] });
+    expect((await ti.save(input({}, { clientAuth: { kind: 'basic', username: 'kasse1', password: 'pw' } }))).saved).toBe(true);
     expect(ti.view().konnektor.clientAuth).toEqual({ kind: 'basic', username: 'kasse1', passwordStored: true });
     expect(store.settings.getSecret('tiSecrets')).toEqual({ password: 'pw' });
     expect(JSON.stringify(ti.view())).not.toContain(CLIENT_P12_PASSPHRASE);
   });
 
-  it('the TI simulation: the three addresses and plain HTTP from the start; context, SMC-B and client id from here', () => {
+  it('the TI simulation: the three addresses and plain HTTP from the start; context, SMC-B and client id from here', async () => {
     const ti = service(SIMULATION);
     expect(ti.view()).toMatchObject({ environment: 'custom', addressesFromStart: true, fachdienstUrl: 'http://127.0.0.1:8081/', problems: [] });
-    expect(ti.save(input({}, { baseUrl: 'https://anything.example/', workplaceId: 'AP7', smcbIccsn: '8027 6001 0116 9990 2302' })).saved).toBe(true);
+    expect((await ti.save(input({}, { baseUrl: 'https://anything.example/', workplaceId: 'AP7', smcbIccsn: '8027 6001 0116 9990 2302' }))).saved).toBe(true);
     expect(ti.connectionConfig()).toMatchObject({
       fachdienstUrl: 'http://127.0.0.1:8081/',
       trustPolicy: 'simulation',
@@ -125,9 +125,9 @@ describe('TiSettingsService', () => {
     });
   });
 
-  it('own addresses given at start are the real TI with the reference trust', () => {
+  it('own addresses given at start are the real TI with the reference trust', async () => {
     const ti = service({ simulation: false, addresses: { fachdienstUrl: 'https://erp.example/', idpUrl: 'https://idp.example/', konnektorUrl: 'https://192.168.1.10/' } });
-    ti.save(input({ environment: 'pu' }));
+    await ti.save(input({ environment: 'pu' }));
     expect(ti.connectionConfig()).toMatchObject({ fachdienstUrl: 'https://erp.example/', trustPolicy: 'reference', konnektor: { baseUrl: 'https://192.168.1.10/' } });
   });
 });

@@ -47,8 +47,8 @@ beforeEach(async () => {
   ({ id: ID1, token } = p1);
 });
 
-afterEach(() => {
-  h.close();
+afterEach(async () => {
+  await h.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -58,7 +58,7 @@ describe('scanCode answers with the case', () => {
     const result = results[0];
     if (!result?.ok) throw new Error('scan failed');
     expect(result.detail).toEqual(await workflow.getCase(ID1));
-    expect(result.detail?.prescription?.patient.name).toBe(h.store.cases.get(ID1)?.patientName);
+    expect(result.detail?.prescription?.patient.name).toBe((await h.store.cases.get(ID1))?.patientName);
     expect(result.detail?.patientName).toEqual(expect.stringMatching(/\S/));
     expect(result.detail?.draft).toHaveLength(1);
   });
@@ -81,8 +81,8 @@ describe('scanCode answers with the case', () => {
     await workflow.scanCode(token);
     expect(committedDuringCall).toBe(1);
     expect(walCommits(file) - before).toBe(2);
-    expect(store.pendingOperations.pendingFor(ID1, 'accept')).toEqual([]);
-    expect(store.audit.list(ID1).map((a) => a.operation)).toEqual(['accept']);
+    expect(await store.pendingOperations.pendingFor(ID1, 'accept')).toEqual([]);
+    expect((await store.audit.list(ID1)).map((a) => a.operation)).toEqual(['accept']);
   });
 
   it('a prescription mapping that throws still leaves the Secret stored (A_19169-01)', async () => {
@@ -91,7 +91,7 @@ describe('scanCode answers with the case', () => {
     };
     const { results } = await workflow.scanCode(token);
     expect(results[0]?.ok).toBe(true);
-    const record = store.cases.get(ID1);
+    const record = await store.cases.get(ID1);
     expect(record?.secret).toBe(h.task(ID1).secret);
     expect(record?.prescriptionError).toContain('kaputt');
   });
@@ -110,6 +110,6 @@ describe('submitDispense commits', () => {
     expect(walCommits(file) - before).toBe(2);
     expect(detail.status).toBe('dispensed');
     expect(detail.hasUnsentChanges).toBe(false);
-    expect(store.pendingOperations.pending()).toEqual([]);
+    expect(await store.pendingOperations.pending()).toEqual([]);
   });
 });

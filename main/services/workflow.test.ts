@@ -30,7 +30,7 @@ describe('scanCode', () => {
     const { results } = await h.workflow.scanCode(p1.token);
     expect(results).toEqual([expect.objectContaining({ ok: true, outcome: 'accepted', prescriptionId: p1.id })]);
 
-    const record = h.store.cases.get(p1.id);
+    const record = await h.store.cases.get(p1.id);
     expect(record?.secret).toBe(h.task(p1.id).secret);
     expect(record?.accessCode).toBe(p1.accessCode);
     expect(record?.qes).toEqual(qesOf(p1));
@@ -75,7 +75,7 @@ describe('scanCode', () => {
     const { results } = await h.workflow.scanCode(`{"urls":["${p1.token}","${p2.token}"]}`);
     expect(results[0]).toMatchObject({ ok: false, prescriptionId: p1.id, error: { httpStatus: 409, system: 'fachdienst' } });
     expect(results[1]).toMatchObject({ ok: true, prescriptionId: p2.id, outcome: 'accepted' });
-    expect(h.store.cases.get(p1.id)).toBeUndefined();
+    expect(await h.store.cases.get(p1.id)).toBeUndefined();
   });
 
   it('recovers a prescription whose $accept answer was lost (409 own institution → GET ?ac)', async () => {
@@ -84,13 +84,13 @@ describe('scanCode', () => {
     // timeout → immediate reconcile via GET ?ac finds it in progress for us
     expect(first.results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
     expect(h.ops()).toEqual(['accept', 'getByAc']);
-    expect(h.store.cases.get(p1.id)?.secret).toBe(h.task(p1.id).secret);
+    expect((await h.store.cases.get(p1.id))?.secret).toBe(h.task(p1.id).secret);
 
     // a lost local case: the Fachdienst answers 409 "processed by requesting institution"
-    h.store.cases.erasePersonalData(p1.id, 'rejected', h.clock.now().toISOString());
+    await h.store.cases.erasePersonalData(p1.id, 'rejected', h.clock.now().toISOString());
     const again = await h.workflow.scanCode(p1.token);
     expect(again.results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
-    expect(h.store.cases.get(p1.id)?.status).toBe('accepted');
+    expect((await h.store.cases.get(p1.id))?.status).toBe('accepted');
   });
 
   it('a $accept that never reached the Fachdienst: GET ?ac answers 412, so one new $accept claims it', async () => {
@@ -98,8 +98,8 @@ describe('scanCode', () => {
     const { results } = await h.workflow.scanCode(p1.token);
     expect(results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
     expect(h.ops()).toEqual(['accept', 'getByAc', 'accept']);
-    expect(h.store.cases.get(p1.id)?.secret).toBe(h.task(p1.id).secret);
-    const [op] = h.store.pendingOperations.listForDisplay();
+    expect((await h.store.cases.get(p1.id))?.secret).toBe(h.task(p1.id).secret);
+    const [op] = await h.store.pendingOperations.listForDisplay();
     expect(op).toMatchObject({ operation: 'accept', state: 'done', message: expect.stringContaining('einmal erneut abgerufen') });
     // it cannot know that the first call never arrived, and does not claim so
     expect(op?.message).not.toContain('nicht beim E-Rezept-Fachdienst angekommen');
@@ -112,8 +112,8 @@ describe('scanCode', () => {
     await h.fail('getByAc', 'network');
     const { results } = await h.workflow.scanCode(p1.token);
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'queued', system: 'network', retry: 'reconcile' } });
-    expect(h.store.cases.get(p1.id)).toBeUndefined();
-    const [op] = h.store.pendingOperations.pending();
+    expect(await h.store.cases.get(p1.id)).toBeUndefined();
+    const [op] = await h.store.pendingOperations.pending();
     expect(op).toMatchObject({ operation: 'accept', state: 'pending', reason: 'offline', accessCode: p1.accessCode });
   });
 
@@ -124,11 +124,11 @@ describe('scanCode', () => {
     expect(detail.prescription).toBeNull();
     expect(detail.prescriptionError).toContain('1.0.1');
     expect(detail.draft).toBeNull();
-    expect(h.store.cases.get(p1.id)?.secret).toBeDefined();
+    expect((await h.store.cases.get(p1.id))?.secret).toBeDefined();
   });
 
   it('requires a staff member before anything is requested', async () => {
-    h.settings.setStaff('');
+    await h.settings.setStaff('');
     const f = await failureOf(h.workflow.scanCode(p1.token));
     expect(f.appError.code).toBe('staff-required');
     expect(h.calls).toHaveLength(0);
@@ -136,7 +136,7 @@ describe('scanCode', () => {
 
   it('writes audit entries with ids and staff but no names or secrets', async () => {
     await h.workflow.scanCode(p1.token);
-    const audit = h.store.audit.list(p1.id);
+    const audit = await h.store.audit.list(p1.id);
     expect(audit).toEqual([expect.objectContaining({ operation: 'accept', result: 'ok', staff: 'AB', prescriptionId: p1.id })]);
     const text = JSON.stringify(audit);
     const name = (await h.workflow.getCase(p1.id)).patientName!;
@@ -151,8 +151,8 @@ describe('submitDispense', () => {
   it('writes the submission as pending before the call and confirms it afterwards', async () => {
     const draft = await acceptedCase();
     let seenDuringCall: string | undefined;
-    h.hooks.dispense = () => {
-      seenDuringCall = h.store.submissions.latest(p1.id)?.state;
+    h.hooks.dispense = async () => {
+      seenDuringCall = (await h.store.submissions.latest(p1.id))?.state;
     };
     const detail = await h.workflow.submitDispense(p1.id, draft);
     expect(seenDuringCall).toBe('pending');
@@ -172,7 +172,7 @@ describe('submitDispense', () => {
     expect(f.appError.code).toBe('validation');
     expect(f.appError.findings).toHaveLength(1);
     expect(h.ops().filter((op) => op === 'dispense')).toHaveLength(0);
-    expect(h.store.submissions.listFor(p1.id)).toHaveLength(0);
+    expect(await h.store.submissions.listFor(p1.id)).toHaveLength(0);
   });
 
   it('runs the pharmacy pre-flight with the case deadlines (A_23800)', async () => {
@@ -222,7 +222,7 @@ describe('closeCase', () => {
     const receiptId = h.task(p1.id).receipt?.['id'];
     expect(receiptId).toEqual(expect.any(String));
     expect(detail.receipt).toMatchObject({ bundleId: receiptId, signaturePresent: true, staff: 'AB' });
-    expect(h.store.receipts.get(p1.id)?.bundle).toMatchObject({ resourceType: 'Bundle', id: receiptId });
+    expect((await h.store.receipts.get(p1.id))?.bundle).toMatchObject({ resourceType: 'Bundle', id: receiptId });
     expect(detail.submissions.map((s) => [s.operation, s.state])).toEqual([
       ['dispense', 'confirmed'],
       ['close', 'confirmed'],
@@ -266,7 +266,7 @@ describe('closeCase', () => {
     await h.fail('getBySecret', 'network');
     const f = await failureOf(h.workflow.closeCase(p1.id));
     expect(f.appError.retry).toBe('reconcile');
-    expect(h.store.submissions.latest(p1.id)?.state).toBe('pending');
+    expect((await h.store.submissions.latest(p1.id))?.state).toBe('pending');
 
     const detail = await h.workflow.closeCase(p1.id);
     expect(detail.status).toBe('closed');
@@ -281,7 +281,7 @@ describe('closeCase', () => {
     expect(detail.status).toBe('closed');
     expect(h.ops().slice(-3)).toEqual(['close', 'getBySecret', 'close']);
     expect(detail.submissions.filter((s) => s.operation === 'close').map((s) => s.state)).toEqual(['failed', 'confirmed']);
-    expect(h.store.pendingOperations.listForDisplay()[0]).toMatchObject({ operation: 'close', state: 'done', message: expect.stringContaining('nachgeholt') });
+    expect((await h.store.pendingOperations.listForDisplay())[0]).toMatchObject({ operation: 'close', state: 'done', message: expect.stringContaining('nachgeholt') });
   });
 });
 

@@ -22,18 +22,18 @@ describe('assertDataKeyNotLost', () => {
     expect(() => assertDataKeyNotLost({ dataDir, dbFile })).not.toThrow();
   });
 
-  it('lets a database of an earlier, unencrypted version through (it gets encrypted on open)', () => {
+  it('lets a database of an earlier, unencrypted version through (it gets encrypted on open)', async () => {
     const legacy = openStore({ file: dbFile, cipher: new IdentityCipher(), hmacKey });
-    legacy.settings.setSecret('demo.seededTokens', ['Task/160.000.000.000.001.54/$accept?ac=…']);
-    legacy.close();
+    await legacy.settings.setSecret('demo.seededTokens', ['Task/160.000.000.000.001.54/$accept?ac=…']);
+    await legacy.close();
     expect(() => assertDataKeyNotLost({ dataDir, dbFile })).not.toThrow();
   });
 
-  it('refuses to start when the key file of an encrypted database is gone', () => {
+  it('refuses to start when the key file of an encrypted database is gone', async () => {
     const { cipher } = openDataProtection({ dataDir });
     const store = openStore({ file: dbFile, cipher, hmacKey });
-    store.settings.setSecret('demo.seededTokens', ['Task/160.000.000.000.001.54/$accept?ac=…']);
-    store.close();
+    await store.settings.setSecret('demo.seededTokens', ['Task/160.000.000.000.001.54/$accept?ac=…']);
+    await store.close();
     expect(() => assertDataKeyNotLost({ dataDir, dbFile })).not.toThrow();
 
     unlinkSync(join(dataDir, KEY_FILE_NAME));

@@ -60,12 +60,12 @@ const sampleCase = (overrides: Partial<CaseRecord> = {}): CaseRecord => ({
 });
 
 /** Fills every kind of record, the way a version with IdentityCipher did. */
-function writeEverything(store: Store): void {
-  store.cases.save(sampleCase());
-  store.drafts.save({ prescriptionId: ID, entries: [entry], savedAt: '2026-10-05T08:00:00.000Z', staff: 'AB' });
-  const submission = store.submissions.createPending({ prescriptionId: ID, operation: 'dispense', staff: 'AB', createdAt: '2026-10-05T08:01:00.000Z', entries: [entry] });
-  store.submissions.complete(submission, { state: 'confirmed', completedAt: '2026-10-05T08:01:01.000Z', httpStatus: 204 });
-  store.receipts.save({
+async function writeEverything(store: Store): Promise<void> {
+  await store.cases.save(sampleCase());
+  await store.drafts.save({ prescriptionId: ID, entries: [entry], savedAt: '2026-10-05T08:00:00.000Z', staff: 'AB' });
+  const submission = await store.submissions.createPending({ prescriptionId: ID, operation: 'dispense', staff: 'AB', createdAt: '2026-10-05T08:01:00.000Z', entries: [entry] });
+  await store.submissions.complete(submission, { state: 'confirmed', completedAt: '2026-10-05T08:01:01.000Z', httpStatus: 204 });
+  await store.receipts.save({
     prescriptionId: ID,
     bundleId: 'r-1',
     completedAt: '2026-10-05T09:00:00.000Z',
@@ -75,9 +75,9 @@ function writeEverything(store: Store): void {
     staff: 'AB',
     bundle: { resourceType: 'Bundle', id: RECEIPT_MARK },
   });
-  store.pendingOperations.create({ operation: 'accept', accessCode: PENDING_ACCESS_CODE, prescriptionId: '160.000.000.000.003.48' as PrescriptionId, reason: 'outcome-unknown', staff: 'AB', createdAt: '2026-10-05T08:02:00.000Z' });
-  store.pendingOperations.create({ operation: 'dispense', entries: [entry], prescriptionId: ID, reason: 'offline', staff: 'AB', createdAt: '2026-10-05T08:03:00.000Z' });
-  store.messages.insertIfNew({
+  await store.pendingOperations.create({ operation: 'accept', accessCode: PENDING_ACCESS_CODE, prescriptionId: '160.000.000.000.003.48' as PrescriptionId, reason: 'outcome-unknown', staff: 'AB', createdAt: '2026-10-05T08:02:00.000Z' });
+  await store.pendingOperations.create({ operation: 'dispense', entries: [entry], prescriptionId: ID, reason: 'offline', staff: 'AB', createdAt: '2026-10-05T08:03:00.000Z' });
+  await store.messages.insertIfNew({
     communicationId: 'c-1',
     kind: 'dispreq',
     prescriptionId: ID,
@@ -86,15 +86,15 @@ function writeEverything(store: Store): void {
     state: 'new',
     content: { wish: { name: NAME }, kvnr: KVNR },
   });
-  store.settings.setSecret('demo.seededTokens', [`Task/160.000.000.000.004.45/$accept?ac=${DEMO_ACCESS_CODE}`]);
-  store.settings.set('staffList', [{ kuerzel: 'AB', name: 'Anna Becker' }]);
-  store.settings.set('currentStaff', 'AB');
+  await store.settings.setSecret('demo.seededTokens', [`Task/160.000.000.000.004.45/$accept?ac=${DEMO_ACCESS_CODE}`]);
+  await store.settings.set('staffList', [{ kuerzel: 'AB', name: 'Anna Becker' }]);
+  await store.settings.set('currentStaff', 'AB');
   // a case erased after $reject (A_19251): its plaintext lingers in free pages of an old database
   // (a large prescription, so it lies in overflow pages the old version freed without overwriting)
-  store.cases.save(
+  await store.cases.save(
     sampleCase({ prescriptionId: ERASED_ID, patientName: ERASED_NAME, prescriptionXml: `<Bundle>${`<name value="${ERASED_NAME}"/>`.repeat(2000)}</Bundle>` }),
   );
-  store.cases.erasePersonalData(ERASED_ID, 'rejected', '2026-10-05T08:30:00.000Z');
+  await store.cases.erasePersonalData(ERASED_ID, 'rejected', '2026-10-05T08:30:00.000Z');
 }
 
 let dir: string;
@@ -105,10 +105,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function writeLegacyDatabase(): void {
+async function writeLegacyDatabase(): Promise<void> {
   const legacy = openStore({ file, cipher: new IdentityCipher(), hmacKey, now });
-  writeEverything(legacy);
-  legacy.close();
+  await writeEverything(legacy);
+  await legacy.close();
 }
 
 /** the bytes of the database and its WAL, as an attacker with the disk would read them */
@@ -123,46 +123,46 @@ const leaked = (raw: string): string[] =>
   SENSITIVE.filter((text) => raw.includes(text) || raw.includes(Buffer.from(text, 'utf8').toString('latin1')));
 
 describe('an old database written with IdentityCipher, opened with AesGcmCipher', () => {
-  it('stays fully readable', () => {
-    writeLegacyDatabase();
+  it('stays fully readable', async () => {
+    await writeLegacyDatabase();
     const store = openStore({ file, cipher: new AesGcmCipher(key), hmacKey, now });
     try {
-      expect(store.cases.get(ID)).toMatchObject({ patientName: NAME, kvnr: KVNR, secret: SECRET, accessCode: ACCESS_CODE, medicationLabel: MEDICATION });
-      expect(store.cases.get(ID)?.prescription?.patient.name).toBe(NAME);
-      expect(store.cases.get(ID)?.prescriptionXml).toContain(NAME);
-      expect(Buffer.from(store.cases.get(ID)?.qes ?? []).toString()).toBe(`signed bundle of ${NAME}`);
-      expect(store.cases.list({ text: KVNR }).records.map((c) => c.prescriptionId)).toEqual([ID]);
-      expect(store.cases.get(ERASED_ID)?.status).toBe('rejected');
-      expect(store.cases.get(ERASED_ID)?.patientName).toBeUndefined();
-      expect(store.drafts.get(ID)?.entries).toEqual([entry]);
-      expect(store.submissions.latest(ID)?.entries).toEqual([entry]);
-      expect(store.receipts.get(ID)?.bundle).toEqual({ resourceType: 'Bundle', id: RECEIPT_MARK });
-      const pending = store.pendingOperations.pending();
+      expect(await store.cases.get(ID)).toMatchObject({ patientName: NAME, kvnr: KVNR, secret: SECRET, accessCode: ACCESS_CODE, medicationLabel: MEDICATION });
+      expect((await store.cases.get(ID))?.prescription?.patient.name).toBe(NAME);
+      expect((await store.cases.get(ID))?.prescriptionXml).toContain(NAME);
+      expect(Buffer.from((await store.cases.get(ID))?.qes ?? []).toString()).toBe(`signed bundle of ${NAME}`);
+      expect((await store.cases.list({ text: KVNR })).records.map((c) => c.prescriptionId)).toEqual([ID]);
+      expect((await store.cases.get(ERASED_ID))?.status).toBe('rejected');
+      expect((await store.cases.get(ERASED_ID))?.patientName).toBeUndefined();
+      expect((await store.drafts.get(ID))?.entries).toEqual([entry]);
+      expect((await store.submissions.latest(ID))?.entries).toEqual([entry]);
+      expect((await store.receipts.get(ID))?.bundle).toEqual({ resourceType: 'Bundle', id: RECEIPT_MARK });
+      const pending = await store.pendingOperations.pending();
       expect(pending.map((p) => (p.operation === 'accept' ? p.accessCode : 'entries' in p ? p.entries : undefined))).toEqual([PENDING_ACCESS_CODE, [entry]]);
       expect(store.settings.getSecret('demo.seededTokens')).toEqual([`Task/160.000.000.000.004.45/$accept?ac=${DEMO_ACCESS_CODE}`]);
       // plain settings are read without the Cipher and must stay plain
       expect(store.settings.get('staffList')).toEqual([{ kuerzel: 'AB', name: 'Anna Becker' }]);
       expect(store.settings.get('currentStaff')).toBe('AB');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('leaves no name, KVNR, Secret or AccessCode readable in the database file or its WAL', () => {
-    writeLegacyDatabase();
+  it('leaves no name, KVNR, Secret or AccessCode readable in the database file or its WAL', async () => {
+    await writeLegacyDatabase();
     // the test can see plaintext at all: the old file holds it (the erased case's name is already wiped by
     // secure_delete, which store.ts sets for exactly this reason, A_19251)
     expect(leaked(rawFiles())).toEqual(SENSITIVE.filter((s) => s !== ERASED_NAME));
     const store = openStore({ file, cipher: new AesGcmCipher(key), hmacKey, now });
     // already while the app runs, not only after a clean shutdown
     expect(leaked(rawFiles())).toEqual([]);
-    store.close();
+    await store.close();
     expect(leaked(rawFiles())).toEqual([]);
   });
 
-  it('leaves every encrypted column of the schema holding ciphertext only', () => {
-    writeLegacyDatabase();
-    openStore({ file, cipher: new AesGcmCipher(key), hmacKey, now }).close();
+  it('leaves every encrypted column of the schema holding ciphertext only', async () => {
+    await writeLegacyDatabase();
+    await openStore({ file, cipher: new AesGcmCipher(key), hmacKey, now }).close();
     const db = new Database(file, { readonly: true });
     try {
       const cipher = new AesGcmCipher(key);
@@ -192,7 +192,7 @@ describe('an old database written with IdentityCipher, opened with AesGcmCipher'
     const seeding = { transport: simulator.transport, fachdienst: simulator.client, count: 1 };
     const legacy = openStore({ file, cipher: new IdentityCipher(), hmacKey, now });
     const [token] = await ensureDemoPrescriptions({ ...seeding, settings: legacy.settings });
-    legacy.close();
+    await legacy.close();
     const accessCode = /\?ac=([0-9a-f]{64})$/.exec(token ?? '')?.[1];
     expect(accessCode).toBeDefined();
     expect(rawFiles()).toContain(accessCode);
@@ -204,7 +204,7 @@ describe('an old database written with IdentityCipher, opened with AesGcmCipher'
       expect(simulator.sim.repository.list()).toHaveLength(1);
       expect(rawFiles()).not.toContain(accessCode);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
@@ -212,13 +212,13 @@ describe('an old database written with IdentityCipher, opened with AesGcmCipher'
 describe('encryptLegacyPlaintext', () => {
   const aes = new AesGcmCipher(key);
 
-  function legacyDb(): Database.Database {
-    writeLegacyDatabase();
+  async function legacyDb(): Promise<Database.Database> {
+    await writeLegacyDatabase();
     return new Database(file);
   }
 
-  it('covers every `_enc` column of the current schema', () => {
-    const db = legacyDb();
+  it('covers every `_enc` column of the current schema', async () => {
+    const db = await legacyDb();
     try {
       const columns = encryptedColumns(db).map((c) => `${c.table}.${c.column}`);
       expect(columns).toEqual(
@@ -241,8 +241,8 @@ describe('encryptLegacyPlaintext', () => {
     }
   });
 
-  it('counts what it changed and changes nothing the second time, also when made to scan again', () => {
-    const db = legacyDb();
+  it('counts what it changed and changes nothing the second time, also when made to scan again', async () => {
+    const db = await legacyDb();
     try {
       // case: 6 columns; draft, submission, receipt, 2 pending operations, a message; the demo tokens
       expect(encryptLegacyPlaintext(db, aes)).toBe(6 + 1 + 1 + 1 + 2 + 1 + 1);
@@ -256,8 +256,8 @@ describe('encryptLegacyPlaintext', () => {
     }
   });
 
-  it('changes all or nothing: a failure halfway leaves the old database as it was', () => {
-    const db = legacyDb();
+  it('changes all or nothing: a failure halfway leaves the old database as it was', async () => {
+    const db = await legacyDb();
     try {
       const before = db.prepare('SELECT * FROM cases ORDER BY prescription_id').all();
       let calls = 0;
@@ -279,10 +279,10 @@ describe('encryptLegacyPlaintext', () => {
     }
   });
 
-  it('is not run for IdentityCipher (tests on :memory: keep plaintext)', () => {
+  it('is not run for IdentityCipher (tests on :memory: keep plaintext)', async () => {
     const store = openStore({ file, cipher: new IdentityCipher(), hmacKey, now });
-    writeEverything(store);
-    store.close();
+    await writeEverything(store);
+    await store.close();
     const db = new Database(file, { readonly: true });
     try {
       expect(db.prepare('SELECT 1 FROM settings WHERE key = ?').get(PLAINTEXT_ENCRYPTED_MARKER)).toBeUndefined();
@@ -293,11 +293,11 @@ describe('encryptLegacyPlaintext', () => {
 });
 
 describe('a new database opened with AesGcmCipher', () => {
-  it('never holds the plaintext of what the app stores', () => {
+  it('never holds the plaintext of what the app stores', async () => {
     const store = openStore({ file, cipher: new AesGcmCipher(key), hmacKey, now });
-    writeEverything(store);
-    expect(store.cases.get(ID)?.secret).toBe(SECRET);
-    store.close();
+    await writeEverything(store);
+    expect((await store.cases.get(ID))?.secret).toBe(SECRET);
+    await store.close();
     expect(leaked(rawFiles())).toEqual([]);
   });
 });

@@ -94,52 +94,52 @@ describe('migrations', () => {
 });
 
 describe('cases', () => {
-  it('round-trips a case with credentials and QES', () => {
-    store.cases.save(sampleCase());
-    const back = store.cases.get(ID);
+  it('round-trips a case with credentials and QES', async () => {
+    await store.cases.save(sampleCase());
+    const back = await store.cases.get(ID);
     expect(back).toMatchObject({ status: 'accepted', patientName: 'Erika Mustermann', kvnr: 'X110411675', secret: 'b'.repeat(64) });
     expect(back?.qes).toEqual(new Uint8Array([48, 130, 1, 2]));
   });
 
-  it('lists without decrypting credentials and searches by KVNR through its HMAC', () => {
-    store.cases.save(sampleCase());
-    const [listed] = store.cases.list({ text: 'x110411675' }).records;
+  it('lists without decrypting credentials and searches by KVNR through its HMAC', async () => {
+    await store.cases.save(sampleCase());
+    const [listed] = (await store.cases.list({ text: 'x110411675' })).records;
     expect(listed?.prescriptionId).toBe(ID);
     expect(listed?.secret).toBeUndefined();
-    expect(store.cases.list({ text: 'K220635158' }).records).toEqual([]);
-    expect(store.cases.list({ statuses: ['closed'] }).records).toEqual([]);
+    expect((await store.cases.list({ text: 'K220635158' })).records).toEqual([]);
+    expect((await store.cases.list({ statuses: ['closed'] })).records).toEqual([]);
   });
 
-  it('erases personal data after $reject/$abort but keeps the case row (A_19251)', () => {
-    store.cases.save(sampleCase());
-    store.drafts.save({ prescriptionId: ID, entries: [entry], savedAt: '2026-10-05T08:00:00.000Z', staff: 'AB' });
-    store.cases.erasePersonalData(ID, 'rejected', '2026-10-05T09:00:00.000Z');
-    const back = store.cases.get(ID);
+  it('erases personal data after $reject/$abort but keeps the case row (A_19251)', async () => {
+    await store.cases.save(sampleCase());
+    await store.drafts.save({ prescriptionId: ID, entries: [entry], savedAt: '2026-10-05T08:00:00.000Z', staff: 'AB' });
+    await store.cases.erasePersonalData(ID, 'rejected', '2026-10-05T09:00:00.000Z');
+    const back = await store.cases.get(ID);
     expect(back?.status).toBe('rejected');
     expect(back?.secret).toBeUndefined();
     expect(back?.patientName).toBeUndefined();
-    expect(store.drafts.get(ID)).toBeUndefined();
-    expect(store.cases.list({ text: 'X110411675' }).records).toEqual([]);
+    expect(await store.drafts.get(ID)).toBeUndefined();
+    expect((await store.cases.list({ text: 'X110411675' })).records).toEqual([]);
   });
 });
 
 describe('submissions', () => {
-  it('are created pending and completed once', () => {
-    store.cases.save(sampleCase());
-    const id = store.submissions.createPending({ prescriptionId: ID, operation: 'dispense', staff: 'AB', createdAt: '2026-10-05T08:01:00.000Z', entries: [entry] });
-    expect(store.submissions.pending().map((s) => s.id)).toEqual([id]);
-    store.submissions.complete(id, { state: 'confirmed', completedAt: '2026-10-05T08:01:01.000Z', httpStatus: 204 });
+  it('are created pending and completed once', async () => {
+    await store.cases.save(sampleCase());
+    const id = await store.submissions.createPending({ prescriptionId: ID, operation: 'dispense', staff: 'AB', createdAt: '2026-10-05T08:01:00.000Z', entries: [entry] });
+    expect((await store.submissions.pending()).map((s) => s.id)).toEqual([id]);
+    await store.submissions.complete(id, { state: 'confirmed', completedAt: '2026-10-05T08:01:01.000Z', httpStatus: 204 });
     // a late second completion does not overwrite the first answer
-    store.submissions.complete(id, { state: 'failed', completedAt: '2026-10-05T08:02:00.000Z', httpStatus: 500 });
-    expect(store.submissions.latest(ID)).toMatchObject({ state: 'confirmed', httpStatus: 204, entries: [entry] });
-    expect(store.submissions.latest(ID, { operation: 'close' })).toBeUndefined();
+    await store.submissions.complete(id, { state: 'failed', completedAt: '2026-10-05T08:02:00.000Z', httpStatus: 500 });
+    expect(await store.submissions.latest(ID)).toMatchObject({ state: 'confirmed', httpStatus: 204, entries: [entry] });
+    expect(await store.submissions.latest(ID, { operation: 'close' })).toBeUndefined();
   });
 });
 
 describe('settings', () => {
-  it('keep plain and secret values', () => {
-    store.settings.set('a', { x: 1 });
-    store.settings.setSecret('b', ['token']);
+  it('keep plain and secret values', async () => {
+    await store.settings.set('a', { x: 1 });
+    await store.settings.setSecret('b', ['token']);
     expect(store.settings.get('a')).toEqual({ x: 1 });
     expect(store.settings.getSecret('b')).toEqual(['token']);
     expect(store.settings.get('missing')).toBeUndefined();
@@ -147,14 +147,14 @@ describe('settings', () => {
 });
 
 describe('transaction', () => {
-  it('rolls back everything when one write fails', () => {
-    store.cases.save(sampleCase());
-    expect(() =>
-      store.transaction(() => {
-        store.cases.updateStatus(ID, { status: 'closed', updatedAt: '2026-10-05T09:00:00.000Z' });
+  it('rolls back everything when one write fails', async () => {
+    await store.cases.save(sampleCase());
+    await expect(
+      store.transaction(async () => {
+        await store.cases.updateStatus(ID, { status: 'closed', updatedAt: '2026-10-05T09:00:00.000Z' });
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(store.cases.get(ID)?.status).toBe('accepted');
+    ).rejects.toThrow('boom');
+    expect((await store.cases.get(ID))?.status).toBe('accepted');
   });
 });

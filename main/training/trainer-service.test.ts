@@ -107,9 +107,9 @@ beforeEach(async () => {
   localKvnrs.clear();
   trainer = service();
   // a class before this one: a case, its audit entry, and the counter's settings
-  store.cases.save({ prescriptionId: ID('160.000.000.000.999.23'), flowType: '160', status: 'accepted', acceptedAt: '2026-10-01T08:00:00Z', acceptedBy: 'AB', updatedAt: '2026-10-01T08:00:00Z' });
-  store.audit.append({ at: '2026-10-01T08:00:00Z', staff: 'AB', operation: 'accept', prescriptionId: '160.000.000.000.999.23', result: 'ok' });
-  store.settings.set('currentStaff', 'AB');
+  await store.cases.save({ prescriptionId: ID('160.000.000.000.999.23'), flowType: '160', status: 'accepted', acceptedAt: '2026-10-01T08:00:00Z', acceptedBy: 'AB', updatedAt: '2026-10-01T08:00:00Z' });
+  await store.audit.append({ at: '2026-10-01T08:00:00Z', staff: 'AB', operation: 'accept', prescriptionId: '160.000.000.000.999.23', result: 'ok' });
+  await store.settings.set('currentStaff', 'AB');
 });
 afterEach(() => store.close());
 
@@ -153,8 +153,8 @@ describe('TrainerService', () => {
     expect(loaded.prescriptions[4]?.acceptedBy).toBe(PHARMACY_B);
     for (const p of loaded.prescriptions) expect(p.token).toBe(`Task/${p.prescriptionId}/$accept?ac=${p.token.split('ac=')[1]}`);
 
-    expect(store.cases.get(ID('160.000.000.000.999.23'))).toBeUndefined();
-    expect(store.audit.verify()).toEqual({ ok: true, chained: 0, unchained: 0 });
+    expect(await store.cases.get(ID('160.000.000.000.999.23'))).toBeUndefined();
+    expect(await store.audit.verify()).toEqual({ ok: true, chained: 0, unchained: 0 });
     expect(store.settings.get('currentStaff')).toBe('AB');
     expect(events).toEqual([{ type: 'cases-changed' }, { type: 'pending-changed' }]);
     expect(clockSyncs).toBe(1);
@@ -183,7 +183,7 @@ describe('TrainerService', () => {
     const error = await trainer.loadScenario('gibt-es-nicht').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppFailure);
     expect((error as AppFailure).appError).toMatchObject({ code: 'not-found', message: 'Das Szenario „gibt-es-nicht“ gibt es im Simulator nicht.' });
-    expect(store.cases.get(ID('160.000.000.000.999.23'))).toBeDefined();
+    expect(await store.cases.get(ID('160.000.000.000.999.23'))).toBeDefined();
     expect(events).toEqual([]);
   });
 

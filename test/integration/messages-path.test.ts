@@ -25,7 +25,7 @@ beforeAll(async () => {
   [training, ti] = await Promise.all([startSimulatorServer({ port: 0 }), startSimulatorServer({ port: 0, ti: true })]);
 });
 afterAll(async () => {
-  for (const store of stores) store.close();
+  for (const store of stores) await store.close();
   await Promise.all([training?.close(), ti?.close()]);
 });
 
@@ -52,7 +52,7 @@ async function walk(on: SimulatorHandle, pharmacy: string, client: FachdienstCli
 
   const messages = messagesService(client, stores, claimWith(client));
   expect((await messages.refresh()).added).toBe(1);
-  const [request] = messages.inbox().requests;
+  const [request] = (await messages.inbox()).requests;
   expect(request).toMatchObject({ prescriptionId: taskId, state: 'new', wish: { supplyOption: 'onPremise', name: 'Erika Mustermann', hint: 'Komme nach 17 Uhr' } });
   // fetched once: the Fachdienst stamped it received, the next poll brings nothing new
   expect((await messages.refresh()).added).toBe(0);

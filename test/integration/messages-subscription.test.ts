@@ -27,7 +27,7 @@ afterEach(() => {
   for (const listener of listeners.splice(0)) listener.stop();
 });
 afterAll(async () => {
-  for (const store of stores) store.close();
+  for (const store of stores) await store.close();
   await Promise.all([training?.close(), ti?.close()]);
 });
 
@@ -75,7 +75,7 @@ async function walk(on: SimulatorHandle, pharmacy: string, client: FachdienstCli
 
   const messages = messagesService(client, stores);
   expect((await messages.refresh()).added).toBe(1);
-  expect(messages.inbox().requests[0]).toMatchObject({ prescriptionId: taskId, state: 'new', wish: { supplyOption: 'onPremise', name: 'Erika Mustermann' } });
+  expect((await messages.inbox()).requests[0]).toMatchObject({ prescriptionId: taskId, state: 'new', wish: { supplyOption: 'onPremise', name: 'Erika Mustermann' } });
 }
 
 describe('the ping on new Zuweisungen against the simulator', () => {
@@ -102,7 +102,7 @@ describe('the ping on new Zuweisungen against the simulator', () => {
     await ours.wait;
     const messages = messagesService(client, stores);
     await messages.refresh();
-    expect(messages.inbox().requests.map((r) => r.prescriptionId)).toEqual([String(mine['taskId'])]);
+    expect((await messages.inbox()).requests.map((r) => r.prescriptionId)).toEqual([String(mine['taskId'])]);
     expect(ours.count()).toBe(1);
   });
 

@@ -46,9 +46,9 @@ const entry = {
   whenHandedOver: '2026-10-05',
 };
 
-function writeCase(): void {
+async function writeCase(): Promise<void> {
   const store = open();
-  store.cases.save({
+  await store.cases.save({
     prescriptionId: ID,
     flowType: '160',
     status: 'accepted',
@@ -65,8 +65,8 @@ function writeCase(): void {
     prescription: undefined,
     prescriptionXml: '<Bundle><name value="Mustermann"/></Bundle>',
   });
-  store.submissions.createPending({ prescriptionId: ID, operation: 'dispense', staff: 'AB', createdAt: '2026-10-05T08:01:00.000Z', entries: [entry] });
-  store.receipts.save({
+  await store.submissions.createPending({ prescriptionId: ID, operation: 'dispense', staff: 'AB', createdAt: '2026-10-05T08:01:00.000Z', entries: [entry] });
+  await store.receipts.save({
     prescriptionId: ID,
     bundleId: 'rcpt-1',
     completedAt: '2026-10-05T08:05:00.000Z',
@@ -76,13 +76,13 @@ function writeCase(): void {
     staff: 'AB',
     bundle: { resourceType: 'Bundle', note: 'RECEIPT-CONTENT' },
   });
-  store.audit.append({ at: '2026-10-05T08:00:00.000Z', staff: 'AB', operation: 'accept', prescriptionId: ID, result: 'ok', httpStatus: 200 });
-  store.close();
+  await store.audit.append({ at: '2026-10-05T08:00:00.000Z', staff: 'AB', operation: 'accept', prescriptionId: ID, result: 'ok', httpStatus: 200 });
+  await store.close();
 }
 
 describe('store on a real SQLite file', () => {
-  it('creates erx.db in WAL mode and a private HMAC key file', () => {
-    writeCase();
+  it('creates erx.db in WAL mode and a private HMAC key file', async () => {
+    await writeCase();
     expect(existsSync(join(dir, 'erx.db'))).toBe(true);
     const db = new Database(join(dir, 'erx.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -90,13 +90,13 @@ describe('store on a real SQLite file', () => {
     expect(statSync(join(dir, 'store.key')).mode & 0o077).toBe(0);
   });
 
-  it('reopens with everything in place; migrations run once', () => {
-    writeCase();
+  it('reopens with everything in place; migrations run once', async () => {
+    await writeCase();
     const store = open();
-    expect(store.cases.get(ID)).toMatchObject({ secret: SECRET, accessCode: AC, patientName: 'Erika Mustermann' });
-    expect(store.receipts.get(ID)?.bundle).toEqual({ resourceType: 'Bundle', note: 'RECEIPT-CONTENT' });
-    expect(store.cases.list({ text: 'X110411675' }).records).toHaveLength(1);
-    store.close();
+    expect(await store.cases.get(ID)).toMatchObject({ secret: SECRET, accessCode: AC, patientName: 'Erika Mustermann' });
+    expect((await store.receipts.get(ID))?.bundle).toEqual({ resourceType: 'Bundle', note: 'RECEIPT-CONTENT' });
+    expect((await store.cases.list({ text: 'X110411675' })).records).toHaveLength(1);
+    await store.close();
     const db = new Database(join(dir, 'erx.db'));
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
     db.close();
@@ -104,26 +104,26 @@ describe('store on a real SQLite file', () => {
     expect(versions).toEqual(migrations.map((m) => ({ version: m.version })));
   });
 
-  it('a submission left pending by a crash is still pending after reopening', () => {
-    writeCase();
+  it('a submission left pending by a crash is still pending after reopening', async () => {
+    await writeCase();
     const store = open();
-    const pending = store.submissions.pending();
+    const pending = await store.submissions.pending();
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ prescriptionId: ID, operation: 'dispense', state: 'pending', entries: [entry] });
-    store.close();
+    await store.close();
   });
 
-  it('the HMAC key survives a restart, so KVNR search keeps working', () => {
-    writeCase();
+  it('the HMAC key survives a restart, so KVNR search keeps working', async () => {
+    await writeCase();
     const key = readFileSync(join(dir, 'store.key'), 'utf8');
     const store = open();
     expect(readFileSync(join(dir, 'store.key'), 'utf8')).toBe(key);
-    expect(store.cases.list({ text: 'X110411675' }).records.map((c) => c.prescriptionId)).toEqual([ID]);
-    store.close();
+    expect((await store.cases.list({ text: 'X110411675' })).records.map((c) => c.prescriptionId)).toEqual([ID]);
+    await store.close();
   });
 
-  it('personal data and credentials reach the disk only as ciphertext', () => {
-    writeCase();
+  it('personal data and credentials reach the disk only as ciphertext', async () => {
+    await writeCase();
     const bytes = ['erx.db', 'erx.db-wal']
       .map((f) => join(dir, f))
       .filter(existsSync)

@@ -69,14 +69,14 @@ describe('seededCaseRecords', () => {
 });
 
 describe('seeding a training store', () => {
-  it('writes the cases so that the inbox query finds what expectedMatches predicts', () => {
+  it('writes the cases so that the inbox query finds what expectedMatches predicts', async () => {
     const records = seededCaseRecords(template, 300, now);
     const store = openTrainingStore(dir);
     try {
-      seedCases(store, records);
-      expect(store.cases.list({ limit: 1000 }).records).toHaveLength(300);
+      await seedCases(store, records);
+      expect((await store.cases.list({ limit: 1000 })).records).toHaveLength(300);
       // the inbox's default page: the newest 200, and how many there are
-      const page = store.cases.list();
+      const page = await store.cases.list();
       expect([page.records.length, page.total]).toEqual([200, 300]);
       const named = records.find((r) => r.status === 'closed')!;
       for (const query of [
@@ -85,14 +85,14 @@ describe('seeding a training store', () => {
         named.patientName!.split(' ')[1]!,
         'sumatriptan',
       ]) {
-        expect(store.cases.list({ text: query, limit: 1000 }).records.map((r) => r.prescriptionId)).toEqual(
+        expect((await store.cases.list({ text: query, limit: 1000 })).records.map((r) => r.prescriptionId)).toEqual(
           expectedMatches(records, query).map((r) => r.prescriptionId),
         );
       }
       const ended = records.find((r) => r.status === 'rejected')!;
-      expect(store.cases.get(ended.prescriptionId)?.patientName).toBeUndefined();
+      expect((await store.cases.get(ended.prescriptionId))?.patientName).toBeUndefined();
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

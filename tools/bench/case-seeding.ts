@@ -210,9 +210,9 @@ export function openTrainingStore(dataDir: string): Store {
 }
 
 /** Writes the records in one transaction; the app must not be running. */
-export function seedCases(store: Store, records: readonly CaseRecord[]): void {
-  store.transaction(() => {
-    for (const record of records) store.cases.save(record);
+export async function seedCases(store: Store, records: readonly CaseRecord[]): Promise<void> {
+  await store.transaction(async () => {
+    for (const record of records) await store.cases.save(record);
   });
 }
 

@@ -76,21 +76,21 @@ async function seedDataDir(
   const started = performance.now();
   const store = openTrainingStore(dataDir);
   try {
-    const full = store.cases.get(real.taskId as PrescriptionId);
+    const full = await store.cases.get(real.taskId as PrescriptionId);
     if (!full) throw new Error('bench: der angenommene Fall fehlt im Store');
     const seeded = seededCaseRecords(
       full,
       INBOX_CASES,
       new Date(new Date(full.acceptedAt).getTime() - 60_000),
     );
-    seedCases(store, seeded);
+    await seedCases(store, seeded);
     log(
       `  ${seeded.length} Fälle in ${((performance.now() - started) / 1000).toFixed(1)} s in den Store geschrieben (nicht gemessen)`,
     );
     // newest first, as the inbox lists them
     return { all: [full, ...seeded], token: real.token };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
