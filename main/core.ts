@@ -380,6 +380,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         shared,
         events,
         counterName: () => settings.counterName() || shared.counterId,
+        onStoreConnection: (up) => connection.storeUnreachable(up ? undefined : shared.description),
         onOwnership: (owner) => {
           if (!owner) {
             poller.stop();

@@ -249,4 +249,20 @@ describe('ConnectionMonitor: the TI hops before the Fachdienst (backend ti, A_23
     expect(status).toMatchObject({ state: 'offline', failedHop: 'vau' });
     monitor.stop();
   });
+  it('the shared store unreachable is the broken hop above any Fachdienst answer; when it is back, owed work is taken up (issue 18 item 7)', () => {
+    const s = setup();
+    s.monitor.record(answer(200));
+    s.monitor.storeUnreachable('postgres://erx@db:5432/apotheke');
+    expect(s.monitor.status()).toMatchObject({ state: 'offline', failedHop: 'store' });
+    expect(s.monitor.status().message).toMatch(/Datenbank der Apotheke ist nicht erreichbar/);
+    expect(s.monitor.status().detail).toContain('postgres://erx@db:5432/apotheke');
+    // a Fachdienst answer meanwhile does not hide it
+    s.monitor.record(answer(200));
+    expect(s.monitor.status().failedHop).toBe('store');
+    s.monitor.storeUnreachable(undefined);
+    expect(s.monitor.status()).toMatchObject({ state: 'online' });
+    expect(s.monitor.status().failedHop).toBeUndefined();
+    expect(s.restored()).toBe(1);
+    expect(s.changes.map((c) => c.failedHop ?? c.state)).toEqual(['online', 'store', 'online']);
+  });
 });

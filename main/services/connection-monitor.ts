@@ -37,6 +37,8 @@ interface Assessment {
 
 export class ConnectionMonitor {
   private current: Assessment = { state: 'unknown' };
+  /** the shared store is unreachable (issue 18 item 7): shown before anything the Fachdienst calls say */
+  private storeOutage: Assessment | undefined;
   private since: string;
   private lastCheckedAt: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -76,7 +78,7 @@ export class ConnectionMonitor {
   }
 
   status(): ConnectionStatus {
-    const { state, failedHop, message, detail } = this.current;
+    const { state, failedHop, message, detail } = this.storeOutage ?? this.current;
     return {
       state,
       ...(failedHop ? { failedHop } : {}),
@@ -95,6 +97,33 @@ export class ConnectionMonitor {
     });
     await this.inflight;
     return this.status();
+  }
+
+  /**
+   * The pharmacy's shared database went away (`detail`: which, redacted) or came back (undefined). While it is away
+   * nothing is sent — every operation is journaled in the store before its Fachdienst call (docs/reliability.md) —
+   * so the indicator names it as the broken hop; when it is back, what is owed is taken up again.
+   */
+  storeUnreachable(detail: string | undefined): void {
+    const at = this.options.now().toISOString();
+    if (detail === undefined) {
+      if (!this.storeOutage) return;
+      this.storeOutage = undefined;
+      this.since = at;
+      this.safely(() => this.options.onChange(this.status()));
+      if (!this.isBroken()) this.safely(() => this.options.onRestored());
+      return;
+    }
+    if (this.storeOutage) return;
+    this.storeOutage = {
+      state: 'offline',
+      failedHop: 'store',
+      message:
+        'Die Datenbank der Apotheke ist nicht erreichbar. Solange sie fehlt, sendet die App nichts an den E-Rezept-Fachdienst (jeder Vorgang wird zuerst dort vermerkt). Entwürfe in diesem Fenster bleiben erhalten und werden gespeichert, sobald sie zurück ist. Bitte Netzwerk und Datenbankserver prüfen, gegebenenfalls den IT-Dienstleister informieren.',
+      detail: redactSecrets(`Datenbank: keine Verbindung · ${detail}`),
+    };
+    this.since = at;
+    this.safely(() => this.options.onChange(this.status()));
   }
 
   /** Clears the probe timer; nothing is scheduled afterwards. */

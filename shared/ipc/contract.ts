@@ -299,7 +299,8 @@ const byPrescription = z.object({ prescriptionId: prescriptionIdSchema });
  * `idp` = the sign-in (access token) failed; `fachdienst` = the Fachdienst answered, but with a server error.
  */
 /** The hop a disturbance lies on; konnektor, smcb and vau only with backend `ti` (docs/ti.md). */
-export const connectionHopSchema = z.enum(['network', 'konnektor', 'smcb', 'idp', 'vau', 'fachdienst']);
+/** `store`: the pharmacy's shared database (several counters, issue 18) — without it nothing is sent (journal first) */
+export const connectionHopSchema = z.enum(['network', 'konnektor', 'smcb', 'idp', 'vau', 'fachdienst', 'store']);
 export type ConnectionHop = z.infer<typeof connectionHopSchema>;
 
 export const connectionStatusSchema = z.object({
