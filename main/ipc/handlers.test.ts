@@ -14,6 +14,7 @@ import { openStore, type Store } from '../store/store';
 import { SimulatorControl } from '../training/simulator-control';
 import { TrainerService } from '../training/trainer-service';
 import { createHandlers, type Services } from './handlers';
+import { CaseLeaseService } from '../services/case-leases';
 import { TiSetupService } from '../services/ti-setup';
 import { PharmacySetupService } from '../services/pharmacy-setup';
 import type { HandlerTable } from './types';
@@ -71,6 +72,8 @@ function build(backend: BackendKind, extra: Partial<Pick<Services, 'pharmacySetu
       deleteReply: async () => ({ messages: [], replyVersion: 1, canReply: true }),
     },
     pharmacySetup: new PharmacySetupService({ settings, events, openCaseCount: async () => (await workflow.listCases(undefined, 'open', 1)).total }),
+    // one counter on its own SQLite store, as main/core.ts builds it: every case is this counter's (multi-counter §4)
+    leases: new CaseLeaseService({ me: () => ({ counterId: 'local', counterName: 'Diese Kasse', staff: settings.currentStaff()?.kuerzel ?? '' }), now: () => clock.now() }),
     ...extra,
   });
 }
