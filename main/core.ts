@@ -120,6 +120,8 @@ export interface CoreOptions {
    */
   store?: PostgresLocation;
   enrolPassphraseFile?: string;
+  /** how often a counter that is not the background owner tries to become it (default 30 s; tests: less) */
+  backgroundRetryMs?: number;
   /** where the passfile is looked up (PGPASSFILE, home); default the process's */
   storeEnvironment?: { env?: NodeJS.ProcessEnv; homeDir?: string };
 }
@@ -380,6 +382,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         shared,
         events,
         counterName: () => settings.counterName() || shared.counterId,
+        ...(options.backgroundRetryMs !== undefined ? { ownerRetryMs: options.backgroundRetryMs } : {}),
         onStoreConnection: (up) => connection.storeUnreachable(up ? undefined : shared.description),
         onOwnership: (owner) => {
           if (!owner) {

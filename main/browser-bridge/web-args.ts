@@ -43,6 +43,8 @@ export interface WebArgs {
   store?: PostgresLocation;
   /** `--enrol-passphrase-file`, absolute: the enrolment passphrase (multi-counter §5); only with `--store` */
   enrolPassphraseFile?: string;
+  /** `--background-retry-ms`: how soon a counter tries to take over the background work (tests, demos; §4) */
+  backgroundRetryMs?: number;
 }
 
 /** Command-line names of the network settings (main/services/settings.ts NetworkSettings). */
@@ -74,6 +76,7 @@ const webOptions = {
   'retry-max-delay-ms': integerOption('--retry-max-delay-ms', 1, 3_600_000),
   'max-attempts': integerOption('--max-attempts', 1, 10),
   'probe-interval-ms': integerOption('--probe-interval-ms', 1, 3_600_000),
+  'background-retry-ms': integerOption('--background-retry-ms', 10, 3_600_000),
 } as const satisfies OptionTable;
 
 export interface WebArgsEnvironment {
@@ -87,7 +90,7 @@ export type ParsedWebArgs = { kind: 'run'; args: WebArgs } | { kind: 'help' } | 
 
 export const WEB_USAGE = [
   'Aufruf / usage: npm run start:web -- [--port P] [--data DIR] [--fachdienst URL] [--backend ti --idp URL --konnektor URL] [--renderer DIR]',
-  '                           [--store URL [--enrol-passphrase-file DATEI]]',
+  '                           [--store URL [--enrol-passphrase-file DATEI] [--background-retry-ms N]]',
   `  --port P          Port auf 127.0.0.1 (Standard ${DEFAULT_WEB_PORT}, 0 = freier Port) / loopback port (0 = any free port)`,
   '  --data DIR        Datenordner (Standard ~/.erx-counter/browser-mode) / data folder',
   '  --fachdienst URL  externer Simulator statt des eingebauten / external simulator instead of the embedded one',
@@ -105,6 +108,8 @@ export const WEB_USAGE = [
   '                    ?sslmode=verify-full&sslrootcert=/pfad/ca.pem / shared PostgreSQL store (TLS verify-full off loopback)',
   '  --enrol-passphrase-file DATEI  Passphrase (mind. 16 Zeichen, chmod 600), mit der die Kassen die Schlüssel der',
   '                    Apotheke teilen; nur mit --store / enrolment passphrase file (with --store)',
+  '  --background-retry-ms N  wie oft eine Kasse versucht, die Hintergrundarbeit zu übernehmen (Standard 30000; Tests)',
+  '                    / how often a counter tries to take over the background work',
 ].join('\n');
 
 /**
@@ -176,6 +181,7 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
       ...(fixedTime !== undefined ? { fixedTime } : {}),
       ...(given.store !== undefined ? { store: given.store } : {}),
       ...(given['enrol-passphrase-file'] !== undefined ? { enrolPassphraseFile: absolute(given['enrol-passphrase-file']) } : {}),
+      ...(given['background-retry-ms'] !== undefined ? { backgroundRetryMs: given['background-retry-ms'] } : {}),
     },
   };
 }
@@ -192,6 +198,7 @@ export interface WebCoreOptions {
   /** `--store`: the pharmacy's shared PostgreSQL (issue 18) */
   store?: PostgresLocation;
   enrolPassphraseFile?: string;
+  backgroundRetryMs?: number;
 }
 
 export function coreOptionsOf(args: WebArgs): WebCoreOptions {
@@ -209,6 +216,7 @@ export function coreOptionsOf(args: WebArgs): WebCoreOptions {
     ...(Object.keys(simulator).length > 0 ? { simulator } : {}),
     ...(args.store !== undefined ? { store: args.store } : {}),
     ...(args.enrolPassphraseFile !== undefined ? { enrolPassphraseFile: args.enrolPassphraseFile } : {}),
+    ...(args.backgroundRetryMs !== undefined ? { backgroundRetryMs: args.backgroundRetryMs } : {}),
   };
 }
 
