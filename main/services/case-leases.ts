@@ -73,7 +73,7 @@ export class CaseLeaseService implements SendingGuard {
     try {
       return await work();
     } finally {
-      await store.endSending(id).catch(() => undefined); // the mark runs out on its own (SENDING_BUSY_MS)
+      await store.endSending(id, this.deps.me().counterId).catch(() => undefined); // the mark runs out on its own (SENDING_BUSY_MS)
     }
   }
 }

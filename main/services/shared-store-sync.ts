@@ -34,6 +34,7 @@ export async function startSharedStoreSync(deps: SharedStoreSyncDeps): Promise<S
   const { shared, events } = deps;
   const listener = new ChangeListener({
     connection: shared.connection,
+    counterId: shared.counterId,
     onChange: (change) => void forward(change),
     ...(deps.onStoreConnection ? { onConnection: deps.onStoreConnection } : {}),
   });

@@ -47,5 +47,5 @@ export interface CaseLeaseStore {
   /** Before sending: the case must be this counter's (a free one is taken); marks it busy. */
   beginSending(id: PrescriptionId, me: LeaseCounter, options: SendingOptions): Promise<SendingPermit>;
   /** After sending (whatever the outcome): the busy mark goes. */
-  endSending(id: PrescriptionId): Promise<void>;
+  endSending(id: PrescriptionId, counterId: string): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { CaseLeaseService } from '../../main/services/case-leases';
 import { AesGcmCipher } from '../../main/store/aes-gcm-cipher';
 import type { LeaseCounter } from '../../main/store/case-leases';
 import { enrolCounter } from '../../main/store/pharmacy-enrolment';
+import { ChangeListener } from '../../main/store/postgres/change-listener';
 import { openPostgresStore, type PostgresStore } from '../../main/store/postgres/open';
 import { pollUntil } from './support/poll';
 import { storeEngines } from './support/store-engines';
@@ -22,6 +23,20 @@ const id = '160.000.100.000.001.07' as PrescriptionId;
 const kasse1: LeaseCounter = { counterId: 'c1', counterName: 'Kasse 1', staff: 'AB' };
 const kasse2: LeaseCounter = { counterId: 'c2', counterName: 'Kasse 2', staff: 'CD' };
 let store: PostgresStore;
+/** each counter's listening session — while it exists, the counter is alive (its leases count) */
+let alive: Map<string, ChangeListener>;
+
+async function comesUp(me: LeaseCounter): Promise<void> {
+  const listener = new ChangeListener({ connection: engine.connection!(), counterId: me.counterId, onChange: () => undefined });
+  await listener.start();
+  alive.set(me.counterId, listener);
+}
+
+/** The counter's process ends: its sessions end with it. */
+async function dies(me: LeaseCounter): Promise<void> {
+  await alive.get(me.counterId)?.stop();
+  alive.delete(me.counterId);
+}
 
 function counter(me: LeaseCounter): CaseLeaseService {
   return new CaseLeaseService({ store: store.leases, me: () => me, now: () => new Date() });
@@ -59,8 +74,14 @@ afterAll(() => engine.stop());
 beforeEach(async () => {
   await engine.fresh();
   store = (await engine.open({ cipher: new AesGcmCipher(Buffer.alloc(32, 1)) })) as PostgresStore;
+  alive = new Map();
+  await comesUp(kasse1);
+  await comesUp(kasse2);
 });
-afterEach(() => engine.closeAll());
+afterEach(async () => {
+  for (const listener of alive.values()) await listener.stop();
+  await engine.closeAll();
+});
 
 describe('case leases across two counters', () => {
   it('the counter that opens a case holds it; the other sees who, read-only, and may not send', async () => {
@@ -118,7 +139,21 @@ describe('case leases across two counters', () => {
     await sending;
   });
 
-  it('a released case is free at once; a lease nobody renews runs out (a counter that died)', async () => {
+  it('a counter that dies while sending holds nothing any more: the other takes over and sends at once', async () => {
+    const one = counter(kasse1);
+    const two = counter(kasse2);
+    await one.hold(id);
+    const call = heldOpen();
+    void one.sending(id, call.work).catch(() => undefined);
+    await call.started;
+    expect(await two.hold(id)).toMatchObject({ mine: false, busy: true });
+    await dies(kasse1);
+    expect(await two.hold(id)).toEqual({ mine: true, counter: 'Kasse 2', staff: 'CD', busy: false });
+    expect(await two.sending(id, async () => 'sent')).toBe('sent');
+    call.finish();
+  });
+
+  it('a released case is free at once; a lease nobody renews runs out', async () => {
     const one = counter(kasse1);
     const two = counter(kasse2);
     await one.hold(id);

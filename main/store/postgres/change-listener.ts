@@ -20,8 +20,16 @@ export type StoreChange =
   /** the listening connection was lost and is back: whatever changed meanwhile is unknown */
   | { kind: 'resync' };
 
+/**
+ * The listening session's name: while it exists, this counter is alive — its case leases and busy marks count
+ * (case-leases.ts); when the process dies the session ends with it.
+ */
+export const listenerApplicationName = (counterId: string): string => `erx-counter listener ${counterId}`;
+
 export interface ChangeListenerOptions {
   connection: PostgresConnection;
+  /** this counter's id (local settings): names the listening session, see listenerApplicationName */
+  counterId?: string;
   onChange: (change: StoreChange) => void;
   /** the listening connection went down (false) or came back (true) — the store hop of the indicator (§6) */
   onConnection?: (up: boolean) => void;
@@ -56,7 +64,7 @@ export class ChangeListener {
   }
 
   private async connect(afterLoss: boolean): Promise<void> {
-    const client = new pg.Client(clientConfig(this.options.connection, 'listener'));
+    const client = new pg.Client({ ...clientConfig(this.options.connection, 'listener'), application_name: listenerApplicationName(this.options.counterId ?? '') });
     client.on('notification', (message) => {
       const change = changeOf(message.channel, message.payload);
       if (change) this.options.onChange(change);

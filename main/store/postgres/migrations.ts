@@ -138,14 +138,19 @@ export const postgresMigrations: readonly Migration[] = [
     // Only the shared store has these: leases and enrolment make no sense for a single counter's SQLite file.
     // Lease times are the server's (timestamptz, compared with clock_timestamp()), not the counters' ISO texts.
     sql: `
+      -- the holder (NULL: nobody holds the case) and, apart from it, who is sending right now (the background
+      -- owner may send for a case another counter holds)
       CREATE TABLE case_leases (
-        prescription_id TEXT PRIMARY KEY,
-        counter_id      TEXT NOT NULL,
-        counter_name    TEXT NOT NULL,
-        staff           TEXT NOT NULL,
-        taken_at        TIMESTAMPTZ NOT NULL,
-        expires_at      TIMESTAMPTZ NOT NULL,
-        busy_until      TIMESTAMPTZ
+        prescription_id   TEXT PRIMARY KEY,
+        counter_id        TEXT,
+        counter_name      TEXT,
+        staff             TEXT,
+        taken_at          TIMESTAMPTZ,
+        expires_at        TIMESTAMPTZ,
+        busy_counter_id   TEXT,
+        busy_counter_name TEXT,
+        busy_staff        TEXT,
+        busy_until        TIMESTAMPTZ
       );
       CREATE TABLE pharmacy_keys (
         id              INTEGER PRIMARY KEY CHECK (id = 1),
