@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { asStoreFailure } from './store-unreachable';
 
 /** One open unit of work; `open` turns false at COMMIT/ROLLBACK so a straggling call goes to the pool instead. */
 interface UnitOfWork {
@@ -30,7 +31,10 @@ export class PostgresUnitsOfWork {
   query<R extends QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
     const unit = this.current.getStore();
     const values = [...params];
-    return unit?.open ? unit.client.query<R>(sql, values) : this.pool.query<R>(sql, values);
+    const answer = unit?.open ? unit.client.query<R>(sql, values) : this.pool.query<R>(sql, values);
+    return answer.catch((error: unknown) => {
+      throw asStoreFailure(error);
+    });
   }
 
   /** Runs `action` once the current unit of work has committed (at once outside one); never after a ROLLBACK. */
@@ -47,13 +51,17 @@ export class PostgresUnitsOfWork {
   }
 
   private async runOwn<T>(fn: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw asStoreFailure(error);
+    });
     const unit: UnitOfWork = { client, open: true, afterCommit: [] };
     let result: T;
     try {
       await client.query('BEGIN');
       result = await this.current.run(unit, fn);
-      await client.query('COMMIT');
+      await client.query('COMMIT').catch((error: unknown) => {
+        throw asStoreFailure(error);
+      });
     } catch (error) {
       unit.open = false;
       // A failed COMMIT has already ended the transaction; ROLLBACK then only warns. A failing ROLLBACK means the
