@@ -9,6 +9,7 @@ import { parseAppArgs } from './app/args';
 import { createMainWindow, defaultWindowPaths } from './app/window';
 import { createCore, type Core } from './core';
 import { createDispatcher } from './ipc/handle';
+import { readSharedStoreSetting } from './store/shared-store-setting';
 import { registerIpcChannels } from './app/security';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,7 +17,10 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 async function start(): Promise<void> {
   const args = parseAppArgs(process.argv.slice(1));
   const dataDir = args.dataDir ?? app.getPath('userData');
+  // The shared store: the command line, else the workplace's setting file written by the pharmacy's IT (issue 18).
+  const shared = args.store ? { store: args.store, ...(args.enrolPassphraseFile ? { enrolPassphraseFile: args.enrolPassphraseFile } : {}) } : readSharedStoreSetting(dataDir);
   const core: Core = await createCore({
+    ...(shared ?? {}),
     dataDir,
     fachdienstUrl: args.fachdienstUrl,
     ...(args.backend !== undefined ? { backend: args.backend } : {}),

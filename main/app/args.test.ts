@@ -35,4 +35,11 @@ describe('parseAppArgs', () => {
     expect(() => parseAppArgs(['--backend', 'embedded', '--fachdienst', 'http://127.0.0.1:8080'])).toThrow(/schließen sich aus/);
     expect(() => parseAppArgs(['--backend', 'real'])).toThrow(/gibt es nicht/);
   });
+  it('takes the shared store and its enrolment file like browser mode (issue 18)', () => {
+    expect(parseAppArgs(['--store', 'postgres://erx@127.0.0.1:5432/apotheke', '--enrol-passphrase-file', '/etc/erx/enrol'])).toEqual({
+      store: { host: '127.0.0.1', port: 5432, user: 'erx', database: 'apotheke' },
+      enrolPassphraseFile: '/etc/erx/enrol',
+    });
+    expect(() => parseAppArgs(['--store', 'postgres://erx:geheim@127.0.0.1:5432/apotheke'])).toThrow(/Passwort/);
+  });
 });

@@ -4,7 +4,7 @@
  * Chromium's own switches and the app path share the command line, so what the table does not know is ignored.
  */
 import { availableBackend, chooseBackend, type AvailableBackend } from '../backend/choice';
-import { formatBilingual, readCommandLine, sharedOptions, type OptionValues } from '../cli-options';
+import { formatBilingual, readCommandLine, sharedOptions, type OptionValues, type PostgresLocation } from '../cli-options';
 
 export interface AppArgs {
   dataDir?: string;
@@ -14,6 +14,9 @@ export interface AppArgs {
   konnektorUrl?: string;
   /** `--backend` (checked against the addresses); `ti` alone is the real TI with the environment of its settings */
   backend?: AvailableBackend['kind'];
+  /** `--store`, `--enrol-passphrase-file`: the shared store (issue 18); win over `<data dir>/shared-store.json` */
+  store?: PostgresLocation;
+  enrolPassphraseFile?: string;
 }
 
 const appOptions = {
@@ -22,6 +25,8 @@ const appOptions = {
   idp: sharedOptions.idp,
   konnektor: sharedOptions.konnektor,
   backend: sharedOptions.backend,
+  store: sharedOptions.store,
+  'enrol-passphrase-file': sharedOptions['enrol-passphrase-file'],
 };
 
 /** Throws an Error with the reason on a bad command line: the app refuses to start (index.ts shows it). */
@@ -41,5 +46,7 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
     ...(given.idp !== undefined ? { idpUrl: given.idp } : {}),
     ...(given.konnektor !== undefined ? { konnektorUrl: given.konnektor } : {}),
     ...(given.backend !== undefined ? { backend: choice.kind } : {}),
+    ...(given.store !== undefined ? { store: given.store } : {}),
+    ...(given['enrol-passphrase-file'] !== undefined ? { enrolPassphraseFile: given['enrol-passphrase-file'] } : {}),
   };
 }
