@@ -67,14 +67,14 @@ export interface PostgresStore extends Store {
   vacuumErased(): Promise<void>;
 }
 
-/**
- * Emptied by `resetTrainingData`, as the SQLite engine's training-reset.ts: every case with its drafts, submissions,
- * receipts and messages, the owed operations and the audit trail; settings stay.
- */
 /** Where an erasure leaves old row versions with personal data (case-ending.ts: cases, submissions, owed, messages). */
 const ERASED_TABLES = ['cases', 'submissions', 'pending_operations', 'messages', 'drafts'] as const;
 
-const TRAINING_TABLES = ['pending_operations', 'receipts', 'submissions', 'drafts', 'messages', 'cases', 'audit'] as const;
+/**
+ * Emptied by `resetTrainingData`, as the SQLite engine's training-reset.ts: every case with its drafts, submissions,
+ * receipts and messages, the owed operations, the audit trail and who holds which case; settings stay.
+ */
+const TRAINING_TABLES = ['pending_operations', 'receipts', 'submissions', 'drafts', 'messages', 'cases', 'audit', 'case_leases'] as const;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const { connection } = options;
