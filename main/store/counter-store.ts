@@ -4,12 +4,13 @@
  * - SQLite: the data key of this folder (data-protection.ts), refusing to start afresh when the key was lost;
  * - PostgreSQL: the pharmacy keys from enrolment (pharmacy-enrolment.ts; the secret from `--enrol-passphrase-file`),
  *   held in `<store dir>/shared-store/`; the workplace's own settings in `<store dir>/local-settings.json`, the
- *   pharmacy's in the store (local-settings.ts).
+ *   pharmacy's in the store (local-settings.ts). A counter's own `erx.db` beside it is imported once with
+ *   `importLocalStore`, and refuses the start while it holds open work without it (sqlite-import.ts, §2).
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { CaseLeaseStore } from './case-leases';
-import { openDataProtection, type DataProtectionKind, type SafeStorageLike } from './data-protection';
+import { openDataProtection, type DataProtection, type DataProtectionKind, type SafeStorageLike } from './data-protection';
 import { assertDataKeyNotLost } from './key-loss';
 import { loadOrCreateKey } from './kvnr-key';
 import { LocalSettingsFile, splitSettings } from './local-settings';
@@ -17,6 +18,7 @@ import { enrolCounter } from './pharmacy-enrolment';
 import { readEnrolmentPassphrase } from './pharmacy-keys';
 import { openPostgresStore, type PostgresConnection } from './postgres/open';
 import type { Store } from './repositories';
+import { settleLocalStore, type LocalStoreOutcome } from './sqlite-import';
 import { openStore } from './store';
 import { postgresConnection, redactStoreUrl, type PostgresLocation } from './store-location';
 
@@ -34,6 +36,8 @@ export interface SharedStore {
   reloadSettings(): Promise<void>;
   /** after an erasure: no readable old row versions (§6) */
   vacuumErased(): Promise<void>;
+  /** what became of this counter's own SQLite store at this start (imported, left, none) — for the log */
+  localStore: LocalStoreOutcome;
 }
 
 export interface CounterStore {
@@ -51,6 +55,11 @@ export interface CounterStoreOptions {
   now: () => Date;
   /** PGPASSFILE / home for the passfile (tests) */
   env?: { env?: NodeJS.ProcessEnv; homeDir?: string };
+  /**
+   * `--import-local-store` (shared store only): move this folder's own SQLite store into the shared one, once
+   * (sqlite-import.ts). Without it a local store with open cases or owed operations refuses the start.
+   */
+  importLocalStore?: boolean;
 }
 
 const COUNTER_ID_KEY = 'counterId';
@@ -58,17 +67,8 @@ const COUNTER_ID_KEY = 'counterId';
 export async function openCounterStore(options: CounterStoreOptions): Promise<CounterStore> {
   const { choice, storeDir } = options;
   if (choice.engine === 'sqlite') {
-    const dbFile = join(storeDir, 'erx.db');
-    assertDataKeyNotLost({ dataDir: storeDir, dbFile, nativeBinding: options.nativeBinding });
-    const protection = openDataProtection({ dataDir: storeDir, safeStorage: options.safeStorage });
-    const store = openStore({
-      file: dbFile,
-      cipher: protection.cipher,
-      hmacKey: loadOrCreateKey(join(storeDir, 'store.key')),
-      now: options.now,
-      nativeBinding: options.nativeBinding,
-    });
-    return { store, protectionKind: protection.kind };
+    const own = openOwnSqliteStore(options);
+    return { store: own.store, protectionKind: own.protection.kind };
   }
 
   const connection = postgresConnection(choice.location, options.env);
@@ -95,6 +95,19 @@ export async function openCounterStore(options: CounterStoreOptions): Promise<Co
       counterId = randomUUID();
       await local.set(COUNTER_ID_KEY, counterId);
     }
+    // this folder's own SQLite store, if any: imported (with the flag), refused (open work, no flag) or left (§2)
+    const localStore = await settleLocalStore({
+      storeDir,
+      target: store,
+      importLocalStore: options.importLocalStore === true,
+      openSqlite: () => {
+        const own = openOwnSqliteStore(options);
+        return { store: own.store, cipher: own.protection.cipher };
+      },
+      localSettings: local,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      now: options.now,
+    });
     return {
       store: { ...store, settings: splitSettings(local, store.settings) },
       protectionKind,
@@ -105,10 +118,27 @@ export async function openCounterStore(options: CounterStoreOptions): Promise<Co
         counterId: counterId as string,
         reloadSettings: () => store.settings.reload(),
         vacuumErased: () => store.vacuumErased(),
+        localStore,
       },
     };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+/** This folder's own SQLite store with its own data key, refusing to start afresh when the key was lost. */
+function openOwnSqliteStore(options: CounterStoreOptions): { store: Store; protection: DataProtection } {
+  const { storeDir } = options;
+  const dbFile = join(storeDir, 'erx.db');
+  assertDataKeyNotLost({ dataDir: storeDir, dbFile, nativeBinding: options.nativeBinding });
+  const protection = openDataProtection({ dataDir: storeDir, safeStorage: options.safeStorage });
+  const store = openStore({
+    file: dbFile,
+    cipher: protection.cipher,
+    hmacKey: loadOrCreateKey(join(storeDir, 'store.key')),
+    now: options.now,
+    nativeBinding: options.nativeBinding,
+  });
+  return { store, protection };
 }

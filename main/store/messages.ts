@@ -84,6 +84,31 @@ export class MessageRepository {
     return result.changes === 1;
   }
 
+  /**
+   * Takes over a message recorded in another store exactly as it is — state, handling, content, or a tombstone
+   * without content — unless its id is here already (`false`; moving a counter's store into the shared one,
+   * sqlite-import.ts, docs/multi-counter.md §2).
+   */
+  restore(record: MessageRecord): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT INTO messages (communication_id, kind, prescription_id, sent_at, stored_at, state, handled_at, handled_by, content_enc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (communication_id) DO NOTHING`,
+      )
+      .run(
+        record.communicationId,
+        record.kind,
+        record.prescriptionId,
+        record.sentAt,
+        record.storedAt,
+        record.state,
+        record.handledAt ?? null,
+        record.handledBy ?? null,
+        record.content === undefined ? null : this.cipher.encrypt(JSON.stringify(record.content)),
+      );
+    return result.changes === 1;
+  }
+
   get(communicationId: string): MessageRecord | undefined {
     const row = this.db.prepare<[string], Row>('SELECT * FROM messages WHERE communication_id = ?').get(communicationId);
     return row ? this.toRecord(row) : undefined;

@@ -48,6 +48,16 @@ export type NewPendingOperation =
   | { operation: 'close'; entries?: readonly DispenseEntry[] }
   | { operation: 'reject' | 'abort' };
 
+/** An owed operation as recorded, without its id (a store that takes it over gives a new one). */
+export type RecordedPendingOperation = PendingOperationRecord extends infer R ? (R extends PendingOperationRecord ? Omit<R, 'id'> : never) : never;
+
+/** The payload column of a record: the AccessCode of a claim or the list, through the Cipher; none once erased. */
+export function pendingPayloadOf(cipher: Cipher, record: RecordedPendingOperation): string | null {
+  if (record.operation === 'accept') return record.accessCode === undefined ? null : cipher.encrypt(record.accessCode);
+  if (record.operation === 'dispense' || record.operation === 'close') return record.entries === undefined ? null : encodeEntries(cipher, record.entries);
+  return null;
+}
+
 interface Row {
   id: number;
   prescription_id: string;
@@ -85,6 +95,35 @@ export class PendingOperationRepository {
          VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`,
       )
       .run(input.prescriptionId, input.operation, input.reason, input.staff, input.createdAt, input.notBefore ?? null, payload);
+    return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * Takes over an operation recorded in another store exactly as it is — state, attempts, waiting time, outcome and
+   * payload — and answers its new id (moving a counter's store into the shared one, sqlite-import.ts,
+   * docs/multi-counter.md §2). `submissionId` must already name the submission's id in this store.
+   */
+  restore(record: RecordedPendingOperation): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, attempts, payload_enc,
+           submission_id, completed_at, message)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        record.prescriptionId,
+        record.operation,
+        record.reason,
+        record.state,
+        record.staff,
+        record.createdAt,
+        record.notBefore ?? null,
+        record.attempts,
+        pendingPayloadOf(this.cipher, record),
+        record.submissionId ?? null,
+        record.completedAt ?? null,
+        record.message ?? null,
+      );
     return Number(result.lastInsertRowid);
   }
 

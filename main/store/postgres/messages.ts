@@ -49,6 +49,29 @@ export class PostgresMessageRepository implements MessageStore {
     return inserted === 1;
   }
 
+  /**
+   * Takes over a message recorded in another store exactly as it is (state, handling, content or tombstone) unless
+   * its id is here already (`false`) — moving a counter's store in (sqlite-import.ts, docs/multi-counter.md §2).
+   */
+  async restore(record: MessageRecord): Promise<boolean> {
+    const inserted = await this.change(
+      `INSERT INTO messages (communication_id, kind, prescription_id, sent_at, stored_at, state, handled_at, handled_by, content_enc)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (communication_id) DO NOTHING RETURNING prescription_id`,
+      [
+        record.communicationId,
+        record.kind,
+        record.prescriptionId,
+        record.sentAt,
+        record.storedAt,
+        record.state,
+        record.handledAt ?? null,
+        record.handledBy ?? null,
+        record.content === undefined ? null : this.cipher.encrypt(JSON.stringify(record.content)),
+      ],
+    );
+    return inserted === 1;
+  }
+
   async get(communicationId: string): Promise<MessageRecord | undefined> {
     const { rows } = await this.units.query<Row>('SELECT * FROM messages WHERE communication_id = $1', [communicationId]);
     return rows[0] ? this.toRecord(rows[0]) : undefined;

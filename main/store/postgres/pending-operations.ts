@@ -6,12 +6,14 @@
 import { parseAccessCode, type PrescriptionId } from '../../../shared/erezept/identifiers';
 import type { Cipher } from '../cipher';
 import { decodeEntries, encodeEntries } from '../entries-codec';
-import type {
-  NewPendingOperation,
-  PendingOperationKind,
-  PendingOperationRecord,
-  PendingReason,
-  PendingState,
+import {
+  pendingPayloadOf,
+  type NewPendingOperation,
+  type PendingOperationKind,
+  type PendingOperationRecord,
+  type PendingReason,
+  type PendingState,
+  type RecordedPendingOperation,
 } from '../pending-operations';
 import type { PendingOperationStore } from '../repositories';
 import { notify, notifyCasesChanged, PENDING_CHANGED } from './notify';
@@ -56,6 +58,34 @@ export class PostgresPendingOperationRepository implements PendingOperationStore
       `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, payload_enc)
        VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7) RETURNING id, prescription_id`,
       [input.prescriptionId, input.operation, input.reason, input.staff, input.createdAt, input.notBefore ?? null, payload],
+    );
+    return Number(id);
+  }
+
+  /**
+   * Takes over an operation recorded in another store exactly as it is (state, attempts, waiting time, outcome,
+   * payload) and answers its new id — moving a counter's store in (sqlite-import.ts, docs/multi-counter.md §2).
+   * `submissionId` must already name the submission's id in this store.
+   */
+  async restore(record: RecordedPendingOperation): Promise<number> {
+    const [id] = await this.change(
+      `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, attempts, payload_enc,
+         submission_id, completed_at, message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, prescription_id`,
+      [
+        record.prescriptionId,
+        record.operation,
+        record.reason,
+        record.state,
+        record.staff,
+        record.createdAt,
+        record.notBefore ?? null,
+        record.attempts,
+        pendingPayloadOf(this.cipher, record),
+        record.submissionId ?? null,
+        record.completedAt ?? null,
+        record.message ?? null,
+      ],
     );
     return Number(id);
   }
