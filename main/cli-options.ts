@@ -143,6 +143,10 @@ export const sharedOptions = {
   store: storeOption(),
   /** the file holding the enrolment passphrase (multi-counter §5); read by main/store/pharmacy-keys.ts */
   'enrol-passphrase-file': textOption(),
+  /** the one-time code an enrolled counter showed („Kasse hinzufügen“, multi-counter §5), instead of the passphrase */
+  'enrol-code': textOption(),
+  /** move this data folder's own SQLite store into the shared one, once (main/store/sqlite-import.ts) */
+  'import-local-store': flagOption(),
 } as const satisfies OptionTable;
 
 /** parseArgs's tokens (node:util does not export their type) */

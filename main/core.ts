@@ -27,8 +27,10 @@ import { SimulatorClock } from './services/simulator-clock';
 import { WorkflowService } from './services/workflow';
 import { startSimulatorServer } from './simulator/server';
 import { CaseLeaseService } from './services/case-leases';
+import { EnrolmentCodeService } from './services/enrolment-codes';
 import { startSharedStoreSync, type SharedStoreSync } from './services/shared-store-sync';
 import { openCounterStore } from './store/counter-store';
+import type { LocalStoreOutcome } from './store/sqlite-import';
 import type { SafeStorageLike } from './store/data-protection';
 import type { PostgresLocation } from './store/store-location';
 import { moveLegacyDataIntoTraining, storeDirOf } from './training/data-layout';
@@ -86,6 +88,23 @@ const trainingOnlyTransport: Transport = {
 const SHARED_STORE_NEEDS_SHARED_SIMULATOR =
   'Eine gemeinsame Datenbank (--store) braucht im Training einen gemeinsamen Simulator (--fachdienst URL): Mit dem eingebauten Simulator hätte jede Kasse ihren eigenen E-Rezept-Fachdienst, und ein an einer Kasse angenommenes Rezept gäbe es an der anderen nicht.';
 
+/** One German line for the start log about this folder's own store (main/store/sqlite-import.ts). */
+function localStoreNote(outcome: LocalStoreOutcome): string | undefined {
+  switch (outcome.kind) {
+    case 'none':
+      return undefined;
+    case 'left':
+      return `Die eigene Datenbank dieses Ordners (${outcome.file}) enthält nichts Offenes und bleibt unberührt; übernehmen mit --import-local-store.`;
+    case 'renamed':
+      return `Die bereits übernommene eigene Datenbank wurde abgelegt als ${outcome.renamedTo}.`;
+    case 'imported': {
+      const { summary } = outcome;
+      const broken = summary.sourceAudit.ok ? '' : ' ACHTUNG: Das Protokoll der eigenen Datenbank war nicht unversehrt (im Protokoll vermerkt).';
+      return `Eigene Datenbank übernommen: ${summary.cases} Vorgänge, ${summary.pendingOperations} ausstehende Vorgänge, ${summary.messages} Nachrichten; abgelegt als ${outcome.renamedTo}.${broken}`;
+    }
+  }
+}
+
 export interface CoreOptions {
   dataDir: string;
   /** external Fachdienst/simulator base URL; absent = start the embedded simulator */
@@ -120,6 +139,10 @@ export interface CoreOptions {
    */
   store?: PostgresLocation;
   enrolPassphraseFile?: string;
+  /** `--enrol-code`: the one-time code an enrolled counter showed („Kasse hinzufügen“), instead of the passphrase */
+  enrolCode?: string;
+  /** `--import-local-store`: move this folder's own SQLite store into the shared one, once (main/store/sqlite-import.ts) */
+  importLocalStore?: boolean;
   /** how often a counter that is not the background owner tries to become it (default 30 s; tests: less) */
   backgroundRetryMs?: number;
   /** where the passfile is looked up (PGPASSFILE, home); default the process's */
@@ -137,6 +160,8 @@ export interface Core {
   seededTokens: string[];
   /** the shared store, redacted (`postgres://user@host:port/db`); absent = this counter's own SQLite file */
   sharedStore?: string;
+  /** what became of this folder's own SQLite store at this start on the shared store (German, for the start log) */
+  localStoreNote?: string;
   close(): Promise<void>;
 }
 
@@ -175,7 +200,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const clock = training ? new SimulatorClock(baseNow, transport) : new SystemClock(baseNow);
     await clock.sync();
     const { store, protectionKind, shared } = await openCounterStore({
-      choice: options.store ? { engine: 'postgres', location: options.store, ...(options.enrolPassphraseFile ? { enrolPassphraseFile: options.enrolPassphraseFile } : {}) } : { engine: 'sqlite' },
+      choice: options.store
+        ? {
+            engine: 'postgres',
+            location: options.store,
+            ...(options.enrolPassphraseFile ? { enrolPassphraseFile: options.enrolPassphraseFile } : {}),
+            ...(options.enrolCode ? { enrolCode: options.enrolCode } : {}),
+          }
+        : { engine: 'sqlite' },
+      ...(options.importLocalStore ? { importLocalStore: true } : {}),
       storeDir,
       ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
       ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
@@ -452,6 +485,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         tiSetup: new TiSetupService({ ...(tiSettings && ti ? { ti: { settings: tiSettings, connection: ti } } : {}), events, clock }),
         egk: new EgkLookupService({ reader: egkReader, fachdienst, accept: (tokens) => workflow.acceptListed(tokens), clock }),
         leases,
+        enrolmentCodes: new EnrolmentCodeService({ ...(shared ? { shared: shared.enrolment } : {}), now: () => clock.now() }),
         pharmacySetup: new PharmacySetupService({
           settings,
           events,
@@ -471,6 +505,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       backend,
       seededTokens,
       ...(shared ? { sharedStore: shared.description } : {}),
+      ...(shared && localStoreNote(shared.localStore) ? { localStoreNote: localStoreNote(shared.localStore) } : {}),
       resumePendingOperations: async () => {
         if (backgroundHere()) await workflow.resumePendingOperations();
       },

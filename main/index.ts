@@ -18,9 +18,17 @@ async function start(): Promise<void> {
   const args = parseAppArgs(process.argv.slice(1));
   const dataDir = args.dataDir ?? app.getPath('userData');
   // The shared store: the command line, else the workplace's setting file written by the pharmacy's IT (issue 18).
-  const shared = args.store ? { store: args.store, ...(args.enrolPassphraseFile ? { enrolPassphraseFile: args.enrolPassphraseFile } : {}) } : readSharedStoreSetting(dataDir);
+  const shared = args.store
+    ? {
+        store: args.store,
+        ...(args.enrolPassphraseFile ? { enrolPassphraseFile: args.enrolPassphraseFile } : {}),
+        ...(args.enrolCode ? { enrolCode: args.enrolCode } : {}),
+      }
+    : readSharedStoreSetting(dataDir);
+  const importLocalStore = args.importLocalStore === true;
   const core: Core = await createCore({
     ...(shared ?? {}),
+    ...(importLocalStore ? { importLocalStore } : {}),
     dataDir,
     fachdienstUrl: args.fachdienstUrl,
     ...(args.backend !== undefined ? { backend: args.backend } : {}),

@@ -17,6 +17,8 @@ export interface AppArgs {
   /** `--store`, `--enrol-passphrase-file`: the shared store (issue 18); win over `<data dir>/shared-store.json` */
   store?: PostgresLocation;
   enrolPassphraseFile?: string;
+  enrolCode?: string;
+  importLocalStore?: boolean;
 }
 
 const appOptions = {
@@ -27,6 +29,8 @@ const appOptions = {
   backend: sharedOptions.backend,
   store: sharedOptions.store,
   'enrol-passphrase-file': sharedOptions['enrol-passphrase-file'],
+  'enrol-code': sharedOptions['enrol-code'],
+  'import-local-store': sharedOptions['import-local-store'],
 };
 
 /** Throws an Error with the reason on a bad command line: the app refuses to start (index.ts shows it). */
@@ -48,5 +52,7 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
     ...(given.backend !== undefined ? { backend: choice.kind } : {}),
     ...(given.store !== undefined ? { store: given.store } : {}),
     ...(given['enrol-passphrase-file'] !== undefined ? { enrolPassphraseFile: given['enrol-passphrase-file'] } : {}),
+    ...(given['enrol-code'] !== undefined ? { enrolCode: given['enrol-code'] } : {}),
+    ...(given['import-local-store'] === true ? { importLocalStore: true } : {}),
   };
 }

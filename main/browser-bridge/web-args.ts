@@ -43,6 +43,10 @@ export interface WebArgs {
   store?: PostgresLocation;
   /** `--enrol-passphrase-file`, absolute: the enrolment passphrase (multi-counter §5); only with `--store` */
   enrolPassphraseFile?: string;
+  /** `--enrol-code`: the one-time code of an enrolled counter (§5); only with `--store` */
+  enrolCode?: string;
+  /** `--import-local-store`: move the data folder's own SQLite store into the shared one (only with `--store`) */
+  importLocalStore?: boolean;
   /** `--background-retry-ms`: how soon a counter tries to take over the background work (tests, demos; §4) */
   backgroundRetryMs?: number;
 }
@@ -71,6 +75,8 @@ const webOptions = {
   'fixed-time': sharedOptions['fixed-time'],
   store: sharedOptions.store,
   'enrol-passphrase-file': sharedOptions['enrol-passphrase-file'],
+  'enrol-code': sharedOptions['enrol-code'],
+  'import-local-store': sharedOptions['import-local-store'],
   'request-timeout-ms': integerOption('--request-timeout-ms', 1, 3_600_000),
   'retry-base-ms': integerOption('--retry-base-ms', 1, 3_600_000),
   'retry-max-delay-ms': integerOption('--retry-max-delay-ms', 1, 3_600_000),
@@ -108,6 +114,9 @@ export const WEB_USAGE = [
   '                    ?sslmode=verify-full&sslrootcert=/pfad/ca.pem / shared PostgreSQL store (TLS verify-full off loopback)',
   '  --enrol-passphrase-file DATEI  Passphrase (mind. 16 Zeichen, chmod 600), mit der die Kassen die Schlüssel der',
   '                    Apotheke teilen; nur mit --store / enrolment passphrase file (with --store)',
+  '  --enrol-code CODE  Einmal-Code einer eingebundenen Kasse („Kasse hinzufügen“) statt der Passphrase / one-time code',
+  '  --import-local-store  die eigene Datenbank dieses Datenordners einmalig in die gemeinsame übernehmen',
+  '                    / move this data folder\'s own store into the shared one, once',
   '  --background-retry-ms N  wie oft eine Kasse versucht, die Hintergrundarbeit zu übernehmen (Standard 30000; Tests)',
   '                    / how often a counter tries to take over the background work',
 ].join('\n');
@@ -144,10 +153,10 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
   }
 
   // multi-counter §5: the passphrase enrols counters into a shared store; without one it would silently do nothing
-  if (given['enrol-passphrase-file'] !== undefined && given.store === undefined) {
-    return error(
-      formatBilingual({ de: '--enrol-passphrase-file gilt nur zusammen mit --store', en: '--enrol-passphrase-file needs --store' }),
-    );
+  for (const option of ['enrol-passphrase-file', 'enrol-code', 'import-local-store'] as const) {
+    if (given[option] !== undefined && given.store === undefined) {
+      return error(formatBilingual({ de: `--${option} gilt nur zusammen mit --store`, en: `--${option} needs --store` }));
+    }
   }
 
   const fachdienstUrl = given.fachdienst;
@@ -182,6 +191,8 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
       ...(given.store !== undefined ? { store: given.store } : {}),
       ...(given['enrol-passphrase-file'] !== undefined ? { enrolPassphraseFile: absolute(given['enrol-passphrase-file']) } : {}),
       ...(given['background-retry-ms'] !== undefined ? { backgroundRetryMs: given['background-retry-ms'] } : {}),
+      ...(given['enrol-code'] !== undefined ? { enrolCode: given['enrol-code'] } : {}),
+      ...(given['import-local-store'] === true ? { importLocalStore: true } : {}),
     },
   };
 }
@@ -198,6 +209,8 @@ export interface WebCoreOptions {
   /** `--store`: the pharmacy's shared PostgreSQL (issue 18) */
   store?: PostgresLocation;
   enrolPassphraseFile?: string;
+  enrolCode?: string;
+  importLocalStore?: boolean;
   backgroundRetryMs?: number;
 }
 
@@ -217,6 +230,8 @@ export function coreOptionsOf(args: WebArgs): WebCoreOptions {
     ...(args.store !== undefined ? { store: args.store } : {}),
     ...(args.enrolPassphraseFile !== undefined ? { enrolPassphraseFile: args.enrolPassphraseFile } : {}),
     ...(args.backgroundRetryMs !== undefined ? { backgroundRetryMs: args.backgroundRetryMs } : {}),
+    ...(args.enrolCode !== undefined ? { enrolCode: args.enrolCode } : {}),
+    ...(args.importLocalStore ? { importLocalStore: true } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface BrowserModeCore {
   seededTokens: readonly string[];
   /** the shared store, redacted (issue 18); absent = the counter's own SQLite file */
   sharedStore?: string;
+  /** what became of the data folder's own store at this start (German) */
+  localStoreNote?: string;
   /** startup reconciliation of operations owed to the Fachdienst (docs/reliability.md) */
   resumePendingOperations?(): Promise<void>;
   close(): Promise<void>;
@@ -134,6 +136,7 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
   }
   // the shared store's address as the README shows it — user, host, port, database; never a password (issue 18)
   if (core.sharedStore) deps.stdout(`store: ${core.sharedStore}`);
+  if (core.localStoreNote) deps.stdout(`import: ${core.localStoreNote}`);
   deps.stdout(`app: ${bridge.url}`);
   // After a crash or restart: what the app still owes the Fachdienst is reconciled on its own; the page shows
   // the progress through its pending-operations list (events), so the start does not wait for it.

@@ -15,6 +15,7 @@ import { SimulatorControl } from '../training/simulator-control';
 import { TrainerService } from '../training/trainer-service';
 import { createHandlers, type Services } from './handlers';
 import { CaseLeaseService } from '../services/case-leases';
+import { EnrolmentCodeService } from '../services/enrolment-codes';
 import { TiSetupService } from '../services/ti-setup';
 import { PharmacySetupService } from '../services/pharmacy-setup';
 import type { HandlerTable } from './types';
@@ -74,6 +75,7 @@ function build(backend: BackendKind, extra: Partial<Pick<Services, 'pharmacySetu
     pharmacySetup: new PharmacySetupService({ settings, events, openCaseCount: async () => (await workflow.listCases(undefined, 'open', 1)).total }),
     // one counter on its own SQLite store, as main/core.ts builds it: every case is this counter's (multi-counter §4)
     leases: new CaseLeaseService({ me: () => ({ counterId: 'local', counterName: 'Diese Kasse', staff: settings.currentStaff()?.kuerzel ?? '' }), now: () => clock.now() }),
+    enrolmentCodes: new EnrolmentCodeService({ now: () => clock.now() }),
     ...extra,
   });
 }

@@ -6,6 +6,7 @@ import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { ConnectionDiagnosis } from '../../shared/ipc/contract';
 import type { CaseLeaseService } from '../services/case-leases';
 import type { ConnectionMonitor } from '../services/connection-monitor';
+import type { EnrolmentCodeService } from '../services/enrolment-codes';
 import type { SettingsService } from '../services/settings';
 import type { WorkflowService } from '../services/workflow';
 import { requireTraining } from '../backend/policy';
@@ -36,9 +37,11 @@ export interface Services {
   pharmacySetup: Pick<PharmacySetupService, 'view' | 'save'>;
   /** one owner per open case across counters (main/services/case-leases.ts, issue 18) */
   leases: Pick<CaseLeaseService, 'hold' | 'takeOver' | 'release'>;
+  /** „Kasse hinzufügen“ (main/services/enrolment-codes.ts) */
+  enrolmentCodes: Pick<EnrolmentCodeService, 'create'>;
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages, pharmacySetup, leases }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages, pharmacySetup, leases, enrolmentCodes }: Services): HandlerTable {
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -59,6 +62,7 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     'erx:holdCase': (req) => leases.hold(req.prescriptionId),
     'erx:takeOverCase': (req) => leases.takeOver(req.prescriptionId),
     'erx:releaseCase': (req) => leases.release(req.prescriptionId),
+    'erx:createEnrolmentCode': () => enrolmentCodes.create(),
     'erx:saveDraft': (req) => workflow.saveDraft(req.prescriptionId, req.entries),
     'erx:submitDispense': (req) => workflow.submitDispense(req.prescriptionId, req.entries),
     'erx:closeCase': (req) => workflow.closeCase(req.prescriptionId, req.entries),

@@ -15,14 +15,17 @@ import { assertDataKeyNotLost } from './key-loss';
 import { loadOrCreateKey } from './kvnr-key';
 import { LocalSettingsFile, splitSettings } from './local-settings';
 import { enrolCounter } from './pharmacy-enrolment';
-import { readEnrolmentPassphrase } from './pharmacy-keys';
+import { readEnrolmentPassphrase, type PharmacyKeys, type WrappedKeys } from './pharmacy-keys';
 import { openPostgresStore, type PostgresConnection } from './postgres/open';
 import type { Store } from './repositories';
 import { settleLocalStore, type LocalStoreOutcome } from './sqlite-import';
 import { openStore } from './store';
 import { postgresConnection, redactStoreUrl, type PostgresLocation } from './store-location';
 
-export type StoreChoice = { engine: 'sqlite' } | { engine: 'postgres'; location: PostgresLocation; enrolPassphraseFile?: string };
+export type StoreChoice =
+  | { engine: 'sqlite' }
+  /** `enrolCode`: the one-time code an enrolled counter showed (§5), when there is no passphrase file */
+  | { engine: 'postgres'; location: PostgresLocation; enrolPassphraseFile?: string; enrolCode?: string };
 
 /** What only the shared store has: the other counters. */
 export interface SharedStore {
@@ -36,6 +39,8 @@ export interface SharedStore {
   reloadSettings(): Promise<void>;
   /** after an erasure: no readable old row versions (§6) */
   vacuumErased(): Promise<void>;
+  /** „Kasse hinzufügen“ (main/services/enrolment-codes.ts): the keys this counter holds, and where their wrap goes */
+  enrolment: { keys(): PharmacyKeys; addCodeWrap(wrap: WrappedKeys, ttlMs: number): Promise<void> };
   /** what became of this counter's own SQLite store at this start (imported, left, none) — for the log */
   localStore: LocalStoreOutcome;
 }
@@ -73,7 +78,9 @@ export async function openCounterStore(options: CounterStoreOptions): Promise<Co
 
   const connection = postgresConnection(choice.location, options.env);
   const passphraseFile = choice.enrolPassphraseFile;
+  const enrolCode = choice.enrolCode;
   let protectionKind: DataProtectionKind = 'key-file';
+  let heldKeys: (() => PharmacyKeys) | undefined;
   const store = await openPostgresStore({
     connection,
     now: options.now,
@@ -83,8 +90,10 @@ export async function openCounterStore(options: CounterStoreOptions): Promise<Co
         table,
         ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
         ...(passphraseFile ? { secret: () => readEnrolmentPassphrase(passphraseFile) } : {}),
+        ...(enrolCode ? { oneTimeCode: () => enrolCode } : {}),
       });
       protectionKind = enrolled.protection.kind;
+      heldKeys = () => enrolled.keys();
       return { cipher: enrolled.protection.cipher, hmacKey: enrolled.hmacKey };
     },
   });
@@ -118,6 +127,13 @@ export async function openCounterStore(options: CounterStoreOptions): Promise<Co
         counterId: counterId as string,
         reloadSettings: () => store.settings.reload(),
         vacuumErased: () => store.vacuumErased(),
+        enrolment: {
+          keys: () => {
+            if (!heldKeys) throw new Error('keys not enrolled');
+            return heldKeys();
+          },
+          addCodeWrap: (wrap, ttlMs) => store.addEnrolmentCodeWrap(wrap, ttlMs),
+        },
         localStore,
       },
     };

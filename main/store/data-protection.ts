@@ -42,6 +42,16 @@ export interface DataProtection {
   /** shown in the settings: where the data key is kept */
   kind: DataProtectionKind;
   cipher: Cipher & { isCiphertext(stored: string): boolean };
+  /**
+   * The key's bytes, for wrapping it under an enrolment secret only (a counter letting another join the shared store,
+   * docs/multi-counter.md §5) — never stored, logged or sent as they are.
+   */
+  exportKey(): Buffer;
+}
+
+function held(kind: DataProtectionKind, key: Buffer): DataProtection {
+  const copy = Buffer.from(key);
+  return { kind, cipher: new AesGcmCipher(key), exportKey: () => Buffer.from(copy) };
 }
 
 export type DataProtectionFailure =
@@ -89,7 +99,7 @@ export function openDataProtection(options: {
     if (!keychain) throw keychainUnavailable();
     const key = unwrapKey(keychain, wrappedFile);
     if (existsSync(keyFile)) finishMove(keyFile, key);
-    return { kind: 'safe-storage', cipher: new AesGcmCipher(key) };
+    return held('safe-storage', key);
   }
 
   if (keychain) {
@@ -99,14 +109,14 @@ export function openDataProtection(options: {
     const key = existing ?? options.initialKey ?? randomBytes(DATA_KEY_BYTES);
     if (storeWrappedKey(keychain, wrappedFile, key)) {
       if (existing) unlinkSync(keyFile);
-      return { kind: 'safe-storage', cipher: new AesGcmCipher(key) };
+      return held('safe-storage', key);
     }
     // The keychain claims to work but does not give the key back: the key file it is (the settings show it).
-    if (existing) return { kind: 'key-file', cipher: new AesGcmCipher(existing) };
+    if (existing) return held('key-file', existing);
   }
 
   const key = existsSync(keyFile) ? readKeyFile(keyFile) : createKeyFile(keyFile, options.initialKey);
-  return { kind: 'key-file', cipher: new AesGcmCipher(key) };
+  return held('key-file', key);
 }
 
 function usableKeychain(safeStorage: SafeStorageLike | undefined): SafeStorageLike | undefined {

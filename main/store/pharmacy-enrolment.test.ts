@@ -3,11 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enrolCounter, EnrolmentError, type PharmacyKeyRecord, type PharmacyKeyTable } from './pharmacy-enrolment';
-import { PharmacyKeyError } from './pharmacy-keys';
+import { generateOneTimeCode, PharmacyKeyError, wrapPharmacyKeys, type WrappedKeys } from './pharmacy-keys';
 
 /** The store's one row, as PostgreSQL's INSERT … ON CONFLICT DO NOTHING keeps it (fake: unit test only). */
 class OneRowTable implements PharmacyKeyTable {
   record: PharmacyKeyRecord | undefined;
+  codes = new Map<number, WrappedKeys>();
+  async addCodeWrap(wrap: WrappedKeys): Promise<void> {
+    this.codes.set(this.codes.size + 1, wrap);
+  }
+  async codeWraps(): Promise<{ id: number; wrap: WrappedKeys }[]> {
+    return [...this.codes].map(([id, wrap]) => ({ id, wrap })).reverse();
+  }
+  async consumeCodeWrap(id: number): Promise<boolean> {
+    return this.codes.delete(id);
+  }
   async read(): Promise<PharmacyKeyRecord | undefined> {
     return this.record;
   }
@@ -90,5 +100,17 @@ describe('enrolCounter', () => {
     expect([a.enrolment, b.enrolment].sort()).toEqual(['created', 'joined']);
     expect(a.hmacKey.equals(b.hmacKey)).toBe(true);
     expect(b.protection.cipher.decrypt(a.protection.cipher.encrypt('x'))).toBe('x');
+  });
+  it('a one-time code from an enrolled counter lets one new counter join, once', async () => {
+    const first = await enrolCounter({ keyDir: dir('kasse1'), table, secret, kdf: cheap });
+    const code = generateOneTimeCode();
+    await table.addCodeWrap(await wrapPharmacyKeys(first.keys(), code, { purpose: 'one-time-code', kdf: cheap }));
+    // typed with spaces and in lower case, as people do
+    const typed = code.toLowerCase().replace(/-/g, ' ');
+    const joined = await enrolCounter({ keyDir: dir('kasse2'), table, oneTimeCode: () => typed, kdf: cheap });
+    expect(joined.enrolment).toBe('joined');
+    expect(joined.hmacKey.equals(first.hmacKey)).toBe(true);
+    expect(joined.protection.cipher.decrypt(first.protection.cipher.encrypt('x'))).toBe('x');
+    await expect(enrolCounter({ keyDir: dir('kasse3'), table, oneTimeCode: () => code, kdf: cheap })).rejects.toThrow(/schon benutzt/);
   });
 });

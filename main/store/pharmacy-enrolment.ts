@@ -18,7 +18,7 @@ import { AesGcmCipher } from './aes-gcm-cipher';
 import type { Cipher } from './cipher';
 import { openDataProtection, type DataProtection, type SafeStorageLike, KEY_FILE_NAME, WRAPPED_KEY_FILE_NAME } from './data-protection';
 import { loadOrCreateKey } from './kvnr-key';
-import { unwrapPharmacyKeys, wrapPharmacyKeys, type PharmacyKeys, type ScryptParams, type WrappedKeys } from './pharmacy-keys';
+import { PharmacyKeyError, unwrapPharmacyKeys, wrapPharmacyKeys, type PharmacyKeys, type ScryptParams, type WrappedKeys } from './pharmacy-keys';
 
 /** What the store keeps for enrolment: the wrap and the check values (neither reveals a key). */
 export interface PharmacyKeyRecord {
@@ -29,16 +29,24 @@ export interface PharmacyKeyRecord {
   kvnrKeyCheck: string;
 }
 
-/** The store's side (PostgreSQL `pharmacy_keys`). */
+/** The store's side (PostgreSQL `pharmacy_keys`, `enrolment_codes`). */
 export interface PharmacyKeyTable {
   read(): Promise<PharmacyKeyRecord | undefined>;
   /** false when another counter inserted first (then read again) */
   insertIfAbsent(record: PharmacyKeyRecord): Promise<boolean>;
+  /** a wrap under a one-time code, valid for `ttlMs` (server time) */
+  addCodeWrap(wrap: WrappedKeys, ttlMs: number): Promise<void>;
+  /** the one-time-code wraps not yet expired, newest first */
+  codeWraps(): Promise<{ id: number; wrap: WrappedKeys }[]>;
+  /** deletes the wrap; false when another counter used it first */
+  consumeCodeWrap(id: number): Promise<boolean>;
 }
 
 export interface EnrolledCounter {
   protection: DataProtection;
   hmacKey: Buffer;
+  /** both keys as bytes — only to wrap them for another counter's enrolment (one-time code) */
+  keys(): PharmacyKeys;
   /** how this start got its keys */
   enrolment: 'held' | 'published' | 'joined' | 'created';
 }
@@ -54,7 +62,9 @@ const CHECK_TEXT = 'eRx Counter – Apothekenschlüssel, Prüfwert v1';
 const KVNR_KEY_FILE = 'store.key';
 
 const NEEDS_SECRET =
-  'Dieser Arbeitsplatz ist noch nicht in die Apotheke eingebunden: Die gemeinsame Datenbank hält die Daten verschlüsselt, und der Schlüssel fehlt hier. Bitte mit derselben Schlüsseldatei starten wie die anderen Kassen (--enrol-passphrase-file DATEI; Einrichtung siehe README „Mehrere Kassen“).';
+  'Dieser Arbeitsplatz ist noch nicht in die Apotheke eingebunden: Die gemeinsame Datenbank hält die Daten verschlüsselt, und der Schlüssel fehlt hier. Bitte mit derselben Schlüsseldatei starten wie die anderen Kassen (--enrol-passphrase-file DATEI) oder mit dem Einmal-Code, den eine eingebundene Kasse unter „Einstellungen & Info“ → „Kasse hinzufügen“ zeigt (--enrol-code CODE); Einrichtung siehe README „Mehrere Kassen“.';
+const CODE_UNKNOWN =
+  'Der Einmal-Code passt zu keinem gültigen Code dieser Apotheke (abgelaufen, schon benutzt oder vertippt). Bitte an einer eingebundenen Kasse einen neuen Code erzeugen.';
 const NEEDS_SECRET_TO_PUBLISH =
   'Die gemeinsame Datenbank ist neu und kennt den Apothekenschlüssel noch nicht. Bitte diesen ersten Start mit --enrol-passphrase-file DATEI ausführen; die anderen Kassen verwenden dieselbe Datei.';
 const OTHER_KEYS =
@@ -67,6 +77,8 @@ export interface EnrolmentOptions {
   safeStorage?: SafeStorageLike;
   /** the enrolment secret, read only when needed */
   secret?: () => string;
+  /** the one-time code an enrolled counter showed (Electron, §5): used when there is no secret */
+  oneTimeCode?: () => string;
   /** tests only: cheaper scrypt */
   kdf?: ScryptParams;
 }
@@ -95,6 +107,9 @@ export async function enrolCounter(options: EnrolmentOptions): Promise<EnrolledC
     return { ...local, enrolment: 'published' };
   }
 
+  if (stored && !options.secret && options.oneTimeCode) {
+    return { ...holdLocally(options, await unwrapWithCode(options.table, options.oneTimeCode())), enrolment: 'joined' };
+  }
   const secret = requireSecret(options, NEEDS_SECRET);
   if (stored) return { ...holdLocally(options, await unwrapPharmacyKeys(stored.wrap, secret)), enrolment: 'joined' };
 
@@ -104,6 +119,22 @@ export async function enrolCounter(options: EnrolmentOptions): Promise<EnrolledC
   const theirs = await options.table.read();
   if (!theirs) throw new EnrolmentError('Der Apothekenschlüssel konnte in der gemeinsamen Datenbank weder angelegt noch gelesen werden. Bitte erneut starten.');
   return { ...holdLocally(options, await unwrapPharmacyKeys(theirs.wrap, secret)), enrolment: 'joined' };
+}
+
+/** Tries the unexpired code wraps (few: each lives 15 minutes); the one that opens is deleted — used once. */
+async function unwrapWithCode(table: PharmacyKeyTable, code: string): Promise<PharmacyKeys> {
+  for (const candidate of await table.codeWraps()) {
+    let keys: PharmacyKeys;
+    try {
+      keys = await unwrapPharmacyKeys(candidate.wrap, code);
+    } catch (error) {
+      if (error instanceof PharmacyKeyError && error.reason === 'wrong-secret') continue;
+      throw error;
+    }
+    if (!(await table.consumeCodeWrap(candidate.id))) break;
+    return keys;
+  }
+  throw new EnrolmentError(CODE_UNKNOWN);
 }
 
 function requireSecret(options: EnrolmentOptions, message: string): string {
@@ -132,11 +163,10 @@ function holdsKeys(keyDir: string): boolean {
   return existsSync(join(keyDir, KVNR_KEY_FILE)) && (existsSync(join(keyDir, KEY_FILE_NAME)) || existsSync(join(keyDir, WRAPPED_KEY_FILE_NAME)));
 }
 
-function openLocal(options: EnrolmentOptions): { protection: DataProtection; hmacKey: Buffer } {
-  return {
-    protection: openDataProtection({ dataDir: options.keyDir, ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}) }),
-    hmacKey: loadOrCreateKey(join(options.keyDir, KVNR_KEY_FILE)),
-  };
+function openLocal(options: EnrolmentOptions): Omit<EnrolledCounter, 'enrolment'> {
+  const protection = openDataProtection({ dataDir: options.keyDir, ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}) });
+  const hmacKey = loadOrCreateKey(join(options.keyDir, KVNR_KEY_FILE));
+  return { protection, hmacKey, keys: () => ({ dataKey: protection.exportKey(), kvnrKey: Buffer.from(hmacKey) }) };
 }
 
 /** Both keys as bytes, when the data key is in a key file (browser mode); undefined when it is in the keychain. */
@@ -149,11 +179,12 @@ function readHeldKeys(keyDir: string): PharmacyKeys | undefined {
   };
 }
 
-function holdLocally(options: EnrolmentOptions, keys: PharmacyKeys): { protection: DataProtection; hmacKey: Buffer } {
+function holdLocally(options: EnrolmentOptions, keys: PharmacyKeys): Omit<EnrolledCounter, 'enrolment'> {
   const protection = openDataProtection({
     dataDir: options.keyDir,
     initialKey: keys.dataKey,
     ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
   });
-  return { protection, hmacKey: loadOrCreateKey(join(options.keyDir, KVNR_KEY_FILE), keys.kvnrKey) };
+  const hmacKey = loadOrCreateKey(join(options.keyDir, KVNR_KEY_FILE), keys.kvnrKey);
+  return { protection, hmacKey, keys: () => ({ dataKey: protection.exportKey(), kvnrKey: Buffer.from(hmacKey) }) };
 }

@@ -18,12 +18,15 @@ const settingSchema = z
   .object({
     store: z.string().min(1).max(2000),
     enrolPassphraseFile: z.string().min(1).max(4096).optional(),
+    /** the one-time code an enrolled counter showed; IT removes it again after the first start (it is used up) */
+    enrolCode: z.string().min(1).max(200).optional(),
   })
   .strict();
 
 export interface SharedStoreSetting {
   store: PostgresLocation;
   enrolPassphraseFile?: string;
+  enrolCode?: string;
 }
 
 /** undefined: no file, the counter's own store. Throws (German) when the file is there but not usable. */
@@ -38,7 +41,7 @@ export function readSharedStoreSetting(dataDir: string, environment: StoreEnviro
   }
   const setting = settingSchema.safeParse(parsed);
   if (!setting.success) {
-    throw new Error(`Die Einstellung der gemeinsamen Datenbank (${file}) braucht „store“ (postgres://…) und darf nur noch „enrolPassphraseFile“ enthalten.`);
+    throw new Error(`Die Einstellung der gemeinsamen Datenbank (${file}) braucht „store“ (postgres://…) und darf nur noch „enrolPassphraseFile“ und „enrolCode“ enthalten.`);
   }
   const location = parseStoreUrl(setting.data.store, environment);
   if (!location.ok) throw new Error(`${file}: ${location.problem.de}`);
@@ -46,5 +49,6 @@ export function readSharedStoreSetting(dataDir: string, environment: StoreEnviro
   if (passphrase !== undefined && !isAbsolute(passphrase)) {
     throw new Error(`${file}: „enrolPassphraseFile“ muss ein absoluter Pfad sein.`);
   }
-  return { store: location.location, ...(passphrase !== undefined ? { enrolPassphraseFile: passphrase } : {}) };
+  const code = setting.data.enrolCode;
+  return { store: location.location, ...(passphrase !== undefined ? { enrolPassphraseFile: passphrase } : {}), ...(code !== undefined ? { enrolCode: code } : {}) };
 }

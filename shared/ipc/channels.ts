@@ -25,6 +25,7 @@ export const channels = [
   'erx:holdCase',
   'erx:takeOverCase',
   'erx:releaseCase',
+  'erx:createEnrolmentCode',
   'erx:egkPoll',
   'erx:egkLookup',
   'erx:egkAccept',

@@ -235,6 +235,13 @@ export const caseLeaseSchema = z.object({
 export type CaseLease = z.infer<typeof caseLeaseSchema>;
 
 /**
+ * „Kasse hinzufügen“ (issue 18 item 6): a one-time code an enrolled counter shows; a new counter started with it
+ * (`--enrol-code`, or `enrolCode` in its shared-store.json) gets the pharmacy keys once. 128 bits, Base32 in groups.
+ */
+export const enrolmentCodeSchema = z.object({ code: z.string(), expiresAt: z.string() });
+export type EnrolmentCode = z.infer<typeof enrolmentCodeSchema>;
+
+/**
  * The answer of `erx:submitDispense`: the case plus what happened to this list.
  * - `sent`: $dispense was sent and confirmed;
  * - `unchanged`: the list equals the one the Fachdienst last confirmed — nothing was sent, because every
@@ -859,6 +866,8 @@ export const contract = {
   'erx:takeOverCase': { request: confirmedByPrescription, response: caseLeaseSchema },
   /** The case view was left: the case is free for other counters at once. */
   'erx:releaseCase': { request: byPrescription, response: z.object({ released: z.boolean() }) },
+  /** „Kasse hinzufügen“: a new one-time code (valid 15 minutes, usable once); refused without a shared store. */
+  'erx:createEnrolmentCode': { request: z.object({ confirmed: z.literal(true) }), response: enrolmentCodeSchema },
   /** The eGK dialog asks every second: is a card inserted at this workplace? (GetCards CardType=EGK, spec §3.9) */
   'erx:egkPoll': { request: z.object({}), response: egkPollSchema },
   /** Reads the inserted card (ReadVSD with online check) and lists the patient's redeemable prescriptions. */

@@ -10,9 +10,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import { AppFailure } from '../../main/errors';
 import { CaseLeaseService } from '../../main/services/case-leases';
+import { EnrolmentCodeService } from '../../main/services/enrolment-codes';
 import { AesGcmCipher } from '../../main/store/aes-gcm-cipher';
 import type { LeaseCounter } from '../../main/store/case-leases';
 import { enrolCounter } from '../../main/store/pharmacy-enrolment';
+import type { PharmacyKeys } from '../../main/store/pharmacy-keys';
 import { ChangeListener } from '../../main/store/postgres/change-listener';
 import { openPostgresStore, type PostgresStore } from '../../main/store/postgres/open';
 import { pollUntil } from './support/poll';
@@ -205,6 +207,42 @@ describe('the pharmacy keys from the shared store (§5)', () => {
       } finally {
         await one.close();
         await two.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('„Kasse hinzufügen“: a one-time code from an enrolled counter lets one new counter in, once (§5)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'erx-enrol-code-'));
+    try {
+      const kdf = { N: 2 ** 10, r: 8, p: 1 };
+      let keysOfFirst: (() => PharmacyKeys) | undefined;
+      const first = await openPostgresStore({
+        connection: engine.connection!(),
+        enrol: async (table) => {
+          const enrolled = await enrolCounter({ keyDir: join(dir, 'kasse1'), table, secret: () => 'gemeinsame Passphrase 2026', kdf });
+          keysOfFirst = () => enrolled.keys();
+          return { cipher: enrolled.protection.cipher, hmacKey: enrolled.hmacKey };
+        },
+      });
+      const codes = new EnrolmentCodeService({ shared: { keys: () => keysOfFirst!(), addCodeWrap: (wrap, ttl) => first.addEnrolmentCodeWrap(wrap, ttl) }, now: () => new Date(), kdf });
+      const { code } = await codes.create();
+      const withCode = (name: string) =>
+        openPostgresStore({
+          connection: engine.connection!(),
+          enrol: async (table) => {
+            const enrolled = await enrolCounter({ keyDir: join(dir, name), table, oneTimeCode: () => code, kdf });
+            return { cipher: enrolled.protection.cipher, hmacKey: enrolled.hmacKey };
+          },
+        });
+      const second = await withCode('kasse2');
+      try {
+        expect(second.keys.hmacKey.equals(first.keys.hmacKey)).toBe(true);
+        expect(await engine.raw('SELECT COUNT(*)::int AS n FROM enrolment_codes')).toEqual([{ n: 0 }]);
+        await expect(withCode('kasse3')).rejects.toThrow(/schon benutzt/);
+      } finally {
+        await first.close();
+        await second.close();
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -159,6 +159,12 @@ export const postgresMigrations: readonly Migration[] = [
         kvnr_key_check  TEXT NOT NULL,
         created_at      TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
       );
+      -- the pharmacy keys wrapped under one-time codes an enrolled counter showed; deleted when used or expired
+      CREATE TABLE enrolment_codes (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        wrap       JSONB NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
     `,
   },
 ];

@@ -10,6 +10,7 @@ import { kvnrHasher } from '../kvnr-key';
 import type { SettingsStore, Store } from '../repositories';
 import type { CaseLeaseStore } from '../case-leases';
 import type { PharmacyKeyTable } from '../pharmacy-enrolment';
+import type { WrappedKeys } from '../pharmacy-keys';
 import { PostgresAuditRepository } from './audit';
 import { PostgresCaseLeaseRepository } from './case-leases';
 import { CASE_CHANGED, MESSAGES_CHANGED, PENDING_CHANGED } from './notify';
@@ -65,6 +66,8 @@ export interface PostgresStore extends Store {
    * reclaims them (§6). Not inside a transaction (VACUUM cannot run in one).
    */
   vacuumErased(): Promise<void>;
+  /** „Kasse hinzufügen“: the pharmacy keys wrapped under a one-time code, for `ttlMs` (server time, §5) */
+  addEnrolmentCodeWrap(wrap: WrappedKeys, ttlMs: number): Promise<void>;
 }
 
 /** Where an erasure leaves old row versions with personal data (case-ending.ts: cases, submissions, owed, messages). */
@@ -124,6 +127,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     messages: new PostgresMessageRepository(units, keys.cipher),
     leases: new PostgresCaseLeaseRepository(units),
     keys,
+    addEnrolmentCodeWrap: (wrap, ttlMs) => new PostgresPharmacyKeyTable(pool).addCodeWrap(wrap, ttlMs),
     vacuumErased: async () => {
       for (const table of ERASED_TABLES) await pool.query(`VACUUM ${table}`);
     },

@@ -19,6 +19,26 @@ export class PostgresPharmacyKeyTable implements PharmacyKeyTable {
     return row ? { wrap: row.wrap, dataKeyCheck: row.data_key_check, kvnrKeyCheck: row.kvnr_key_check } : undefined;
   }
 
+  async addCodeWrap(wrap: WrappedKeys, ttlMs: number): Promise<void> {
+    // expired codes go with every new one: a wrap under a used-up code must not stay guessable in the store
+    await this.pool.query('DELETE FROM enrolment_codes WHERE expires_at <= clock_timestamp()');
+    await this.pool.query(`INSERT INTO enrolment_codes (wrap, expires_at) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')`, [
+      JSON.stringify(wrap),
+      ttlMs,
+    ]);
+  }
+
+  async codeWraps(): Promise<{ id: number; wrap: WrappedKeys }[]> {
+    const rows = await this.pool.query<{ id: string; wrap: WrappedKeys }>(
+      'SELECT id, wrap FROM enrolment_codes WHERE expires_at > clock_timestamp() ORDER BY id DESC',
+    );
+    return rows.rows.map((row) => ({ id: Number(row.id), wrap: row.wrap }));
+  }
+
+  async consumeCodeWrap(id: number): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM enrolment_codes WHERE id = $1', [id])).rowCount ?? 0) === 1;
+  }
+
   /** The first counter's insert wins; a second one at the same moment gets false and reads the winner's. */
   async insertIfAbsent(record: PharmacyKeyRecord): Promise<boolean> {
     const inserted = await this.pool.query(
