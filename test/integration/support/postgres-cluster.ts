@@ -4,6 +4,9 @@
  * never meets a system cluster), password authentication (scram-sha-256) with a generated password that clients
  * read from a 0600 passfile — the way the app will connect (multi-counter §2: never a password in the URL).
  *
+ * pause() and resume() take the server away mid-session and bring it back on the same port with the same data (a
+ * store outage, docs/multi-counter.md §6), so clients configured once reconnect to it unchanged.
+ *
  * Call stop() in afterAll. Should a test process end without it, the server goes too: setpriv's --pdeathsig stops
  * it when its parent dies (even by SIGKILL; vitest ends its workers with SIGTERM, so no exit hook runs then), and
  * an exit hook stops it on a normal exit. The folder (~40 MB) of a test process that died is removed by the next
@@ -42,10 +45,22 @@ export interface PostgresCluster {
   connectionString: string;
   /** 0600 pgpass file (`host:port:database:user:password`) with the generated password; PGPASSFILE points here */
   passfile: string;
+  /**
+   * A node-postgres config for the superuser with the password filled in, on `database` (default the test
+   * database): for what only the tests do (reading raw pages, inspecting every row), not the app's way in.
+   */
+  superuserConfig(database?: string): pg.ClientConfig;
   /** the temp folder holding the data directory, the unix socket and the passfile; gone after stop() */
   dir: string;
-  /** the server's (postmaster's) process id */
-  pid: number;
+  /** the server's (postmaster's) process id — a new one after resume() */
+  readonly pid: number;
+  /**
+   * A store outage (docs/multi-counter.md §6): fast shutdown (SIGINT, like `pg_ctl stop -m fast` — open sessions
+   * end with 57P01), waiting for the server to exit; the data directory, port and passfile stay. No-op while paused.
+   */
+  pause(): Promise<void>;
+  /** Starts the paused server again on the SAME port and data; resolves once it accepts connections. No-op while running. */
+  resume(): Promise<void>;
   /** fast shutdown (SIGINT: open sessions are ended), waits for the server to exit, removes `dir` */
   stop(): Promise<void>;
 }
@@ -64,7 +79,13 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     const dataDir = join(dir, 'data');
     await initCluster(binaries, account, dir, dataDir, password);
     const passfile = join(dir, 'passfile');
-    const { server, port } = await startServer(binaries, account, dir, dataDir, passfile, password);
+    const started = await startServer(binaries, account, dir, dataDir, passfile, password);
+    const { port } = started;
+    // undefined while paused; pause/resume/stop run one after another, so a resume never races a stop
+    let server: ServerProcess | undefined = started.server;
+    let lastPid = started.server.pid;
+    let stopped = false;
+    const serial = serialised();
     return {
       host: HOST,
       port,
@@ -72,12 +93,32 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       database: DATABASE,
       connectionString: `postgres://${USER}@${HOST}:${port}/${DATABASE}`,
       passfile,
+      superuserConfig: (database = DATABASE) => ({ host: HOST, port, user: USER, database, password }),
       dir,
-      pid: server.pid,
-      stop: onceOnly(async () => {
-        await server.stop();
-        await rm(dir, { recursive: true, force: true });
-      }),
+      get pid() {
+        return lastPid;
+      },
+      pause: () =>
+        serial(async () => {
+          const running = server;
+          server = undefined;
+          await running?.stop();
+        }),
+      resume: () =>
+        serial(async () => {
+          if (server !== undefined || stopped) return;
+          server = await launchServer(binaries, account, dir, dataDir, port, password);
+          lastPid = server.pid;
+        }),
+      stop: onceOnly(() =>
+        serial(async () => {
+          stopped = true;
+          const running = server;
+          server = undefined;
+          await running?.stop();
+          await rm(dir, { recursive: true, force: true });
+        }),
+      ),
     };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
@@ -134,12 +175,7 @@ interface ServerProcess {
 async function startServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, passfile: string, password: string): Promise<{ server: ServerProcess; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
-    // `-k dir`: the unix socket lives in the temp folder; fsync=off: a throwaway cluster, and CI disks are slow
-    const args = ['-D', dataDir, '-h', HOST, '-p', String(port), '-k', dir, '-c', 'fsync=off'];
-    // SIGQUIT is PostgreSQL's immediate shutdown: it still ends its children and frees its shared memory
-    const child = spawnAsServerAccount(account, binaries.postgres, args, dir, 'SIGQUIT');
-    const log = collectOutput(child);
-    const server = trackServer(child, dir);
+    const { child, server, log } = spawnServer(binaries, account, dir, dataDir, port);
     try {
       const admin = await connectWhenReady(child, port, password, log);
       try {
@@ -155,6 +191,28 @@ async function startServer(binaries: PostgresBinaries, account: ServerAccount, d
       throw error;
     }
   }
+}
+
+/** The server again on its port after pause(): the clients' settings (URL, passfile) stay valid. */
+async function launchServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, port: number, password: string): Promise<ServerProcess> {
+  const { child, server, log } = spawnServer(binaries, account, dir, dataDir, port);
+  try {
+    const admin = await connectWhenReady(child, port, password, log);
+    await admin.end();
+    return server;
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+function spawnServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, port: number): { child: ChildProcess; server: ServerProcess; log: () => string } {
+  // `-k dir`: the unix socket lives in the temp folder; fsync=off: a throwaway cluster, and CI disks are slow
+  const args = ['-D', dataDir, '-h', HOST, '-p', String(port), '-k', dir, '-c', 'fsync=off'];
+  // SIGQUIT is PostgreSQL's immediate shutdown: it still ends its children and frees its shared memory
+  const child = spawnAsServerAccount(account, binaries.postgres, args, dir, 'SIGQUIT');
+  const log = collectOutput(child);
+  return { child, server: trackServer(child, dir), log };
 }
 
 /** Connects as the superuser once the server accepts connections: short back-off, one deadline, no fixed sleeps. */
@@ -270,6 +328,16 @@ function freeLoopbackPort(): Promise<number> {
 
 function tail(text: string, lines = 30): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n') || '(no output)';
+}
+
+/** Runs actions one after another (pause, resume and stop each wait for the one before). */
+function serialised(): (action: () => Promise<void>) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return (action) => {
+    const next = last.then(action);
+    last = next.catch(() => undefined);
+    return next;
+  };
 }
 
 function onceOnly(action: () => Promise<void>): () => Promise<void> {
