@@ -363,14 +363,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       // A_23815: what waited for the connection is completed as soon as it returns.
       onRestored: () => {
-        if (backgroundHere()) void workflow.resumePendingOperations();
+        if (backgroundHere()) void workflow.resumePendingOperations().catch(() => undefined); // each operation keeps its own outcome
       },
     });
     observer.monitor = connection;
     cleanups.push(() => connection.stop());
     // 429 waits end by the clock, not by an event: look for due operations now and then.
     const dueTimer = setInterval(() => {
-      if (backgroundHere() && connection.status().state !== 'offline' && owedCount.value > 0) void workflow.resumePendingOperations();
+      if (backgroundHere() && connection.status().state !== 'offline' && owedCount.value > 0) void workflow.resumePendingOperations().catch(() => undefined);
     }, DUE_CHECK_MS);
     dueTimer.unref();
     cleanups.push(() => clearInterval(dueTimer));
@@ -424,7 +424,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           }
           poller.start();
           // taking over from a counter that died: what it left owed is reconciled and completed now
-          void workflow.resumePendingOperations();
+          void workflow.resumePendingOperations().catch(() => undefined);
         },
       });
       cleanups.push(() => background.sync?.stop());

@@ -62,8 +62,8 @@ export interface PostgresStore extends Store {
   /** what `enrol` answered, when the keys came from the store */
   readonly keys: StoreKeys;
   /**
-   * After an erasure ($reject/$abort, A_19251): old row versions still hold the erased ciphertext until VACUUM
-   * reclaims them (§6). Not inside a transaction (VACUUM cannot run in one).
+   * After an erasure ($reject/$abort, A_19251): old row versions still hold the erased ciphertext until the tables are
+   * rewritten (VACUUM FULL, §6). Not inside a transaction (VACUUM cannot run in one).
    */
   vacuumErased(): Promise<void>;
   /** „Kasse hinzufügen“: the pharmacy keys wrapped under a one-time code, for `ttlMs` (server time, §5) */
@@ -72,6 +72,8 @@ export interface PostgresStore extends Store {
 
 /** Where an erasure leaves old row versions with personal data (case-ending.ts: cases, submissions, owed, messages). */
 const ERASED_TABLES = ['cases', 'submissions', 'pending_operations', 'messages', 'drafts'] as const;
+/** How long VACUUM FULL waits for a table another counter is using before it leaves it to the next erasure. */
+const VACUUM_LOCK_TIMEOUT_MS = 2000;
 
 /**
  * Emptied by `resetTrainingData`, as the SQLite engine's training-reset.ts: every case with its drafts, submissions,
@@ -129,7 +131,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keys,
     addEnrolmentCodeWrap: (wrap, ttlMs) => new PostgresPharmacyKeyTable(pool).addCodeWrap(wrap, ttlMs),
     vacuumErased: async () => {
-      for (const table of ERASED_TABLES) await pool.query(`VACUUM ${table}`);
+      // Plain VACUUM frees the dead row versions but leaves their bytes in the pages' free space — still readable in
+      // the table files. VACUUM FULL writes each table (and its TOAST table) anew and drops the old files. It locks
+      // the table while it does; a short lock_timeout keeps another counter's waiting short: when it cannot get the
+      // lock, the next erasure does it (the old bytes are still inside the database's own files only).
+      const client = await pool.connect();
+      try {
+        await client.query(`SET lock_timeout = '${VACUUM_LOCK_TIMEOUT_MS}ms'`);
+        for (const table of ERASED_TABLES) await client.query(`VACUUM FULL ${table}`);
+      } finally {
+        client.release(true);
+      }
     },
     transaction: (fn) => units.transaction(fn),
     // One statement for all tables (their foreign keys allow no other order for TRUNCATE); the ids go on counting,
