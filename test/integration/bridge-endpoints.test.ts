@@ -81,6 +81,10 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
       },
     },
     'erx:listSmcbs': {},
+    // one counter (SQLite): every case is this counter's, an unknown one too; nothing is refused
+    'erx:holdCase': byId,
+    'erx:takeOverCase': { ...byId, confirmed: true },
+    'erx:releaseCase': byId,
     'erx:egkPoll': {},
     'erx:egkLookup': {},
     'erx:egkAccept': { lookupId: 'gibt-es-nicht', prescriptionIds: [UNKNOWN_PRESCRIPTION] },

@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import { caseKeys } from '../api/cases/case-query';
 import { connectionKeys } from '../api/connection/connection-query';
+import { leaseKeys } from '../api/leases/lease-query';
 import { messageKeys } from '../api/messages/messages-query';
 import { trainerKeys } from '../api/trainer/trainer-query';
 import { createFakeBridge } from '../test/fake-bridge';
@@ -110,6 +111,20 @@ describe('bridge events', () => {
     fake.emit({ type: 'cases-changed' });
     expect(isStale(client, messageKeys.inbox())).toBe(true);
     expect(isStale(client, messageKeys.thread(ids.second))).toBe(true);
+  });
+
+  it('a changed case asks again who holds it (another counter took it or left, docs/multi-counter.md §4); cases-changed every case', () => {
+    const client = seeded();
+    const lease = { mine: true, counter: 'Kasse 1', staff: 'AB', busy: false };
+    client.setQueryData(leaseKeys.case(ids.first), lease);
+    client.setQueryData(leaseKeys.case(ids.second), lease);
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    fake.emit({ type: 'case-changed', prescriptionId: ids.first });
+    expect(isStale(client, leaseKeys.case(ids.first))).toBe(true);
+    expect(isStale(client, leaseKeys.case(ids.second))).toBe(false);
+    fake.emit({ type: 'cases-changed' });
+    expect(isStale(client, leaseKeys.case(ids.second))).toBe(true);
   });
 
   it('retrying records the progress by PrescriptionID; retry-ended removes only that one', () => {

@@ -11,6 +11,7 @@ import { caseKeys } from '../api/cases/case-query';
 import { invalidateChangedCase } from '../api/cases/case-writes';
 import { connectionKeys } from '../api/connection/connection-query';
 import { clearRetry, recordRetry } from '../api/connection/retry-progress';
+import { invalidateCaseLease, leaseKeys } from '../api/leases/lease-query';
 import { messageKeys } from '../api/messages/messages-query';
 import { trainerKeys } from '../api/trainer/trainer-query';
 import { useBridge } from '../lib/bridge-context';
@@ -28,6 +29,8 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       // the case's messages go with its personal data ($reject/$abort, A_19251); the inbox is left alone (every
       // $dispense sends this event, and the inbox has its own `messages-changed`)
       void queryClient.invalidateQueries({ queryKey: messageKeys.thread(event.prescriptionId) });
+      // another counter took the case, left it or its lease ran out (docs/multi-counter.md §4): ask who holds it now
+      invalidateCaseLease(queryClient, event.prescriptionId);
       return;
     case 'cases-changed':
       // also sent by the browser bridge after a reconnect: anything may have been missed meanwhile
@@ -39,6 +42,7 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: trainerKeys.patientViews() });
       void queryClient.invalidateQueries({ queryKey: trainerKeys.allPatientReplies() });
       void queryClient.invalidateQueries({ queryKey: messageKeys.all });
+      void queryClient.invalidateQueries({ queryKey: leaseKeys.all });
       return;
     case 'connection': {
       // The pushed status is newer than any `getConnection` still on its way: that fetch is cancelled, or its

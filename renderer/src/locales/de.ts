@@ -41,6 +41,8 @@ export const de = {
     resetText:
       'Alle Übungsdaten werden zurückgesetzt: Vorgänge, Entwürfe, Übermittlungen und Quittungen dieser Übung werden gelöscht, der Simulator wird geleert. Danach ist kein Szenario geladen.',
     resetConfirm: 'Zurücksetzen',
+    sharedStore:
+      'Mehrere Kassen teilen sich diesen Datenbestand ({{store}}): Die Übungsdaten ALLER Kassen werden geleert, auch Vorgänge, die an einer anderen Kasse gerade bearbeitet werden.',
     resetting: 'Übungsdaten werden zurückgesetzt …',
     resetDone: 'Übungsdaten zurückgesetzt. Kein Szenario geladen.',
     currentLoading: 'Geladenes Szenario wird abgefragt …',
@@ -626,6 +628,7 @@ export const de = {
     fachdienstUrl: 'Adresse des Fachdienstes',
     pharmacy: 'Apotheke',
     telematikId: 'Telematik-ID',
+    sharedStore: 'Gemeinsamer Datenbestand mehrerer Kassen',
     dataProtectionTitle: 'Datenschutz',
     dataProtection: 'Datenschutz: {{method}}',
     dataProtections: {
@@ -677,6 +680,18 @@ export const de = {
     abortConfirm: 'Endgültig löschen',
     abortBusy: 'Rezept wird gelöscht …',
     erasure: 'Danach werden Verordnung, Token, Secret und Patientendaten in dieser Apotheke gelöscht; nur Rezept-ID, Status, Zeiten und Kürzel bleiben.',
+  },
+  caseLease: {
+    heldBy: 'Wird an {{counter}} von {{staff}} bearbeitet',
+    heldAt: 'Wird an {{counter}} bearbeitet',
+    busy: '– sendet gerade an den E-Rezept-Fachdienst',
+    unnamedCounter: 'einer anderen Kasse',
+    readOnly: 'Hier nur zur Ansicht: Übermitteln, Abschließen, Zurückgeben und Löschen sind gesperrt, Änderungen werden nicht gespeichert.',
+    takeOver: 'Übernehmen',
+    takeOverTitle: 'Rezept hier übernehmen?',
+    takeOverText: 'Das Rezept wird an {{counter}} gerade bearbeitet. Hier übernehmen? Dort kann dann nichts mehr gesendet werden.',
+    takeOverConfirm: 'Übernehmen',
+    takingOver: 'Wird übernommen …',
   },
   caseEnded: {
     rejected: 'Zurückgegeben am {{time}} von {{staff}}.',

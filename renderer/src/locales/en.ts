@@ -40,6 +40,8 @@ export const en: Messages<typeof de> = {
     resetText:
       'All practice data will be reset: cases, drafts, submissions and receipts of this practice are deleted, the simulator is emptied. No scenario is loaded afterwards.',
     resetConfirm: 'Reset',
+    sharedStore:
+      'Several counters share this data store ({{store}}): the practice data of ALL counters are emptied, including cases being worked on at another counter right now.',
     resetting: 'Resetting practice data …',
     resetDone: 'Practice data reset. No scenario loaded.',
     currentLoading: 'Asking for the loaded scenario …',
@@ -623,6 +625,7 @@ export const en: Messages<typeof de> = {
     fachdienstUrl: 'Service address',
     pharmacy: 'Pharmacy',
     telematikId: 'Telematik ID',
+    sharedStore: 'Data store shared by several counters',
     dataProtectionTitle: 'Data protection',
     dataProtection: 'Data protection: {{method}}',
     dataProtections: {
@@ -674,6 +677,18 @@ export const en: Messages<typeof de> = {
     abortConfirm: 'Delete for good',
     abortBusy: 'Deleting the prescription …',
     erasure: 'Afterwards the prescription, token, secret and patient data are erased in this pharmacy; only prescription ID, status, times and staff code remain.',
+  },
+  caseLease: {
+    heldBy: 'Being worked on at {{counter}} by {{staff}}',
+    heldAt: 'Being worked on at {{counter}}',
+    busy: '– sending to the e-prescription service right now',
+    unnamedCounter: 'another counter',
+    readOnly: 'View only here: submitting, closing, returning and deleting are locked, changes are not saved.',
+    takeOver: 'Take over',
+    takeOverTitle: 'Take over the prescription here?',
+    takeOverText: 'The prescription is being worked on at {{counter}} right now. Take it over here? Nothing can be sent from there afterwards.',
+    takeOverConfirm: 'Take over',
+    takingOver: 'Taking over …',
   },
   caseEnded: {
     rejected: 'Returned on {{time}} by {{staff}}.',

@@ -20,6 +20,7 @@ import {
   type BackendKind,
   type CaseDetail,
   type CaseFilter,
+  type CaseLease,
   type EgkLookup,
   type Channel,
   type ConnectionDiagnosis,
@@ -80,6 +81,18 @@ export interface FakeBridgeOptions {
   insurantViews?: InsurantView[];
   /** what trainerPatientReplies answers, by PrescriptionID (default: none for every prescription) */
   patientReplies?: Record<string, TrainerPatientReply[]>;
+  /**
+   * cases another counter of a shared store holds, by PrescriptionID (default: none — every case is this counter's,
+   * as with one counter); `holdElsewhere` changes it during a test
+   */
+  heldElsewhere?: Record<string, OtherCounter>;
+}
+
+/** Another counter holding a case (docs/multi-counter.md §4): its name, the Kürzel there, whether it is sending. */
+export interface OtherCounter {
+  counter: string;
+  staff: string;
+  busy?: boolean;
 }
 
 const filterStatuses: Record<CaseFilter, readonly CaseDetail['status'][] | undefined> = {
@@ -133,6 +146,7 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
   const insurantViews = new Map((options.insurantViews ?? []).map((v) => [v.prescriptionId, v]));
   const patientReplies = new Map(Object.entries(options.patientReplies ?? {}));
   const scenarioFor = options.scenarioFor ?? ((summary: ScenarioSummary) => loadedScenario({ ...summary, loadedAt: now, now }));
+  const elsewhere = new Map(Object.entries(options.heldElsewhere ?? {}));
 
   const refusal = (code: string, message: string) => ({
     ok: false as const,
@@ -145,6 +159,22 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     ok: false as const,
     error: { code: 'not-found', message: `Kein Fall zu ${id}.`, retry: 'never' as const, system: 'app' as const, at: now },
   });
+
+  /** main's answer about who holds a case: the other counter's, else this one's (a free case is taken) */
+  const leaseOf = (id: string): CaseLease => {
+    const other = elsewhere.get(id);
+    if (other) return { mine: false, counter: other.counter, staff: other.staff, busy: other.busy ?? false };
+    return { mine: true, counter: info.counterName ?? '', staff: info.staff?.kuerzel ?? '', busy: false };
+  };
+  /** the German words main uses for the holder: „Kasse 2 (AB)“ */
+  const holderWords = (other: OtherCounter) => (other.staff ? `${other.counter} (${other.staff})` : other.counter);
+  /** like main: $dispense/$close/$reject/$abort only while no other counter holds the case */
+  const refusedByLease = (id: string) => {
+    const other = elsewhere.get(id);
+    if (!other) return undefined;
+    const why = other.busy ? 'sendet gerade an den E-Rezept-Fachdienst' : 'bearbeitet dieses Rezept';
+    return refusal('case-leased', `${holderWords(other)} ${why}. Hier wurde nichts gesendet. Zum Weiterarbeiten hier das Rezept zuerst übernehmen.`);
+  };
 
   const update = (id: string, change: Partial<CaseDetail>) => {
     const current = cases.get(id)!;
@@ -248,6 +278,8 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     submitDispense: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries: DispenseEntry[] }) => {
       const current = cases.get(prescriptionId);
       if (!current) return notFound(prescriptionId);
+      const leased = refusedByLease(prescriptionId);
+      if (leased) return leased;
       if (current.confirmedEntries && sameJson(current.confirmedEntries, entries)) {
         return {
           ok: true as const,
@@ -270,6 +302,8 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     closeCase: vi.fn(async ({ prescriptionId, entries }: { prescriptionId: string; entries?: DispenseEntry[] }) => {
       const current = cases.get(prescriptionId);
       if (!current) return notFound(prescriptionId);
+      const leased = refusedByLease(prescriptionId);
+      if (leased) return leased;
       const list = entries ?? current.draft ?? [];
       const data = update(prescriptionId, {
         status: 'closed',
@@ -285,10 +319,10 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data };
     }),
     rejectCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string; confirmed: true }) =>
-      cases.has(prescriptionId) ? { ok: true as const, data: end(prescriptionId, 'rejected') } : notFound(prescriptionId),
+      !cases.has(prescriptionId) ? notFound(prescriptionId) : (refusedByLease(prescriptionId) ?? { ok: true as const, data: end(prescriptionId, 'rejected') }),
     ),
     abortCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string; confirmed: true }) =>
-      cases.has(prescriptionId) ? { ok: true as const, data: end(prescriptionId, 'aborted') } : notFound(prescriptionId),
+      !cases.has(prescriptionId) ? notFound(prescriptionId) : (refusedByLease(prescriptionId) ?? { ok: true as const, data: end(prescriptionId, 'aborted') }),
     ),
     refetchReceipt: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => {
       const current = cases.get(prescriptionId);
@@ -330,6 +364,17 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data: options.saveTiSettings?.(input) ?? { saved: true, settings: options.tiSettings, problems: [] } };
     }),
     listSmcbs: vi.fn(async () => ({ ok: true as const, data: options.smcbs ?? [] })),
+    holdCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => ({ ok: true as const, data: leaseOf(prescriptionId) })),
+    /** „Übernehmen“: refused like main while the other counter is sending */
+    takeOverCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string; confirmed: true }) => {
+      const other = elsewhere.get(prescriptionId);
+      if (other?.busy) {
+        return refusal('case-leased', `${holderWords(other)} sendet gerade an den E-Rezept-Fachdienst. Bitte warten, bis das erledigt ist, dann erneut übernehmen.`);
+      }
+      elsewhere.delete(prescriptionId);
+      return { ok: true as const, data: leaseOf(prescriptionId) };
+    }),
+    releaseCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => ({ ok: true as const, data: { released: !elsewhere.has(prescriptionId) } })),
     egkPoll: vi.fn(async () => ({ ok: true as const, data: { card: options.egk ? { ctId: 'CT-AP1', slotId: '1' } : null } })),
     egkLookup: vi.fn(async () => (options.egk ? { ok: true as const, data: options.egk } : refusal('egk-missing', 'Im Kartenterminal dieses Arbeitsplatzes steckt keine Gesundheitskarte.'))),
     egkAccept: vi.fn(async ({ prescriptionIds }: { lookupId: string; prescriptionIds: string[] }) => ({
@@ -439,5 +484,10 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
     setInsurantView: (view: InsurantView) => insurantViews.set(view.prescriptionId, view),
     /** the replies the patient's app has next (e.g. after the pharmacy answered) */
     setPatientReplies: (prescriptionId: string, replies: TrainerPatientReply[]) => patientReplies.set(prescriptionId, replies),
+    /** another counter takes the case (or, with null, leaves it); main would follow with `case-changed` */
+    holdElsewhere: (prescriptionId: string, other: OtherCounter | null) => {
+      if (other) elsewhere.set(prescriptionId, other);
+      else elsewhere.delete(prescriptionId);
+    },
   };
 }

@@ -10,14 +10,18 @@
  * - when a call that main may have repeated on its own (spec §8 backoff: $dispense, $close's reconciliation,
  *   GET ?secret, GET ?ac) is over, no „wird erneut versucht“ outlives it — even if its `retry-ended` got lost.
  *   $reject and $abort are never repeated automatically, so they leave any notice about the case alone.
+ * - main refused the write because another counter holds the case (`case-leased`, docs/multi-counter.md §4 — it
+ *   took the case over meanwhile): the error is shown where the call started, and the lease is asked again so the
+ *   case view says who holds it.
  */
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { CaseDetail, SubmitOutcome } from '../../../../shared/ipc/contract';
 import type { BridgeData, BridgeRequest } from '../../lib/bridge';
 import { useBridge } from '../../lib/bridge-context';
-import { invoke } from '../../lib/invoke';
+import { appErrorOf, invoke } from '../../lib/invoke';
 import { recordAppTime } from '../app-info/app-clock';
 import { clearRetry } from '../connection/retry-progress';
+import { invalidateCaseLease } from '../leases/lease-query';
 import { beginCaseWrite, endCaseWrite, storeCaseDetail } from './case-writes';
 
 /** Whether main may have retried the call by itself (and so may have reported „wird erneut versucht“). */
@@ -54,6 +58,9 @@ export function useCaseWrite<M extends CaseWriteMethod>(method: M) {
     mutationFn: (req) => invoke(bridge, method, req),
     onMutate: (req) => beginCaseWrite(queryClient, prescriptionIdOf(req)),
     onSuccess: (answer) => storeAnswer(queryClient, answer),
+    onError: (error, req) => {
+      if (appErrorOf(error).code === 'case-leased') invalidateCaseLease(queryClient, prescriptionIdOf(req));
+    },
     onSettled: (_answer, _error, req) => {
       const prescriptionId = prescriptionIdOf(req);
       endCaseWrite(queryClient, prescriptionId);

@@ -5,14 +5,19 @@
  * $reject/$abort only PrescriptionID, status, times and staff remain (A_19251) — that is all this view then shows.
  * A running automatic retry („wird erneut versucht“, spec §8) is shown once, next to the buttons that started the
  * call: the editor's, the Secret recovery's, or — for a locked case — above the receipt.
+ * With several counters on one store (docs/multi-counter.md §4) the view holds its open case while it is shown and
+ * frees it when it goes; a case held at another counter is read-only here, with who holds it and „Übernehmen“.
  */
 import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppInfo } from '../../api/app-info/use-app-info';
 import { caseDetailQueryOptions } from '../../api/cases/case-query';
+import { useCaseLease } from '../../api/leases/use-case-lease';
 import { CaseStatusBadge } from '../../components/CaseStatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CaseActions } from '../../features/cases/components/CaseActions';
+import { CaseLeaseBanner } from '../../features/cases/components/CaseLeaseBanner';
 import { CaseEndedNotice, OutcomeUnknownNotice, SecretRecovery } from '../../features/cases/components/CaseNotices';
 import { CaseRetryNotice } from '../../features/connection/components/RetryNotice';
 import { Receipt } from '../../features/dispense/components/Receipt';
@@ -31,6 +36,10 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   const staff = appInfo?.staff?.kuerzel ?? null;
   const { showInbox } = useCurrentCase();
   const query = useQuery(caseDetailQueryOptions(useBridge(), prescriptionId));
+  // Held while an open case is shown — asked once its detail says it is open: a closed or ended case is nobody's to
+  // work on (§4), and holding it would only tell the other counters about a change that is none.
+  const lease = useCaseLease(prescriptionId, query.data?.readOnly === false);
+  const titleRef = useRef<HTMLSpanElement>(null);
   const back = (
     <button type="button" className="button-secondary button-small" data-testid="back-to-inbox" aria-keyshortcuts="Alt+V" onClick={showInbox}>
       {t('case.back')} <kbd>Alt+V</kbd>
@@ -58,14 +67,23 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   const detail = query.data;
   const ended = detail.status === 'rejected' || detail.status === 'aborted';
   const retryNotice = <CaseRetryNotice prescriptionId={prescriptionId} />;
+  // until main answered, the case counts as this counter's: with one counter it always is, and main refuses any
+  // sending from a counter that does not hold the case anyway
+  const heldBy = !detail.readOnly && lease.data?.mine === false ? lease.data : null;
+  const heldElsewhere = heldBy !== null;
   return (
     <article className="case-view" data-testid="case-view" data-prescription-id={prescriptionId} aria-label={t('case.label', { prescriptionId })}>
       <div className="case-head no-print">
         {back}
-        <span className="case-title mono">{prescriptionId}</span>
+        {/* the focus goes here once the case was taken over (the banner and its button are gone then), as a side
+            panel's title takes it on open */}
+        <span ref={titleRef} tabIndex={-1} className="case-title mono">
+          {prescriptionId}
+        </span>
         <CaseStatusBadge status={detail.status} />
-        {!detail.readOnly ? <CaseActions caseDetail={detail} staff={staff} /> : null}
+        {!detail.readOnly ? <CaseActions caseDetail={detail} staff={staff} heldElsewhere={heldElsewhere} /> : null}
       </div>
+      {heldBy ? <CaseLeaseBanner prescriptionId={prescriptionId} lease={heldBy} onTakenOver={() => titleRef.current?.focus()} /> : null}
       {ended ? <CaseEndedNotice caseDetail={detail} /> : null}
       {/* an open case shows a running retry next to the editor's (or the Secret recovery's) buttons; a locked one
           here, above the receipt and its „Quittung erneut abrufen“ */}
@@ -83,6 +101,7 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
             staff={staff}
             telematikId={appInfo?.pharmacy.telematikId ?? ''}
             retryNotice={retryNotice}
+            heldElsewhere={heldElsewhere}
           />
         </div>
       ) : null}

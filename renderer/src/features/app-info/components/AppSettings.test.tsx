@@ -29,6 +29,21 @@ describe('„Einstellungen & Info“ (data at rest, architecture §7; spec §8 n
     expect(screen.getByTestId('network-retry-base')).toHaveTextContent('1,5 s');
   });
 
+  it('names the store shared by several counters (issue 18), and nothing when this counter keeps its own', async () => {
+    const shared = createFakeBridge({ appInfo: appInfo({ sharedStore: 'postgres://erx@db:5432/apotheke' }) });
+    const { user, unmount } = renderWithProviders({ bridge: shared.bridge });
+    await user.click(await screen.findByTestId('app-settings-open'));
+    expect(screen.getByTestId('app-info-shared-store')).toHaveTextContent('postgres://erx@db:5432/apotheke');
+    expect(screen.getByText('Gemeinsamer Datenbestand mehrerer Kassen')).toBeVisible();
+    unmount();
+
+    const own = createFakeBridge();
+    renderWithProviders({ bridge: own.bridge });
+    await user.click(await screen.findByTestId('app-settings-open'));
+    expect(await screen.findByTestId('app-settings')).toBeVisible();
+    expect(screen.queryByTestId('app-info-shared-store')).not.toBeInTheDocument();
+  });
+
   it('opens with Alt+I and closes with Esc, focus back on the opener', async () => {
     const { bridge } = createFakeBridge();
     const { user } = renderWithProviders({ bridge });

@@ -3,6 +3,7 @@
  * safeStorage only when the OS keychain is real, else a key file for this user only) and the network settings in
  * effect (timeout, backoff base, attempts; spec §8, A_25460), and the backend: training or — only after an explicit
  * confirmation — the real TI (architecture §2). „Apotheke & Personal“ (issue 18): staff, this counter's name, the pharmacy.
+ * With several counters on one store (issue 18, docs/multi-counter.md §2) its address, as main prints it (no password).
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -102,6 +103,10 @@ function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): 
             <Fact label={t('settings.pharmacy')}>{appInfo.pharmacy.name}</Fact>
             <Fact label={t('settings.telematikId')}>
               <code>{appInfo.pharmacy.telematikId}</code>
+            </Fact>
+            {/* only when several counters share one store (issue 18); the address never carries a password */}
+            <Fact label={t('settings.sharedStore')} testId="app-info-shared-store">
+              {appInfo.sharedStore ? <code>{appInfo.sharedStore}</code> : null}
             </Fact>
           </dl>
         </section>

@@ -1,6 +1,7 @@
 /**
  * „Rezept zurückgeben“ ($reject, spec §3.7) and „Rezept löschen“ ($abort, spec §3.8), each behind a
- * confirmation dialog with cancel (spec §9.3, A_19241/A_19242). Both need a Kürzel and an open case.
+ * confirmation dialog with cancel (spec §9.3, A_19241/A_19242). Both need a Kürzel and an open case that no other
+ * counter holds (docs/multi-counter.md §4: main would refuse them).
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,13 +14,20 @@ import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 
 type Pending = 'reject' | 'abort' | null;
 
-export function CaseActions({ caseDetail, staff }: { caseDetail: CaseDetail; staff: string | null }) {
+interface Props {
+  caseDetail: CaseDetail;
+  staff: string | null;
+  /** another counter holds the case (docs/multi-counter.md §4) */
+  heldElsewhere?: boolean;
+}
+
+export function CaseActions({ caseDetail, staff, heldElsewhere = false }: Props) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState<Pending>(null);
   const reject = useCaseWrite('rejectCase');
   const abort = useCaseWrite('abortCase');
   const { prescriptionId } = caseDetail;
-  const enabled = !caseDetail.readOnly && staff !== null;
+  const enabled = !caseDetail.readOnly && staff !== null && !heldElsewhere;
 
   const open = (which: Exclude<Pending, null>) => {
     reject.reset();

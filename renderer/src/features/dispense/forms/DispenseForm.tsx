@@ -8,7 +8,7 @@
  * Typing stays cheap with many entries (docs/performance.md, typing-latency): the root watches the list only for the
  * deferred live checks, entries are memoised with stable callbacks, and each field subscribes to its own findings.
  */
-import { useCallback, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
@@ -21,7 +21,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { isExpired } from '../../../lib/deadlines';
 import { formatTime } from '../../../lib/format';
 import { appErrorOf } from '../../../lib/invoke';
-import { readLocalDraft } from '../../../lib/local-draft';
+import { clearLocalDraft, readLocalDraft } from '../../../lib/local-draft';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { ChangeList } from '../components/ChangeList';
 import { PatientPreview } from '../components/PatientPreview';
@@ -48,19 +48,27 @@ interface Props {
   telematikId: string;
   /** the case's „wird erneut versucht“ (spec §8: $dispense may be retried), shown next to the buttons that sent it */
   retryNotice?: ReactNode;
+  /**
+   * another counter holds the case (docs/multi-counter.md §4): the editor is read-only like a closed case's, saves
+   * nothing and shows the list that counter saved last
+   */
+  heldElsewhere?: boolean;
 }
 
 type Notice = { kind: 'unchanged'; text: string } | { kind: 'blocked'; count: number } | null;
 
-export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Props) {
+export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, heldElsewhere = false }: Props) {
   const { t } = useTranslation();
   const { prescriptionId } = caseDetail;
+  /** closed, returned or deleted: nothing can change any more */
   const locked = caseDetail.readOnly;
+  /** nothing can be changed here: locked, or held at another counter */
+  const readOnly = locked || heldElsewhere;
   // main's date (the simulator's in training): the hand-over date of new entries
   const appToday = useAppToday();
   const [today] = useState(appToday);
   // An incomplete list kept locally is newer than the saved draft (local-draft.ts).
-  const [restored] = useState(() => (locked ? undefined : readLocalDraft<DispenseEntryInput>(prescriptionId)));
+  const [restored] = useState(() => (readOnly ? undefined : readLocalDraft<DispenseEntryInput>(prescriptionId)));
   const form = useForm<DispenseFormInput, unknown, DispenseFormOutput>({
     defaultValues: { entries: restored?.entries ?? initialEntries(caseDetail, today) },
     resolver: dispenseResolver(t),
@@ -68,8 +76,10 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
   const { control, handleSubmit, setError, reset, watch, getValues, setFocus } = form;
   const { fields, append, remove, insert } = useFieldArray({ control, name: 'entries' });
   // reset() after a confirmed submit gives every field-array item a new id; keyed by the entry's own key the
-  // entries stay mounted instead of being rebuilt (docs/performance.md, submit-overhead).
-  const reactKeys = useMemo(() => stableEntryKeys(fields), [fields]);
+  // entries stay mounted instead of being rebuilt (docs/performance.md, submit-overhead). Held at another counter
+  // they are rebuilt with each list that counter saved (the reset below): a field the new list leaves empty would
+  // otherwise keep what its input showed before (react-hook-form takes an input's own value for one it is not given).
+  const reactKeys = useMemo(() => (heldElsewhere ? fields.map((field) => field.id) : stableEntryKeys(fields)), [fields, heldElsewhere]);
   const submitDispense = useCaseWrite('submitDispense');
   const closeCase = useCaseWrite('closeCase');
   const preview = usePatientPreview();
@@ -78,9 +88,11 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
 
   const expired = isExpired(caseDetail);
   const busy = submitDispense.isPending || closeCase.isPending;
-  const canSend = !locked && staff !== null && !busy && !caseDetail.secretMissing && !expired;
+  const canSend = !readOnly && staff !== null && !busy && !caseDetail.secretMissing && !expired;
   // No autosave while $dispense/$close runs: a late draft must not race the submission (disabling clears the timer).
-  const { saveDraft, keptLocallyAt, unsaved } = useDraftAutosave(prescriptionId, watch, !locked && staff !== null && !busy);
+  // Nor while another counter holds the case: its draft is its own, and a change typed here just before it took the
+  // case over is dropped, not saved over that counter's list (main does not check drafts against the lease).
+  const { saveDraft, keptLocallyAt, unsaved } = useDraftAutosave(prescriptionId, watch, !readOnly && staff !== null && !busy);
   const prescribed = caseDetail.prescription?.medication;
   const prescribedPzn = prescribed?.kind === 'pzn' ? prescribed.pzn : undefined;
 
@@ -89,6 +101,16 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
   // fields re-render only when their own findings changed (findings-context.tsx)
   const [fieldFindings] = useState(createFieldFindingsStore);
   useLayoutEffect(() => fieldFindings.publish(grouped.byField), [fieldFindings, grouped.byField]);
+
+  // Held at another counter: this editor follows what that counter saved (each save arrives as `case-changed`). The
+  // case detail is read again before the case becomes this counter's (api/leases), so after „Übernehmen“ the editor
+  // starts from that counter's last list. An incomplete list kept on this computer is older than that counter's
+  // work now: it goes, or it would be restored over that list when the case is opened here again.
+  useEffect(() => {
+    if (!heldElsewhere) return;
+    clearLocalDraft(prescriptionId);
+    reset({ entries: initialEntries(caseDetail, today) });
+  }, [heldElsewhere, prescriptionId, caseDetail, today, reset]);
 
   // ---- sending ------------------------------------------------------------------------------------------------
   const showFailure = (e: unknown) => {
@@ -152,18 +174,19 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
 
   useShortcut(shortcuts.submitDispense, () => void submit(), canSend);
   useShortcut(shortcuts.closeCase, () => void close(), canSend);
-  useShortcut(shortcuts.addEntry, () => append(blankEntry(today)), !locked);
+  useShortcut(shortcuts.addEntry, () => append(blankEntry(today)), !readOnly);
   useShortcut(shortcuts.duplicateEntry, () => {
     const index = focusedEntry();
     if (index !== undefined) duplicate(index);
-  }, !locked);
+  }, !readOnly);
   useShortcut(shortcuts.removeEntry, () => {
     const index = focusedEntry();
     if (index !== undefined && fields.length > 1) remove(index);
-  }, !locked);
+  }, !readOnly);
+  // the preview sends nothing: it stays for a case held elsewhere, showing that counter's list
   useShortcut(shortcuts.patientPreview, openPreview, !locked);
 
-  usePackScanTarget({ form, append, prescribedPzn, today, enabled: !locked });
+  usePackScanTarget({ form, append, prescribedPzn, today, enabled: !readOnly });
 
   const confirmedAt = lastConfirmedDispenseAt(caseDetail);
   const arrayError = form.formState.errors.entries?.root?.message ?? form.formState.errors.entries?.message;
@@ -181,14 +204,14 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
         >
           <div className="form-head">
             <h2 id="dispense-title">{t('dispense.title')}</h2>
-            {!locked ? <DraftStatus savedAt={saveDraft.data?.savedAt} failed={saveDraft.isError} keptLocallyAt={keptLocallyAt} unsaved={unsaved} /> : null}
+            {!readOnly ? <DraftStatus savedAt={saveDraft.data?.savedAt} failed={saveDraft.isError} keptLocallyAt={keptLocallyAt} unsaved={unsaved} /> : null}
           </div>
           {locked ? (
             <p className="hint hint-info" data-testid="dispense-locked">
               {t(caseDetail.status === 'closed' ? 'dispense.locked' : 'dispense.lockedEnded')}
             </p>
           ) : null}
-          {!locked && staff === null ? (
+          {!readOnly && staff === null ? (
             <p className="hint hint-warning" data-testid="dispense-needs-staff">
               {t('dispense.needsStaff')}
             </p>
@@ -198,7 +221,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
               {t('dispense.expired')}
             </p>
           ) : null}
-          {restored ? (
+          {restored && !readOnly ? (
             <p className="hint hint-info" role="status" data-testid="draft-restored">
               {t('dispense.draftRestored')}
             </p>
@@ -212,7 +235,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
               ))}
             </ul>
           ) : null}
-          <fieldset className="dispense-entries" disabled={locked}>
+          <fieldset className="dispense-entries" disabled={readOnly}>
             <legend className="visually-hidden">{t('dispense.title')}</legend>
             {fields.map((field, index) => (
               <DispenseEntryFields
@@ -224,7 +247,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice }: Pr
                 prescribedPzn={prescribedPzn}
                 findings={grouped.byEntry.get(index) ?? []}
                 change={changeByKey.get(values.entries?.[index]?.key ?? '')}
-                locked={locked}
+                locked={readOnly}
               />
             ))}
             {arrayError ? (

@@ -192,6 +192,27 @@ describe('„Zurücksetzen“', () => {
     expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toBeNull();
     expect(localStorage.getItem('erx.language')).toBe('de');
   });
+
+  it('says that every counter on a shared store loses its training (issue 18), and only then', async () => {
+    const sharedStore = 'postgres://erx@db:5432/apotheke';
+    const { user, panel, unmount } = await openPanel({ appInfo: appInfo({ sharedStore }), cases: [caseDetail()] });
+    await user.click(within(panel).getByTestId('training-reset'));
+    const dialog = await screen.findByTestId('training-reset-dialog');
+    expect(within(dialog).getByTestId('training-shared-store')).toHaveTextContent(
+      `Mehrere Kassen teilen sich diesen Datenbestand (${sharedStore}): Die Übungsdaten ALLER Kassen werden geleert`,
+    );
+    await user.keyboard('{Escape}');
+    // loading a scenario empties the same store
+    await user.click(within(panel).getAllByTestId('scenario-load')[0]!);
+    expect(within(await screen.findByTestId('scenario-load-dialog')).getByTestId('training-shared-store')).toHaveTextContent('ALLER Kassen');
+    unmount();
+
+    const single = await openPanel({ cases: [caseDetail()] });
+    await single.user.click(within(single.panel).getByTestId('training-reset'));
+    const alone = await screen.findByTestId('training-reset-dialog');
+    expect(alone).toHaveTextContent('Alle Übungsdaten werden zurückgesetzt');
+    expect(within(alone).queryByTestId('training-shared-store')).not.toBeInTheDocument();
+  });
 });
 
 describe('the token sheet (like the patient printout)', () => {

@@ -3,12 +3,15 @@
  * the loaded scenario with each prescription's code on screen and the patient's view, and the printable token
  * sheet. A panel under the header, not a dialog: wedge scans of the codes on screen reach the counter while
  * it is open. Loaded on demand (React.lazy) so that bwip-js stays out of the counter's main bundle.
+ * On a store shared by several counters (issue 18) loading and resetting empty every counter's training, and the
+ * confirmations say so.
  */
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoadedScenario, ScenarioSummary } from '../../../../../shared/ipc/contract';
+import { useAppInfo } from '../../../api/app-info/use-app-info';
 import { currentScenarioQueryOptions } from '../../../api/trainer/trainer-query';
 import { useHasCases, useLoadScenario, useResetTraining } from '../../../api/trainer/use-trainer-mutations';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
@@ -38,6 +41,12 @@ function labelsOf(scenario: LoadedScenario | null, t: TFunction): Map<string, st
 export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
   const { t } = useTranslation();
   const current = useQuery(currentScenarioQueryOptions(useBridge()));
+  const sharedStore = useAppInfo().data?.sharedStore;
+  const sharedStoreNote = sharedStore ? (
+    <p className="hint hint-warning" data-testid="training-shared-store">
+      {t('trainer.sharedStore', { store: sharedStore })}
+    </p>
+  ) : null;
   const load = useLoadScenario();
   const reset = useResetTraining();
   const hasCases = useHasCases();
@@ -130,6 +139,7 @@ export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
           onConfirm={() => load.mutate(askLoad.name, { onSettled: () => setAskLoad(null) })}
         >
           <p>{t('trainer.loadText')}</p>
+          {sharedStoreNote}
         </ConfirmDialog>
       ) : null}
       {askReset ? (
@@ -143,6 +153,7 @@ export default function TrainerPanel({ id, onClose }: TrainerPanelProps) {
           onConfirm={() => reset.mutate(undefined, { onSettled: () => setAskReset(false) })}
         >
           <p>{t('trainer.resetText')}</p>
+          {sharedStoreNote}
         </ConfirmDialog>
       ) : null}
     </SidePanel>
