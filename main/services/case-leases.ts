@@ -29,6 +29,8 @@ export interface CaseLeaseDeps {
 /** What the workflow needs: run a sending operation only while the case is this counter's (or free). */
 export interface SendingGuard {
   sending<T>(id: PrescriptionId, work: () => Promise<T>, options?: { background?: boolean }): Promise<T>;
+  /** Before writing the draft: the case is this counter's (a free one is taken), else refused. */
+  requireHolder(id: PrescriptionId): Promise<void>;
 }
 
 export class CaseLeaseService implements SendingGuard {
@@ -57,6 +59,16 @@ export class CaseLeaseService implements SendingGuard {
   async release(id: PrescriptionId): Promise<{ released: boolean }> {
     if (!this.deps.store) return { released: false };
     return { released: await this.deps.store.release(id, this.deps.me().counterId) };
+  }
+
+  async requireHolder(id: PrescriptionId): Promise<void> {
+    if (!this.deps.store) return;
+    const me = this.deps.me();
+    const holder = await this.deps.store.hold(id, me, { ttlMs: LEASE_TTL_MS });
+    if (holder.counterId === me.counterId) return;
+    throw failure('case-leased', `${holdingWords(holder)} bearbeitet dieses Rezept. Der Entwurf wurde hier nicht gespeichert; zum Weiterarbeiten hier das Rezept zuerst übernehmen.`, {
+      at: this.deps.now(),
+    });
   }
 
   async sending<T>(id: PrescriptionId, work: () => Promise<T>, options: { background?: boolean } = {}): Promise<T> {

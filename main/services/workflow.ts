@@ -146,6 +146,8 @@ export class WorkflowService {
     const staff = this.deps.settings.requireStaff();
     const record = await this.kit.requireCase(id);
     this.kit.requireEditable(record);
+    // another counter working on the case: its list is not overwritten from here (issue 18 item 4)
+    await this.deps.sending?.requireHolder(id);
     const savedAt = this.kit.nowIso();
     await this.deps.store.drafts.save({ prescriptionId: id, entries, savedAt, staff: staff.kuerzel });
     const before = record.unsentChanges;
@@ -277,7 +279,7 @@ export class WorkflowService {
 
   async recoverSecret(id: PrescriptionId): Promise<CaseDetail> {
     const staff = this.deps.settings.requireStaff();
-    return this.lock.run(id, () => recoverSecret(this.kit, id, staff));
+    return this.lock.run(id, () => this.sending(id, () => recoverSecret(this.kit, id, staff)));
   }
 
   // ----------------------------------------------------------------------------------------------

@@ -93,6 +93,9 @@ describe('case leases across two counters', () => {
     expect(await two.hold(id)).toEqual({ mine: false, counter: 'Kasse 1', staff: 'AB', busy: false });
     expect(await refusal(two.sending(id, async () => 'sent'))).toMatch(/^case-leased: Kasse 1 \(AB\) bearbeitet dieses Rezept/);
     expect(await one.sending(id, async () => 'sent')).toBe('sent');
+    // the draft is not overwritten from the other counter either
+    expect(await refusal(two.requireHolder(id))).toMatch(/^case-leased: Kasse 1 \(AB\) bearbeitet dieses Rezept\. Der Entwurf wurde hier nicht gespeichert/);
+    await one.requireHolder(id);
     // renewing keeps it
     expect((await one.hold(id)).mine).toBe(true);
   });
