@@ -85,6 +85,8 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:holdCase': byId,
     'erx:takeOverCase': { ...byId, confirmed: true },
     'erx:releaseCase': byId,
+    // one counter (SQLite): refused with not-shared — there is no shared store to let a new counter into
+    'erx:createEnrolmentCode': { confirmed: true },
     'erx:egkPoll': {},
     'erx:egkLookup': {},
     'erx:egkAccept': { lookupId: 'gibt-es-nicht', prescriptionIds: [UNKNOWN_PRESCRIPTION] },

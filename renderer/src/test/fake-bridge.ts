@@ -22,6 +22,7 @@ import {
   type CaseFilter,
   type CaseLease,
   type EgkLookup,
+  type EnrolmentCode,
   type Channel,
   type ConnectionDiagnosis,
   type ConnectionStatus,
@@ -86,6 +87,11 @@ export interface FakeBridgeOptions {
    * as with one counter); `holdElsewhere` changes it during a test
    */
   heldElsewhere?: Record<string, OtherCounter>;
+  /**
+   * what createEnrolmentCode answers (docs/multi-counter.md §5, „Kasse hinzufügen“); default: refused with
+   * `not-shared` like main on a counter that keeps its own store
+   */
+  enrolmentCode?: () => EnrolmentCode;
 }
 
 /** Another counter holding a case (docs/multi-counter.md §4): its name, the Kürzel there, whether it is sending. */
@@ -375,6 +381,12 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data: leaseOf(prescriptionId) };
     }),
     releaseCase: vi.fn(async ({ prescriptionId }: { prescriptionId: string }) => ({ ok: true as const, data: { released: !elsewhere.has(prescriptionId) } })),
+    /** „Kasse hinzufügen“: main refuses it while this counter keeps its own store (main/services/enrolment-codes.ts) */
+    createEnrolmentCode: vi.fn(async (_req: { confirmed: true }) =>
+      options.enrolmentCode
+        ? { ok: true as const, data: options.enrolmentCode() }
+        : refusal('not-shared', 'Diese Kasse arbeitet mit ihrer eigenen Datenbank. Einmal-Codes zum Hinzufügen einer Kasse gibt es nur mit einer gemeinsamen Datenbank.'),
+    ),
     egkPoll: vi.fn(async () => ({ ok: true as const, data: { card: options.egk ? { ctId: 'CT-AP1', slotId: '1' } : null } })),
     egkLookup: vi.fn(async () => (options.egk ? { ok: true as const, data: options.egk } : refusal('egk-missing', 'Im Kartenterminal dieses Arbeitsplatzes steckt keine Gesundheitskarte.'))),
     egkAccept: vi.fn(async ({ prescriptionIds }: { lookupId: string; prescriptionIds: string[] }) => ({
