@@ -229,6 +229,23 @@ describe('dispense form', () => {
     expect(await screen.findByTestId('draft-status')).toHaveTextContent('Entwurf gespeichert um 10:30');
   });
 
+  it('a list main could not save (the shared database unreachable) stays on this computer until main has it', async () => {
+    useFakeTime();
+    const { user, fake } = await openCase();
+    fake.calls.saveDraft.mockResolvedValueOnce({ ok: false, error: appError({ code: 'store-unavailable', message: 'Die Datenbank der Apotheke ist nicht erreichbar.' }) });
+    await user.type(field(0, 'batch'), 'B5');
+    setDate(field(0, 'expiry'), '2028-01-31');
+    await pauseOver();
+    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toContain('B5'));
+    // the database is back: the next change is saved by main and the copy goes
+    await user.clear(field(0, 'packs'));
+    await user.type(field(0, 'packs'), '2');
+    await pauseOver();
+    await waitFor(() => expect(fake.calls.saveDraft).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(localStorage.getItem(`erx.unsavedDraft.${ids.first}`)).toBeNull());
+  });
+
   it('says „wird gespeichert“ until the latest change is saved, never „gespeichert“ for an older list', async () => {
     useFakeTime();
     const { user, fake } = await openCase();

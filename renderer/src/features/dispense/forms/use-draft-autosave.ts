@@ -92,7 +92,10 @@ export function useDraftAutosave(prescriptionId: string, watch: UseFormWatch<Dis
           if (changes === savedChange) unsaved.set(false);
         },
         () => {
-          // shown as „Entwurf konnte nicht gespeichert werden“; the same list is tried again on the next change
+          // shown as „Entwurf konnte nicht gespeichert werden“; the same list is tried again on the next change. Until
+          // main has it (e.g. the pharmacy's shared database is unreachable, docs/multi-counter.md §6) a copy stays on
+          // this computer, so a reload or a closed window does not lose it.
+          writeLocalDraft(prescriptionId, values.entries as DispenseEntryInput[], new Date().toISOString());
           if (lastSaved.current === serialized) lastSaved.current = null;
           if (changes === savedChange) unsaved.set(false);
         },
