@@ -7,6 +7,7 @@ import { inbox10k } from './inbox-10k';
 import { mainMemory } from './main-memory';
 import { rendererBundle } from './renderer-bundle';
 import { scanOverhead } from './scan-overhead';
+import { sharedStoreCounters } from './shared-store-counters';
 import { simulatorCycles } from './simulator-cycles';
 import { submitOverhead } from './submit-overhead';
 import { typingLatency } from './typing-latency';
@@ -21,4 +22,5 @@ export const benchmarks: readonly Benchmark[] = [
   inbox10k,
   rendererBundle,
   mainMemory,
+  sharedStoreCounters,
 ];

@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchmarks } from './registry';
 import { main, parseBenchArgs, runBenchmarks, summaryLine } from './run';
+import { BenchmarkSkipped } from './skipped';
 import type { Benchmark } from './types';
 
 const dir = mkdtempSync(join(tmpdir(), 'erx-bench-test-'));
@@ -27,6 +28,7 @@ describe('parseBenchArgs', () => {
     [['--iterations', '0']],
     [['--seconds', '601']],
     [['--clients', 'x']],
+    [['--cases-per-counter', '0']],
     [['--fast']],
   ])('refuses %j', (argv) => {
     expect(parseBenchArgs(argv, '/repo')).toHaveProperty('error');
@@ -40,6 +42,16 @@ describe('parseBenchArgs', () => {
       out: '/repo/x/r.json',
     });
     expect(parseBenchArgs(['--iterations', '5', '-h'], '/repo')).toBe('help');
+  });
+  it('reads --cases-per-counter for counters-6 (absent: the benchmark takes its default)', () => {
+    expect(parseBenchArgs(['--only', 'counters-6', '--cases-per-counter', '1000'], '/repo')).toEqual({
+      only: 'counters-6',
+      iterations: 2000,
+      seconds: 60,
+      clients: 16,
+      casesPerCounter: 1000,
+      out: '/repo/bench/results.json',
+    });
   });
 });
 
@@ -55,6 +67,7 @@ describe('the registry', () => {
       'inbox-10k',
       'renderer-bundle',
       'main-memory',
+      'counters-6',
     ]);
     for (const name of names) {
       expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -85,6 +98,36 @@ describe('runBenchmarks', () => {
     expect(results.machine.cpus).toBeGreaterThan(0);
     expect(results.machine.node).toBe(process.version);
     expect(summaryLine(results.figures[0]!)).toBe('a.x: p50 1 / p95 1 / p99 1 ms (1 Werte); kein Ziel');
+    expect(results).not.toHaveProperty('skipped');
+  });
+
+  it('prints a skipped benchmark with its reason, lists it under skipped and goes on; any other error fails the run', async () => {
+    const log: string[] = [];
+    const skipping: Benchmark = {
+      name: 'needs-postgres',
+      description: 'x',
+      run: () => Promise.reject(new BenchmarkSkipped('kein PostgreSQL-Server auf diesem Rechner')),
+    };
+    const measuring: Benchmark = {
+      name: 'b',
+      description: 'b',
+      run: async (options) => [
+        { name: `b.${options.maxIterations}`, unit: 'ms', samples: 1, p50: 1, p95: 1, p99: 1, target: null },
+      ],
+    };
+    const options = { maxIterations: 3, maxSeconds: 1, clients: 1, log: (line: string) => log.push(line) };
+    const results = await runBenchmarks([skipping, measuring], options);
+    expect(results.figures.map((f) => f.name)).toEqual(['b.3']);
+    expect(results.skipped).toEqual([
+      { name: 'needs-postgres', reason: 'kein PostgreSQL-Server auf diesem Rechner' },
+    ]);
+    expect(log).toContain('bench: needs-postgres übersprungen: kein PostgreSQL-Server auf diesem Rechner');
+    const failing: Benchmark = {
+      name: 'c',
+      description: 'c',
+      run: () => Promise.reject(new Error('kaputt')),
+    };
+    await expect(runBenchmarks([failing], options)).rejects.toThrow('kaputt');
   });
 });
 
