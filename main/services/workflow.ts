@@ -112,11 +112,13 @@ export class WorkflowService {
       // Scanned again while an earlier claim is still owed (lost answer, outage, 429): reconcile that one
       // instead of a blind second $accept (docs/reliability.md) — except that a 429 wait is never cut short.
       const owed = (await this.deps.store.pendingOperations.pendingFor(id, 'accept'))[0];
+      // The claim runs under the case's busy mark when counters share the store (§4): the background owner then
+      // leaves this counter's journaled, still running $accept alone instead of reconciling it in between.
       if (owed && isDue(owed, this.kit.now())) {
-        return await claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff, resumeOperationId: owed.id });
+        return await this.sending(id, () => claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff, resumeOperationId: owed.id }));
       }
       if (owed) return { ok: false, prescriptionId: id, error: this.stillRateLimited(owed.notBefore) };
-      return await claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff });
+      return await this.sending(id, () => claimPrescription(this.kit, { prescriptionId: id, accessCode: token.accessCode, staff }));
     } catch (e) {
       return { ok: false, prescriptionId: id, error: this.kit.appErrorOf(e) };
     }

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackgroundOwner } from '../../main/store/postgres/background-owner';
-import { ChangeListener, type StoreChange } from '../../main/store/postgres/change-listener';
+import { ChangeListener, listenerApplicationName, type StoreChange } from '../../main/store/postgres/change-listener';
 import { clientConfig } from '../../main/store/postgres/client-config';
 import { parseStoreUrl, postgresConnection, type PostgresConnection } from '../../main/store/store-location';
 import { pollUntil } from './support/poll';
@@ -39,14 +39,14 @@ async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T
 }
 
 /** Ends the server sessions of this application name (a counter's connection breaking, a counter dying). */
-const terminate = (role: string): Promise<unknown> =>
-  withClient((client) => client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`erx-counter ${role}`]));
+const terminate = (applicationName: string): Promise<unknown> =>
+  withClient((client) => client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]));
 
 describe('ChangeListener', () => {
   it('hands on what another counter committed — not what it rolled back — and asks for a resync after losing its connection', async () => {
     const changes: StoreChange[] = [];
     const connectionStates: boolean[] = [];
-    const listener = new ChangeListener({ connection, onChange: (c) => changes.push(c), onConnection: (up) => connectionStates.push(up), retryMs: 50 });
+    const listener = new ChangeListener({ connection, counterId: 'kasse-1', onChange: (c) => changes.push(c), onConnection: (up) => connectionStates.push(up), retryMs: 50 });
     await listener.start();
     try {
       await withClient(async (client) => {
@@ -61,7 +61,7 @@ describe('ChangeListener', () => {
       await waitFor(() => changes.length >= 2);
       expect(changes).toEqual([{ kind: 'case', prescriptionId: '160.000.000.000.000.02' }, { kind: 'settings' }]);
 
-      await terminate('listener');
+      await terminate(listenerApplicationName('kasse-1'));
       await waitFor(() => changes.some((c) => c.kind === 'resync'));
       expect(connectionStates).toEqual([false, true]);
       // listening again
@@ -84,7 +84,7 @@ describe('BackgroundOwner', () => {
     try {
       expect(b.isOwner()).toBe(false);
       // a's session ends as if the counter had died
-      await terminate('background Kasse 1');
+      await terminate('erx-counter background Kasse 1');
       await waitFor(() => b.isOwner());
       await waitFor(() => !a.isOwner());
       // a comes back and must not take it away while b is alive
