@@ -260,6 +260,7 @@ export const de = {
       network: 'Netzwerk / TI-Zugang',
       idp: 'Anmeldung am Fachdienst (Zugangstoken)',
       fachdienst: 'E-Rezept-Fachdienst (Serverfehler)',
+      store: 'Datenbank der Apotheke',
     },
     hopAdvice: {
       konnektor: 'Der Konnektor antwortet nicht: Bitte Konnektor und Netzwerk prüfen, gegebenenfalls den IT-Dienstleister informieren.',
@@ -270,7 +271,12 @@ export const de = {
       idp: 'Die Anmeldung am E-Rezept-Fachdienst ist fehlgeschlagen: Bitte SMC-B-Karte und Konnektor prüfen.',
       fachdienst:
         'Der E-Rezept-Fachdienst antwortet mit Serverfehlern. Die App versucht es automatisch erneut; bleibt die Störung, den Support mit den technischen Details informieren.',
+      store:
+        'Die gemeinsame Datenbank der Kassen antwortet nicht: Bitte Netzwerk und Datenbankserver prüfen, gegebenenfalls den IT-Dienstleister informieren. Entwürfe in diesem Fenster bleiben erhalten; an den E-Rezept-Fachdienst wird erst wieder gesendet, wenn die Datenbank zurück ist.',
     },
+    storeOffline: 'Datenbank nicht erreichbar',
+    storeNoticeTitle: 'Die Datenbank der Apotheke ist nicht erreichbar.',
+    storeKeepWorking: 'Entwürfe in diesem Fenster bleiben erhalten und werden gespeichert, sobald die Datenbank zurück ist. Bis dahin wird nichts an den E-Rezept-Fachdienst gesendet.',
     since: 'Seit {{time}}',
     lastChecked: 'zuletzt geprüft um {{time}}',
     keepWorking: 'Entwürfe werden weiter gespeichert. Ausstehende Vorgänge holt die App nach, sobald die Verbindung zurück ist.',
@@ -651,6 +657,23 @@ export const de = {
     maxAttempts: 'Versuche höchstens',
     retryPolicy:
       'Automatisch wiederholt wird nur bei vorübergehenden Störungen (HTTP 408, 500, 503, 504, 507, 509, 512). Bei „zu viele Anfragen“ (HTTP 429) frühestens nach einer Stunde (A_25460).',
+  },
+  addCounter: {
+    title: 'Kasse hinzufügen',
+    howTo:
+      'Eine neue Kasse dieser Apotheke wird mit einem Einmal-Code eingerichtet: Sie startet mit „--enrol-code CODE“ oder mit „enrolCode“ in ihrer Datei shared-store.json und erhält damit einmalig die Schlüssel der Apotheke.',
+    validity: 'Der Code gilt 15 Minuten und funktioniert nur einmal.',
+    warning:
+      'Mit dem Code kann die neue Kasse alle Daten der Apotheke lesen. Den Code deshalb nur der Person zeigen, die die Kasse einrichtet, und nicht weitergeben.',
+    create: 'Einmal-Code erzeugen …',
+    dialogTitle: 'Einmal-Code für eine neue Kasse erzeugen?',
+    dialogText:
+      'Wer diesen Code hat, kann eine Kasse einrichten, die alle Daten der Apotheke liest. Nur erzeugen, wenn jetzt eine Kasse eingerichtet wird.',
+    dialogConfirm: 'Code erzeugen',
+    dialogBusy: 'Code wird erzeugt …',
+    codeLabel: 'Einmal-Code für die neue Kasse',
+    expires: 'Gültig bis {{time}} Uhr, nur einmal verwendbar.',
+    hide: 'Verbergen',
   },
   case: {
     none: 'Kein Rezept geöffnet. Rezeptcode scannen oder einen Vorgang aus der Liste öffnen.',

@@ -259,6 +259,7 @@ export const en: Messages<typeof de> = {
       network: 'Network / TI access',
       idp: 'Sign-in to the service (access token)',
       fachdienst: 'E-prescription service (server errors)',
+      store: 'The pharmacy’s database',
     },
     hopAdvice: {
       konnektor: 'The connector does not answer: please check the connector and the network, or contact your IT service provider.',
@@ -269,7 +270,12 @@ export const en: Messages<typeof de> = {
       idp: 'Signing in to the e-prescription service failed: please check the SMC-B card and the connector.',
       fachdienst:
         'The e-prescription service answers with server errors. The app retries automatically; if the problem persists, contact support with the technical details.',
+      store:
+        'The database the counters share does not answer: please check the network and the database server, or contact your IT service provider. Drafts in this window are kept; nothing is sent to the e-prescription service until the database is back.',
     },
+    storeOffline: 'Database unreachable',
+    storeNoticeTitle: 'The pharmacy’s database is unreachable.',
+    storeKeepWorking: 'Drafts in this window are kept and saved as soon as the database is back. Until then nothing is sent to the e-prescription service.',
     since: 'Since {{time}}',
     lastChecked: 'last checked at {{time}}',
     keepWorking: 'Drafts are still saved. The app completes pending operations as soon as the connection is back.',
@@ -648,6 +654,22 @@ export const en: Messages<typeof de> = {
     maxAttempts: 'Attempts at most',
     retryPolicy:
       'Retried automatically only on temporary failures (HTTP 408, 500, 503, 504, 507, 509, 512). On “too many requests” (HTTP 429) after one hour at the earliest (A_25460).',
+  },
+  addCounter: {
+    title: 'Add a counter',
+    howTo:
+      'A new counter of this pharmacy is set up with a one-time code: it starts with “--enrol-code CODE” or with “enrolCode” in its shared-store.json and receives the pharmacy’s keys once.',
+    validity: 'The code is valid for 15 minutes and works only once.',
+    warning:
+      'With the code the new counter can read all of the pharmacy’s data. Show it only to the person setting up the counter, and do not pass it on.',
+    create: 'Create one-time code …',
+    dialogTitle: 'Create a one-time code for a new counter?',
+    dialogText: 'Whoever has this code can set up a counter that reads all of the pharmacy’s data. Create it only when a counter is being set up now.',
+    dialogConfirm: 'Create code',
+    dialogBusy: 'Creating the code …',
+    codeLabel: 'One-time code for the new counter',
+    expires: 'Valid until {{time}}, usable once.',
+    hide: 'Hide',
   },
   case: {
     none: 'No prescription open. Scan a prescription code or open a case from the list.',

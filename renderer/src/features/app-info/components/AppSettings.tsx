@@ -3,7 +3,8 @@
  * safeStorage only when the OS keychain is real, else a key file for this user only) and the network settings in
  * effect (timeout, backoff base, attempts; spec §8, A_25460), and the backend: training or — only after an explicit
  * confirmation — the real TI (architecture §2). „Apotheke & Personal“ (issue 18): staff, this counter's name, the pharmacy.
- * With several counters on one store (issue 18, docs/multi-counter.md §2) its address, as main prints it (no password).
+ * With several counters on one store (issue 18, docs/multi-counter.md §2) its address, as main prints it (no password),
+ * and „Kasse hinzufügen“: a one-time code for a new counter (§5).
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +13,7 @@ import { Fact } from '../../../components/Fact';
 import { Modal } from '../../../components/Modal';
 import { formatDuration } from '../../../lib/format';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
+import { AddCounterDialog, AddCounterSection, useAddCounter } from './AddCounterSection';
 import { BackendSection, BackendTiDialog } from './BackendChoice';
 import { MessageRetentionSection } from './MessageRetentionSection';
 import { PharmacySetupSection } from './PharmacySetupSection';
@@ -42,6 +44,7 @@ function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): 
   const { t } = useTranslation();
   const closeRef = useRef<HTMLButtonElement>(null);
   const [askTi, setAskTi] = useState(false);
+  const addCounter = useAddCounter();
   const { network } = appInfo;
   return (
     <>
@@ -110,11 +113,14 @@ function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): 
             </Fact>
           </dl>
         </section>
+        {/* a one-time code lets a new counter into the shared store; with one counter there is none to let in */}
+        {appInfo.sharedStore ? <AddCounterSection addCounter={addCounter} /> : null}
         <BackendSection appInfo={appInfo} onUseTi={() => setAskTi(true)} />
         {appInfo.backend === 'ti' ? <TiSettingsSection /> : null}
       </Modal>
       {/* beside the settings, not inside: its Esc and Tab stay its own, the settings stay open underneath */}
       {askTi ? <BackendTiDialog onClose={() => setAskTi(false)} /> : null}
+      <AddCounterDialog addCounter={addCounter} />
     </>
   );
 }

@@ -101,3 +101,59 @@ describe('connection notice (A_23814: which system failed, what to do, details f
     expect(screen.getByTestId('connection-notice')).toBeInTheDocument();
   });
 });
+
+describe('the pharmacy’s shared database as a hop (issue 18 item 7, docs/multi-counter.md §6)', () => {
+  /** what main's connection monitor reports when the store does not answer (main/services/connection-monitor.ts) */
+  const storeDown = (overrides: Parameters<typeof connectionStatus>[0] = {}) =>
+    connectionStatus({
+      state: 'offline',
+      failedHop: 'store',
+      message:
+        'Die Datenbank der Apotheke ist nicht erreichbar. Solange sie fehlt, sendet die App nichts an den E-Rezept-Fachdienst (jeder Vorgang wird zuerst dort vermerkt).',
+      detail: 'Datenbank: keine Verbindung · connect ECONNREFUSED 127.0.0.1:5432',
+      since: '2026-10-05T08:25:00.000Z',
+      pendingCount: 1,
+      ...overrides,
+    });
+
+  it('a connection event with failedHop store names the database in the indicator, the notice and the pending panel', async () => {
+    const fake = createFakeBridge();
+    const { user } = renderWithProviders({ bridge: fake.bridge });
+    const indicator = await screen.findByTestId('connection-indicator');
+    await waitFor(() => expect(indicator).toHaveAttribute('data-state', 'online'));
+
+    act(() => fake.emit({ type: 'connection', status: storeDown() }));
+
+    await waitFor(() => expect(indicator).toHaveAttribute('data-state', 'offline'));
+    expect(indicator).toHaveAttribute('data-hop', 'store');
+    expect(within(indicator).getByTestId('connection-label')).toHaveTextContent('Datenbank nicht erreichbar');
+    const notice = screen.getByTestId('connection-notice');
+    expect(notice).toHaveAttribute('data-hop', 'store');
+    expect(notice).toHaveTextContent('Die Datenbank der Apotheke ist nicht erreichbar.');
+    expect(notice).not.toHaveTextContent('Der E-Rezept-Fachdienst ist nicht erreichbar.');
+    expect(within(notice).getByTestId('connection-notice-hop')).toHaveTextContent('Unterbrochen bei: Datenbank der Apotheke');
+    expect(within(notice).getByTestId('connection-notice-message')).toHaveTextContent('sendet die App nichts an den E-Rezept-Fachdienst');
+    // drafts cannot be saved meanwhile: the notice must not claim they are
+    expect(notice).not.toHaveTextContent('Entwürfe werden weiter gespeichert');
+    expect(notice).toHaveTextContent('Entwürfe in diesem Fenster bleiben erhalten und werden gespeichert, sobald die Datenbank zurück ist.');
+
+    await user.click(indicator);
+    const panel = await screen.findByTestId('pending-operations');
+    expect(within(panel).getByTestId('pending-connection-hop')).toHaveAttribute('data-hop', 'store');
+    expect(within(panel).getByTestId('pending-connection-hop')).toHaveTextContent('Die Verbindung ist unterbrochen bei: Datenbank der Apotheke');
+
+    act(() => fake.emit({ type: 'connection', status: connectionStatus() }));
+    await waitFor(() => expect(indicator).toHaveAttribute('data-state', 'online'));
+    expect(indicator).not.toHaveAttribute('data-hop');
+    expect(indicator).toHaveTextContent('Fachdienst verbunden');
+  });
+
+  it('without a message from main, says what to do about the database', async () => {
+    renderWithProviders({ bridge: createFakeBridge({ connection: storeDown({ message: undefined, detail: undefined }) }).bridge });
+    const notice = await screen.findByTestId('connection-notice');
+    expect(within(notice).getByTestId('connection-notice-message')).toHaveTextContent(
+      'Die gemeinsame Datenbank der Kassen antwortet nicht: Bitte Netzwerk und Datenbankserver prüfen, gegebenenfalls den IT-Dienstleister informieren.',
+    );
+    expect(within(notice).getByTestId('connection-notice-message')).toHaveTextContent('an den E-Rezept-Fachdienst wird erst wieder gesendet, wenn die Datenbank zurück ist');
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The connection indicator in the header (spec §9.3, A_23815): calm while the Fachdienst answers (a small
  * green dot), clearly visible when it does not, with the number of operations waiting for it. It opens the
- * panel of pending operations (Alt+W).
+ * panel of pending operations (Alt+W). The pharmacy's shared database unreachable (hop `store`, docs/multi-counter.md
+ * §6) is said as such — „Datenbank nicht erreichbar“ —, since the Fachdienst itself may well answer.
  */
 import type { Ref } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +22,10 @@ export function ConnectionIndicator({ open, onToggle, panelId, ref }: Props) {
   // Until main answered (or when it could not), nothing is known: shown as such, never as "online".
   const state = data?.state ?? 'unknown';
   const pendingCount = data?.pendingCount ?? 0;
+  const label =
+    state === 'offline' && data?.failedHop === 'store'
+      ? t('connection.storeOffline')
+      : t(`connection.states.${state}`);
   return (
     <button
       ref={ref}
@@ -28,6 +33,7 @@ export function ConnectionIndicator({ open, onToggle, panelId, ref }: Props) {
       className={`connection-indicator connection-${state}`}
       data-testid="connection-indicator"
       data-state={state}
+      data-hop={state === 'offline' || state === 'degraded' ? data?.failedHop : undefined}
       aria-expanded={open}
       aria-controls={open ? panelId : undefined}
       aria-keyshortcuts="Alt+W"
@@ -35,7 +41,7 @@ export function ConnectionIndicator({ open, onToggle, panelId, ref }: Props) {
       onClick={onToggle}
     >
       <span className="connection-dot" aria-hidden="true" />
-      <span data-testid="connection-label">{t(`connection.states.${state}`)}</span>
+      <span data-testid="connection-label">{label}</span>
       {pendingCount > 0 ? (
         <span className="badge badge-pending" data-testid="pending-count" data-count={pendingCount}>
           {t('connection.pendingCount', { count: pendingCount })}

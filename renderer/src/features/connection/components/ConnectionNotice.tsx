@@ -1,7 +1,9 @@
 /**
  * The notice under the header while the Fachdienst is unreachable or disrupted (spec §9.3, A_23814–A_23816):
  * which hop failed and what to do, that drafts keep working, the technical detail for support, and
- * „Jetzt erneut versuchen“ (main checks the connection and runs every due pending operation).
+ * „Jetzt erneut versuchen“ (main checks the connection and runs every due pending operation). With several counters the
+ * pharmacy's shared database is a hop of its own (docs/multi-counter.md §6, „Store outage“): then the notice names the
+ * database, not the Fachdienst, and says that drafts wait in this window — main cannot save them meanwhile.
  */
 import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from '../../../../../shared/ipc/contract';
@@ -24,6 +26,7 @@ export function ConnectionNotice({ onShowPending }: { onShowPending(): void }) {
   // No answer at all points to the network; answers with server errors to the Fachdienst itself.
   const hop = status.failedHop ?? (state === 'offline' ? 'network' : 'fachdienst');
   const message = status.message ?? t(`connection.hopAdvice.${hop}`);
+  const storeDown = hop === 'store';
   return (
     <section
       className={`connection-notice connection-notice-${state} no-print`}
@@ -34,7 +37,7 @@ export function ConnectionNotice({ onShowPending }: { onShowPending(): void }) {
       data-hop={hop}
     >
       <p className="connection-notice-title">
-        <strong>{t(`connection.noticeTitle.${state}`)}</strong>{' '}
+        <strong>{storeDown ? t('connection.storeNoticeTitle') : t(`connection.noticeTitle.${state}`)}</strong>{' '}
         <span className="muted">
           {t('connection.since', { time: formatDateTime(status.since) })}
           {status.lastCheckedAt ? `, ${t('connection.lastChecked', { time: formatTimeWithSeconds(status.lastCheckedAt) })}` : ''}
@@ -44,7 +47,7 @@ export function ConnectionNotice({ onShowPending }: { onShowPending(): void }) {
       <p data-testid="connection-notice-hop">
         {t('connection.hop')}: <strong>{t(`connection.hops.${hop}`)}</strong>
       </p>
-      <p className="muted">{t('connection.keepWorking')}</p>
+      <p className="muted">{storeDown ? t('connection.storeKeepWorking') : t('connection.keepWorking')}</p>
       <div className="connection-notice-actions">
         <button type="button" className="button-primary" data-testid="connection-retry" disabled={resume.isPending} onClick={() => resume.mutate()}>
           {resume.isPending ? t('connection.retrying') : t('connection.retry')}
