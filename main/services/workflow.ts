@@ -322,8 +322,17 @@ export class WorkflowService {
         // Re-read inside the lock: the pharmacist may have settled it meanwhile.
         const current = await this.deps.store.pendingOperations.get(op.id);
         if (current?.state !== 'pending' || !isDue(current, this.kit.now())) return;
-        // Another counter sending for this case right now: left owed, the next run tries again (§4).
-        await this.sending(op.prescriptionId, () => resumeOperation(this.kit, current), { background: true }).catch((e: unknown) => {
+        // Another counter sending for this case right now: left owed, the next run tries again (§4). Read once more
+        // under the busy mark — the counter that journaled it may have finished it in between — so a settled row is
+        // never resumed from a stale copy.
+        await this.sending(
+          op.prescriptionId,
+          async () => {
+            const still = await this.deps.store.pendingOperations.get(op.id);
+            if (still?.state === 'pending' && isDue(still, this.kit.now())) await resumeOperation(this.kit, still);
+          },
+          { background: true },
+        ).catch((e: unknown) => {
           if (!(e instanceof AppFailure && e.appError.code === 'case-leased')) throw e;
         });
       });
