@@ -1,6 +1,6 @@
 /**
  * Starts browser mode (`node out/node/web.mjs`) as its own process with a fresh data directory and reads
- * the lines it prints (`app: …`, `simulator: …`, `token: …` — the scripts' output contract, README "Run it").
+ * the lines it prints (`app: …`, `simulator: …`, `token: …`, `store: …` — the scripts' output contract, README "Run it").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +36,22 @@ export interface BrowserModeOptions {
    * simulation against a simulator started with `--ti` (kit/fixtures.ts option `tiSimulation`).
    */
   ti?: { idpUrl: string; konnektorUrl: string };
+  /**
+   * Several counters on one PostgreSQL (docs/multi-counter.md §2, §5): `--store URL --enrol-passphrase-file FILE`, and
+   * PGPASSFILE for the password (never in the URL). Every counter of a pharmacy gets the same three; the first on an
+   * empty store creates the pharmacy keys, the others join with the passphrase. Use with `fachdienstUrl` (the
+   * embedded simulator is refused on a shared store). kit/shared-pharmacy.ts sets it up.
+   */
+  sharedStore?: SharedStoreOptions;
+}
+
+export interface SharedStoreOptions {
+  /** `postgres://user@host:port/db`, no password */
+  url: string;
+  /** the 0600 pgpass file with the password */
+  passfile: string;
+  /** the 0600 file with the pharmacy's enrolment passphrase (≥ 16 characters) */
+  passphraseFile: string;
 }
 
 export interface NetworkOptions {
@@ -85,7 +101,9 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
   args.push(...networkArgs(options.network));
   if (options.seed !== undefined) args.push('--seed', String(options.seed));
   if (options.fixedTime !== undefined) args.push('--fixed-time', options.fixedTime);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (options.sharedStore) args.push('--store', options.sharedStore.url, '--enrol-passphrase-file', options.sharedStore.passphraseFile);
+  const env = options.sharedStore ? { ...process.env, PGPASSFILE: options.sharedStore.passfile } : process.env;
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
 
   let output = '';
   const lines: string[] = [];

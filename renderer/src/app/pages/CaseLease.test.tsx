@@ -40,6 +40,8 @@ describe('a case held at another counter', () => {
     expect(banner).toHaveTextContent('Wird an Kasse 2 von MK bearbeitet');
     expect(banner).not.toHaveTextContent('sendet gerade');
     expect(fake.calls.holdCase).toHaveBeenCalledWith({ prescriptionId: ids.first });
+    // for QA (docs/qa-contract.md): whose the case is, as main answered
+    expect(screen.getByTestId('case-view')).toHaveAttribute('data-lease', 'other');
 
     expect(screen.getByTestId('submit-dispense')).toBeDisabled();
     expect(screen.getByTestId('close-case')).toBeDisabled();
@@ -96,6 +98,7 @@ describe('a case held at another counter', () => {
     expect(screen.getByTestId('submit-dispense')).toBeEnabled();
     expect(screen.getByTestId('reject-case')).toBeEnabled();
     expect(field(0, 'batch')).toBeEnabled();
+    expect(screen.getByTestId('case-view')).toHaveAttribute('data-lease', 'mine');
   });
 
   it('shows main’s refusal inside the dialog when the other counter started sending meanwhile', async () => {
@@ -149,6 +152,7 @@ describe('a case of this counter', () => {
   it('shows nothing new when main answers that the case is this counter’s (one counter: always)', async () => {
     const { fake } = await openCase();
     await waitFor(() => expect(fake.calls.holdCase).toHaveBeenCalledWith({ prescriptionId: ids.first }));
+    await waitFor(() => expect(screen.getByTestId('case-view')).toHaveAttribute('data-lease', 'mine'));
     expect(screen.queryByTestId('case-lease')).not.toBeInTheDocument();
     expect(screen.getByTestId('submit-dispense')).toBeEnabled();
     expect(screen.getByTestId('close-case')).toBeEnabled();
@@ -177,6 +181,7 @@ describe('a case of this counter', () => {
     expect(await screen.findByTestId('receipt')).toBeVisible();
     expect(fake.calls.holdCase).not.toHaveBeenCalled();
     expect(screen.queryByTestId('case-lease')).not.toBeInTheDocument();
+    expect(screen.getByTestId('case-view')).not.toHaveAttribute('data-lease');
   });
 
   it('shows main’s refusal of a write when another counter took the case meanwhile, and then who holds it', async () => {

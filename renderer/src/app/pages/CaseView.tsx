@@ -71,8 +71,16 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   // sending from a counter that does not hold the case anyway
   const heldBy = !detail.readOnly && lease.data?.mine === false ? lease.data : null;
   const heldElsewhere = heldBy !== null;
+  // for tests and QA (docs/qa-contract.md): whom main said the open case belongs to — absent until it answered
+  const leaseState = detail.readOnly || !lease.data ? undefined : lease.data.mine ? 'mine' : 'other';
   return (
-    <article className="case-view" data-testid="case-view" data-prescription-id={prescriptionId} aria-label={t('case.label', { prescriptionId })}>
+    <article
+      className="case-view"
+      data-testid="case-view"
+      data-prescription-id={prescriptionId}
+      data-lease={leaseState}
+      aria-label={t('case.label', { prescriptionId })}
+    >
       <div className="case-head no-print">
         {back}
         {/* the focus goes here once the case was taken over (the banner and its button are gone then), as a side
