@@ -12,17 +12,13 @@
  *
  * Needs `npm run build` (npm test builds first) and the Debian package `postgresql`.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetail, PendingOperation, ScanOutcome } from '../../shared/ipc/contract';
-import { BridgeClient, type BridgeResult } from './support/bridge-client';
-import { dispensedItems, FachdienstSide, sortedItems, type CreatedPrescription } from './support/fachdienst-side';
+import type { BridgeResult } from './support/bridge-client';
+import { startPharmacyProcesses, type CounterProcess, type PharmacyProcesses } from './support/counter-processes';
+import { dispensedItems, sortedItems, type CreatedPrescription } from './support/fachdienst-side';
 import { expectConsistent } from './support/consistency';
 import { pollUntil } from './support/poll';
-import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster';
-import { requireBuild, startNode, startSimulatorProcess, stopAll, WEB_ENTRY, type NodeProcess, type SimulatorProcess } from './support/processes';
 
 const TEST_TIMEOUT_MS = 60_000;
 /** the simulator holds the answer (or the call) this long: the counter is killed inside this window */
@@ -32,55 +28,21 @@ const TAKEN_OVER_WITHIN_MS = 15_000;
 /** the request timeout is longer than HELD_MS, so the counter does not give up before it is killed */
 const NETWORK_ARGS = ['--request-timeout-ms', '5000', '--retry-base-ms', '5', '--retry-max-delay-ms', '20', '--max-attempts', '3', '--probe-interval-ms', '100'];
 
-const dirs: string[] = [];
-const tempDir = (prefix: string): string => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
-
-let cluster: PostgresCluster;
-let sim: SimulatorProcess;
-let fd: FachdienstSide;
-let passphraseFile: string;
-
-interface CounterProcess {
-  name: string;
-  process: NodeProcess;
-  bridge: BridgeClient;
-}
+let pharmacy: PharmacyProcesses;
 
 beforeAll(async () => {
-  requireBuild();
-  cluster = await startPostgresCluster();
-  sim = await startSimulatorProcess(tempDir('erx-crash2-sim-'));
-  fd = new FachdienstSide(sim.url);
-  passphraseFile = join(tempDir('erx-crash2-secret-'), 'passphrase');
-  writeFileSync(passphraseFile, 'Gemeinsame Passphrase der Apotheke – Absturztest\n', { mode: 0o600 });
-  chmodSync(passphraseFile, 0o600);
+  pharmacy = await startPharmacyProcesses('erx-crash2');
 }, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  await stopAll();
-  await cluster?.stop();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  await pharmacy?.stop();
 });
 
 /** A counter as its own process (browser mode) on the shared store; the first one started owns the background work. */
-async function startCounter(name: string, kuerzel: string): Promise<CounterProcess> {
-  const args = ['--port', '0', '--data', tempDir('erx-crash2-app-'), '--fachdienst', sim.url, '--store', cluster.connectionString];
-  args.push('--enrol-passphrase-file', passphraseFile, '--background-retry-ms', '200', ...NETWORK_ARGS);
-  const { process, match } = await startNode(WEB_ENTRY, args, /^app: (http:\/\/127\.0\.0\.1:\d+\/)\s*$/, {
-    env: { ...globalThis.process.env, PGPASSFILE: cluster.passfile },
-    timeoutMs: 30_000,
-  });
-  const bridge = await BridgeClient.connect(match);
-  await bridge.invoke('setStaff', { kuerzel });
-  return { name, process, bridge };
-}
+const startCounter = (name: string, kuerzel: string): Promise<CounterProcess> => pharmacy.startCounter(name, kuerzel, NETWORK_ARGS);
 
 async function acceptedWithList(counter: CounterProcess, lot: string): Promise<{ prescription: CreatedPrescription; entries: CaseDetail['draft'] }> {
-  const prescription = await fd.createPrescription();
+  const prescription = await pharmacy.fd.createPrescription();
   const { results } = await counter.bridge.invoke<{ results: ScanOutcome[] }>('scanCode', { text: prescription.token });
   expect(results[0]).toMatchObject({ ok: true, outcome: 'accepted' });
   const detail = await counter.bridge.getCase(prescription.taskId);
@@ -114,19 +76,19 @@ describe('the background owner is killed mid-$dispense; another counter takes ov
     kasse2 = await startCounter('Kasse 2', 'CD');
     const { prescription, entries } = await acceptedWithList(kasse1, 'CRASH-COMMITTED');
     const id = prescription.taskId;
-    await fd.armFault({ operation: 'dispense', phase: 'after-commit', delayMs: HELD_MS });
+    await pharmacy.fd.armFault({ operation: 'dispense', phase: 'after-commit', delayMs: HELD_MS });
 
     const answer = inFlight(kasse1.bridge.call<CaseDetail>('submitDispense', { prescriptionId: id, entries }));
-    await pollUntil(() => fd.storedDispenses(prescription), (stored) => stored.length > 0, { what: 'the committed $dispense', timeoutMs: HELD_MS });
+    await pollUntil(() => pharmacy.fd.storedDispenses(prescription), (stored) => stored.length > 0, { what: 'the committed $dispense', timeoutMs: HELD_MS });
     await kill(kasse1);
     expect(await answer, 'killed before the answer arrived').toBeInstanceOf(Error);
 
     expect(await settledAt(kasse2, id)).toEqual([expect.objectContaining({ operation: 'dispense', state: 'done', message: expect.stringContaining('angekommen') })]);
-    await sim.requests.waitForCount(id, '$dispense', 1);
-    const end = await expectConsistent(kasse2.bridge, fd, prescription);
+    await pharmacy.sim.requests.waitForCount(id, '$dispense', 1);
+    const end = await expectConsistent(kasse2.bridge, pharmacy.fd, prescription);
     expect(end.detail.status).toBe('dispensed');
     expect(sortedItems(dispensedItems(end.detail.confirmedEntries ?? []))).toEqual(sortedItems(dispensedItems(entries ?? [])));
-    expect(sim.requests.count(id, '$dispense'), 'the list was not sent a second time').toBe(1);
+    expect(pharmacy.sim.requests.count(id, '$dispense'), 'the list was not sent a second time').toBe(1);
   });
 
   it('before the Fachdienst acted: the other counter finds the list missing and sends it — exactly once', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -135,18 +97,18 @@ describe('the background owner is killed mid-$dispense; another counter takes ov
     const { prescription, entries } = await acceptedWithList(kasse2, 'CRASH-LOST');
     const id = prescription.taskId;
     // held, then refused: this $dispense never happens
-    await fd.armFault({ operation: 'dispense', phase: 'before-commit', delayMs: HELD_MS, status: 503 });
+    await pharmacy.fd.armFault({ operation: 'dispense', phase: 'before-commit', delayMs: HELD_MS, status: 503 });
 
     const answer = inFlight(kasse2.bridge.call<CaseDetail>('submitDispense', { prescriptionId: id, entries }));
-    await pollUntil(() => fd.armedFaults(), (armed) => armed.length === 0, { what: 'the $dispense held by the simulator', timeoutMs: HELD_MS });
+    await pollUntil(() => pharmacy.fd.armedFaults(), (armed) => armed.length === 0, { what: 'the $dispense held by the simulator', timeoutMs: HELD_MS });
     await kill(kasse2);
     expect(await answer, 'killed before the answer arrived').toBeInstanceOf(Error);
 
     expect(await settledAt(kasse3, id)).toEqual([expect.objectContaining({ operation: 'dispense', state: 'done' })]);
     // the held call is logged once the simulator refused it: then every $dispense of this prescription is counted
-    await sim.requests.waitForCount(id, '$dispense', 2, TAKEN_OVER_WITHIN_MS);
-    const end = await expectConsistent(kasse3.bridge, fd, prescription);
+    await pharmacy.sim.requests.waitForCount(id, '$dispense', 2, TAKEN_OVER_WITHIN_MS);
+    const end = await expectConsistent(kasse3.bridge, pharmacy.fd, prescription);
     expect(sortedItems(end.stored)).toEqual(sortedItems(dispensedItems(entries ?? [])));
-    expect(sim.requests.statuses(id, '$dispense').sort()).toEqual([204, 503]);
+    expect(pharmacy.sim.requests.statuses(id, '$dispense').sort()).toEqual([204, 503]);
   });
 });

@@ -7,68 +7,32 @@
  *
  * Needs `npm run build` (npm test builds first) and the Debian package `postgresql`.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseDetail, CaseLease, PendingOperation, PharmacySetup, ScanOutcome } from '../../shared/ipc/contract';
-import { BridgeClient } from './support/bridge-client';
-import { FachdienstSide, type CreatedPrescription } from './support/fachdienst-side';
+import type { CaseDetail, CaseLease, PendingOperation, ScanOutcome } from '../../shared/ipc/contract';
+import { startPharmacyProcesses, type CounterProcess, type PharmacyProcesses } from './support/counter-processes';
+import type { CreatedPrescription } from './support/fachdienst-side';
 import { pollUntil } from './support/poll';
-import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster';
-import { requireBuild, startNode, startSimulatorProcess, stopAll, WEB_ENTRY, type NodeProcess, type SimulatorProcess } from './support/processes';
 
 const TEST_TIMEOUT_MS = 60_000;
 /** fast retries and probes: the owed operation waits for a healed simulator, not for minutes */
 const NETWORK_ARGS = ['--request-timeout-ms', '1500', '--retry-base-ms', '5', '--retry-max-delay-ms', '20', '--max-attempts', '2', '--probe-interval-ms', '100'];
 
-const dirs: string[] = [];
-const tempDir = (prefix: string): string => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
-
-let cluster: PostgresCluster;
-let sim: SimulatorProcess;
-let fd: FachdienstSide;
-let passphraseFile: string;
-
-interface Counter {
-  process: NodeProcess;
-  bridge: BridgeClient;
-}
+let pharmacy: PharmacyProcesses;
+type Counter = CounterProcess;
 
 beforeAll(async () => {
-  requireBuild();
-  cluster = await startPostgresCluster();
-  sim = await startSimulatorProcess(tempDir('erx-two-sim-'));
-  fd = new FachdienstSide(sim.url);
-  passphraseFile = join(tempDir('erx-two-secret-'), 'passphrase');
-  writeFileSync(passphraseFile, 'Apotheke am Markt – gemeinsame Passphrase 2026\n', { mode: 0o600 });
-  chmodSync(passphraseFile, 0o600);
+  pharmacy = await startPharmacyProcesses('erx-two');
 }, TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  await stopAll();
-  await cluster?.stop();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  await pharmacy?.stop();
 });
 
 async function startCounter(name: string, kuerzel: string): Promise<Counter> {
-  const args = ['--port', '0', '--data', tempDir('erx-two-app-'), '--fachdienst', sim.url, '--store', cluster.connectionString];
-  args.push('--enrol-passphrase-file', passphraseFile, '--background-retry-ms', '200', ...NETWORK_ARGS);
-  const { process, match } = await startNode(WEB_ENTRY, args, /^app: (http:\/\/127\.0\.0\.1:\d+\/)\s*$/, {
-    env: { ...globalThis.process.env, PGPASSFILE: cluster.passfile },
-    timeoutMs: 30_000,
-  });
+  const counter = await pharmacy.startCounter(name, kuerzel, NETWORK_ARGS);
   // the store's address is printed without any password (§2)
-  expect(process.output()).toContain(`store: postgres://erx@127.0.0.1:${cluster.port}/erx_test`);
-  const bridge = await BridgeClient.connect(match);
-  const setup = await bridge.invoke<PharmacySetup>('getPharmacySetup', {});
-  await bridge.invoke('savePharmacySetup', { staff: setup.staff, counterName: name, pharmacy: setup.pharmacy });
-  await bridge.invoke('setStaff', { kuerzel });
-  return { process, bridge };
+  expect(counter.process.output()).toContain(`store: postgres://erx@127.0.0.1:${pharmacy.cluster.port}/erx_test`);
+  return counter;
 }
 
 async function accept(counter: Counter, prescription: CreatedPrescription): Promise<CaseDetail> {
@@ -89,10 +53,10 @@ function settled(counter: Counter, taskId: string): Promise<PendingOperation[]> 
 
 /** Makes a $dispense owed: every attempt gets no answer and the list is not stored (the Fachdienst never saw it). */
 async function owedDispense(counter: Counter, prescription: CreatedPrescription, detail: CaseDetail, lot: string): Promise<void> {
-  await fd.armFault({ operation: 'dispense', phase: 'before-commit', drop: true, count: 20 });
+  await pharmacy.fd.armFault({ operation: 'dispense', phase: 'before-commit', drop: true, count: 20 });
   const outcome = await counter.bridge.call('submitDispense', { prescriptionId: prescription.taskId, entries: withLot(detail, lot) });
   expect(outcome).toMatchObject({ ok: false, error: { code: 'queued' } });
-  expect(await fd.storedDispenses(prescription)).toEqual([]);
+  expect(await pharmacy.fd.storedDispenses(prescription)).toEqual([]);
 }
 
 describe('two counters on one PostgreSQL', () => {
@@ -101,7 +65,7 @@ describe('two counters on one PostgreSQL', () => {
     const kasse2 = await startCounter('Kasse 2', 'CD');
 
     // counter 1 accepts, counter 2 sees the case with the patient's name (same pharmacy key, §5) and who holds it
-    const first = await fd.createPrescription();
+    const first = await pharmacy.fd.createPrescription();
     const detail = await accept(kasse1, first);
     const seen = await kasse2.bridge.getCase(first.taskId);
     expect(seen.prescription?.patient.name).toBe(detail.prescription?.patient.name);
@@ -112,24 +76,24 @@ describe('two counters on one PostgreSQL', () => {
 
     // an owed $dispense, completed once while both counters run: only the background owner (counter 1) resumes it
     await owedDispense(kasse1, first, detail, 'OWED-1');
-    await fd.clearFaults();
+    await pharmacy.fd.clearFaults();
     const ops = await settled(kasse1, first.taskId);
     expect(ops.every((op) => op.state === 'done')).toBe(true);
-    expect(await fd.storedDispenses(first)).toEqual([expect.objectContaining({ lot: 'OWED-1' })]);
-    expect(sim.requests.statuses(first.taskId, '$dispense').filter((s) => s === 204)).toHaveLength(1);
+    expect(await pharmacy.fd.storedDispenses(first)).toEqual([expect.objectContaining({ lot: 'OWED-1' })]);
+    expect(pharmacy.sim.requests.statuses(first.taskId, '$dispense').filter((s) => s === 204)).toHaveLength(1);
     // counter 2 learns it from the store, not from its own call
     expect((await kasse2.bridge.getCase(first.taskId)).status).toBe('dispensed');
 
     // counter 1 dies with an operation owed; counter 2 takes the background work over and completes it
-    const second = await fd.createPrescription();
+    const second = await pharmacy.fd.createPrescription();
     const secondDetail = await accept(kasse1, second);
     await owedDispense(kasse1, second, secondDetail, 'OWED-2');
     // killed while the Fachdienst still fails: whatever completes the operation afterwards is counter 2
     await kasse1.process.kill('SIGKILL');
-    await fd.clearFaults();
+    await pharmacy.fd.clearFaults();
     const taken = await settled(kasse2, second.taskId);
     expect(taken.every((op) => op.state === 'done')).toBe(true);
-    expect(await fd.storedDispenses(second)).toEqual([expect.objectContaining({ lot: 'OWED-2' })]);
-    expect(sim.requests.statuses(second.taskId, '$dispense').filter((s) => s === 204)).toHaveLength(1);
+    expect(await pharmacy.fd.storedDispenses(second)).toEqual([expect.objectContaining({ lot: 'OWED-2' })]);
+    expect(pharmacy.sim.requests.statuses(second.taskId, '$dispense').filter((s) => s === 204)).toHaveLength(1);
   });
 });
