@@ -5,72 +5,15 @@
  * `updated_at` and ciphertext, which keeps it right when another counter changed the row (every save encrypts anew).
  * Every write notifies `erx_case_changed` in its transaction (§3).
  */
-import { z } from 'zod';
-import type { AccessCode, PrescriptionId, Secret } from '../../../shared/erezept/identifiers';
-import { prescriptionViewSchema, type PrescriptionView } from '../../../shared/erezept/prescription';
+import type { PrescriptionId, Secret } from '../../../shared/erezept/identifiers';
 import type { CaseStatus } from '../../../shared/ipc/contract';
 import { DEFAULT_CASE_LIMIT, type CasePage, type CaseQuery, type CaseRecord } from '../cases';
 import type { Cipher } from '../cipher';
 import type { KvnrHasher } from '../kvnr-key';
+import { CASE_COLUMNS, CaseCodec, isKvnrQuery, NEWEST_FIRST, SUMMARY_COLUMNS, type CaseRow, type CaseSummaryRow } from '../records/case-record';
 import type { CaseStore } from '../repositories';
 import { notifyCasesChanged } from './notify';
 import type { PostgresUnitsOfWork } from './unit-of-work';
-
-interface SummaryRow {
-  prescription_id: string;
-  flow_type: string;
-  status: string;
-  accepted_at: string;
-  accepted_by: string;
-  accept_date: string | null;
-  expiry_date: string | null;
-  last_dispense_at: string | null;
-  closed_at: string | null;
-  updated_at: string;
-  last_confirmed_at: string | null;
-  last_handover_date: string | null;
-  unsent_changes: boolean;
-  ended_at: string | null;
-  ended_by: string | null;
-  summary_enc: string | null;
-  prescription_error: string | null;
-}
-
-interface CaseRow extends SummaryRow {
-  kvnr_hmac: string | null;
-  access_code_enc: string | null;
-  secret_enc: string | null;
-  qes_enc: string | null;
-  prescription_enc: string | null;
-  prescription_xml_enc: string | null;
-}
-
-/** The columns in the order of INSERT and its parameters. */
-const CASE_COLUMNS = [
-  'prescription_id',
-  'flow_type',
-  'status',
-  'accepted_at',
-  'accepted_by',
-  'accept_date',
-  'expiry_date',
-  'last_dispense_at',
-  'closed_at',
-  'updated_at',
-  'last_confirmed_at',
-  'last_handover_date',
-  'unsent_changes',
-  'ended_at',
-  'ended_by',
-  'kvnr_hmac',
-  'summary_enc',
-  'access_code_enc',
-  'secret_enc',
-  'qes_enc',
-  'prescription_enc',
-  'prescription_xml_enc',
-  'prescription_error',
-] as const satisfies readonly (keyof CaseRow)[];
 
 const UPSERT_CASE = `INSERT INTO cases (${CASE_COLUMNS.join(', ')})
   VALUES (${CASE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
@@ -79,48 +22,20 @@ const UPSERT_CASE = `INSERT INTO cases (${CASE_COLUMNS.join(', ')})
     .map((c) => `${c} = excluded.${c}`)
     .join(', ')}`;
 
-/** What the inbox needs of a case: never the QES or the prescription (docs/performance.md, inbox-10k). */
-const SUMMARY_COLUMNS = `prescription_id, flow_type, status, accepted_at, accepted_by, accept_date, expiry_date,
-  last_dispense_at, closed_at, updated_at, last_confirmed_at, last_handover_date, unsent_changes, ended_at, ended_by,
-  summary_enc, prescription_error`;
-const NEWEST_FIRST = 'ORDER BY accepted_at DESC, prescription_id';
-const KVNR_PATTERN = /^[A-Z][0-9]{9}$/;
-/** Parsed prescription views kept (most recently used), as in the SQLite engine. */
-const PRESCRIPTION_CACHE_SIZE = 64;
-
-const summarySchema = z.object({
-  patientName: z.string().optional(),
-  kvnr: z.string().optional(),
-  medicationLabel: z.string().optional(),
-});
-type Summary = z.infer<typeof summarySchema>;
-
-interface CachedSummary {
-  updatedAt: string;
-  summaryEnc: string | null;
-  summary: Summary;
-  /** lower-cased PrescriptionID, patient name and medication, joined for the free-text search */
-  haystack: string;
-}
-
-interface CachedPrescription {
-  prescriptionEnc: string;
-  view: PrescriptionView;
-}
-
 export class PostgresCaseRepository implements CaseStore {
-  private readonly summaries = new Map<string, CachedSummary>();
-  private readonly prescriptions = new Map<string, CachedPrescription>();
+  private readonly codec: CaseCodec;
 
   constructor(
     private readonly units: PostgresUnitsOfWork,
     private readonly cipher: Cipher,
-    private readonly hashKvnr: KvnrHasher,
-  ) {}
+    hashKvnr: KvnrHasher,
+  ) {
+    this.codec = new CaseCodec(cipher, hashKvnr);
+  }
 
   /** Inserts or replaces the whole case (used at $accept and recovery). */
   async save(record: CaseRecord): Promise<void> {
-    const row = this.toRow(record);
+    const row = this.codec.toRow(record);
     await this.units.transaction(async () => {
       await this.units.query(
         UPSERT_CASE,
@@ -128,18 +43,12 @@ export class PostgresCaseRepository implements CaseStore {
       );
       await notifyCasesChanged(this.units, [record.prescriptionId]);
     });
-    // The caches check the ciphertext on every read, so they stay right even if an outer transaction rolls back.
-    if (row.prescription_enc !== null && record.prescription) {
-      this.rememberPrescription(record.prescriptionId, { prescriptionEnc: row.prescription_enc, view: record.prescription });
-    } else {
-      this.prescriptions.delete(record.prescriptionId);
-    }
-    this.summaries.set(record.prescriptionId, cachedSummary(row.updated_at, row.summary_enc, record.prescriptionId, summaryOf(record)));
+    this.codec.saved(record, row);
   }
 
   async get(id: PrescriptionId): Promise<CaseRecord | undefined> {
     const { rows } = await this.units.query<CaseRow>('SELECT * FROM cases WHERE prescription_id = $1', [id]);
-    return rows[0] ? this.fromRow(rows[0]) : undefined;
+    return rows[0] ? this.codec.fromRow(rows[0]) : undefined;
   }
 
   /**
@@ -155,39 +64,39 @@ export class PostgresCaseRepository implements CaseStore {
       clauses.push(`status = ANY($${params.length}::text[])`);
     }
     const text = query.text?.trim() ?? '';
-    const byKvnr = KVNR_PATTERN.test(text.toUpperCase());
+    const byKvnr = isKvnrQuery(text);
     if (byKvnr) {
-      params.push(this.hashKvnr(text));
+      params.push(this.codec.kvnrHmac(text));
       clauses.push(`kvnr_hmac = $${params.length}`);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const limit = query.limit ?? DEFAULT_CASE_LIMIT;
 
     if (!text || byKvnr) {
-      const { rows } = await this.units.query<SummaryRow>(
+      const { rows } = await this.units.query<CaseSummaryRow>(
         `SELECT ${SUMMARY_COLUMNS} FROM cases ${where} ${NEWEST_FIRST} LIMIT $${params.length + 1}`,
         [...params, limit],
       );
       const total = rows.length < limit ? rows.length : await this.count(where, params);
-      return { records: rows.map((r) => this.fromSummaryRow(r)), total };
+      return { records: rows.map((r) => this.codec.fromSummaryRow(r)), total };
     }
 
     // Free text: only id, time and ciphertext per candidate; the summaries come from the cache.
     const needle = text.toLocaleLowerCase('de');
-    const candidates = await this.units.query<Pick<SummaryRow, 'prescription_id' | 'updated_at' | 'summary_enc'>>(
+    const candidates = await this.units.query<Pick<CaseSummaryRow, 'prescription_id' | 'updated_at' | 'summary_enc'>>(
       `SELECT prescription_id, updated_at, summary_enc FROM cases ${where} ${NEWEST_FIRST}`,
       params,
     );
     const matching = candidates.rows
-      .filter((c) => this.summaryFor(c.prescription_id, c.updated_at, c.summary_enc).haystack.includes(needle))
+      .filter((c) => this.codec.matches(c.prescription_id, c.updated_at, c.summary_enc, needle))
       .map((c) => c.prescription_id);
     const page = matching.slice(0, limit);
     if (page.length === 0) return { records: [], total: matching.length };
-    const { rows } = await this.units.query<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM cases WHERE prescription_id = ANY($1::text[])`, [page]);
+    const { rows } = await this.units.query<CaseSummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM cases WHERE prescription_id = ANY($1::text[])`, [page]);
     const byId = new Map(rows.map((r) => [r.prescription_id, r]));
     const records = page.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [this.fromSummaryRow(row)] : [];
+      return row ? [this.codec.fromSummaryRow(row)] : [];
     });
     return { records, total: matching.length };
   }
@@ -236,7 +145,7 @@ export class PostgresCaseRepository implements CaseStore {
     if (qes) {
       await this.write(id, 'UPDATE cases SET secret_enc = $1, qes_enc = $2, updated_at = $3 WHERE prescription_id = $4', [
         enc,
-        this.cipher.encrypt(Buffer.from(qes).toString('base64')),
+        this.codec.encryptQes(qes),
         updatedAt,
         id,
       ]);
@@ -262,8 +171,7 @@ export class PostgresCaseRepository implements CaseStore {
       await this.units.query('DELETE FROM drafts WHERE prescription_id = $1', [id]);
       await notifyCasesChanged(this.units, [id]);
     });
-    this.summaries.delete(id);
-    this.prescriptions.delete(id);
+    this.codec.erased(id);
   }
 
   /** One statement that changes case `id`, with its notification, in one transaction. */
@@ -279,110 +187,4 @@ export class PostgresCaseRepository implements CaseStore {
     const { rows } = await this.units.query<{ n: string }>(`SELECT COUNT(*) AS n FROM cases ${where}`, params);
     return Number(rows[0]?.n ?? 0);
   }
-
-  private toRow(r: CaseRecord): CaseRow {
-    const enc = (value: string | undefined): string | null => (value === undefined ? null : this.cipher.encrypt(value));
-    return {
-      prescription_id: r.prescriptionId,
-      flow_type: r.flowType,
-      status: r.status,
-      accepted_at: r.acceptedAt,
-      accepted_by: r.acceptedBy,
-      accept_date: r.acceptDate ?? null,
-      expiry_date: r.expiryDate ?? null,
-      last_dispense_at: r.lastDispenseAt ?? null,
-      closed_at: r.closedAt ?? null,
-      updated_at: r.updatedAt,
-      last_confirmed_at: r.lastConfirmedAt ?? null,
-      last_handover_date: r.lastHandoverDate ?? null,
-      unsent_changes: r.unsentChanges ?? false,
-      ended_at: r.endedAt ?? null,
-      ended_by: r.endedBy ?? null,
-      kvnr_hmac: r.kvnr ? this.hashKvnr(r.kvnr) : null,
-      summary_enc: enc(JSON.stringify(summaryOf(r))),
-      access_code_enc: enc(r.accessCode),
-      secret_enc: enc(r.secret),
-      qes_enc: enc(r.qes ? Buffer.from(r.qes).toString('base64') : undefined),
-      prescription_enc: enc(r.prescription ? JSON.stringify(r.prescription) : undefined),
-      prescription_xml_enc: enc(r.prescriptionXml),
-      prescription_error: r.prescriptionError ?? null,
-    };
-  }
-
-  /** The decrypted summary of a row, from the cache while the row is unchanged. */
-  private summaryFor(id: string, updatedAt: string, summaryEnc: string | null): CachedSummary {
-    const cached = this.summaries.get(id);
-    if (cached && cached.updatedAt === updatedAt && cached.summaryEnc === summaryEnc) return cached;
-    const json = summaryEnc === null ? undefined : this.cipher.decrypt(summaryEnc);
-    const summary = json ? summarySchema.parse(JSON.parse(json)) : {};
-    const fresh = cachedSummary(updatedAt, summaryEnc, id, summary);
-    this.summaries.set(id, fresh);
-    return fresh;
-  }
-
-  /** The stored prescription view, parsed with zod once per stored ciphertext. */
-  private prescriptionFor(id: string, prescriptionEnc: string | null): PrescriptionView | undefined {
-    if (prescriptionEnc === null) return undefined;
-    const cached = this.prescriptions.get(id);
-    if (cached && cached.prescriptionEnc === prescriptionEnc) return cached.view;
-    const view = prescriptionViewSchema.parse(JSON.parse(this.cipher.decrypt(prescriptionEnc)));
-    this.rememberPrescription(id, { prescriptionEnc, view });
-    return view;
-  }
-
-  /** Keeps the most recently used views only: a counter works on a handful of cases at a time. */
-  private rememberPrescription(id: string, entry: CachedPrescription): void {
-    this.prescriptions.delete(id);
-    this.prescriptions.set(id, entry);
-    if (this.prescriptions.size > PRESCRIPTION_CACHE_SIZE) {
-      const oldest = this.prescriptions.keys().next();
-      if (!oldest.done) this.prescriptions.delete(oldest.value);
-    }
-  }
-
-  private fromSummaryRow(row: SummaryRow): CaseRecord {
-    const { summary } = this.summaryFor(row.prescription_id, row.updated_at, row.summary_enc);
-    return {
-      prescriptionId: row.prescription_id as PrescriptionId,
-      flowType: row.flow_type,
-      status: row.status as CaseStatus,
-      acceptedAt: row.accepted_at,
-      acceptedBy: row.accepted_by,
-      acceptDate: row.accept_date ?? undefined,
-      expiryDate: row.expiry_date ?? undefined,
-      lastDispenseAt: row.last_dispense_at ?? undefined,
-      closedAt: row.closed_at ?? undefined,
-      updatedAt: row.updated_at,
-      lastConfirmedAt: row.last_confirmed_at ?? undefined,
-      lastHandoverDate: row.last_handover_date ?? undefined,
-      unsentChanges: row.unsent_changes,
-      endedAt: row.ended_at ?? undefined,
-      endedBy: row.ended_by ?? undefined,
-      prescriptionError: row.prescription_error ?? undefined,
-      ...summary,
-    };
-  }
-
-  private fromRow(row: CaseRow): CaseRecord {
-    const dec = (value: string | null): string | undefined => (value === null ? undefined : this.cipher.decrypt(value));
-    const qes = dec(row.qes_enc);
-    return {
-      ...this.fromSummaryRow(row),
-      accessCode: dec(row.access_code_enc) as AccessCode | undefined,
-      secret: dec(row.secret_enc) as Secret | undefined,
-      qes: qes === undefined ? undefined : new Uint8Array(Buffer.from(qes, 'base64')),
-      prescription: this.prescriptionFor(row.prescription_id, row.prescription_enc),
-      prescriptionXml: dec(row.prescription_xml_enc),
-    };
-  }
-}
-
-const summaryOf = (r: CaseRecord): Summary => ({ patientName: r.patientName, kvnr: r.kvnr, medicationLabel: r.medicationLabel });
-
-function cachedSummary(updatedAt: string, summaryEnc: string | null, id: string, summary: Summary): CachedSummary {
-  const haystack = [id, summary.patientName, summary.medicationLabel]
-    .filter((v): v is string => v !== undefined)
-    .map((v) => v.toLocaleLowerCase('de'))
-    .join('\n');
-  return { updatedAt, summaryEnc, summary, haystack };
 }
