@@ -232,7 +232,7 @@ describe('dispense form', () => {
   it('a list main could not save (the shared database unreachable) stays on this computer until main has it', async () => {
     useFakeTime();
     const { user, fake } = await openCase();
-    fake.calls.saveDraft.mockResolvedValueOnce({ ok: false, error: appError({ code: 'store-unavailable', message: 'Die Datenbank der Apotheke ist nicht erreichbar.' }) });
+    fake.calls.saveDraft.mockResolvedValueOnce({ ok: false, error: appError({ code: 'store-unavailable', message: 'Die Datenbank der Apotheke ist nicht erreichbar.' }) } as never);
     await user.type(field(0, 'batch'), 'B5');
     setDate(field(0, 'expiry'), '2028-01-31');
     await pauseOver();
