@@ -43,6 +43,14 @@ describe('createCore refuses before anything is created', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
+  it('a shared store with the embedded simulator: each counter would have its own Fachdienst (issue 18 item 2)', async () => {
+    const dataDir = join(base, 'shared');
+    const store = { host: '127.0.0.1', port: 5432, user: 'erx', database: 'apotheke' };
+    await expect(createCore({ dataDir, store })).rejects.toThrow(/braucht im Training einen gemeinsamen Simulator \(--fachdienst URL\)/);
+    await expect(createCore({ dataDir, store, backend: 'embedded' })).rejects.toThrow(/gemeinsamen Simulator/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
   it('deterministic options for an external simulator, and a --backend that contradicts --fachdienst', async () => {
     const dataDir = join(base, 'x');
     await expect(createCore({ dataDir, fachdienstUrl: 'http://127.0.0.1:1', simulator: { seed: 1 } })).rejects.toThrow(/nur für den eingebauten Simulator/);
