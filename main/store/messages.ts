@@ -10,6 +10,7 @@
 import type { Database } from 'better-sqlite3';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { Cipher } from './cipher';
+import { MESSAGE_COLUMNS, messageFromRow, newMessageValues, restoredMessageValues, type MessageRow } from './records/message-record';
 
 export type MessageKind = 'dispreq' | 'reply';
 /**
@@ -45,18 +46,6 @@ export interface NewMessage {
   content: unknown;
 }
 
-interface Row {
-  communication_id: string;
-  kind: string;
-  prescription_id: string;
-  sent_at: string;
-  stored_at: string;
-  state: string;
-  handled_at: string | null;
-  handled_by: string | null;
-  content_enc: string | null;
-}
-
 export class MessageRepository {
   constructor(
     private readonly db: Database,
@@ -67,20 +56,10 @@ export class MessageRepository {
   insertIfNew(message: NewMessage): boolean {
     const result = this.db
       .prepare(
-        `INSERT INTO messages (communication_id, kind, prescription_id, sent_at, stored_at, state, handled_at, handled_by, content_enc)
+        `INSERT INTO messages (${MESSAGE_COLUMNS})
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (communication_id) DO NOTHING`,
       )
-      .run(
-        message.communicationId,
-        message.kind,
-        message.prescriptionId,
-        message.sentAt,
-        message.storedAt,
-        message.state,
-        message.state === 'sent' ? message.storedAt : null,
-        message.handledBy ?? null,
-        this.cipher.encrypt(JSON.stringify(message.content)),
-      );
+      .run(...newMessageValues(message, this.cipher));
     return result.changes === 1;
   }
 
@@ -92,45 +71,35 @@ export class MessageRepository {
   restore(record: MessageRecord): boolean {
     const result = this.db
       .prepare(
-        `INSERT INTO messages (communication_id, kind, prescription_id, sent_at, stored_at, state, handled_at, handled_by, content_enc)
+        `INSERT INTO messages (${MESSAGE_COLUMNS})
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (communication_id) DO NOTHING`,
       )
-      .run(
-        record.communicationId,
-        record.kind,
-        record.prescriptionId,
-        record.sentAt,
-        record.storedAt,
-        record.state,
-        record.handledAt ?? null,
-        record.handledBy ?? null,
-        record.content === undefined ? null : this.cipher.encrypt(JSON.stringify(record.content)),
-      );
+      .run(...restoredMessageValues(record, this.cipher));
     return result.changes === 1;
   }
 
   get(communicationId: string): MessageRecord | undefined {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM messages WHERE communication_id = ?').get(communicationId);
-    return row ? this.toRecord(row) : undefined;
+    const row = this.db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE communication_id = ?').get(communicationId);
+    return row ? messageFromRow(row, this.cipher) : undefined;
   }
 
   /** The Zuweisungen, open ones first, each group newest first; at most `limit`. */
   listRequests(limit: number): MessageRecord[] {
     return this.db
-      .prepare<[number], Row>(
+      .prepare<[number], MessageRow>(
         `SELECT * FROM messages WHERE kind = 'dispreq' AND state <> 'erased'
          ORDER BY CASE state WHEN 'new' THEN 0 ELSE 1 END, sent_at DESC, communication_id LIMIT ?`,
       )
       .all(limit)
-      .map((row) => this.toRecord(row));
+      .map((row) => messageFromRow(row, this.cipher));
   }
 
   /** Every message of one prescription, oldest first (the thread in the case view, A_23796). */
   listFor(prescriptionId: PrescriptionId): MessageRecord[] {
     return this.db
-      .prepare<[string], Row>(`SELECT * FROM messages WHERE prescription_id = ? AND state <> 'erased' ORDER BY sent_at, communication_id`)
+      .prepare<[string], MessageRow>(`SELECT * FROM messages WHERE prescription_id = ? AND state <> 'erased' ORDER BY sent_at, communication_id`)
       .all(prescriptionId)
-      .map((row) => this.toRecord(row));
+      .map((row) => messageFromRow(row, this.cipher));
   }
 
   countOpenRequests(): number {
@@ -160,19 +129,5 @@ export class MessageRepository {
     return this.db
       .prepare(`UPDATE messages SET state = 'erased', content_enc = NULL WHERE kind = 'dispreq' AND state IN ('new', 'dismissed') AND stored_at < ?`)
       .run(before).changes;
-  }
-
-  private toRecord(row: Row): MessageRecord {
-    return {
-      communicationId: row.communication_id,
-      kind: row.kind as MessageKind,
-      prescriptionId: row.prescription_id as PrescriptionId,
-      sentAt: row.sent_at,
-      storedAt: row.stored_at,
-      state: row.state as MessageState,
-      ...(row.handled_at !== null ? { handledAt: row.handled_at } : {}),
-      ...(row.handled_by !== null ? { handledBy: row.handled_by } : {}),
-      ...(row.content_enc !== null ? { content: JSON.parse(this.cipher.decrypt(row.content_enc)) as unknown } : {}),
-    };
   }
 }

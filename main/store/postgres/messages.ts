@@ -6,22 +6,11 @@
  */
 import type { PrescriptionId } from '../../../shared/erezept/identifiers';
 import type { Cipher } from '../cipher';
-import type { MessageKind, MessageRecord, MessageState, NewMessage } from '../messages';
+import type { MessageRecord, MessageState, NewMessage } from '../messages';
+import { MESSAGE_COLUMNS, messageFromRow, newMessageValues, restoredMessageValues, type MessageRow } from '../records/message-record';
 import type { MessageStore } from '../repositories';
 import { MESSAGES_CHANGED, notify, notifyCasesChanged } from './notify';
 import type { PostgresUnitsOfWork } from './unit-of-work';
-
-interface Row {
-  communication_id: string;
-  kind: string;
-  prescription_id: string;
-  sent_at: string;
-  stored_at: string;
-  state: string;
-  handled_at: string | null;
-  handled_by: string | null;
-  content_enc: string | null;
-}
 
 export class PostgresMessageRepository implements MessageStore {
   constructor(
@@ -32,19 +21,9 @@ export class PostgresMessageRepository implements MessageStore {
   /** Stores a message not known yet; `false` when the id is already here (also as a tombstone). */
   async insertIfNew(message: NewMessage): Promise<boolean> {
     const inserted = await this.change(
-      `INSERT INTO messages (communication_id, kind, prescription_id, sent_at, stored_at, state, handled_at, handled_by, content_enc)
+      `INSERT INTO messages (${MESSAGE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (communication_id) DO NOTHING RETURNING prescription_id`,
-      [
-        message.communicationId,
-        message.kind,
-        message.prescriptionId,
-        message.sentAt,
-        message.storedAt,
-        message.state,
-        message.state === 'sent' ? message.storedAt : null,
-        message.handledBy ?? null,
-        this.cipher.encrypt(JSON.stringify(message.content)),
-      ],
+      newMessageValues(message, this.cipher),
     );
     return inserted === 1;
   }
@@ -55,45 +34,35 @@ export class PostgresMessageRepository implements MessageStore {
    */
   async restore(record: MessageRecord): Promise<boolean> {
     const inserted = await this.change(
-      `INSERT INTO messages (communication_id, kind, prescription_id, sent_at, stored_at, state, handled_at, handled_by, content_enc)
+      `INSERT INTO messages (${MESSAGE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (communication_id) DO NOTHING RETURNING prescription_id`,
-      [
-        record.communicationId,
-        record.kind,
-        record.prescriptionId,
-        record.sentAt,
-        record.storedAt,
-        record.state,
-        record.handledAt ?? null,
-        record.handledBy ?? null,
-        record.content === undefined ? null : this.cipher.encrypt(JSON.stringify(record.content)),
-      ],
+      restoredMessageValues(record, this.cipher),
     );
     return inserted === 1;
   }
 
   async get(communicationId: string): Promise<MessageRecord | undefined> {
-    const { rows } = await this.units.query<Row>('SELECT * FROM messages WHERE communication_id = $1', [communicationId]);
-    return rows[0] ? this.toRecord(rows[0]) : undefined;
+    const { rows } = await this.units.query<MessageRow>('SELECT * FROM messages WHERE communication_id = $1', [communicationId]);
+    return rows[0] ? messageFromRow(rows[0], this.cipher) : undefined;
   }
 
   /** The Zuweisungen, open ones first, each group newest first; at most `limit`. */
   async listRequests(limit: number): Promise<MessageRecord[]> {
-    const { rows } = await this.units.query<Row>(
+    const { rows } = await this.units.query<MessageRow>(
       `SELECT * FROM messages WHERE kind = 'dispreq' AND state <> 'erased'
        ORDER BY CASE state WHEN 'new' THEN 0 ELSE 1 END, sent_at DESC, communication_id LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => this.toRecord(row));
+    return rows.map((row) => messageFromRow(row, this.cipher));
   }
 
   /** Every message of one prescription, oldest first (the thread in the case view, A_23796). */
   async listFor(prescriptionId: PrescriptionId): Promise<MessageRecord[]> {
-    const { rows } = await this.units.query<Row>(
+    const { rows } = await this.units.query<MessageRow>(
       `SELECT * FROM messages WHERE prescription_id = $1 AND state <> 'erased' ORDER BY sent_at, communication_id`,
       [prescriptionId],
     );
-    return rows.map((row) => this.toRecord(row));
+    return rows.map((row) => messageFromRow(row, this.cipher));
   }
 
   async countOpenRequests(): Promise<number> {
@@ -136,19 +105,5 @@ export class PostgresMessageRepository implements MessageStore {
       await notifyCasesChanged(this.units, prescriptions);
       return rows.length;
     });
-  }
-
-  private toRecord(row: Row): MessageRecord {
-    return {
-      communicationId: row.communication_id,
-      kind: row.kind as MessageKind,
-      prescriptionId: row.prescription_id as PrescriptionId,
-      sentAt: row.sent_at,
-      storedAt: row.stored_at,
-      state: row.state as MessageState,
-      ...(row.handled_at !== null ? { handledAt: row.handled_at } : {}),
-      ...(row.handled_by !== null ? { handledBy: row.handled_by } : {}),
-      ...(row.content_enc !== null ? { content: JSON.parse(this.cipher.decrypt(row.content_enc)) as unknown } : {}),
-    };
   }
 }
