@@ -8,9 +8,8 @@
 import type { Database } from 'better-sqlite3';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { AccessCode, PrescriptionId } from '../../shared/erezept/identifiers';
-import { parseAccessCode } from '../../shared/erezept/identifiers';
 import type { Cipher } from './cipher';
-import { decodeEntries, encodeEntries } from './entries-codec';
+import { newPendingPayload, pendingOperationFromRow, RESTORED_PENDING_COLUMNS, restoredPendingValues, type PendingOperationRow } from './records/pending-operation-record';
 
 export type PendingOperationKind = 'accept' | 'dispense' | 'close' | 'reject' | 'abort';
 export type PendingReason = 'outcome-unknown' | 'offline' | 'rate-limited';
@@ -51,29 +50,6 @@ export type NewPendingOperation =
 /** An owed operation as recorded, without its id (a store that takes it over gives a new one). */
 export type RecordedPendingOperation = PendingOperationRecord extends infer R ? (R extends PendingOperationRecord ? Omit<R, 'id'> : never) : never;
 
-/** The payload column of a record: the AccessCode of a claim or the list, through the Cipher; none once erased. */
-export function pendingPayloadOf(cipher: Cipher, record: RecordedPendingOperation): string | null {
-  if (record.operation === 'accept') return record.accessCode === undefined ? null : cipher.encrypt(record.accessCode);
-  if (record.operation === 'dispense' || record.operation === 'close') return record.entries === undefined ? null : encodeEntries(cipher, record.entries);
-  return null;
-}
-
-interface Row {
-  id: number;
-  prescription_id: string;
-  operation: string;
-  reason: string;
-  state: string;
-  staff: string;
-  created_at: string;
-  not_before: string | null;
-  attempts: number;
-  payload_enc: string | null;
-  submission_id: number | null;
-  completed_at: string | null;
-  message: string | null;
-}
-
 export class PendingOperationRepository {
   constructor(
     private readonly db: Database,
@@ -81,14 +57,7 @@ export class PendingOperationRepository {
   ) {}
 
   create(input: NewPendingOperation & { prescriptionId: PrescriptionId; reason: PendingReason; staff: string; createdAt: string; notBefore?: string }): number {
-    const payload =
-      input.operation === 'accept'
-        ? this.cipher.encrypt(input.accessCode)
-        : input.operation === 'dispense' || input.operation === 'close'
-          ? input.entries
-            ? encodeEntries(this.cipher, input.entries)
-            : null
-          : null;
+    const payload = newPendingPayload(this.cipher, input);
     const result = this.db
       .prepare(
         `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, payload_enc)
@@ -106,56 +75,42 @@ export class PendingOperationRepository {
   restore(record: RecordedPendingOperation): number {
     const result = this.db
       .prepare(
-        `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, attempts, payload_enc,
-           submission_id, completed_at, message)
+        `INSERT INTO pending_operations (${RESTORED_PENDING_COLUMNS})
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        record.prescriptionId,
-        record.operation,
-        record.reason,
-        record.state,
-        record.staff,
-        record.createdAt,
-        record.notBefore ?? null,
-        record.attempts,
-        pendingPayloadOf(this.cipher, record),
-        record.submissionId ?? null,
-        record.completedAt ?? null,
-        record.message ?? null,
-      );
+      .run(...restoredPendingValues(this.cipher, record));
     return Number(result.lastInsertRowid);
   }
 
   get(id: number): PendingOperationRecord | undefined {
-    const row = this.db.prepare<[number], Row>('SELECT * FROM pending_operations WHERE id = ?').get(id);
-    return row ? this.fromRow(row) : undefined;
+    const row = this.db.prepare<[number], PendingOperationRow>('SELECT * FROM pending_operations WHERE id = ?').get(id);
+    return row ? pendingOperationFromRow(row, this.cipher) : undefined;
   }
 
   /** Every operation still owed, oldest first. */
   pending(): PendingOperationRecord[] {
     return this.db
-      .prepare<[], Row>(`SELECT * FROM pending_operations WHERE state = 'pending' ORDER BY id`)
+      .prepare<[], PendingOperationRow>(`SELECT * FROM pending_operations WHERE state = 'pending' ORDER BY id`)
       .all()
-      .map((row) => this.fromRow(row));
+      .map((row) => pendingOperationFromRow(row, this.cipher));
   }
 
   /** Pending ones of one prescription, oldest first. */
   pendingFor(prescriptionId: PrescriptionId, operation?: PendingOperationKind): PendingOperationRecord[] {
     return this.db
-      .prepare<[{ id: string; operation: string | null }], Row>(
+      .prepare<[{ id: string; operation: string | null }], PendingOperationRow>(
         `SELECT * FROM pending_operations WHERE state = 'pending' AND prescription_id = @id AND (@operation IS NULL OR operation = @operation) ORDER BY id`,
       )
       .all({ id: prescriptionId, operation: operation ?? null })
-      .map((row) => this.fromRow(row));
+      .map((row) => pendingOperationFromRow(row, this.cipher));
   }
 
   /** Pending ones first (oldest first), then the `recentLimit` newest finished ones. */
   listForDisplay(recentLimit = 20): PendingOperationRecord[] {
     const finished = this.db
-      .prepare<[number], Row>(`SELECT * FROM pending_operations WHERE state <> 'pending' ORDER BY id DESC LIMIT ?`)
+      .prepare<[number], PendingOperationRow>(`SELECT * FROM pending_operations WHERE state <> 'pending' ORDER BY id DESC LIMIT ?`)
       .all(recentLimit);
-    return [...this.pending(), ...finished.map((row) => this.fromRow(row))];
+    return [...this.pending(), ...finished.map((row) => pendingOperationFromRow(row, this.cipher))];
   }
 
   countPending(): number {
@@ -195,9 +150,9 @@ export class PendingOperationRepository {
 
   forSubmission(submissionId: number): PendingOperationRecord | undefined {
     const row = this.db
-      .prepare<[number], Row>(`SELECT * FROM pending_operations WHERE state = 'pending' AND submission_id = ? ORDER BY id LIMIT 1`)
+      .prepare<[number], PendingOperationRow>(`SELECT * FROM pending_operations WHERE state = 'pending' AND submission_id = ? ORDER BY id LIMIT 1`)
       .get(submissionId);
-    return row ? this.fromRow(row) : undefined;
+    return row ? pendingOperationFromRow(row, this.cipher) : undefined;
   }
 
   /** Sets why the operation waits (and until when); no attempt is counted. */
@@ -225,31 +180,5 @@ export class PendingOperationRepository {
   /** After $reject/$abort (A_19251): nothing personal stays, not even a queued list. */
   eraseFor(prescriptionId: PrescriptionId): void {
     this.db.prepare('UPDATE pending_operations SET payload_enc = NULL WHERE prescription_id = ?').run(prescriptionId);
-  }
-
-  private fromRow(row: Row): PendingOperationRecord {
-    const base: Base = {
-      id: row.id,
-      prescriptionId: row.prescription_id as PrescriptionId,
-      reason: row.reason as PendingReason,
-      state: row.state as PendingState,
-      staff: row.staff,
-      createdAt: row.created_at,
-      notBefore: row.not_before ?? undefined,
-      attempts: row.attempts,
-      completedAt: row.completed_at ?? undefined,
-      message: row.message ?? undefined,
-      submissionId: row.submission_id ?? undefined,
-    };
-    if (row.operation === 'accept') {
-      const parsed = row.payload_enc === null ? undefined : parseAccessCode(this.cipher.decrypt(row.payload_enc));
-      return { ...base, operation: 'accept', accessCode: parsed?.ok ? parsed.data : undefined };
-    }
-    if (row.operation === 'reject' || row.operation === 'abort') return { ...base, operation: row.operation };
-    return {
-      ...base,
-      operation: row.operation === 'close' ? 'close' : 'dispense',
-      entries: row.payload_enc === null ? undefined : decodeEntries(this.cipher, row.payload_enc),
-    };
   }
 }

@@ -3,41 +3,22 @@
  * (../pending-operations.ts; docs/reliability.md, "Before every call"). Every write notifies `erx_case_changed` and
  * `erx_pending_changed` with the PrescriptionID in its transaction (docs/multi-counter.md §3).
  */
-import { parseAccessCode, type PrescriptionId } from '../../../shared/erezept/identifiers';
+import type { PrescriptionId } from '../../../shared/erezept/identifiers';
 import type { Cipher } from '../cipher';
-import { decodeEntries, encodeEntries } from '../entries-codec';
-import {
-  pendingPayloadOf,
-  type NewPendingOperation,
-  type PendingOperationKind,
-  type PendingOperationRecord,
-  type PendingReason,
-  type PendingState,
-  type RecordedPendingOperation,
-} from '../pending-operations';
+import type { NewPendingOperation, PendingOperationKind, PendingOperationRecord, PendingReason, PendingState, RecordedPendingOperation } from '../pending-operations';
+import { newPendingPayload, pendingOperationFromRow, RESTORED_PENDING_COLUMNS, restoredPendingValues, type PendingOperationRow } from '../records/pending-operation-record';
 import type { PendingOperationStore } from '../repositories';
 import { notify, notifyCasesChanged, PENDING_CHANGED } from './notify';
 import type { PostgresUnitsOfWork } from './unit-of-work';
 
-interface Row {
-  /** BIGINT: a string from node-postgres, as `submission_id` */
-  id: string;
-  prescription_id: string;
-  operation: string;
-  reason: string;
-  state: string;
-  staff: string;
-  created_at: string;
-  not_before: string | null;
-  attempts: number;
-  payload_enc: string | null;
-  submission_id: string | null;
-  completed_at: string | null;
-  message: string | null;
-}
+/** A row as node-postgres answers it: the BIGINT `id` and `submission_id` as strings. */
+type PostgresRow = Omit<PendingOperationRow, 'id' | 'submission_id'> & { id: string; submission_id: string | null };
 
-/** The fields every owed operation has (the SQLite module keeps its `Base` private). */
-type Base = Omit<Extract<PendingOperationRecord, { operation: 'reject' | 'abort' }>, 'operation'>;
+const fromPostgres = (row: PostgresRow): PendingOperationRow => ({
+  ...row,
+  id: Number(row.id),
+  submission_id: row.submission_id === null ? null : Number(row.submission_id),
+});
 
 export class PostgresPendingOperationRepository implements PendingOperationStore {
   constructor(
@@ -48,12 +29,7 @@ export class PostgresPendingOperationRepository implements PendingOperationStore
   async create(
     input: NewPendingOperation & { prescriptionId: PrescriptionId; reason: PendingReason; staff: string; createdAt: string; notBefore?: string },
   ): Promise<number> {
-    const payload =
-      input.operation === 'accept'
-        ? this.cipher.encrypt(input.accessCode)
-        : (input.operation === 'dispense' || input.operation === 'close') && input.entries
-          ? encodeEntries(this.cipher, input.entries)
-          : null;
+    const payload = newPendingPayload(this.cipher, input);
     const [id] = await this.change(
       `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, payload_enc)
        VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7) RETURNING id, prescription_id`,
@@ -69,51 +45,37 @@ export class PostgresPendingOperationRepository implements PendingOperationStore
    */
   async restore(record: RecordedPendingOperation): Promise<number> {
     const [id] = await this.change(
-      `INSERT INTO pending_operations (prescription_id, operation, reason, state, staff, created_at, not_before, attempts, payload_enc,
-         submission_id, completed_at, message)
+      `INSERT INTO pending_operations (${RESTORED_PENDING_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, prescription_id`,
-      [
-        record.prescriptionId,
-        record.operation,
-        record.reason,
-        record.state,
-        record.staff,
-        record.createdAt,
-        record.notBefore ?? null,
-        record.attempts,
-        pendingPayloadOf(this.cipher, record),
-        record.submissionId ?? null,
-        record.completedAt ?? null,
-        record.message ?? null,
-      ],
+      restoredPendingValues(this.cipher, record),
     );
     return Number(id);
   }
 
   async get(id: number): Promise<PendingOperationRecord | undefined> {
-    const { rows } = await this.units.query<Row>('SELECT * FROM pending_operations WHERE id = $1', [id]);
-    return rows[0] ? this.fromRow(rows[0]) : undefined;
+    const { rows } = await this.units.query<PostgresRow>('SELECT * FROM pending_operations WHERE id = $1', [id]);
+    return rows[0] ? pendingOperationFromRow(fromPostgres(rows[0]), this.cipher) : undefined;
   }
 
   /** Every operation still owed, oldest first. */
   async pending(): Promise<PendingOperationRecord[]> {
-    const { rows } = await this.units.query<Row>(`SELECT * FROM pending_operations WHERE state = 'pending' ORDER BY id`);
-    return rows.map((row) => this.fromRow(row));
+    const { rows } = await this.units.query<PostgresRow>(`SELECT * FROM pending_operations WHERE state = 'pending' ORDER BY id`);
+    return rows.map((row) => pendingOperationFromRow(fromPostgres(row), this.cipher));
   }
 
   /** Pending ones of one prescription, oldest first. */
   async pendingFor(prescriptionId: PrescriptionId, operation?: PendingOperationKind): Promise<PendingOperationRecord[]> {
-    const { rows } = await this.units.query<Row>(
+    const { rows } = await this.units.query<PostgresRow>(
       `SELECT * FROM pending_operations WHERE state = 'pending' AND prescription_id = $1 AND ($2::text IS NULL OR operation = $2) ORDER BY id`,
       [prescriptionId, operation ?? null],
     );
-    return rows.map((row) => this.fromRow(row));
+    return rows.map((row) => pendingOperationFromRow(fromPostgres(row), this.cipher));
   }
 
   /** Pending ones first (oldest first), then the `recentLimit` newest finished ones. */
   async listForDisplay(recentLimit = 20): Promise<PendingOperationRecord[]> {
-    const finished = await this.units.query<Row>(`SELECT * FROM pending_operations WHERE state <> 'pending' ORDER BY id DESC LIMIT $1`, [recentLimit]);
-    return [...(await this.pending()), ...finished.rows.map((row) => this.fromRow(row))];
+    const finished = await this.units.query<PostgresRow>(`SELECT * FROM pending_operations WHERE state <> 'pending' ORDER BY id DESC LIMIT $1`, [recentLimit]);
+    return [...(await this.pending()), ...finished.rows.map((row) => pendingOperationFromRow(fromPostgres(row), this.cipher))];
   }
 
   async countPending(): Promise<number> {
@@ -148,11 +110,11 @@ export class PostgresPendingOperationRepository implements PendingOperationStore
 
   /** The pending operation whose attempt in flight is this submission. */
   async forSubmission(submissionId: number): Promise<PendingOperationRecord | undefined> {
-    const { rows } = await this.units.query<Row>(
+    const { rows } = await this.units.query<PostgresRow>(
       `SELECT * FROM pending_operations WHERE state = 'pending' AND submission_id = $1 ORDER BY id LIMIT 1`,
       [submissionId],
     );
-    return rows[0] ? this.fromRow(rows[0]) : undefined;
+    return rows[0] ? pendingOperationFromRow(fromPostgres(rows[0]), this.cipher) : undefined;
   }
 
   /** Sets why the operation waits (and until when); no attempt is counted. */
@@ -195,31 +157,5 @@ export class PostgresPendingOperationRepository implements PendingOperationStore
       await notify(this.units, PENDING_CHANGED, prescriptions);
       return rows.map((r) => r.id);
     });
-  }
-
-  private fromRow(row: Row): PendingOperationRecord {
-    const base: Base = {
-      id: Number(row.id),
-      prescriptionId: row.prescription_id as PrescriptionId,
-      reason: row.reason as PendingReason,
-      state: row.state as PendingState,
-      staff: row.staff,
-      createdAt: row.created_at,
-      notBefore: row.not_before ?? undefined,
-      attempts: row.attempts,
-      completedAt: row.completed_at ?? undefined,
-      message: row.message ?? undefined,
-      submissionId: row.submission_id === null ? undefined : Number(row.submission_id),
-    };
-    if (row.operation === 'accept') {
-      const parsed = row.payload_enc === null ? undefined : parseAccessCode(this.cipher.decrypt(row.payload_enc));
-      return { ...base, operation: 'accept', accessCode: parsed?.ok ? parsed.data : undefined };
-    }
-    if (row.operation === 'reject' || row.operation === 'abort') return { ...base, operation: row.operation };
-    return {
-      ...base,
-      operation: row.operation === 'close' ? 'close' : 'dispense',
-      entries: row.payload_enc === null ? undefined : decodeEntries(this.cipher, row.payload_enc),
-    };
   }
 }
