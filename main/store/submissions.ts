@@ -8,7 +8,8 @@ import type { Database } from 'better-sqlite3';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { Cipher } from './cipher';
-import { decodeEntries, encodeEntries } from './entries-codec';
+import { encodeEntries } from './entries-codec';
+import { submissionFromRow, type SubmissionRow } from './records/submission-record';
 
 export type SubmissionOperation = 'dispense' | 'close';
 export type SubmissionState = 'pending' | 'confirmed' | 'failed';
@@ -28,19 +29,10 @@ export interface SubmissionRecord {
   errorMessage?: string;
 }
 
-interface SubmissionRow {
-  id: number;
-  prescription_id: string;
-  operation: string;
-  state: string;
-  staff: string;
-  created_at: string;
-  completed_at: string | null;
-  entries_enc: string;
-  with_body: number;
-  http_status: number | null;
-  error_message: string | null;
-}
+/** SQLite stores `with_body` as 0/1; the shared mapping's rows hold a boolean. */
+type SqliteRow = Omit<SubmissionRow, 'with_body'> & { with_body: number };
+
+const fromSqlite = (row: SqliteRow): SubmissionRow => ({ ...row, with_body: row.with_body === 1 });
 
 export class SubmissionRepository {
   constructor(
@@ -84,19 +76,19 @@ export class SubmissionRepository {
   /** Oldest first. */
   listFor(prescriptionId: PrescriptionId): SubmissionRecord[] {
     return this.db
-      .prepare<[string], SubmissionRow>('SELECT * FROM submissions WHERE prescription_id = ? ORDER BY id')
+      .prepare<[string], SqliteRow>('SELECT * FROM submissions WHERE prescription_id = ? ORDER BY id')
       .all(prescriptionId)
-      .map((row) => this.fromRow(row));
+      .map((row) => submissionFromRow(fromSqlite(row), this.cipher));
   }
 
   latest(prescriptionId: PrescriptionId, filter: { operation?: SubmissionOperation; state?: SubmissionState } = {}): SubmissionRecord | undefined {
     const row = this.db
-      .prepare<[{ id: string; operation: string | null; state: string | null }], SubmissionRow>(
+      .prepare<[{ id: string; operation: string | null; state: string | null }], SqliteRow>(
         `SELECT * FROM submissions WHERE prescription_id = @id AND (@operation IS NULL OR operation = @operation) AND (@state IS NULL OR state = @state)
          ORDER BY id DESC LIMIT 1`,
       )
       .get({ id: prescriptionId, operation: filter.operation ?? null, state: filter.state ?? null });
-    return row ? this.fromRow(row) : undefined;
+    return row ? submissionFromRow(fromSqlite(row), this.cipher) : undefined;
   }
 
   /**
@@ -105,12 +97,12 @@ export class SubmissionRepository {
    */
   lastConfirmedList(prescriptionId: PrescriptionId, since: string): SubmissionRecord | undefined {
     const row = this.db
-      .prepare<[string, string], SubmissionRow>(
+      .prepare<[string, string], SqliteRow>(
         `SELECT * FROM submissions WHERE prescription_id = ? AND state = 'confirmed' AND with_body = 1 AND created_at >= ?
          ORDER BY id DESC LIMIT 1`,
       )
       .get(prescriptionId, since);
-    return row ? this.fromRow(row) : undefined;
+    return row ? submissionFromRow(fromSqlite(row), this.cipher) : undefined;
   }
 
   /** After $reject/$abort (A_19251): the dispensed lists are personal data; times, staff and answers stay. */
@@ -123,24 +115,8 @@ export class SubmissionRepository {
   /** Every submission whose outcome is still unknown (e.g. after a crash during a call). */
   pending(): SubmissionRecord[] {
     return this.db
-      .prepare<[], SubmissionRow>(`SELECT * FROM submissions WHERE state = 'pending' ORDER BY id`)
+      .prepare<[], SqliteRow>(`SELECT * FROM submissions WHERE state = 'pending' ORDER BY id`)
       .all()
-      .map((row) => this.fromRow(row));
-  }
-
-  private fromRow(row: SubmissionRow): SubmissionRecord {
-    return {
-      id: row.id,
-      prescriptionId: row.prescription_id as PrescriptionId,
-      operation: row.operation as SubmissionOperation,
-      state: row.state as SubmissionState,
-      staff: row.staff,
-      createdAt: row.created_at,
-      completedAt: row.completed_at ?? undefined,
-      entries: decodeEntries(this.cipher, row.entries_enc),
-      withBody: row.with_body === 1,
-      httpStatus: row.http_status ?? undefined,
-      errorMessage: row.error_message ?? undefined,
-    };
+      .map((row) => submissionFromRow(fromSqlite(row), this.cipher));
   }
 }

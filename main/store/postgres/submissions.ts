@@ -5,26 +5,17 @@
 import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../../shared/erezept/identifiers';
 import type { Cipher } from '../cipher';
-import { decodeEntries, encodeEntries } from '../entries-codec';
+import { encodeEntries } from '../entries-codec';
+import { submissionFromRow, type SubmissionRow } from '../records/submission-record';
 import type { SubmissionStore } from '../repositories';
 import type { SubmissionOperation, SubmissionRecord, SubmissionState } from '../submissions';
 import { notifyCasesChanged } from './notify';
 import type { PostgresUnitsOfWork } from './unit-of-work';
 
-interface SubmissionRow {
-  /** BIGINT: a string from node-postgres */
-  id: string;
-  prescription_id: string;
-  operation: string;
-  state: string;
-  staff: string;
-  created_at: string;
-  completed_at: string | null;
-  entries_enc: string;
-  with_body: boolean;
-  http_status: number | null;
-  error_message: string | null;
-}
+/** A row as node-postgres answers it: the BIGINT `id` as a string. */
+type PostgresRow = Omit<SubmissionRow, 'id'> & { id: string };
+
+const fromPostgres = (row: PostgresRow): SubmissionRow => ({ ...row, id: Number(row.id) });
 
 export class PostgresSubmissionRepository implements SubmissionStore {
   constructor(
@@ -70,17 +61,17 @@ export class PostgresSubmissionRepository implements SubmissionStore {
 
   /** Oldest first. */
   async listFor(prescriptionId: PrescriptionId): Promise<SubmissionRecord[]> {
-    const { rows } = await this.units.query<SubmissionRow>('SELECT * FROM submissions WHERE prescription_id = $1 ORDER BY id', [prescriptionId]);
-    return rows.map((row) => this.fromRow(row));
+    const { rows } = await this.units.query<PostgresRow>('SELECT * FROM submissions WHERE prescription_id = $1 ORDER BY id', [prescriptionId]);
+    return rows.map((row) => submissionFromRow(fromPostgres(row), this.cipher));
   }
 
   async latest(prescriptionId: PrescriptionId, filter: { operation?: SubmissionOperation; state?: SubmissionState } = {}): Promise<SubmissionRecord | undefined> {
-    const { rows } = await this.units.query<SubmissionRow>(
+    const { rows } = await this.units.query<PostgresRow>(
       `SELECT * FROM submissions WHERE prescription_id = $1 AND ($2::text IS NULL OR operation = $2) AND ($3::text IS NULL OR state = $3)
        ORDER BY id DESC LIMIT 1`,
       [prescriptionId, filter.operation ?? null, filter.state ?? null],
     );
-    return rows[0] ? this.fromRow(rows[0]) : undefined;
+    return rows[0] ? submissionFromRow(fromPostgres(rows[0]), this.cipher) : undefined;
   }
 
   /**
@@ -88,12 +79,12 @@ export class PostgresSubmissionRepository implements SubmissionStore {
    * string in byte order, as in SQLite: the column is COLLATE "C").
    */
   async lastConfirmedList(prescriptionId: PrescriptionId, since: string): Promise<SubmissionRecord | undefined> {
-    const { rows } = await this.units.query<SubmissionRow>(
+    const { rows } = await this.units.query<PostgresRow>(
       `SELECT * FROM submissions WHERE prescription_id = $1 AND state = 'confirmed' AND with_body AND created_at >= $2
        ORDER BY id DESC LIMIT 1`,
       [prescriptionId, since],
     );
-    return rows[0] ? this.fromRow(rows[0]) : undefined;
+    return rows[0] ? submissionFromRow(fromPostgres(rows[0]), this.cipher) : undefined;
   }
 
   /** After $reject/$abort (A_19251): the dispensed lists are personal data; times, staff and answers stay. */
@@ -106,23 +97,7 @@ export class PostgresSubmissionRepository implements SubmissionStore {
 
   /** Every submission whose outcome is still unknown (e.g. after a crash during a call). */
   async pending(): Promise<SubmissionRecord[]> {
-    const { rows } = await this.units.query<SubmissionRow>(`SELECT * FROM submissions WHERE state = 'pending' ORDER BY id`);
-    return rows.map((row) => this.fromRow(row));
-  }
-
-  private fromRow(row: SubmissionRow): SubmissionRecord {
-    return {
-      id: Number(row.id),
-      prescriptionId: row.prescription_id as PrescriptionId,
-      operation: row.operation as SubmissionOperation,
-      state: row.state as SubmissionState,
-      staff: row.staff,
-      createdAt: row.created_at,
-      completedAt: row.completed_at ?? undefined,
-      entries: decodeEntries(this.cipher, row.entries_enc),
-      withBody: row.with_body,
-      httpStatus: row.http_status ?? undefined,
-      errorMessage: row.error_message ?? undefined,
-    };
+    const { rows } = await this.units.query<PostgresRow>(`SELECT * FROM submissions WHERE state = 'pending' ORDER BY id`);
+    return rows.map((row) => submissionFromRow(fromPostgres(row), this.cipher));
   }
 }
