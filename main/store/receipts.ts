@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { Cipher } from './cipher';
+import { RECEIPT_COLUMNS, RECEIPT_ON_CONFLICT, receiptFromRow, receiptToRow, type ReceiptRow } from './records/receipt-record';
 
 export interface ReceiptRecord {
   prescriptionId: PrescriptionId;
@@ -18,16 +19,8 @@ export interface ReceiptRecord {
   bundle: unknown;
 }
 
-interface ReceiptRow {
-  prescription_id: string;
-  bundle_id: string;
-  completed_at: string;
-  pharmacy_telematik_id: string;
-  signature_present: number;
-  received_at: string;
-  staff: string;
-  bundle_enc: string;
-}
+/** SQLite stores `signature_present` as 0/1; the shared mapping's rows hold a boolean. */
+type SqliteRow = Omit<ReceiptRow, 'signature_present'> & { signature_present: number };
 
 export class ReceiptRepository {
   constructor(
@@ -36,39 +29,18 @@ export class ReceiptRepository {
   ) {}
 
   save(receipt: ReceiptRecord): void {
+    const row = receiptToRow(receipt, this.cipher);
+    const sqliteRow: SqliteRow = { ...row, signature_present: row.signature_present ? 1 : 0 };
     this.db
       .prepare(
-        `INSERT INTO receipts (prescription_id, bundle_id, completed_at, pharmacy_telematik_id, signature_present,
-           received_at, staff, bundle_enc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (prescription_id) DO UPDATE SET bundle_id = excluded.bundle_id, completed_at = excluded.completed_at,
-           pharmacy_telematik_id = excluded.pharmacy_telematik_id, signature_present = excluded.signature_present,
-           received_at = excluded.received_at, staff = excluded.staff, bundle_enc = excluded.bundle_enc`,
+        `INSERT INTO receipts (${RECEIPT_COLUMNS.join(', ')}) VALUES (${RECEIPT_COLUMNS.map((c) => `@${c}`).join(', ')})
+         ${RECEIPT_ON_CONFLICT}`,
       )
-      .run(
-        receipt.prescriptionId,
-        receipt.bundleId,
-        receipt.completedAt,
-        receipt.pharmacyTelematikId,
-        receipt.signaturePresent ? 1 : 0,
-        receipt.receivedAt,
-        receipt.staff,
-        this.cipher.encrypt(JSON.stringify(receipt.bundle)),
-      );
+      .run(sqliteRow);
   }
 
   get(id: PrescriptionId): ReceiptRecord | undefined {
-    const row = this.db.prepare<[string], ReceiptRow>('SELECT * FROM receipts WHERE prescription_id = ?').get(id);
-    if (!row) return undefined;
-    return {
-      prescriptionId: id,
-      bundleId: row.bundle_id,
-      completedAt: row.completed_at,
-      pharmacyTelematikId: row.pharmacy_telematik_id,
-      signaturePresent: row.signature_present === 1,
-      receivedAt: row.received_at,
-      staff: row.staff,
-      bundle: JSON.parse(this.cipher.decrypt(row.bundle_enc)) as unknown,
-    };
+    const row = this.db.prepare<[string], SqliteRow>('SELECT * FROM receipts WHERE prescription_id = ?').get(id);
+    return row ? receiptFromRow({ ...row, signature_present: row.signature_present === 1 }, this.cipher) : undefined;
   }
 }
