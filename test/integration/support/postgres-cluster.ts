@@ -7,16 +7,20 @@
  * pause() and resume() take the server away mid-session and bring it back on the same port with the same data (a
  * store outage, docs/multi-counter.md §6), so clients configured once reconnect to it unchanged.
  *
+ * With `{ tls }` the cluster speaks TLS only (docs/multi-counter.md §2, issue 18 item 1: verify-full off loopback): a
+ * throwaway CA and a server certificate made with the `openssl` CLI, `ssl = on`, and pg_hba `hostssl` lines only,
+ * so the server itself refuses plain TCP. `caFile` is the CA a client must trust.
+ *
  * Call stop() in afterAll. Should a test process end without it, the server goes too: setpriv's --pdeathsig stops
  * it when its parent dies (even by SIGKILL; vitest ends its workers with SIGTERM, so no exit hook runs then), and
  * an exit hook stops it on a normal exit. The folder (~40 MB) of a test process that died is removed by the next
  * start (it names its owner's pid).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { chown, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -33,6 +37,11 @@ const PORT_ATTEMPTS = 3;
 const LOG_KEEP_CHARS = 16_000;
 const DIR_PREFIX = 'erx-pg-';
 const OWNER_FILE = 'owner-pid';
+const OPENSSL_TIMEOUT_MS = 30_000;
+/** the names the server certificate is made for unless the caller names others */
+const DEFAULT_TLS_NAMES: readonly string[] = ['localhost', HOST];
+/** the name the harness's own TLS connections check: every certificate made here is valid for it */
+const TLS_CHECKED_NAME = 'localhost';
 
 export interface PostgresCluster {
   host: typeof HOST;
@@ -65,8 +74,41 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
+/** A cluster started with `{ tls }`: TLS only (pg_hba `hostssl`), the server certificate issued by `caFile`. */
+export interface TlsPostgresCluster extends PostgresCluster {
+  /** PEM certificate of the throwaway CA that issued the server certificate (the client's `sslrootcert`) */
+  caFile: string;
+  /** the names in the server certificate's subjectAltName, as given (host names and IP addresses) */
+  certificateNames: readonly string[];
+}
+
+export interface TlsClusterOptions {
+  /**
+   * Host names and IP addresses the server certificate is valid for (subjectAltName DNS:/IP:); default
+   * `localhost` and 127.0.0.1. Must include `localhost`: the harness's own connections check that name.
+   */
+  names?: readonly string[];
+}
+
+export interface PostgresClusterOptions {
+  /** TLS only: `true` for the default names, or the certificate's names */
+  tls?: true | TlsClusterOptions;
+}
+
+/** A throwaway certificate authority made with the openssl CLI (PEM files). */
+export interface CertificateAuthority {
+  certFile: string;
+  keyFile: string;
+}
+
 /** Starts a cluster; throws an Error naming `apt-get install postgresql` when no server is installed. */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: PostgresClusterOptions & { tls: true | TlsClusterOptions }): Promise<TlsPostgresCluster>;
+export async function startPostgresCluster(options?: PostgresClusterOptions): Promise<PostgresCluster>;
+export async function startPostgresCluster(options: PostgresClusterOptions = {}): Promise<PostgresCluster | TlsPostgresCluster> {
+  const tlsNames = options.tls === undefined ? undefined : options.tls === true ? DEFAULT_TLS_NAMES : (options.tls.names ?? DEFAULT_TLS_NAMES);
+  if (tlsNames !== undefined && !tlsNames.includes(TLS_CHECKED_NAME)) {
+    throw new Error(`the server certificate must name ${TLS_CHECKED_NAME}: the cluster's own connections check that name`);
+  }
   const binaries = await findPostgresBinaries();
   const account = await serverAccount();
   await removeFoldersOfDeadTestProcesses();
@@ -78,22 +120,23 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     const password = randomBytes(24).toString('hex');
     const dataDir = join(dir, 'data');
     await initCluster(binaries, account, dir, dataDir, password);
+    const tls = tlsNames === undefined ? undefined : await prepareTls(account, dir, dataDir, tlsNames);
     const passfile = join(dir, 'passfile');
-    const started = await startServer(binaries, account, dir, dataDir, passfile, password);
+    const started = await startServer(binaries, account, dir, dataDir, passfile, password, tls);
     const { port } = started;
     // undefined while paused; pause/resume/stop run one after another, so a resume never races a stop
     let server: ServerProcess | undefined = started.server;
     let lastPid = started.server.pid;
     let stopped = false;
     const serial = serialised();
-    return {
+    const cluster: PostgresCluster = {
       host: HOST,
       port,
       user: USER,
       database: DATABASE,
       connectionString: `postgres://${USER}@${HOST}:${port}/${DATABASE}`,
       passfile,
-      superuserConfig: (database = DATABASE) => ({ host: HOST, port, user: USER, database, password }),
+      superuserConfig: (database = DATABASE) => ({ host: HOST, port, user: USER, database, password, ...(tls ? { ssl: tls.clientSsl } : {}) }),
       dir,
       get pid() {
         return lastPid;
@@ -107,7 +150,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       resume: () =>
         serial(async () => {
           if (server !== undefined || stopped) return;
-          server = await launchServer(binaries, account, dir, dataDir, port, password);
+          server = await launchServer(binaries, account, dir, dataDir, port, password, tls);
           lastPid = server.pid;
         }),
       stop: onceOnly(() =>
@@ -120,6 +163,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
         }),
       ),
     };
+    return tls === undefined ? cluster : Object.assign(cluster, { caFile: tls.caFile, certificateNames: tlsNames ?? [] });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -166,24 +210,87 @@ async function initCluster(binaries: PostgresBinaries, account: ServerAccount, d
   }
 }
 
+/** The server's TLS files, and the settings of the harness's own (verified) TLS connections. */
+interface ServerTls {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  clientSsl: { ca: string; servername: string; rejectUnauthorized: true };
+}
+
+/**
+ * A throwaway CA, a server certificate it issues for `names`, and a pg_hba that admits TLS only (docs/multi-counter.md
+ * §2): `hostssl` lines for the loopback addresses, no `host` line, so a plain TCP session is refused by the server
+ * itself. The server key is 0600 and owned by the server account — PostgreSQL refuses a key others may read.
+ */
+async function prepareTls(account: ServerAccount, dir: string, dataDir: string, names: readonly string[]): Promise<ServerTls> {
+  const tlsDir = join(dir, 'tls');
+  await mkdir(tlsDir);
+  const ca = await createCertificateAuthority(tlsDir, 'erx test cluster CA');
+  const certFile = join(tlsDir, 'server.crt');
+  const keyFile = join(tlsDir, 'server.key');
+  const csrFile = join(tlsDir, 'server.csr');
+  const extFile = join(tlsDir, 'server.ext');
+  await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${names[0] ?? TLS_CHECKED_NAME}`], tlsDir);
+  // RFC 6125 §6.4.4: a client checks the subjectAltName only, so every name the server is reached by goes there
+  const subjectAltName = names.map((name) => (isIP(name) === 0 ? `DNS:${name}` : `IP:${name}`)).join(',');
+  await writeFile(extFile, `subjectAltName = ${subjectAltName}\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = serverAuth\n`);
+  await openssl(['x509', '-req', '-in', csrFile, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-set_serial', `0x${randomBytes(16).toString('hex')}`, '-days', '2', '-extfile', extFile, '-out', certFile], tlsDir);
+  await chmod(keyFile, 0o600);
+  if (account.ids !== null) {
+    for (const path of [tlsDir, certFile, keyFile]) await chown(path, account.ids.uid, account.ids.gid);
+  }
+  const hba = ['local all all scram-sha-256', 'hostssl all all 127.0.0.1/32 scram-sha-256', 'hostssl all all ::1/128 scram-sha-256', ''].join('\n');
+  // overwriting keeps the file's owner (the server account that initdb ran as)
+  await writeFile(join(dataDir, 'pg_hba.conf'), hba);
+  return { caFile: ca.certFile, certFile, keyFile, clientSsl: { ca: await readFile(ca.certFile, 'utf8'), servername: TLS_CHECKED_NAME, rejectUnauthorized: true } };
+}
+
+/**
+ * A new self-signed CA in `dir` (`ca.pem`, `ca.key`; P-256, valid two days): the cluster's own, or another one a
+ * test trusts instead to see the server refused.
+ */
+export async function createCertificateAuthority(dir: string, commonName: string): Promise<CertificateAuthority> {
+  const certFile = join(dir, 'ca.pem');
+  const keyFile = join(dir, 'ca.key');
+  await openssl(
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=${commonName}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    dir,
+  );
+  await chmod(keyFile, 0o600);
+  return { certFile, keyFile };
+}
+
+/** Runs the openssl CLI; its output in the error when it fails. */
+function openssl(args: readonly string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('openssl', args, { cwd, timeout: OPENSSL_TIMEOUT_MS }, (error, stdout, stderr) => {
+      if (error === null) resolve();
+      else reject(new Error(`openssl ${args[0] ?? ''} failed (is the openssl CLI installed? apt-get install openssl): ${error.message}\n${tail(`${stdout}${stderr}`)}`));
+    });
+  });
+}
+
 interface ServerProcess {
   pid: number;
   stop(): Promise<void>;
 }
 
 /** A free port can be taken by someone else before the server binds it: then a new port, a few times. */
-async function startServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, passfile: string, password: string): Promise<{ server: ServerProcess; port: number }> {
+async function startServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, passfile: string, password: string, tls: ServerTls | undefined): Promise<{ server: ServerProcess; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
-    const { child, server, log } = spawnServer(binaries, account, dir, dataDir, port);
+    const { child, server, log } = spawnServer(binaries, account, dir, dataDir, port, tls);
     try {
-      const admin = await connectWhenReady(child, port, password, log);
+      const admin = await connectWhenReady(child, port, password, log, tls);
       try {
         await admin.query(`CREATE DATABASE ${DATABASE}`);
       } finally {
         await admin.end();
       }
-      await writeFile(passfile, `${HOST}:${port}:*:${USER}:${password}\n`, { mode: 0o600 });
+      // with TLS the clients also connect by name (verify-full checks it, §2), and a passfile line names its host
+      const hosts = tls === undefined ? [HOST] : [HOST, TLS_CHECKED_NAME];
+      await writeFile(passfile, hosts.map((host) => `${host}:${port}:*:${USER}:${password}\n`).join(''), { mode: 0o600 });
       return { server, port };
     } catch (error) {
       await server.stop();
@@ -194,10 +301,10 @@ async function startServer(binaries: PostgresBinaries, account: ServerAccount, d
 }
 
 /** The server again on its port after pause(): the clients' settings (URL, passfile) stay valid. */
-async function launchServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, port: number, password: string): Promise<ServerProcess> {
-  const { child, server, log } = spawnServer(binaries, account, dir, dataDir, port);
+async function launchServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, port: number, password: string, tls: ServerTls | undefined): Promise<ServerProcess> {
+  const { child, server, log } = spawnServer(binaries, account, dir, dataDir, port, tls);
   try {
-    const admin = await connectWhenReady(child, port, password, log);
+    const admin = await connectWhenReady(child, port, password, log, tls);
     await admin.end();
     return server;
   } catch (error) {
@@ -206,9 +313,10 @@ async function launchServer(binaries: PostgresBinaries, account: ServerAccount, 
   }
 }
 
-function spawnServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, port: number): { child: ChildProcess; server: ServerProcess; log: () => string } {
+function spawnServer(binaries: PostgresBinaries, account: ServerAccount, dir: string, dataDir: string, port: number, tls: ServerTls | undefined): { child: ChildProcess; server: ServerProcess; log: () => string } {
   // `-k dir`: the unix socket lives in the temp folder; fsync=off: a throwaway cluster, and CI disks are slow
   const args = ['-D', dataDir, '-h', HOST, '-p', String(port), '-k', dir, '-c', 'fsync=off'];
+  if (tls !== undefined) args.push('-c', 'ssl=on', '-c', `ssl_cert_file=${tls.certFile}`, '-c', `ssl_key_file=${tls.keyFile}`);
   // SIGQUIT is PostgreSQL's immediate shutdown: it still ends its children and frees its shared memory
   const child = spawnAsServerAccount(account, binaries.postgres, args, dir, 'SIGQUIT');
   const log = collectOutput(child);
@@ -216,7 +324,7 @@ function spawnServer(binaries: PostgresBinaries, account: ServerAccount, dir: st
 }
 
 /** Connects as the superuser once the server accepts connections: short back-off, one deadline, no fixed sleeps. */
-async function connectWhenReady(child: ChildProcess, port: number, password: string, log: () => string): Promise<pg.Client> {
+async function connectWhenReady(child: ChildProcess, port: number, password: string, log: () => string, tls: ServerTls | undefined): Promise<pg.Client> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let delayMs = 10;
   let lastError = '';
@@ -224,7 +332,7 @@ async function connectWhenReady(child: ChildProcess, port: number, password: str
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`PostgreSQL exited during start-up (${String(child.exitCode ?? child.signalCode)}) on ${HOST}:${port}.\n--- server log (tail) ---\n${tail(log())}`);
     }
-    const client = new pg.Client({ host: HOST, port, user: USER, database: 'postgres', password, connectionTimeoutMillis: 2_000 });
+    const client = new pg.Client({ host: HOST, port, user: USER, database: 'postgres', password, connectionTimeoutMillis: 2_000, ssl: tls?.clientSsl ?? false });
     try {
       await client.connect();
       return client;
