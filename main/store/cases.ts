@@ -53,6 +53,17 @@ export interface CaseQuery {
   limit?: number;
 }
 
+/** A status change of `updateStatus`: absent fields keep their value. */
+export interface CaseStatusChange {
+  status: CaseStatus;
+  updatedAt: string;
+  lastDispenseAt?: string;
+  closedAt?: string;
+  lastConfirmedAt?: string;
+  lastHandoverDate?: string;
+  unsentChanges?: boolean;
+}
+
 /** SQLite stores the boolean `unsent_changes` as 0/1; the shared codec's rows hold a boolean. */
 type SqliteRow<R extends CaseSummaryRow> = Omit<R, 'unsent_changes'> & { unsent_changes: number };
 
@@ -171,15 +182,7 @@ export class CaseRepository {
   /** Fields absent in `change` keep their value; `unsentChanges` is written when given. */
   updateStatus(
     id: PrescriptionId,
-    change: {
-      status: CaseStatus;
-      updatedAt: string;
-      lastDispenseAt?: string;
-      closedAt?: string;
-      lastConfirmedAt?: string;
-      lastHandoverDate?: string;
-      unsentChanges?: boolean;
-    },
+    change: CaseStatusChange,
   ): void {
     this.db
       .prepare(

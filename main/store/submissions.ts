@@ -14,6 +14,16 @@ import { submissionFromRow, type SubmissionRow } from './records/submission-reco
 export type SubmissionOperation = 'dispense' | 'close';
 export type SubmissionState = 'pending' | 'confirmed' | 'failed';
 
+/** A submission written `pending` before the call; `withBody` false only for a $close without body (spec §3.5). */
+export interface NewSubmission {
+  prescriptionId: PrescriptionId;
+  operation: SubmissionOperation;
+  staff: string;
+  createdAt: string;
+  entries: readonly DispenseEntry[];
+  withBody?: boolean;
+}
+
 export interface SubmissionRecord {
   id: number;
   prescriptionId: PrescriptionId;
@@ -40,14 +50,7 @@ export class SubmissionRepository {
     private readonly cipher: Cipher,
   ) {}
 
-  createPending(input: {
-    prescriptionId: PrescriptionId;
-    operation: SubmissionOperation;
-    staff: string;
-    createdAt: string;
-    entries: readonly DispenseEntry[];
-    withBody?: boolean;
-  }): number {
+  createPending(input: NewSubmission): number {
     const result = this.db
       .prepare(
         `INSERT INTO submissions (prescription_id, operation, state, staff, created_at, entries_enc, with_body)

@@ -7,7 +7,7 @@
  */
 import type { PrescriptionId, Secret } from '../../../shared/erezept/identifiers';
 import type { CaseStatus } from '../../../shared/ipc/contract';
-import { DEFAULT_CASE_LIMIT, type CasePage, type CaseQuery, type CaseRecord } from '../cases';
+import { DEFAULT_CASE_LIMIT, type CasePage, type CaseQuery, type CaseRecord, type CaseStatusChange } from '../cases';
 import type { Cipher } from '../cipher';
 import type { KvnrHasher } from '../kvnr-key';
 import { CASE_COLUMNS, CaseCodec, isKvnrQuery, NEWEST_FIRST, SUMMARY_COLUMNS, type CaseRow, type CaseSummaryRow } from '../records/case-record';
@@ -104,15 +104,7 @@ export class PostgresCaseRepository implements CaseStore {
   /** Fields absent in `change` keep their value; `unsentChanges` is written when given. */
   async updateStatus(
     id: PrescriptionId,
-    change: {
-      status: CaseStatus;
-      updatedAt: string;
-      lastDispenseAt?: string;
-      closedAt?: string;
-      lastConfirmedAt?: string;
-      lastHandoverDate?: string;
-      unsentChanges?: boolean;
-    },
+    change: CaseStatusChange,
   ): Promise<void> {
     await this.write(
       id,

@@ -2,13 +2,12 @@
  * Submissions in the PostgreSQL store, as the SQLite SubmissionRepository (../submissions.ts): written `pending`
  * BEFORE the Fachdienst call and completed with its answer. Every write notifies `erx_case_changed` (§3).
  */
-import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
 import type { PrescriptionId } from '../../../shared/erezept/identifiers';
 import type { Cipher } from '../cipher';
 import { encodeEntries } from '../entries-codec';
 import { submissionFromRow, type SubmissionRow } from '../records/submission-record';
 import type { SubmissionStore } from '../repositories';
-import type { SubmissionOperation, SubmissionRecord, SubmissionState } from '../submissions';
+import type { NewSubmission, SubmissionOperation, SubmissionRecord, SubmissionState } from '../submissions';
 import { notifyCasesChanged } from './notify';
 import type { PostgresUnitsOfWork } from './unit-of-work';
 
@@ -23,14 +22,7 @@ export class PostgresSubmissionRepository implements SubmissionStore {
     private readonly cipher: Cipher,
   ) {}
 
-  async createPending(input: {
-    prescriptionId: PrescriptionId;
-    operation: SubmissionOperation;
-    staff: string;
-    createdAt: string;
-    entries: readonly DispenseEntry[];
-    withBody?: boolean;
-  }): Promise<number> {
+  async createPending(input: NewSubmission): Promise<number> {
     return this.units.transaction(async () => {
       const { rows } = await this.units.query<{ id: string }>(
         `INSERT INTO submissions (prescription_id, operation, state, staff, created_at, entries_enc, with_body)
