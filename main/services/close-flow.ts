@@ -36,7 +36,7 @@ export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAga
   const { record, secret, list, staff } = attempt;
   const id = record.prescriptionId;
   const resumed = attempt.resumeOperationId !== undefined || sentAgain;
-  const parameters = preflight(kit, 'close', record, list);
+  const parameters = await preflight(kit, 'close', record, list);
   const createdAt = kit.nowIso();
   const { submissionId, opId } = await store.transaction(async () => {
     const owed = store.pendingOperations;

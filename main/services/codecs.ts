@@ -1,3 +1,4 @@
+import type { ArticleLookup } from '../../shared/erezept/catalog/article-catalog';
 /**
  * The pure readers and builders the workflow uses (all in shared/), behind one seam so the workflow's unit
  * tests can replace them without module mocks (architecture §9.5). `defaultCodecs` (default-codecs.ts) binds
@@ -72,4 +73,6 @@ export interface PharmacyPreflightContext {
   expiryDate?: string;
   /** German local date (A_27660) */
   today: string;
+  /** the articles of the list's and the prescription's PZNs, resolved from the catalogue */
+  articles: ArticleLookup;
 }

@@ -1,3 +1,4 @@
+import { noArticles } from '../../shared/erezept/catalog/article-catalog';
 import { describe, expect, it } from 'vitest';
 import { Extensions, NamingSystems } from '../../shared/fhir/profiles';
 import { readFixture } from '../../test/fixtures';
@@ -34,10 +35,10 @@ describe('defaultCodecs', () => {
     expect(read).toEqual({ ok: true, data: { taskStatus: 'in-progress', lastMedicationDispense: '2026-10-05T08:00:01.000Z' } });
   });
 
-  it('runs the pharmacy rules with the demo catalogue: an expired Einlösefrist blocks (A_23800)', () => {
+  it('runs the pharmacy rules: an expired Einlösefrist blocks (A_23800)', () => {
     const findings = defaultCodecs.pharmacyChecks(
       [{ key: 'k', medication: { kind: 'freitext', text: 'Ibuprofen', category: '00', vaccine: false }, packs: 1, serials: [], whenHandedOver: '2026-10-05' }],
-      { prescription: null, flowType: '160', expiryDate: '2026-10-01', today: '2026-10-05' },
+      { prescription: null, flowType: '160', expiryDate: '2026-10-01', today: '2026-10-05', articles: noArticles },
     );
     expect(findings.some((f) => f.severity === 'error' && f.path === 'entries.0.whenHandedOver')).toBe(true);
   });

@@ -1,5 +1,4 @@
 /** The real readers, builders and rule sets from shared/, bound for the workflow (see codecs.ts). */
-import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import { parseErezeptCode } from '../../shared/erezept/token';
 import { fachdienstChecks, pharmacyChecks } from '../../shared/fhir/checks';
 import { buildCloseParameters, buildDispenseParameters } from '../../shared/fhir/dispense/build';
@@ -39,6 +38,5 @@ export const defaultCodecs: WorkflowCodecs = {
   buildParameters: (operation, entries, ctx) =>
     operation === 'dispense' ? buildDispenseParameters(entries, ctx) : buildCloseParameters(entries, ctx),
   fachdienstChecks: (operation, parameters, ctx) => fachdienstChecks(parameters, { operation, ...ctx }),
-  // Article data (securPharm flag) from the demo catalogue until a real drug database is connected.
-  pharmacyChecks: (entries, ctx) => pharmacyChecks(entries, { ...ctx, catalog: demoCatalog }),
+  pharmacyChecks,
 };

@@ -43,7 +43,7 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
   const { store } = kit;
   const { record, secret, entries, staff } = attempt;
   const id = record.prescriptionId;
-  const parameters = preflight(kit, 'dispense', record, entries);
+  const parameters = await preflight(kit, 'dispense', record, entries);
   const createdAt = kit.nowIso();
   // Written as pending BEFORE the call: the Fachdienst cannot give the list back (spec §3.10).
   const { submissionId, opId } = await store.transaction(async () => {

@@ -47,9 +47,9 @@ function kitOf(harness = createWorkflowHarness()): { kit: WorkflowKit; harness: 
   return { kit, harness };
 }
 
-function refusal(run: () => unknown): AppFailure['appError'] {
+async function refusal(run: () => Promise<unknown>): Promise<AppFailure['appError']> {
   try {
-    run();
+    await run();
   } catch (e) {
     if (e instanceof AppFailure) return e.appError;
     throw e;
@@ -58,11 +58,11 @@ function refusal(run: () => unknown): AppFailure['appError'] {
 }
 
 describe('preflight (main)', () => {
-  it('returns the Parameters the codecs built for the operation; the Fachdienst rules see our Telematik-ID and now', () => {
+  it('returns the Parameters the codecs built for the operation; the Fachdienst rules see our Telematik-ID and now', async () => {
     const { kit, harness } = kitOf();
     const seen: unknown[] = [];
     harness.codecs.fachdienstChecks = (operation, _parameters, ctx) => (seen.push({ operation, ...ctx }), []);
-    const parameters = preflight(kit, 'close', record(), [entry]);
+    const parameters = await preflight(kit, 'close', record(), [entry]);
     expect(parameters).toEqual({ resourceType: 'Parameters', operation: 'close', prescriptionId: '160.000.033.491.280.78', count: 1 });
     expect(seen).toEqual([
       {
@@ -76,36 +76,36 @@ describe('preflight (main)', () => {
     ]);
   });
 
-  it("refuses with the pharmacy rules' first error before anything else", () => {
+  it("refuses with the pharmacy rules' first error before anything else", async () => {
     const { kit, harness } = kitOf();
     harness.codecs.options.pharmacyFindings = [error('PH_A', 'Erster Fehler.'), error('PH_B', 'Zweiter Fehler.')];
     harness.codecs.options.findings = [error('FD_X', 'Fachdienst-Fehler.')];
-    const e = refusal(() => preflight(kit, 'dispense', record({ kvnr: undefined }), [entry]));
+    const e = await refusal(() => preflight(kit, 'dispense', record({ kvnr: undefined }), [entry]));
     expect(e.code).toBe('validation');
     expect(e.message).toBe('Die Abgabedaten wurden nicht gesendet: Erster Fehler. (und 1 weitere Hinweise) Bitte korrigieren und erneut senden.');
     expect(e.findings?.map((f) => f.code)).toEqual(['PH_A', 'PH_B']);
   });
 
-  it('refuses without a stored KVNR (the MedicationDispense needs Task.for)', () => {
+  it('refuses without a stored KVNR (the MedicationDispense needs Task.for)', async () => {
     const { kit } = kitOf();
-    const e = refusal(() => preflight(kit, 'dispense', record({ kvnr: undefined }), [entry]));
+    const e = await refusal(() => preflight(kit, 'dispense', record({ kvnr: undefined }), [entry]));
     expect(e.code).toBe('state');
     expect(e.message).toBe('Zu diesem Rezept ist keine KVNR gespeichert; die Abgabedaten können nicht gebildet werden. Bitte den Support informieren.');
   });
 
-  it("refuses with the builder's findings", () => {
+  it("refuses with the builder's findings", async () => {
     const { kit, harness } = kitOf();
     harness.codecs.buildParameters = () => err([error('DISPENSE_LIST_EMPTY', 'Die Abgabeliste ist leer.')]);
-    const e = refusal(() => preflight(kit, 'dispense', record(), [entry]));
+    const e = await refusal(() => preflight(kit, 'dispense', record(), [entry]));
     expect(e).toMatchObject({ code: 'validation', message: 'Die Abgabedaten wurden nicht gesendet: Die Abgabeliste ist leer. Bitte korrigieren und erneut senden.' });
   });
 
-  it('refuses what the Fachdienst would reject, and lets its warnings pass', () => {
+  it('refuses what the Fachdienst would reject, and lets its warnings pass', async () => {
     const { kit, harness } = kitOf();
     harness.codecs.options.findings = [{ ...error('FD_W', 'Nur ein Hinweis.'), severity: 'warning' }];
-    expect(preflight(kit, 'dispense', record(), [entry])).toMatchObject({ resourceType: 'Parameters' });
+    expect(await preflight(kit, 'dispense', record(), [entry])).toMatchObject({ resourceType: 'Parameters' });
     harness.codecs.options.findings = [error('FD_X', 'Abgabe nach dem Ende der Einlösefrist.')];
-    const e = refusal(() => preflight(kit, 'dispense', record(), [entry]));
+    const e = await refusal(() => preflight(kit, 'dispense', record(), [entry]));
     expect(e).toMatchObject({ code: 'validation', findings: [expect.objectContaining({ code: 'FD_X' })] });
   });
 });

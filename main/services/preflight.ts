@@ -2,7 +2,10 @@
  * The pre-flight before $dispense and $close (architecture §3): the shared pipeline (shared/fhir/checks/
  * preflight.ts) with the workflow's codecs, on the stored case. Any error stops the call — nothing is sent.
  */
+import { resolveArticles } from '../../shared/erezept/catalog/article-catalog';
+import { demoArticleCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import { berlinDate } from '../../shared/erezept/dates';
+import { dispensedPzn } from '../../shared/fhir/dispense/medication-dispense';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import { hasErrors, type Finding } from '../../shared/erezept/findings';
 import { runPreflight, type PreflightOperation } from '../../shared/fhir/checks/preflight';
@@ -11,9 +14,18 @@ import { failure, type AppFailure } from '../errors';
 import type { CaseRecord } from '../store/cases';
 import type { WorkflowKit } from './workflow-kit';
 
-export function preflight(kit: WorkflowKit, operation: PreflightOperation, record: CaseRecord, entries: readonly DispenseEntry[]): FhirResourceJson {
+export async function preflight(
+  kit: WorkflowKit,
+  operation: PreflightOperation,
+  record: CaseRecord,
+  entries: readonly DispenseEntry[],
+): Promise<FhirResourceJson> {
   const { codecs, settings } = kit.deps;
   const now = kit.now();
+  const articles = await resolveArticles(kit.deps.catalog ?? demoArticleCatalog, [
+    ...entries.map(dispensedPzn),
+    record.prescription?.medication.kind === 'pzn' ? record.prescription.medication.pzn : undefined,
+  ]);
   const { pharmacy, parameters } = runPreflight(
     operation,
     [...entries],
@@ -27,6 +39,7 @@ export function preflight(kit: WorkflowKit, operation: PreflightOperation, recor
       expiryDate: record.expiryDate,
       today: berlinDate(now),
       now,
+      articles,
     },
     codecs,
   );

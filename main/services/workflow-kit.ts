@@ -17,6 +17,7 @@ import { caseDetail, isEditable } from './case-views';
 import type { Clock, IdSource } from './clock';
 import type { WorkflowCodecs } from './codecs';
 import { sameEntries } from '../../shared/erezept/dispense-list-equality';
+import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
 import type { SendingGuard } from './case-leases';
 import type { EventHub } from './events';
 import type { SettingsService } from './settings';
@@ -29,6 +30,11 @@ export interface WorkflowServiceDeps {
   clock: Clock;
   ids: IdSource;
   codecs: WorkflowCodecs;
+  /**
+   * Article data for the pharmacy's rules and the first list of a case (A_27033-01, docs/article-master.md): the
+   * store's imported master or the embedded demo catalogue. Absent: the demo catalogue.
+   */
+  catalog?: ArticleCatalog;
   /** training mode: take the simulator's time before a state-changing call (architecture §2) */
   syncClock?: () => Promise<void>;
   /** training mode, reading calls: a cheaper, throttled sync so deadlines follow a clock the trainer moved */

@@ -11,7 +11,7 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
+import type { ArticleTable } from '../../shared/erezept/catalog/demo-catalog';
 import { flowTypeOf, isPharmacyFlowType, parsePrescriptionId } from '../../shared/erezept/identifiers';
 import { ProfessionOids } from '../../shared/fhir/profiles';
 import { bearerToken, PHARMACY_OIDS, type AccessClaims, type TokenService } from './auth';
@@ -68,7 +68,7 @@ export interface SimulatorAppDeps {
   clock: SimClock;
   tokens: TokenService;
   pki: TestPki;
-  catalog: ArticleCatalog;
+  catalog: ArticleTable;
   ids?: IdSource;
   /** random source of the prescription generator's fictional data */
   random?: () => number;

@@ -12,7 +12,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
+import type { ArticleTable } from '../../shared/erezept/catalog/demo-catalog';
 import { parseKvnrFormat, parseTelematikId } from '../../shared/erezept/identifiers';
 import { ProfessionOids } from '../../shared/fhir/profiles';
 import type { TokenService } from './auth';
@@ -30,7 +30,7 @@ import { loadScenario, scenarioSummary, type ParsedScenario } from './scenarios'
 export interface ControlDeps {
   state: SimulatorState;
   tokens: TokenService;
-  catalog: ArticleCatalog;
+  catalog: ArticleTable;
   faults: FaultInjector;
   /** random data and ids; re-seeded on reset and scenario load when deterministic */
   sources: RandomSources;

@@ -9,7 +9,8 @@
  * Everything personal is fictional: names from a short list, KVNRs with a valid check digit (spec §1.3),
  * practice data invented. Medications for PZN/Wirkstoff come from the article catalogue.
  */
-import type { ArticleCatalog, Article } from '../../shared/erezept/catalog/article-catalog';
+import type { Article } from '../../shared/erezept/catalog/article-catalog';
+import type { ArticleTable } from '../../shared/erezept/catalog/demo-catalog';
 import { kvnrCheckDigit, type FlowType } from '../../shared/erezept/identifiers';
 import {
   KBV_SNOMED_VERSION,
@@ -48,7 +49,7 @@ export interface PrescriptionInput {
   /** the signing instant (Bundle.timestamp, Composition.date) */
   issuedAt: Date;
   mvo?: MvoPart;
-  catalog: ArticleCatalog;
+  catalog: ArticleTable;
   /** random source for the fictional data; injectable for tests */
   random: () => number;
   uuid: () => string;

@@ -5,7 +5,7 @@
  * and the QES-signed KBV bundle.
  */
 import { z } from 'zod';
-import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
+import type { ArticleTable } from '../../shared/erezept/catalog/demo-catalog';
 import { addDays, addMonths, berlinDate, isIsoDate } from '../../shared/erezept/dates';
 import { makePrescriptionId, parseKvnrFormat, type FlowType, type PrescriptionId } from '../../shared/erezept/identifiers';
 import { fhirJsonToXml } from '../../shared/fhir/xml';
@@ -94,7 +94,7 @@ const withoutDisplay = ({ taskId, accessCode, kvnr, token }: CreatedPrescription
 
 export interface PrescriptionDeps {
   state: SimulatorState;
-  catalog: ArticleCatalog;
+  catalog: ArticleTable;
   random: () => number;
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
+import type { ArticleTable } from '../../shared/erezept/catalog/demo-catalog';
 import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import { createSimulatorApp } from './app';
 import { createTiSimulation, type StandaloneCards } from './ti/ti-simulation';
@@ -37,7 +37,7 @@ export interface SimulatorOptions {
   /** base time source (the `/_sim/clock` offset applies on top) */
   now?: () => Date;
   /** article catalogue for generated prescriptions (default: the demo catalogue) */
-  catalog?: ArticleCatalog;
+  catalog?: ArticleTable;
   /** one line per request, without query strings (secrets travel there) */
   log?: (line: string) => void;
   /**

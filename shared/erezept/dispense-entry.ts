@@ -77,6 +77,18 @@ export const dispensedMedicationSchema = z.discriminatedUnion('kind', [
 ]);
 export type DispensedMedication = z.infer<typeof dispensedMedicationSchema>;
 
+/**
+ * The pharmacist's reason for sending despite a pharmacy safety finding (docs/checks.md). Kept with the entry — so
+ * with the draft and the submitted version, encrypted like the list — and never sent: the FHIR builders do not read
+ * it. Never logged; the audit records only that rule X was overridden by whom.
+ */
+export const findingOverrideSchema = z.object({
+  /** the finding's code, e.g. PH_SUBSTANCE_DIFFERS */
+  rule: z.string().min(1).max(64),
+  reason: z.string().trim().min(3, 'Bitte eine Begründung mit mindestens 3 Zeichen angeben.').max(500),
+});
+export type FindingOverride = z.infer<typeof findingOverrideSchema>;
+
 export const dispenseEntrySchema = z.object({
   /** stable client-side id of the row (not sent; the Fachdienst rewrites ids, A_26527) */
   key: z.string().min(1).max(64),
@@ -98,6 +110,8 @@ export const dispenseEntrySchema = z.object({
   dosageText: z.string().max(1000).optional(),
   /** set for PZN prescriptions: dispensed PZN ≠ prescribed PZN (A_28417) */
   substituted: z.boolean().optional(),
+  /** overrides of pharmacy safety findings about this entry, at most one per rule */
+  overrides: z.array(findingOverrideSchema).max(20).optional(),
 });
 export type DispenseEntry = z.infer<typeof dispenseEntrySchema>;
 

@@ -11,7 +11,21 @@ export const findingSchema = z.object({
   /** German, for the pharmacist. */
   message: z.string(),
   path: z.string().optional(),
+  /**
+   * A pharmacy safety rule the pharmacist may override with a reason (docs/checks.md): until an override for this
+   * rule is on the entry the path names, the finding stops sending — an error as „blockiert“, a warning as
+   * „Begründung nötig“. Never set on the Fachdienst's rules.
+   */
+  needsReason: z.boolean().optional(),
+  /** the entry carries an override with a reason for this finding; the reason itself is never in a finding */
+  overridden: z.boolean().optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
 
 export const hasErrors = (findings: readonly Finding[]): boolean => findings.some((f) => f.severity === 'error');
+
+/** Does this finding stop the list from being sent? Errors and reason-needing warnings do, until overridden. */
+export const blocksSending = (finding: Finding): boolean =>
+  finding.overridden !== true && (finding.severity === 'error' || finding.needsReason === true);
+
+export const hasBlocking = (findings: readonly Finding[]): boolean => findings.some(blocksSending);

@@ -5,7 +5,7 @@
  * prescriptions with their E-Rezept tokens and DataMatrix content and what the token sheet prints (flow type,
  * patient, medication, prescriber, date — prescription-display.ts), the simulated "now" and the German steps.
  */
-import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
+import type { ArticleTable } from '../../../shared/erezept/catalog/demo-catalog';
 import { ProfessionOids } from '../../../shared/fhir/profiles';
 import { applyClockChange } from '../clock';
 import { ControlError } from '../control-error';
@@ -22,7 +22,7 @@ import { TRAINING_PHARMACY, type ParsedScenario } from './format';
 
 export interface ScenarioDeps {
   state: SimulatorState;
-  catalog: ArticleCatalog;
+  catalog: ArticleTable;
   faults: FaultInjector;
   sources: RandomSources;
 }

@@ -3,6 +3,6 @@
  * real drug database (ABDA) implementing the same ArticleCatalog interface plugs in here.
  */
 import type { ArticleCatalog } from '../../../shared/erezept/catalog/article-catalog';
-import { demoCatalog } from '../../../shared/erezept/catalog/demo-catalog';
+import { demoArticleCatalog } from '../../../shared/erezept/catalog/demo-catalog';
 
-export const defaultCatalog: ArticleCatalog = demoCatalog;
+export const defaultCatalog: ArticleCatalog = demoArticleCatalog;

@@ -20,7 +20,8 @@ export type PackScanOutcome =
   /** the code names no German PZN (e.g. a foreign GTIN only) */
   | { kind: 'no-pzn' };
 
-type PackTarget = (code: PackCode) => PackScanOutcome;
+/** Asynchronous: the editor may first have to look the pack's article up (api/articles). */
+type PackTarget = (code: PackCode) => Promise<PackScanOutcome>;
 
 interface PackTargetSlot {
   /** an editor offers itself for pack scans; returns the function that withdraws it */

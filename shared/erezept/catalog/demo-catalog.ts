@@ -11,6 +11,18 @@
 import { pznCheckDigit, type Pzn } from '../identifiers';
 import type { Article, ArticleCatalog, ArticleIngredient } from './article-catalog';
 
+/**
+ * An in-memory article table with synchronous lookups: the demo data, the simulator's generator and tests use it
+ * directly; `catalogOfTable` makes it answer the (asynchronous) `ArticleCatalog` seam.
+ */
+export interface ArticleTable {
+  byPzn(pzn: string): Article | undefined;
+  /** case-insensitive search over trade name and substance; at most `limit` results (default 20) */
+  search(text: string, limit?: number): Article[];
+  /** every article (for the simulator's generator) */
+  all(): readonly Article[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // In-memory catalogue with accent- and umlaut-tolerant search
 // ---------------------------------------------------------------------------------------------
@@ -32,7 +44,7 @@ export function foldSearchText(text: string): string {
     .trim();
 }
 
-export function createArticleCatalog(articles: readonly Article[]): ArticleCatalog {
+export function createArticleCatalog(articles: readonly Article[]): ArticleTable {
   const byPzn = new Map<string, Article>(articles.map((a) => [a.pzn, a]));
   const indexed = articles.map((article) => {
     const name = foldSearchText(article.name);
@@ -259,4 +271,24 @@ function generateDemoArticles(): Article[] {
   return [...withPzns(productLines.flatMap(articlesOf), PZN_START_PRODUCT_LINES), ...withPzns(comboPacks, PZN_START_COMBO_PACKS)];
 }
 
-export const demoCatalog: ArticleCatalog = createArticleCatalog(generateDemoArticles());
+export const demoCatalog: ArticleTable = createArticleCatalog(generateDemoArticles());
+
+/** An in-memory table behind the `ArticleCatalog` seam; `kind` says what the settings show for it. */
+export function catalogOfTable(table: ArticleTable, kind: 'demo' | 'imported' = 'demo'): ArticleCatalog {
+  return {
+    byPzn: (pzn) => Promise.resolve(table.byPzn(pzn)),
+    byPzns(pzns) {
+      const found = new Map<string, Article>();
+      for (const pzn of pzns) {
+        const article = table.byPzn(pzn);
+        if (article) found.set(pzn.trim(), article);
+      }
+      return Promise.resolve(found);
+    },
+    search: (text, limit) => Promise.resolve(table.search(text, limit)),
+    info: () => Promise.resolve({ kind, articleCount: table.all().length }),
+  };
+}
+
+/** The embedded default: the fictional demo catalogue behind the seam. */
+export const demoArticleCatalog: ArticleCatalog = catalogOfTable(demoCatalog);

@@ -39,7 +39,7 @@ const ctx: PharmacyCheckContext = {
   acceptDate: '2026-10-29',
   expiryDate: '2027-01-01',
   today: '2026-10-05',
-  catalog,
+  articles: (pzn) => catalog.byPzn(pzn),
 };
 
 const entry = (overrides: Partial<DispenseEntry> = {}, pzn = '06313728'): DispenseEntry => ({
@@ -169,13 +169,13 @@ describe('pharmacyChecks', () => {
     const tEntry = entry({ medication: { kind: 'pzn', pzn: '06313728', name: 'Lenalidomid 10 mg', ingredients: [], category: '02', vaccine: false } });
 
     it('reminds that a T-Rezept may not be shipped (A_27841, A_27842)', () => {
-      expect(run([tEntry], { flowType: '166', catalog: tCatalog })).toEqual([
+      expect(run([tEntry], { flowType: '166', articles: (pzn) => tCatalog.byPzn(pzn) })).toEqual([
         expect.objectContaining({ severity: 'info', code: 'PH_T_REZEPT_NO_SHIPPING', message: expect.stringContaining('T-Rezept: kein Versand') }),
       ]);
     });
 
     it('warns when a §3a substance is dispensed without a T-Rezept, or a T-Rezept without one', () => {
-      expect(codes([tEntry], { catalog: tCatalog })).toEqual(['PH_T_REZEPT_CATEGORY']);
+      expect(codes([tEntry], { articles: (pzn) => tCatalog.byPzn(pzn) })).toEqual(['PH_T_REZEPT_CATEGORY']);
       expect(codes([entry()], { flowType: '166' })).toEqual(['PH_T_REZEPT_NO_SHIPPING', 'PH_T_REZEPT_CATEGORY']);
     });
   });

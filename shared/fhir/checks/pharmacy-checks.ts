@@ -7,7 +7,7 @@
 import { germanDate, isIsoDate } from '../../erezept/dates';
 import type { DispenseEntry } from '../../erezept/dispense-entry';
 import type { Finding } from '../../erezept/findings';
-import type { ArticleCatalog } from '../../erezept/catalog/article-catalog';
+import type { ArticleLookup } from '../../erezept/catalog/article-catalog';
 import { parsePzn } from '../../erezept/identifiers';
 import type { PrescriptionView } from '../../erezept/prescription';
 import { dispensedPzn } from '../dispense/medication-dispense';
@@ -23,7 +23,8 @@ export interface PharmacyCheckContext {
   expiryDate?: string;
   /** German local date (A_27660) */
   today: string;
-  catalog: ArticleCatalog;
+  /** the articles of the list's and the prescription's PZNs, resolved from the catalogue beforehand */
+  articles: ArticleLookup;
 }
 
 export const PharmacyFindingCodes = {
@@ -123,7 +124,7 @@ function entryFindings(entry: DispenseEntry, path: string, ctx: PharmacyCheckCon
 /** Batch and expiry from the securPharm code are mandatory for securPharm packs (A_21105-02). */
 function batchFindings(entry: DispenseEntry, path: string, ctx: PharmacyCheckContext): Finding[] {
   const pzn = dispensedPzn(entry);
-  const securPharm = pzn !== undefined && ctx.catalog.byPzn(pzn)?.securPharm === true;
+  const securPharm = pzn !== undefined && ctx.articles(pzn)?.securPharm === true;
   const lot = entry.batch?.lot.trim() ?? '';
   const expiry = entry.batch?.expiry ?? '';
   const findings: Finding[] = [];

@@ -19,7 +19,8 @@ const sumatriptan: Article = {
   vaccine: false,
   securPharm: true,
 };
-const rules = preflightRules(createArticleCatalog([sumatriptan]));
+const rules = preflightRules();
+const articleTable = createArticleCatalog([sumatriptan]);
 
 const prescription: PrescriptionView = {
   kbvVersion: '1.4',
@@ -43,6 +44,7 @@ const ctx: PreflightContext = {
   acceptDate: '2026-10-29',
   expiryDate: '2027-01-01',
   today: '2026-10-05',
+  articles: (pzn) => articleTable.byPzn(pzn),
   now: new Date('2026-10-05T08:00:00Z'),
 };
 
@@ -98,7 +100,7 @@ describe('runPreflight', () => {
     expect(badId.parameters).toEqual({ built: false, reason: 'invalid-prescription-id' });
   });
 
-  it('hands each stage its context: no catalogue for the pharmacy rules, the prescribed medication and now for the others', () => {
+  it('hands each stage its context: the resolved articles for the pharmacy rules, the prescribed medication and now for the others', () => {
     const seen: unknown[] = [];
     const spy: PreflightRules = {
       pharmacyChecks: (_entries, c) => (seen.push(c), []),
@@ -108,7 +110,7 @@ describe('runPreflight', () => {
     runPreflight('close', [entry()], ctx, spy);
     const dispenseCtx = { prescriptionId: ctx.prescriptionId, kvnr: ctx.kvnr, telematikId: ctx.telematikId, prescribed: prescription.medication };
     expect(seen).toEqual([
-      { prescription, flowType: '160', acceptDate: '2026-10-29', expiryDate: '2027-01-01', today: '2026-10-05' },
+      { prescription, flowType: '160', acceptDate: '2026-10-29', expiryDate: '2027-01-01', today: '2026-10-05', articles: ctx.articles },
       { operation: 'close', ...dispenseCtx },
       { operation: 'close', ...dispenseCtx, now: ctx.now },
     ]);

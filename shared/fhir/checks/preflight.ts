@@ -8,7 +8,7 @@
  * the editor the shared functions bound by `preflightRules`. Pure JSON modules only — never the FHIR XML library,
  * because the renderer bundles this file.
  */
-import type { ArticleCatalog } from '../../erezept/catalog/article-catalog';
+import type { ArticleLookup } from '../../erezept/catalog/article-catalog';
 import type { DispenseEntry } from '../../erezept/dispense-entry';
 import type { Finding } from '../../erezept/findings';
 import { parsePrescriptionId } from '../../erezept/identifiers';
@@ -39,10 +39,12 @@ export interface PreflightContext {
   /** German local date (A_27660) */
   today: string;
   now: Date;
+  /** the articles of the list's and the prescription's PZNs (`resolveArticles`), for the pharmacy's rules */
+  articles: ArticleLookup;
 }
 
-/** pharmacyChecks' context; the article catalogue is bound into the rules. */
-export type PharmacyRuleContext = Omit<PharmacyCheckContext, 'catalog'>;
+/** pharmacyChecks' context. */
+export type PharmacyRuleContext = PharmacyCheckContext;
 
 /** The three stages. Method syntax on purpose: main's codecs seam (main/services/codecs.ts) fits as it is. */
 export interface PreflightRules {
@@ -51,10 +53,10 @@ export interface PreflightRules {
   fachdienstChecks(operation: PreflightOperation, parameters: FhirJson, ctx: DispenseContext & { now: Date }): Finding[];
 }
 
-/** The shared rule sets with the article catalogue (securPharm flag, A_21105-02) and, optionally, the ids. */
-export function preflightRules(catalog: ArticleCatalog, ids?: () => string): PreflightRules {
+/** The shared rule sets and, optionally, the ids. */
+export function preflightRules(ids?: () => string): PreflightRules {
   return {
-    pharmacyChecks: (entries, ctx) => pharmacyChecks(entries, { ...ctx, catalog }),
+    pharmacyChecks,
     buildParameters: (operation, entries, ctx) =>
       operation === 'dispense' ? buildDispenseParameters(entries, ctx, ids) : buildCloseParameters(entries, ctx, ids),
     fachdienstChecks: (operation, parameters, ctx) => fachdienstChecks(parameters, { operation, ...ctx }),
@@ -92,6 +94,7 @@ export function runPreflight(
     acceptDate: ctx.acceptDate,
     expiryDate: ctx.expiryDate,
     today: ctx.today,
+    articles: ctx.articles,
   });
   if (!ctx.kvnr) return { pharmacy, parameters: { built: false, reason: 'no-kvnr' } };
   const prescriptionId = parsePrescriptionId(ctx.prescriptionId);

@@ -71,10 +71,15 @@ export function ScanProvider({ children }: { children: ReactNode }) {
         return 'taken';
       }
       const target = packTargets.current();
-      setPack(
-        target
-          ? { ...at, kind: 'applied', code: parsed.data, outcome: target(parsed.data) }
-          : { ...at, kind: 'no-target', code: parsed.data },
+      if (!target) {
+        setPack({ ...at, kind: 'no-target', code: parsed.data });
+        return 'taken';
+      }
+      const code = parsed.data;
+      target(code).then(
+        (outcome) => setPack({ ...at, kind: 'applied', code, outcome }),
+        // the article lookup failed (main unreachable): the pack was not applied, and the pharmacist is told so
+        () => setPack({ ...at, kind: 'invalid', message: 'Die Packung konnte nicht übernommen werden: Der Artikelstamm antwortet nicht. Bitte erneut scannen.' }),
       );
       return 'taken';
     },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article, ArticleCatalog } from '../../../../shared/erezept/catalog/article-catalog';
 import type { Pzn } from '../../../../shared/erezept/identifiers';
 import { ntinOf } from '../../../../shared/erezept/pack-code';
-import { emptyCatalogForTests } from '../../test/catalog';
+import { catalogForTests } from '../../test/catalog';
 import { createFakeBridge } from '../../test/fake-bridge';
 import { caseDetail, entry, ids, pznMedication } from '../../test/fixtures';
 import { humanTiming, renderWithProviders, scannerTiming } from '../../test/render-app';
@@ -19,7 +19,7 @@ const ibuprofen: Article = {
   vaccine: false,
   securPharm: true,
 };
-const catalog: ArticleCatalog = { ...emptyCatalogForTests, byPzn: (pzn) => (pzn === ibuprofen.pzn ? ibuprofen : undefined) };
+const catalog: ArticleCatalog = catalogForTests([ibuprofen]);
 
 const GS = '\u001d';
 /** GS1 securPharm code: NTIN, expiry 30.06.2028, batch, GS, serial. */

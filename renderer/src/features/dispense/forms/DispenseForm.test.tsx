@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Article, ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
 import type { Pzn } from '../../../../../shared/erezept/identifiers';
-import { emptyCatalogForTests } from '../../../test/catalog';
+import { catalogForTests } from '../../../test/catalog';
 import { createFakeBridge } from '../../../test/fake-bridge';
 import { appError, caseDetail, dispensedCase, entry, ids, receipt } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
@@ -20,7 +20,7 @@ const ibuprofen: Article = {
   securPharm: true,
 };
 
-const catalog: ArticleCatalog = { ...emptyCatalogForTests, byPzn: (pzn) => (pzn === ibuprofen.pzn ? ibuprofen : undefined) };
+const catalog: ArticleCatalog = catalogForTests([ibuprofen]);
 
 async function openCase(detail = caseDetail()) {
   const fake = createFakeBridge({ cases: [detail] });
@@ -359,10 +359,7 @@ describe('dispense form', () => {
   });
 
   it('shows pre-flight findings at their fields while editing and sends nothing while one is an error', async () => {
-    const securPharmCatalog: ArticleCatalog = {
-      ...emptyCatalogForTests,
-      byPzn: (pzn) => (pzn === ibuprofen.pzn ? ibuprofen : pzn === '06313728' ? { ...ibuprofen, pzn: '06313728' as Pzn, name: 'Sumatriptan' } : undefined),
-    };
+    const securPharmCatalog: ArticleCatalog = catalogForTests([ibuprofen, { ...ibuprofen, pzn: '06313728' as Pzn, name: 'Sumatriptan' }]);
     const fake = createFakeBridge({ cases: [caseDetail()] });
     const { user } = renderWithProviders({ bridge: fake.bridge, catalog: securPharmCatalog, initialCase: ids.first });
     await screen.findByTestId('dispense-form');

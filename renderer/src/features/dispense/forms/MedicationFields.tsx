@@ -43,7 +43,7 @@ function PznFields({ index, prefix, prescribedPzn, medication }: { index: number
         testId={`${prefix}-pzn`}
         className="field-pzn"
         inputProps={{ inputMode: 'numeric', autoComplete: 'off', maxLength: 8 }}
-        options={{ onChange: (e: { target: { value: string } }) => lookUp(e.target.value) }}
+        options={{ onChange: (e: { target: { value: string } }) => void lookUp(e.target.value) }}
         hint={state.kind === 'missing' || state.kind === 'checksum' ? <LookupHint state={state} /> : undefined}
       />
       <FormField name={`entries.${index}.medication.name`} label={t('dispense.name')} testId={`${prefix}-name`} className="field-name" />

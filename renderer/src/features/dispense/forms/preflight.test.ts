@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Article, ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
+import type { Article } from '../../../../../shared/erezept/catalog/article-catalog';
 import type { Pzn } from '../../../../../shared/erezept/identifiers';
-import { emptyCatalogForTests } from '../../../test/catalog';
 import { entry, ids, prescription } from '../../../test/fixtures';
 import { groupFindings, preflightFindings, type PreflightContext } from './preflight';
 
@@ -15,7 +14,7 @@ const sumatriptan: Article = {
   vaccine: false,
   securPharm: true,
 };
-const catalog: ArticleCatalog = { ...emptyCatalogForTests, byPzn: (pzn) => (pzn === sumatriptan.pzn ? sumatriptan : undefined) };
+const articles = (pzn: string) => (pzn === sumatriptan.pzn ? sumatriptan : undefined);
 
 const ctx: PreflightContext = {
   prescriptionId: ids.first,
@@ -27,7 +26,7 @@ const ctx: PreflightContext = {
   expiryDate: '2027-01-01',
   today: '2026-10-05',
   now: new Date('2026-10-05T08:00:00Z'),
-  catalog,
+  articles,
 };
 
 const withBatch = { batch: { lot: 'B1', expiry: '2028-01-31' } };

@@ -5,7 +5,6 @@
  * adapts it to the form: form values in, findings placed at fields and entries out. Main repeats the checks
  * authoritatively.
  */
-import type { ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
 import type { Finding } from '../../../../../shared/erezept/findings';
 import {
@@ -16,8 +15,8 @@ import {
 import { normalizeFormValues, type DispenseFormInput } from './dispense-form-schema';
 import { entryOfFindingPath, fieldOfFindingPath, type EntryFieldPath } from './finding-paths';
 
-/** The shared pre-flight context plus the article catalogue the editor has loaded. */
-export type PreflightContext = CasePreflightContext & { catalog: ArticleCatalog };
+/** The shared pre-flight context; `articles` holds what the editor has looked up so far (api/articles). */
+export type PreflightContext = CasePreflightContext;
 
 export interface PlacedFinding extends Finding {
   /** the form field it belongs to, when it names one */
@@ -40,7 +39,7 @@ export function preflightFindings(values: DispenseFormInput, ctx: PreflightConte
   // Nothing built here is sent: counted ids do instead of random UUIDs.
   let counter = 0;
   const ids = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
-  const { pharmacy, parameters } = runPreflight('dispense', parsed.data, ctx, preflightRules(ctx.catalog, ids));
+  const { pharmacy, parameters } = runPreflight('dispense', parsed.data, ctx, preflightRules(ids));
 
   const findings = pharmacy.map(place);
   if (!parameters.built && parameters.reason !== 'refused') return findings;

@@ -4,40 +4,47 @@
  * under the field is derived from the current PZN, so it is right after a pack scan, too.
  */
 import { useFormContext, useWatch } from 'react-hook-form';
-import type { Article, ArticleCatalog } from '../../../../../shared/erezept/catalog/article-catalog';
+import type { Article, ArticleLookup } from '../../../../../shared/erezept/catalog/article-catalog';
 import { parsePzn } from '../../../../../shared/erezept/identifiers';
-import { useArticleCatalog } from '../../../lib/catalog-context';
+import { useArticles, useFetchArticle } from '../../../api/articles/article-queries';
 import type { DispenseFormInput } from './dispense-form-schema';
 
 export type LookupState =
   | { kind: 'idle' }
+  /** the catalogue has not answered yet */
+  | { kind: 'looking-up' }
   | { kind: 'found'; article: Article }
   | { kind: 'missing' }
   | { kind: 'checksum' };
 
-function lookupState(raw: string | undefined, catalog: ArticleCatalog): LookupState {
+function lookupState(raw: string | undefined, articles: ArticleLookup, pending: boolean): LookupState {
   const pzn = raw?.trim() ?? '';
   if (!/^\d{8}$/.test(pzn)) return { kind: 'idle' };
   if (!parsePzn(pzn).ok) return { kind: 'checksum' };
-  const article = catalog.byPzn(pzn);
-  return article ? { kind: 'found', article } : { kind: 'missing' };
+  const article = articles(pzn);
+  if (article) return { kind: 'found', article };
+  return pending ? { kind: 'looking-up' } : { kind: 'missing' };
 }
 
 export function useArticleLookup(index: number, prescribedPzn: string | undefined) {
-  const catalog = useArticleCatalog();
-  const { setValue, control } = useFormContext<DispenseFormInput>();
+  const { setValue, getValues, control } = useFormContext<DispenseFormInput>();
   const medication = useWatch({ control, name: `entries.${index}.medication` });
-  const state = lookupState(medication && 'pzn' in medication ? medication.pzn : undefined, catalog);
+  const pzn = medication && 'pzn' in medication ? medication.pzn : undefined;
+  const { lookup, pending } = useArticles([pzn]);
+  const state = lookupState(pzn, lookup, pending);
+  const fetchArticle = useFetchArticle();
 
-  const lookUp = (raw: string) => {
-    const next = lookupState(raw, catalog);
-    if (next.kind === 'idle' || next.kind === 'checksum') return;
+  const lookUp = async (raw: string): Promise<void> => {
+    const pzn = raw.trim();
+    if (!/^\d{8}$/.test(pzn) || !parsePzn(pzn).ok) return;
     if (prescribedPzn) {
       // Only the editor knows both PZNs; the pharmacist can still correct the flag.
-      setValue(`entries.${index}.substituted`, raw.trim() !== prescribedPzn, { shouldDirty: true });
+      setValue(`entries.${index}.substituted`, pzn !== prescribedPzn, { shouldDirty: true });
     }
-    if (next.kind !== 'found') return;
-    const { article } = next;
+    const article = await fetchArticle(pzn);
+    // the pharmacist may have typed on while the catalogue answered: fill only the PZN it was asked for
+    const current = getValues(`entries.${index}.medication`);
+    if (!article || !current || !('pzn' in current) || current.pzn.trim() !== pzn) return;
     const fill = { shouldDirty: true, shouldValidate: false } as const;
     const base = `entries.${index}.medication` as const;
     setValue(`${base}.name`, article.name, fill);

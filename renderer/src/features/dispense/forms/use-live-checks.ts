@@ -7,18 +7,26 @@ import { useDeferredValue, useMemo } from 'react';
 import { useWatch, type Control } from 'react-hook-form';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { noonOf, useAppToday } from '../../../api/app-info/app-clock';
-import { useArticleCatalog } from '../../../lib/catalog-context';
+import { useArticles } from '../../../api/articles/article-queries';
 import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
 import { diffEntries } from './entry-diff';
 import { groupFindings, preflightFindings, type PreflightContext } from './preflight';
 
 export function useLiveChecks(control: Control<DispenseFormInput, unknown, DispenseFormOutput>, caseDetail: CaseDetail, telematikId: string) {
-  const catalog = useArticleCatalog();
   // main's date (the simulator's in training), so the pre-flight agrees with main's
   const today = useAppToday();
   const watched = useWatch({ control }) as DispenseFormInput;
   const values = useDeferredValue(watched);
   const locked = caseDetail.readOnly;
+  const prescribed = caseDetail.prescription?.medication;
+  const pzns = useMemo(
+    () => [
+      ...(values.entries ?? []).map((e) => (e?.medication && 'pzn' in e.medication ? e.medication.pzn : undefined)),
+      prescribed?.kind === 'pzn' ? prescribed.pzn : undefined,
+    ],
+    [values.entries, prescribed],
+  );
+  const { lookup: articles } = useArticles(pzns);
 
   const context = useMemo<PreflightContext>(
     () => ({
@@ -32,9 +40,9 @@ export function useLiveChecks(control: Control<DispenseFormInput, unknown, Dispe
       today,
       // the rules compare German dates only (e.g. handover not in the future)
       now: noonOf(today),
-      catalog,
+      articles,
     }),
-    [caseDetail.prescriptionId, caseDetail.kvnr, caseDetail.prescription, caseDetail.flowType, caseDetail.acceptDate, caseDetail.expiryDate, telematikId, today, catalog],
+    [caseDetail.prescriptionId, caseDetail.kvnr, caseDetail.prescription, caseDetail.flowType, caseDetail.acceptDate, caseDetail.expiryDate, telematikId, today, articles],
   );
   const findings = useMemo(() => (locked || !values.entries ? [] : preflightFindings(values, context)), [locked, values, context]);
   const grouped = useMemo(() => groupFindings(findings), [findings]);

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { UseFieldArrayAppend, UseFormReturn } from 'react-hook-form';
 import type { PackCode } from '../../../../../shared/erezept/pack-code';
-import { useArticleCatalog } from '../../../lib/catalog-context';
+import { useFetchArticle } from '../../../api/articles/article-queries';
 import { usePackTargetSlot, type PackScanOutcome } from '../../../lib/pack-scan-target';
 import type { DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
 import { applyPackScan, entryIndexOf } from './entry-editing';
@@ -21,14 +21,18 @@ interface Options {
 }
 
 export function usePackScanTarget({ form, append, prescribedPzn, today, enabled }: Options): void {
-  const catalog = useArticleCatalog();
+  const fetchArticle = useFetchArticle();
   const { register } = usePackTargetSlot();
+  // Scans apply one after the other, in the order they came, even while an article lookup is under way.
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
 
-  const apply = (code: PackCode): PackScanOutcome => {
+  const apply = async (code: PackCode): Promise<PackScanOutcome> => {
+    const focusedIndex = entryIndexOf(document.activeElement);
+    const article = code.pzn ? await fetchArticle(code.pzn) : undefined;
     const result = applyPackScan(form.getValues('entries'), {
       code,
-      focusedIndex: entryIndexOf(document.activeElement),
-      article: code.pzn ? catalog.byPzn(code.pzn) : undefined,
+      focusedIndex,
+      article,
       prescribedPzn,
       today,
       newKey: newEntryKey,
@@ -49,6 +53,10 @@ export function usePackScanTarget({ form, append, prescribedPzn, today, enabled 
   useEffect(() => {
     latest.current = apply;
   });
-  const target = useCallback((code: PackCode) => latest.current(code), []);
+  const target = useCallback((code: PackCode): Promise<PackScanOutcome> => {
+    const next = queue.current.then(() => latest.current(code));
+    queue.current = next.catch(() => undefined);
+    return next;
+  }, []);
   useEffect(() => (enabled ? register(target) : undefined), [enabled, register, target]);
 }
