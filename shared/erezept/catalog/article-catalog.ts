@@ -84,3 +84,21 @@ export async function resolveArticles(catalog: ArticleCatalog, pzns: Iterable<st
   if (wanted.length === 0) return noArticles;
   return lookupOf(await catalog.byPzns(wanted));
 }
+
+/** What an article master import did (docs/article-master.md). */
+export interface ArticleImportSummary {
+  articleCount: number;
+  source?: string;
+  asOf?: string;
+  /** ISO instant */
+  importedAt: string;
+}
+
+/** One reason an import file was refused: the line and field it is about, in German. Nothing was changed. */
+export interface ArticleImportProblem {
+  /** 1-based line of the file */
+  line: number;
+  /** the column's name, when the problem is about one field */
+  field?: string;
+  message: string;
+}
