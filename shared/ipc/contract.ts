@@ -1004,5 +1004,7 @@ export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('messages-changed') }),
   /** what `getAppInfo` answers changed (backend ti: the pharmacy's name and Telematik-ID came from the SMC-B; „Apotheke & Personal“ saved) */
   z.object({ type: z.literal('app-info-changed') }),
+  /** the article master changed (an import here or on another counter, docs/article-master.md): cached lookups are stale */
+  z.object({ type: z.literal('articles-changed') }),
 ]);
 export type AppEvent = z.infer<typeof appEventSchema>;
