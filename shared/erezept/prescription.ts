@@ -129,6 +129,11 @@ export const prescriptionViewSchema = z.object({
     note: z.string().optional(),
   }),
   medication: prescribedMedicationSchema,
+  /**
+   * Rechtsgrundlage (Composition KBV_EX_FOR_Legal_basis, KBV_CS_SFHIR_KBV_STATUSKENNZEICHEN): code as sent and
+   * the counter's name for it (shared/fhir/kbv/legal-basis.ts). Optional: views stored before it was read stay valid.
+   */
+  legalBasis: z.object({ code: z.string(), label: z.string() }).optional(),
   findings: z.array(findingSchema),
 });
 export type PrescriptionView = z.infer<typeof prescriptionViewSchema>;

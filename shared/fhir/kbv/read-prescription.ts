@@ -14,6 +14,7 @@ import { codeOf, identifierValue, type Json, rec, records, str } from './fhir-js
 import { prescriptionIdFindings } from './id-findings';
 import { KbvCodeSystems } from './kbv-urls';
 import { checkKbvVersion } from './kbv-version';
+import { readLegalBasis } from './legal-basis';
 import { mapMedication } from './map-medication';
 import { mapCoverage, mapOrganization, mapPatient, mapPractitioner } from './map-parties';
 import { mapRequest } from './map-request';
@@ -109,6 +110,8 @@ function readBundle(input: unknown): Result<PrescriptionView, ReadError> {
     medication: medication.data,
     findings,
   };
+  const legalBasis = readLegalBasis(composition);
+  if (legalBasis) view.legalBasis = legalBasis;
   // Last line of defence: what leaves the reader always satisfies the view model.
   const checked = prescriptionViewSchema.safeParse(view);
   return checked.success ? ok(checked.data) : err(malformed('Die Verordnung enthält unerwartete Werte.'));
