@@ -90,7 +90,7 @@ const forms = {
   TMR: 'magensaftresistente Tabletten',
   KMR: 'magensaftresistente Kapseln',
   SMT: 'Schmelztabletten',
-  KAP: 'Hartkapseln',
+  KAP: 'Kapseln',
   REK: 'Retardkapseln',
   TEI: 'Tropfen zum Einnehmen',
   DOS: 'Dosieraerosol',
@@ -103,6 +103,9 @@ const forms = {
   KPG: 'Kombipackung',
 } as const;
 type FormCode = keyof typeof forms;
+
+/** The names of the KBV Darreichungsform codes above; the pharmacy's rules show forms by them (docs/checks.md). */
+export const kbvFormNames: Readonly<Record<string, string>> = forms;
 
 const normSizes = ['N1', 'N2', 'N3'] as const;
 
