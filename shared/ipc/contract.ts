@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { availabilityStates, replyLimits, supplyOptions, wishLimits, type AvailabilityState } from '../erezept/communication';
 import { dispenseEntrySchema } from '../erezept/dispense-entry';
 import { findingSchema } from '../erezept/findings';
-import { prescriptionIdSchema } from '../erezept/identifiers';
+import { parsePznFormat, prescriptionIdSchema, type Pzn } from '../erezept/identifiers';
 import { prescriptionViewSchema } from '../erezept/prescription';
 import type { BridgeMethod, Channel } from './channels';
 
@@ -758,6 +758,77 @@ const trainerPatientReplySchema = z.object({
 });
 export type TrainerPatientReply = z.infer<typeof trainerPatientReplySchema>;
 
+// ------------------------------------------------------------------------------------------------
+// The article master (issue 19 item 2, docs/article-master.md): lookups in main's catalogue and the import of a
+// master file. The schemas mirror the interfaces of shared/erezept/catalog/article-catalog.ts (contract.test.ts
+// checks at the type level that they agree).
+// ------------------------------------------------------------------------------------------------
+
+/** Bounds of the article channels; the renderer keeps to them before it asks (api/articles/bridge-catalog.ts). */
+export const articleLimits = {
+  /** PZNs per `lookupArticles` call */
+  lookupPzns: 200,
+  searchText: 100,
+  searchResults: 50,
+  importFileName: 255,
+  /** the import file's text in UTF-16 code units: a file of 64 MiB never has more (docs/article-master.md) */
+  importTextChars: 64 * 1024 * 1024,
+} as const;
+
+/** 8 digits, as a PZN is written (spec §1.3); whether its check digit holds is the rules' business, not a lookup's. */
+const pznTextSchema = z.string().regex(/^\d{8}$/);
+
+/** A PZN main's catalogue answered with, branded for the rules (`Article.pzn`). */
+const articlePznSchema = z.string().transform((text, ctx): Pzn => {
+  const parsed = parsePznFormat(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: 'Die PZN hat nicht 8 Ziffern.' });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+export const articleIngredientSchema = z.object({
+  name: z.string(),
+  strengthValue: z.number(),
+  strengthUnit: z.string(),
+  atc: z.string().optional(),
+});
+
+export const articleSchema = z.object({
+  pzn: articlePznSchema,
+  name: z.string(),
+  packSize: z.string(),
+  normSize: z.string().optional(),
+  form: z.string(),
+  ingredients: z.array(articleIngredientSchema),
+  category: z.enum(['00', '01', '02', '03']),
+  vaccine: z.boolean(),
+  securPharm: z.boolean(),
+  manufacturer: z.string().optional(),
+  /** euro cents */
+  prices: z
+    .object({ retailCents: z.number().int().nonnegative().optional(), pharmacyPurchaseCents: z.number().int().nonnegative().optional() })
+    .optional(),
+});
+
+/** Which catalogue answers: the embedded demo catalogue or an imported master (with its source, date and import). */
+export const articleCatalogInfoSchema = z.object({
+  kind: z.enum(['demo', 'imported']),
+  articleCount: z.number().int().nonnegative(),
+  source: z.string().optional(),
+  asOf: z.string().optional(),
+  importedAt: z.string().optional(),
+  importedBy: z.string().optional(),
+});
+
+export const articleImportSummarySchema = z.object({
+  articleCount: z.number().int().nonnegative(),
+  source: z.string().optional(),
+  asOf: z.string().optional(),
+  importedAt: z.string(),
+});
+
 /** $reject/$abort need the pharmacist's explicit confirmation (A_19241/A_19242, spec §9.3). */
 const confirmedByPrescription = byPrescription.extend({ confirmed: z.literal(true) });
 
@@ -921,6 +992,26 @@ export const contract = {
   'erx:cancelPendingOperation': { request: z.object({ id: z.number().int().positive() }), response: pendingOperationSchema },
   /** „Abbrechen“ while „wird erneut versucht“: stops the automatic retries of this prescription's running call. */
   'erx:cancelRetry': { request: byPrescription, response: z.object({ cancelled: z.boolean() }) },
+  /** The articles among these PZNs that main's catalogue knows (unknown ones are left out), for the editor and the rules. */
+  'erx:lookupArticles': {
+    request: z.object({ pzns: z.array(pznTextSchema).min(1).max(articleLimits.lookupPzns) }),
+    response: z.array(articleSchema),
+  },
+  /** Search over trade name, substance and PZN prefix in main's catalogue (at most `limit`, default 20). */
+  'erx:searchArticles': {
+    request: z.object({ text: z.string().min(1).max(articleLimits.searchText), limit: z.number().int().min(1).max(articleLimits.searchResults).optional() }),
+    response: z.array(articleSchema),
+  },
+  /** „Artikelstamm“ in the settings: which catalogue answers (demo or imported: source, date, count, import). */
+  'erx:articleCatalogInfo': { request: z.object({}), response: articleCatalogInfoSchema },
+  /**
+   * Imports an article master file (format v1, docs/article-master.md) as the signed-in staff member: the whole
+   * master is replaced, or — when the file has problems — nothing changes and the refusal names line and field.
+   */
+  'erx:importArticles': {
+    request: z.object({ fileName: z.string().max(articleLimits.importFileName), text: z.string().max(articleLimits.importTextChars) }),
+    response: articleImportSummarySchema,
+  },
   /**
    * Choosing the backend is an explicit, confirmed action (architecture §2, backends). Every backend but the
    * running one is a start of its own: `ti` with `--backend ti` (refused in a training app with „Die echte TI wird
