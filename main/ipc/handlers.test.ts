@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import { channels, type BackendKind, type Channel, type ConnectionDiagnosis, type ConnectionStatus } from '../../shared/ipc/contract';
-import { AppFailure } from '../errors';
+import { AppFailure, failure } from '../errors';
 import { jsonResponse, ScriptedTransport } from '../fachdienst/testing';
 import { EventHub } from '../services/events';
 import { SettingsService } from '../services/settings';
@@ -19,6 +19,9 @@ import { EnrolmentCodeService } from '../services/enrolment-codes';
 import { TiSetupService } from '../services/ti-setup';
 import { PharmacySetupService } from '../services/pharmacy-setup';
 import type { HandlerTable } from './types';
+import type { ArticleImportSummary } from '../../shared/erezept/catalog/article-catalog';
+import { catalogOfTable, demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
+import { createDispatcher } from './handle';
 
 let store: Store;
 let handlers: HandlerTable;
@@ -30,6 +33,31 @@ let cancelled: string[];
 let refreshes = 0;
 /** the simulator as the trainer channels see it: every request recorded */
 let simulator: ScriptedTransport;
+/** what reached the article master's import, and how often its lookups were asked */
+let imports: Array<{ text: string; meta: { fileName?: string; staff: string } }>;
+let articleLookups: string[][];
+
+/** A demo PZN the catalogue knows, and one with a valid check digit it does not. */
+const KNOWN_PZN = demoCatalog.all()[0]!.pzn;
+const UNKNOWN_PZN = '00000000';
+const IMPORTED: ArticleImportSummary = { articleCount: 2, source: 'Testlieferant', asOf: '2026-10-01', importedAt: '2026-10-05T08:00:00.000Z' };
+
+/** The article master as core builds it (main/services/article-master.ts): the demo catalogue, an import that checks its file. */
+function fakeArticles(): Services['articles'] {
+  const catalog = catalogOfTable(demoCatalog);
+  return {
+    byPzns: async (pzns) => (articleLookups.push([...pzns]), catalog.byPzns(pzns)),
+    search: (text, limit) => catalog.search(text, limit),
+    info: () => catalog.info(),
+    importCsv: async (text, meta) => {
+      imports.push({ text, meta });
+      if (!text.startsWith('#Artikelstamm')) {
+        throw failure('validation', 'Die Datei wurde nicht importiert: Zeile 1: Kopfzeile „#Artikelstamm;Version=1“ fehlt.', { detail: 'Zeile 1: Kopfzeile „#Artikelstamm;Version=1“ fehlt.' });
+      }
+      return IMPORTED;
+    },
+  };
+}
 
 const DIAGNOSIS: ConnectionDiagnosis = { ok: true, at: '2026-10-05T08:00:00.000Z', steps: [{ step: 'fachdienst', hop: 'fachdienst', state: 'ok', message: 'antwortet' }] };
 const SCENARIOS = { scenarios: [{ name: 'standard-gkv-pzn', title: 'Standard', description: 'GKV, PZN' }] };
@@ -76,6 +104,7 @@ function build(backend: BackendKind, extra: Partial<Pick<Services, 'pharmacySetu
     // one counter on its own SQLite store, as main/core.ts builds it: every case is this counter's (multi-counter §4)
     leases: new CaseLeaseService({ me: () => ({ counterId: 'local', counterName: 'Diese Kasse', staff: settings.currentStaff()?.kuerzel ?? '' }), now: () => clock.now() }),
     enrolmentCodes: new EnrolmentCodeService({ now: () => clock.now() }),
+    articles: fakeArticles(),
     ...extra,
   });
 }
@@ -87,6 +116,8 @@ beforeEach(async () => {
   const status: ConnectionStatus = { state: 'online', since: '2026-10-05T08:00:00.000Z', pendingCount: 0 };
   connection = { checks: 0, status: () => status, check: async () => (connection.checks++, status) };
   cancelled = [];
+  imports = [];
+  articleLookups = [];
   simulator = new ScriptedTransport((request) =>
     request.path === '_sim/scenarios' ? jsonResponse(200, SCENARIOS) : request.path === '_sim/clock' ? jsonResponse(200, { now: '2026-10-05T09:00:00.000Z' }) : jsonResponse(200, { ok: true }),
   );
@@ -206,5 +237,52 @@ describe('„Apotheke & Personal“ (issue 18)', () => {
     const table = build('embedded', { pharmacySetup: { view: () => setup, save: async () => ({ saved: false, setup, problems: [{ field: 'pharmacy', message: 'SMC-B' }] }) } });
     expect(await table['erx:getPharmacySetup']({})).toBe(setup);
     expect((await table['erx:savePharmacySetup']({ staff: [], counterName: '' })).problems).toEqual([{ field: 'pharmacy', message: 'SMC-B' }]);
+  });
+});
+
+describe('the article master (issue 19 item 2)', () => {
+  it('answers lookups with the known articles only, searches and says which catalogue answers', async () => {
+    const found = await handlers['erx:lookupArticles']({ pzns: [KNOWN_PZN, UNKNOWN_PZN] });
+    expect(found.map((a) => a.pzn)).toEqual([KNOWN_PZN]);
+    expect(articleLookups).toEqual([[KNOWN_PZN, UNKNOWN_PZN]]);
+    const name = demoCatalog.all()[0]!.name;
+    expect((await handlers['erx:searchArticles']({ text: name, limit: 5 })).map((a) => a.pzn)).toContain(KNOWN_PZN);
+    expect(await handlers['erx:articleCatalogInfo']({})).toMatchObject({ kind: 'demo', articleCount: demoCatalog.all().length });
+  });
+
+  it('imports only as a signed-in staff member, who is named with the file', async () => {
+    await expect(handlers['erx:importArticles']({ fileName: 'stamm.csv', text: '#Artikelstamm;Version=1' })).rejects.toMatchObject({ appError: { code: 'staff-required' } });
+    expect(imports).toEqual([]);
+    await handlers['erx:setStaff']({ kuerzel: 'AB' });
+    expect(await handlers['erx:importArticles']({ fileName: 'stamm.csv', text: '#Artikelstamm;Version=1' })).toEqual(IMPORTED);
+    expect(imports).toEqual([{ text: '#Artikelstamm;Version=1', meta: { fileName: 'stamm.csv', staff: 'AB' } }]);
+  });
+
+  it('passes a refused file through as the service’s AppError (line and field in it)', async () => {
+    await handlers['erx:setStaff']({ kuerzel: 'AB' });
+    const result = await createDispatcher(handlers).dispatch('erx:importArticles', { fileName: 'kaputt.csv', text: 'pzn;name' }, { trusted: true, description: 'test' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringContaining('Zeile 1'), detail: expect.stringContaining('Zeile 1') } });
+  });
+
+  it('refuses a bad PZN list, a search without text and a file over 64 MiB before the service is asked', async () => {
+    const { dispatch } = createDispatcher(handlers);
+    const caller = { trusted: true, description: 'test' };
+    await handlers['erx:setStaff']({ kuerzel: 'AB' });
+    const refused: Array<[Channel, unknown]> = [
+      ['erx:lookupArticles', { pzns: [] }],
+      ['erx:lookupArticles', { pzns: ['1234567'] }],
+      ['erx:lookupArticles', { pzns: [KNOWN_PZN, 'PZN12345'] }],
+      ['erx:lookupArticles', { pzns: Array.from({ length: 201 }, () => KNOWN_PZN) }],
+      ['erx:searchArticles', { text: '' }],
+      ['erx:searchArticles', { text: 'amlo', limit: 500 }],
+      ['erx:importArticles', { fileName: 'x'.repeat(256), text: '#Artikelstamm;Version=1' }],
+      ['erx:importArticles', { fileName: 'riesig.csv', text: 'x'.repeat(64 * 1024 * 1024 + 1) }],
+    ];
+    for (const [channel, payload] of refused) {
+      const result = await dispatch(channel, payload, caller);
+      expect(result, channel).toMatchObject({ ok: false, error: { code: 'validation' } });
+    }
+    expect(articleLookups).toEqual([]);
+    expect(imports).toEqual([]);
   });
 });

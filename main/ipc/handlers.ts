@@ -4,6 +4,7 @@
  */
 import type { PrescriptionId } from '../../shared/erezept/identifiers';
 import type { ConnectionDiagnosis } from '../../shared/ipc/contract';
+import type { ArticleMasterService } from '../services/article-master';
 import type { CaseLeaseService } from '../services/case-leases';
 import type { ConnectionMonitor } from '../services/connection-monitor';
 import type { EnrolmentCodeService } from '../services/enrolment-codes';
@@ -39,9 +40,11 @@ export interface Services {
   leases: Pick<CaseLeaseService, 'hold' | 'takeOver' | 'release'>;
   /** „Kasse hinzufügen“ (main/services/enrolment-codes.ts) */
   enrolmentCodes: Pick<EnrolmentCodeService, 'create'>;
+  /** the article catalogue that answers (demo or imported master) and the import (main/services/article-master.ts, issue 19) */
+  articles: Pick<ArticleMasterService, 'byPzns' | 'search' | 'info' | 'importCsv'>;
 }
 
-export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages, pharmacySetup, leases, enrolmentCodes }: Services): HandlerTable {
+export function createHandlers({ settings, workflow, connection, fachdienst, trainer, diagnosis, tiSetup, egk, messages, pharmacySetup, leases, enrolmentCodes, articles }: Services): HandlerTable {
   /**
    * Architecture §2: trainer functions are dedicated channels that refuse outside training — asked on every
    * call, before anything is sent, so no `/_sim/…` request can ever go to a real Fachdienst.
@@ -103,6 +106,11 @@ export function createHandlers({ settings, workflow, connection, fachdienst, tra
     },
     'erx:cancelPendingOperation': async (req) => workflow.cancelPendingOperation(req.id),
     'erx:cancelRetry': async (req) => ({ cancelled: fachdienst.cancel(req.prescriptionId) }),
+    'erx:lookupArticles': async (req) => [...(await articles.byPzns(req.pzns)).values()],
+    'erx:searchArticles': (req) => articles.search(req.text, req.limit),
+    'erx:articleCatalogInfo': () => articles.info(),
+    // a write like any other: it names who imported (architecture §2), so no import without a signed-in staff member
+    'erx:importArticles': async (req) => articles.importCsv(req.text, { fileName: req.fileName, staff: settings.requireStaff().kuerzel }),
     // `confirmed: true` is enforced by the contract schema: choosing the backend is an explicit, confirmed action.
     'erx:selectBackend': async (req) => settings.selectBackend(req.backend),
     'erx:trainerListScenarios': trainingOnly(() => trainer.listScenarios()),
