@@ -24,6 +24,7 @@ import {
   isUsableBridgeKey,
   newBridgeKey,
 } from './guards';
+import { formatBodyLimit, maxBodyBytes } from './body-limits';
 import { readJsonBody } from './read-body';
 import { contentTypeOf, injectBridgeKey, readStaticFile, resolveStaticPath, wantsPage } from './static-files';
 
@@ -47,8 +48,6 @@ export interface RunningBridge {
   key: string;
   close(): Promise<void>;
 }
-
-export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 /**
  * The page's CSP as a header (architecture §9.2): the same policy renderer/index.html carries as a meta tag (one
@@ -130,12 +129,13 @@ export async function startBrowserBridge(options: BridgeOptions): Promise<Runnin
     if (!/^application\/json\s*(;|$)/i.test(contentType)) {
       return refuse(c, 415, 'validation', 'Die Anfrage muss JSON sein (Content-Type: application/json).');
     }
-    const body = await readJsonBody(c.req.raw, MAX_JSON_BODY_BYTES);
+    const maxBytes = maxBodyBytes(method);
+    const body = await readJsonBody(c.req.raw, maxBytes);
     if (!body.ok) {
       if (body.reason === 'invalid-json') return refuse(c, 400, 'validation', 'Die Anfrage ist kein gültiges JSON.');
       // The rest of the oversized body is never read: the connection cannot be reused.
       c.header('Connection', 'close');
-      return refuse(c, 413, 'validation', 'Die Anfrage ist zu groß (höchstens 1 MB).');
+      return refuse(c, 413, 'validation', `Die Anfrage ist zu groß (höchstens ${formatBodyLimit(maxBytes)}).`);
     }
     // Always 200 for an IpcResult: failures of the call itself are data, not transport errors.
     return c.json(await options.dispatcher.dispatch(`erx:${method}`, body.value, BRIDGE_CALLER), 200);

@@ -23,7 +23,8 @@ import {
   type Req,
 } from '../../shared/ipc/contract';
 import { contentSecurityPolicy } from '../../main/security/csp';
-import { MAX_JSON_BODY_BYTES, PAGE_CSP } from '../../main/browser-bridge/server';
+import { PAGE_CSP } from '../../main/browser-bridge/server';
+import { MAX_JSON_BODY_BYTES, maxBodyBytes } from '../../main/browser-bridge/body-limits';
 import { runBrowserMode, type RunningBrowserMode } from '../../main/browser-bridge/web-main';
 import { createCore } from '../../main/core';
 import type { HandlerTable } from '../../main/ipc/types';
@@ -115,6 +116,12 @@ function validRequests(staffKuerzel: string): { [C in Channel]: Req<C> } {
     'erx:resumePendingOperations': {},
     'erx:cancelPendingOperation': { id: 987_654 },
     'erx:cancelRetry': byId,
+    // a demo PZN and one no catalogue knows: the known one comes back
+    'erx:lookupArticles': { pzns: ['41879197', '00000000'] },
+    'erx:searchArticles': { text: 'ibu', limit: 5 },
+    'erx:articleCatalogInfo': {},
+    // a file without the format line: refused with line and field, the catalogue stays as it is
+    'erx:importArticles': { fileName: 'kein-artikelstamm.csv', text: 'pzn;name\n01234567;Test' },
     'erx:selectBackend': { backend: 'ti', confirmed: true },
     'erx:trainerListScenarios': {},
     // a scenario the deck does not have: a typed refusal, and the other channels' state stays as it is
@@ -274,13 +281,19 @@ describe.each(channels)('%s over HTTP', (channel) => {
     expect(reached).toEqual([]);
   });
 
-  it('refuses non-JSON, broken JSON and bodies over 1 MB with a typed 4xx', async () => {
+  it('refuses non-JSON, broken JSON and bodies over the limit (1 MB; the article import more) with a typed 4xx', async () => {
     expectRefusal(await send(path, { method: 'POST', headers: { ...auth(), 'content-type': 'text/plain' }, body: '{}' }), 415, 'validation');
     expectRefusal(await send(path, { method: 'POST', headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }), 415, 'validation');
     expectRefusal(await send(path, { method: 'POST', headers: { ...auth(), ...json }, body: '{"prescriptionId":' }), 400, 'validation');
     expectRefusal(await send(path, { method: 'POST', headers: { ...auth(), ...json } }), 400, 'validation');
-    const oversized = JSON.stringify({ ...validRequests(staffKuerzel)[channel], pad: 'x'.repeat(MAX_JSON_BODY_BYTES) });
-    expectRefusal(await send(path, { method: 'POST', headers: { ...auth(), ...json }, body: oversized }), 413, 'validation');
+    const limit = maxBodyBytes(methodOf(channel));
+    if (limit === MAX_JSON_BODY_BYTES) {
+      const oversized = JSON.stringify({ ...validRequests(staffKuerzel)[channel], pad: 'x'.repeat(MAX_JSON_BODY_BYTES) });
+      expectRefusal(await send(path, { method: 'POST', headers: { ...auth(), ...json }, body: oversized }), 413, 'validation');
+    } else {
+      // the article import's larger limit (a file of 64 MiB): a declared length beyond it is refused before reading
+      expectRefusal(await send(path, { method: 'POST', headers: { ...auth(), ...json, 'content-length': String(limit + 1) }, body: '{}' }), 413, 'validation');
+    }
     expect(reached).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { channels, type AppEvent, type Channel } from '../../shared/ipc/contract';
+import { articleLimits, channels, type AppEvent, type Channel } from '../../shared/ipc/contract';
+import { MAX_IMPORT_BODY_BYTES, MAX_JSON_BODY_BYTES } from '../../main/browser-bridge/body-limits';
 import { startBrowserBridge, type RunningBridge } from '../../main/browser-bridge/server';
 import { createDispatcher } from '../../main/ipc/handle';
 import type { HandlerTable } from '../../main/ipc/types';
@@ -169,6 +170,27 @@ describe('API calls', () => {
     const huge = await jsonCall('scanCode', { text: 'x'.repeat(1024 * 1024 + 10) });
     expect(huge.status).toBe(413);
     expect(handlerCalls).toEqual([]);
+  });
+
+  it('carries an article master file of 64 MiB to importArticles only, and nothing beyond its limit (issue 19)', async () => {
+    // a CSV-like text of exactly the contract's maximum, with quotes and line breaks that JSON encodes as two characters
+    const line = '"04711";"Ibuprofen 400 mg";"20 St"\n';
+    const text = line.repeat(Math.floor(articleLimits.importTextChars / line.length)).padEnd(articleLimits.importTextChars, 'x');
+    const answer = await jsonCall('importArticles', { fileName: 'artikelstamm.csv', text });
+    expect(answer.status).toBe(200);
+    expect(handlerCalls).toEqual(['erx:importArticles']);
+    // the same body to another method is over its 1 MB
+    const refused = await send('/api/scanCode', { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'content-length': String(MAX_JSON_BODY_BYTES + 1) }, body: '{}' });
+    expect(refused.status).toBe(413);
+    // a declared length over the import's limit is refused before a byte of it is read
+    const tooLarge = await send('/api/importArticles', {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json', 'content-length': String(MAX_IMPORT_BODY_BYTES + 1) },
+      body: '{}',
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ ok: false, error: { code: 'validation', message: 'Die Anfrage ist zu groß (höchstens 129 MB).' } });
+    expect(handlerCalls).toEqual(['erx:importArticles']);
   });
 
   it('refuses a chunked body that grows beyond 1 MB without a Content-Length', async () => {
