@@ -53,13 +53,17 @@ export async function startSharedStoreSync(deps: SharedStoreSyncDeps): Promise<S
       case 'pending':
         events.emit({ type: 'pending-changed' });
         return;
+      case 'articles':
+        // another counter imported an article master: the catalogue's cache (article-master.ts) and the pages' drop it
+        events.emit({ type: 'articles-changed' });
+        return;
       case 'settings':
         await shared.reloadSettings().catch(() => undefined); // unreachable: the next change or resync reads again
         events.emit({ type: 'app-info-changed' });
         return;
       case 'resync':
         await shared.reloadSettings().catch(() => undefined);
-        for (const type of ['cases-changed', 'messages-changed', 'pending-changed', 'app-info-changed'] as const) events.emit({ type });
+        for (const type of ['cases-changed', 'messages-changed', 'pending-changed', 'app-info-changed', 'articles-changed'] as const) events.emit({ type });
         return;
     }
   }

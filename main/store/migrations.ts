@@ -203,6 +203,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX messages_prescription ON messages (prescription_id, sent_at);
     `,
   },
+  {
+    version: 8,
+    name: 'article master',
+    // docs/article-master.md, articles.ts: the imported article master (no personal data, so plain). The PZN is the
+    // key (lookups, and the PZN prefix search as a range on it); the folded texts serve the search; `article` is the
+    // Article as JSON. One row of article_master says what was imported, when and by whom.
+    sql: `
+      CREATE TABLE articles (
+        pzn         TEXT PRIMARY KEY,
+        name_folded TEXT NOT NULL,
+        search_text TEXT NOT NULL,
+        article     TEXT NOT NULL
+      );
+      CREATE TABLE article_master (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        source        TEXT,
+        as_of         TEXT,
+        article_count INTEGER NOT NULL,
+        imported_at   TEXT NOT NULL,
+        imported_by   TEXT NOT NULL,
+        file_name     TEXT
+      );
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

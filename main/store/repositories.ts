@@ -10,6 +10,7 @@
  * joins the transaction — no transaction object is passed through the services, and a write that belongs to it
  * cannot slip outside by accident. A nested `transaction` joins the outer one.
  */
+import type { ArticleRepository } from './articles';
 import type { AuditRepository } from './audit';
 import type { CaseRepository } from './cases';
 import type { DraftRepository } from './drafts';
@@ -30,6 +31,8 @@ export type ReceiptStore = Asynchronous<ReceiptRepository>;
 export type AuditStore = Asynchronous<AuditRepository>;
 export type PendingOperationStore = Asynchronous<PendingOperationRepository>;
 export type MessageStore = Asynchronous<MessageRepository>;
+/** the imported article master (docs/article-master.md): plain, no personal data; not training data */
+export type ArticleStore = Asynchronous<ArticleRepository>;
 
 /** Key/value settings as JSON; `*Secret` values go through the Cipher. Reads answer at once (see above). */
 export interface SettingsStore {
@@ -52,6 +55,8 @@ export interface Store {
   readonly settings: SettingsStore;
   /** Zuweisungen and replies (spec §3.11) */
   readonly messages: MessageStore;
+  /** the pharmacy's article master (docs/article-master.md); a replacement notifies the other counters */
+  readonly articles: ArticleStore;
   /** runs fn as one unit of work (all or nothing); repository calls inside join it */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** training only: empties cases, drafts, submissions, receipts, messages, owed operations and audit; keeps settings */

@@ -3,6 +3,7 @@
  * and one repository per kind of record. Built once by main/core.ts and handed to the services.
  */
 import Database from 'better-sqlite3';
+import { ArticleRepository } from './articles';
 import { AuditRepository } from './audit';
 import { CaseRepository } from './cases';
 import { recognisesCiphertext, type Cipher } from './cipher';
@@ -68,6 +69,7 @@ export function openStore(options: StoreOptions): Store {
       setSecret: (key, value) => units.run(() => settings.setSecret(key, value)),
     },
     messages: units.serialise(new MessageRepository(db, options.cipher)),
+    articles: units.serialise(new ArticleRepository(db)),
     transaction: (fn) => units.transaction(fn),
     resetTrainingData: () => units.run(() => resetTrainingData(db)),
     // After whatever is queued, so a unit of work in flight is not cut off.

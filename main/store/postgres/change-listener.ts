@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { clientConfig } from './client-config';
-import { CASE_CHANGED, MESSAGES_CHANGED, PENDING_CHANGED, SETTINGS_CHANGED } from './notify';
+import { ARTICLES_CHANGED, CASE_CHANGED, MESSAGES_CHANGED, PENDING_CHANGED, SETTINGS_CHANGED } from './notify';
 import type { PostgresConnection } from './open';
 
 export type StoreChange =
@@ -17,6 +17,8 @@ export type StoreChange =
   | { kind: 'messages' }
   | { kind: 'pending' }
   | { kind: 'settings' }
+  /** the article master was replaced or cleared (docs/article-master.md) */
+  | { kind: 'articles' }
   /** the listening connection was lost and is back: whatever changed meanwhile is unknown */
   | { kind: 'resync' };
 
@@ -38,7 +40,7 @@ export interface ChangeListenerOptions {
   maxRetryMs?: number;
 }
 
-const CHANNELS = [CASE_CHANGED, MESSAGES_CHANGED, PENDING_CHANGED, SETTINGS_CHANGED] as const;
+const CHANNELS = [CASE_CHANGED, MESSAGES_CHANGED, PENDING_CHANGED, SETTINGS_CHANGED, ARTICLES_CHANGED] as const;
 
 export class ChangeListener {
   private client: pg.Client | undefined;
@@ -121,6 +123,8 @@ function changeOf(channel: string, payload: string | undefined): StoreChange | u
       return { kind: 'pending' };
     case SETTINGS_CHANGED:
       return { kind: 'settings' };
+    case ARTICLES_CHANGED:
+      return { kind: 'articles' };
     default:
       return undefined;
   }

@@ -167,6 +167,29 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'article master (SQLite 8)',
+    // docs/article-master.md, articles.ts: the columns of SQLite's migration 8. Sorted and compared columns in byte
+    // order (COLLATE "C"): the PZN prefix range and the search's order are then the same as SQLite's.
+    sql: `
+      CREATE TABLE articles (
+        pzn         TEXT COLLATE "C" PRIMARY KEY,
+        name_folded TEXT COLLATE "C" NOT NULL,
+        search_text TEXT COLLATE "C" NOT NULL,
+        article     TEXT NOT NULL
+      );
+      CREATE TABLE article_master (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        source        TEXT,
+        as_of         TEXT,
+        article_count INTEGER NOT NULL,
+        imported_at   TEXT NOT NULL,
+        imported_by   TEXT NOT NULL,
+        file_name     TEXT
+      );
+    `,
+  },
 ];
 
 /**

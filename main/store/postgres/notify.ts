@@ -2,7 +2,8 @@
  * Live updates across counters (docs/multi-counter.md §3): every write that changes a case notifies
  * `erx_case_changed` with its PrescriptionID inside the writing transaction — PostgreSQL delivers a notification
  * only on COMMIT (none after a ROLLBACK) and folds identical ones of one transaction into one. Messages and owed
- * operations also notify their own channel, settings theirs (settings.ts); each counter LISTENs and reloads.
+ * operations also notify their own channel, settings theirs (settings.ts), the article master its own (articles.ts);
+ * each counter LISTENs and reloads.
  */
 import type { PostgresUnitsOfWork } from './unit-of-work';
 
@@ -10,8 +11,10 @@ export const CASE_CHANGED = 'erx_case_changed';
 export const MESSAGES_CHANGED = 'erx_messages_changed';
 export const PENDING_CHANGED = 'erx_pending_changed';
 export const SETTINGS_CHANGED = 'erx_settings_changed';
+/** the article master was replaced or cleared (docs/article-master.md): every counter drops its cached lookups */
+export const ARTICLES_CHANGED = 'erx_articles_changed';
 
-type Channel = typeof CASE_CHANGED | typeof MESSAGES_CHANGED | typeof PENDING_CHANGED | typeof SETTINGS_CHANGED;
+type Channel = typeof CASE_CHANGED | typeof MESSAGES_CHANGED | typeof PENDING_CHANGED | typeof SETTINGS_CHANGED | typeof ARTICLES_CHANGED;
 
 /**
  * Notifies `channel` once per payload (e.g. PrescriptionIDs) in one statement. Call it inside the unit of work that

@@ -11,6 +11,7 @@ import type { SettingsStore, Store } from '../repositories';
 import type { CaseLeaseStore } from '../case-leases';
 import type { PharmacyKeyTable } from '../pharmacy-enrolment';
 import type { WrappedKeys } from '../pharmacy-keys';
+import { PostgresArticleRepository } from './articles';
 import { PostgresAuditRepository } from './audit';
 import { PostgresCaseLeaseRepository } from './case-leases';
 import { CASE_CHANGED, MESSAGES_CHANGED, PENDING_CHANGED } from './notify';
@@ -127,6 +128,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     pendingOperations: new PostgresPendingOperationRepository(units, keys.cipher),
     settings,
     messages: new PostgresMessageRepository(units, keys.cipher),
+    articles: new PostgresArticleRepository(units),
     leases: new PostgresCaseLeaseRepository(units),
     keys,
     addEnrolmentCodeWrap: (wrap, ttlMs) => new PostgresPharmacyKeyTable(pool).addCodeWrap(wrap, ttlMs),
