@@ -13,7 +13,7 @@ import { BridgeProvider } from '../lib/bridge-context';
 import { CatalogProvider } from '../lib/catalog-context';
 import { CurrentCaseProvider } from '../lib/current-case';
 import { i18n as defaultI18n } from '../lib/i18n';
-import { defaultCatalog } from './default-catalog';
+import { useAppCatalog } from './default-catalog';
 import { createQueryClient } from './query-client';
 
 interface Props {
@@ -21,25 +21,31 @@ interface Props {
   bridge?: ErxBridge;
   queryClient?: QueryClient;
   i18n?: I18n;
+  /** default: main's catalogue over the bridge (default-catalog.ts) */
   catalog?: ArticleCatalog;
   initialCase?: string | null;
   /** how scans are told from typing; tests pass their own clock */
   scanner?: ScannerSettings;
 }
 
-export function AppProviders({ children, bridge, queryClient, i18n = defaultI18n, catalog = defaultCatalog, initialCase, scanner }: Props) {
+export function AppProviders({ children, bridge, queryClient, i18n = defaultI18n, catalog, initialCase, scanner }: Props) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   return (
     <I18nextProvider i18n={i18n}>
       <BridgeProvider bridge={bridge}>
         <QueryClientProvider client={client}>
-          <CatalogProvider catalog={catalog}>
+          <AppCatalogProvider catalog={catalog}>
             <ScannerSettingsProvider settings={scanner}>
               <CurrentCaseProvider initial={initialCase}>{children}</CurrentCaseProvider>
             </ScannerSettingsProvider>
-          </CatalogProvider>
+          </AppCatalogProvider>
         </QueryClientProvider>
       </BridgeProvider>
     </I18nextProvider>
   );
+}
+
+/** Inside the BridgeProvider: main's catalogue needs the bridge it provides. */
+function AppCatalogProvider({ catalog, children }: { catalog?: ArticleCatalog; children: ReactNode }) {
+  return <CatalogProvider catalog={useAppCatalog(catalog)}>{children}</CatalogProvider>;
 }

@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
+import { articleKeys } from '../api/articles/article-queries';
 import { caseKeys } from '../api/cases/case-query';
 import { connectionKeys } from '../api/connection/connection-query';
 import { leaseKeys } from '../api/leases/lease-query';
@@ -125,6 +126,23 @@ describe('bridge events', () => {
     expect(isStale(client, leaseKeys.case(ids.second))).toBe(false);
     fake.emit({ type: 'cases-changed' });
     expect(isStale(client, leaseKeys.case(ids.second))).toBe(true);
+  });
+
+  it('articles-changed makes every cached article lookup and the catalogue info stale, no case; cases-changed (a reconnect) too', () => {
+    const client = seeded();
+    client.setQueryData(articleKeys.pzn('41879197'), null);
+    client.setQueryData(articleKeys.info(), { kind: 'demo', articleCount: 3 });
+    const fake = createFakeBridge();
+    subscribeBridgeEvents(fake.bridge, client);
+    fake.emit({ type: 'pending-changed' });
+    expect(isStale(client, articleKeys.pzn('41879197'))).toBe(false);
+    fake.emit({ type: 'articles-changed' });
+    expect(isStale(client, articleKeys.pzn('41879197'))).toBe(true);
+    expect(isStale(client, articleKeys.info())).toBe(true);
+    expect(isStale(client, caseKeys.detail(ids.first))).toBe(false);
+    client.setQueryData(articleKeys.pzn('41879197'), null);
+    fake.emit({ type: 'cases-changed' });
+    expect(isStale(client, articleKeys.pzn('41879197'))).toBe(true);
   });
 
   it('retrying records the progress by PrescriptionID; retry-ended removes only that one', () => {

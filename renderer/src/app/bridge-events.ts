@@ -7,6 +7,7 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { appEventSchema, type AppEvent, type ConnectionStatus, type ErxBridge } from '../../../shared/ipc/contract';
 import { appInfoKeys } from '../api/app-info/app-info-query';
+import { articleKeys } from '../api/articles/article-queries';
 import { caseKeys } from '../api/cases/case-query';
 import { invalidateChangedCase } from '../api/cases/case-writes';
 import { connectionKeys } from '../api/connection/connection-query';
@@ -43,6 +44,8 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       void queryClient.invalidateQueries({ queryKey: trainerKeys.allPatientReplies() });
       void queryClient.invalidateQueries({ queryKey: messageKeys.all });
       void queryClient.invalidateQueries({ queryKey: leaseKeys.all });
+      // an import at another counter may have been missed as well: the next lookups ask main again
+      void queryClient.invalidateQueries({ queryKey: articleKeys.all });
       return;
     case 'connection': {
       // The pushed status is newer than any `getConnection` still on its way: that fetch is cancelled, or its
@@ -73,6 +76,11 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       return;
     case 'app-info-changed':
       void queryClient.invalidateQueries({ queryKey: appInfoKeys.info() });
+      return;
+    case 'articles-changed':
+      // an article master was imported here or at another counter (docs/article-master.md): every cached lookup and
+      // the settings' „Artikelstamm“ (articleKeys.info, below `all`) ask main again
+      void queryClient.invalidateQueries({ queryKey: articleKeys.all });
       return;
   }
 }

@@ -10,11 +10,14 @@
  */
 import { vi } from 'vitest';
 import { z } from 'zod';
+import type { ArticleCatalog, ArticleCatalogInfo, ArticleImportSummary } from '../../../shared/erezept/catalog/article-catalog';
+import { demoArticleCatalog } from '../../../shared/erezept/catalog/demo-catalog';
 import type { DispenseEntry } from '../../../shared/erezept/dispense-entry';
 import {
   appErrorSchema,
   channels,
   contract,
+  type AppError,
   type AppEvent,
   type AppInfo,
   type BackendKind,
@@ -92,6 +95,23 @@ export interface FakeBridgeOptions {
    * `not-shared` like main on a counter that keeps its own store
    */
   enrolmentCode?: () => EnrolmentCode;
+  /**
+   * the catalogue main's article channels answer from (issue 19 item 2); default: the demo catalogue, as main in
+   * training
+   */
+  articles?: ArticleCatalog;
+  /**
+   * what importArticles answers for a file, a summary or main's refusal (default: every line after the two header
+   * lines is an article; refused like main without a signed-in staff member and with the embedded simulator); an
+   * import makes articleCatalogInfo answer `imported` and sends `articles-changed` like main
+   */
+  importArticles?: (file: ArticleFile) => ArticleImportSummary | AppError;
+}
+
+/** An article master file as the settings send it. */
+export interface ArticleFile {
+  fileName: string;
+  text: string;
 }
 
 /** Another counter holding a case (docs/multi-counter.md §4): its name, the Kürzel there, whether it is sending. */
@@ -153,6 +173,9 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
   const patientReplies = new Map(Object.entries(options.patientReplies ?? {}));
   const scenarioFor = options.scenarioFor ?? ((summary: ScenarioSummary) => loadedScenario({ ...summary, loadedAt: now, now }));
   const elsewhere = new Map(Object.entries(options.heldElsewhere ?? {}));
+  const articles = options.articles ?? demoArticleCatalog;
+  /** the master imported during the test, else what the catalogue says of itself */
+  let importedInfo: ArticleCatalogInfo | undefined;
 
   const refusal = (code: string, message: string) => ({
     ok: false as const,
@@ -224,6 +247,12 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       hasUnsentChanges: false,
       deadlineFindings: [],
     });
+
+  /** main's importer is main's (main/services/article-import.ts): the fake counts the lines after the format line and header */
+  const importedAsSent = (file: ArticleFile): ArticleImportSummary => ({
+    articleCount: file.text.split(/\r?\n/).slice(2).filter((line) => line.trim() !== '').length,
+    importedAt: now,
+  });
 
   /** main's rules are main's (main/services/pharmacy-setup.ts); the fake stores what it gets, like a valid save */
   const savedAsSent = (input: PharmacySetupInput): { saved: boolean; setup: PharmacySetup; problems: PharmacySetupProblem[] } => {
@@ -429,6 +458,24 @@ export function createFakeBridge(options: FakeBridgeOptions = {}) {
       return { ok: true as const, data: cancelled };
     }),
     cancelRetry: vi.fn(async (_req: { prescriptionId: string }) => ({ ok: true as const, data: { cancelled: true } })),
+    lookupArticles: vi.fn(async ({ pzns }: { pzns: string[] }) => ({ ok: true as const, data: [...(await articles.byPzns(pzns)).values()] })),
+    searchArticles: vi.fn(async ({ text, limit }: { text: string; limit?: number }) => ({ ok: true as const, data: await articles.search(text, limit) })),
+    articleCatalogInfo: vi.fn(async () => ({ ok: true as const, data: importedInfo ?? (await articles.info()) })),
+    /** a write as the signed-in staff member, like main; nothing changes when it is refused */
+    importArticles: vi.fn(async (file: ArticleFile) => {
+      const staff = info.staff?.kuerzel;
+      if (!staff) return refusal('staff-required', 'Bitte zuerst das eigene Kürzel wählen – jede Aktion am Rezept wird einer Person zugeordnet.');
+      // main/services/article-master.ts: the embedded simulator's prescriptions carry the demo catalogue's PZNs
+      if (info.backend === 'embedded') {
+        return refusal('state', 'Im Training mit dem eingebauten Simulator gilt immer der Demo-Artikelstamm, denn die Übungsrezepte tragen dessen PZN. Ein eigener Artikelstamm wird hier nicht eingelesen.');
+      }
+      const answer = options.importArticles?.(file) ?? importedAsSent(file);
+      if ('code' in answer) return { ok: false as const, error: answer };
+      importedInfo = { kind: 'imported', articleCount: answer.articleCount, source: answer.source, asOf: answer.asOf, importedAt: answer.importedAt, importedBy: staff };
+      // main tells every window (and every counter) that cached lookups are stale
+      queueMicrotask(() => listeners.forEach((l) => l({ type: 'articles-changed' })));
+      return { ok: true as const, data: answer };
+    }),
     /** like main until the TI backend exists: `ti` is refused (architecture §2) */
     selectBackend: vi.fn(async ({ backend }: { backend: BackendKind; confirmed: true }) =>
       backend === info.backend

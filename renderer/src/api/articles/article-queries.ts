@@ -11,6 +11,8 @@ import { useArticleCatalog } from '../../lib/catalog-context';
 export const articleKeys = {
   all: ['articles'] as const,
   pzn: (pzn: string) => ['articles', 'pzn', pzn] as const,
+  /** which catalogue answers (settings „Artikelstamm“); below `all`, so `articles-changed` refreshes it too */
+  info: () => ['articles', 'info'] as const,
 };
 
 /** Only a well-formed PZN is worth a lookup; check digits are the rules' business (spec §1.3). */
