@@ -147,6 +147,8 @@ export const sharedOptions = {
   'enrol-code': textOption(),
   /** move this data folder's own SQLite store into the shared one, once (main/store/sqlite-import.ts) */
   'import-local-store': flagOption(),
+  /** replace the article master with this file (format v1, docs/article-master.md) before the app serves */
+  'import-articles': textOption(),
 } as const satisfies OptionTable;
 
 /** parseArgs's tokens (node:util does not export their type) */

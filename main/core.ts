@@ -16,6 +16,7 @@ import { ObservedTransport } from './fachdienst/observed-transport';
 import { RetryingFachdienst } from './fachdienst/retrying-fachdienst';
 import type { Transport } from './fachdienst/transport';
 import { createHandlers } from './ipc/handlers';
+import { ArticleMasterService, importArticlesFromFile } from './services/article-master';
 import type { HandlerTable } from './ipc/types';
 import { randomIds, SystemClock } from './services/clock';
 import { defaultCodecs } from './services/default-codecs';
@@ -145,6 +146,11 @@ export interface CoreOptions {
   importLocalStore?: boolean;
   /** how often a counter that is not the background owner tries to become it (default 30 s; tests: less) */
   backgroundRetryMs?: number;
+  /**
+   * `--import-articles FILE`: replace the article master with this file before anything is served
+   * (docs/article-master.md); a file with problems fails the start and changes nothing
+   */
+  importArticles?: string;
   /** where the passfile is looked up (PGPASSFILE, home); default the process's */
   storeEnvironment?: { env?: NodeJS.ProcessEnv; homeDir?: string };
 }
@@ -162,6 +168,10 @@ export interface Core {
   sharedStore?: string;
   /** what became of this folder's own SQLite store at this start on the shared store (German, for the start log) */
   localStoreNote?: string;
+  /** the article catalogue (imported master or demo) and its import (docs/article-master.md) */
+  articles: ArticleMasterService;
+  /** `--import-articles`: what was imported („12345 importiert (Quelle …, Stand …)“, for the start log) */
+  articlesNote?: string;
   close(): Promise<void>;
 }
 
@@ -218,6 +228,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cleanups.push(() => store.close());
 
     const events = new EventHub();
+    // The article master (docs/article-master.md): the store's imported one, else the demo catalogue — always the demo
+    // catalogue with the embedded simulator, whose prescriptions carry its PZNs.
+    const articles = new ArticleMasterService({ store, events, demoOnly: started.kind === 'embedded', now: () => clock.now() });
+    cleanups.push(() => articles.close());
+    // before anything is served: a file with problems fails the start, and nothing was changed
+    const articlesNote = options.importArticles ? await importArticlesFromFile(articles, options.importArticles) : undefined;
     // Backend `ti`: its settings (environment, Konnektor, SMC-B) live in this mode's store (docs/ti.md „Settings“).
     const tiSettings =
       choice.kind === 'ti'
@@ -324,6 +340,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       clock,
       ids: randomIds,
       codecs: defaultCodecs,
+      catalog: articles,
       syncClock: () => clock.sync(),
       syncClockForReading: () => clock.syncIfOlderThan(READING_CLOCK_SYNC_MS),
       ...(shared
@@ -518,12 +535,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           sendReply: (input) => messages.sendReply(input),
           deleteReply: (id) => messages.deleteReply(id),
         },
+        articles,
       }),
       events,
       backend,
       seededTokens,
       ...(shared ? { sharedStore: shared.description } : {}),
       ...(shared && localStoreNote(shared.localStore) ? { localStoreNote: localStoreNote(shared.localStore) } : {}),
+      articles,
+      ...(articlesNote !== undefined ? { articlesNote } : {}),
       resumePendingOperations: async () => {
         if (backgroundHere()) await workflow.resumePendingOperations();
       },

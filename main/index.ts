@@ -26,9 +26,11 @@ async function start(): Promise<void> {
       }
     : readSharedStoreSetting(dataDir);
   const importLocalStore = args.importLocalStore === true;
+  const importArticles = args.importArticles;
   const core: Core = await createCore({
     ...(shared ?? {}),
     ...(importLocalStore ? { importLocalStore } : {}),
+    ...(importArticles !== undefined ? { importArticles } : {}),
     dataDir,
     fachdienstUrl: args.fachdienstUrl,
     ...(args.backend !== undefined ? { backend: args.backend } : {}),
@@ -40,6 +42,7 @@ async function start(): Promise<void> {
     // The OS keychain protects the data key when it is a real one (not basic_text; README "Data at rest").
     safeStorage,
   });
+  if (core.articlesNote) console.log(`articles: ${core.articlesNote}`);
   const dispatcher = createDispatcher(core.handlers);
   const paths = defaultWindowPaths(outDir);
   const fileRoot = pathToFileURL(paths.rendererIndex).toString();

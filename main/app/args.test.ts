@@ -42,4 +42,8 @@ describe('parseAppArgs', () => {
     });
     expect(() => parseAppArgs(['--store', 'postgres://erx:geheim@127.0.0.1:5432/apotheke'])).toThrow(/Passwort/);
   });
+  it('takes --import-articles FILE like browser mode (docs/article-master.md)', () => {
+    expect(parseAppArgs(['--import-articles', '/srv/artikel.csv', '--no-sandbox'])).toEqual({ importArticles: '/srv/artikel.csv' });
+    expect(() => parseAppArgs(['--import-articles'])).toThrow(/--import-articles braucht einen Wert/);
+  });
 });

@@ -19,6 +19,8 @@ export interface AppArgs {
   enrolPassphraseFile?: string;
   enrolCode?: string;
   importLocalStore?: boolean;
+  /** `--import-articles FILE`: the article master imported before the window opens (docs/article-master.md) */
+  importArticles?: string;
 }
 
 const appOptions = {
@@ -31,6 +33,7 @@ const appOptions = {
   'enrol-passphrase-file': sharedOptions['enrol-passphrase-file'],
   'enrol-code': sharedOptions['enrol-code'],
   'import-local-store': sharedOptions['import-local-store'],
+  'import-articles': sharedOptions['import-articles'],
 };
 
 /** Throws an Error with the reason on a bad command line: the app refuses to start (index.ts shows it). */
@@ -54,5 +57,6 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
     ...(given['enrol-passphrase-file'] !== undefined ? { enrolPassphraseFile: given['enrol-passphrase-file'] } : {}),
     ...(given['enrol-code'] !== undefined ? { enrolCode: given['enrol-code'] } : {}),
     ...(given['import-local-store'] === true ? { importLocalStore: true } : {}),
+    ...(given['import-articles'] !== undefined ? { importArticles: given['import-articles'] } : {}),
   };
 }

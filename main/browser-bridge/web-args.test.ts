@@ -130,6 +130,25 @@ describe('parseWebArgs', () => {
   });
 });
 
+describe('--import-articles (docs/article-master.md)', () => {
+  it('takes the article master file, relative to the working directory, and hands it to the core', () => {
+    const parsed = parseWebArgs(['--import-articles', 'stamm/artikel.csv'], env);
+    expect(parsed).toMatchObject({ kind: 'run', args: { importArticles: '/opt/erx/stamm/artikel.csv' } });
+    if (parsed.kind === 'run') expect(coreOptionsOf(parsed.args)).toMatchObject({ importArticles: '/opt/erx/stamm/artikel.csv' });
+    expect(parseWebArgs(['--import-articles=/srv/a.csv'], env)).toMatchObject({ args: { importArticles: '/srv/a.csv' } });
+  });
+
+  it('refuses it without a file, or twice', () => {
+    expect(parseWebArgs(['--import-articles'], env)).toEqual({ kind: 'error', message: expect.stringContaining('--import-articles braucht einen Wert') as unknown });
+    expect(parseWebArgs(['--import-articles', 'a.csv', '--import-articles', 'b.csv'], env)).toMatchObject({ kind: 'error' });
+  });
+
+  it('is absent from the core options when not given', () => {
+    const parsed = parseWebArgs([], env);
+    if (parsed.kind === 'run') expect(coreOptionsOf(parsed.args)).not.toHaveProperty('importArticles');
+  });
+});
+
 describe('partitionWebArgs (npm start falling back to browser mode)', () => {
   it('keeps --store and --enrol-passphrase-file with their values', () => {
     const argv = ['--store', 'postgres://erx@127.0.0.1/erx', '--enrol-passphrase-file=/etc/erx/enrol', '--no-sandbox'];

@@ -49,6 +49,8 @@ export interface WebArgs {
   importLocalStore?: boolean;
   /** `--background-retry-ms`: how soon a counter tries to take over the background work (tests, demos; §4) */
   backgroundRetryMs?: number;
+  /** `--import-articles FILE`, absolute: the article master imported before serving (docs/article-master.md) */
+  importArticles?: string;
 }
 
 /** Command-line names of the network settings (main/services/settings.ts NetworkSettings). */
@@ -77,6 +79,7 @@ const webOptions = {
   'enrol-passphrase-file': sharedOptions['enrol-passphrase-file'],
   'enrol-code': sharedOptions['enrol-code'],
   'import-local-store': sharedOptions['import-local-store'],
+  'import-articles': sharedOptions['import-articles'],
   'request-timeout-ms': integerOption('--request-timeout-ms', 1, 3_600_000),
   'retry-base-ms': integerOption('--retry-base-ms', 1, 3_600_000),
   'retry-max-delay-ms': integerOption('--retry-max-delay-ms', 1, 3_600_000),
@@ -117,6 +120,8 @@ export const WEB_USAGE = [
   '  --enrol-code CODE  Einmal-Code einer eingebundenen Kasse („Kasse hinzufügen“) statt der Passphrase / one-time code',
   '  --import-local-store  die eigene Datenbank dieses Datenordners einmalig in die gemeinsame übernehmen',
   '                    / move this data folder\'s own store into the shared one, once',
+  '  --import-articles DATEI  Artikelstamm (CSV, Format Version 1) vor dem Start einlesen; bei Fehlern Zeile und Feld,',
+  '                    Exit-Code 1, nichts geändert / import an article master file before serving (exit code 1 on problems)',
   '  --background-retry-ms N  wie oft eine Kasse versucht, die Hintergrundarbeit zu übernehmen (Standard 30000; Tests)',
   '                    / how often a counter tries to take over the background work',
 ].join('\n');
@@ -193,6 +198,7 @@ export function parseWebArgs(argv: readonly string[], env: WebArgsEnvironment): 
       ...(given['background-retry-ms'] !== undefined ? { backgroundRetryMs: given['background-retry-ms'] } : {}),
       ...(given['enrol-code'] !== undefined ? { enrolCode: given['enrol-code'] } : {}),
       ...(given['import-local-store'] === true ? { importLocalStore: true } : {}),
+      ...(given['import-articles'] !== undefined ? { importArticles: absolute(given['import-articles']) } : {}),
     },
   };
 }
@@ -212,6 +218,7 @@ export interface WebCoreOptions {
   enrolCode?: string;
   importLocalStore?: boolean;
   backgroundRetryMs?: number;
+  importArticles?: string;
 }
 
 export function coreOptionsOf(args: WebArgs): WebCoreOptions {
@@ -232,6 +239,7 @@ export function coreOptionsOf(args: WebArgs): WebCoreOptions {
     ...(args.backgroundRetryMs !== undefined ? { backgroundRetryMs: args.backgroundRetryMs } : {}),
     ...(args.enrolCode !== undefined ? { enrolCode: args.enrolCode } : {}),
     ...(args.importLocalStore ? { importLocalStore: true } : {}),
+    ...(args.importArticles !== undefined ? { importArticles: args.importArticles } : {}),
   };
 }
 

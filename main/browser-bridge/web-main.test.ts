@@ -86,6 +86,27 @@ describe('runBrowserMode', () => {
     }
   });
 
+  it('--import-articles: prints what was imported before the app line; a refused file exits 1 with every problem', async () => {
+    const external = { backend: { kind: 'simulator', url: 'http://127.0.0.1:9000' }, seededTokens: [] };
+    const h = harness(fakeCore({ ...external, articlesNote: '3 importiert (Quelle Test, Stand 2026-12-01)' }));
+    const args = ['--port', '0', '--renderer', rendererDir, '--fachdienst', 'http://127.0.0.1:9000', '--import-articles', 'a.csv'];
+    const running = await runBrowserMode(args, h.deps);
+    try {
+      expect(h.createCore).toHaveBeenCalledWith(expect.objectContaining({ importArticles: join(base, 'a.csv') }));
+      expect(h.out).toEqual(['articles: 3 importiert (Quelle Test, Stand 2026-12-01)', `app: http://127.0.0.1:${running?.bridge.port}/`]);
+    } finally {
+      await running?.close();
+    }
+
+    // the core refuses the file (main/services/article-master.ts importArticlesFromFile): nothing is served
+    const refused = harness();
+    refused.createCore.mockRejectedValueOnce(new Error('Artikelstamm a.csv nicht eingelesen, es wurde nichts geändert:\nZeile 3, Feld „pzn“: Prüfziffer falsch.'));
+    expect(await runBrowserMode([...args], refused.deps)).toBeUndefined();
+    expect(refused.exits).toEqual([1]);
+    expect(refused.err.join('\n')).toContain('Zeile 3, Feld „pzn“: Prüfziffer falsch.');
+    expect(refused.out).toEqual([]);
+  });
+
   it('exits 2 on bad arguments without starting anything', async () => {
     const h = harness();
     expect(await runBrowserMode(['--port', 'many'], h.deps)).toBeUndefined();

@@ -31,6 +31,8 @@ export interface BrowserModeCore {
   sharedStore?: string;
   /** what became of the data folder's own store at this start (German) */
   localStoreNote?: string;
+  /** `--import-articles`: the article master imported at this start (German, docs/article-master.md) */
+  articlesNote?: string;
   /** startup reconciliation of operations owed to the Fachdienst (docs/reliability.md) */
   resumePendingOperations?(): Promise<void>;
   close(): Promise<void>;
@@ -137,6 +139,7 @@ export async function runBrowserMode(argv: readonly string[], deps: BrowserModeD
   // the shared store's address as the README shows it — user, host, port, database; never a password (issue 18)
   if (core.sharedStore) deps.stdout(`store: ${core.sharedStore}`);
   if (core.localStoreNote) deps.stdout(`import: ${core.localStoreNote}`);
+  if (core.articlesNote) deps.stdout(`articles: ${core.articlesNote}`);
   deps.stdout(`app: ${bridge.url}`);
   // After a crash or restart: what the app still owes the Fachdienst is reconciled on its own; the page shows
   // the progress through its pending-operations list (events), so the start does not wait for it.
