@@ -7,6 +7,8 @@
  * The AccessCode is written to the store's pending operations BEFORE the call, so a crash or a cut
  * connection leaves what the reconciliation needs (no case row exists before $accept succeeds).
  */
+import { noArticles, resolveArticles, type ArticleLookup } from '../../shared/erezept/catalog/article-catalog';
+import { demoArticleCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import { berlinDate } from '../../shared/erezept/dates';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import { flowTypeOf, parseSecret, type AccessCode, type PrescriptionId } from '../../shared/erezept/identifiers';
@@ -154,8 +156,11 @@ async function storeAccepted(
   // Reading the prescription out of the QES is pure computation that stores nothing and cannot fail in a way
   // that loses the Secret (every error becomes `prescriptionError`), so it runs BEFORE the first write and
   // Secret, QES, prescription, draft and audit land in ONE fsync'd transaction (A_19169-01; docs/performance.md,
-  // scan-overhead).
-  const { record, draft } = withPrescription(kit, base, task.qes, now);
+  // scan-overhead). So does the catalogue lookup of the prescribed PZN for the first list (A_27033-01), which never
+  // fails the claim either.
+  const prescription = readPrescription(kit, task.qes);
+  const articles = prescription.ok ? await prescribedArticles(kit, prescription.data.view) : noArticles;
+  const { record, draft } = withPrescription(kit, base, prescription, articles, now);
   await store.transaction(async () => {
     await store.cases.save(record);
     if (draft.length > 0) await store.drafts.save({ prescriptionId: id, entries: draft, savedAt: now.toISOString(), staff: staff.kuerzel });
@@ -169,13 +174,33 @@ async function storeAccepted(
   return { ok: true, prescriptionId: id, outcome: 'accepted', case: caseSummary(record, kit.today()), detail: await kit.detail(id) };
 }
 
+/**
+ * The catalogue's article of a PZN prescription (the store's master or the demo catalogue, docs/article-master.md).
+ * A catalogue that cannot answer leaves the first list as the prescription has it: the Secret is what matters here.
+ */
+async function prescribedArticles(kit: WorkflowKit, view: NonNullable<CaseRecord['prescription']>): Promise<ArticleLookup> {
+  if (view.medication.kind !== 'pzn') return noArticles;
+  try {
+    return await resolveArticles(kit.deps.catalog ?? demoArticleCatalog, [view.medication.pzn]);
+  } catch {
+    return noArticles;
+  }
+}
+
+type ReadPrescription = ReturnType<typeof readPrescription>;
+
 /** The case with its prescription and initial draft — or, when the QES cannot be read, with the reason. */
-function withPrescription(kit: WorkflowKit, base: CaseRecord, qes: Uint8Array, now: Date): { record: CaseRecord; draft: DispenseEntry[] } {
-  const prescription = readPrescription(kit, qes);
+function withPrescription(
+  kit: WorkflowKit,
+  base: CaseRecord,
+  prescription: ReadPrescription,
+  articles: ArticleLookup,
+  now: Date,
+): { record: CaseRecord; draft: DispenseEntry[] } {
   if (!prescription.ok) return { record: { ...base, prescriptionError: prescription.error, unsentChanges: false }, draft: [] };
   try {
     const { view, xml } = prescription.data;
-    const draft = initialDraft(view, berlinDate(now), kit.deps.ids.next());
+    const draft = initialDraft(view, berlinDate(now), kit.deps.ids.next(), articles);
     const record: CaseRecord = {
       ...base,
       prescription: view,

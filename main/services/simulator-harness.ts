@@ -7,6 +7,7 @@
  * (`AnswerLosingTransport`): the simulator marks a dropped answer, that transport turns it into the
  * TransportError a cut connection or a timeout gives the client.
  */
+import type { ArticleCatalog } from '../../shared/erezept/catalog/article-catalog';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
 import type { AccessCode, PrescriptionId } from '../../shared/erezept/identifiers';
 import type { FhirResourceJson } from '../../shared/fhir/xml';
@@ -235,6 +236,8 @@ export interface SimulatorHarnessOptions {
   retry?: RetryPolicy;
   /** a file for the app's store (default: in memory) */
   storeFile?: string;
+  /** the workflow's article catalogue (default: the demo catalogue, as WorkflowServiceDeps says) */
+  catalog?: ArticleCatalog | ((store: Store, hub: EventHub) => ArticleCatalog);
 }
 
 /** A workflow on a store, the simulator and the real codecs, with staff member AB signed in. */
@@ -262,7 +265,17 @@ export async function createSimulatorHarness(start = '2026-10-05T08:00:00Z', opt
     : undefined;
   const codecs: WorkflowCodecs = { ...defaultCodecs };
   let n = 0;
-  const workflow = new WorkflowService({ store, fachdienst: retrying ?? client, settings, events: hub, clock, ids: { next: () => `row-${++n}` }, codecs });
+  const catalog = typeof options.catalog === 'function' ? options.catalog(store, hub) : options.catalog;
+  const workflow = new WorkflowService({
+    store,
+    fachdienst: retrying ?? client,
+    settings,
+    events: hub,
+    clock,
+    ids: { next: () => `row-${++n}` },
+    codecs,
+    ...(catalog ? { catalog } : {}),
+  });
 
   return {
     ...fd,
