@@ -4,7 +4,8 @@
  * effect (timeout, backoff base, attempts; spec §8, A_25460), and the backend: training or — only after an explicit
  * confirmation — the real TI (architecture §2). „Apotheke & Personal“ (issue 18): staff, this counter's name, the pharmacy.
  * With several counters on one store (issue 18, docs/multi-counter.md §2) its address, as main prints it (no password),
- * and „Kasse hinzufügen“: a one-time code for a new counter (§5).
+ * and „Kasse hinzufügen“: a one-time code for a new counter (§5). „Artikelstamm“ (issue 19): which catalogue answers
+ * the PZN lookups, and the import of an article master file.
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +15,7 @@ import { Modal } from '../../../components/Modal';
 import { formatDuration } from '../../../lib/format';
 import { shortcuts, useShortcut } from '../../../lib/shortcuts';
 import { AddCounterDialog, AddCounterSection, useAddCounter } from './AddCounterSection';
+import { ArticleMasterSection } from './ArticleMasterSection';
 import { BackendSection, BackendTiDialog } from './BackendChoice';
 import { MessageRetentionSection } from './MessageRetentionSection';
 import { PharmacySetupSection } from './PharmacySetupSection';
@@ -76,6 +78,7 @@ function AppSettingsDialog({ appInfo, onClose }: { appInfo: AppInfo; onClose(): 
           <p className="muted">{t('settings.dataProtectionHint')}</p>
         </section>
         <MessageRetentionSection appInfo={appInfo} />
+        <ArticleMasterSection appInfo={appInfo} />
         <section className="settings-section" aria-labelledby="settings-network">
           <h3 id="settings-network">{t('settings.network')}</h3>
           <dl className="facts">
