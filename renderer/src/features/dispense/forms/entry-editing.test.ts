@@ -110,6 +110,28 @@ describe('applyPackScan', () => {
     expect(entries[0]!.medication).toEqual({ kind: 'pzn', pzn: ibuprofen.pzn, name: '' });
   });
 
+  it('leaves the substitution flag unset on a prescription without a prescribed PZN (Wirkstoff, Freitext, A_28417)', () => {
+    const wirkstoff = entry({
+      medication: { kind: 'wirkstoff', name: 'Ibuprofen', ingredients: [{ name: 'Ibuprofen' }], category: '00', vaccine: false },
+      substituted: undefined,
+    });
+    const filled = scan([wirkstoff], { focusedIndex: 0, prescribedPzn: undefined });
+    expect(filled.entries[0]!.substituted).toBeUndefined();
+    const full = [entry({ batch: { lot: 'B1', expiry: '2028-01-31' }, substituted: undefined })];
+    const added = scan(full, { prescribedPzn: undefined });
+    expect(added.outcome.kind).toBe('added');
+    expect(added.entries[1]!.substituted).toBeUndefined();
+    expect(added.entries[1]).not.toHaveProperty('substituted', false);
+  });
+
+  it('drops the confirmed differences of an entry that gets another article, keeps them for another pack of the same', () => {
+    const overrides = [{ rule: 'PH_SUBSTANCE_DIFFERS', reason: 'Rücksprache mit Praxis' }];
+    const confirmed = entry({ medication: { kind: 'pzn', pzn: ibuprofen.pzn, name: ibuprofen.name, ingredients: [], category: '00', vaccine: false }, overrides });
+    expect(scan([confirmed], { focusedIndex: 0 }).entries[0]!.overrides).toEqual(overrides);
+    const other = entry({ overrides });
+    expect(scan([other], { focusedIndex: 0 }).entries[0]!.overrides).toBeUndefined();
+  });
+
   it('refuses a code without a German PZN', () => {
     const { entries, outcome } = scan([entry()], { code: pack({ pzn: undefined, gtin: '05012345678900' }) });
     expect(outcome).toEqual({ kind: 'no-pzn' });

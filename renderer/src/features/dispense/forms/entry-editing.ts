@@ -141,7 +141,8 @@ export function applyPackScan(entries: readonly DispenseEntryInput[], input: Pac
 }
 
 function blankEntryFor(today: string): DispenseEntryInput {
-  return { key: '', medication: { kind: 'pzn', pzn: '', name: '' }, packs: 1, serials: [], whenHandedOver: today, substituted: false };
+  // the substitution flag stays unset unless a prescribed PZN decides it (fillFromPack)
+  return { key: '', medication: { kind: 'pzn', pzn: '', name: '' }, packs: 1, serials: [], whenHandedOver: today };
 }
 
 function fillFromPack(entry: DispenseEntryInput, code: PackCode, pzn: string, lot: string, input: PackScanInput): DispenseEntryInput {
@@ -152,6 +153,7 @@ function fillFromPack(entry: DispenseEntryInput, code: PackCode, pzn: string, lo
       ? entry.medication
       : // Not in the catalogue: the PZN is certain, the name must be entered by hand.
         { kind: 'pzn', pzn, name: '' };
+  // A_28417: only a prescribed PZN decides the flag; on other prescriptions it stays as it was (unset)
   const substituted = input.prescribedPzn ? pzn !== input.prescribedPzn.trim() : entry.substituted;
   return {
     ...entry,
@@ -160,6 +162,8 @@ function fillFromPack(entry: DispenseEntryInput, code: PackCode, pzn: string, lo
     batch: lot === '' && !code.expiry ? undefined : { lot, expiry: code.expiry ?? '' },
     serials: code.serial ? [code.serial] : [],
     substituted,
+    // a confirmed difference was about the article before; another article must be confirmed anew (docs/checks.md)
+    overrides: samePzn ? entry.overrides : undefined,
   };
 }
 

@@ -12,6 +12,10 @@ export function newEntryKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `entry-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * An empty entry. The substitution flag stays unset: it is decided against a prescribed PZN (A_28417) — by the PZN
+ * lookup or a pack scan — and has no meaning for Wirkstoff, Freitext or Rezeptur prescriptions.
+ */
 export function blankEntry(today: string): DispenseEntryInput {
   return {
     key: newEntryKey(),
@@ -19,8 +23,24 @@ export function blankEntry(today: string): DispenseEntryInput {
     packs: 1,
     serials: [],
     whenHandedOver: today,
-    substituted: false,
   };
+}
+
+/**
+ * The substitution flag (A_28417) is offered only where a substitution against a prescribed article can happen: a
+ * PZN prescription. A Wirkstoff, Freitext or Rezeptur prescription names no article to substitute.
+ */
+export function offersSubstitution(caseDetail: Pick<CaseDetail, 'prescription'>): boolean {
+  return caseDetail.prescription?.medication.kind === 'pzn';
+}
+
+/** The list without any substitution flag (for prescriptions that offer none; an older draft may still carry one). */
+export function withoutSubstitution<E extends { substituted?: boolean }>(entries: readonly E[]): E[] {
+  return entries.map((entry) => {
+    if (entry.substituted === undefined) return entry;
+    const { substituted: _dropped, ...rest } = entry;
+    return rest as E;
+  });
 }
 
 function entryFromPrescription(prescription: PrescriptionView, today: string): DispenseEntryInput {
@@ -42,6 +62,11 @@ function entryFromPrescription(prescription: PrescriptionView, today: string): D
 }
 
 export function initialEntries(caseDetail: CaseDetail, today: string): DispenseEntryInput[] {
+  const entries = startingEntries(caseDetail, today);
+  return offersSubstitution(caseDetail) ? entries : withoutSubstitution(entries);
+}
+
+function startingEntries(caseDetail: CaseDetail, today: string): DispenseEntryInput[] {
   if (caseDetail.draft && caseDetail.draft.length > 0) return caseDetail.draft;
   if (caseDetail.prescription) return [entryFromPrescription(caseDetail.prescription, today)];
   return [blankEntry(today)];
