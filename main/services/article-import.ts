@@ -81,8 +81,8 @@ class Problems {
   }
 }
 
-/** Reads the whole file; any problem refuses all of it. */
-export function readArticleFile(text: string): ArticleFileResult {
+/** Reads the whole file; any problem refuses all of it. `maxArticles`: the limit (tests set a smaller one). */
+export function readArticleFile(text: string, maxArticles = MAX_ARTICLES): ArticleFileResult {
   const problems = new Problems();
   const refused = (): ArticleFileResult => ({ ok: false, problems: problems.listed, problemCount: problems.count });
   if (Buffer.byteLength(text, 'utf8') > MAX_ARTICLE_FILE_BYTES) {
@@ -94,7 +94,7 @@ export function readArticleFile(text: string): ArticleFileResult {
     problems.add(WHOLE_FILE, 'Die Datei ist nicht in UTF-8 gespeichert (Umlaute wären verfälscht). Bitte als „CSV UTF-8“ speichern.');
     return refused();
   }
-  const records = tokenise(text.startsWith('\uFEFF') ? text.slice(1) : text, problems);
+  const records = tokenise(text.startsWith('\uFEFF') ? text.slice(1) : text, maxArticles, problems);
   if (!records) return refused();
 
   const [first, header, ...rows] = records;
@@ -109,8 +109,8 @@ export function readArticleFile(text: string): ArticleFileResult {
   }
   const columns = readHeader(header, problems);
   if (!columns) return refused();
-  if (rows.length > MAX_ARTICLES) {
-    problems.add(WHOLE_FILE, `Die Datei enthält mehr als ${germanCount(MAX_ARTICLES)} Artikel; so viele liest diese Programmversion nicht ein.`);
+  if (rows.length > maxArticles) {
+    problems.add(WHOLE_FILE, `Die Datei enthält mehr als ${germanCount(maxArticles)} Artikel; so viele liest diese Programmversion nicht ein.`);
     return refused();
   }
 
@@ -152,7 +152,7 @@ interface ParsedRecord {
   info: { bytes: number };
 }
 
-function tokenise(text: string, problems: Problems): RecordAt[] | undefined {
+function tokenise(text: string, maxArticles: number, problems: Problems): RecordAt[] | undefined {
   const bytes = Buffer.from(text, 'utf8');
   let parsed: ParsedRecord[];
   try {
@@ -166,7 +166,7 @@ function tokenise(text: string, problems: Problems): RecordAt[] | undefined {
       info: true,
       max_record_size: MAX_RECORD_BYTES,
       // line 1, the header, and one article more than allowed: enough to say the file is too long
-      to: MAX_ARTICLES + 3,
+      to: maxArticles + 3,
     }) as unknown as ParsedRecord[];
   } catch (error) {
     problems.add(lineOf(error), csvErrorMessage(error));
@@ -281,7 +281,8 @@ function readArticle(row: RecordAt, columns: ColumnIndex, problems: Problems): A
   const before = problems.count;
   const value = (column: Column): string => {
     const index = columns.get(column);
-    return index === undefined ? '' : (row.fields[index] ?? '').trim();
+    // a line break or tab inside a quoted field is a space on the counter's screen
+    return index === undefined ? '' : (row.fields[index] ?? '').replace(/\s+/g, ' ').trim();
   };
   const problem = (column: Column, message: string): undefined => {
     problems.add(row.line, message, column);
