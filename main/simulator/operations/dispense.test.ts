@@ -108,6 +108,16 @@ describe('$dispense success (spec §3.4)', () => {
     expect(sim.repository.get(created.taskId)!.dispenses).toHaveLength(1);
   });
 
+  it('accepts a handover date in the future and „hergestellt“ after the handover: the Fachdienst checks only the date format (spec §3.4)', async () => {
+    // The simulator is never stricter than the Fachdienst: these are the pharmacy's rules (docs/checks.md).
+    const parameters = dispenseParameters('dispense', { ...context(), whenHandedOver: '2026-10-09' });
+    const medicationDispense = (parameters['parameter'] as { part: { resource: FhirResourceJson }[] }[])[0]!.part[0]!.resource;
+    medicationDispense['whenPrepared'] = '2026-10-12';
+    const response = await dispense(json(parameters));
+    expect(response.status).toBe(204);
+    expect(sim.repository.get(created.taskId)!.dispenses).toHaveLength(1);
+  });
+
   it('sets the owner to the caller (A_28410): a branch with the Secret may dispense', async () => {
     const response = await dispense(json(dispenseParameters('dispense', context(PHARMACY_B))), { telematikId: PHARMACY_B });
     expect(response.status).toBe(204);

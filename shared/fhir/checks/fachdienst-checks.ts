@@ -2,13 +2,14 @@
  * Exactly what the Fachdienst rejects in a $dispense / $close body (spec §3.4, §3.5, §5, §6, §8) — with 400,
  * or "Unzulässige Abgabeinformationen …" for non-drug dispense profiles. Used by the simulator (which must not be
  * stricter than the real Fachdienst) and by the pharmacy's pre-flight. Pharmacy-side rules (check digits,
- * securPharm, deadlines) live in pharmacy-checks.ts and never here.
+ * securPharm, deadlines, a handover date in the future, „hergestellt“ after the handover — spec §3.4 lists only the
+ * date FORMAT among the Fachdienst's checks) live in pharmacy-checks.ts and never here. docs/checks.md lists both.
  *
  * Every finding is reported, in the order the Fachdienst checks (body shape → profile versions → profile rules
  * → business rules), so findings[0] is the one the Fachdienst would answer with. Not covered here: secret, Task
  * status and the "no stored dispense data" case of an empty $close (spec §3.1) — those need the Task.
  */
-import { berlinDate, isIsoDate } from '../../erezept/dates';
+import { germanDate, isIsoDate } from '../../erezept/dates';
 import type { Finding } from '../../erezept/findings';
 import { NamingSystems, Profiles } from '../profiles';
 import { dosageFindings } from './dosage-check';
@@ -38,13 +39,11 @@ export const FachdienstFindingCodes = {
   medicationEmpty: 'FD_MEDICATION_EMPTY',
   statusNotCompleted: 'FD_STATUS_NOT_COMPLETED',
   dateFormat: 'FD_DATE_FORMAT',
-  preparedAfterHandover: 'FD_PREPARED_AFTER_HANDOVER',
   medicationReference: 'FD_MEDICATION_REFERENCE',
   notDrugDispense: 'FD_MEDICATION_DISPENSE_NOT_DRUG',
   prescriptionIdMismatch: 'FD_PRESCRIPTION_ID_MISMATCH',
   kvnrMismatch: 'FD_KVNR_MISMATCH',
   telematikIdMismatch: 'FD_TELEMATIK_ID_MISMATCH',
-  handoverInFuture: 'FD_HANDOVER_IN_FUTURE',
 } as const;
 const C = FachdienstFindingCodes;
 
@@ -160,7 +159,7 @@ function checkProfileVersions(
   if (!valid.includes(version as '1.5' | '1.6')) {
     report(
       C.profileVersionNotValid,
-      `Profilversion ${version} ist für das Abgabedatum ${newest} nicht zulässig` +
+      `Profilversion ${version} ist für das Abgabedatum ${germanDate(newest)} nicht zulässig` +
         (valid.length > 0 ? ` (zulässig: ${valid.join(', ')}).` : '.'),
       'meta.profile',
     );
@@ -173,18 +172,16 @@ function checkProfileRules(d: RxDispensation, report: Report): void {
   const p = d.medicationDispensePath;
   if (md.status !== 'completed') report(C.statusNotCompleted, 'MedicationDispense.status muss „completed“ sein.', `${p}.status`);
 
-  // workflow-abgabeDatumsFormat: date only, string length 10.
+  // workflow-abgabeDatumsFormat: date only, string length 10. The format is all the Fachdienst checks about the
+  // dates (spec §3.4): neither a handover in the future nor „hergestellt“ after the handover (pharmacy-checks.ts).
   const handedOver = asString(md.whenHandedOver);
-  const handedOverValid = handedOver !== undefined && handedOver.length === 10 && isIsoDate(handedOver);
-  if (!handedOverValid) {
-    report(C.dateFormat, 'whenHandedOver muss ein Datum ohne Uhrzeit sein (JJJJ-MM-TT).', `${p}.whenHandedOver`);
+  if (handedOver === undefined || handedOver.length !== 10 || !isIsoDate(handedOver)) {
+    report(C.dateFormat, 'Das Abgabedatum muss ein gültiges Datum ohne Uhrzeit sein.', `${p}.whenHandedOver`);
   }
   if (md.whenPrepared !== undefined) {
     const prepared = asString(md.whenPrepared);
     if (prepared === undefined || prepared.length !== 10 || !isIsoDate(prepared)) {
-      report(C.dateFormat, 'whenPrepared muss ein Datum ohne Uhrzeit sein (JJJJ-MM-TT).', `${p}.whenPrepared`);
-    } else if (handedOverValid && handedOver !== undefined && prepared > handedOver) {
-      report(C.preparedAfterHandover, 'whenPrepared darf nicht nach whenHandedOver liegen.', `${p}.whenPrepared`);
+      report(C.dateFormat, 'Das Herstellungsdatum muss ein gültiges Datum ohne Uhrzeit sein.', `${p}.whenPrepared`);
     }
   }
 
@@ -248,12 +245,5 @@ function checkBusinessRules(d: RxDispensation, ctx: FachdienstCheckContext, repo
       'Die Telematik-ID der Abgabe stimmt nicht mit der der abgebenden Apotheke überein.',
       `${p}.performer[0].actor.identifier`,
     );
-  }
-
-  // Dates are German local dates (A_27660): "today" is the Berlin date of the Fachdienst's clock.
-  const handedOver = asString(md.whenHandedOver);
-  const today = berlinDate(ctx.now);
-  if (handedOver !== undefined && handedOver.length === 10 && isIsoDate(handedOver) && handedOver > today) {
-    report(C.handoverInFuture, `Das Abgabedatum ${handedOver} liegt in der Zukunft (heute: ${today}).`, `${p}.whenHandedOver`);
   }
 }

@@ -74,15 +74,32 @@ describe('runPreflight', () => {
   });
 
   it('runs every stage, so a pharmacy error and a Fachdienst error are both reported', () => {
-    const { pharmacy, parameters } = runPreflight(
-      'dispense',
-      [entry({ batch: undefined, whenPrepared: '2026-10-05', whenHandedOver: '2026-10-04' })],
-      ctx,
-      rules,
-    );
-    expect(codes(pharmacy)).toContain('PH_BATCH_REQUIRED');
-    expect(parameters.built).toBe(true);
-    if (parameters.built) expect(codes(parameters.findings)).toContain('FD_PREPARED_AFTER_HANDOVER');
+    const fd: Finding = { severity: 'error', code: 'FD_X', message: 'Vom Fachdienst abgelehnt.', path: 'parameter[0]' };
+    const { pharmacy, parameters } = runPreflight('dispense', [entry({ batch: undefined })], ctx, { ...rules, fachdienstChecks: () => [fd] });
+    expect(codes(pharmacy)).toEqual(['PH_BATCH_REQUIRED']);
+    expect(parameters).toMatchObject({ built: true, findings: [fd] });
+  });
+
+  it('leaves the date order to the pharmacy: „hergestellt“ after the handover and a future handover are no Fachdienst findings', () => {
+    const prepared = runPreflight('dispense', [entry({ whenPrepared: '2026-10-05', whenHandedOver: '2026-10-04' })], ctx, rules);
+    expect(codes(prepared.pharmacy)).toEqual(['PH_PREPARED_AFTER_HANDOVER']);
+    expect(prepared.parameters).toMatchObject({ built: true, findings: [] });
+    const future = runPreflight('dispense', [entry({ whenHandedOver: '2026-10-06' })], ctx, rules);
+    expect(codes(future.pharmacy)).toEqual(['PH_HANDOVER_IN_FUTURE']);
+    expect(future.parameters).toMatchObject({ built: true, findings: [] });
+  });
+
+  it('reports a wrong PZN check digit once, at the PZN field', () => {
+    const { pharmacy, parameters } = runPreflight('dispense', [
+        entry({
+          medication: { kind: 'pzn', pzn: '06313727', name: 'Sumatriptan 100 mg', ingredients: [], category: '00', vaccine: false },
+          substituted: true,
+        }),
+      ], ctx, rules);
+    const all = [...pharmacy, ...(parameters.built || parameters.reason === 'refused' ? parameters.findings : [])];
+    expect(all.filter((f) => f.path === 'entries.0.medication.pzn' || /pzn|coding/i.test(f.path ?? ''))).toEqual([
+      expect.objectContaining({ code: 'PH_PZN_CHECK_DIGIT', path: 'entries.0.medication.pzn' }),
+    ]);
   });
 
   it("reports the builder's refusal (an empty $dispense list, spec §3.4)", () => {

@@ -100,7 +100,7 @@ function preflight(entries: DispenseEntry[], minEntries: number): Finding[] {
       code: BuildFindingCodes.pre16,
       message:
         `Abgabedatum ${germanDate(newest)} liegt vor dem ${germanDate(WORKFLOW_1_6_VALID_FROM)}: ` +
-        'Abgabedaten nach Workflow 1.6 sind erst ab diesem Tag zulässig (A_27047-01).',
+        'Abgabedaten nach Workflow 1.6 sind erst ab diesem Tag zulässig.',
       path: `entries.${entries.findIndex((e) => e.whenHandedOver === newest)}.whenHandedOver`,
     });
   }
@@ -108,5 +108,5 @@ function preflight(entries: DispenseEntry[], minEntries: number): Finding[] {
 }
 
 function invalidDate(path: string, label: string): Finding {
-  return { severity: 'error', code: BuildFindingCodes.invalidDate, message: `${label} ist kein gültiges Datum (JJJJ-MM-TT).`, path };
+  return { severity: 'error', code: BuildFindingCodes.invalidDate, message: `${label} ist kein gültiges Datum (TT.MM.JJJJ).`, path };
 }
