@@ -763,6 +763,7 @@ describe.each(engines)('the $name store', (engine) => {
       expect(await engine.raw('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).toEqual([
         { version: 1, name: expect.stringContaining('messages') as unknown, applied_at: now().toISOString() },
         { version: 2, name: expect.stringContaining('leases') as unknown, applied_at: now().toISOString() },
+        { version: 3, name: expect.stringContaining('article master') as unknown, applied_at: now().toISOString() },
       ]);
 
       const sqlite = new Database(':memory:');
@@ -781,10 +782,10 @@ describe.each(engines)('the $name store', (engine) => {
         .sort();
       expect(pgColumns).toEqual(sqliteColumns);
 
-      await engine.raw(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (3, 'future', 'x')`);
+      await engine.raw(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (4, 'future', 'x')`);
       const refused = engine.open({ cipher: aes(), now });
       await expect(refused).rejects.toThrow(SchemaTooNewError);
-      await expect(refused).rejects.toThrow('Die Datenbank stammt von einer neueren Programmversion (Schema 3, bekannt bis 2).');
+      await expect(refused).rejects.toThrow('Die Datenbank stammt von einer neueren Programmversion (Schema 4, bekannt bis 3).');
     });
 
     it('two counters starting at once on an empty database both come up on one schema (advisory lock)', async () => {
@@ -793,7 +794,7 @@ describe.each(engines)('the $name store', (engine) => {
       await a?.cases.save(acceptedCase(1));
       expect(await b?.cases.get(RX(1))).toMatchObject({ status: 'accepted' });
       expect(await c?.cases.list()).toMatchObject({ total: 1 });
-      expect(await engine.raw('SELECT COUNT(*)::int AS n FROM schema_migrations')).toEqual([{ n: 2 }]);
+      expect(await engine.raw('SELECT COUNT(*)::int AS n FROM schema_migrations')).toEqual([{ n: 3 }]);
     });
   });
 });
