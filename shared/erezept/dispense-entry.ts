@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Datum im Format JJJJ-MM-TT erwartet');
+/** Stored as YYYY-MM-DD; the message names the format the editor's date fields show. */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Bitte ein Datum eingeben (TT.MM.JJJJ).');
 
 export const dispensedIngredientSchema = z.object({
   name: z.string().min(1),
@@ -94,7 +95,7 @@ export const dispenseEntrySchema = z.object({
   key: z.string().min(1).max(64),
   medication: dispensedMedicationSchema,
   /** number of packs handed over (several packs of one batch = one entry, spec §5) */
-  packs: z.number().int().positive().max(999),
+  packs: z.number().int().positive('Mindestens 1 Packung.').max(999, 'Höchstens 999 Packungen.'),
   batch: z
     .object({
       lot: z.string().min(1).max(20),
