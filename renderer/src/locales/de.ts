@@ -701,6 +701,7 @@ export const de = {
     loading: 'Rezept wird geladen …',
     back: '← Vorgänge',
     label: 'Rezept {{prescriptionId}}',
+    born: 'geb.',
     status: 'Status',
     statuses: {
       accepted: 'In Abgabe',
@@ -770,9 +771,27 @@ export const de = {
       expiryDate: 'Einlösefrist',
       until: 'bis {{date}}',
       acceptPassedTitle: 'Belieferungsfrist überschritten.',
-      acceptPassed: 'Die Frist endete am {{date}}: Abgabe nur noch als Privatrezept möglich (A_23798, A_23799).',
+      acceptPassed: 'Die Frist endete am {{date}}: Die Krankenkasse zahlt nicht mehr; Abgabe nur noch als Privatrezept, der Patient zahlt selbst.',
       expiredTitle: 'Einlösefrist abgelaufen.',
-      expired: 'Die Frist endete am {{date}}: Das Rezept darf nicht mehr beliefert werden (A_23800). Bitte an den Fachdienst zurückgeben.',
+      expired: 'Die Frist endete am {{date}}: Das Rezept darf nicht mehr beliefert werden. Bitte „Rezept zurückgeben“ wählen und den Patienten an die verordnende Praxis verweisen.',
+      help: 'Fristen erklärt',
+      helpAccept: 'Belieferungsfrist: Bis zu diesem Tag zahlt die Krankenkasse. Danach nur noch als Privatrezept – der Patient zahlt selbst.',
+      helpExpiry: 'Einlösefrist: Danach darf das Rezept nicht mehr beliefert werden.',
+      helpSame: 'Beide Fristen enden am selben Tag: Danach darf das Rezept nicht mehr beliefert werden.',
+      helpSource: 'Beide Daten legt der E-Rezept-Fachdienst fest; sie gelten so, wie sie hier stehen.',
+      tRezept: 'Kurze Frist: T-Rezepte sind nur 6 Tage nach Ausstellung einlösbar – dieses bis {{date}}.',
+    },
+    legalBasis: {
+      label: 'Rechtsgrundlage',
+      notes: {
+        asv: 'Verordnung aus der ambulanten spezialfachärztlichen Versorgung (ASV): Abgabe und Fristen wie bei einem üblichen Kassenrezept.',
+        tss: 'Behandlung über die Terminservicestelle vermittelt: Abgabe und Fristen wie bei einem üblichen Kassenrezept.',
+        discharge:
+          'Entlassrezept aus dem Krankenhaus: zulasten der Krankenkasse nur bis {{date}} (verkürzte Belieferungsfrist von 3 Werktagen einschließlich Ausstellungstag). In der Regel nur die kleinste Packung nach Packungsgrößenverordnung (N1) abgeben.',
+        dischargeNoDate:
+          'Entlassrezept aus dem Krankenhaus: zulasten der Krankenkasse nur innerhalb der verkürzten Belieferungsfrist von 3 Werktagen einschließlich Ausstellungstag. In der Regel nur die kleinste Packung nach Packungsgrößenverordnung (N1) abgeben.',
+        replacement: 'Ersatzverordnung nach einem Arzneimittelrückruf: Die Abgabe ist für den Patienten zuzahlungsfrei.',
+      },
     },
     patient: {
       title: 'Patient',

@@ -697,6 +697,7 @@ export const en: Messages<typeof de> = {
     loading: 'Loading prescription …',
     back: '← Cases',
     label: 'Prescription {{prescriptionId}}',
+    born: 'born',
     status: 'Status',
     statuses: {
       accepted: 'Being dispensed',
@@ -766,9 +767,27 @@ export const en: Messages<typeof de> = {
       expiryDate: 'Redemption deadline',
       until: 'until {{date}}',
       acceptPassedTitle: 'Supply deadline passed.',
-      acceptPassed: 'The deadline ended on {{date}}: it can now only be supplied as a private prescription (A_23798, A_23799).',
+      acceptPassed: 'The deadline ended on {{date}}: the health insurer no longer pays; supply only as a private prescription, paid by the patient.',
       expiredTitle: 'Redemption deadline passed.',
-      expired: 'The deadline ended on {{date}}: the prescription must not be supplied any more (A_23800). Please return it to the service.',
+      expired: 'The deadline ended on {{date}}: the prescription must not be supplied any more. Please choose „Return prescription“ and refer the patient to the prescribing practice.',
+      help: 'About the deadlines',
+      helpAccept: 'Supply deadline: up to this day the health insurer pays. After it, only as a private prescription – the patient pays.',
+      helpExpiry: 'Redemption deadline: after it the prescription must not be supplied any more.',
+      helpSame: 'Both deadlines end on the same day: after it the prescription must not be supplied any more.',
+      helpSource: 'Both dates are set by the e-prescription service; they apply as shown here.',
+      tRezept: 'Short deadline: T prescriptions can only be redeemed for 6 days after issue – this one until {{date}}.',
+    },
+    legalBasis: {
+      label: 'Legal basis',
+      notes: {
+        asv: 'Prescription from specialised outpatient care (ASV): dispensing and deadlines as for an ordinary statutory prescription.',
+        tss: 'Treatment arranged by the appointment service (TSS): dispensing and deadlines as for an ordinary statutory prescription.',
+        discharge:
+          'Hospital discharge prescription: at the health insurer’s cost only until {{date}} (shortened supply deadline of 3 working days including the day of issue). As a rule, dispense only the smallest pack size (N1).',
+        dischargeNoDate:
+          'Hospital discharge prescription: at the health insurer’s cost only within the shortened supply deadline of 3 working days including the day of issue. As a rule, dispense only the smallest pack size (N1).',
+        replacement: 'Replacement prescription after a recall: no co-payment for the patient.',
+      },
     },
     patient: {
       title: 'Patient',

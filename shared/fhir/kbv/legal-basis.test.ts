@@ -53,13 +53,13 @@ describe('legal basis (KBV_EX_FOR_Legal_basis)', () => {
       if (!result.ok) throw new Error(JSON.stringify(result.error));
       return result.data.legalBasis;
     };
-    expect(read(PLAIN)).toEqual({ code: '00', label: 'Ohne besonderes Kennzeichen' });
+    expect(read(PLAIN)).toEqual({ code: '00', label: 'Ohne Besonderheit' });
     expect(read(ENTLASS)).toEqual({ code: '04', label: 'Entlassmanagement' });
     expect(read(ERSATZ)).toEqual({ code: '10', label: 'Ersatzverordnung' });
   });
 
   it.each([
-    ['00', 'Ohne besonderes Kennzeichen'],
+    ['00', 'Ohne Besonderheit'],
     ['01', 'ASV (ambulante spezialfachärztliche Versorgung)'],
     ['04', 'Entlassmanagement'],
     ['07', 'Terminservicestelle (TSS)'],

@@ -16,7 +16,7 @@ export type LegalBasis = NonNullable<PrescriptionView['legalBasis']>;
  * {@link legalBasisCodes}, not the keys: JavaScript puts "10"… before "00"….)
  */
 export const legalBasisLabels = {
-  '00': 'Ohne besonderes Kennzeichen',
+  '00': 'Ohne Besonderheit',
   '01': 'ASV (ambulante spezialfachärztliche Versorgung)',
   '04': 'Entlassmanagement',
   '07': 'Terminservicestelle (TSS)',

@@ -110,7 +110,7 @@ describe('readPrescriptionXml – KBV 1.3', () => {
         category: '00',
         vaccine: false,
       },
-      legalBasis: { code: '00', label: 'Ohne besonderes Kennzeichen' },
+      legalBasis: { code: '00', label: 'Ohne Besonderheit' },
       findings: [],
     });
   });

@@ -12,6 +12,28 @@ async function openCase(detail: CaseDetail = caseDetail()) {
   return { ...rendered, fake };
 }
 
+describe('case head', () => {
+  it("names the patient with the birth date (tt.mm.jjjj) next to the Rezept-ID", async () => {
+    await openCase();
+    const head = screen.getByTestId('case-header-patient').closest('.case-head');
+    expect(head).not.toBeNull();
+    expect(head).toHaveTextContent(ids.first);
+    expect(screen.getByTestId('case-header-patient')).toHaveTextContent('Ludger Königsstein');
+    expect(screen.getByTestId('case-header-birthdate')).toHaveTextContent(/^22\.06\.1935$/);
+    expect(head).toHaveTextContent('geb. 22.06.1935');
+  });
+
+  it('keeps the name without a readable prescription and shows nothing once the data was erased (A_19251)', async () => {
+    const { unmount } = await openCase(caseDetail({ prescription: null, prescriptionError: 'KBV-Version nicht unterstützt', patientName: 'Ludger Königsstein' }));
+    expect(screen.getByTestId('case-header-patient')).toHaveTextContent('Ludger Königsstein');
+    expect(screen.queryByTestId('case-header-birthdate')).not.toBeInTheDocument();
+    unmount();
+    await openCase(caseDetail({ status: 'rejected', readOnly: true, prescription: null, patientName: undefined, kvnr: undefined, draft: [] }));
+    expect(screen.queryByTestId('case-header-patient')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('case-header-birthdate')).not.toBeInTheDocument();
+  });
+});
+
 describe('Rezept zurückgeben / löschen', () => {
   it('asks first; Cancel has the focus, Esc cancels and nothing is sent', async () => {
     const { user, fake } = await openCase();
@@ -155,10 +177,12 @@ describe('versions', () => {
     });
     const { user } = await openCase(detail);
     const list = screen.getByTestId('versions');
-    expect(within(list).getByTestId('version-1')).toHaveTextContent('bestätigt (HTTP 204)');
+    expect(within(list).getByTestId('version-1')).toHaveTextContent('bestätigt');
+    // the call and its HTTP status only behind „Technische Details“ (counter language)
+    expect(within(list).getByTestId('version-1')).not.toHaveTextContent('HTTP');
     expect(within(list).getByTestId('version-2')).toHaveTextContent('05.10.2026, 10:40');
     expect(within(list).getByTestId('version-2')).toHaveTextContent('MK');
-    expect(within(list).getByTestId('version-3')).toHaveTextContent('abgelehnt (HTTP 503): Fachdienst nicht erreichbar');
+    expect(within(list).getByTestId('version-3')).toHaveTextContent('abgelehnt: Fachdienst nicht erreichbar');
 
     await user.click(screen.getByTestId('version-2-toggle'));
     const details = screen.getByTestId('version-2-details');
@@ -167,5 +191,8 @@ describe('versions', () => {
     expect(diff).toHaveTextContent('Position 1 geändert');
     expect(diff).toHaveTextContent('Charge: B1 → B2');
     expect(diff).toHaveTextContent('Position 2 neu');
+    expect(within(details).getByTestId('version-2-technical')).toHaveTextContent('Technische Details');
+    expect(within(details).getByTestId('version-2-technical')).toHaveTextContent('$dispense');
+    expect(within(details).getByTestId('version-2-technical')).toHaveTextContent('204');
   });
 });

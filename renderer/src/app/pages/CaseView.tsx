@@ -1,6 +1,8 @@
 /**
- * One case on screen, composed of the features: head (back to the inbox, status, return/delete), notices, the
- * receipt once closed, the prescription beside the dispense editor, and the versions sent. The case comes from
+ * One case on screen, composed of the features: head (back to the inbox, Rezept-ID with the patient's name and birth
+ * date, status, return/delete), notices, the receipt once closed, the prescription beside the dispense editor, and
+ * the versions sent — patient, medication and the editor's buttons on one 1366×768 screen (issue 19 item 5; the
+ * editor's buttons stay in view at the column's foot, styles.css „case“). The case comes from
  * react-query (getCase); the form appears only when the data exists, so its defaultValues are real. After
  * $reject/$abort only PrescriptionID, status, times and staff remain (A_19251) — that is all this view then shows.
  * A running automatic retry („wird erneut versucht“, spec §8) is shown once, next to the buttons that started the
@@ -17,6 +19,7 @@ import { useCaseLease } from '../../api/leases/use-case-lease';
 import { CaseStatusBadge } from '../../components/CaseStatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CaseActions } from '../../features/cases/components/CaseActions';
+import { CaseHeaderPatient } from '../../features/cases/components/CaseHeaderPatient';
 import { CaseLeaseBanner } from '../../features/cases/components/CaseLeaseBanner';
 import { CaseEndedNotice, OutcomeUnknownNotice, SecretRecovery } from '../../features/cases/components/CaseNotices';
 import { CaseRetryNotice } from '../../features/connection/components/RetryNotice';
@@ -88,6 +91,7 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
         <span ref={titleRef} tabIndex={-1} className="case-title mono">
           {prescriptionId}
         </span>
+        <CaseHeaderPatient caseDetail={detail} />
         <CaseStatusBadge status={detail.status} />
         {!detail.readOnly ? <CaseActions caseDetail={detail} staff={staff} heldElsewhere={heldElsewhere} /> : null}
       </div>

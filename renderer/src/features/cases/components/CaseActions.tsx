@@ -52,7 +52,7 @@ export function CaseActions({ caseDetail, staff, heldElsewhere = false }: Props)
     <div className="case-actions">
       <button
         type="button"
-        className="button-secondary"
+        className="button-secondary button-small"
         data-testid="reject-case"
         aria-keyshortcuts="Alt+R"
         disabled={!enabled}
@@ -62,7 +62,7 @@ export function CaseActions({ caseDetail, staff, heldElsewhere = false }: Props)
       </button>
       <button
         type="button"
-        className="button-secondary button-danger-outline"
+        className="button-secondary button-small button-danger-outline"
         data-testid="abort-case"
         aria-keyshortcuts="Alt+L"
         disabled={!enabled}

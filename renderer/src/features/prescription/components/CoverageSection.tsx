@@ -1,3 +1,7 @@
+/**
+ * The payer, folded to one line (issue 19 item 5): who pays and how the patient is insured stay visible in the
+ * summary; IK number and Versichertenstatus open on demand.
+ */
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
 import { Fact } from '../../../components/Fact';
@@ -9,20 +13,19 @@ export function CoverageSection({ coverage }: { coverage: PrescriptionView['cove
   const { t } = useTranslation();
   const status = coverage.status;
   return (
-    <section className="card" aria-labelledby="coverage-title" data-testid="prescription-coverage">
-      <h3 id="coverage-title">{t('prescription.coverage.title')}</h3>
-      <dl className="facts">
-        <Fact label={t('prescription.coverage.payor')} testId="coverage-payor">
-          {coverage.payorName}
-        </Fact>
-        <Fact label={t('prescription.coverage.kind')} testId="coverage-kind">
-          {t(`prescription.coverage.kinds.${coverage.kind}`)}
-        </Fact>
+    <details className="card card-fold" data-testid="prescription-coverage">
+      <summary>
+        <span className="card-fold-title">{t('prescription.coverage.title')}:</span>{' '}
+        <span data-testid="coverage-payor">{coverage.payorName}</span>
+        {' · '}
+        <span data-testid="coverage-kind">{t(`prescription.coverage.kinds.${coverage.kind}`)}</span>
+      </summary>
+      <dl className="facts facts-dense">
         <Fact label={t('prescription.coverage.iknr')}>{coverage.iknr}</Fact>
         <Fact label={t('prescription.coverage.status')}>
           {status ? (isKnownStatus(status) ? t(`prescription.coverage.statuses.${status}`) : status) : undefined}
         </Fact>
       </dl>
-    </section>
+    </details>
   );
 }

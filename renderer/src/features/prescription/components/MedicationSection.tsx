@@ -1,11 +1,13 @@
 /**
- * The prescribed medication of each KBV kind (PZN, Freitext, Wirkstoff, Rezeptur) with quantity and dosage.
+ * The prescribed medication of each KBV kind (PZN, Freitext, Wirkstoff, Rezeptur) with quantity, dosage and the
+ * prescriber's marks — dense, name first in bold, the rest three to a row (issue 19 item 5: one screen).
  * Freitext prescriptions carry a reminder to check completeness incl. dosage (A_23802/A_23803).
  */
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
 import { Fact } from '../../../components/Fact';
 import { IngredientList } from './IngredientList';
+import { RequestFlags } from './RequestFlags';
 
 type Medication = PrescriptionView['medication'];
 
@@ -15,9 +17,6 @@ function MedicationFacts({ medication }: { medication: Medication }) {
     case 'pzn':
       return (
         <>
-          <Fact label={t('prescription.medication.name')} testId="medication-name">
-            {medication.name}
-          </Fact>
           <Fact label={t('prescription.medication.pzn')} testId="medication-pzn">
             {medication.pzn}
           </Fact>
@@ -31,20 +30,10 @@ function MedicationFacts({ medication }: { medication: Medication }) {
         </>
       );
     case 'freitext':
-      return (
-        <>
-          <Fact label={t('prescription.medication.text')} testId="medication-text">
-            {medication.text}
-          </Fact>
-          <Fact label={t('prescription.medication.form')}>{medication.form}</Fact>
-        </>
-      );
+      return <Fact label={t('prescription.medication.form')}>{medication.form}</Fact>;
     case 'wirkstoff':
       return (
         <>
-          <Fact label={t('prescription.medication.name')} testId="medication-name">
-            {medication.name}
-          </Fact>
           <Fact label={t('prescription.medication.ingredients')}>
             <IngredientList ingredients={medication.ingredients} testId="medication-ingredients" />
           </Fact>
@@ -55,9 +44,6 @@ function MedicationFacts({ medication }: { medication: Medication }) {
     case 'rezeptur':
       return (
         <>
-          <Fact label={t('prescription.medication.name')} testId="medication-name">
-            {medication.name}
-          </Fact>
           <Fact label={t('prescription.medication.components')}>
             <IngredientList ingredients={medication.ingredients} testId="medication-components" />
           </Fact>
@@ -68,6 +54,12 @@ function MedicationFacts({ medication }: { medication: Medication }) {
         </>
       );
   }
+}
+
+/** What is prescribed — the name, or a Freitext prescription's text — as the card's heading. */
+function MedicationHeadline({ medication }: { medication: Medication }) {
+  if (medication.kind === 'freitext') return <span data-testid="medication-text">{medication.text}</span>;
+  return medication.name ? <span data-testid="medication-name">{medication.name}</span> : null;
 }
 
 const namedCategories = ['01', '02'] as const;
@@ -82,9 +74,10 @@ interface Props {
 export function MedicationSection({ medication, request }: Props) {
   const { t } = useTranslation();
   return (
-    <section className="card card-wide" aria-labelledby="medication-title" data-testid="prescription-medication">
-      <h3 id="medication-title">
-        {t('prescription.medication.title')}{' '}
+    <section className="card card-compact" aria-labelledby="medication-title" data-testid="prescription-medication">
+      <h3 id="medication-title" className="medication-headline">
+        <span className="visually-hidden">{t('prescription.medication.title')}: </span>
+        <MedicationHeadline medication={medication} />{' '}
         <span className="badge" data-testid="medication-kind">
           {t(`prescription.medication.kinds.${medication.kind}`)}
         </span>
@@ -98,7 +91,7 @@ export function MedicationSection({ medication, request }: Props) {
           {t('prescription.medication.freitextHint')}
         </p>
       ) : null}
-      <dl className="facts">
+      <dl className="facts facts-dense">
         <MedicationFacts medication={medication} />
         <Fact label={t('prescription.request.quantity')} testId="prescription-quantity">
           {String(request.quantity)}
@@ -108,6 +101,7 @@ export function MedicationSection({ medication, request }: Props) {
         </Fact>
         <Fact label={t('prescription.request.note')}>{request.note}</Fact>
       </dl>
+      <RequestFlags request={request} />
     </section>
   );
 }

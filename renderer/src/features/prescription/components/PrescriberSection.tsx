@@ -1,3 +1,7 @@
+/**
+ * The prescriber, folded to one line (issue 19 item 5): name and practice in the summary — enough to call back —
+ * and qualification, LANR, BSNR, phone and address on demand.
+ */
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
 import { Fact } from '../../../components/Fact';
@@ -10,21 +14,24 @@ interface Props {
 export function PrescriberSection({ practitioner, organization }: Props) {
   const { t } = useTranslation();
   return (
-    <section className="card" aria-labelledby="prescriber-title" data-testid="prescription-prescriber">
-      <h3 id="prescriber-title">{t('prescription.prescriber.title')}</h3>
-      <dl className="facts">
-        <Fact label={t('prescription.prescriber.name')} testId="prescriber-name">
-          {practitioner.name}
-        </Fact>
+    <details className="card card-fold" data-testid="prescription-prescriber">
+      <summary>
+        <span className="card-fold-title">{t('prescription.prescriber.title')}:</span>{' '}
+        <span data-testid="prescriber-name">{practitioner.name}</span>
+        {organization.name ? (
+          <>
+            {' · '}
+            <span data-testid="prescriber-practice">{organization.name}</span>
+          </>
+        ) : null}
+      </summary>
+      <dl className="facts facts-dense">
         <Fact label={t('prescription.prescriber.qualification')}>{practitioner.qualification}</Fact>
         <Fact label={t('prescription.prescriber.lanr')}>{practitioner.lanr}</Fact>
-        <Fact label={t('prescription.prescriber.practice')} testId="prescriber-practice">
-          {organization.name}
-        </Fact>
         <Fact label={t('prescription.prescriber.bsnr')}>{organization.bsnr}</Fact>
         <Fact label={t('prescription.prescriber.phone')}>{organization.phone}</Fact>
         <Fact label={t('prescription.prescriber.address')}>{organization.address}</Fact>
       </dl>
-    </section>
+    </details>
   );
 }

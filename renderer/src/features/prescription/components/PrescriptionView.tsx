@@ -1,6 +1,9 @@
 /**
  * Everything the pharmacist must see of a received prescription before dispensing (spec §9.3). When the
  * prescription cannot be read (e.g. "KBV-Version nicht unterstützt"), that reason is an alert instead.
+ * Ordered for the counter and dense (issue 19 item 5: patient, medication and the editor's buttons on one 1366×768
+ * screen): dates and Rechtsgrundlage, what stands in the way (deadlines, the reader's findings), patient, medication
+ * with the prescriber's marks; payer and prescriber folded to one line each.
  */
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
@@ -11,14 +14,19 @@ import { MedicationSection } from './MedicationSection';
 import { PatientSection } from './PatientSection';
 import { PrescriberSection } from './PrescriberSection';
 import { PrescriptionSummary } from './PrescriptionSummary';
-import { RequestFlags } from './RequestFlags';
 
 export function PrescriptionView({ caseDetail }: { caseDetail: CaseDetail }) {
   const { t } = useTranslation();
   const { prescription, prescriptionError } = caseDetail;
   return (
     <section className="prescription-view" aria-labelledby="prescription-title" data-testid="prescription-view">
-      <h2 id="prescription-title">{t('prescription.title')}</h2>
+      <h2 id="prescription-title" className="prescription-head">
+        {t('prescription.title')}{' '}
+        <span className="prescription-head-id mono">
+          <span className="visually-hidden">{t('prescription.id')} </span>
+          <span data-testid="prescription-id">{prescription?.prescriptionId ?? caseDetail.prescriptionId}</span>
+        </span>
+      </h2>
       <PrescriptionSummary caseDetail={caseDetail} />
       {!caseDetail.readOnly ? <DeadlineNotice caseDetail={caseDetail} /> : null}
       {prescriptionError || !prescription ? (
@@ -33,9 +41,8 @@ export function PrescriptionView({ caseDetail }: { caseDetail: CaseDetail }) {
         <>
           <FindingsList findings={prescription.findings} />
           <div className="cards">
-            <MedicationSection medication={prescription.medication} request={prescription.request} />
-            <RequestFlags request={prescription.request} />
             <PatientSection patient={prescription.patient} />
+            <MedicationSection medication={prescription.medication} request={prescription.request} />
             <CoverageSection coverage={prescription.coverage} />
             <PrescriberSection practitioner={prescription.practitioner} organization={prescription.organization} />
           </div>

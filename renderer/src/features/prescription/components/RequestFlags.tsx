@@ -1,6 +1,7 @@
 /**
  * The prescriber's marks that change what the pharmacy may or must do: aut idem (substitution excluded),
- * Noctu, co-payment status, accident, BVG, and Mehrfachverordnung part i of n with its redemption window.
+ * Noctu, co-payment status, accident, BVG, and Mehrfachverordnung part i of n with its redemption window. Shown as
+ * one wrapping row inside the medication card (issue 19 item 5: one screen).
  */
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
@@ -44,8 +45,8 @@ function MvoFlag({ mvo }: { mvo: NonNullable<Request['mvo']> }) {
 export function RequestFlags({ request }: { request: Request }) {
   const { t } = useTranslation();
   return (
-    <section className="card" aria-labelledby="flags-title" data-testid="prescription-flags">
-      <h3 id="flags-title">{t('prescription.flags.title')}</h3>
+    <section className="request-flags" aria-labelledby="flags-title" data-testid="prescription-flags">
+      <h4 id="flags-title">{t('prescription.flags.title')}:</h4>
       <ul className="flags">
         <li
           className={request.autIdemExcluded ? 'flag flag-warning' : 'flag'}
