@@ -34,7 +34,8 @@ export class EditorPage {
   readonly changes: Locator;
   readonly diff: Locator;
   readonly error: Locator;
-  readonly blocked: Locator;
+  /** „Nicht gesendet“ with every reason (`dispense-refused`); one `dispense-refused-reason` per reason */
+  readonly refused: Locator;
   readonly unchanged: Locator;
   readonly draftStatus: Locator;
   readonly locked: Locator;
@@ -54,7 +55,7 @@ export class EditorPage {
     this.changes = page.getByTestId('dispense-changes');
     this.diff = page.getByTestId('dispense-diff');
     this.error = page.getByTestId('dispense-error');
-    this.blocked = page.getByTestId('dispense-blocked');
+    this.refused = page.getByTestId('dispense-refused');
     this.unchanged = page.getByTestId('dispense-unchanged');
     this.draftStatus = page.getByTestId('draft-status');
     this.locked = page.getByTestId('dispense-locked');

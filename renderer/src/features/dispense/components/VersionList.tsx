@@ -1,7 +1,8 @@
 /**
  * Every submission of the case as a version (spec §6.1; A_26482: each one replaces the list before): when, by whom,
  * how many entries, and what the Fachdienst answered. Each version can be opened to see its complete list and what it
- * changed against an earlier version (default: the one before).
+ * changed against an earlier version (default: the one before). The call and its HTTP status are for support: they
+ * stay in the version's „Technische Details“ (issue 19 item 5, counter language).
  */
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,20 +14,43 @@ import { ChangeList } from './ChangeList';
 
 function Answer({ submission }: { submission: Submission }) {
   const { t } = useTranslation();
-  const status = submission.httpStatus ? ` (HTTP ${submission.httpStatus})` : '';
   switch (submission.state) {
     case 'confirmed':
-      return <span className="answer answer-ok">{t('versions.confirmed') + status}</span>;
+      return <span className="answer answer-ok">{t('versions.confirmed')}</span>;
     case 'pending':
       return <span className="answer answer-pending">{t('versions.pending')}</span>;
     case 'failed':
       return (
         <span className="answer answer-failed">
-          {t('versions.failed') + status}
+          {t('versions.failed')}
           {submission.errorMessage ? `: ${submission.errorMessage}` : ''}
         </span>
       );
   }
+}
+
+/** The Fachdienst operation and its HTTP status, for support (spec §3.4, §3.5). */
+function TechnicalDetails({ submission, testId }: { submission: Submission; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <details className="alert-details" data-testid={`${testId}-technical`}>
+      <summary>{t('versions.technical')}</summary>
+      <dl className="facts">
+        <div className="fact">
+          <dt>{t('versions.technicalCall')}</dt>
+          <dd>
+            <code>{`$${submission.operation}`}</code>
+          </dd>
+        </div>
+        {submission.httpStatus ? (
+          <div className="fact">
+            <dt>{t('versions.technicalStatus')}</dt>
+            <dd>{submission.httpStatus}</dd>
+          </div>
+        ) : null}
+      </dl>
+    </details>
+  );
 }
 
 function VersionDetails({ submission, all }: { submission: Submission; all: readonly Submission[] }) {
@@ -88,6 +112,7 @@ function VersionDetails({ submission, all }: { submission: Submission; all: read
           {base ? <ChangeList changes={diffEntries(base.entries, submission.entries)} testId={`${testId}-diff`} /> : null}
         </div>
       ) : null}
+      <TechnicalDetails submission={submission} testId={testId} />
     </div>
   );
 }

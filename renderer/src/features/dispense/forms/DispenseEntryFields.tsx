@@ -13,7 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { DispenseFormInput } from './dispense-form-schema';
 import type { EntryChange } from './entry-diff';
 import { blankMedication, selectableKinds, type MedicationKind } from './entry-editing';
-import { FindingText } from './FindingText';
+import { FindingItem } from './FindingItem';
 import { FormField } from './FormField';
 import { MedicationFields } from './MedicationFields';
 import type { PlacedFinding } from './preflight';
@@ -27,6 +27,8 @@ interface Props {
   onRemove(index: number): void;
   onDuplicate(index: number): void;
   prescribedPzn: string | undefined;
+  /** the substitution flag is offered only on a PZN prescription (A_28417, initial-entries.ts offersSubstitution) */
+  offerSubstitution: boolean;
   /** findings about the entry as a whole (not about one field) */
   findings: PlacedFinding[];
   /** what changed since the last confirmed submission; undefined when nothing was confirmed yet */
@@ -42,13 +44,24 @@ function sameProps(a: Props, b: Props): boolean {
     a.onRemove === b.onRemove &&
     a.onDuplicate === b.onDuplicate &&
     a.prescribedPzn === b.prescribedPzn &&
+    a.offerSubstitution === b.offerSubstitution &&
     a.locked === b.locked &&
     sameContent(a.findings, b.findings) &&
     sameContent(a.change, b.change)
   );
 }
 
-export const DispenseEntryFields = memo(function DispenseEntryFields({ index, canRemove, onRemove, onDuplicate, prescribedPzn, findings, change, locked }: Props) {
+export const DispenseEntryFields = memo(function DispenseEntryFields({
+  index,
+  canRemove,
+  onRemove,
+  onDuplicate,
+  prescribedPzn,
+  offerSubstitution,
+  findings,
+  change,
+  locked,
+}: Props) {
   const { t } = useTranslation();
   const { control, setValue, getValues } = useFormContext<DispenseFormInput>();
   const medication = useWatch({ control, name: `entries.${index}.medication` });
@@ -97,20 +110,22 @@ export const DispenseEntryFields = memo(function DispenseEntryFields({ index, ca
         <FormField name={`entries.${index}.whenHandedOver`} label={t('dispense.handedOver')} testId={`${prefix}-handed-over`} type="date" />
         <FormField name={`entries.${index}.whenPrepared`} label={t('dispense.prepared')} testId={`${prefix}-prepared`} type="date" />
         <FormField name={`entries.${index}.dosageText`} label={t('dispense.dosage')} testId={`${prefix}-dosage`} className="field-dosage" />
-        <FormField
-          name={`entries.${index}.substituted`}
-          label={t('dispense.substituted')}
-          testId={`${prefix}-substituted`}
-          type="checkbox"
-          className="field-wide"
-        />
+        {offerSubstitution ? (
+          <FormField
+            name={`entries.${index}.substituted`}
+            label={t('dispense.substituted')}
+            testId={`${prefix}-substituted`}
+            type="checkbox"
+            className="field-wide"
+          />
+        ) : null}
         <SerialList index={index} prefix={prefix} locked={locked} />
       </div>
       {findings.length > 0 ? (
         <ul className="entry-findings" data-testid={`${prefix}-findings`}>
           {findings.map((f, i) => (
             <li key={i}>
-              <FindingText finding={f} />
+              <FindingItem finding={f} />
             </li>
           ))}
         </ul>

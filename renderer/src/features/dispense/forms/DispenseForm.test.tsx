@@ -4,7 +4,7 @@ import type { Article, ArticleCatalog } from '../../../../../shared/erezept/cata
 import type { Pzn } from '../../../../../shared/erezept/identifiers';
 import { catalogForTests } from '../../../test/catalog';
 import { createFakeBridge } from '../../../test/fake-bridge';
-import { appError, caseDetail, dispensedCase, entry, ids, receipt } from '../../../test/fixtures';
+import { appError, caseDetail, dispensedCase, entry, ids, prescription, receipt } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
 import { draftDelayMs } from './use-draft-autosave';
 
@@ -20,7 +20,26 @@ const ibuprofen: Article = {
   securPharm: true,
 };
 
-const catalog: ArticleCatalog = catalogForTests([ibuprofen]);
+/** The prescribed article (fixtures.ts), no securPharm pack, so a list without batch can be sent. */
+const sumatriptan: Article = {
+  pzn: '06313728' as Pzn,
+  name: 'Sumatriptan-1a Pharma 100 mg Tabletten',
+  packSize: '20 St',
+  normSize: 'N1',
+  form: 'TAB',
+  ingredients: [{ name: 'Sumatriptan', strengthValue: 100, strengthUnit: 'mg' }],
+  category: '00',
+  vaccine: false,
+  securPharm: false,
+};
+/** Another maker's Sumatriptan: same substance, strength, form and size — an exchange without a safety finding. */
+const sumatriptanGeneric: Article = { ...sumatriptan, pzn: '06313740' as Pzn, name: 'Sumatriptan Generika 100 mg Tabletten', securPharm: true };
+
+const catalog: ArticleCatalog = catalogForTests([ibuprofen, sumatriptan, sumatriptanGeneric]);
+
+/** The fixture's case, its prescription asking for `quantity` packs. */
+const caseOf = (quantity: number, overrides: Parameters<typeof caseDetail>[0] = {}) =>
+  caseDetail({ prescription: prescription({ request: { ...prescription().request, quantity } }), ...overrides });
 
 async function openCase(detail = caseDetail()) {
   const fake = createFakeBridge({ cases: [detail] });
@@ -70,11 +89,11 @@ describe('dispense form', () => {
   });
 
   it('submits the COMPLETE list and confirms with the time (A_26482)', async () => {
-    const { user, fake } = await openCase();
+    const { user, fake } = await openCase(caseOf(3));
     await user.type(field(0, 'batch'), 'B2026-11');
     setDate(field(0, 'expiry'), '2028-03-31');
     await user.click(screen.getByTestId('add-entry'));
-    await user.type(field(1, 'pzn'), '04773414');
+    await user.type(field(1, 'pzn'), sumatriptanGeneric.pzn);
     await user.clear(field(1, 'packs'));
     await user.type(field(1, 'packs'), '2');
     await user.type(field(1, 'batch'), 'X77');
@@ -97,7 +116,7 @@ describe('dispense form', () => {
     });
     expect(entries[0]!.dosageText).toBeUndefined();
     expect(entries[1]).toMatchObject({
-      medication: { kind: 'pzn', pzn: '04773414', name: 'Ibudolor 400 mg Filmtabletten', packSize: '20 St' },
+      medication: { kind: 'pzn', pzn: sumatriptanGeneric.pzn, name: sumatriptanGeneric.name, packSize: '20 St' },
       packs: 2,
       batch: { lot: 'X77', expiry: '2027-12-31' },
       dosageText: '1-0-0-0',
@@ -175,6 +194,31 @@ describe('dispense form', () => {
     expect(screen.getByTestId('dispense-entry-0-article')).toHaveTextContent('Aus dem Artikelstamm übernommen: Ibudolor 400 mg Filmtabletten (20 St · N1 · FTA)');
     // A_28417: dispensed PZN ≠ prescribed PZN
     expect(field(0, 'substituted')).toBeChecked();
+  });
+
+  it('offers the substitution flag only on a PZN prescription and sends none on a Wirkstoff prescription (A_28417)', async () => {
+    const wirkstoff = prescription({
+      medication: { kind: 'wirkstoff', name: 'Ibuprofen 400 mg', ingredients: [{ name: 'Ibuprofen', strength: '400 mg' }], form: 'FTA', amount: '20 St', vaccine: false },
+    });
+    const { user, fake } = await openCase(caseDetail({ prescription: { ...wirkstoff, request: { ...wirkstoff.request, quantity: 2 } }, draft: null }));
+    expect(screen.queryByTestId('dispense-entry-0-substituted')).not.toBeInTheDocument();
+    // two packs prescribed: one in each entry
+    await user.clear(field(0, 'packs'));
+    await user.type(field(0, 'packs'), '1');
+    await user.type(field(0, 'pzn'), '04773414');
+    expect(field(0, 'name')).toHaveValue('Ibudolor 400 mg Filmtabletten');
+    await user.type(field(0, 'batch'), 'W1');
+    setDate(field(0, 'expiry'), '2028-03-31');
+    // a pack scan into a second entry leaves it unset, too
+    await user.click(screen.getByTestId('add-entry'));
+    expect(screen.queryByTestId('dispense-entry-1-substituted')).not.toBeInTheDocument();
+    await user.type(field(1, 'pzn'), '04773414');
+    await user.type(field(1, 'batch'), 'W2');
+    setDate(field(1, 'expiry'), '2028-04-30');
+    await user.click(screen.getByTestId('submit-dispense'));
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+    const sent = fake.calls.submitDispense.mock.calls[0]![0].entries;
+    expect(sent.map((e) => e.substituted)).toEqual([undefined, undefined]);
   });
 
   it('warns about a PZN with a wrong check digit', async () => {
@@ -297,7 +341,7 @@ describe('dispense form', () => {
   });
 
   it('duplicates an entry for a second batch: same article, fresh batch, one pack', async () => {
-    const { user, fake } = await openCase();
+    const { user, fake } = await openCase(caseOf(2));
     await user.type(field(0, 'batch'), 'B1');
     setDate(field(0, 'expiry'), '2028-03-31');
     await user.click(field(0, 'duplicate'));
@@ -332,7 +376,7 @@ describe('dispense form', () => {
   });
 
   it('switches an entry to Freitext, Wirkstoff or Rezeptur and sends that kind', async () => {
-    const { user, fake } = await openCase();
+    const { user, fake } = await openCase(caseOf(2));
     await user.selectOptions(field(0, 'kind'), 'rezeptur');
     expect(screen.queryByTestId('dispense-entry-0-pzn')).not.toBeInTheDocument();
     expect(field(0, 'name')).toHaveValue('Sumatriptan-1a Pharma 100 mg Tabletten');
@@ -358,22 +402,92 @@ describe('dispense form', () => {
     expect(freitext!.medication).toMatchObject({ kind: 'freitext', text: 'Kamillenblüten 100 g' });
   });
 
-  it('shows pre-flight findings at their fields while editing and sends nothing while one is an error', async () => {
-    const securPharmCatalog: ArticleCatalog = catalogForTests([ibuprofen, { ...ibuprofen, pzn: '06313728' as Pzn, name: 'Sumatriptan' }]);
+  it('shows pre-flight findings once the entry was worked on and refuses with every reason: „Nicht gesendet“', async () => {
+    const securPharmCatalog: ArticleCatalog = catalogForTests([ibuprofen, { ...sumatriptan, securPharm: true }]);
     const fake = createFakeBridge({ cases: [caseDetail()] });
     const { user } = renderWithProviders({ bridge: fake.bridge, catalog: securPharmCatalog, initialCase: ids.first });
     await screen.findByTestId('dispense-form');
 
-    // a securPharm pack without batch: the entry says so before anything is sent (A_21105-02)
-    expect(await screen.findByTestId('dispense-entry-0-findings')).toHaveTextContent('Fehler: securPharm-Packung');
-    // a handover date in the future (and after the Einlösefrist): at its field
+    // the case just opened with the list main derived from the prescription: no red text before anything was done
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(screen.queryByTestId('dispense-entry-0-findings')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('dispense-entry-0-handed-over-finding')).not.toBeInTheDocument();
+
+    // a handover date in the future (and after the Einlösefrist): at its field; the entry now shows what it lacks
     setDate(field(0, 'handed-over'), '2099-01-01');
     expect(await screen.findByTestId('dispense-entry-0-handed-over-finding')).toHaveTextContent('liegt in der Zukunft');
+    // a securPharm pack without batch (A_21105-02)
+    expect(await screen.findByTestId('dispense-entry-0-findings')).toHaveTextContent('Fehler: securPharm-Packung');
 
     await user.click(screen.getByTestId('submit-dispense'));
-    expect(await screen.findByTestId('dispense-blocked')).toHaveTextContent('Nicht gesendet: 3 Fehler');
+    const refused = await screen.findByTestId('dispense-refused');
+    expect(refused).toHaveAttribute('role', 'alert');
+    expect(refused).toHaveTextContent('Nicht gesendet');
+    const reasons = within(refused).getAllByTestId('dispense-refused-reason');
+    expect(reasons.map((r) => r.getAttribute('data-code'))).toEqual(['PH_HANDOVER_IN_FUTURE', 'PH_AFTER_EXPIRY_DATE', 'PH_BATCH_REQUIRED']);
+    expect(reasons[0]).toHaveTextContent('Position 1 · Abgabedatum: Das Abgabedatum 01.01.2099 liegt in der Zukunft.');
+    // the pharmacist's view names no rule codes; they are in „Technische Details“
+    expect(within(refused).getByTestId('dispense-refused-details')).toHaveTextContent('PH_BATCH_REQUIRED');
     expect(fake.calls.submitDispense).not.toHaveBeenCalled();
     expect(field(0, 'handed-over')).toHaveFocus();
+  });
+
+  it('refuses 0 packs or a batch without its number with „Nicht gesendet“ and hides the last confirmation meanwhile', async () => {
+    const { user, fake } = await openCase(dispensedCase());
+    expect(screen.getByTestId('dispense-confirmation')).toBeVisible();
+    await user.clear(field(0, 'packs'));
+    await user.type(field(0, 'packs'), '0');
+    await user.clear(field(0, 'batch'));
+
+    await user.click(screen.getByTestId('submit-dispense'));
+    const refused = await screen.findByTestId('dispense-refused');
+    expect(refused).toHaveTextContent('Nicht gesendet');
+    const reasons = within(refused).getAllByTestId('dispense-refused-reason').map((r) => r.textContent);
+    expect(reasons).toEqual(['Position 1 · Packungen: Mindestens 1 Packung.', 'Position 1 · Charge: Pflichtfeld']);
+    // one message at the field, stating what is valid
+    expect(screen.getByTestId('dispense-entry-0-packs-error')).toHaveTextContent('Mindestens 1 Packung.');
+    expect(screen.queryByTestId('dispense-confirmation')).not.toBeInTheDocument();
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+
+    // corrected and sent: the refusal goes, the confirmation is back
+    await user.clear(field(0, 'packs'));
+    await user.type(field(0, 'packs'), '1');
+    await user.type(field(0, 'batch'), 'B2');
+    await user.click(screen.getByTestId('submit-dispense'));
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+    expect(screen.queryByTestId('dispense-refused')).not.toBeInTheDocument();
+    expect(await screen.findByTestId('dispense-confirmation')).toBeVisible();
+  });
+
+  it("shows main's refusal before sending as „Nicht gesendet“ with its reasons, not as a failed call", async () => {
+    const { user, fake } = await openCase();
+    fake.calls.submitDispense.mockResolvedValueOnce({
+      ok: false,
+      error: appError({
+        code: 'validation',
+        system: 'app',
+        httpStatus: undefined,
+        message: 'Nicht gesendet: Anderer Wirkstoff als verordnet: verordnet Sumatriptan, abgegeben Ibuprofen.',
+        findings: [
+          {
+            severity: 'error',
+            code: 'PH_SUBSTANCE_DIFFERS',
+            needsReason: true,
+            message: 'Anderer Wirkstoff als verordnet: verordnet Sumatriptan, abgegeben Ibuprofen.',
+            path: 'entries.0.medication.pzn',
+          },
+          { severity: 'info', code: 'PH_QUANTITY_LESS', message: 'Weniger als verordnet abgegeben (Teilabgabe).', path: 'entries.0.packs' },
+        ],
+      }),
+    } as never);
+    await user.click(screen.getByTestId('submit-dispense'));
+    const refused = await screen.findByTestId('dispense-refused');
+    expect(refused).toHaveAttribute('data-from', 'main');
+    expect(within(refused).getByTestId('dispense-refused-message')).toHaveTextContent('Nicht gesendet: Anderer Wirkstoff');
+    const reasons = within(refused).getAllByTestId('dispense-refused-reason');
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toHaveTextContent('Position 1 · PZN: Anderer Wirkstoff als verordnet');
+    expect(screen.queryByTestId('dispense-error')).not.toBeInTheDocument();
   });
 
   it('shows what changed since the last confirmed list, entry by entry', async () => {

@@ -2,17 +2,18 @@
  * The dispense editor (spec §5, §6): the COMPLETE list of dispensed items as a field array. Every
  * submission sends the whole list, because the Fachdienst replaces what it had (A_26482, A_26481); the editor
  * stays editable after a $dispense and shows what changed since the list the Fachdienst last confirmed.
- * Pre-flight findings of both rule sets appear at their fields while editing; pack scans land here.
+ * Pre-flight findings of both rule sets appear at their fields once the pharmacist worked on the entry
+ * (finding-visibility.ts); a safety difference is confirmed there with a reason (OverrideControl). A refused submit
+ * says „Nicht gesendet“ with every reason (RefusalNotice). Pack scans land here.
  * The form is rendered only once the case is loaded and takes the draft as its defaultValues.
  *
  * Typing stays cheap with many entries (docs/performance.md, typing-latency): the root watches the list only for the
  * deferred live checks, entries are memoised with stable callbacks, and each field subscribes to its own findings.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
-import { FormProvider, useFieldArray, useForm } from 'react-hook-form';
+import { FormProvider, useFieldArray, useForm, useFormState, type FieldErrors } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { dispenseListSchema } from '../../../../../shared/erezept/dispense-entry';
-import { hasErrors } from '../../../../../shared/erezept/findings';
 import type { AppError, CaseDetail } from '../../../../../shared/ipc/contract';
 import { useAppToday } from '../../../api/app-info/app-clock';
 import { useCaseWrite } from '../../../api/cases/use-case-write';
@@ -28,14 +29,17 @@ import { PatientPreview } from '../components/PatientPreview';
 import { DispenseEntryFields } from './DispenseEntryFields';
 import { dispenseResolver } from './dispense-resolver';
 import { normalizeFormValues, type DispenseEntryInput, type DispenseFormInput, type DispenseFormOutput } from './dispense-form-schema';
+import { onlyRevealed, revealedEntries, workedOnBefore } from './finding-visibility';
 import { sameList } from './entry-diff';
 import { duplicateEntry, entryIndexOf } from './entry-editing';
 import { createFieldFindingsStore, FieldFindingsProvider } from './findings-context';
 import { FindingText } from './FindingText';
 import { fieldOfFindingPath } from './finding-paths';
 import { DraftStatus, FormActions } from './FormActions';
-import { blankEntry, initialEntries, newEntryKey } from './initial-entries';
+import { blankEntry, initialEntries, newEntryKey, offersSubstitution, withoutSubstitution } from './initial-entries';
 import { lastConfirmedDispenseAt } from './last-dispense';
+import { isRefusal, reasonsOfFieldErrors, refusalOfAppError, refusalOfFindings, type Refusal } from './refusal';
+import { RefusalNotice } from './RefusalNotice';
 import { useDraftAutosave } from './use-draft-autosave';
 import { useLiveChecks } from './use-live-checks';
 import { usePackScanTarget } from './use-pack-scan-target';
@@ -55,7 +59,7 @@ interface Props {
   heldElsewhere?: boolean;
 }
 
-type Notice = { kind: 'unchanged'; text: string } | { kind: 'blocked'; count: number } | null;
+type Notice = { kind: 'unchanged'; text: string } | null;
 
 export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, heldElsewhere = false }: Props) {
   const { t } = useTranslation();
@@ -67,10 +71,17 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   // main's date (the simulator's in training): the hand-over date of new entries
   const appToday = useAppToday();
   const [today] = useState(appToday);
+  const offerSubstitution = offersSubstitution(caseDetail);
   // An incomplete list kept locally is newer than the saved draft (local-draft.ts).
   const [restored] = useState(() => (readOnly ? undefined : readLocalDraft<DispenseEntryInput>(prescriptionId)));
+  const [initial] = useState(() => {
+    if (!restored) return initialEntries(caseDetail, today);
+    return offerSubstitution ? restored.entries : withoutSubstitution(restored.entries);
+  });
+  // entries worked on in an earlier session show their findings at once (finding-visibility.ts)
+  const [workedOn] = useState(() => new Set(initial.filter((e) => restored !== undefined || workedOnBefore(e, caseDetail)).map((e) => e.key)));
   const form = useForm<DispenseFormInput, unknown, DispenseFormOutput>({
-    defaultValues: { entries: restored?.entries ?? initialEntries(caseDetail, today) },
+    defaultValues: { entries: initial },
     resolver: dispenseResolver(t),
   });
   const { control, handleSubmit, setError, reset, watch, getValues, setFocus } = form;
@@ -85,6 +96,9 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   const preview = usePatientPreview();
   const [failure, setFailure] = useState<AppError | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  /** a submit or close was attempted: every finding shows from then on */
+  const [attempted, setAttempted] = useState(false);
 
   const expired = isExpired(caseDetail);
   const busy = submitDispense.isPending || closeCase.isPending;
@@ -95,9 +109,22 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   const { saveDraft, keptLocallyAt, unsaved } = useDraftAutosave(prescriptionId, watch, !readOnly && staff !== null && !busy);
   const prescribed = caseDetail.prescription?.medication;
   const prescribedPzn = prescribed?.kind === 'pzn' ? prescribed.pzn : undefined;
+  /** What is sent: without a substitution flag where none is offered (an older draft may still carry one, A_28417). */
+  const toSend = <E extends { substituted?: boolean }>(entries: E[]): E[] => (offerSubstitution ? entries : withoutSubstitution(entries));
 
-  const { values, grouped, changes, changeByKey, unsent, errorsOf } = useLiveChecks(control, caseDetail, telematikId);
+  const { values, grouped: allFindings, changes, changeByKey, unsent, findingsOf, blockingOf } = useLiveChecks(control, caseDetail, telematikId);
   const confirmed = caseDetail.confirmedEntries;
+  // Which entries show their findings: as a string ('1' = shown), so the filtering below reruns only when one changed.
+  const { touchedFields, dirtyFields } = useFormState({ control });
+  const isRevealed = revealedEntries({
+    attempted: attempted || heldElsewhere,
+    workedOn,
+    keys: (values.entries ?? []).map((e) => e?.key),
+    touched: touchedFields.entries,
+    dirty: dirtyFields.entries,
+  });
+  const revealedMask = (values.entries ?? []).map((_, i) => (isRevealed(i) ? '1' : '0')).join('');
+  const grouped = useMemo(() => onlyRevealed(allFindings, (i) => revealedMask[i] === '1'), [allFindings, revealedMask]);
   // fields re-render only when their own findings changed (findings-context.tsx)
   const [fieldFindings] = useState(createFieldFindingsStore);
   useLayoutEffect(() => fieldFindings.publish(grouped.byField), [fieldFindings, grouped.byField]);
@@ -113,28 +140,50 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   }, [heldElsewhere, prescriptionId, caseDetail, today, reset]);
 
   // ---- sending ------------------------------------------------------------------------------------------------
-  const showFailure = (e: unknown) => {
+  /** A new attempt: what the last one said goes, and every finding shows from now on. */
+  const startAttempt = () => {
+    setAttempted(true);
+    setFailure(null);
+    setNotice(null);
+    setRefusal(null);
+  };
+
+  /**
+   * Main refused before sending (its pre-flight) → „Nicht gesendet“ with its reasons; any other failure → the error
+   * alert. Findings go to their fields unless the live check shows the same there already (one message per problem).
+   */
+  const showFailure = (input: DispenseFormOutput) => (e: unknown) => {
     const appError = appErrorOf(e);
-    setFailure(appError);
+    if (isRefusal(appError)) setRefusal(refusalOfAppError(appError));
+    else setFailure(appError);
+    const live = new Set(findingsOf(input).map((f) => `${f.field ?? ''}|${f.code}`));
     for (const finding of appError.findings ?? []) {
       const field = fieldOfFindingPath(finding.path);
-      if (field) setError(field, { type: 'server', message: finding.message });
+      if (field && !live.has(`${field}|${finding.code}`)) setError(field, { type: 'server', message: finding.message });
     }
   };
 
-  /** Errors of the pre-flight stop the call before anything is sent; the focus goes to the first one. */
+  /** The schema refused the list: nothing is sent, and every field message is listed, too. */
+  const refuseInvalid = (errors: FieldErrors<DispenseFormInput>) => {
+    startAttempt();
+    setRefusal({ from: 'editor', reasons: reasonsOfFieldErrors(errors) });
+  };
+
+  /**
+   * What blocks (blocksSending: errors, and safety differences not confirmed with a reason) stops the call before
+   * anything is sent; the refusal lists every reason and the focus goes to the first field named.
+   */
   const blockedByFindings = (input: DispenseFormOutput): boolean => {
-    const errors = errorsOf(input);
-    if (!hasErrors(errors)) return false;
-    setNotice({ kind: 'blocked', count: errors.length });
-    const first = errors.find((f) => f.field);
+    const blocking = blockingOf(input);
+    if (blocking.length === 0) return false;
+    setRefusal(refusalOfFindings(blocking));
+    const first = blocking.find((f) => f.field);
     if (first?.field) setFocus(first.field);
     return true;
   };
 
   const submit = handleSubmit((input) => {
-    setFailure(null);
-    setNotice(null);
+    startAttempt();
     if (blockedByFindings(input)) return;
     // A list equal to the confirmed one would only notify the patient again (spec §3.4). After a lost
     // answer main reconciles instead, so then it is sent to main.
@@ -143,25 +192,24 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
       return;
     }
     submitDispense.mutate(
-      { prescriptionId, entries: input.entries },
+      { prescriptionId, entries: toSend(input.entries) },
       {
         onSuccess: (answer) => {
           if (answer.outcome !== 'sent') setNotice({ kind: 'unchanged', text: answer.notice ?? t(`dispense.outcomes.${answer.outcome}`) });
           reset(input);
         },
-        onError: showFailure,
+        onError: showFailure(input),
       },
     );
-  });
+  }, refuseInvalid);
   const close = handleSubmit((input) => {
-    setFailure(null);
-    setNotice(null);
+    startAttempt();
     if (blockedByFindings(input)) return;
-    closeCase.mutate({ prescriptionId, entries: input.entries }, { onSuccess: () => reset(input), onError: showFailure });
-  });
+    closeCase.mutate({ prescriptionId, entries: toSend(input.entries) }, { onSuccess: () => reset(input), onError: showFailure(input) });
+  }, refuseInvalid);
   const openPreview = () => {
     const parsed = dispenseListSchema.safeParse(normalizeFormValues(getValues()).entries);
-    preview.mutate({ prescriptionId, entries: parsed.success ? parsed.data : undefined });
+    preview.mutate({ prescriptionId, entries: parsed.success ? toSend(parsed.data) : undefined });
   };
 
   // ---- entries ------------------------------------------------------------------------------------------------
@@ -245,6 +293,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
                 onRemove={remove}
                 onDuplicate={duplicate}
                 prescribedPzn={prescribedPzn}
+                offerSubstitution={offerSubstitution}
                 findings={grouped.byEntry.get(index) ?? []}
                 change={changeByKey.get(values.entries?.[index]?.key ?? '')}
                 locked={readOnly}
@@ -272,11 +321,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
             </section>
           ) : null}
           {failure ? <ErrorAlert error={failure} testId="dispense-error" /> : null}
-          {notice?.kind === 'blocked' ? (
-            <p className="hint hint-error" role="alert" data-testid="dispense-blocked">
-              {t('dispense.blocked', { count: notice.count })}
-            </p>
-          ) : null}
+          {refusal ? <RefusalNotice refusal={refusal} /> : null}
           {notice?.kind === 'unchanged' ? (
             <p className="hint hint-info" role="status" data-testid="dispense-unchanged">
               {notice.text}
@@ -296,7 +341,8 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
             closing={closeCase.isPending}
             previewing={preview.isPending}
           />
-          {confirmedAt && !locked ? (
+          {/* the last confirmation is no answer to a refused attempt: while „Nicht gesendet“ shows, it does not */}
+          {confirmedAt && !locked && !refusal ? (
             <p className="confirmation" role="status" data-testid="dispense-confirmation">
               {t('dispense.confirmation', { time: formatTime(confirmedAt) })}
               {unsent ? (

@@ -7,7 +7,8 @@ import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { get, useFormContext, useFormState, type Path, type RegisterOptions } from 'react-hook-form';
 import type { DispenseFormInput } from './dispense-form-schema';
 import { useFieldFindings } from './findings-context';
-import { FindingText } from './FindingText';
+import { FindingItem } from './FindingItem';
+import type { PlacedFinding } from './preflight';
 
 interface Props {
   name: Path<DispenseFormInput>;
@@ -18,15 +19,19 @@ interface Props {
   inputProps?: InputHTMLAttributes<HTMLInputElement>;
   /** extra text under the field (a lookup result, a check-digit warning) */
   hint?: ReactNode;
+  /** finding codes not shown here because the hint already says the same (one message per problem) */
+  omitCodes?: readonly string[];
   className?: string;
 }
 
-export function FormField({ name, label, testId, type = 'text', options, inputProps, hint, className }: Props) {
+const noCodes: readonly string[] = [];
+
+export function FormField({ name, label, testId, type = 'text', options, inputProps, hint, omitCodes = noCodes, className }: Props) {
   const id = useId();
   const { register } = useFormContext<DispenseFormInput>();
   const { errors } = useFormState<DispenseFormInput>({ name });
   const error = get(errors, name) as { message?: string } | undefined;
-  const findings = useFieldFindings(name);
+  const findings = shownFindings(useFieldFindings(name), omitCodes);
   const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : undefined;
   const describedBy = [error ? `${id}-error` : undefined, findings.length > 0 ? `${id}-findings` : undefined, hint ? `${id}-hint` : undefined]
     .filter(Boolean)
@@ -56,12 +61,14 @@ export function FormField({ name, label, testId, type = 'text', options, inputPr
       {findings.length > 0 ? (
         <div id={`${id}-findings`} className="field-findings" data-testid={`${testId}-finding`}>
           {findings.map((f, i) => (
-            <p key={i}>
-              <FindingText finding={f} />
-            </p>
+            <FindingItem key={i} finding={f} />
           ))}
         </div>
       ) : null}
     </div>
   );
+}
+
+function shownFindings(findings: PlacedFinding[], omitCodes: readonly string[]): PlacedFinding[] {
+  return omitCodes.length === 0 || !findings.some((f) => omitCodes.includes(f.code)) ? findings : findings.filter((f) => !omitCodes.includes(f.code));
 }

@@ -5,11 +5,15 @@
  */
 import { useFieldArray, useFormContext } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { PharmacyFindingCodes } from '../../../../../shared/fhir/checks/pharmacy-checks';
 import type { DispenseFormInput, DispenseEntryInput } from './dispense-form-schema';
 import { FormField } from './FormField';
 import { useArticleLookup, type LookupState } from './use-article-lookup';
 
 type MedicationInput = DispenseEntryInput['medication'];
+
+/** The pre-flight's check-digit finding at the PZN field (shared/fhir/checks/pharmacy-checks.ts). */
+const checkDigitCodes: readonly string[] = [PharmacyFindingCodes.pznCheckDigit];
 
 /** Short warnings under the PZN field itself. */
 function LookupHint({ state }: { state: LookupState }) {
@@ -45,6 +49,8 @@ function PznFields({ index, prefix, prescribedPzn, medication }: { index: number
         inputProps={{ inputMode: 'numeric', autoComplete: 'off', maxLength: 8 }}
         options={{ onChange: (e: { target: { value: string } }) => void lookUp(e.target.value) }}
         hint={state.kind === 'missing' || state.kind === 'checksum' ? <LookupHint state={state} /> : undefined}
+        // the check digit is said once: by the hint under the field, which shows while typing (issue 19 item 4)
+        omitCodes={state.kind === 'checksum' ? checkDigitCodes : undefined}
       />
       <FormField name={`entries.${index}.medication.name`} label={t('dispense.name')} testId={`${prefix}-name`} className="field-name" />
       <ArticleFacts state={state} medication={medication} testId={`${prefix}-article`} />

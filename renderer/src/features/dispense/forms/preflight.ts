@@ -52,8 +52,14 @@ export function preflightFindings(values: DispenseFormInput, ctx: PreflightConte
   return findings;
 }
 
+export interface GroupedFindings {
+  byField: ReadonlyMap<string, PlacedFinding[]>;
+  byEntry: ReadonlyMap<number, PlacedFinding[]>;
+  general: PlacedFinding[];
+}
+
 /** Findings by form field, for the fields to show; the rest by entry, then the list-level ones. */
-export function groupFindings(findings: readonly PlacedFinding[]) {
+export function groupFindings(findings: readonly PlacedFinding[]): GroupedFindings {
   const byField = new Map<string, PlacedFinding[]>();
   const byEntry = new Map<number, PlacedFinding[]>();
   const general: PlacedFinding[] = [];

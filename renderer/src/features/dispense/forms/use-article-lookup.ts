@@ -1,6 +1,7 @@
 /**
  * Typing a PZN fills the article's details from the catalogue (A_27033-01: substance, strength and trade
- * name for finished products) and sets the substitution flag against the prescribed PZN (A_28417). The hint
+ * name for finished products) and sets the substitution flag against the prescribed PZN (A_28417) — only on a PZN
+ * prescription; elsewhere the flag stays unset. Another PZN drops the entry's confirmed differences. The hint
  * under the field is derived from the current PZN, so it is right after a pack scan, too.
  */
 import { useFormContext, useWatch } from 'react-hook-form';
@@ -41,6 +42,8 @@ export function useArticleLookup(index: number, prescribedPzn: string | undefine
       // Only the editor knows both PZNs; the pharmacist can still correct the flag.
       setValue(`entries.${index}.substituted`, pzn !== prescribedPzn, { shouldDirty: true });
     }
+    // A confirmed difference (docs/checks.md, overrides) was about the article before: another one is confirmed anew.
+    if (getValues(`entries.${index}.overrides`)?.length) setValue(`entries.${index}.overrides`, undefined, { shouldDirty: true });
     const article = await fetchArticle(pzn);
     // the pharmacist may have typed on while the catalogue answered: fill only the PZN it was asked for
     const current = getValues(`entries.${index}.medication`);

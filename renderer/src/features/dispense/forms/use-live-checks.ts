@@ -5,6 +5,7 @@
  */
 import { useDeferredValue, useMemo } from 'react';
 import { useWatch, type Control } from 'react-hook-form';
+import { blocksSending } from '../../../../../shared/erezept/findings';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';
 import { noonOf, useAppToday } from '../../../api/app-info/app-clock';
 import { useArticles } from '../../../api/articles/article-queries';
@@ -51,8 +52,10 @@ export function useLiveChecks(control: Control<DispenseFormInput, unknown, Dispe
   const changeByKey = useMemo(() => new Map(changes?.map((c) => [c.key, c])), [changes]);
   const unsent = changes?.some((c) => c.kind !== 'unchanged') ?? false;
 
-  /** The pre-flight errors of a list about to be sent (computed now, not deferred). */
-  const errorsOf = (entries: DispenseFormOutput) => preflightFindings(entries, context).filter((f) => f.severity === 'error');
+  /** The pre-flight findings of a list about to be sent (computed now, not deferred). */
+  const findingsOf = (entries: DispenseFormOutput) => preflightFindings(entries, context);
+  /** What stops that list from being sent: errors, and safety findings not yet confirmed with a reason (docs/checks.md). */
+  const blockingOf = (entries: DispenseFormOutput) => findingsOf(entries).filter(blocksSending);
 
-  return { values, grouped, changes, changeByKey, unsent, errorsOf };
+  return { values, grouped, changes, changeByKey, unsent, findingsOf, blockingOf };
 }
