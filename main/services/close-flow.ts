@@ -36,12 +36,14 @@ export async function sendClose(kit: WorkflowKit, attempt: CloseAttempt, sentAga
   const { record, secret, list, staff } = attempt;
   const id = record.prescriptionId;
   const resumed = attempt.resumeOperationId !== undefined || sentAgain;
-  const parameters = await preflight(kit, 'close', record, list);
+  const { parameters, overriddenRules } = await preflight(kit, 'close', record, list);
   const createdAt = kit.nowIso();
   const { submissionId, opId } = await store.transaction(async () => {
     const owed = store.pendingOperations;
     if (attempt.draft) await store.drafts.save({ prescriptionId: id, entries: [...attempt.draft], savedAt: createdAt, staff: staff.kuerzel });
     const submission = await store.submissions.createPending({ prescriptionId: id, operation: 'close', staff: staff.kuerzel, createdAt, entries: list, withBody: true });
+    // Who sent past which safety rule (docs/checks.md): rule and staff only — the reason stays with the version.
+    if (!resumed) for (const rule of overriddenRules) await kit.audit('override', id, staff, rule);
     const op =
       attempt.resumeOperationId ??
       (await owed.create({ operation: 'close', entries: list, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt }));

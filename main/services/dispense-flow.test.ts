@@ -4,7 +4,9 @@
  * simulator (simulator-harness.ts), so the calls counted here are what the app sends.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import type { DispenseEntry } from '../../shared/erezept/dispense-entry';
+import { blocksSending } from '../../shared/erezept/findings';
 import type { RetryProgress } from '../../shared/ipc/contract';
 import { failureOf } from '../testing';
 import { ARRIVED_MESSAGE } from './dispense-reconcile';
@@ -175,7 +177,7 @@ describe('the decision in the Fachdienst time, with a skewed app clock', () => {
 
     // a correction one minute later whose answer is lost although it was stored: confirmed without a resend
     h.clock.set('2026-10-05T08:01:00Z');
-    const corrected = draft.map((e) => ({ ...e, packs: e.packs + 1 }));
+    const corrected = draft.map((e) => ({ ...e, batch: { lot: 'CH-KORR-1', expiry: '2028-12-31' } }));
     await h.fail('dispense', 'after-timeout');
     h.calls.length = 0;
     expect((await h.workflow.submitDispense(ID1, corrected)).confirmedEntries).toEqual(corrected);
@@ -183,7 +185,7 @@ describe('the decision in the Fachdienst time, with a skewed app clock', () => {
 
     // another one a minute later that never arrived (503 before the commit): resent, not taken for the previous one
     h.clock.set('2026-10-05T08:02:00Z');
-    const again = corrected.map((e) => ({ ...e, packs: e.packs + 1 }));
+    const again = corrected.map((e) => ({ ...e, batch: { lot: 'CH-KORR-2', expiry: '2028-12-31' } }));
     await h.fail('dispense', 503);
     h.calls.length = 0;
     expect((await h.workflow.submitDispense(ID1, again)).confirmedEntries).toEqual(again);
@@ -197,5 +199,55 @@ describe('the decision in the Fachdienst time, with a skewed app clock', () => {
     await h.workflow.submitDispense(ID1, draft);
     expect(calls()).toEqual(['dispense', 'getBySecret']);
     expect(h.client.clockOffsetMs()).toBeUndefined();
+  });
+});
+
+describe('a safety finding overridden with a reason (docs/checks.md, „Begründungen“)', () => {
+  const REASON = 'Rücksprache mit der Praxis: bewusste Umstellung';
+
+  /** The first pack of the demo catalogue whose substance is not the prescribed one: the wrong drug scanned. */
+  async function wrongDrug(draft: DispenseEntry[]): Promise<DispenseEntry[]> {
+    const prescribed = (await h.workflow.getCase(ID1)).prescription?.medication;
+    const article = prescribed?.kind === 'pzn' ? demoCatalog.byPzn(prescribed.pzn) : undefined;
+    if (!article) throw new Error('the harness prescribes demo articles by PZN');
+    const atcs = new Set(article.ingredients.map((i) => i.atc));
+    const other = demoCatalog.all().find((a) => a.category === '00' && a.securPharm && a.ingredients.every((i) => !atcs.has(i.atc)));
+    if (!other) throw new Error('no other substance in the demo catalogue');
+    return draft.map((e) => ({
+      ...e,
+      medication: { kind: 'pzn', pzn: other.pzn, name: other.name, ingredients: [], category: '00', vaccine: false },
+      substituted: true,
+    }));
+  }
+
+  it('refused without a reason; sent with it — the reason kept in the stored version, not in the body, the audit says „override“, rule and staff', async () => {
+    const list = await wrongDrug(await accepted());
+    const refused = await failureOf(h.workflow.submitDispense(ID1, list));
+    expect(refused.appError.code).toBe('validation');
+    expect(refused.appError.message).toMatch(/^Nicht gesendet: Anderer Wirkstoff als verordnet: verordnet .+, abgegeben .+\./);
+    expect(calls()).toEqual([]);
+    // what blocks (the substance, and maybe the amount) — each overridden with the reason
+    const rules = [...new Set((refused.appError.findings ?? []).filter(blocksSending).map((f) => f.code))];
+    expect(rules).toContain('PH_SUBSTANCE_DIFFERS');
+    const overridden = list.map((e) => ({ ...e, overrides: rules.map((rule) => ({ rule, reason: REASON })) }));
+
+    expect((await h.workflow.submitDispense(ID1, overridden)).status).toBe('dispensed');
+    const sent = h.calls.filter((c) => c.op === 'dispense').map((c) => JSON.stringify(c.body));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toContain('Rücksprache');
+    expect((await h.store.submissions.latest(ID1))?.entries[0]?.overrides).toEqual(rules.map((rule) => ({ rule, reason: REASON })));
+
+    await h.workflow.closeCase(ID1);
+    const closeBody = JSON.stringify(h.calls.find((c) => c.op === 'close')?.body);
+    expect(closeBody).toContain(overridden[0]!.medication.kind === 'pzn' ? overridden[0]!.medication.pzn : '');
+    expect(closeBody).not.toContain('Rücksprache');
+
+    const audit = await h.store.audit.list(ID1);
+    const overrideEntries = audit.filter((a) => a.operation === 'override');
+    // one entry per overridden rule, for $dispense and again for $close
+    expect(overrideEntries.map((a) => [a.result, a.staff])).toEqual([...rules, ...rules].map((rule) => [rule, 'AB']));
+    expect(JSON.stringify(audit)).not.toContain('Rücksprache');
+    expect(JSON.stringify(audit)).not.toContain('Umstellung');
+    expect(await h.store.audit.verify()).toMatchObject({ ok: true });
   });
 });

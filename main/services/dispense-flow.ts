@@ -43,7 +43,7 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
   const { store } = kit;
   const { record, secret, entries, staff } = attempt;
   const id = record.prescriptionId;
-  const parameters = await preflight(kit, 'dispense', record, entries);
+  const { parameters, overriddenRules } = await preflight(kit, 'dispense', record, entries);
   const createdAt = kit.nowIso();
   // Written as pending BEFORE the call: the Fachdienst cannot give the list back (spec §3.10).
   const { submissionId, opId } = await store.transaction(async () => {
@@ -54,6 +54,8 @@ export async function sendDispense(kit: WorkflowKit, attempt: DispenseAttempt): 
     }
     if (attempt.resumeOperationId === undefined) await store.drafts.save({ prescriptionId: id, entries: [...entries], savedAt: createdAt, staff: staff.kuerzel });
     const submission = await store.submissions.createPending({ prescriptionId: id, operation: 'dispense', staff: staff.kuerzel, createdAt, entries });
+    // Who sent past which safety rule (docs/checks.md): rule and staff only — the reason stays with the version.
+    if (attempt.resumeOperationId === undefined) for (const rule of overriddenRules) await kit.audit('override', id, staff, rule);
     const op =
       attempt.resumeOperationId ??
       (await owed.create({ operation: 'dispense', entries, prescriptionId: id, reason: 'outcome-unknown', staff: staff.kuerzel, createdAt }));

@@ -9,12 +9,19 @@
 import type { Database } from 'better-sqlite3';
 import { AUDIT_COLUMNS, auditEntryFromRow, chainedAuditValues, verifyAuditChain, type AuditRow } from './records/audit-record';
 
-export type AuditResult = 'ok' | 'failed' | 'unknown';
+/**
+ * An operation's outcome — for an `override` entry the code of the pharmacy rule the pharmacist overrode when the
+ * list was sent (docs/checks.md). The reason is never audited: it stays with the list version (submissions).
+ */
+export type AuditResult = 'ok' | 'failed' | 'unknown' | OverriddenRule;
+
+/** The code of an overridden pharmacy safety rule, e.g. PH_SUBSTANCE_DIFFERS. */
+export type OverriddenRule = `PH_${string}`;
 
 export interface AuditEntry {
   at: string;
   staff: string;
-  /** e.g. accept, dispense, close, recover, reconcile-close, draft */
+  /** e.g. accept, dispense, close, recover, reconcile-close, draft, override */
   operation: string;
   prescriptionId?: string;
   result: AuditResult;
