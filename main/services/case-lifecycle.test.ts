@@ -25,8 +25,11 @@ afterEach(() => h.close());
 const accepted = (p = p1): Promise<DispenseEntry[]> => h.accept(p);
 const ID1 = (): PrescriptionId => p1.id;
 
+/** More packs than the one prescribed need a reason (PH_QUANTITY_MORE, docs/checks.md), given on the first entry. */
+const MORE_PACKS = { rule: 'PH_QUANTITY_MORE', reason: 'Mehrbedarf mit der Praxis abgestimmt' };
+
 const threeEntries = (base: DispenseEntry): DispenseEntry[] => [
-  { ...base, key: 'a', packs: 1, batch: { lot: 'LOT-A', expiry: '2028-01-31' } },
+  { ...base, key: 'a', packs: 1, batch: { lot: 'LOT-A', expiry: '2028-01-31' }, overrides: [MORE_PACKS] },
   { ...base, key: 'b', packs: 1, batch: { lot: 'LOT-B', expiry: '2028-02-29' } },
   { ...base, key: 'c', packs: 2, batch: { lot: 'LOT-C', expiry: '2028-03-31' } },
 ];
@@ -75,7 +78,7 @@ describe('versions and corrections', () => {
     const draft = await accepted();
     await h.workflow.submitDispense(ID1(), draft);
     await h.fail('dispense', 400);
-    await failureOf(h.workflow.submitDispense(ID1(), draft.map((e) => ({ ...e, packs: 3 }))));
+    await failureOf(h.workflow.submitDispense(ID1(), draft.map((e) => ({ ...e, packs: 3, overrides: [MORE_PACKS] }))));
     const back = await h.workflow.submitDispense(ID1(), draft);
     expect(back.outcome).toBe('unchanged');
   });
@@ -125,7 +128,7 @@ describe('lost $dispense answers are reconciled, not refused', () => {
 
   it('resends when lastMedicationDispense is older than the pending attempt (it never arrived)', async () => {
     const draft = await accepted();
-    const corrected = draft.map((e) => ({ ...e, packs: 3 }));
+    const corrected = draft.map((e) => ({ ...e, packs: 3, overrides: [MORE_PACKS] }));
     await h.workflow.submitDispense(ID1(), draft);
     h.clock.set('2026-10-05T08:05:00Z');
     await h.fail('dispense', 'timeout');
@@ -392,7 +395,7 @@ describe('deadlines (A_23798, A_23800, spec §9.4)', () => {
     const [base] = await accepted();
     // handed over Friday 9 Oct → Monday 12 Oct
     h.clock.set('2026-10-09T08:00:00Z');
-    await h.workflow.submitDispense(ID1(), [{ ...base!, whenHandedOver: '2026-10-05' }, { ...base!, key: 'x', whenHandedOver: '2026-10-09' }]);
+    await h.workflow.submitDispense(ID1(), [{ ...base!, whenHandedOver: '2026-10-05', overrides: [MORE_PACKS] }, { ...base!, key: 'x', whenHandedOver: '2026-10-09' }]);
     h.clock.set('2026-10-10T08:00:00Z');
     const [open] = (await h.workflow.listCases(undefined, 'to-close')).cases;
     expect(open).toMatchObject({ prescriptionId: ID1(), closeDeadline: '2026-10-12', closeDeadlineState: 'open' });

@@ -154,7 +154,7 @@ describe('$dispense: owed on 429, outage and a lost answer', () => {
     await h.fail('dispense', 429);
     await failureOf(h.workflow.submitDispense(ID1, draft));
     minutes(61);
-    const corrected = draft.map((e) => ({ ...e, packs: e.packs + 1 }));
+    const corrected = draft.map((e) => ({ ...e, batch: { lot: 'CH-KORR', expiry: '2028-12-31' } }));
     await h.workflow.submitDispense(ID1, corrected);
     expect(await owed()).toEqual([]);
     expect((await h.workflow.listPendingOperations())[0]).toMatchObject({ state: 'cancelled', message: expect.stringContaining('ersetzt') });

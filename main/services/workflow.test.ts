@@ -23,6 +23,8 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const acceptedCase = (): Promise<DispenseEntry[]> => h.accept(p1);
+/** More packs than the one prescribed need a reason (PH_QUANTITY_MORE, docs/checks.md). */
+const MORE_PACKS = { rule: 'PH_QUANTITY_MORE', reason: 'Mehrbedarf mit der Praxis abgestimmt' };
 const qesOf = (p: Prescribed): Uint8Array => new Uint8Array(Buffer.from(h.task(p.id).prescription!.cms, 'base64'));
 
 describe('scanCode', () => {
@@ -197,7 +199,7 @@ describe('submitDispense', () => {
 
   it('keeps the submitted list as the draft', async () => {
     const draft = await acceptedCase();
-    const changed = draft.map((e) => ({ ...e, packs: 3 }));
+    const changed = draft.map((e) => ({ ...e, packs: 3, overrides: [MORE_PACKS] }));
     await h.workflow.submitDispense(p1.id, changed);
     expect((await h.workflow.getCase(p1.id)).draft?.[0]?.packs).toBe(3);
   });
@@ -236,7 +238,7 @@ describe('closeCase', () => {
   it('sends the list when it differs from the last $dispense', async () => {
     const draft = await acceptedCase();
     await h.workflow.submitDispense(p1.id, draft);
-    await h.workflow.closeCase(p1.id, draft.map((e) => ({ ...e, packs: 3 })));
+    await h.workflow.closeCase(p1.id, draft.map((e) => ({ ...e, packs: 3, overrides: [MORE_PACKS] })));
     expect(h.calls.at(-1)?.op).toBe('close');
     expect(itemsIn(h.calls.at(-1)?.body)).toBe(1);
     // the Fachdienst keeps the list that came with the $close
