@@ -61,3 +61,20 @@ describe('hash-chained audit trail: tampering is detected', () => {
     legacy.close();
   });
 });
+
+describe('override entries (docs/checks.md, „Begründungen“)', () => {
+  it('name the overridden rule as the result and the staff member, and chain like every entry', () => {
+    audit.append({ at: '2026-11-25T08:05:00.000Z', staff: 'CD', operation: 'override', prescriptionId: '160.000.000.000.001.54', result: 'PH_SUBSTANCE_DIFFERS' });
+    expect(audit.list().at(-1)).toEqual({
+      at: '2026-11-25T08:05:00.000Z',
+      staff: 'CD',
+      operation: 'override',
+      prescriptionId: '160.000.000.000.001.54',
+      result: 'PH_SUBSTANCE_DIFFERS',
+      httpStatus: undefined,
+    });
+    expect(audit.verify()).toEqual({ ok: true, chained: 4, unchained: 0 });
+    db.prepare("UPDATE audit SET result = 'PH_FORM_DIFFERS' WHERE operation = 'override'").run();
+    expect(audit.verify()).toMatchObject({ ok: false, reason: 'hash-mismatch' });
+  });
+});

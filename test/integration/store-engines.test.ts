@@ -519,6 +519,14 @@ describe.each(engines)('the $name store', (engine) => {
       expect(await store.audit.verify()).toEqual({ ok: false, brokenAtId: 2, reason: 'hash-mismatch' });
     });
 
+    it('keeps an override entry — rule as result, staff, no reason (docs/checks.md)', async () => {
+      await store.audit.append({ at: at(1), staff: 'CD', operation: 'override', prescriptionId: RX(1), result: 'PH_SUBSTANCE_DIFFERS' });
+      expect(await store.audit.list(RX(1))).toStrictEqual([
+        { at: at(1), staff: 'CD', operation: 'override', prescriptionId: RX(1), result: 'PH_SUBSTANCE_DIFFERS', httpStatus: undefined },
+      ]);
+      expect(await store.audit.verify()).toEqual({ ok: true, chained: 1, unchained: 0 });
+    });
+
     it('two counters appending at the same time keep ONE valid chain (§6)', async () => {
       const other = await engine.open({ cipher: aes(), now });
       const counters = [store, other];
