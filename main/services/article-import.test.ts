@@ -181,6 +181,7 @@ describe('readArticleFile: refusals name line and field', () => {
 
   it('an empty file, a file without articles, a file not in UTF-8', () => {
     expect(refusal('')).toEqual(['Zeile 1: Die Datei ist leer.']);
+    expect(refusal(`\n${file(HEAD, COLUMNS)}`)).toEqual(['Zeile 1: Keine Artikelstamm-Datei: Die erste Zeile muss mit „#Artikelstamm;Version=1“ beginnen.']);
     expect(refusal(file(HEAD, COLUMNS, ''))).toEqual(['Die Datei enthält keine Artikel.']);
     expect(refusal(file(HEAD, COLUMNS, row({ name: 'Amlodipin M\uFFFDller' })))).toEqual([
       'Die Datei ist nicht in UTF-8 gespeichert (Umlaute wären verfälscht). Bitte als „CSV UTF-8“ speichern.',
