@@ -2,6 +2,7 @@
  * Every benchmark `npm run bench` knows, in the order they run. Add a benchmark by writing a `Benchmark`
  * (types.ts) in its own module and listing it here; its figures land in bench/results.json.
  */
+import { articleMaster } from './article-master';
 import { coldStart } from './cold-start';
 import { inbox10k } from './inbox-10k';
 import { mainMemory } from './main-memory';
@@ -23,4 +24,5 @@ export const benchmarks: readonly Benchmark[] = [
   rendererBundle,
   mainMemory,
   sharedStoreCounters,
+  articleMaster,
 ];

@@ -68,6 +68,7 @@ describe('the registry', () => {
       'renderer-bundle',
       'main-memory',
       'counters-6',
+      'articles-100k',
     ]);
     for (const name of names) {
       expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
