@@ -108,6 +108,8 @@ export interface PrescriptionRequest {
   mvo?: { part: number; of: number; start: string };
   /** several prescriptions for the same patient, printed on one Patientenausdruck */
   count?: number;
+  /** Rechtsgrundlage (KBV Statuskennzeichen): '00' (default), '01' ASV, '04' Entlassmanagement, '07' TSS, '10' Ersatzverordnung, '11', '14', '17' */
+  legalBasis?: '00' | '01' | '04' | '07' | '10' | '11' | '14' | '17';
 }
 
 /** `POST /_sim/clock`: `advance` by an ISO 8601 duration, `set` to an instant, or back to real time. */

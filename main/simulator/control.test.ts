@@ -109,6 +109,16 @@ describe('POST /_sim/prescriptions', () => {
     expect(sim.repository.get(String(json['taskId']))).toMatchObject({ flowType, acceptDate, expiryDate });
   });
 
+  it('takes a Rechtsgrundlage: an Entlassrezept gets the Fachdienst\'s 3 working days as Belieferungsfrist', async () => {
+    const { status, json } = await control('POST', '/prescriptions', { flowType: '160', legalBasis: '04', authoredOn: '2026-10-09' });
+    expect(status).toBe(201);
+    const task = sim.repository.get(String(json['taskId']))!;
+    // Friday 09.10., Saturday 10.10., Monday 12.10. (A_19517); the Einlösefrist stays three months
+    expect(task).toMatchObject({ acceptDate: '2026-10-12', expiryDate: '2027-01-09' });
+    const kbv = new TextDecoder().decode(parseCms(new Uint8Array(Buffer.from(task.prescription!.cms, 'base64'))).content);
+    expect(kbv).toContain('KBV_CS_SFHIR_KBV_STATUSKENNZEICHEN"/><code value="04"');
+  });
+
   it('takes authoredOn, medication and mvo', async () => {
     const { status, json } = await control('POST', '/prescriptions', {
       flowType: '160',
@@ -141,6 +151,8 @@ describe('POST /_sim/prescriptions', () => {
     [{ flowType: '160', mvo: { part: 3, of: 2, start: '2026-10-05' } }],
     [{ flowType: '160', mvo: { part: 2, of: 3, start: '2026-10-05' }, count: 3 }],
     [{ flowType: '160', unknown: 1 }],
+    [{ flowType: '160', legalBasis: '05' }],
+    [{ flowType: '160', legalBasis: '04', mvo: { part: 1, of: 2, start: '2026-10-05' } }],
   ])('400 {"error"} for %j', async (body) => {
     const { status, json } = await control('POST', '/prescriptions', body);
     expect(status).toBe(400);

@@ -77,6 +77,12 @@ describe('generatePrescription', () => {
     expect((resourceOf(bundle, 'MedicationRequest')['authoredOn'])).toBe('2026-10-05');
   });
 
+  it('writes the Rechtsgrundlage asked for, 00 by default', () => {
+    const legalBasisOf = (bundle: FhirResourceJson) => extension(resourceOf(bundle, 'Composition'), 'KBV_EX_FOR_Legal_basis')?.['valueCoding'];
+    expect(legalBasisOf(generate())).toEqual({ system: 'https://fhir.kbv.de/CodeSystem/KBV_CS_SFHIR_KBV_STATUSKENNZEICHEN', code: '00' });
+    expect(legalBasisOf(generate({ legalBasis: '04' }))).toMatchObject({ code: '04' });
+  });
+
   it('writes |1.3 before 2026-07-01 and |1.4 from that day (spec §0)', () => {
     expect(kbvVersionFor('2026-06-30')).toBe('1.3');
     expect(kbvVersionFor('2026-07-01')).toBe('1.4');
@@ -198,5 +204,15 @@ describe('redemptionDates (spec §1.2)', () => {
   it('MVO parts run until the period end, else a year after signing', () => {
     expect(redemptionDates('160', '2026-10-05', { end: '2027-03-31' })).toEqual({ acceptDate: '2027-03-31', expiryDate: '2027-03-31' });
     expect(redemptionDates('160', '2026-10-05', {})).toEqual({ acceptDate: '2027-10-05', expiryDate: '2027-10-05' });
+  });
+
+  it('an Entlassrezept (04, 14) keeps the Einlösefrist, its Belieferungsfrist is 3 working days (A_19517)', () => {
+    // signed Monday 05.10.2026: Monday, Tuesday, Wednesday
+    expect(redemptionDates('160', '2026-10-05', undefined, '04')).toEqual({ acceptDate: '2026-10-07', expiryDate: '2027-01-05' });
+    expect(redemptionDates('160', '2026-10-05', undefined, '14')).toEqual({ acceptDate: '2026-10-07', expiryDate: '2027-01-05' });
+    // the other legal bases change nothing
+    for (const code of ['00', '01', '07', '10', '11', '17']) {
+      expect(redemptionDates('160', '2026-10-05', undefined, code)).toEqual({ acceptDate: '2026-11-02', expiryDate: '2027-01-05' });
+    }
   });
 });

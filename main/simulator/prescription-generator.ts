@@ -55,6 +55,8 @@ export interface PrescriptionInput {
   uuid: () => string;
   /** the same person again (several prescriptions of one request share KVNR and patient) */
   person?: InsuredPerson;
+  /** Rechtsgrundlage, a KBV Statuskennzeichen (shared/fhir/kbv/legal-basis.ts): 04 Entlassmanagement, 10 Ersatzverordnung …; default 00 */
+  legalBasis?: string;
 }
 
 /** The fictional patient of a generated prescription. */
@@ -175,7 +177,7 @@ export function generatePrescription(input: PrescriptionInput): GeneratedPrescri
     extension: [
       {
         url: KbvExtensions.legalBasis,
-        valueCoding: { system: KbvCodeSystems.statuskennzeichen, code: '00' },
+        valueCoding: { system: KbvCodeSystems.statuskennzeichen, code: input.legalBasis ?? '00' },
       },
       ...(pkv
         ? [{ url: KbvExtensions.pkvTariff, valueCoding: { system: KbvCodeSystems.pkvTariff, code: '01' } }]

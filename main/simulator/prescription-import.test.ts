@@ -20,6 +20,7 @@ function kbvXml(options: {
   authoredOn?: string;
   mvo?: MvoPart;
   version?: string;
+  legalBasis?: string;
 }): string {
   const authoredOn = options.authoredOn ?? '2026-10-01';
   const { bundle } = generatePrescription({
@@ -30,6 +31,7 @@ function kbvXml(options: {
     authoredOn,
     issuedAt: new Date(`${authoredOn}T09:15:00Z`),
     mvo: options.mvo,
+    legalBasis: options.legalBasis,
     catalog: demoCatalog,
     random: () => 0.3,
     uuid: () => `00000000-0000-4000-8000-${String(++uuidCounter).padStart(12, '0')}`,
@@ -149,6 +151,13 @@ describe('POST /_sim/prescriptions with kbvBundleXml', () => {
     expect((await importXml({ kbvBundleXml: kbvXml({ id: taken }) })).status).toBe(201);
     const generated = await sim.createPrescription({ flowType: '160' });
     expect(generated.taskId).not.toBe(taken);
+  });
+
+  it('gives an Entlassrezept (legal basis 04) the Fachdienst\'s 3 working days as Belieferungsfrist (A_19517)', async () => {
+    const id = makePrescriptionId('160', 404n);
+    // signed Thursday 01.10.2026: Thursday, Friday, (Saturday 03.10. a national holiday, Sunday) Monday 05.10.
+    expect((await importXml({ kbvBundleXml: kbvXml({ id, legalBasis: '04' }) })).status).toBe(201);
+    expect(sim.repository.get(id)).toMatchObject({ acceptDate: '2026-10-05', expiryDate: '2027-01-01' });
   });
 
   it('reads the Mehrfachverordnung: start for the 403, end as accept and expiry date (A_22635-02)', async () => {

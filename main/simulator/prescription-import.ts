@@ -123,6 +123,8 @@ export async function importPrescription(
           ...(mvo.end !== undefined ? { end: mvo.end } : {}),
         }
       : undefined,
+    // an Entlassrezept's Belieferungsfrist is the Fachdienst's 3 working days (A_19517)
+    legalBasis: view.data.legalBasis?.code,
   });
 }
 

@@ -8,8 +8,10 @@ import { z } from 'zod';
 import type { ArticleTable } from '../../shared/erezept/catalog/demo-catalog';
 import { addDays, addMonths, berlinDate, isIsoDate } from '../../shared/erezept/dates';
 import { makePrescriptionId, parseKvnrFormat, type FlowType, type PrescriptionId } from '../../shared/erezept/identifiers';
+import { legalBasisCodes } from '../../shared/fhir/kbv/legal-basis';
 import { fhirJsonToXml } from '../../shared/fhir/xml';
 import { signCms } from './cms-sign';
+import { entlassAcceptDate, shortensAcceptDate } from './entlass-dates';
 import type { SimulatorState } from './operations/context';
 import { displayOfBundleJson, displayOfBundleXml, type PrescriptionDisplay } from './prescription-display';
 import { generatePrescription, medicationKinds, randomKvnr, type InsuredPerson, type MedicationKind, type MvoPart } from './prescription-generator';
@@ -36,6 +38,8 @@ export const prescriptionRequestSchema = z
       .strict()
       .optional(),
     count: z.number().int().min(1).max(3).default(1),
+    /** KBV Statuskennzeichen (Rechtsgrundlage), default 00 */
+    legalBasis: z.enum(legalBasisCodes as [string, ...string[]]).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -49,6 +53,10 @@ export const prescriptionRequestSchema = z
       }
       if (value.mvo.end !== undefined && value.mvo.end < value.mvo.start) {
         ctx.addIssue({ code: 'custom', message: 'mvo.end liegt vor mvo.start', path: ['mvo'] });
+      }
+      // as the Fachdienst refuses $activate: no MVO for an Entlassrezept or an Ersatzverordnung (A_22632, A_22633)
+      if (value.legalBasis !== undefined && !['00', '01', '07'].includes(value.legalBasis)) {
+        ctx.addIssue({ code: 'custom', message: 'Mehrfachverordnung nicht für Entlassrezept oder Ersatzverordnung', path: ['legalBasis'] });
       }
     }
   });
@@ -134,6 +142,7 @@ export async function createPrescriptions(deps: PrescriptionDeps, request: Presc
       random: deps.random,
       uuid: () => state.ids.uuid(),
       person,
+      legalBasis: request.legalBasis,
     });
     person = generated.person;
     created.push(
@@ -145,6 +154,7 @@ export async function createPrescriptions(deps: PrescriptionDeps, request: Presc
         signingDay: authoredOn,
         issuedAt,
         mvo: mvo ? { id: mvo.id, start: mvo.start, end: mvo.end } : undefined,
+        legalBasis: request.legalBasis,
         display: () => displayOfBundleJson(generated.bundle, flowType),
       }),
     );
@@ -174,6 +184,8 @@ export interface SignedPrescriptionInput {
   /** signing instant (CMS signing-time) = Task.authoredOn */
   issuedAt: Date;
   mvo: { id: string; start: string; end?: string } | undefined;
+  /** the bundle's Rechtsgrundlage (KBV Statuskennzeichen): 04/14 shorten the Belieferungsfrist */
+  legalBasis?: string;
   /** for the token sheet, on demand; absent = read from `kbvXml` */
   display?: () => PrescriptionDisplay;
 }
@@ -184,7 +196,7 @@ export interface SignedPrescriptionInput {
  */
 export async function storeSignedPrescription(state: SimulatorState, input: SignedPrescriptionInput): Promise<CreatedPrescription> {
   const cms = await signCms(new TextEncoder().encode(input.kbvXml), state.pki.qes, [state.pki.caCertificateDer], input.issuedAt);
-  const { acceptDate, expiryDate } = redemptionDates(input.flowType, input.signingDay, input.mvo);
+  const { acceptDate, expiryDate } = redemptionDates(input.flowType, input.signingDay, input.mvo, input.legalBasis);
   const accessCode = state.ids.accessCode();
   const instant = state.clock.now().toISOString();
   const task: TaskRecord = {
@@ -223,17 +235,25 @@ export async function storeSignedPrescription(state: SimulatorState, input: Sign
 /**
  * Belieferungsfrist (acceptDate) and Einlösefrist (expiryDate) from the signing day (spec §1.2,
  * FD ActivateTaskHandler / Task::setAcceptDate): 160/169 accept +28 days, expiry +3 months; 200/209 both
- * +3 months; 166 both +6 days; an MVO part both = its period end, or signing day +365 days.
+ * +3 months; 166 both +6 days; an MVO part both = its period end, or signing day +365 days. An Entlassrezept
+ * (legal basis 04/14) gets the flow type's Einlösefrist but a Belieferungsfrist of 3 working days (A_19517,
+ * entlass-dates.ts).
  */
 export function redemptionDates(
   flowType: FlowType,
   signingDay: string,
   mvo: Pick<MvoPart, 'end'> | undefined,
+  legalBasis?: string,
 ): { acceptDate: string; expiryDate: string } {
   if (mvo) {
     const end = mvo.end ?? addDays(signingDay, 365);
     return { acceptDate: end, expiryDate: end };
   }
+  const dates = flowTypeDates(flowType, signingDay);
+  return shortensAcceptDate(legalBasis) ? { ...dates, acceptDate: entlassAcceptDate(signingDay) } : dates;
+}
+
+function flowTypeDates(flowType: FlowType, signingDay: string): { acceptDate: string; expiryDate: string } {
   switch (flowType) {
     case '166': {
       const day = addDays(signingDay, 6);
