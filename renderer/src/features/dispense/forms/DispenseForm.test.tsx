@@ -35,7 +35,10 @@ const sumatriptan: Article = {
 /** Another maker's Sumatriptan: same substance, strength, form and size — an exchange without a safety finding. */
 const sumatriptanGeneric: Article = { ...sumatriptan, pzn: '06313740' as Pzn, name: 'Sumatriptan Generika 100 mg Tabletten', securPharm: true };
 
-const catalog: ArticleCatalog = catalogForTests([ibuprofen, sumatriptan, sumatriptanGeneric]);
+/** Another substance in the same strength, form and size: only the substance differs. */
+const naratriptan: Article = { ...sumatriptan, pzn: '06313757' as Pzn, name: 'Naratriptan 100 mg Tabletten', ingredients: [{ name: 'Naratriptan', strengthValue: 100, strengthUnit: 'mg' }] };
+
+const catalog: ArticleCatalog = catalogForTests([ibuprofen, sumatriptan, sumatriptanGeneric, naratriptan]);
 
 /** The fixture's case, its prescription asking for `quantity` packs. */
 const caseOf = (quantity: number, overrides: Parameters<typeof caseDetail>[0] = {}) =>
@@ -221,11 +224,66 @@ describe('dispense form', () => {
     expect(sent.map((e) => e.substituted)).toEqual([undefined, undefined]);
   });
 
-  it('warns about a PZN with a wrong check digit', async () => {
+  it('warns about a PZN with a wrong check digit — once, under the field', async () => {
     const { user } = await openCase();
     await user.clear(field(0, 'pzn'));
     await user.type(field(0, 'pzn'), '04773415');
     expect(screen.getByText(/PZN-Prüfziffer stimmt nicht/)).toBeVisible();
+    // the live check has found it, too (the list's other fields are complete) — but says nothing more at the field
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(screen.getByTestId('dispense-entry-0-pzn').closest('.field')).not.toHaveTextContent(/falsche Prüfziffer/);
+    expect(screen.getAllByText(/Prüfziffer/)).toHaveLength(1);
+  });
+
+  it('flags a name typed over a catalogue PZN at the name field', async () => {
+    const { user } = await openCase();
+    await user.clear(field(0, 'name'));
+    await user.type(field(0, 'name'), 'Ibuprofen 400');
+    const finding = await screen.findByTestId('dispense-entry-0-name-finding');
+    expect(within(finding).getByTestId('dispense-entry-0-finding-PH_NAME_PZN_MISMATCH')).toHaveTextContent('Warnung:');
+  });
+
+  it('another substance than prescribed blocks until confirmed with a reason; then the list is sent with it (docs/checks.md)', async () => {
+    const { user, fake } = await openCase();
+    await user.clear(field(0, 'pzn'));
+    await user.type(field(0, 'pzn'), naratriptan.pzn);
+    expect(field(0, 'name')).toHaveValue(naratriptan.name);
+    const blocking = await screen.findByTestId('dispense-entry-0-finding-PH_SUBSTANCE_DIFFERS');
+    expect(blocking).toHaveAttribute('data-state', 'blocking');
+    expect(blocking).toHaveTextContent('Blockiert:');
+    expect(blocking).toHaveTextContent('Sumatriptan');
+    expect(blocking).toHaveTextContent('Naratriptan');
+    await user.type(field(0, 'batch'), 'N1');
+    setDate(field(0, 'expiry'), '2028-03-31');
+
+    await user.click(screen.getByTestId('submit-dispense'));
+    const refused = await screen.findByTestId('dispense-refused');
+    expect(within(refused).getAllByTestId('dispense-refused-reason').map((r) => r.getAttribute('data-code'))).toEqual(['PH_SUBSTANCE_DIFFERS']);
+    expect(fake.calls.submitDispense).not.toHaveBeenCalled();
+    // the focus went to the PZN: the next Tab stop after it is the confirmation
+    expect(field(0, 'pzn')).toHaveFocus();
+    await user.tab();
+    expect(screen.getByTestId('dispense-entry-0-override-PH_SUBSTANCE_DIFFERS')).toHaveFocus();
+    await user.keyboard('{Enter}');
+    await user.keyboard('Rücksprache mit der Praxis{Enter}');
+    expect(screen.getByTestId('dispense-entry-0-override-PH_SUBSTANCE_DIFFERS-confirmed')).toHaveTextContent('bestätigt: Rücksprache mit der Praxis');
+    await waitFor(() => expect(screen.getByTestId('dispense-entry-0-finding-PH_SUBSTANCE_DIFFERS')).toHaveAttribute('data-state', 'confirmed'));
+
+    await user.click(screen.getByTestId('submit-dispense'));
+    await waitFor(() => expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1));
+    const [sent] = fake.calls.submitDispense.mock.calls[0]![0].entries;
+    expect(sent).toMatchObject({ medication: { pzn: naratriptan.pzn }, substituted: true, overrides: [{ rule: 'PH_SUBSTANCE_DIFFERS', reason: 'Rücksprache mit der Praxis' }] });
+    expect(screen.queryByTestId('dispense-refused')).not.toBeInTheDocument();
+  });
+
+  it('another PZN drops the confirmation: the new article is confirmed anew', async () => {
+    const overrides = [{ rule: 'PH_SUBSTANCE_DIFFERS', reason: 'Rücksprache mit der Praxis' }];
+    const { user } = await openCase(caseDetail({ draft: [entry({ medication: { kind: 'pzn', pzn: naratriptan.pzn, name: naratriptan.name, ingredients: [], category: '00', vaccine: false }, substituted: true, overrides })] }));
+    expect(await screen.findByTestId('dispense-entry-0-override-PH_SUBSTANCE_DIFFERS-confirmed')).toBeVisible();
+    await user.clear(field(0, 'pzn'));
+    await user.type(field(0, 'pzn'), '04773414');
+    expect(await screen.findByTestId('dispense-entry-0-finding-PH_SUBSTANCE_DIFFERS')).toHaveAttribute('data-state', 'blocking');
+    expect(screen.queryByTestId('dispense-entry-0-override-PH_SUBSTANCE_DIFFERS-confirmed')).not.toBeInTheDocument();
   });
 
   it('closes the case, shows the receipt and locks the form', async () => {
@@ -504,7 +562,8 @@ describe('dispense form', () => {
     const diff = await screen.findByTestId('dispense-diff');
     expect(diff).toHaveTextContent('Position 1 geändert');
     expect(diff).toHaveTextContent('Charge: B1 → B9');
-    expect(diff).toHaveTextContent('Position 2 neu: Ibudolor 400 mg Filmtabletten');
+    // the catalogue answers after the keystroke: the name arrives a moment later
+    await waitFor(() => expect(diff).toHaveTextContent('Position 2 neu: Ibudolor 400 mg Filmtabletten'));
     expect(screen.getByTestId('dispense-entry-0-change')).toHaveTextContent('geändert');
     expect(screen.getByTestId('dispense-entry-1-change')).toHaveTextContent('neu');
     expect(screen.getByTestId('dispense-unsent-changes')).toBeVisible();
