@@ -25,6 +25,9 @@ import {
   CLASS_DAY,
   DISPENSE_503_COUNT,
   EGK_KVNR,
+  ENTLASS_ACCEPT_DATE,
+  ENTLASS_EXPIRY_DATE,
+  entlassArticle,
   EXPIRED_EXPIRY_DATE,
   freitextArticle,
   freitextText,
@@ -145,6 +148,7 @@ describe('the training deck', () => {
       'stueckelung-drei-packungen',
       'mehrfachverordnung',
       'rezept-abgelaufen',
+      'entlassrezept',
       'pkv-quittung',
       't-rezept',
       'korrektur-nach-abgabe',
@@ -195,7 +199,7 @@ describe('the training deck', () => {
 
   it('every fixed prescription: no Noctu, aut idem allowed, dosage on the prescription', async () => {
     const sim = await deckSimulator();
-    for (const name of ['wirkstoff-austausch', 'freitext-verordnung', 'stueckelung-drei-packungen', 'mehrfachverordnung']) {
+    for (const name of ['wirkstoff-austausch', 'freitext-verordnung', 'stueckelung-drei-packungen', 'mehrfachverordnung', 'entlassrezept']) {
       const loaded = await load(sim, name);
       const { view } = await acceptedView(sim, loaded.prescriptions[0]!);
       expect(view.request, name).toMatchObject({ noctu: false, autIdemExcluded: false, quantity: 1 });
@@ -324,6 +328,15 @@ describe('key behaviour of each scenario against the simulator', () => {
     const task = sim.repository.get(late.taskId)!;
     expect(task.acceptDate).toBe(LATE_ACCEPT_DATE);
     expect(task.acceptDate < CLASS_DAY && CLASS_DAY <= task.expiryDate).toBe(true);
+  });
+
+  it('entlassrezept: legal basis 04, the N1 article, Belieferungsfrist 3 working days from the class day (A_19517)', async () => {
+    const sim = await deckSimulator();
+    const rezept = byLabel(await load(sim, 'entlassrezept'), 'Rezept A');
+    const { view } = await acceptedView(sim, rezept);
+    expect(view.legalBasis).toEqual({ code: '04', label: 'Entlassmanagement' });
+    expect(view.medication).toMatchObject({ kind: 'pzn', pzn: entlassArticle.pzn, normSize: 'N1' });
+    expect(sim.repository.get(rezept.taskId)).toMatchObject({ acceptDate: ENTLASS_ACCEPT_DATE, expiryDate: ENTLASS_EXPIRY_DATE });
   });
 
   it('pkv-quittung: flow 200, PKV coverage, $close gives the receipt', async () => {

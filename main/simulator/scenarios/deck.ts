@@ -262,6 +262,50 @@ const rezeptAbgelaufen: Scenario = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Entlassrezept: the hospital's prescription with the short Belieferungsfrist (legal basis 04, A_19517)
+// ---------------------------------------------------------------------------------------------
+
+/** what a hospital prescribes on discharge: the smallest pack (N1) */
+export const entlassArticle = demoArticle('Pantoprazol Demopharm 40 mg magensaftresistente Tabletten', 'N1');
+/** 3 working days from Tuesday, the class day: Tuesday, Wednesday, Thursday — as the Fachdienst sets it */
+export const ENTLASS_ACCEPT_DATE = '2026-11-12';
+/** the Einlösefrist stays the flow type's: 3 months */
+export const ENTLASS_EXPIRY_DATE = '2027-02-10';
+
+const entlassrezept: Scenario = {
+  format: 1,
+  name: 'entlassrezept',
+  title: 'Entlassrezept aus dem Krankenhaus: kurze Belieferungsfrist',
+  description:
+    'Eine Patientin kommt nach ihrer Entlassung aus dem Krankenhaus mit einem Entlassrezept (Rechtsgrundlage ' +
+    '„Entlassmanagement“). Zulasten der Krankenkasse darf es nur 3 Werktage lang beliefert werden, in der Regel in der ' +
+    `kleinsten Packung. ${CLASS_DAY_TEXT}`,
+  clock: CLASS_DAY_CLOCK,
+  prescriptions: [
+    fixedPrescription({
+      label: 'Rezept A',
+      medication: 'pzn',
+      article: entlassArticle,
+      kvnr: kvnrOf('H', '14142135'),
+      authoredOn: CLASS_DAY,
+      person: 0.42,
+      legalBasis: '04',
+    }),
+  ],
+  steps: [
+    scan('Rezept A'),
+    'Die Verordnung zeigt „Rechtsgrundlage: Entlassmanagement“ und darunter, was das an der Kasse heißt: zulasten der ' +
+      `Krankenkasse nur bis ${germanDate(ENTLASS_ACCEPT_DATE)}, in der Regel nur die kleinste Packung (N1). Verordnet ist ` +
+      `${entlassArticle.name}, ${entlassArticle.packSize} ${entlassArticle.normSize ?? ''}.`,
+    `Vergleichen Sie die Fristen: Belieferungsfrist bis ${germanDate(ENTLASS_ACCEPT_DATE)} (Dienstag, Mittwoch, ` +
+      `Donnerstag – 3 Werktage einschließlich Ausstellungstag), Einlösefrist bis ${germanDate(ENTLASS_EXPIRY_DATE)}. ` +
+      'Beide Daten hat der E-Rezept-Fachdienst festgelegt; die App zeigt sie und erklärt sie unter „Fristen erklärt“.',
+    'Abgabe erfassen (Charge, Verfalldatum), „Abgabe übermitteln“ und „Abgabe abschließen“. Besprechen Sie: Käme die ' +
+      'Patientin erst am Freitag, warnte die App „Belieferungsfrist überschritten“ – dann nur noch als Privatrezept.',
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
 // PKV (flow 200) with printed receipt
 // ---------------------------------------------------------------------------------------------
 
@@ -585,6 +629,7 @@ export const trainingDeck: readonly Scenario[] = [
   stueckelung,
   mehrfachverordnung,
   rezeptAbgelaufen,
+  entlassrezept,
   pkvQuittung,
   tRezept,
   korrekturNachAbgabe,

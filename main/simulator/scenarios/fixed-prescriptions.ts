@@ -44,6 +44,8 @@ export interface FixedPrescription {
    */
   person: number;
   mvo?: Omit<MvoPart, 'id'>;
+  /** Rechtsgrundlage (KBV Statuskennzeichen), default 00; 04 = Entlassrezept, the Fachdienst shortens its Belieferungsfrist */
+  legalBasis?: string;
 }
 
 /** A scenario prescription entry (`kbvBundleXml`, flow 160) with the fixed content. */
@@ -63,6 +65,7 @@ export function fixedPrescription(spec: FixedPrescription, mvoId?: string): Scen
     catalog: createArticleCatalog([spec.article]),
     random: () => spec.person,
     uuid: () => ids.uuid(),
+    legalBasis: spec.legalBasis,
   });
   return { label: spec.label, kbvBundleXml: fhirJsonToXml(generated.bundle), flowType: '160' };
 }

@@ -11,6 +11,7 @@ export const deckScenarioNames = [
   'stueckelung-drei-packungen',
   'mehrfachverordnung',
   'rezept-abgelaufen',
+  'entlassrezept',
   'pkv-quittung',
   't-rezept',
   'korrektur-nach-abgabe',
