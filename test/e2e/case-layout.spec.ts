@@ -2,7 +2,8 @@
  * One case on one screen (issue 19 item 5): at a 1366×768 window — a common counter PC — an open case with one
  * dispense entry shows the patient, the prescribed medication and the editor's „Abgabe übermitteln“ and „Abgabe
  * abschließen“ without scrolling; the case head names the patient with the birth date (tt.mm.jjjj) next to the
- * Rezept-ID. Seeded, so names and articles — and with them line breaks — are the same on every run.
+ * Rezept-ID. Seeded, so names and articles — and with them line breaks — are the same on every run. An Entlassrezept
+ * (training deck „entlassrezept“) adds its Rechtsgrundlage and what it means, and still fits.
  */
 import type { Page } from '@playwright/test';
 import type { ErxApp } from './kit/erx-app';
@@ -57,4 +58,21 @@ test('a Wirkstoff prescription: patient, what is prescribed and both buttons sti
     'submit-dispense',
     'close-case',
   ]);
+});
+
+test.describe('an Entlassrezept (deck scenario „entlassrezept“)', () => {
+  test.use({ scenario: 'entlassrezept', seed: undefined, fixedTime: undefined });
+
+  test('shows the Rechtsgrundlage with its short Belieferungsfrist from the Task, and still fits the screen', async ({ app, simulator, page }) => {
+    await app.openAs('AB');
+    await app.counter.scan(simulator.dataMatrix('Rezept A'));
+    await expect(page.getByTestId('legal-basis')).toHaveText('Entlassmanagement');
+    await page.screenshot({ path: test.info().outputPath('entlassrezept-1366x768.png') });
+    // the Fachdienst's 3 working days from Tuesday 10.11.2026; the app computes none of it
+    await expect(app.prescription.acceptDate).toHaveText('bis 12.11.2026');
+    await expect(app.prescription.expiryDate).toHaveText('bis 10.02.2027');
+    await expect(page.getByTestId('legal-basis-note-discharge')).toContainText('zulasten der Krankenkasse nur bis 12.11.2026');
+    await expect(page.getByTestId('legal-basis-note-discharge')).toContainText('kleinste Packung');
+    await expectOnScreen(page, ['case-header-patient', 'legal-basis-notes', 'prescription-patient', 'medication-name', 'prescription-quantity', 'submit-dispense', 'close-case']);
+  });
 });

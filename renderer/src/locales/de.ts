@@ -784,26 +784,21 @@ export const de = {
     legalBasis: {
       label: 'Rechtsgrundlage',
       notes: {
-        asv: 'Verordnung aus der ambulanten spezialfachärztlichen Versorgung (ASV): Abgabe und Fristen wie bei einem üblichen Kassenrezept.',
-        tss: 'Behandlung über die Terminservicestelle vermittelt: Abgabe und Fristen wie bei einem üblichen Kassenrezept.',
-        discharge:
-          'Entlassrezept aus dem Krankenhaus: zulasten der Krankenkasse nur bis {{date}} (verkürzte Belieferungsfrist von 3 Werktagen einschließlich Ausstellungstag). In der Regel nur die kleinste Packung nach Packungsgrößenverordnung (N1) abgeben.',
-        dischargeNoDate:
-          'Entlassrezept aus dem Krankenhaus: zulasten der Krankenkasse nur innerhalb der verkürzten Belieferungsfrist von 3 Werktagen einschließlich Ausstellungstag. In der Regel nur die kleinste Packung nach Packungsgrößenverordnung (N1) abgeben.',
-        replacement: 'Ersatzverordnung nach einem Arzneimittelrückruf: Die Abgabe ist für den Patienten zuzahlungsfrei.',
+        asv: 'ASV-Verordnung (ambulante spezialfachärztliche Versorgung): Abgabe und Fristen wie bei einem üblichen Kassenrezept.',
+        tss: 'Über die Terminservicestelle vermittelt: Abgabe und Fristen wie bei einem üblichen Kassenrezept.',
+        discharge: 'Entlassrezept: zulasten der Krankenkasse nur bis {{date}} (3 Werktage ab Ausstellung), in der Regel nur die kleinste Packung (N1).',
+        dischargeNoDate: 'Entlassrezept: zulasten der Krankenkasse nur 3 Werktage ab Ausstellung, in der Regel nur die kleinste Packung (N1).',
+        replacement: 'Ersatzverordnung nach einem Arzneimittelrückruf: Abgabe ohne Zuzahlung des Patienten.',
       },
     },
     patient: {
       title: 'Patient',
-      name: 'Name',
       birthDate: 'Geburtsdatum',
       kvnr: 'KVNR',
       address: 'Anschrift',
     },
     coverage: {
       title: 'Kostenträger',
-      kind: 'Versicherungsart',
-      payor: 'Kostenträger',
       iknr: 'IK-Nummer',
       status: 'Versichertenstatus',
       kinds: {
@@ -825,10 +820,8 @@ export const de = {
     },
     prescriber: {
       title: 'Verordnende Person',
-      name: 'Name',
       qualification: 'Berufsbezeichnung',
       lanr: 'LANR',
-      practice: 'Praxis',
       bsnr: 'BSNR',
       phone: 'Telefon',
       address: 'Anschrift',
@@ -842,12 +835,10 @@ export const de = {
         wirkstoff: 'Wirkstoffverordnung',
         rezeptur: 'Rezeptur',
       },
-      name: 'Bezeichnung',
       pzn: 'PZN',
       packSize: 'Packungsgröße',
       normSize: 'Normgröße',
       form: 'Darreichungsform',
-      text: 'Verordnungstext',
       ingredients: 'Wirkstoffe',
       components: 'Bestandteile',
       amount: 'Menge',

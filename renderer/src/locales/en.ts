@@ -780,26 +780,21 @@ export const en: Messages<typeof de> = {
     legalBasis: {
       label: 'Legal basis',
       notes: {
-        asv: 'Prescription from specialised outpatient care (ASV): dispensing and deadlines as for an ordinary statutory prescription.',
-        tss: 'Treatment arranged by the appointment service (TSS): dispensing and deadlines as for an ordinary statutory prescription.',
-        discharge:
-          'Hospital discharge prescription: at the health insurer’s cost only until {{date}} (shortened supply deadline of 3 working days including the day of issue). As a rule, dispense only the smallest pack size (N1).',
-        dischargeNoDate:
-          'Hospital discharge prescription: at the health insurer’s cost only within the shortened supply deadline of 3 working days including the day of issue. As a rule, dispense only the smallest pack size (N1).',
+        asv: 'ASV prescription (specialised outpatient care): dispensing and deadlines as for an ordinary statutory prescription.',
+        tss: 'Arranged by the appointment service (TSS): dispensing and deadlines as for an ordinary statutory prescription.',
+        discharge: 'Discharge prescription: at the insurer’s cost only until {{date}} (3 working days from issue), as a rule only the smallest pack (N1).',
+        dischargeNoDate: 'Discharge prescription: at the insurer’s cost only for 3 working days from issue, as a rule only the smallest pack (N1).',
         replacement: 'Replacement prescription after a recall: no co-payment for the patient.',
       },
     },
     patient: {
       title: 'Patient',
-      name: 'Name',
       birthDate: 'Date of birth',
       kvnr: 'Insurance number (KVNR)',
       address: 'Address',
     },
     coverage: {
       title: 'Payer',
-      kind: 'Coverage type',
-      payor: 'Payer',
       iknr: 'IK number',
       status: 'Insured status',
       kinds: {
@@ -821,10 +816,8 @@ export const en: Messages<typeof de> = {
     },
     prescriber: {
       title: 'Prescriber',
-      name: 'Name',
       qualification: 'Qualification',
       lanr: 'LANR',
-      practice: 'Practice',
       bsnr: 'BSNR',
       phone: 'Phone',
       address: 'Address',
@@ -838,12 +831,10 @@ export const en: Messages<typeof de> = {
         wirkstoff: 'Active-ingredient prescription',
         rezeptur: 'Compounded preparation',
       },
-      name: 'Name',
       pzn: 'PZN',
       packSize: 'Pack size',
       normSize: 'Standard pack size',
       form: 'Dosage form',
-      text: 'Prescription text',
       ingredients: 'Active ingredients',
       components: 'Components',
       amount: 'Amount',

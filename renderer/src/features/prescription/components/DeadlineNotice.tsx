@@ -1,7 +1,8 @@
 /**
  * The deadlines as findings from main, by the app's clock (the simulator's in training): a warning after the
  * Belieferungsfrist (A_23798: supply only as a private prescription, A_23799) and a block after the
- * Einlösefrist (A_23800: the prescription must not be supplied any more).
+ * Einlösefrist (A_23800: the prescription must not be supplied any more). The dates named are the Task's own
+ * (main/services/deadline-findings.ts); the texts say what to do, without requirement ids.
  */
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../../shared/ipc/contract';

@@ -141,14 +141,14 @@ describe('prescription view', () => {
     expect(screen.getByTestId('legal-basis')).toHaveTextContent('Entlassmanagement');
     expect(screen.getByTestId('accept-date')).toHaveTextContent('bis 05.10.2026');
     const note = screen.getByTestId('legal-basis-note-discharge');
-    expect(note).toHaveTextContent('Entlassrezept aus dem Krankenhaus: zulasten der Krankenkasse nur bis 05.10.2026');
+    expect(note).toHaveTextContent('Entlassrezept: zulasten der Krankenkasse nur bis 05.10.2026');
     expect(note).toHaveTextContent('kleinste Packung');
     expect(screen.queryByTestId('legal-basis-note-replacement')).not.toBeInTheDocument();
   });
 
   it('explains an Ersatzverordnung (no co-payment) and combines it with Entlassmanagement (14)', () => {
     const { unmount } = show(caseDetail({ prescription: prescription({ legalBasis: { code: '10', label: 'Ersatzverordnung' } }) }));
-    expect(screen.getByTestId('legal-basis-note-replacement')).toHaveTextContent('zuzahlungsfrei');
+    expect(screen.getByTestId('legal-basis-note-replacement')).toHaveTextContent('ohne Zuzahlung');
     expect(screen.queryByTestId('legal-basis-note-discharge')).not.toBeInTheDocument();
     unmount();
     show(caseDetail({ prescription: prescription({ legalBasis: { code: '14', label: 'Entlassmanagement mit Ersatzverordnung' } }) }));
