@@ -208,7 +208,8 @@ describe('(d) the decision in the Fachdienst time: app clock 10 minutes off', ()
     expect(first.status).toBe('dispensed');
     // a minute later (both clocks) the pharmacist corrects the list; its first call is refused before the commit
     await sim.fd.moveClock({ advance: 'PT1M' });
-    const corrected = r.list.map((e) => ({ ...e, packs: e.packs + 1 }));
+    // another batch: more packs than prescribed would need a reason first (PH_QUANTITY_MORE, docs/checks.md)
+    const corrected = r.list.map((e) => ({ ...e, batch: { lot: 'FMD-D2-B', expiry: '2029-12-31' } }));
     await arm({ status: 503 });
     const sent = await r.submit(corrected);
     expect(sent.confirmedEntries).toEqual(corrected);
@@ -229,7 +230,7 @@ describe('(e) the late first $dispense', () => {
     const r = await ready('FMD-E');
     const id = r.prescription.taskId;
     const listA = r.list;
-    const listB = listA.map((e) => ({ ...e, packs: e.packs + 1, batch: { lot: 'FMD-E-B', expiry: '2029-12-31' } }));
+    const listB = listA.map((e) => ({ ...e, batch: { lot: 'FMD-E-B', expiry: '2029-12-31' } }));
     // before-commit with a delay and no status: the call waits, then is carried out (faults.ts) — a late commit
     await arm({ phase: 'before-commit', delayMs: LATE_COMMIT_MS });
 
