@@ -11,7 +11,16 @@ import { buildDispenseParameters } from '../../shared/fhir/dispense/build';
 /** A batch expiry safely after any simulated "today" of a bench run (securPharm expiry, A_21105-02). */
 const BATCH_EXPIRY = '2029-12-31';
 
-/** `count` entries like `template`, one pack each, batches `CH0001`, `CH0002`, …, handed over `today`. */
+/**
+ * More packs than prescribed need a reason before the list is sent (PH_QUANTITY_MORE, docs/checks.md); it belongs
+ * to the first entry.
+ */
+const MORE_PACKS_REASON = { rule: 'PH_QUANTITY_MORE', reason: 'Benchmark: lange Abgabeliste' };
+
+/**
+ * `count` entries like `template`, one pack each, batches `CH0001`, `CH0002`, …, handed over `today`; the first
+ * carries the reason for the amount above the prescribed one.
+ */
 export function entriesLike(template: DispenseEntry, count: number, today: string): DispenseEntry[] {
   return Array.from({ length: count }, (_, i) => ({
     ...template,
@@ -20,6 +29,7 @@ export function entriesLike(template: DispenseEntry, count: number, today: strin
     batch: { lot: `CH${String(i + 1).padStart(4, '0')}`, expiry: BATCH_EXPIRY },
     serials: [],
     whenHandedOver: today,
+    ...(i === 0 && count > 1 ? { overrides: [MORE_PACKS_REASON] } : {}),
   }));
 }
 
