@@ -95,7 +95,8 @@ describe('ConnectionMonitor: the connection indicator and its probes (A_23814–
     s.monitor.record(answer(500));
     expect(s.changes).toHaveLength(1);
     expect(s.changes[0]).toMatchObject({ state: 'degraded', failedHop: 'fachdienst', detail: 'Fachdienst: HTTP 503' });
-    expect(s.changes[0]?.message).toContain('Der E-Rezept-Fachdienst ist gestört (HTTP 503)');
+    expect(s.changes[0]?.message).toContain('Der E-Rezept-Fachdienst ist gestört.');
+    expect(s.changes[0]?.message).not.toContain('HTTP');
     expect(s.monitor.status().detail).toBe('Fachdienst: HTTP 500');
   });
 

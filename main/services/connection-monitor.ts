@@ -209,7 +209,10 @@ const CHECK_TI = 'Bitte Netzwerk und TI-Zugang (Konnektor/Router) prüfen.';
 const keepsWorking = (until: string): string =>
   ` Entwürfe bleiben gespeichert; ausstehende Vorgänge werden automatisch nachgeholt, sobald ${until}. Rezepte auf Papier (Muster 16) können weiter beliefert werden.`;
 
-/** One outcome → the state it shows, with the pharmacist's message and the technical detail (A_23814). */
+/**
+ * One outcome → the state it shows, with the pharmacist's message and the technical detail (A_23814). The HTTP status
+ * stays in the detail („Technische Details“), not in the counter's sentence (issue 19 item 5).
+ */
 function assess(outcome: TransportOutcome): Assessment {
   const hopLabel = outcome.hop === 'idp' ? 'IDP' : 'Fachdienst';
   if (outcome.kind === 'answer') {
@@ -219,13 +222,13 @@ function assess(outcome: TransportOutcome): Assessment {
       ? {
           state: 'degraded',
           failedHop: 'idp',
-          message: `Der ${IDP} ist gestört (HTTP ${outcome.status}) – ${NO_IDP_NO_FD}. Die Störung liegt nicht in der Apotheke; die App prüft regelmäßig, ob die Anmeldung wieder gelingt.${keepsWorking('die Anmeldung wieder gelingt')}`,
+          message: `Der ${IDP} ist gestört – ${NO_IDP_NO_FD}. Die Störung liegt nicht in der Apotheke; die App prüft regelmäßig, ob die Anmeldung wieder gelingt.${keepsWorking('die Anmeldung wieder gelingt')}`,
           detail,
         }
       : {
           state: 'degraded',
           failedHop: 'fachdienst',
-          message: `Der ${FD} ist gestört (HTTP ${outcome.status}). Die Störung liegt nicht in der Apotheke; die App prüft regelmäßig, ob er wieder antwortet.${keepsWorking('er wieder antwortet')}`,
+          message: `Der ${FD} ist gestört. Die Störung liegt nicht in der Apotheke; die App prüft regelmäßig, ob er wieder antwortet.${keepsWorking('er wieder antwortet')}`,
           detail,
         };
   }

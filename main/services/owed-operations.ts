@@ -26,7 +26,8 @@ const texts: Record<ReconciledOperation, { subject: string; nominative: string; 
 
 /** What the answer was, in words, for „… lässt offen, ob …“ (a timeout, no connection, or a 5xx). */
 function unclearAnswer(cause: AppError): string {
-  if (cause.httpStatus !== undefined) return `Der E-Rezept-Fachdienst hat mit einem Fehler geantwortet (HTTP ${cause.httpStatus})`;
+  // the status itself goes to „Technische Details“ (httpStatus, detail), not into the counter's sentence
+  if (cause.httpStatus !== undefined) return 'Der E-Rezept-Fachdienst hat mit einem Fehler geantwortet';
   return cause.code === 'timeout' || cause.code === 'cancelled' ? 'Der E-Rezept-Fachdienst hat nicht rechtzeitig geantwortet' : 'Die Verbindung zum E-Rezept-Fachdienst ist abgerissen';
 }
 
@@ -50,7 +51,7 @@ export async function owe(kit: WorkflowKit, opId: number, operation: OwedOperati
   const { subject, nominative, will, done } = texts[operation];
   const message =
     reason === 'rate-limited'
-      ? `Der E-Rezept-Fachdienst meldet zu viele Anfragen (HTTP 429). ${nominative} ${will} frühestens um ${berlinTime(notBefore ?? kit.now())} Uhr automatisch ${done} – nicht früher, so verlangt es der Fachdienst. ${WHERE}`
+      ? `Der E-Rezept-Fachdienst meldet zu viele Anfragen. ${nominative} ${will} frühestens um ${berlinTime(notBefore ?? kit.now())} Uhr automatisch ${done} – nicht früher, so verlangt es der Fachdienst. ${WHERE}`
       : reason === 'offline'
         ? `Der E-Rezept-Fachdienst ist nicht erreichbar (keine Verbindung). ${nominative} ${will} automatisch ${done}, sobald die Verbindung zurück ist; vorher gleicht die App ab, was dort schon angekommen ist. Bitte Netzwerk und TI-Zugang prüfen. ${WHERE}`
         : `${unclearAnswer(cause)}; ob ${subject} dort angekommen ${will === 'werden' ? 'sind' : 'ist'}, ist noch unklar. Die App gleicht den Stand automatisch ab, sobald der Fachdienst wieder antwortet, und sendet nur, wenn nötig. ${WHERE}`;

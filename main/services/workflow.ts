@@ -398,7 +398,7 @@ export class WorkflowService {
     const at = notBefore ? new Date(notBefore) : this.kit.now();
     return failure(
       'queued',
-      `Der E-Rezept-Fachdienst hatte zu viele Anfragen gemeldet (HTTP 429). Dieses Rezept wird frühestens um ${berlinTime(at)} Uhr automatisch abgerufen; vorher fragt die App nicht erneut.`,
+      `Der E-Rezept-Fachdienst hatte zu viele Anfragen gemeldet. Dieses Rezept wird frühestens um ${berlinTime(at)} Uhr automatisch abgerufen; vorher fragt die App nicht erneut.`,
       { retry: 'hourly', httpStatus: 429, system: 'fachdienst', at: this.kit.now() },
     ).appError;
   }

@@ -160,6 +160,15 @@ describe('fachdienstErrorFromResponse', () => {
     expect(e.httpStatus).toBe(503);
   });
 
+  it.each([408, 418, 429, 500, 503, 512])('%i: the status stays in the details, out of the pharmacist\'s sentence', (status) => {
+    for (const operation of ['accept', 'dispense', 'close', 'reject', 'abort'] as const) {
+      const e = fachdienstErrorFromResponse(operation, status, '', at);
+      expect(e.message, operation).not.toMatch(/HTTP|\$[a-z]/);
+      expect(e.httpStatus).toBe(status);
+      expect(e.detail).toContain(`HTTP ${status}`);
+    }
+  });
+
   it('400 on $dispense carries the Fachdienst findings', () => {
     const body = outcome('FHIR-Validation error', 'invalid', 'MedicationDispense.whenHandedOver: must be a date');
     const e = fachdienstErrorFromResponse('dispense', 400, body, at);

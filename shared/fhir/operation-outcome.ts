@@ -259,23 +259,23 @@ function describe(
     case 429:
       return {
         code: 'fachdienst',
-        message: `Der ${FD} nimmt von dieser Apotheke gerade zu viele Anfragen an (HTTP 429). Das ${doing[operation]} wurde nicht ausgeführt. Bitte frühestens in einer Stunde erneut versuchen.`,
+        message: `Der ${FD} nimmt von dieser Apotheke gerade zu viele Anfragen an. Das ${doing[operation]} wurde nicht ausgeführt. Bitte frühestens in einer Stunde erneut versuchen.`,
       };
     case 408:
       return {
         code: 'timeout',
-        message: `Der ${FD} hat die Anfrage wegen Zeitüberschreitung abgebrochen (HTTP 408). Das ${doing[operation]} wurde nicht ausgeführt. Bitte in Kürze erneut versuchen.`,
+        message: `Der ${FD} hat die Anfrage wegen Zeitüberschreitung abgebrochen. Das ${doing[operation]} wurde nicht ausgeführt. Bitte in Kürze erneut versuchen.`,
       };
     default:
       if (status >= 500) {
         return {
           code: 'fachdienst',
-          message: `Der ${FD} ist gerade gestört (HTTP ${status}). Das ${doing[operation]} wurde nicht ausgeführt. Bitte später erneut versuchen; Rezepte auf Papier (Muster 16) können weiter beliefert werden.`,
+          message: `Der ${FD} ist gerade gestört. Das ${doing[operation]} wurde nicht ausgeführt. Bitte später erneut versuchen; Rezepte auf Papier (Muster 16) können weiter beliefert werden.`,
         };
       }
       return {
         code: 'fachdienst',
-        message: `Der ${FD} hat das ${doing[operation]} abgelehnt (HTTP ${status}).${quoted} Bitte den Support informieren.`,
+        message: `Der ${FD} hat das ${doing[operation]} abgelehnt.${quoted} Bitte den Support informieren.`,
       };
   }
 }

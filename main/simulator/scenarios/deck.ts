@@ -472,7 +472,7 @@ const zuVieleAnfragen: Scenario = {
   faults: [{ operation: 'dispense', count: 1, status: 429, phase: 'before-commit' }],
   steps: [
     `${scan('Rezept A')} Erfassen Sie die Abgabe wie gewohnt.`,
-    '„Abgabe übermitteln“: Die App meldet „zu viele Anfragen (HTTP 429)“ und nennt die Uhrzeit, ab der sie die ' +
+    '„Abgabe übermitteln“: Die App meldet „zu viele Anfragen“ und nennt die Uhrzeit, ab der sie die ' +
       'Abgabedaten automatisch übermittelt – frühestens in einer Stunde, so verlangt es der Fachdienst. Die Abgabe am ' +
       'HV-Tisch selbst ist davon nicht betroffen.',
     'Öffnen Sie „Ausstehende Vorgänge“ (Alt+W): „Abgabe übermitteln“ wartet („zu viele Anfragen – frühestens um … ' +

@@ -233,7 +233,7 @@ export const de = {
       reconcile: 'nach Abgleich mit dem Fachdienst',
     },
     queued:
-      'Zu viele Anfragen beim E-Rezept-Fachdienst (HTTP 429): Es wird frühestens in einer Stunde erneut versucht. Vorgemerkte Vorgänge zeigt „Ausstehende Vorgänge“ (Alt+W).',
+      'Zu viele Anfragen beim E-Rezept-Fachdienst: Es wird frühestens in einer Stunde erneut versucht. Vorgemerkte Vorgänge zeigt „Ausstehende Vorgänge“ (Alt+W).',
     unexpected:
       'Unerwarteter Fehler in eRx Counter. Bitte erneut versuchen; bleibt der Fehler bestehen, den Support mit den technischen Details informieren.',
   },

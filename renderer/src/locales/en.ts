@@ -232,7 +232,7 @@ export const en: Messages<typeof de> = {
       reconcile: 'after reconciling with the service',
     },
     queued:
-      'Too many requests at the e-prescription service (HTTP 429): retried in one hour at the earliest. Queued operations are listed under “Pending operations” (Alt+W).',
+      'Too many requests at the e-prescription service: retried in one hour at the earliest. Queued operations are listed under “Pending operations” (Alt+W).',
     unexpected:
       'Unexpected error in eRx Counter. Please try again; if it persists, give support the technical details.',
   },
