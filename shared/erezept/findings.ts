@@ -22,8 +22,6 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
-export const hasErrors = (findings: readonly Finding[]): boolean => findings.some((f) => f.severity === 'error');
-
 /** Does this finding stop the list from being sent? Errors and reason-needing warnings do, until overridden. */
 export const blocksSending = (finding: Finding): boolean =>
   finding.overridden !== true && (finding.severity === 'error' || finding.needsReason === true);
