@@ -74,7 +74,7 @@ describe('retry policy (spec §8, A_25460)', () => {
   });
 
   it('names the cause in German for „wird erneut versucht“', () => {
-    expect(retryCause(answered('dispense', 503))).toBe('Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).');
+    expect(retryCause(answered('dispense', 503))).toBe('Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar.');
     expect(retryCause(fachdienstUnreachableError('dispense', 'timeout', at))).toBe('Der E-Rezept-Fachdienst hat nicht rechtzeitig geantwortet.');
   });
 });

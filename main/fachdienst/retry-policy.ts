@@ -93,24 +93,24 @@ export function backoffDelayMs(failedAttempt: number, policy: RetryPolicy, rando
   return Math.min(exp, Math.round(half + jitter * half));
 }
 
-/** A short German cause for „wird erneut versucht“ (RetryProgress.cause). */
+/** A short German cause for „wird erneut versucht“ (RetryProgress.cause); the status goes to RetryProgress.httpStatus. */
 export function retryCause(error: AppError): string {
   const fd = 'Der E-Rezept-Fachdienst';
   switch (error.httpStatus) {
     case undefined:
       return error.code === 'timeout' ? `${fd} hat nicht rechtzeitig geantwortet.` : `${fd} ist nicht erreichbar.`;
     case 408:
-      return `${fd} hat die Anfrage wegen Zeitüberschreitung abgebrochen (HTTP 408).`;
+      return `${fd} hat die Anfrage wegen Zeitüberschreitung abgebrochen.`;
     case 500:
-      return `${fd} meldet einen internen Fehler (HTTP 500).`;
+      return `${fd} meldet einen internen Fehler.`;
     case 503:
-      return `${fd} ist vorübergehend nicht verfügbar (HTTP 503).`;
+      return `${fd} ist vorübergehend nicht verfügbar.`;
     case 504:
-      return `${fd} ist über das Netz gerade nicht rechtzeitig erreichbar (HTTP 504).`;
+      return `${fd} ist über das Netz gerade nicht rechtzeitig erreichbar.`;
     case 507:
     case 509:
-      return `${fd} ist gerade überlastet (HTTP ${error.httpStatus}).`;
+      return `${fd} ist gerade überlastet.`;
     default:
-      return `${fd} ist gerade gestört (HTTP ${error.httpStatus}).`;
+      return `${fd} ist gerade gestört.`;
   }
 }

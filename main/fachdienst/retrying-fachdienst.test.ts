@@ -87,7 +87,8 @@ describe('RetryingFachdienst (spec §8, A_25460)', () => {
       attempt: 1,
       maxAttempts: 10,
       nextAttemptAt: new Date(at.getTime() + 750).toISOString(),
-      cause: 'Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).',
+      cause: 'Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar.',
+      httpStatus: 503,
     });
     expect(s.ended).toEqual([ID]);
   });

@@ -184,6 +184,7 @@ export class RetryingFachdienst implements FachdienstApi {
               maxAttempts,
               nextAttemptAt: new Date(this.options.now().getTime() + delay).toISOString(),
               cause: retryCause(e.appError),
+              ...(e.appError.httpStatus !== undefined ? { httpStatus: e.appError.httpStatus } : {}),
             }),
           );
           await this.wait(delay, controller.signal);

@@ -641,8 +641,10 @@ export const retryProgressSchema = z.object({
   attempt: z.number().int().positive(),
   maxAttempts: z.number().int().positive(),
   nextAttemptAt: z.string(),
-  /** German cause, e.g. „Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).“ */
+  /** German cause in counter language, e.g. „Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar.“ */
   cause: z.string(),
+  /** the answer's HTTP status, for „Technische Details“ only (issue 19 item 5: no status codes in the pharmacist's sentence) */
+  httpStatus: z.number().int().optional(),
 });
 export type RetryProgress = z.infer<typeof retryProgressSchema>;
 

@@ -75,7 +75,9 @@ test('503 on $dispense: „Abbrechen“ stops the retries, says so, and the draf
   await editor.submit();
   const notice = connection.retryNotice(created.taskId);
   await expect(notice).toContainText(/Wird erneut versucht – Versuch \d+ von 10/);
-  await expect(notice.getByTestId('retry-cause')).toContainText('HTTP 503');
+  // counter language: the cause in words, the status only behind „Technische Details“ (issue 19 item 5)
+  await expect(notice.getByTestId('retry-cause')).toHaveText('Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar.');
+  await expect(notice.getByTestId('retry-http-status')).toHaveText('503');
   await connection.cancelRetry(created.taskId);
 
   await expect(editor.error).toBeVisible();

@@ -231,7 +231,8 @@ export function retryProgress(overrides: Partial<RetryProgress> = {}): RetryProg
     attempt: 2,
     maxAttempts: 10,
     nextAttemptAt: '2026-10-05T08:31:05.000Z',
-    cause: 'Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).',
+    cause: 'Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar.',
+    httpStatus: 503,
     ...overrides,
   };
 }

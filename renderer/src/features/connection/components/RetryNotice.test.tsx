@@ -16,7 +16,10 @@ describe('„wird erneut versucht“ (spec §8 backoff, docs/reliability.md)', (
     const notice = await within(form).findByTestId('retry-notice');
     expect(notice).toHaveAttribute('role', 'status');
     expect(notice).toHaveTextContent('Wird erneut versucht – Versuch 2 von 10, nächster Versuch um 10:31:05.');
-    expect(notice).toHaveTextContent('Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar (HTTP 503).');
+    expect(within(notice).getByTestId('retry-cause')).toHaveTextContent('Der E-Rezept-Fachdienst ist vorübergehend nicht verfügbar.');
+    // counter language (issue 19 item 5): the status code only behind „Technische Details“
+    expect(within(notice).getByTestId('retry-cause')).not.toHaveTextContent('HTTP');
+    expect(within(notice).getByTestId('retry-http-status')).toHaveTextContent('503');
     expect(notice).toHaveTextContent(`Abgabe übermitteln für Rezept ${ids.first}`);
 
     act(() => fake.emit({ type: 'retrying', progress: retryProgress({ attempt: 3, nextAttemptAt: '2026-10-05T08:31:09.000Z' }) }));

@@ -29,6 +29,15 @@ function RetryNotice({ progress }: { progress: RetryProgress }) {
         </strong>
       </p>
       <p data-testid="retry-cause">{progress.cause || t('retry.lead')}</p>
+      {progress.httpStatus !== undefined ? (
+        <details className="alert-details" data-testid="retry-technical">
+          <summary>{t('error.details')}</summary>
+          <dl>
+            <dt>{t('error.status')}</dt>
+            <dd data-testid="retry-http-status">{progress.httpStatus}</dd>
+          </dl>
+        </details>
+      ) : null}
       <p className="muted">
         {t('retry.about', { operation: t(`retry.operations.${progress.operation}`), prescriptionId: progress.prescriptionId })}
       </p>
