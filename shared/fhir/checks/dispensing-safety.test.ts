@@ -332,3 +332,21 @@ describe('PH_NAME_PZN_MISMATCH', () => {
 it('compares nothing with an unreadable prescription', () => {
   expect(run([entry(pznMedication(amlodipin5N1), 9)], null)).toEqual([]);
 });
+
+describe('PH_DISPENSED_UNKNOWN', () => {
+  it('warns when the dispensed article has no known substance while the prescription names one', () => {
+    // a PZN the catalogue does not know, name typed by hand: the wrong-drug rule cannot compare
+    const unknown: DispensedMedication = { kind: 'pzn', pzn: '01234562', name: 'Unbekanntes Präparat', ingredients: [], category: '00', vaccine: false };
+    const findings = run([entry(unknown)], prescriptionOf(prescribedPzn(levetiracetam500N2)));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ severity: 'warning', code: 'PH_DISPENSED_UNKNOWN', path: 'entries.0.medication.pzn' }),
+    );
+    expect(findings.find((f) => f.code === 'PH_DISPENSED_UNKNOWN')?.needsReason).toBeUndefined();
+  });
+
+  it('is silent when the substance is known from the entry or the catalogue', () => {
+    const findings = run([entry(pznMedication(levetiracetam500N2))], prescriptionOf(prescribedPzn(levetiracetam500N2)));
+    expect(codes(findings)).not.toContain('PH_DISPENSED_UNKNOWN');
+    expect(codes(run([entry(pznMedication(levetiracetam1000N2))], prescriptionOf(prescribedPzn(levetiracetam500N2))))).not.toContain('PH_DISPENSED_UNKNOWN');
+  });
+});

@@ -12,6 +12,7 @@
 import type { ArticleLookup } from '../../erezept/catalog/article-catalog';
 import type { DispenseEntry } from '../../erezept/dispense-entry';
 import type { Finding } from '../../erezept/findings';
+import { parsePzn } from '../../erezept/identifiers';
 import { formatPackAmount, samePackAmount } from '../../erezept/pack-amounts';
 import type { PrescriptionView } from '../../erezept/prescription';
 import { formatStrength, sameStrength } from '../../erezept/strengths';
@@ -26,6 +27,7 @@ export const DispensingSafetyCodes = {
   formDiffers: 'PH_FORM_DIFFERS',
   packSizeDiffers: 'PH_PACK_SIZE_DIFFERS',
   prescribedUnknown: 'PH_PRESCRIBED_UNKNOWN',
+  dispensedUnknown: 'PH_DISPENSED_UNKNOWN',
   namePznMismatch: 'PH_NAME_PZN_MISMATCH',
 } as const;
 const C = DispensingSafetyCodes;
@@ -100,6 +102,16 @@ function comparisonFindings(prescribed: MedicationFacts, dispensed: MedicationFa
     }
     const strength = strengthFinding(prescribed.substances, dispensed.substances, pairs, path);
     if (strength) findings.push(strength);
+  } else if (prescribed.substances.length > 0 && (dispensed.pzn === undefined || parsePzn(dispensed.pzn).ok)) {
+    // Nothing to compare the prescription with (an article the catalogue does not know, a Freitext): the one case
+    // where a wrong drug could pass unnoticed, so the pharmacist is told to compare by eye. A PZN with a wrong check
+    // digit has its own finding (one message per problem).
+    findings.push({
+      severity: 'warning',
+      code: C.dispensedUnknown,
+      message: 'Wirkstoff des abgegebenen Artikels unbekannt (nicht im Artikelstamm): bitte selbst mit der Verordnung vergleichen.',
+      path,
+    });
   }
   if (prescribed.form && dispensed.form && !sameDosageForm(prescribed.form, dispensed.form)) {
     findings.push(
