@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Article } from '../../erezept/catalog/article-catalog';
-import { demoCatalog } from '../../erezept/catalog/demo-catalog';
 import type { DispenseEntry, DispensedMedication } from '../../erezept/dispense-entry';
 import type { Finding } from '../../erezept/findings';
 import type { PrescribedMedication, PrescriptionView } from '../../erezept/prescription';
 import { dispensingSafetyFindings } from './dispensing-safety';
-
-type PznMedication = Extract<DispensedMedication, { kind: 'pzn' }>;
-
-/** A real demo article (the catalogue the app ships), by trade name and Normgröße. */
-function demo(name: string, normSize: string): Article {
-  const found = demoCatalog.all().find((a) => a.name === name && a.normSize === normSize);
-  if (!found) throw new Error(`no demo article ${name} ${normSize}`);
-  return found;
-}
+import { demo, demoArticles, dispenseEntry, prescribedPzn, prescriptionOf, pznMedication } from './safety-test-support';
 
 const levetiracetam500N2 = demo('Levetiracetam Testogen 500 mg Filmtabletten', 'N2'); // 100 St
 const levetiracetam1000N2 = demo('Levetiracetam Testogen 1000 mg Filmtabletten', 'N2'); // 100 St
@@ -23,49 +13,10 @@ const ibuDemo400N3 = demo('Ibuprofen Demopharm 400 mg Filmtabletten', 'N3'); // 
 const ibuMuster400N1 = demo('Ibuprofen Musterpharma 400 mg Filmtabletten', 'N1'); // 20 St
 const metformin1000N1 = demo('Metformin Demopharm 1000 mg Filmtabletten', 'N1'); // 30 St
 
-const prescribedPzn = (article: Article, amount = true): PrescribedMedication => ({
-  kind: 'pzn',
-  pzn: article.pzn,
-  name: article.name,
-  normSize: article.normSize,
-  form: article.form,
-  ...(amount ? { amount: article.packSize } : {}),
-  vaccine: false,
-});
-
-const prescriptionOf = (medication: PrescribedMedication, quantity = 1): PrescriptionView => ({
-  kbvVersion: '1.4',
-  prescriptionId: '160.000.033.491.280.78',
-  authoredOn: '2026-10-01',
-  patient: { name: 'Erika Mustermann', kvnr: 'X110411675' },
-  coverage: { kind: 'GKV', code: '1', payorName: 'Demo-Kasse' },
-  practitioner: { name: 'Dr. Demo' },
-  organization: { name: 'Praxis Demo' },
-  request: { quantity, autIdemExcluded: false, noctu: false },
-  medication,
-  findings: [],
-});
-
-/** A PZN entry as the editor fills it from the catalogue: name only, the rest comes from the article. */
-const pznMedication = (article: Article): PznMedication => ({
-  kind: 'pzn',
-  pzn: article.pzn,
-  name: article.name,
-  ingredients: [],
-  category: '00',
-  vaccine: false,
-});
-
-const entry = (medication: DispensedMedication, packs = 1, key = 'row-1'): DispenseEntry => ({
-  key,
-  medication,
-  packs,
-  serials: [],
-  whenHandedOver: '2026-10-05',
-});
+const entry = (medication: DispensedMedication, packs = 1, key = 'row-1'): DispenseEntry => dispenseEntry(medication, packs, key);
 
 const run = (entries: DispenseEntry[], prescription: PrescriptionView | null): Finding[] =>
-  dispensingSafetyFindings(entries, { prescription, articles: (pzn) => demoCatalog.byPzn(pzn) });
+  dispensingSafetyFindings(entries, { prescription, articles: demoArticles });
 const codes = (findings: readonly Finding[]): string[] => findings.map((f) => f.code);
 
 describe('PH_SUBSTANCE_DIFFERS', () => {

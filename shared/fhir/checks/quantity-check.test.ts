@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../erezept/catalog/article-catalog';
-import { demoCatalog } from '../../erezept/catalog/demo-catalog';
 import type { DispenseEntry, DispensedMedication } from '../../erezept/dispense-entry';
 import type { PrescribedMedication, PrescriptionView } from '../../erezept/prescription';
 import { compareQuantity, quantityFindings } from './quantity-check';
-
-type PznMedication = Extract<DispensedMedication, { kind: 'pzn' }>;
-
-function demo(name: string, normSize: string): Article {
-  const found = demoCatalog.all().find((a) => a.name === name && a.normSize === normSize);
-  if (!found) throw new Error(`no demo article ${name} ${normSize}`);
-  return found;
-}
+import { demo, demoArticles, dispenseEntry, prescribedPzn, prescriptionOf, pznMedication } from './safety-test-support';
 
 // The deck's Stückelung scenario (main/simulator/scenarios/deck.ts): one N3 prescribed, three N1 dispensed.
 const salbutamolN3 = demo('Salbutamol Demopharm 100 µg Dosieraerosol', 'N3'); // 3 St
@@ -19,33 +11,11 @@ const salbutamolN1 = demo('Salbutamol Demopharm 100 µg Dosieraerosol', 'N1'); /
 const levetiracetamN2 = demo('Levetiracetam Testogen 500 mg Filmtabletten', 'N2'); // 100 St
 const metamizolTropfenN1 = demo('Metamizol Fiktiva Arzneimittel 500 mg/ml Tropfen zum Einnehmen', 'N1'); // 20 ml
 
-const prescribed = (article: Article): PrescribedMedication => ({
-  kind: 'pzn',
-  pzn: article.pzn,
-  name: article.name,
-  normSize: article.normSize,
-  form: article.form,
-  amount: article.packSize,
-  vaccine: false,
-});
+const prescribed = (article: Article): PrescribedMedication => prescribedPzn(article);
+const pzn = pznMedication;
+const entry = (medication: DispensedMedication, packs: number): DispenseEntry => dispenseEntry(medication, packs, `k${packs}`);
 
-const prescriptionOf = (medication: PrescribedMedication, quantity = 1): PrescriptionView => ({
-  kbvVersion: '1.4',
-  prescriptionId: '160.000.033.491.280.78',
-  authoredOn: '2026-10-01',
-  patient: { name: 'Erika Mustermann' },
-  coverage: { kind: 'GKV', code: '1', payorName: 'Demo-Kasse' },
-  practitioner: { name: 'Dr. Demo' },
-  organization: { name: 'Praxis Demo' },
-  request: { quantity, autIdemExcluded: false, noctu: false },
-  medication,
-  findings: [],
-});
-
-const pzn = (article: Article): PznMedication => ({ kind: 'pzn', pzn: article.pzn, name: article.name, ingredients: [], category: '00', vaccine: false });
-const entry = (medication: DispensedMedication, packs: number): DispenseEntry => ({ key: `k${packs}`, medication, packs, serials: [], whenHandedOver: '2026-10-05' });
-
-const articles = (p: string): Article | undefined => demoCatalog.byPzn(p);
+const articles = demoArticles;
 const findingsFor = (entries: DispenseEntry[], prescription: PrescriptionView) => quantityFindings(compareQuantity(entries, prescription, articles));
 
 describe('compareQuantity', () => {
