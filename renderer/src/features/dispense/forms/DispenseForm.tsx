@@ -132,9 +132,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
     [allFindings],
   );
   const listParses = useMemo(() => dispenseListSchema.safeParse(normalizeFormValues(values).entries).success, [values]);
-  // adjusted while rendering (React's pattern for state that follows other values), not in an effect
-  const followed = followLiveFindings(refusal, { listParses, blocking: liveBlocking });
-  if (followed !== refusal) setRefusal(followed);
+  useEffect(() => setRefusal((shown) => followLiveFindings(shown, { listParses, blocking: liveBlocking })), [listParses, liveBlocking]);
 
   // fields re-render only when their own findings changed (findings-context.tsx)
   const [fieldFindings] = useState(createFieldFindingsStore);
