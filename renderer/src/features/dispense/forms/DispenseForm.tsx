@@ -38,11 +38,10 @@ import { fieldOfFindingPath } from './finding-paths';
 import { DraftStatus, FormActions } from './FormActions';
 import { blankEntry, initialEntries, newEntryKey, offersSubstitution, withoutSubstitution } from './initial-entries';
 import { lastConfirmedDispenseAt } from './last-dispense';
-import { followLiveFindings, isRefusal, reasonsOfFieldErrors, refusalOfAppError, refusalOfFindings, type Refusal } from './refusal';
+import { isRefusal, reasonsOfFieldErrors, refusalOfAppError, refusalOfFindings, type Refusal } from './refusal';
 import { RefusalNotice } from './RefusalNotice';
 import { useDraftAutosave } from './use-draft-autosave';
 import { useLiveChecks } from './use-live-checks';
-import { blocksSending } from '../../../../../shared/erezept/findings';
 import { usePackScanTarget } from './use-pack-scan-target';
 
 interface Props {
@@ -126,14 +125,6 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   });
   const revealedMask = (values.entries ?? []).map((_, i) => (isRevealed(i) ? '1' : '0')).join('');
   const grouped = useMemo(() => onlyRevealed(allFindings, (i) => revealedMask[i] === '1'), [allFindings, revealedMask]);
-  // The editor's refusal names what blocks now and goes once nothing does (refusal.ts, followLiveFindings).
-  const liveBlocking = useMemo(
-    () => [...[...allFindings.byField.values()].flat(), ...[...allFindings.byEntry.values()].flat(), ...allFindings.general].filter(blocksSending),
-    [allFindings],
-  );
-  const listParses = useMemo(() => dispenseListSchema.safeParse(normalizeFormValues(values).entries).success, [values]);
-  useEffect(() => setRefusal((shown) => followLiveFindings(shown, { listParses, blocking: liveBlocking })), [listParses, liveBlocking]);
-
   // fields re-render only when their own findings changed (findings-context.tsx)
   const [fieldFindings] = useState(createFieldFindingsStore);
   useLayoutEffect(() => fieldFindings.publish(grouped.byField), [fieldFindings, grouped.byField]);

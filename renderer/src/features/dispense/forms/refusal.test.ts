@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FieldErrors } from 'react-hook-form';
 import { appError } from '../../../test/fixtures';
 import type { DispenseFormInput } from './dispense-form-schema';
-import { followLiveFindings, isRefusal, reasonsOfFieldErrors, refusalOfAppError, refusalOfFindings } from './refusal';
-import type { Finding } from '../../../../../shared/erezept/findings';
+import { isRefusal, reasonsOfFieldErrors, refusalOfAppError, refusalOfFindings } from './refusal';
 
 const leaf = (message: string) => ({ type: 'too_small', message, ref: { name: 'x' } });
 
@@ -61,30 +60,5 @@ describe('refusal reasons', () => {
     // a failed call (the Fachdienst answered, the network failed) is no refusal: the error alert shows it
     expect(isRefusal(appError({ code: 'validation', system: 'fachdienst' }))).toBe(false);
     expect(isRefusal(appError({ code: 'network', system: 'network' }))).toBe(false);
-  });
-});
-
-describe('the editor\'s refusal follows the live checks', () => {
-  const substance: Finding = { severity: 'error', code: 'PH_SUBSTANCE_DIFFERS', message: 'Anderer Wirkstoff als verordnet.', path: 'entries.0.medication.pzn', needsReason: true };
-  const batch: Finding = { severity: 'error', code: 'PH_BATCH_REQUIRED', message: 'Die Charge fehlt.', path: 'entries.1.batch.lot' };
-
-  it('names what blocks now, and goes once nothing does', () => {
-    const shown = refusalOfFindings([substance, batch]);
-    const narrowed = followLiveFindings(shown, { listParses: true, blocking: [batch] });
-    expect(narrowed?.reasons.map((r) => r.code)).toEqual(['PH_BATCH_REQUIRED']);
-    expect(followLiveFindings(narrowed, { listParses: true, blocking: [] })).toBeNull();
-  });
-
-  it('keeps the same object while the reasons are the same (no render loop)', () => {
-    const shown = refusalOfFindings([batch]);
-    expect(followLiveFindings(shown, { listParses: true, blocking: [batch] })).toBe(shown);
-  });
-
-  it('stays while the list does not pass the schema, and leaves main\'s refusal alone', () => {
-    const shown = refusalOfFindings([batch]);
-    expect(followLiveFindings(shown, { listParses: false, blocking: [] })).toBe(shown);
-    const fromMain = refusalOfAppError(appError({ code: 'validation', system: 'app', findings: [batch] }));
-    expect(followLiveFindings(fromMain, { listParses: true, blocking: [] })).toBe(fromMain);
-    expect(followLiveFindings(null, { listParses: true, blocking: [batch] })).toBeNull();
   });
 });

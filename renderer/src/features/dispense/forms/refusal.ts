@@ -101,16 +101,3 @@ export function refusalOfAppError(error: AppError): Refusal {
 
 /** Is this failure main's refusal before anything was sent (the pre-flight), rather than a failed call? */
 export const isRefusal = (error: AppError): boolean => error.code === 'validation' && error.system === 'app';
-
-/**
- * The editor's own „Nicht gesendet“ follows the list as the pharmacist works on it: it names what blocks now, and it
- * goes once nothing does. While the list does not even pass the schema the live checks say nothing, so the refusal
- * stays as it was. A refusal from main stays until the next attempt — only main can say that it would pass now.
- */
-export function followLiveFindings(shown: Refusal | null, live: { listParses: boolean; blocking: readonly Finding[] }): Refusal | null {
-  if (shown?.from !== 'editor' || !live.listParses) return shown;
-  if (live.blocking.length === 0) return null;
-  const next = refusalOfFindings(live.blocking);
-  const same = JSON.stringify(next.reasons) === JSON.stringify(shown.reasons);
-  return same ? shown : next;
-}
