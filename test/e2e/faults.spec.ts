@@ -49,7 +49,8 @@ test('500 on $dispense: „wird erneut versucht“ with the attempt, then the li
   await expect(notice).toBeVisible();
   await expect(notice).toHaveAttribute('data-operation', 'dispense');
   await expect(notice).toContainText(/Wird erneut versucht – Versuch [12] von 4/);
-  await expect(notice.getByTestId('retry-cause')).toContainText('HTTP 500');
+  await expect(notice.getByTestId('retry-cause')).toHaveText('Der E-Rezept-Fachdienst meldet einen internen Fehler.');
+  await expect(notice.getByTestId('retry-http-status')).toHaveText('500');
   expect(await connection.retryAttempt(created.taskId)).toBeGreaterThanOrEqual(1);
 
   // the third call goes through: confirmed, the notice is gone, no error
