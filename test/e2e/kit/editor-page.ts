@@ -2,7 +2,7 @@
  * Page object for the dispense editor: entries and their fields, add/duplicate/remove,
  * submit and close, the changes since the last confirmed list, the versions and the patient preview.
  */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { typeLikeScanner } from './scanner';
 
 export type EntryField =
@@ -86,6 +86,28 @@ export class EditorPage {
   /** The live pre-flight findings shown at a field. */
   fieldFinding(index: number, field: EntryField): Locator {
     return this.page.getByTestId(`dispense-entry-${index}-${field}-finding`);
+  }
+
+  /**
+   * One live finding at entry `index` by its rule code (docs/checks.md), e.g. `finding(0, 'PH_QUANTITY_MORE')`;
+   * `data-state` = error | blocking | needs-reason | confirmed | warning | info (docs/qa-contract.md).
+   */
+  finding(index: number, code: string): Locator {
+    return this.page.getByTestId(`dispense-entry-${index}-finding-${code}`);
+  }
+
+  /**
+   * Confirms a deviation as the pharmacist does (docs/checks.md „Overrides with a reason“): „Abweichung bestätigen“
+   * at the finding, the reason typed, „Speichern“. Waits until the reason shows as „bestätigt: …“ and the finding
+   * counts as confirmed, so a submit right after it is not refused for it. The finding must show already.
+   */
+  async confirmDeviation(index: number, code: string, reason: string): Promise<void> {
+    const testId = `dispense-entry-${index}-override-${code}`;
+    await this.page.getByTestId(testId).click();
+    await this.page.getByTestId(`${testId}-reason`).fill(reason);
+    await this.page.getByTestId(`${testId}-save`).click();
+    await expect(this.page.getByTestId(`${testId}-confirmed`)).toHaveText(`bestätigt: ${reason}`);
+    await expect(this.finding(index, code)).toHaveAttribute('data-state', 'confirmed');
   }
 
   async addEntry(): Promise<void> {
