@@ -20,6 +20,12 @@ test.describe('korrektur-nach-abgabe', () => {
     await app.editor.field(0, 'packs').fill('2');
     await app.editor.field(0, 'batch').fill('CH-2143');
     await app.editor.field(0, 'expiry').fill('2028-03-31');
+    // 2 packs for 1 prescribed: more than prescribed needs a reason (docs/checks.md) — nothing is sent without one
+    await expect(app.editor.finding(0, 'PH_QUANTITY_MORE')).toHaveAttribute('data-state', 'needs-reason');
+    await app.editor.submit();
+    await expect(app.editor.refused).toContainText('Nicht gesendet');
+    // the scenario's step: for the exercise the trainee confirms it with a reason and sends again
+    await app.editor.confirmDeviation(0, 'PH_QUANTITY_MORE', 'Übung: zwei Packungen');
     await app.editor.submit();
     await expect(app.editor.confirmation).toBeVisible();
 

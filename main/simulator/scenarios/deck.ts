@@ -366,8 +366,11 @@ const korrekturNachAbgabe: Scenario = {
   steps: [
     `${scan('Rezept A')} Erfassen Sie die Abgabe mit zwei absichtlichen Fehlern: „Packungen“ 2 statt 1 und eine ` +
       'Charge mit Zahlendreher.',
-    '„Abgabe übermitteln“. Öffnen Sie im Trainingsbereich die „Patientensicht“ von „Rezept A“: Der Patient sieht die ' +
-      'Abgabe – mit 2 Packungen und der falschen Charge.',
+    '„Abgabe übermitteln“: Die App sendet nicht – 2 Packungen sind mehr als verordnet und brauchen eine Begründung. ' +
+      'Für die Übung „Abweichung bestätigen“, eine Begründung eingeben (z. B. „Übung: zwei Packungen“) und noch ' +
+      'einmal „Abgabe übermitteln“.',
+    'Öffnen Sie im Trainingsbereich die „Patientensicht“ von „Rezept A“: Der Patient sieht die Abgabe – mit 2 ' +
+      'Packungen und der falschen Charge, aber ohne die Begründung: Sie bleibt in der Apotheke.',
     'Korrigieren Sie Packungen und Charge. Die App zeigt „Änderungen seit der letzten bestätigten Übermittlung“.',
     '„Abgabe übermitteln“ noch einmal: Die App sendet die vollständige, korrigierte Liste, der Fachdienst ersetzt die ' +
       'alte ganz. Unter „Übermittlungen“ stehen beide Versionen.',
