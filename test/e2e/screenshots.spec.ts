@@ -6,6 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import type { Article } from '../../shared/erezept/catalog/article-catalog';
 import { demoCatalog } from '../../shared/erezept/catalog/demo-catalog';
 import { chromiumArgs } from '../../playwright.config';
 import { repoRoot } from '../fixtures';
@@ -35,6 +37,25 @@ test.use({
   },
 });
 
+/**
+ * A Wirkstoffverordnung is handed over as an article of the prescribed substance, strength and pack size — then the
+ * pharmacy's rules have nothing to ask (docs/checks.md). Read from the row the app prefilled from the prescription.
+ */
+async function articleAsPrescribed(page: Page): Promise<Article> {
+  const value = (testId: string) => page.getByTestId(`dispense-entry-0-${testId}`).inputValue();
+  const [substance, strength, packSize] = await Promise.all([value('ingredient-0-name'), value('ingredient-0-strength'), value('amount')]);
+  const found = demoCatalog
+    .all()
+    .find(
+      (a) =>
+        a.ingredients[0]?.name === substance &&
+        a.ingredients[0].strengthValue === Number(strength.replace(',', '.')) &&
+        a.packSize === packSize,
+    );
+  if (!found) throw new Error(`no article ${substance} ${strength}, ${packSize} in the demo catalogue`);
+  return found;
+}
+
 test('screenshots of the main screens', async ({ app, sim, page }) => {
   test.setTimeout(90_000);
   mkdirSync(outDir, { recursive: true });
@@ -61,9 +82,10 @@ test('screenshots of the main screens', async ({ app, sim, page }) => {
     await editor.field(0, 'batch').fill('B2026-41');
     await editor.field(0, 'expiry').fill('2028-03-31');
     if (created === sent) {
-      const article = demoCatalog.all().find((a) => a.securPharm && a.category === '00')!;
+      const article = await articleAsPrescribed(page);
       await editor.field(0, 'kind').selectOption('pzn');
       await editor.field(0, 'pzn').fill(article.pzn);
+      await expect(editor.field(0, 'name')).toHaveValue(article.name);
     }
     await editor.submit();
     await expect(editor.confirmation).toBeVisible();
@@ -75,16 +97,19 @@ test('screenshots of the main screens', async ({ app, sim, page }) => {
   await counter.scan(tRezept.dataMatrix);
   await expect(prescription.tRezeptMarker).toBeVisible();
 
-  // 1. the prescription beside the editor, with a second entry from a pack scan
+  // 1. the prescription beside the editor, with a second entry from a pack scan: a pack of the prescribed article
+  // from another batch — one more than prescribed, which the pharmacist confirms with a reason (docs/checks.md)
   await counter.scan(main.dataMatrix);
   await expect(prescription.prescriptionId).toHaveText(main.taskId);
+  await expect(editor.field(0, 'pzn')).not.toHaveValue('');
   const prescribedPzn = await editor.field(0, 'pzn').inputValue();
-  const other = demoCatalog.all().find((a) => a.securPharm && a.category === '00' && a.pzn !== prescribedPzn)!;
   await editor.field(0, 'batch').fill('X4711');
   await editor.field(0, 'expiry').fill('2028-09-30');
   await editor.addEntry();
-  await editor.scanPack(packCode({ pzn: other.pzn, batch: 'LOT2026', expiry: '2029-01-31', serial: 'SN8812' }), { index: 1, field: 'pzn' });
-  await expect(editor.packScanResult).toBeVisible();
+  await editor.scanPack(packCode({ pzn: prescribedPzn, batch: 'LOT2026', expiry: '2029-01-31', serial: 'SN8812' }), { index: 1, field: 'pzn' });
+  await expect(editor.packScanResult).toHaveAttribute('data-outcome', 'filled');
+  await expect(editor.finding(0, 'PH_QUANTITY_MORE')).toHaveAttribute('data-state', 'needs-reason');
+  await editor.confirmDeviation(0, 'PH_QUANTITY_MORE', 'Zweite Packung auf Wunsch der Praxis');
   await page.getByTestId('app-name').click();
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('prescription-editor');
