@@ -13,7 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { DispenseFormInput } from './dispense-form-schema';
 import type { EntryChange } from './entry-diff';
 import { blankMedication, selectableKinds, type MedicationKind } from './entry-editing';
-import { FindingItem } from './FindingItem';
+import { FindingItem, keyedFindings } from './FindingItem';
 import { FormField } from './FormField';
 import { MedicationFields } from './MedicationFields';
 import type { PlacedFinding } from './preflight';
@@ -123,9 +123,9 @@ export const DispenseEntryFields = memo(function DispenseEntryFields({
       </div>
       {findings.length > 0 ? (
         <ul className="entry-findings" data-testid={`${prefix}-findings`}>
-          {findings.map((f, i) => (
-            <li key={i}>
-              <FindingItem finding={f} />
+          {keyedFindings(findings).map(({ key, finding }) => (
+            <li key={key}>
+              <FindingItem finding={finding} />
             </li>
           ))}
         </ul>

@@ -7,7 +7,7 @@ import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { get, useFormContext, useFormState, type Path, type RegisterOptions } from 'react-hook-form';
 import type { DispenseFormInput } from './dispense-form-schema';
 import { useFieldFindings } from './findings-context';
-import { FindingItem } from './FindingItem';
+import { FindingItem, keyedFindings } from './FindingItem';
 import type { PlacedFinding } from './preflight';
 
 interface Props {
@@ -60,8 +60,8 @@ export function FormField({ name, label, testId, type = 'text', options, inputPr
       ) : null}
       {findings.length > 0 ? (
         <div id={`${id}-findings`} className="field-findings" data-testid={`${testId}-finding`}>
-          {findings.map((f, i) => (
-            <FindingItem key={i} finding={f} />
+          {keyedFindings(findings).map(({ key, finding }) => (
+            <FindingItem key={key} finding={finding} />
           ))}
         </div>
       ) : null}

@@ -7,7 +7,7 @@ import type { FindingOverride } from '../../../../../shared/erezept/dispense-ent
 import { createI18n } from '../../../lib/i18n';
 import { entry } from '../../../test/fixtures';
 import type { DispenseEntryInput, DispenseFormInput } from './dispense-form-schema';
-import { FindingItem } from './FindingItem';
+import { FindingItem, keyedFindings } from './FindingItem';
 import { withOverride } from './OverrideControl';
 import type { PlacedFinding } from './preflight';
 
@@ -32,8 +32,8 @@ function Harness({ findings, start }: { findings: PlacedFinding[]; start: Dispen
   const form = useForm<DispenseFormInput>({ defaultValues: { entries: [start] } });
   return (
     <FormProvider {...form}>
-      {findings.map((f) => (
-        <FindingItem key={f.code} finding={f} />
+      {keyedFindings(findings).map(({ key, finding }) => (
+        <FindingItem key={key} finding={finding} />
       ))}
       <button type="button">danach</button>
       <Overrides />
@@ -43,13 +43,16 @@ function Harness({ findings, start }: { findings: PlacedFinding[]; start: Dispen
 
 function renderFindings(findings: PlacedFinding[], start: DispenseEntryInput = entry()) {
   const user = userEvent.setup();
-  render(
-    <I18nextProvider i18n={createI18n('de')}>
-      <Harness findings={findings} start={start} />
-    </I18nextProvider>,
+  const i18n = createI18n('de');
+  const view = (list: PlacedFinding[]) => (
+    <I18nextProvider i18n={i18n}>
+      <Harness findings={list} start={start} />
+    </I18nextProvider>
   );
+  const { rerender } = render(view(findings));
+  const showFindings = (list: PlacedFinding[]) => rerender(view(list));
   const stored = (): FindingOverride[] | null => JSON.parse(screen.getByTestId('overrides').textContent ?? 'null') as FindingOverride[] | null;
-  return { user, stored };
+  return { user, stored, showFindings };
 }
 
 describe('confirming a difference with a reason (docs/checks.md, overrides)', () => {
@@ -116,6 +119,18 @@ describe('confirming a difference with a reason (docs/checks.md, overrides)', ()
     expect(stored()).toEqual([{ rule: 'PH_STRENGTH_DIFFERS', reason: 'Arzt informiert' }]);
   });
 
+  it('a finding that appears before it while the reason is typed does not take the input away', async () => {
+    const { user, stored, showFindings } = renderFindings([substance]);
+    await user.click(screen.getByTestId('dispense-entry-0-override-PH_SUBSTANCE_DIFFERS'));
+    await user.keyboard('Rücksprache');
+    // a live check finishing in between: a note at the same field now comes first
+    const note: PlacedFinding = { ...substance, severity: 'info', needsReason: false, code: 'PH_DISPENSED_UNKNOWN', message: 'Artikel unbekannt.' };
+    showFindings([note, substance]);
+    await user.keyboard(' Praxis{Enter}');
+    expect(screen.getByTestId('dispense-entry-0-override-PH_SUBSTANCE_DIFFERS-confirmed')).toHaveTextContent('bestätigt: Rücksprache Praxis');
+    expect(stored()).toEqual([{ rule: 'PH_SUBSTANCE_DIFFERS', reason: 'Rücksprache Praxis' }]);
+  });
+
   it('offers nothing for findings that cannot be confirmed (to be corrected, or only a note)', () => {
     renderFindings([
       { severity: 'error', code: 'PH_BATCH_REQUIRED', message: 'securPharm-Packung: Die Charge fehlt.', path: 'entries.0.batch.lot', field: 'entries.0.batch.lot', entry: 0 },
@@ -124,6 +139,16 @@ describe('confirming a difference with a reason (docs/checks.md, overrides)', ()
     expect(screen.getByTestId('dispense-entry-0-finding-PH_BATCH_REQUIRED')).toHaveTextContent('Fehler: securPharm-Packung');
     expect(screen.getByTestId('dispense-entry-0-finding-PH_QUANTITY_LESS')).toHaveTextContent('Hinweis: Weniger als verordnet');
     expect(screen.queryByRole('button', { name: 'Abweichung bestätigen' })).not.toBeInTheDocument();
+  });
+});
+
+describe('keyedFindings', () => {
+  it('keys by rule and path, numbering the same rule at the same path', () => {
+    expect(keyedFindings([substance, strength, substance]).map((k) => k.key)).toEqual([
+      'PH_SUBSTANCE_DIFFERS|entries.0.medication.pzn',
+      'PH_STRENGTH_DIFFERS|entries.0.medication.pzn',
+      'PH_SUBSTANCE_DIFFERS|entries.0.medication.pzn#1',
+    ]);
   });
 });
 
