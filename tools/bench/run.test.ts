@@ -169,6 +169,8 @@ describe('npm run bench (in-process, small)', () => {
     expect(Object.keys(written)).toEqual(['machine', 'figures']);
     expect(written.figures.map((f) => [f.name, f.unit])).toEqual([
       ['simulator.cycles', 'cycles/s'],
+      ['simulator.bare-http', 'requests/s'],
+      ['simulator.cycles.share-of-bare-http', '%'],
       ['simulator.accept.latency', 'ms'],
       ['simulator.dispense.latency', 'ms'],
       ['simulator.close.latency', 'ms'],
@@ -180,7 +182,12 @@ describe('npm run bench (in-process, small)', () => {
       if (figure.unit === 'ms') expect(figure.p50).toBeGreaterThan(0);
       else expect(figure.p50).toBeGreaterThanOrEqual(0);
     }
-    expect(written.figures.slice(1).map((f) => f.samples)).toEqual([12, 12, 12]);
+    expect(written.figures.slice(3).map((f) => f.samples)).toEqual([12, 12, 12]);
+    // the bare node:http server answered thousands of requests; the share is cycles/s over its requests/s
+    const [cycles, bare, share] = written.figures;
+    expect(bare!.p50).toBeGreaterThan(1000);
+    expect(share!.p50).toBe(Math.round((cycles!.p50 / bare!.p50) * 1000) / 10);
+    expect(share!.target).toEqual({ stat: 'p50', op: '>=', value: 7 });
     expect(err.some((line) => line.startsWith('simulator.close.latency: p50'))).toBe(true);
   });
 

@@ -38,11 +38,16 @@ import { latencyFigure, throughputFigure } from './stats';
 import { mainThreadCpuMs } from './thread-cpu';
 import type { BenchOptions, Benchmark, Figure } from './types';
 import type { WorkerMessage, WorkerRequest } from './worker';
+import { runBareClients, startBareServer, type BareClientsOutput } from './bare-http';
 
 const CYCLE_TARGET_PER_SECOND = 500;
 const LATENCY_TARGET_MS = 25;
 const WARMUP_CYCLES_PER_CLIENT = 2;
 const SETTLE_MS = 2000;
+/** issue 20: a cycle (three requests) at ≥ 7 % of the bare request rate */
+const SHARE_OF_BARE_TARGET_PERCENT = 7;
+const BARE_WARMUP_MS = 1000;
+const BARE_MEASURE_MS = 3000;
 
 type Prescription = PrescriptionTask;
 
@@ -109,19 +114,20 @@ async function tokensFor(control: SimulatorControlClient, clients: number): Prom
   return tokens;
 }
 
-/** The clients in a worker thread of the bench entry, or here when there is none (tests). */
-function runClients(
-  input: CycleClientsInput,
+/** Runs `request` in a worker thread of the bench entry, or here when there is none (tests). */
+function inWorker<T>(
+  request: WorkerRequest,
+  here: () => Promise<T>,
   workerEntry: URL | undefined,
-  onMeasuring: () => void,
-): Promise<CycleClientsOutput> {
-  if (!workerEntry) return runCycleClients(input, onMeasuring);
+  onMeasuring: () => void = () => undefined,
+): Promise<T> {
+  if (!workerEntry) return here();
   return new Promise((resolve, reject) => {
-    const request: WorkerRequest = { role: 'cycle-clients', input };
     const worker = new Worker(workerEntry, { workerData: request });
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'measuring') return onMeasuring();
-      if (message.ok) resolve(message.output);
+      // the role decides the output's shape (worker.ts)
+      if (message.ok) resolve(message.output as T);
       else reject(new Error(message.error));
       void worker.terminate();
     });
@@ -130,6 +136,37 @@ function runClients(
       if (code !== 0) reject(new Error(`Client-Thread endete mit Code ${code}`));
     });
   });
+}
+
+const runClients = (input: CycleClientsInput, workerEntry: URL | undefined, onMeasuring: () => void): Promise<CycleClientsOutput> =>
+  inWorker({ role: 'cycle-clients', input }, () => runCycleClients(input, onMeasuring), workerEntry, onMeasuring);
+
+/**
+ * The machine's bare `node:http` rate with the same clients (bare-http.ts), measured right before the cycles:
+ * the simulator's share of it is the figure that does not depend on how fast or busy the machine is.
+ */
+async function measureBareHttp(clients: number, measureMs: number, workerEntry: URL | undefined): Promise<BareClientsOutput> {
+  const server = await startBareServer();
+  try {
+    const input = { baseUrl: server.url, clients, warmupMs: BARE_WARMUP_MS, measureMs };
+    return await inWorker({ role: 'bare-http-clients', input }, () => runBareClients(input), workerEntry);
+  } finally {
+    await server.close();
+  }
+}
+
+/** cycles/s as a share (%) of the bare requests/s, per statistic (both sustained rates, stats.ts). */
+function shareOfBare(cycles: Figure, bare: Figure): Figure {
+  const share = (stat: 'p50' | 'p95' | 'p99'): number => (bare[stat] > 0 ? Math.round((cycles[stat] / bare[stat]) * 1000) / 10 : 0);
+  return {
+    name: 'simulator.cycles.share-of-bare-http',
+    unit: '%',
+    samples: cycles.samples,
+    p50: share('p50'),
+    p95: share('p95'),
+    p99: share('p99'),
+    target: { stat: 'p50', op: '>=', value: SHARE_OF_BARE_TARGET_PERCENT },
+  };
 }
 
 export const simulatorCycles: Benchmark = {
@@ -151,6 +188,13 @@ export const simulatorCycles: Benchmark = {
         client: index % options.clients,
         ...cycleBodies(p, telematikIdOf(index % options.clients), today),
       }));
+
+      const bareMs = Math.min(BARE_MEASURE_MS, options.maxSeconds * 1000);
+      const bare = await measureBareHttp(options.clients, bareMs, options.workerEntry);
+      const bareFigure = throughputFigure('simulator.bare-http', 'requests/s', bare.started, bare.completions, null);
+      options.log(
+        `  nackter node:http-Server, gleiche Clients: ${(bare.completions.length / (bareMs / 1000)).toFixed(0)} Anfragen/s im Mittel`,
+      );
 
       let cpuBefore: number | undefined;
       const output = await runClients(
@@ -186,12 +230,15 @@ export const simulatorCycles: Benchmark = {
       }
 
       const latencyTarget = { stat: 'p99', op: '<', value: LATENCY_TARGET_MS } as const;
+      const cyclesFigure = throughputFigure('simulator.cycles', 'cycles/s', output.started, output.completions, {
+        stat: 'p50',
+        op: '>=',
+        value: CYCLE_TARGET_PER_SECOND,
+      });
       return [
-        throughputFigure('simulator.cycles', 'cycles/s', output.started, output.completions, {
-          stat: 'p50',
-          op: '>=',
-          value: CYCLE_TARGET_PER_SECOND,
-        }),
+        cyclesFigure,
+        bareFigure,
+        shareOfBare(cyclesFigure, bareFigure),
         latencyFigure('simulator.accept.latency', output.latencies.accept, latencyTarget),
         latencyFigure('simulator.dispense.latency', output.latencies.dispense, latencyTarget),
         latencyFigure('simulator.close.latency', output.latencies.close, latencyTarget),
