@@ -5,12 +5,14 @@
  *
  * Memoised (docs/performance.md, typing-latency: an editor with 50 entries): the entry reads its own values from the
  * form (`useWatch` on its medication, `register` in its fields), its callbacks take the index and are stable, and
- * findings/changes are compared by content — so a keystroke in one entry re-renders no other entry.
+ * findings/changes are compared by content — so a keystroke in one entry re-renders no other entry. Its inputs are a
+ * memoised part of their own, so a new change badge or finding (after an answer) does not re-render them.
  */
 import { memo } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { DispenseFormInput } from './dispense-form-schema';
+import type { DispenseEntryInput } from './dispense-form-schema';
+import { useEditorForm } from './editor-form';
 import type { EntryChange } from './entry-diff';
 import { blankMedication, selectableKinds, type MedicationKind } from './entry-editing';
 import { FindingItem, keyedFindings } from './FindingItem';
@@ -63,16 +65,11 @@ export const DispenseEntryFields = memo(function DispenseEntryFields({
   locked,
 }: Props) {
   const { t } = useTranslation();
-  const { control, setValue, getValues } = useFormContext<DispenseFormInput>();
+  const { control } = useEditorForm();
   const medication = useWatch({ control, name: `entries.${index}.medication` });
   const kind = medication.kind;
   const prefix = `dispense-entry-${index}`;
   const n = index + 1;
-  const kinds: readonly MedicationKind[] = kind === 'kombipackung' ? [...selectableKinds, 'kombipackung'] : selectableKinds;
-
-  const switchKind = (next: MedicationKind) => {
-    setValue(`entries.${index}.medication`, blankMedication(next, getValues(`entries.${index}.medication`)), { shouldDirty: true });
-  };
 
   return (
     <fieldset className="dispense-entry" data-testid={prefix} data-entry-index={index} data-change={change?.kind}>
@@ -84,43 +81,7 @@ export const DispenseEntryFields = memo(function DispenseEntryFields({
           </span>
         ) : null}
       </legend>
-      <div className="entry-grid">
-        <div className="field">
-          <label htmlFor={`${prefix}-kind`}>{t('dispense.kind')}</label>
-          <select id={`${prefix}-kind`} data-testid={`${prefix}-kind`} value={kind} onChange={(e) => switchKind(e.target.value as MedicationKind)}>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {t(`dispense.kinds.${k}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <MedicationFields index={index} prefix={prefix} medication={medication} prescribedPzn={prescribedPzn} />
-        <FormField
-          name={`entries.${index}.packs`}
-          label={t('dispense.packs')}
-          testId={`${prefix}-packs`}
-          type="number"
-          className="field-packs"
-          inputProps={{ min: 1, max: 999, step: 1 }}
-          options={{ valueAsNumber: true }}
-        />
-        <FormField name={`entries.${index}.batch.lot`} label={t('dispense.batchLot')} testId={`${prefix}-batch`} inputProps={{ maxLength: 20, autoComplete: 'off' }} />
-        <FormField name={`entries.${index}.batch.expiry`} label={t('dispense.batchExpiry')} testId={`${prefix}-expiry`} type="date" />
-        <FormField name={`entries.${index}.whenHandedOver`} label={t('dispense.handedOver')} testId={`${prefix}-handed-over`} type="date" />
-        <FormField name={`entries.${index}.whenPrepared`} label={t('dispense.prepared')} testId={`${prefix}-prepared`} type="date" />
-        <FormField name={`entries.${index}.dosageText`} label={t('dispense.dosage')} testId={`${prefix}-dosage`} className="field-dosage" />
-        {offerSubstitution ? (
-          <FormField
-            name={`entries.${index}.substituted`}
-            label={t('dispense.substituted')}
-            testId={`${prefix}-substituted`}
-            type="checkbox"
-            className="field-wide"
-          />
-        ) : null}
-        <SerialList index={index} prefix={prefix} locked={locked} />
-      </div>
+      <EntryInputs index={index} medication={medication} prescribedPzn={prescribedPzn} offerSubstitution={offerSubstitution} locked={locked} />
       {findings.length > 0 ? (
         <ul className="entry-findings" data-testid={`${prefix}-findings`}>
           {keyedFindings(findings).map(({ key, finding }) => (
@@ -141,3 +102,68 @@ export const DispenseEntryFields = memo(function DispenseEntryFields({
     </fieldset>
   );
 }, sameProps);
+
+interface InputsProps {
+  index: number;
+  medication: DispenseEntryInput['medication'];
+  prescribedPzn: string | undefined;
+  offerSubstitution: boolean;
+  locked: boolean;
+}
+
+/**
+ * The entry's inputs — most of its rendering (every FormField registers its input and translates its label). Memoised
+ * apart from the entry's frame (docs/performance.md, submit-overhead): what an answer of the Fachdienst changes about
+ * an entry — its change badge against the confirmed list, its findings — re-renders the frame, not the inputs.
+ */
+const EntryInputs = memo(function EntryInputs({ index, medication, prescribedPzn, offerSubstitution, locked }: InputsProps) {
+  const { t } = useTranslation();
+  const { setValue, getValues } = useEditorForm();
+  const kind = medication.kind;
+  const prefix = `dispense-entry-${index}`;
+  const kinds: readonly MedicationKind[] = kind === 'kombipackung' ? [...selectableKinds, 'kombipackung'] : selectableKinds;
+
+  const switchKind = (next: MedicationKind) => {
+    setValue(`entries.${index}.medication`, blankMedication(next, getValues(`entries.${index}.medication`)), { shouldDirty: true });
+  };
+
+  return (
+    <div className="entry-grid">
+      <div className="field">
+        <label htmlFor={`${prefix}-kind`}>{t('dispense.kind')}</label>
+        <select id={`${prefix}-kind`} data-testid={`${prefix}-kind`} value={kind} onChange={(e) => switchKind(e.target.value as MedicationKind)}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {t(`dispense.kinds.${k}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <MedicationFields index={index} prefix={prefix} medication={medication} prescribedPzn={prescribedPzn} />
+      <FormField
+        name={`entries.${index}.packs`}
+        label={t('dispense.packs')}
+        testId={`${prefix}-packs`}
+        type="number"
+        className="field-packs"
+        inputProps={{ min: 1, max: 999, step: 1 }}
+        options={{ valueAsNumber: true }}
+      />
+      <FormField name={`entries.${index}.batch.lot`} label={t('dispense.batchLot')} testId={`${prefix}-batch`} inputProps={{ maxLength: 20, autoComplete: 'off' }} />
+      <FormField name={`entries.${index}.batch.expiry`} label={t('dispense.batchExpiry')} testId={`${prefix}-expiry`} type="date" />
+      <FormField name={`entries.${index}.whenHandedOver`} label={t('dispense.handedOver')} testId={`${prefix}-handed-over`} type="date" />
+      <FormField name={`entries.${index}.whenPrepared`} label={t('dispense.prepared')} testId={`${prefix}-prepared`} type="date" />
+      <FormField name={`entries.${index}.dosageText`} label={t('dispense.dosage')} testId={`${prefix}-dosage`} className="field-dosage" />
+      {offerSubstitution ? (
+        <FormField
+          name={`entries.${index}.substituted`}
+          label={t('dispense.substituted')}
+          testId={`${prefix}-substituted`}
+          type="checkbox"
+          className="field-wide"
+        />
+      ) : null}
+      <SerialList index={index} prefix={prefix} locked={locked} />
+    </div>
+  );
+});

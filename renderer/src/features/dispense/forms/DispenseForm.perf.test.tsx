@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createI18n } from '../../../lib/i18n';
 import { emptyCatalogForTests } from '../../../test/catalog';
 import { createFakeBridge } from '../../../test/fake-bridge';
-import { caseDetail, entry } from '../../../test/fixtures';
+import { caseDetail, entry, prescription } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render-app';
 
 const fiftyEntries = () => Array.from({ length: 50 }, (_, i) => entry({ key: `entry-${i + 1}`, batch: { lot: `LOT${i}`, expiry: '2028-06-30' } }));
@@ -50,5 +50,29 @@ describe('dispense editor with 50 entries', () => {
     expect(screen.getByTestId('dispense-entry-1-batch')).toHaveValue('');
     expect(screen.getByTestId('dispense-entry-1-pzn')).toHaveValue('06313728');
     expect(screen.getByTestId('dispense-entry-2-batch')).toHaveValue('LOT2');
+  });
+});
+
+describe('„Abgabe übermitteln“ with 10 entries (docs/performance.md, submit-overhead)', () => {
+  it('the confirmation re-renders no entry’s inputs: only the change badges against the confirmed list are new', async () => {
+    // ten packs prescribed, so the list needs no confirmed deviation
+    const detail = caseDetail({
+      prescription: prescription({ request: { ...prescription().request, quantity: 10 } }),
+      draft: Array.from({ length: 10 }, (_, i) => entry({ key: `entry-${i + 1}`, batch: { lot: `LOT${i}`, expiry: '2028-06-30' } })),
+    });
+    const i18n = createI18n('de');
+    const fake = createFakeBridge({ cases: [detail] });
+    const { user } = renderWithProviders({ bridge: fake.bridge, catalog: emptyCatalogForTests, initialCase: detail.prescriptionId, i18n });
+    await screen.findByTestId('dispense-entry-9');
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    const translate = vi.spyOn(i18n, 't');
+    await user.click(screen.getByTestId('submit-dispense'));
+    expect(await screen.findByTestId('dispense-confirmation')).toBeVisible();
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(fake.calls.submitDispense).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('dispense-entry-9')).toHaveAttribute('data-change', 'unchanged');
+    const renders = (key: string) => translate.mock.calls.filter(([k]) => k === key).length;
+    // each entry's inputs translate their labels once per render; their frames (legend, buttons) may follow the answer
+    expect(renders('dispense.batchLot')).toBe(0);
   });
 });

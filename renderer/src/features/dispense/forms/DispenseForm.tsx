@@ -31,7 +31,9 @@ import { dispenseResolver } from './dispense-resolver';
 import { normalizeFormValues, type DispenseEntryInput, type DispenseFormInput, type DispenseFormOutput } from './dispense-form-schema';
 import { onlyRevealed, revealedEntries, workedOnBefore } from './finding-visibility';
 import { sameList } from './entry-diff';
+import { EditorFormProvider } from './editor-form';
 import { duplicateEntry, entryIndexOf } from './entry-editing';
+import { createFieldErrorsStore, FieldErrorsProvider } from './field-errors';
 import { createFieldFindingsStore, FieldFindingsProvider } from './findings-context';
 import { FindingText } from './FindingText';
 import { fieldOfFindingPath } from './finding-paths';
@@ -84,10 +86,10 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
     defaultValues: { entries: initial },
     resolver: dispenseResolver(t),
   });
-  const { control, handleSubmit, setError, reset, watch, getValues, setFocus } = form;
+  const { control, handleSubmit, setError, clearErrors, reset, watch, getValues, setFocus } = form;
   const { fields, append, remove, insert } = useFieldArray({ control, name: 'entries' });
-  // reset() after a confirmed submit gives every field-array item a new id; keyed by the entry's own key the
-  // entries stay mounted instead of being rebuilt (docs/performance.md, submit-overhead). Held at another counter
+  // reset() gives every field-array item a new id; keyed by the entry's own key the entries stay mounted instead of
+  // being rebuilt (docs/performance.md, submit-overhead). Held at another counter
   // they are rebuilt with each list that counter saved (the reset below): a field the new list leaves empty would
   // otherwise keep what its input showed before (react-hook-form takes an input's own value for one it is not given).
   const reactKeys = useMemo(() => (heldElsewhere ? fields.map((field) => field.id) : stableEntryKeys(fields)), [fields, heldElsewhere]);
@@ -128,6 +130,11 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   // fields re-render only when their own findings changed (findings-context.tsx)
   const [fieldFindings] = useState(createFieldFindingsStore);
   useLayoutEffect(() => fieldFindings.publish(grouped.byField), [fieldFindings, grouped.byField]);
+  // …and only when their own message changed (field-errors.tsx). react-hook-form changes `errors` in place, so they
+  // are compared on every render of the form, which reads them below and so re-renders whenever they change.
+  const [fieldErrors] = useState(createFieldErrorsStore);
+  const formErrors = form.formState.errors;
+  useLayoutEffect(() => fieldErrors.publish(formErrors));
 
   // Held at another counter: this editor follows what that counter saved (each save arrives as `case-changed`). The
   // case detail is read again before the case becomes this counter's (api/leases), so after „Übernehmen“ the editor
@@ -182,6 +189,17 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
     return true;
   };
 
+  /**
+   * A confirmed submit or close: the list on screen now IS the confirmed one. What the editor shows about it comes from
+   * the answer (changes against `confirmedEntries`, use-live-checks.ts; every finding shows since the attempt), so
+   * react-hook-form's dirty state is not read any more and the form is not `reset()`: that rewrote and re-registered
+   * every field and re-rendered every entry (docs/performance.md, submit-overhead). Only a server message of an
+   * earlier refused attempt goes.
+   */
+  const confirmedOnScreen = () => {
+    if (Object.keys(form.formState.errors).length > 0) clearErrors();
+  };
+
   const submit = handleSubmit((input) => {
     startAttempt();
     if (blockedByFindings(input)) return;
@@ -196,7 +214,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
       {
         onSuccess: (answer) => {
           if (answer.outcome !== 'sent') setNotice({ kind: 'unchanged', text: answer.notice ?? t(`dispense.outcomes.${answer.outcome}`) });
-          reset(input);
+          confirmedOnScreen();
         },
         onError: showFailure(input),
       },
@@ -205,7 +223,7 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   const close = handleSubmit((input) => {
     startAttempt();
     if (blockedByFindings(input)) return;
-    closeCase.mutate({ prescriptionId, entries: toSend(input.entries) }, { onSuccess: () => reset(input), onError: showFailure(input) });
+    closeCase.mutate({ prescriptionId, entries: toSend(input.entries) }, { onSuccess: confirmedOnScreen, onError: showFailure(input) });
   }, refuseInvalid);
   const openPreview = () => {
     const parsed = dispenseListSchema.safeParse(normalizeFormValues(getValues()).entries);
@@ -237,125 +255,129 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
   usePackScanTarget({ form, append, prescribedPzn, today, enabled: !readOnly });
 
   const confirmedAt = lastConfirmedDispenseAt(caseDetail);
-  const arrayError = form.formState.errors.entries?.root?.message ?? form.formState.errors.entries?.message;
+  const arrayError = formErrors.entries?.root?.message ?? formErrors.entries?.message;
 
   return (
     <FormProvider {...form}>
-      <FieldFindingsProvider value={fieldFindings}>
-        <form
-          className="dispense-form"
-          data-testid="dispense-form"
-          aria-labelledby="dispense-title"
-          noValidate
-          // Enter in a field must never send anything to the Fachdienst: only the buttons and shortcuts do.
-          onSubmit={(e) => e.preventDefault()}
-        >
-          <div className="form-head">
-            <h2 id="dispense-title">{t('dispense.title')}</h2>
-            {!readOnly ? <DraftStatus savedAt={saveDraft.data?.savedAt} failed={saveDraft.isError} keptLocallyAt={keptLocallyAt} unsaved={unsaved} /> : null}
-          </div>
-          {locked ? (
-            <p className="hint hint-info" data-testid="dispense-locked">
-              {t(caseDetail.status === 'closed' ? 'dispense.locked' : 'dispense.lockedEnded')}
-            </p>
-          ) : null}
-          {!readOnly && staff === null ? (
-            <p className="hint hint-warning" data-testid="dispense-needs-staff">
-              {t('dispense.needsStaff')}
-            </p>
-          ) : null}
-          {!locked && expired ? (
-            <p className="hint hint-error" data-testid="dispense-expired">
-              {t('dispense.expired')}
-            </p>
-          ) : null}
-          {restored && !readOnly ? (
-            <p className="hint hint-info" role="status" data-testid="draft-restored">
-              {t('dispense.draftRestored')}
-            </p>
-          ) : null}
-          {grouped.general.length > 0 ? (
-            <ul className="preflight-general" data-testid="preflight-findings">
-              {grouped.general.map((f, i) => (
-                <li key={i} data-testid={`preflight-finding-${i}`}>
-                  <FindingText finding={f} />
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          <fieldset className="dispense-entries" disabled={readOnly}>
-            <legend className="visually-hidden">{t('dispense.title')}</legend>
-            {fields.map((field, index) => (
-              <DispenseEntryFields
-                key={reactKeys[index]}
-                index={index}
-                canRemove={fields.length > 1}
-                onRemove={remove}
-                onDuplicate={duplicate}
-                prescribedPzn={prescribedPzn}
-                offerSubstitution={offerSubstitution}
-                findings={grouped.byEntry.get(index) ?? []}
-                change={changeByKey.get(values.entries?.[index]?.key ?? '')}
-                locked={readOnly}
-              />
-            ))}
-            {arrayError ? (
-              <p className="field-error" role="alert" data-testid="dispense-entries-error">
-                {arrayError}
-              </p>
-            ) : null}
-            <button
-              type="button"
-              className="button-secondary"
-              data-testid="add-entry"
-              aria-keyshortcuts="Alt+N"
-              onClick={() => append(blankEntry(today))}
+      <EditorFormProvider form={form}>
+        <FieldFindingsProvider value={fieldFindings}>
+          <FieldErrorsProvider value={fieldErrors}>
+            <form
+              className="dispense-form"
+              data-testid="dispense-form"
+              aria-labelledby="dispense-title"
+              noValidate
+              // Enter in a field must never send anything to the Fachdienst: only the buttons and shortcuts do.
+              onSubmit={(e) => e.preventDefault()}
             >
-              {t('dispense.add')} <kbd>Alt+N</kbd>
-            </button>
-          </fieldset>
-          {changes && !locked ? (
-            <section className="changes" aria-labelledby="changes-title" data-testid="dispense-changes" data-unsent={unsent}>
-              <h3 id="changes-title">{t('dispense.changesTitle')}</h3>
-              <ChangeList changes={changes} testId="dispense-diff" />
-            </section>
-          ) : null}
-          {failure ? <ErrorAlert error={failure} testId="dispense-error" /> : null}
-          {refusal ? <RefusalNotice refusal={refusal} /> : null}
-          {notice?.kind === 'unchanged' ? (
-            <p className="hint hint-info" role="status" data-testid="dispense-unchanged">
-              {notice.text}
-            </p>
-          ) : null}
-          {preview.isError ? <ErrorAlert error={appErrorOf(preview.error)} testId="patient-preview-error" /> : null}
-          {/* „wird erneut versucht“ next to the buttons that started the call (CaseView shows it for a locked case;
-              with a missing Secret only its recovery calls, which shows its own) */}
-          {!locked && !caseDetail.secretMissing ? retryNotice : null}
-          <FormActions
-            canSend={canSend}
-            canPreview={!locked}
-            onSubmit={() => void submit()}
-            onClose={() => void close()}
-            onPreview={openPreview}
-            submitting={submitDispense.isPending}
-            closing={closeCase.isPending}
-            previewing={preview.isPending}
-          />
-          {/* the last confirmation is no answer to a refused attempt: while „Nicht gesendet“ shows, it does not */}
-          {confirmedAt && !locked && !refusal ? (
-            <p className="confirmation" role="status" data-testid="dispense-confirmation">
-              {t('dispense.confirmation', { time: formatTime(confirmedAt) })}
-              {unsent ? (
-                <span className="text-warning" data-testid="dispense-unsent-changes">
-                  {' – '}
-                  {t('dispense.unsent')}
-                </span>
+              <div className="form-head">
+                <h2 id="dispense-title">{t('dispense.title')}</h2>
+                {!readOnly ? <DraftStatus savedAt={saveDraft.data?.savedAt} failed={saveDraft.isError} keptLocallyAt={keptLocallyAt} unsaved={unsaved} /> : null}
+              </div>
+              {locked ? (
+                <p className="hint hint-info" data-testid="dispense-locked">
+                  {t(caseDetail.status === 'closed' ? 'dispense.locked' : 'dispense.lockedEnded')}
+                </p>
               ) : null}
-            </p>
-          ) : null}
-        </form>
-        {preview.data && preview.variables ? <PatientPreview view={preview.data} onClose={() => preview.reset()} /> : null}
-      </FieldFindingsProvider>
+              {!readOnly && staff === null ? (
+                <p className="hint hint-warning" data-testid="dispense-needs-staff">
+                  {t('dispense.needsStaff')}
+                </p>
+              ) : null}
+              {!locked && expired ? (
+                <p className="hint hint-error" data-testid="dispense-expired">
+                  {t('dispense.expired')}
+                </p>
+              ) : null}
+              {restored && !readOnly ? (
+                <p className="hint hint-info" role="status" data-testid="draft-restored">
+                  {t('dispense.draftRestored')}
+                </p>
+              ) : null}
+              {grouped.general.length > 0 ? (
+                <ul className="preflight-general" data-testid="preflight-findings">
+                  {grouped.general.map((f, i) => (
+                    <li key={i} data-testid={`preflight-finding-${i}`}>
+                      <FindingText finding={f} />
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              <fieldset className="dispense-entries" disabled={readOnly}>
+                <legend className="visually-hidden">{t('dispense.title')}</legend>
+                {fields.map((field, index) => (
+                  <DispenseEntryFields
+                    key={reactKeys[index]}
+                    index={index}
+                    canRemove={fields.length > 1}
+                    onRemove={remove}
+                    onDuplicate={duplicate}
+                    prescribedPzn={prescribedPzn}
+                    offerSubstitution={offerSubstitution}
+                    findings={grouped.byEntry.get(index) ?? []}
+                    change={changeByKey.get(values.entries?.[index]?.key ?? '')}
+                    locked={readOnly}
+                  />
+                ))}
+                {arrayError ? (
+                  <p className="field-error" role="alert" data-testid="dispense-entries-error">
+                    {arrayError}
+                  </p>
+                ) : null}
+                <button
+                  type="button"
+                  className="button-secondary"
+                  data-testid="add-entry"
+                  aria-keyshortcuts="Alt+N"
+                  onClick={() => append(blankEntry(today))}
+                >
+                  {t('dispense.add')} <kbd>Alt+N</kbd>
+                </button>
+              </fieldset>
+              {changes && !locked ? (
+                <section className="changes" aria-labelledby="changes-title" data-testid="dispense-changes" data-unsent={unsent}>
+                  <h3 id="changes-title">{t('dispense.changesTitle')}</h3>
+                  <ChangeList changes={changes} testId="dispense-diff" />
+                </section>
+              ) : null}
+              {failure ? <ErrorAlert error={failure} testId="dispense-error" /> : null}
+              {refusal ? <RefusalNotice refusal={refusal} /> : null}
+              {notice?.kind === 'unchanged' ? (
+                <p className="hint hint-info" role="status" data-testid="dispense-unchanged">
+                  {notice.text}
+                </p>
+              ) : null}
+              {preview.isError ? <ErrorAlert error={appErrorOf(preview.error)} testId="patient-preview-error" /> : null}
+              {/* „wird erneut versucht“ next to the buttons that started the call (CaseView shows it for a locked case;
+                  with a missing Secret only its recovery calls, which shows its own) */}
+              {!locked && !caseDetail.secretMissing ? retryNotice : null}
+              <FormActions
+                canSend={canSend}
+                canPreview={!locked}
+                onSubmit={() => void submit()}
+                onClose={() => void close()}
+                onPreview={openPreview}
+                submitting={submitDispense.isPending}
+                closing={closeCase.isPending}
+                previewing={preview.isPending}
+              />
+              {/* the last confirmation is no answer to a refused attempt: while „Nicht gesendet“ shows, it does not */}
+              {confirmedAt && !locked && !refusal ? (
+                <p className="confirmation" role="status" data-testid="dispense-confirmation">
+                  {t('dispense.confirmation', { time: formatTime(confirmedAt) })}
+                  {unsent ? (
+                    <span className="text-warning" data-testid="dispense-unsent-changes">
+                      {' – '}
+                      {t('dispense.unsent')}
+                    </span>
+                  ) : null}
+                </p>
+              ) : null}
+            </form>
+          </FieldErrorsProvider>
+          {preview.data && preview.variables ? <PatientPreview view={preview.data} onClose={() => preview.reset()} /> : null}
+        </FieldFindingsProvider>
+      </EditorFormProvider>
     </FormProvider>
   );
 }

@@ -4,8 +4,10 @@
  * context, so the entry layout stays declarative.
  */
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
-import { get, useFormContext, useFormState, type Path, type RegisterOptions } from 'react-hook-form';
+import type { Path, RegisterOptions } from 'react-hook-form';
 import type { DispenseFormInput } from './dispense-form-schema';
+import { useEditorForm } from './editor-form';
+import { useFieldError } from './field-errors';
 import { useFieldFindings } from './findings-context';
 import { FindingItem, keyedFindings } from './FindingItem';
 import type { PlacedFinding } from './preflight';
@@ -28,12 +30,12 @@ const noCodes: readonly string[] = [];
 
 export function FormField({ name, label, testId, type = 'text', options, inputProps, hint, omitCodes = noCodes, className }: Props) {
   const id = useId();
-  const { register } = useFormContext<DispenseFormInput>();
-  const { errors } = useFormState<DispenseFormInput>({ name });
-  const error = get(errors, name) as { message?: string } | undefined;
+  const { register } = useEditorForm();
+  // its own message only: the form's error broadcasts would re-render every field (field-errors.tsx)
+  const error = useFieldError(name);
   const findings = shownFindings(useFieldFindings(name), omitCodes);
   const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : undefined;
-  const describedBy = [error ? `${id}-error` : undefined, findings.length > 0 ? `${id}-findings` : undefined, hint ? `${id}-hint` : undefined]
+  const describedBy = [error !== undefined ? `${id}-error` : undefined, findings.length > 0 ? `${id}-findings` : undefined, hint ? `${id}-hint` : undefined]
     .filter(Boolean)
     .join(' ');
   return (
@@ -43,7 +45,7 @@ export function FormField({ name, label, testId, type = 'text', options, inputPr
         id={id}
         type={type}
         data-testid={testId}
-        aria-invalid={error || worst === 'error' ? true : undefined}
+        aria-invalid={error !== undefined || worst === 'error' ? true : undefined}
         aria-describedby={describedBy || undefined}
         {...inputProps}
         {...register(name, options)}
@@ -53,9 +55,9 @@ export function FormField({ name, label, testId, type = 'text', options, inputPr
           {hint}
         </p>
       ) : null}
-      {error?.message ? (
+      {error ? (
         <p id={`${id}-error`} className="field-error" data-testid={`${testId}-error`}>
-          {error.message}
+          {error}
         </p>
       ) : null}
       {findings.length > 0 ? (

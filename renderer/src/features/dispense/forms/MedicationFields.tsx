@@ -3,10 +3,11 @@
  * catalogue), a Freitext, a Wirkstoff dispensation with its substances, or a Rezeptur with its components
  * (spec §6.4; the shared DispenseEntry schema decides what is required).
  */
-import { useFieldArray, useFormContext } from 'react-hook-form';
+import { useFieldArray } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { PharmacyFindingCodes } from '../../../../../shared/fhir/checks/pharmacy-checks';
-import type { DispenseFormInput, DispenseEntryInput } from './dispense-form-schema';
+import type { DispenseEntryInput } from './dispense-form-schema';
+import { useEditorForm } from './editor-form';
 import { FormField } from './FormField';
 import { useArticleLookup, type LookupState } from './use-article-lookup';
 
@@ -60,7 +61,7 @@ function PznFields({ index, prefix, prescribedPzn, medication }: { index: number
 
 function IngredientFields({ index, prefix }: { index: number; prefix: string }) {
   const { t } = useTranslation();
-  const { control } = useFormContext<DispenseFormInput>();
+  const { control } = useEditorForm();
   const { fields, append, remove } = useFieldArray({ control, name: `entries.${index}.medication.ingredients` as 'entries.0.medication.ingredients' });
   return (
     <fieldset className="sub-list field-wide" data-testid={`${prefix}-ingredients`}>
@@ -106,7 +107,7 @@ function IngredientFields({ index, prefix }: { index: number; prefix: string }) 
 
 function ComponentFields({ index, prefix }: { index: number; prefix: string }) {
   const { t } = useTranslation();
-  const { control } = useFormContext<DispenseFormInput>();
+  const { control } = useEditorForm();
   const { fields, append, remove } = useFieldArray({ control, name: `entries.${index}.medication.components` as 'entries.0.medication.components' });
   return (
     <fieldset className="sub-list field-wide" data-testid={`${prefix}-components`}>

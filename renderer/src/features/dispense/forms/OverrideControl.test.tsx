@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { FindingOverride } from '../../../../../shared/erezept/dispense-entry';
 import { createI18n } from '../../../lib/i18n';
 import { entry } from '../../../test/fixtures';
-import type { DispenseEntryInput, DispenseFormInput } from './dispense-form-schema';
+import type { DispenseEntryInput, DispenseFormInput, DispenseFormOutput } from './dispense-form-schema';
+import { EditorFormProvider } from './editor-form';
 import { FindingItem, keyedFindings } from './FindingItem';
 import { withOverride } from './OverrideControl';
 import type { PlacedFinding } from './preflight';
@@ -29,14 +30,16 @@ function Overrides() {
 }
 
 function Harness({ findings, start }: { findings: PlacedFinding[]; start: DispenseEntryInput }) {
-  const form = useForm<DispenseFormInput>({ defaultValues: { entries: [start] } });
+  const form = useForm<DispenseFormInput, unknown, DispenseFormOutput>({ defaultValues: { entries: [start] } });
   return (
     <FormProvider {...form}>
-      {keyedFindings(findings).map(({ key, finding }) => (
-        <FindingItem key={key} finding={finding} />
-      ))}
-      <button type="button">danach</button>
-      <Overrides />
+      <EditorFormProvider form={form}>
+        {keyedFindings(findings).map(({ key, finding }) => (
+          <FindingItem key={key} finding={finding} />
+        ))}
+        <button type="button">danach</button>
+        <Overrides />
+      </EditorFormProvider>
     </FormProvider>
   );
 }

@@ -6,10 +6,10 @@
  * „bestätigt: …“. Keyboard first: the button is in the tab order, Enter saves, Escape cancels, the focus comes back.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { findingOverrideSchema, type FindingOverride } from '../../../../../shared/erezept/dispense-entry';
-import type { DispenseFormInput } from './dispense-form-schema';
+import { useEditorForm } from './editor-form';
 
 interface Props {
   /** the entry the finding's path names */
@@ -32,7 +32,7 @@ export function withOverride(
 export function OverrideControl({ index, rule }: Props) {
   const { t } = useTranslation();
   const id = useId();
-  const { control, getValues, setValue } = useFormContext<DispenseFormInput>();
+  const { control, getValues, setValue } = useEditorForm();
   const name = `entries.${index}.overrides` as const;
   const overrides = useWatch({ control, name });
   const current = overrides?.find((o) => o.rule === rule);

@@ -4,16 +4,16 @@
  * can be added; each can be removed.
  */
 import { useId, useState } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { DispenseFormInput } from './dispense-form-schema';
+import { useEditorForm } from './editor-form';
 
 const serialPattern = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/;
 
 export function SerialList({ index, prefix, locked }: { index: number; prefix: string; locked: boolean }) {
   const { t } = useTranslation();
   const id = useId();
-  const { control, setValue, getValues } = useFormContext<DispenseFormInput>();
+  const { control, setValue, getValues } = useEditorForm();
   const serials = useWatch({ control, name: `entries.${index}.serials` }) ?? [];
   const [draft, setDraft] = useState('');
   const name = `entries.${index}.serials` as const;

@@ -4,11 +4,11 @@
  * prescription; elsewhere the flag stays unset. Another PZN drops the entry's confirmed differences. The hint
  * under the field is derived from the current PZN, so it is right after a pack scan, too.
  */
-import { useFormContext, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import type { Article, ArticleLookup } from '../../../../../shared/erezept/catalog/article-catalog';
 import { parsePzn } from '../../../../../shared/erezept/identifiers';
 import { useArticles, useFetchArticle } from '../../../api/articles/article-queries';
-import type { DispenseFormInput } from './dispense-form-schema';
+import { useEditorForm } from './editor-form';
 
 export type LookupState =
   | { kind: 'idle' }
@@ -28,7 +28,7 @@ function lookupState(raw: string | undefined, articles: ArticleLookup, pending: 
 }
 
 export function useArticleLookup(index: number, prescribedPzn: string | undefined) {
-  const { setValue, getValues, control } = useFormContext<DispenseFormInput>();
+  const { setValue, getValues, control } = useEditorForm();
   const medication = useWatch({ control, name: `entries.${index}.medication` });
   const pzn = medication && 'pzn' in medication ? medication.pzn : undefined;
   const { lookup, pending } = useArticles([pzn]);
