@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispenseListSchema, type DispenseEntry } from '../../shared/erezept/dispense-entry';
 import { makePrescriptionId } from '../../shared/erezept/identifiers';
-import { dispenseParametersJson, entriesLike } from './dispense-lists';
+import { closeParametersJson, dispenseParametersJson, entriesLike } from './dispense-lists';
 import { typingPlan } from './typing-latency';
 
 const template: DispenseEntry = {
@@ -41,6 +41,21 @@ describe('dispenseParametersJson', () => {
     });
     const parameters = JSON.parse(json) as { resourceType: string; parameter: unknown[] };
     expect(parameters.resourceType).toBe('Parameters');
+    expect(parameters.parameter).toHaveLength(10);
+    expect(json).toContain('CH0010');
+  });
+});
+
+describe('closeParametersJson', () => {
+  it('builds the $close input with the complete list, one MedicationDispense per entry (spec §3.5)', () => {
+    const json = closeParametersJson(entriesLike(template, 10, '2026-10-05'), {
+      prescriptionId: makePrescriptionId('160', 123n),
+      kvnr: 'X110411675',
+      telematikId: '3-SMC-B-Bench',
+    });
+    const parameters = JSON.parse(json) as { resourceType: string; meta?: { profile?: string[] }; parameter: unknown[] };
+    expect(parameters.resourceType).toBe('Parameters');
+    expect(parameters.meta?.profile?.[0]).toContain('GEM_ERP_PR_PAR_CloseOperation_Input');
     expect(parameters.parameter).toHaveLength(10);
     expect(json).toContain('CH0010');
   });
