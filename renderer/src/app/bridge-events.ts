@@ -9,7 +9,7 @@ import { appEventSchema, type AppEvent, type ConnectionStatus, type ErxBridge } 
 import { appInfoKeys } from '../api/app-info/app-info-query';
 import { articleKeys } from '../api/articles/article-queries';
 import { caseKeys } from '../api/cases/case-query';
-import { invalidateChangedCase } from '../api/cases/case-writes';
+import { afterOwnWrite, invalidateChangedCase } from '../api/cases/case-writes';
 import { connectionKeys } from '../api/connection/connection-query';
 import { clearRetry, recordRetry } from '../api/connection/retry-progress';
 import { invalidateCaseLease, leaseKeys } from '../api/leases/lease-query';
@@ -23,15 +23,18 @@ export function applyAppEvent(queryClient: QueryClient, event: AppEvent): void {
       // the echo of our own write does not refetch the detail its answer already put in the cache
       invalidateChangedCase(queryClient, event.prescriptionId);
       void queryClient.invalidateQueries({ queryKey: caseKeys.lists() });
-      // a case's operation may have been queued or completed with it
-      void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
-      // training: the trainer's patient view shows what the Fachdienst holds now (spec §3.9–3.10)
-      void queryClient.invalidateQueries({ queryKey: trainerKeys.patientView(event.prescriptionId) });
-      // the case's messages go with its personal data ($reject/$abort, A_19251); the inbox is left alone (every
-      // $dispense sends this event, and the inbox has its own `messages-changed`)
-      void queryClient.invalidateQueries({ queryKey: messageKeys.thread(event.prescriptionId) });
-      // another counter took the case, left it or its lease ran out (docs/multi-counter.md §4): ask who holds it now
-      invalidateCaseLease(queryClient, event.prescriptionId);
+      // the rest is asked again once the answer of a write of ours is on screen (case-writes.ts)
+      afterOwnWrite(queryClient, event.prescriptionId, () => {
+        // a case's operation may have been queued or completed with it
+        void queryClient.invalidateQueries({ queryKey: connectionKeys.pending() });
+        // training: the trainer's patient view shows what the Fachdienst holds now (spec §3.9–3.10)
+        void queryClient.invalidateQueries({ queryKey: trainerKeys.patientView(event.prescriptionId) });
+        // the case's messages go with its personal data ($reject/$abort, A_19251); the inbox is left alone (every
+        // $dispense sends this event, and the inbox has its own `messages-changed`)
+        void queryClient.invalidateQueries({ queryKey: messageKeys.thread(event.prescriptionId) });
+        // another counter took the case, left it or its lease ran out (docs/multi-counter.md §4): ask who holds it now
+        invalidateCaseLease(queryClient, event.prescriptionId);
+      });
       return;
     case 'cases-changed':
       // also sent by the browser bridge after a reconnect: anything may have been missed meanwhile

@@ -2,6 +2,7 @@ import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyAppEvent } from '../../app/bridge-events';
 import { caseDetail, ids } from '../../test/fixtures';
+import { messageKeys } from '../messages/messages-query';
 import { caseKeys } from './case-query';
 import { answerWindowMs, beginCaseWrite, endCaseWrite, storeCaseDetail } from './case-writes';
 
@@ -22,6 +23,28 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('own case writes and main’s case-changed echo', () => {
+  it('what else the echo asks again (here: the case’s messages) waits until the answer is on screen', async () => {
+    const client = new QueryClient();
+    const readThread = vi.fn(async () => ({ messages: [], replyVersion: 1, canReply: true }));
+    const thread = new QueryObserver(client, { queryKey: messageKeys.thread(ids.first), queryFn: readThread, staleTime: 30_000 });
+    const unsubscribe = thread.subscribe(() => undefined);
+    await settle();
+    expect(readThread).toHaveBeenCalledTimes(1);
+
+    beginCaseWrite(client, ids.first);
+    changed(client, ids.first);
+    await settle();
+    // not while „Abgabe übermitteln“ runs: main would answer it before the submission
+    expect(readThread).toHaveBeenCalledTimes(1);
+    storeCaseDetail(client, caseDetail({ status: 'dispensed' }));
+    endCaseWrite(client, ids.first);
+    expect(readThread).toHaveBeenCalledTimes(1);
+    // after the frame with the answer it is asked once
+    await vi.advanceTimersByTimeAsync(100);
+    expect(readThread).toHaveBeenCalledTimes(2);
+    unsubscribe();
+  });
+
   it('an event during our write and its answer do not refetch the detail: one render with the answer', async () => {
     const client = new QueryClient();
     const shown = watchedDetail(client, ids.first);

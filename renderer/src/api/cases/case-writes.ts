@@ -10,6 +10,11 @@
  * ends, a case it did NOT answer for (an event from another source meanwhile, or a failed write) is refetched
  * then. An event within `answerWindowMs` after an answer was stored marks the detail stale without refetching:
  * the answer is at least as new as that event (main emits before it answers). Lists are always invalidated.
+ *
+ * What else such an echo asks again — who holds the case, its messages, the pending operations — waits until the
+ * answer is on screen (`afterOwnWrite`): those reads changed nothing the pharmacist waits for after „Abgabe
+ * übermitteln“, and sent at once they raced the answer — three more round trips to main and their renders between the
+ * click and the confirmation (docs/performance.md, submit-overhead).
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { CaseDetail } from '../../../../shared/ipc/contract';
@@ -27,6 +32,8 @@ interface Writes {
   deferred: Set<string>;
   /** when an answer for the case was stored (performance.now()) */
   storedAt: Map<string, number>;
+  /** reads an echo asked for while a write was in flight, by PrescriptionID: run once its answer is on screen */
+  afterAnswer: Map<string, (() => void)[]>;
 }
 
 const byClient = new WeakMap<QueryClient, Writes>();
@@ -34,7 +41,7 @@ const byClient = new WeakMap<QueryClient, Writes>();
 function writesOf(queryClient: QueryClient): Writes {
   let writes = byClient.get(queryClient);
   if (!writes) {
-    writes = { scans: 0, inFlight: new Map(), deferred: new Set(), storedAt: new Map() };
+    writes = { scans: 0, inFlight: new Map(), deferred: new Set(), storedAt: new Map(), afterAnswer: new Map() };
     byClient.set(queryClient, writes);
   }
   return writes;
@@ -61,6 +68,34 @@ export function endCaseWrite(queryClient: QueryClient, prescriptionId: string | 
     writes.deferred.delete(id);
     if (!answeredRecently(writes, id)) void queryClient.invalidateQueries({ queryKey: caseKeys.detail(id) });
   }
+  for (const [id, reads] of [...writes.afterAnswer]) {
+    if (writes.scans > 0 || writes.inFlight.has(id)) continue;
+    writes.afterAnswer.delete(id);
+    afterNextFrame(() => reads.forEach((read) => read()));
+  }
+}
+
+/**
+ * After the frame that shows what is rendered now: react-query hands an answer to the screen in a task of its own
+ * (notifyManager), React renders it before the next frame, so reads started after that frame no longer delay it.
+ */
+function afterNextFrame(run: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(run, 0));
+  else setTimeout(run, 0);
+}
+
+/**
+ * Reads a `case-changed` asks for besides the detail (who holds the case, its messages, …): now — or, for the echo of
+ * a write of ours (in flight or just answered), once that answer is on screen.
+ */
+export function afterOwnWrite(queryClient: QueryClient, prescriptionId: string, read: () => void): void {
+  const writes = writesOf(queryClient);
+  if (writes.scans > 0 || writes.inFlight.has(prescriptionId)) {
+    writes.afterAnswer.set(prescriptionId, [...(writes.afterAnswer.get(prescriptionId) ?? []), read]);
+    return;
+  }
+  if (answeredRecently(writes, prescriptionId)) afterNextFrame(read);
+  else read();
 }
 
 function answeredRecently(writes: Writes, prescriptionId: string, now = performance.now()): boolean {

@@ -35,7 +35,6 @@ interface Props {
   findings: PlacedFinding[];
   /** what changed since the last confirmed submission; undefined when nothing was confirmed yet */
   change?: EntryChange;
-  locked: boolean;
 }
 
 /** Same props → no re-render; findings and change are new objects after every live check, so by content. */
@@ -47,7 +46,6 @@ function sameProps(a: Props, b: Props): boolean {
     a.onDuplicate === b.onDuplicate &&
     a.prescribedPzn === b.prescribedPzn &&
     a.offerSubstitution === b.offerSubstitution &&
-    a.locked === b.locked &&
     sameContent(a.findings, b.findings) &&
     sameContent(a.change, b.change)
   );
@@ -62,7 +60,6 @@ export const DispenseEntryFields = memo(function DispenseEntryFields({
   offerSubstitution,
   findings,
   change,
-  locked,
 }: Props) {
   const { t } = useTranslation();
   const { control } = useEditorForm();
@@ -81,7 +78,7 @@ export const DispenseEntryFields = memo(function DispenseEntryFields({
           </span>
         ) : null}
       </legend>
-      <EntryInputs index={index} medication={medication} prescribedPzn={prescribedPzn} offerSubstitution={offerSubstitution} locked={locked} />
+      <EntryInputs index={index} medication={medication} prescribedPzn={prescribedPzn} offerSubstitution={offerSubstitution} />
       {findings.length > 0 ? (
         <ul className="entry-findings" data-testid={`${prefix}-findings`}>
           {keyedFindings(findings).map(({ key, finding }) => (
@@ -108,15 +105,15 @@ interface InputsProps {
   medication: DispenseEntryInput['medication'];
   prescribedPzn: string | undefined;
   offerSubstitution: boolean;
-  locked: boolean;
 }
 
 /**
  * The entry's inputs — most of its rendering (every FormField registers its input and translates its label). Memoised
  * apart from the entry's frame (docs/performance.md, submit-overhead): what an answer of the Fachdienst changes about
- * an entry — its change badge against the confirmed list, its findings — re-renders the frame, not the inputs.
+ * an entry — its change badge against the confirmed list, its findings — re-renders the frame, not the inputs; nor does
+ * locking the list after $close: the editor's disabled fieldset disables every input and button of it at once.
  */
-const EntryInputs = memo(function EntryInputs({ index, medication, prescribedPzn, offerSubstitution, locked }: InputsProps) {
+const EntryInputs = memo(function EntryInputs({ index, medication, prescribedPzn, offerSubstitution }: InputsProps) {
   const { t } = useTranslation();
   const { setValue, getValues } = useEditorForm();
   const kind = medication.kind;
@@ -163,7 +160,7 @@ const EntryInputs = memo(function EntryInputs({ index, medication, prescribedPzn
           className="field-wide"
         />
       ) : null}
-      <SerialList index={index} prefix={prefix} locked={locked} />
+      <SerialList index={index} prefix={prefix} />
     </div>
   );
 });

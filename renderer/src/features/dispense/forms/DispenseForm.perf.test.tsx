@@ -54,7 +54,7 @@ describe('dispense editor with 50 entries', () => {
 });
 
 describe('„Abgabe übermitteln“ with 10 entries (docs/performance.md, submit-overhead)', () => {
-  it('the confirmation re-renders no entry’s inputs: only the change badges against the confirmed list are new', async () => {
+  it('the confirmation and the receipt re-render no entry’s inputs: only the change badges and the lock are new', async () => {
     // ten packs prescribed, so the list needs no confirmed deviation
     const detail = caseDetail({
       prescription: prescription({ request: { ...prescription().request, quantity: 10 } }),
@@ -73,6 +73,15 @@ describe('„Abgabe übermitteln“ with 10 entries (docs/performance.md, submit
     expect(screen.getByTestId('dispense-entry-9')).toHaveAttribute('data-change', 'unchanged');
     const renders = (key: string) => translate.mock.calls.filter(([k]) => k === key).length;
     // each entry's inputs translate their labels once per render; their frames (legend, buttons) may follow the answer
+    expect(renders('dispense.batchLot')).toBe(0);
+
+    // „Abgabe abschließen“: the list is locked by the editor's fieldset, the inputs are not rendered again either
+    await user.click(screen.getByTestId('close-case'));
+    expect(await screen.findByTestId('receipt')).toBeVisible();
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(fake.calls.closeCase).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('dispense-entry-9-batch')).toBeDisabled();
+    expect(screen.getByTestId('dispense-entry-9-serial-add')).toBeDisabled();
     expect(renders('dispense.batchLot')).toBe(0);
   });
 });

@@ -316,7 +316,6 @@ export function DispenseForm({ caseDetail, staff, telematikId, retryNotice, held
                     offerSubstitution={offerSubstitution}
                     findings={grouped.byEntry.get(index) ?? []}
                     change={changeByKey.get(values.entries?.[index]?.key ?? '')}
-                    locked={readOnly}
                   />
                 ))}
                 {arrayError ? (

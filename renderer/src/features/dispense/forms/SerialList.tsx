@@ -1,7 +1,7 @@
 /**
  * The securPharm serial numbers of an entry's packs: filled by pack scans, kept locally with the entry (they
  * are the pharmacy's securPharm record, not part of the MedicationDispense profile). A serial typed by hand
- * can be added; each can be removed.
+ * can be added; each can be removed — not in a locked list: the editor's disabled fieldset disables these buttons, too.
  */
 import { useId, useState } from 'react';
 import { useWatch } from 'react-hook-form';
@@ -10,7 +10,7 @@ import { useEditorForm } from './editor-form';
 
 const serialPattern = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/;
 
-export function SerialList({ index, prefix, locked }: { index: number; prefix: string; locked: boolean }) {
+export function SerialList({ index, prefix }: { index: number; prefix: string }) {
   const { t } = useTranslation();
   const id = useId();
   const { control, setValue, getValues } = useEditorForm();
@@ -47,7 +47,6 @@ export function SerialList({ index, prefix, locked }: { index: number; prefix: s
                 className="chip-remove"
                 data-testid={`${prefix}-serial-${j}-remove`}
                 aria-label={t('dispense.removeSerial', { serial })}
-                disabled={locked}
                 onClick={() => remove(serial)}
               >
                 ×
