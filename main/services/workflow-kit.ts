@@ -131,11 +131,13 @@ export class WorkflowKit {
   async detailOf(record: CaseRecord): Promise<CaseDetail> {
     const { store } = this.deps;
     const id = record.prescriptionId;
+    const submissions = await store.submissions.listFor(id);
     return caseDetail({
       record,
       draft: await store.drafts.get(id),
-      submissions: await store.submissions.listFor(id),
-      confirmed: record.status === 'rejected' || record.status === 'aborted' ? undefined : await this.lastConfirmedList(record),
+      submissions,
+      // read out of the versions just read, not read and decrypted again (docs/performance.md, submit-overhead)
+      confirmed: record.status === 'rejected' || record.status === 'aborted' ? undefined : lastConfirmedOf(submissions, record.acceptedAt),
       receipt: await store.receipts.get(id),
       today: this.today(),
     });
@@ -186,6 +188,14 @@ export class WorkflowKit {
   staffOf(kuerzel: string): StaffMember {
     return this.deps.settings.staffList().find((s) => s.kuerzel === kuerzel) ?? { kuerzel, name: kuerzel };
   }
+}
+
+/**
+ * The list the Fachdienst last confirmed since `since` (the current acceptance), out of all versions in the order they
+ * were made — what the store's `lastConfirmedList` selects: confirmed, with a body, newest first.
+ */
+function lastConfirmedOf(submissions: readonly SubmissionRecord[], since: string): SubmissionRecord | undefined {
+  return submissions.findLast((s) => s.state === 'confirmed' && s.withBody && s.createdAt >= since);
 }
 
 /** The latest handover date of a list (German dates compare as strings), for the closing deadline (spec §9.4). */
