@@ -77,9 +77,9 @@ export function endCaseWrite(queryClient: QueryClient, prescriptionId: string | 
 
 /**
  * After the frame that shows what is rendered now: react-query hands an answer to the screen in a task of its own
- * (notifyManager), React renders it before the next frame, so reads started after that frame no longer delay it.
+ * (notifyManager), React renders it before the next frame, so calls started after that frame no longer delay it.
  */
-function afterNextFrame(run: () => void): void {
+export function afterNextFrame(run: () => void): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(run, 0));
   else setTimeout(run, 0);
 }

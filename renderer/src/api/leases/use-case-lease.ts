@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import type { CaseLease, ErxBridge } from '../../../../shared/ipc/contract';
 import { useBridge } from '../../lib/bridge-context';
 import { invoke } from '../../lib/invoke';
+import { afterNextFrame } from '../cases/case-writes';
 import { caseLeaseQueryOptions, leaseKeys, refreshCaseDetail } from './lease-query';
 
 /**
@@ -21,8 +22,9 @@ export function useCaseLease(prescriptionId: string, enabled: boolean) {
   useEffect(() => {
     if (!enabled) return;
     // Not fetching: leaving the case is an effect of the view going away, and it frees the case for the others
-    // at once instead of after 60 s (§4).
-    return () => releaseCase(bridge, queryClient, prescriptionId);
+    // at once instead of after 60 s (§4) — once the view that replaces it is on screen: a scan opening the next case
+    // does not wait for this round trip (docs/performance.md, scan-overhead).
+    return () => afterNextFrame(() => releaseCase(bridge, queryClient, prescriptionId));
   }, [bridge, queryClient, prescriptionId, enabled]);
   return query;
 }
