@@ -3,7 +3,7 @@
  * prescription — the patient's Zuweisung with its wish, the pharmacy's replies — and the composer for the next reply,
  * or why none can be sent (main knows no KVNR to address it to). Left out of the printout: it names the patient.
  */
-import { useId, type ComponentType } from 'react';
+import { memo, useId, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCaseMessages } from '../../../api/messages/use-messages';
 import { ErrorAlert } from '../../../components/ErrorAlert';
@@ -19,7 +19,8 @@ interface Props {
   codeImage: ComponentType<CodeImageProps>;
 }
 
-export function CaseMessages({ prescriptionId, staff, codeImage }: Props) {
+/** Memoised: its props stay the same while the case view renders each answer to a write (docs/performance.md). */
+export const CaseMessages = memo(function CaseMessages({ prescriptionId, staff, codeImage }: Props) {
   const { t } = useTranslation();
   const titleId = useId();
   const query = useCaseMessages(prescriptionId);
@@ -51,4 +52,4 @@ export function CaseMessages({ prescriptionId, staff, codeImage }: Props) {
       )}
     </section>
   );
-}
+});

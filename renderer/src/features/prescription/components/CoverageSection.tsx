@@ -2,6 +2,7 @@
  * The payer, folded to one line (issue 19 item 5): who pays and how the patient is insured stay visible in the
  * summary; IK number and Versichertenstatus open on demand.
  */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
 import { Fact } from '../../../components/Fact';
@@ -9,7 +10,7 @@ import { Fact } from '../../../components/Fact';
 const knownStatuses = ['1', '3', '5'] as const;
 const isKnownStatus = (s: string): s is (typeof knownStatuses)[number] => (knownStatuses as readonly string[]).includes(s);
 
-export function CoverageSection({ coverage }: { coverage: PrescriptionView['coverage'] }) {
+export const CoverageSection = memo(function CoverageSection({ coverage }: { coverage: PrescriptionView['coverage'] }) {
   const { t } = useTranslation();
   const status = coverage.status;
   return (
@@ -28,4 +29,4 @@ export function CoverageSection({ coverage }: { coverage: PrescriptionView['cove
       </dl>
     </details>
   );
-}
+});

@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
+import { memo } from 'react';
 import type { Finding } from '../../../../../shared/erezept/findings';
 
 /** The reader's findings about a received prescription — shown as warnings, never hidden (spec §9.3). */
-export function FindingsList({ findings }: { findings: readonly Finding[] }) {
+export const FindingsList = memo(function FindingsList({ findings }: { findings: readonly Finding[] }) {
   const { t } = useTranslation();
   if (findings.length === 0) return null;
   return (
@@ -17,4 +18,4 @@ export function FindingsList({ findings }: { findings: readonly Finding[] }) {
       </ul>
     </section>
   );
-}
+});

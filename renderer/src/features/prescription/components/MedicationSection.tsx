@@ -3,6 +3,7 @@
  * prescriber's marks — dense, name first in bold, the rest three to a row (issue 19 item 5: one screen).
  * Freitext prescriptions carry a reminder to check completeness incl. dosage (A_23802/A_23803).
  */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
 import { Fact } from '../../../components/Fact';
@@ -71,7 +72,7 @@ interface Props {
   request: PrescriptionView['request'];
 }
 
-export function MedicationSection({ medication, request }: Props) {
+export const MedicationSection = memo(function MedicationSection({ medication, request }: Props) {
   const { t } = useTranslation();
   return (
     <section className="card card-compact" aria-labelledby="medication-title" data-testid="prescription-medication">
@@ -104,4 +105,4 @@ export function MedicationSection({ medication, request }: Props) {
       <RequestFlags request={request} />
     </section>
   );
-}
+});

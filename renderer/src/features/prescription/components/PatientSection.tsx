@@ -1,10 +1,11 @@
 /** The patient in one dense row — name, birth date, KVNR — and the address below (issue 19 item 5: one screen). */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
 import { Fact } from '../../../components/Fact';
 import { formatDate } from '../../../lib/format';
 
-export function PatientSection({ patient }: { patient: PrescriptionView['patient'] }) {
+export const PatientSection = memo(function PatientSection({ patient }: { patient: PrescriptionView['patient'] }) {
   const { t } = useTranslation();
   return (
     <section className="card card-compact" aria-labelledby="patient-title" data-testid="prescription-patient">
@@ -30,4 +31,4 @@ export function PatientSection({ patient }: { patient: PrescriptionView['patient
       ) : null}
     </section>
   );
-}
+});

@@ -2,6 +2,7 @@
  * The prescriber, folded to one line (issue 19 item 5): name and practice in the summary — enough to call back —
  * and qualification, LANR, BSNR, phone and address on demand.
  */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionView } from '../../../../../shared/erezept/prescription';
 import { Fact } from '../../../components/Fact';
@@ -11,7 +12,7 @@ interface Props {
   organization: PrescriptionView['organization'];
 }
 
-export function PrescriberSection({ practitioner, organization }: Props) {
+export const PrescriberSection = memo(function PrescriberSection({ practitioner, organization }: Props) {
   const { t } = useTranslation();
   return (
     <details className="card card-fold" data-testid="prescription-prescriber">
@@ -34,4 +35,4 @@ export function PrescriberSection({ practitioner, organization }: Props) {
       </dl>
     </details>
   );
-}
+});

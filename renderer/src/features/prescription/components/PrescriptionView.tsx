@@ -39,6 +39,8 @@ export function PrescriptionView({ caseDetail }: { caseDetail: CaseDetail }) {
       ) : null}
       {prescription ? (
         <>
+          {/* memoised sections: an answer to a write keeps the prescription's objects (react-query's structural
+              sharing), so they do not render again with every scan, submit and close (docs/performance.md) */}
           <FindingsList findings={prescription.findings} />
           <div className="cards">
             <PatientSection patient={prescription.patient} />
