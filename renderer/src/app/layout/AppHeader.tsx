@@ -1,4 +1,5 @@
 import type { Ref } from 'react';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../../shared/ipc/contract';
 import { AppSettingsButton } from '../../features/app-info/components/AppSettings';
@@ -33,7 +34,7 @@ interface Props {
   trainerButtonRef: Ref<HTMLButtonElement>;
 }
 
-export function AppHeader({
+export const AppHeader = memo(function AppHeader({
   appInfo,
   onInbox,
   panelOpen,
@@ -86,4 +87,4 @@ export function AppHeader({
       </div>
     </header>
   );
-}
+});

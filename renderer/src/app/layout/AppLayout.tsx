@@ -51,6 +51,7 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
     if (options.returnFocus) indicatorRef.current?.focus();
   }, []);
   const togglePending = useCallback(() => (pendingOpen ? closePending() : setPendingOpen(true)), [pendingOpen, closePending]);
+  const openPending = useCallback(() => setPendingOpen(true), []);
   useShortcut(shortcuts.pendingOperations, togglePending);
 
   const messagesPanelId = useId();
@@ -75,6 +76,8 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
   // The trainer's channels refuse outside training (architecture §2): no panel, no shortcut there.
   useShortcut(shortcuts.trainer, toggleTrainer, appInfo.training);
 
+  // Banner, header and connection notice are memoised with stable props: opening a case (every scan) re-renders this
+  // frame, not them (docs/performance.md, scan-overhead).
   return (
     <div className="app" data-testid="app-ready" data-training={appInfo.training}>
       {appInfo.training ? <TrainingBanner tiSimulation={appInfo.backend === 'ti'} /> : null}
@@ -94,7 +97,7 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
         trainerPanelId={trainerPanelId}
         trainerButtonRef={trainerButtonRef}
       />
-      <ConnectionNotice onShowPending={() => setPendingOpen(true)} />
+      <ConnectionNotice onShowPending={openPending} />
       {appInfo.idpConsent ? <IdpConsentNotice consent={appInfo.idpConsent} /> : null}
       {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}
       {messagesOpen ? <MessagesPanel id={messagesPanelId} onClose={closeMessages} /> : null}

@@ -5,6 +5,7 @@
  * pharmacy's shared database is a hop of its own (docs/multi-counter.md §6, „Store outage“): then the notice names the
  * database, not the Fachdienst, and says that drafts wait in this window — main cannot save them meanwhile.
  */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from '../../../../../shared/ipc/contract';
 import { useConnection } from '../../../api/connection/use-connection';
@@ -17,7 +18,7 @@ type Disturbed = Extract<ConnectionStatus['state'], 'offline' | 'degraded'>;
 
 const isDisturbed = (state: ConnectionStatus['state']): state is Disturbed => state === 'offline' || state === 'degraded';
 
-export function ConnectionNotice({ onShowPending }: { onShowPending(): void }) {
+export const ConnectionNotice = memo(function ConnectionNotice({ onShowPending }: { onShowPending(): void }) {
   const { t } = useTranslation();
   const { data: status } = useConnection();
   const resume = useResumePendingOperations();
@@ -67,4 +68,4 @@ export function ConnectionNotice({ onShowPending }: { onShowPending(): void }) {
       {resume.isError ? <ErrorAlert error={appErrorOf(resume.error)} testId="connection-retry-error" /> : null}
     </section>
   );
-}
+});
