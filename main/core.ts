@@ -193,7 +193,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   try {
-    const started = await startBackend(choice, options, storeDir, baseNow, cleanups);
+    const { backend: started, embeddedClock } = await startBackend(choice, options, storeDir, baseNow, cleanups);
     // Settings live in the store, which needs the clock; until they exist the defaults and overrides apply.
     let network = (): NetworkSettings => ({ ...DEFAULT_NETWORK_SETTINGS, ...options.network });
     // The monitor needs the workflow (pending count), the workflow needs the transport: filled in below.
@@ -207,7 +207,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         )
       : trainingOnlyTransport;
     // Training follows the simulator's clock (the TI simulation's too); the real TI this computer's.
-    const clock = training ? new SimulatorClock(baseNow, transport) : new SystemClock(baseNow);
+    const clock = training ? new SimulatorClock(baseNow, embeddedClock ?? transport) : new SystemClock(baseNow);
     await clock.sync();
     const { store, protectionKind, shared } = await openCounterStore({
       choice: options.store
@@ -561,10 +561,11 @@ async function startBackend(
   storeDir: string,
   now: () => Date,
   cleanups: Array<() => void | Promise<void>>,
-): Promise<Core['backend']> {
-  if (choice.kind === 'simulator') return { kind: 'simulator', url: normalizeBaseUrl(choice.fachdienstUrl), training: true };
+): Promise<{ backend: Core['backend']; embeddedClock?: { now: () => Date } }> {
+  if (choice.kind === 'simulator') return { backend: { kind: 'simulator', url: normalizeBaseUrl(choice.fachdienstUrl), training: true } };
   // the real TI without addresses at start: the environment in the settings decides (createCore)
-  if (choice.kind === 'ti') return { kind: 'ti', url: choice.addresses ? normalizeBaseUrl(choice.addresses.fachdienstUrl) : '', training: choice.simulation };
+  if (choice.kind === 'ti')
+    return { backend: { kind: 'ti', url: choice.addresses ? normalizeBaseUrl(choice.addresses.fachdienstUrl) : '', training: choice.simulation } };
   const fixedTime = options.simulator?.fixedTime;
   const simulator = await startSimulatorServer({
     port: 0,
@@ -574,7 +575,8 @@ async function startBackend(
     seed: options.simulator?.seed,
   });
   cleanups.push(() => simulator.close());
-  return { kind: 'embedded', url: normalizeBaseUrl(simulator.url), training: true };
+  // its clock is read in-process (services/simulator-clock.ts), not over `GET /_sim/clock`
+  return { backend: { kind: 'embedded', url: normalizeBaseUrl(simulator.url), training: true }, embeddedClock: { now: () => simulator.now() } };
 }
 
 /**

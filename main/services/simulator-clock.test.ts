@@ -38,4 +38,15 @@ describe('SimulatorClock', () => {
     await clock.syncIfOlderThan(1000);
     expect(transport.requests).toHaveLength(2);
   });
+
+  it("reads the embedded simulator's clock in-process, without a request", async () => {
+    let simulated = new Date('2027-01-05T08:00:00.000Z');
+    const clock = new SimulatorClock(base, { now: () => simulated });
+    await clock.sync();
+    expect(clock.now().toISOString()).toBe('2027-01-05T08:00:00.000Z');
+    simulated = new Date('2027-02-05T08:00:00.000Z');
+    expect(clock.now().toISOString()).toBe('2027-01-05T08:00:00.000Z'); // until the next sync, as over HTTP
+    await clock.sync();
+    expect(clock.now().toISOString()).toBe('2027-02-05T08:00:00.000Z');
+  });
 });

@@ -2,7 +2,8 @@
  * Training mode takes "now" from the simulator's clock (architecture §2): a trainer who moves the simulator
  * three months ahead must see the app hand over, warn and date dispenses in that same time, or the Fachdienst
  * checks (expiry, dispense dates) and the app would disagree. The offset is read from `GET /_sim/clock` (through
- * the control client, main/simulator-client/client.ts) before every state-changing workflow call.
+ * the control client, main/simulator-client/client.ts) before every state-changing workflow call — or, with the
+ * embedded simulator in this process, straight from its clock (no request: issue 20, 2–6 ms per scan or submit).
  */
 import type { Transport } from '../fachdienst/transport';
 import { SimulatorControlClient } from '../simulator-client/client';
@@ -15,13 +16,19 @@ export class SimulatorClock implements Clock {
   private offsetMs = 0;
   private lastSyncMs = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
-  private readonly control: SimulatorControlClient;
+  private readonly simulatedNow: () => Promise<Date>;
 
+  /** `source`: the simulator's control API, or the embedded simulator's own clock */
   constructor(
     private readonly base: () => Date,
-    transport: Transport,
+    source: Transport | { now: () => Date },
   ) {
-    this.control = new SimulatorControlClient(transport);
+    if ('now' in source) {
+      this.simulatedNow = () => Promise.resolve(source.now());
+    } else {
+      const control = new SimulatorControlClient(source);
+      this.simulatedNow = () => control.now();
+    }
   }
 
   now(): Date {
@@ -50,7 +57,7 @@ export class SimulatorClock implements Clock {
 
   private async fetchOffset(): Promise<void> {
     try {
-      const simulated = (await this.control.now()).getTime();
+      const simulated = (await this.simulatedNow()).getTime();
       const offset = simulated - this.base().getTime();
       this.offsetMs = Math.abs(offset) < IGNORE_BELOW_MS ? 0 : offset;
     } catch {

@@ -186,6 +186,14 @@ describe('startSimulatorServer', () => {
     expect(await (await fetch(`${sim.url}/_sim/clock`)).json()).toEqual({ now: '2027-03-01T12:00:00.000Z' });
   });
 
+  it('hands the embedding app its clock in-process — the same time /_sim/clock answers, also after it was moved', async () => {
+    const sim = await start({ now: () => new Date('2027-03-01T12:00:00Z') });
+    expect(sim.now().toISOString()).toBe('2027-03-01T12:00:00.000Z');
+    await controlPost(sim, 'clock', { advance: 'P3D' });
+    expect(sim.now().toISOString()).toBe('2027-03-04T12:00:00.000Z');
+    expect(await (await fetch(`${sim.url}/_sim/clock`)).json()).toEqual({ now: sim.now().toISOString() });
+  });
+
   it('sends its own time in the Date header of every answer, also after the clock was moved (the Fachdienst clock of docs/reliability.md)', async () => {
     const sim = await start({ now: () => new Date('2027-03-01T12:00:00.750Z') });
     const dateOf = async (path: string, init?: RequestInit): Promise<string | null> => (await fetch(`${sim.url}${path}`, init)).headers.get('date');

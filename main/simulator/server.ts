@@ -26,6 +26,11 @@ export interface SimulatorHandle {
   /** http://127.0.0.1:<port> */
   url: string;
   port: number;
+  /**
+   * The simulator's own "now" (its base clock plus the offset `/_sim/clock` set): the app that embeds it reads it
+   * in-process instead of asking `GET /_sim/clock` before every state-changing call (issue 20: 2–6 ms each).
+   */
+  now(): Date;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     return {
       url: `http://${HOST}:${port}`,
       port,
+      now: () => clock.now(),
       close: () => {
         closed ??= new Promise<void>((resolve) => {
           server.close(() => resolve());
