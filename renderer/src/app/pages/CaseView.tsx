@@ -11,10 +11,11 @@
  * frees it when it goes; a case held at another counter is read-only here, with who holds it and „Übernehmen“.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppInfo } from '../../api/app-info/use-app-info';
 import { caseDetailQueryOptions } from '../../api/cases/case-query';
+import { afterNextFrame } from '../../api/cases/case-writes';
 import { useCaseLease } from '../../api/leases/use-case-lease';
 import { CaseStatusBadge } from '../../components/CaseStatusBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -39,9 +40,13 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
   const staff = appInfo?.staff?.kuerzel ?? null;
   const { showInbox } = useCurrentCase();
   const query = useQuery(caseDetailQueryOptions(useBridge(), prescriptionId));
+  // What the pharmacist reads first — prescription and editor — is on screen in the first frame; who holds the case
+  // and its messages follow a frame later (docs/performance.md, scan-overhead: their round trips and the reply form
+  // would delay that frame).
+  const secondary = useShownAfterFirstFrame(prescriptionId);
   // Held while an open case is shown — asked once its detail says it is open: a closed or ended case is nobody's to
   // work on (§4), and holding it would only tell the other counters about a change that is none.
-  const lease = useCaseLease(prescriptionId, query.data?.readOnly === false);
+  const lease = useCaseLease(prescriptionId, secondary && query.data?.readOnly === false);
   const titleRef = useRef<HTMLSpanElement>(null);
   const back = (
     <button type="button" className="button-secondary button-small" data-testid="back-to-inbox" aria-keyshortcuts="Alt+V" onClick={showInbox}>
@@ -118,8 +123,24 @@ export function CaseView({ prescriptionId }: { prescriptionId: string }) {
         </div>
       ) : null}
       {/* the patient's messages (spec §3.11); erased with the case's personal data after $reject/$abort (A_19251) */}
-      {!ended ? <CaseMessages prescriptionId={prescriptionId} staff={staff} codeImage={DataMatrixCanvas} /> : null}
+      {!ended && secondary ? <CaseMessages prescriptionId={prescriptionId} staff={staff} codeImage={DataMatrixCanvas} /> : null}
       <VersionList submissions={detail.submissions} />
     </article>
   );
+}
+
+/** True from the frame after the case `prescriptionId` was first shown (false again for the next case). */
+function useShownAfterFirstFrame(prescriptionId: string): boolean {
+  const [shownFor, setShownFor] = useState<string | null>(null);
+  useEffect(() => {
+    if (shownFor === prescriptionId) return;
+    let current = true;
+    afterNextFrame(() => {
+      if (current) setShownFor(prescriptionId);
+    });
+    return () => {
+      current = false;
+    };
+  }, [prescriptionId, shownFor]);
+  return shownFor === prescriptionId;
 }
