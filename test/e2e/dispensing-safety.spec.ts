@@ -121,7 +121,9 @@ test.describe('a pack of another substance', () => {
     await expect(page.getByTestId(`dispense-entry-0-override-${RULE}`)).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.getByTestId(`dispense-entry-0-override-${RULE}-reason`)).toBeFocused();
-    await page.keyboard.type(REASON);
+    // at a person's pace: a burst of keys ending in Enter is a keyboard-wedge scan (scan-detector.ts, mean gap
+    // ≤ 35 ms) and goes to the scan field — typed at machine speed the reason became „Packungscode nicht lesbar“
+    await page.keyboard.type(REASON, { delay: 60 });
     await page.keyboard.press('Enter');
     await expect(page.getByTestId(`dispense-entry-0-override-${RULE}-confirmed`)).toHaveText(`bestätigt: ${REASON}`);
     await expect(finding).toHaveAttribute('data-state', 'confirmed');
