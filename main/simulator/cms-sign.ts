@@ -46,13 +46,7 @@ export async function signCms(
     constant.signingCertificateV2,
   );
   // The signature covers the DER of the signed attributes as a SET (RFC 5652 5.4); ECDSA-Sig-Value in DER.
-  // With a callback Node signs on its thread pool: the ECDSA arithmetic (≈ 0.1 ms per receipt) leaves the
-  // simulator's request thread free for the next request (issue 20, docs/performance.md).
-  const signature = await new Promise<Buffer>((resolve, reject) =>
-    sign('sha256', attributes, { key: constant.privateKey, dsaEncoding: 'der' }, (error, result) =>
-      error ? reject(error) : resolve(result),
-    ),
-  );
+  const signature = sign('sha256', attributes, { key: constant.privateKey, dsaEncoding: 'der' });
   const signerInfo = sequence(
     smallInteger(1),
     constant.issuerAndSerialNumber,
