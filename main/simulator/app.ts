@@ -229,8 +229,6 @@ export function createSimulatorApp(deps: SimulatorAppDeps): Hono {
 
   app.use('*', async (c, next) => {
     await next();
-    // whatever a route wrote (the control API too) is committed before its answer leaves
-    await state.repository.durable();
     stampDate(c, deps.clock.now());
     log(`${c.req.method} ${c.req.path} → ${c.res.status}`);
   });
@@ -340,13 +338,7 @@ async function handleFhirRequest(
       const faulted = await applyFault(c, fault, format);
       if (faulted) return faulted;
     }
-    // The answer waits until the operation's writes are committed (group commit, sqlite-repository.ts) — inside
-    // the Task's lock, so the next operation on this Task never builds on a write that could still be undone.
-    const run = async (): Promise<OperationResult> => {
-      const result = await route.handler(deps.state, request);
-      await deps.state.repository.durable();
-      return result;
-    };
+    const run = (): Promise<OperationResult> => route.handler(deps.state, request);
     let outcome: Response;
     try {
       const result = route.locked && taskId !== undefined ? await deps.locks.run(taskId, run) : await run();

@@ -190,39 +190,3 @@ it('SQLite keeps tasks, sequence and settings across a reopen', () => {
   expect(second.getSetting('clock.offsetMs')).toBe('42');
   second.close();
 });
-
-it('SQLite commits the Task writes of one turn together; durable() resolves only after that commit (group commit)', async () => {
-  const file = sqliteFile();
-  const repo = new SqliteTaskRepository(file);
-  repo.put(task('160.000.000.000.001.54'));
-  repo.put(task('160.000.000.000.002.51'));
-  let committed = false;
-  const waiting = repo.durable().then(() => {
-    committed = true;
-  });
-  // visible to reads at once, but an answer must not go out yet
-  expect(repo.get('160.000.000.000.002.51')?.status).toBe('ready');
-  await Promise.resolve();
-  expect(committed).toBe(false);
-  await waiting;
-  expect(committed).toBe(true);
-  await expect(repo.durable()).resolves.toBeUndefined();
-  repo.close();
-  const reopened = new SqliteTaskRepository(file);
-  expect(reopened.list().map((t) => t.id)).toEqual(['160.000.000.000.001.54', '160.000.000.000.002.51']);
-  reopened.close();
-});
-
-it('SQLite: a write that fails inside a group undoes only itself; the others of the group are committed', async () => {
-  const file = sqliteFile();
-  const repo = new SqliteTaskRepository(file);
-  repo.put(task('160.000.000.000.001.54'));
-  // kvnr is NOT NULL in the table: this write fails at the database
-  expect(() => repo.put({ ...task('160.000.000.000.002.51'), kvnr: null as unknown as string })).toThrow(/NOT NULL/);
-  repo.put(task('160.000.000.000.003.48'));
-  await repo.durable();
-  repo.close();
-  const reopened = new SqliteTaskRepository(file);
-  expect(reopened.list().map((t) => t.id)).toEqual(['160.000.000.000.001.54', '160.000.000.000.003.48']);
-  reopened.close();
-});

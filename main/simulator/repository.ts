@@ -11,13 +11,7 @@ import type { TaskRecord } from './task-record';
 
 export interface TaskRepository {
   get(id: string): TaskRecord | undefined;
-  /**
-   * Writes the Task. It is visible to every later read at once; it is durable once `durable()` resolved — an
-   * answer that reports the write must wait for that (the SQLite repository commits writes in groups).
-   */
   put(task: TaskRecord): void;
-  /** resolves when every write made so far is committed; rejects when their commit failed (they are gone) */
-  durable(): Promise<void>;
   /** every Task, oldest first */
   list(): TaskRecord[];
   /** the Tasks of one insurant (Task.for), oldest first */
@@ -58,11 +52,6 @@ export class MemoryTaskRepository implements TaskRepository {
 
   put(task: TaskRecord): void {
     this.tasks.set(task.id, JSON.stringify(task));
-  }
-
-  /** memory has nothing to commit */
-  durable(): Promise<void> {
-    return Promise.resolve();
   }
 
   list(): TaskRecord[] {

@@ -4,13 +4,6 @@
  *
  * - WAL with synchronous NORMAL: every operation commits before it answers and survives a crash of the process;
  *   the WAL is synced at checkpoints (SQLite's WAL default), never per request.
- * - Group commit (issue 20): the Task writes of one turn of the event loop share one transaction, committed right
- *   after that turn (`setImmediate`); each write is a savepoint inside it, so a failing one undoes only itself.
- *   `durable()` resolves after the commit, and the request pipeline answers only then (app.ts) — still inside the
- *   Task's lock, so no operation builds on a write that might be rolled back. A failed commit rejects every waiting
- *   request (500) and drops the in-memory copies, so the next read comes from what is really stored. Writes of
- *   rarer kinds (sequence, settings, Communications, reset) commit the open group first and then commit at once,
- *   as before. Measured: one commit cost ≈ 100 µs of the simulator's thread, three per cycle (docs/performance.md).
  * - Each Task is stored in parts, each written only when it changed: the Task itself (small, every operation),
  *   its signed prescription (~15 KB, once), its dispense set ($dispense, $close with body, $reject) and its
  *   receipt ($close). Unchanged parts are recognised by identity: get() hands out a shallow copy of the last
@@ -59,8 +52,6 @@ export class SqliteTaskRepository implements TaskRepository {
   /** the last written state of recently used Tasks, deeply frozen (see the module comment) */
   private readonly recent = new Map<string, TaskRecord>();
   private commitsSinceCheckpoint = 0;
-  /** the open group of Task writes (see the module comment), committed after this turn of the event loop */
-  private group: { done: Promise<void>; resolve: () => void; reject: (error: unknown) => void; writes: number } | undefined;
   private lastCommitAt = 0;
   private readonly idleCheckpoints: ReturnType<typeof setInterval>;
 
@@ -123,7 +114,7 @@ export class SqliteTaskRepository implements TaskRepository {
       return value;
     });
     this.idleCheckpoints = setInterval(() => {
-      if (this.group === undefined && this.commitsSinceCheckpoint > 0 && Date.now() - this.lastCommitAt >= CHECKPOINT_IDLE_MS) {
+      if (this.commitsSinceCheckpoint > 0 && Date.now() - this.lastCommitAt >= CHECKPOINT_IDLE_MS) {
         this.checkpoint('TRUNCATE');
       }
     }, CHECKPOINT_IDLE_MS);
@@ -145,15 +136,9 @@ export class SqliteTaskRepository implements TaskRepository {
 
   put(task: TaskRecord): void {
     const previous = this.recent.get(task.id);
-    const group = this.openGroup();
-    // inside the group's transaction better-sqlite3 runs this as a savepoint: a failure undoes this write only
     this.putTx(task, previous);
-    group.writes++;
+    this.committed();
     this.remember(deepFreeze({ ...task }));
-  }
-
-  durable(): Promise<void> {
-    return this.group?.done ?? Promise.resolve();
   }
 
   list(): TaskRecord[] {
@@ -165,7 +150,6 @@ export class SqliteTaskRepository implements TaskRepository {
   }
 
   nextSequence(): bigint {
-    this.commitGroup();
     const value = this.nextSequenceTx();
     this.committed();
     return value;
@@ -176,14 +160,12 @@ export class SqliteTaskRepository implements TaskRepository {
   }
 
   setSetting(key: string, value: string | undefined): void {
-    this.commitGroup();
     if (value === undefined) this.sql.deleteSetting.run(key);
     else this.sql.putSetting.run(key, value);
     this.committed();
   }
 
   putCommunication(communication: CommunicationRecord): void {
-    this.commitGroup();
     this.sql.putCommunication.run({
       id: communication.id,
       sender: communication.sender,
@@ -204,19 +186,16 @@ export class SqliteTaskRepository implements TaskRepository {
   }
 
   deleteCommunication(id: string): boolean {
-    this.commitGroup();
     const deleted = this.sql.deleteCommunication.run(id).changes > 0;
     if (deleted) this.committed();
     return deleted;
   }
 
   deleteCommunicationsOfTask(taskId: string): void {
-    this.commitGroup();
     if (this.sql.deleteCommunicationsOfTask.run(taskId).changes > 0) this.committed();
   }
 
   reset(): void {
-    this.commitGroup();
     this.db.transaction(() => {
       this.db.exec(
         'DELETE FROM tasks; DELETE FROM prescriptions; DELETE FROM dispense_sets; DELETE FROM receipts; DELETE FROM settings; DELETE FROM communications;',
@@ -228,44 +207,7 @@ export class SqliteTaskRepository implements TaskRepository {
 
   close(): void {
     clearInterval(this.idleCheckpoints);
-    this.commitGroup();
     if (this.db.open) this.db.close();
-  }
-
-  private openGroup(): NonNullable<SqliteTaskRepository['group']> {
-    if (this.group) return this.group;
-    this.sql.begin.run();
-    let resolve: () => void = () => undefined;
-    let reject: (error: unknown) => void = () => undefined;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // a write nobody waits for (e.g. the control API's) must not become an unhandled rejection
-    done.catch(() => undefined);
-    const group = { done, resolve, reject, writes: 0 };
-    this.group = group;
-    setImmediate(() => {
-      if (this.group === group) this.commitGroup();
-    });
-    return group;
-  }
-
-  /** Commits the open group (if any); on failure rolls it back, forgets the cached copies and rejects its waiters. */
-  private commitGroup(): void {
-    const group = this.group;
-    if (!group) return;
-    this.group = undefined;
-    try {
-      this.sql.commit.run();
-    } catch (error) {
-      if (this.db.inTransaction) this.sql.rollback.run();
-      this.recent.clear();
-      group.reject(error);
-      return;
-    }
-    this.committed(group.writes);
-    group.resolve();
   }
 
   /** The Task with its parts; a row of an earlier version carries them inline. */
@@ -290,11 +232,9 @@ export class SqliteTaskRepository implements TaskRepository {
     }
   }
 
-  /** `writes`: how many Task writes the commit carried (a group carries many; they count as one commit each) */
-  private committed(writes = 1): void {
+  private committed(): void {
     this.lastCommitAt = Date.now();
-    this.commitsSinceCheckpoint += writes;
-    if (this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) this.checkpoint('PASSIVE');
+    if (++this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) this.checkpoint('PASSIVE');
   }
 
   /**
@@ -302,7 +242,7 @@ export class SqliteTaskRepository implements TaskRepository {
    * checkpoint would shrink it, in the middle of a request). Under load: PASSIVE, the WAL file is reused.
    */
   private checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
-    if (!this.db.open || this.db.inTransaction) return;
+    if (!this.db.open) return;
     this.db.pragma(`wal_checkpoint(${mode})`);
     this.commitsSinceCheckpoint = 0;
   }
@@ -310,9 +250,6 @@ export class SqliteTaskRepository implements TaskRepository {
 
 function prepareStatements(db: Database.Database) {
   return {
-    begin: db.prepare('BEGIN'),
-    commit: db.prepare('COMMIT'),
-    rollback: db.prepare('ROLLBACK'),
     get: db.prepare<[string], TaskRow>('SELECT data FROM tasks WHERE id = ?'),
     // seq = creation order; MAX(seq) is an index lookup (tasks_seq). kvnr never changes, so no index update.
     put: db.prepare<{ id: string; status: string; kvnr: string; data: string }>(
