@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedDifferences, warmupRounds } from './overhead';
+import { overheadFigures, pairedDifferences, warmupRounds } from './overhead';
 import { latencyFigure } from './stats';
 
 describe('pairedDifferences', () => {
@@ -17,5 +17,17 @@ describe('pairedDifferences', () => {
 describe('warmupRounds', () => {
   it('is a tenth of the run, at least 2 and at most 5', () => {
     expect([1, 10, 30, 50, 200].map(warmupRounds)).toEqual([2, 2, 3, 5, 5]);
+  });
+});
+
+describe('overheadFigures', () => {
+  it('names the UI, the bare call and their paired difference, the difference with the target p95 < 30 ms', () => {
+    const figures = overheadFigures('close', 'close-http', [50, 60, 300], [2, 10, 250]);
+    expect(figures.map((f) => [f.name, f.target])).toEqual([
+      ['close.ui', null],
+      ['close.close-http', null],
+      ['close.overhead', { stat: 'p95', op: '<', value: 30 }],
+    ]);
+    expect(figures[2]!.p95).toBe(50);
   });
 });

@@ -11,14 +11,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { openAppSession } from './app-session';
-import { pairedDifferences, warmupRounds } from './overhead';
+import { overheadFigures, warmupRounds } from './overhead';
 import { measureUi } from './page-measure';
 import { byTestId } from './page-probes';
-import { latencyFigure } from './stats';
 import type { BenchOptions, Benchmark, Figure } from './types';
 
 export const SCAN_ROUNDS = 50;
-const OVERHEAD_TARGET_MS = 30;
 const BASELINE_TELEMATIK_ID = '3-SMC-B-Bench-Baseline';
 
 /** The condition "this prescription is shown": its case view with the prescription section inside. */
@@ -71,15 +69,7 @@ export const scanOverhead: Benchmark = {
       options.log(
         `  ${rounds} Scans (+${warmup} zum Aufwärmen) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
-      return [
-        latencyFigure('scan.ui', ui, null),
-        latencyFigure('scan.accept-http', http, null),
-        latencyFigure('scan.overhead', pairedDifferences(ui, http), {
-          stat: 'p95',
-          op: '<',
-          value: OVERHEAD_TARGET_MS,
-        }),
-      ];
+      return overheadFigures('scan', 'accept-http', ui, http);
     } finally {
       await session.close();
     }

@@ -19,17 +19,15 @@ import { berlinDate } from '../../shared/erezept/dates';
 import { openAppSession, type AppSession } from './app-session';
 import { closeParametersJson, dispenseParametersJson, entriesLike } from './dispense-lists';
 import { BenchClient } from './http-client';
-import { pairedDifferences, warmupRounds } from './overhead';
+import { overheadFigures, warmupRounds } from './overhead';
 import { measureUi } from './page-measure';
 import { byTestId } from './page-probes';
 import { prescriptionShown } from './scan-overhead';
 import type { SimPrescription } from './simulator-control';
-import { latencyFigure } from './stats';
 import type { BenchOptions, Benchmark, Figure } from './types';
 
 export const SUBMIT_ROUNDS = 30;
 export const SUBMIT_ENTRIES = 10;
-const OVERHEAD_TARGET_MS = 30;
 const BASELINE_TELEMATIK_ID = '3-SMC-B-Bench-Baseline';
 const FHIR_JSON = 'application/fhir+json';
 
@@ -144,22 +142,7 @@ export const submitOverhead: Benchmark = {
       options.log(
         `  ${rounds} Übermittlungen und Abschlüsse à ${SUBMIT_ENTRIES} Positionen (+${warmup} zum Aufwärmen) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
-      return [
-        latencyFigure('submit.ui', ui, null),
-        latencyFigure('submit.dispense-http', http, null),
-        latencyFigure('submit.overhead', pairedDifferences(ui, http), {
-          stat: 'p95',
-          op: '<',
-          value: OVERHEAD_TARGET_MS,
-        }),
-        latencyFigure('close.ui', closeUi, null),
-        latencyFigure('close.close-http', closeHttp, null),
-        latencyFigure('close.overhead', pairedDifferences(closeUi, closeHttp), {
-          stat: 'p95',
-          op: '<',
-          value: OVERHEAD_TARGET_MS,
-        }),
-      ];
+      return [...overheadFigures('submit', 'dispense-http', ui, http), ...overheadFigures('close', 'close-http', closeUi, closeHttp)];
     } finally {
       closeClient.close();
       await session.close();
