@@ -237,6 +237,12 @@ export const de = {
     unexpected:
       'Unerwarteter Fehler in eRx Counter. Bitte erneut versuchen; bleibt der Fehler bestehen, den Support mit den technischen Details informieren.',
   },
+  screenError: {
+    title: 'Diese Ansicht konnte nicht angezeigt werden.',
+    stillWorking:
+      'Scannen und die übrigen Bereiche arbeiten weiter; ein begonnener Entwurf bleibt gespeichert. „Neu laden“ zeigt die Ansicht erneut; bleibt der Fehler, den Support mit den technischen Details informieren.',
+    reload: 'Neu laden',
+  },
   connection: {
     region: 'Verbindung zum E-Rezept-Fachdienst',
     states: {

@@ -236,6 +236,12 @@ export const en: Messages<typeof de> = {
     unexpected:
       'Unexpected error in eRx Counter. Please try again; if it persists, give support the technical details.',
   },
+  screenError: {
+    title: 'This view could not be shown.',
+    stillWorking:
+      'Scanning and the other areas keep working; a draft you started stays saved. “Reload” shows the view again; if the error persists, give support the technical details.',
+    reload: 'Reload',
+  },
   connection: {
     region: 'Connection to the e-prescription service',
     states: {

@@ -11,6 +11,7 @@ import type { AppInfo } from '../../../../shared/ipc/contract';
 import { IdpConsentNotice } from '../../features/app-info/components/IdpConsentNotice';
 import { StaffHint } from '../../features/app-info/components/StaffHint';
 import { ConnectionNotice } from '../../features/connection/components/ConnectionNotice';
+import { ScreenErrorBoundary } from '../../components/ScreenErrorBoundary';
 import { PendingOperationsPanel } from '../../features/connection/components/PendingOperationsPanel';
 import { OtherRetryNotices } from '../../features/connection/components/RetryNotice';
 import { MessagesPanel } from '../../features/messages/components/MessagesPanel';
@@ -99,9 +100,22 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
       />
       <ConnectionNotice onShowPending={openPending} />
       {appInfo.idpConsent ? <IdpConsentNotice consent={appInfo.idpConsent} /> : null}
-      {pendingOpen ? <PendingOperationsPanel id={pendingPanelId} onClose={closePending} /> : null}
-      {messagesOpen ? <MessagesPanel id={messagesPanelId} onClose={closeMessages} /> : null}
-      {appInfo.training && trainerOpen ? <LazyTrainerPanel id={trainerPanelId} onClose={closeTrainer} /> : null}
+      {/* each screen's crash stays in it (ScreenErrorBoundary): the scan field and the other areas keep working */}
+      {pendingOpen ? (
+        <ScreenErrorBoundary screen="pending">
+          <PendingOperationsPanel id={pendingPanelId} onClose={closePending} />
+        </ScreenErrorBoundary>
+      ) : null}
+      {messagesOpen ? (
+        <ScreenErrorBoundary screen="messages">
+          <MessagesPanel id={messagesPanelId} onClose={closeMessages} />
+        </ScreenErrorBoundary>
+      ) : null}
+      {appInfo.training && trainerOpen ? (
+        <ScreenErrorBoundary screen="trainer">
+          <LazyTrainerPanel id={trainerPanelId} onClose={closeTrainer} />
+        </ScreenErrorBoundary>
+      ) : null}
       {/* pack scans go to the open dispense editor, which registers itself with the scan router's slot */}
       <PackTargetProvider>
         <ScanProvider>
@@ -110,7 +124,9 @@ export function AppLayout({ appInfo }: { appInfo: AppInfo }) {
             {appInfo.staff === null ? <StaffHint /> : null}
             {/* retries of calls for prescriptions not on screen, e.g. a scan's GET ?ac (the open case shows its own) */}
             <ScanPanel retryNotices={<OtherRetryNotices except={openCaseId} />} />
-            <CurrentCase focusInboxSearch={focusInboxSearch} onInboxSearchFocused={searchFocused} />
+            <ScreenErrorBoundary screen={openCaseId === null ? 'inbox' : 'case'} resetKey={openCaseId ?? 'inbox'}>
+              <CurrentCase focusInboxSearch={focusInboxSearch} onInboxSearchFocused={searchFocused} />
+            </ScreenErrorBoundary>
           </main>
         </ScanProvider>
       </PackTargetProvider>
