@@ -6,6 +6,7 @@ import { hasBlocking } from '../../erezept/findings';
 import type { Pzn } from '../../erezept/identifiers';
 import type { PrescriptionView } from '../../erezept/prescription';
 import { pharmacyChecks, type PharmacyCheckContext } from './pharmacy-checks';
+import { prescriptionOf } from './safety-test-support';
 
 const article = (pzn: string, securPharm: boolean, category: Article['category'] = '00', name = 'Sumatriptan 100 mg'): Article => ({
   pzn: pzn as Pzn,
@@ -21,18 +22,7 @@ const article = (pzn: string, securPharm: boolean, category: Article['category']
 // Valid PZNs (spec §1.3): 06313728 and 05454378 carry securPharm codes, 17377588 does not.
 const catalog = createArticleCatalog([article('06313728', true), article('05454378', true), article('17377588', false)]);
 
-const prescription: PrescriptionView = {
-  kbvVersion: '1.4',
-  prescriptionId: '160.000.033.491.280.78',
-  authoredOn: '2026-10-01',
-  patient: { name: 'Erika Mustermann', kvnr: 'X110411675' },
-  coverage: { kind: 'GKV', code: '1', payorName: 'Demo-Kasse' },
-  practitioner: { name: 'Dr. Demo' },
-  organization: { name: 'Praxis Demo' },
-  request: { quantity: 1, autIdemExcluded: false, noctu: false },
-  medication: { kind: 'pzn', pzn: '06313728', name: 'Sumatriptan 100 mg', vaccine: false },
-  findings: [],
-};
+const prescription: PrescriptionView = prescriptionOf({ kind: 'pzn', pzn: '06313728', name: 'Sumatriptan 100 mg', vaccine: false });
 
 const ctx: PharmacyCheckContext = {
   prescription,

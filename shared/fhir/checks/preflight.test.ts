@@ -8,6 +8,7 @@ import type { PrescriptionView } from '../../erezept/prescription';
 import { ok } from '../../ipc/result';
 import { Profiles, versioned } from '../profiles';
 import { preflightRules, runPreflight, type PreflightContext, type PreflightRules } from './preflight';
+import { prescriptionOf } from './safety-test-support';
 
 const sumatriptan: Article = {
   pzn: '06313728' as Pzn,
@@ -22,18 +23,7 @@ const sumatriptan: Article = {
 const rules = preflightRules();
 const articleTable = createArticleCatalog([sumatriptan]);
 
-const prescription: PrescriptionView = {
-  kbvVersion: '1.4',
-  prescriptionId: '160.000.033.491.280.78',
-  authoredOn: '2026-10-01',
-  patient: { name: 'Erika Mustermann', kvnr: 'X110411675' },
-  coverage: { kind: 'GKV', code: '1', payorName: 'Demo-Kasse' },
-  practitioner: { name: 'Dr. Demo' },
-  organization: { name: 'Praxis Demo' },
-  request: { quantity: 1, autIdemExcluded: false, noctu: false },
-  medication: { kind: 'pzn', pzn: '06313728', name: 'Sumatriptan 100 mg', vaccine: false },
-  findings: [],
-};
+const prescription: PrescriptionView = prescriptionOf({ kind: 'pzn', pzn: '06313728', name: 'Sumatriptan 100 mg', vaccine: false });
 
 const ctx: PreflightContext = {
   prescriptionId: '160.000.033.491.280.78',

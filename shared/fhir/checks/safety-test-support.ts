@@ -1,5 +1,5 @@
 /**
- * Test support for the prescribed-vs-dispensed rules (dispensing-safety.test.ts, quantity-check.test.ts): real demo
+ * Test support for the pharmacy rules (dispensing-safety, quantity-check, pharmacy-checks, preflight tests): real demo
  * articles, a prescription around one prescribed medication, and entries as the editor fills them. Tests only.
  */
 import type { Article } from '../../erezept/catalog/article-catalog';
